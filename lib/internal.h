@@ -147,6 +147,14 @@ pk_rec_kind pk_kind_from(const char *name, const char *description);
 pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
 			   pk_error *err);
 
+/* Adds to b every record of reg whose origin is in origin_mask (bits
+ * 1u << PK_ORIGIN_*), with all its fields, aliases, references and
+ * parties (and the people they name), e.g. to carry the netbase aliases
+ * and unofficial uses of the embedded snapshot into a freshly downloaded
+ * IANA registry. */
+pk_status pk_builder_add_registry(pk_builder *b, const pk_registry *reg,
+				  unsigned origin_mask, pk_error *err);
+
 /* Serialises to the compiled index format; *data is malloc'd and owned by
  * the caller.  The builder stays usable. */
 pk_status pk_builder_finish(const pk_builder *b, void **data, size_t *len,
