@@ -384,8 +384,9 @@ static pk_status parse(csv *c)
 			continue;
 		if (c->nfields != C_COUNT)
 			return fail(c, c->rline, PK_PARSE,
-				    "%zu fields (expected %d, as in the header)",
-				    c->nfields, C_COUNT);
+				    "%zu field%s (expected %d, as in the header)",
+				    c->nfields, c->nfields == 1 ? "" : "s",
+				    C_COUNT);
 		if ((st = add_record(c)) != PK_OK)
 			return st;
 		records++;
@@ -412,11 +413,7 @@ pk_status pk_import_csv(pk_builder *b, const char *data, size_t len,
 	c.b = b;
 	pk_buf_init(&c.buf, PK_IMPORT_MAX_BYTES);
 	pk_buf_init(&c.tok, PK_IMPORT_MAX_BYTES);
-	pk_error_clear(err);
-	if (len > PK_IMPORT_MAX_BYTES)
-		st = fail(&c, 1, PK_TOOBIG, "input of %zu bytes (expected at most %zu)",
-			  len, (size_t)PK_IMPORT_MAX_BYTES);
-	else
+	if ((st = pk_import_begin(len, label, err)) == PK_OK)
 		st = parse(&c);
 	pk_buf_free(&c.buf);
 	pk_buf_free(&c.tok);
