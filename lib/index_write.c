@@ -130,10 +130,11 @@ static pk_status for_names(writer *w, uint32_t newid, uint32_t *postings)
 
 static pk_status add_lower(pk_buf *buf, const char *s)
 {
-	pk_status st = PK_OK;
+	size_t n = strlen(s), at = buf->len;
+	pk_status st = pk_buf_add(buf, s, n);
 
-	for (; *s != '\0' && st == PK_OK; s++)
-		st = pk_buf_addc(buf, (char)pk_lower((unsigned char)*s));
+	for (size_t i = 0; i < n && st == PK_OK; i++)
+		buf->data[at + i] = (char)pk_lower((unsigned char)buf->data[at + i]);
 	return st;
 }
 
