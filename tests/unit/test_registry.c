@@ -452,6 +452,55 @@ static void test_diff(void **state)
 	pk_registry_close(new_reg);
 }
 
+/* ---- importing a source straight into a registry --------------------------- */
+
+static void test_import_entry_points(void **state)
+{
+	static const char services[] = "# a services(5) file\n"
+				       "http\t80/tcp\twww # WorldWideWeb HTTP\n"
+				       "kerberos\t88/udp\tkrb5 kerberos5\n";
+	pk_registry *reg = (pk_registry *)0x1;
+	pk_registry_info info;
+	pk_error err;
+
+	(void)state;
+	assert_int_equal(pk_registry_import_mem(services, sizeof services - 1,
+						PK_FORMAT_SERVICES, "mine", &reg, &err), PK_OK);
+	pk_registry_get_info(reg, &info);
+	assert_string_equal(info.origin, "mine");
+	assert_int_equal(info.records, 2);
+	assert_string_equal(regfix_name(reg, "WWW", 0), "http/tcp/80");
+	assert_string_equal(regfix_name(reg, "krb5", 0), "kerberos/udp/88");
+	pk_registry_close(reg);
+
+	/* An index is opened, not imported. */
+	reg = (pk_registry *)0x1;
+	assert_int_equal(pk_registry_import_mem(services, sizeof services - 1,
+						PK_FORMAT_INDEX, "x.idx", &reg, &err), PK_INVAL);
+	assert_null(reg);
+	assert_non_null(strstr(err.message, "x.idx"));
+
+	/* Files: the path names the registry, and errors name the path. */
+	char *dir = regfix_tmpdir();
+	char path[512];
+	snprintf(path, sizeof path, "%s/services", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(services, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(pk_registry_import(path, PK_FORMAT_AUTO, &reg, &err), PK_OK);
+	pk_registry_get_info(reg, &info);
+	assert_string_equal(info.origin, path);
+	assert_int_equal(info.records, 2);
+	pk_registry_close(reg);
+	snprintf(path, sizeof path, "%s/missing", dir);
+	assert_int_not_equal(pk_registry_import(path, PK_FORMAT_AUTO, &reg, &err), PK_OK);
+	assert_null(reg);
+	assert_non_null(strstr(err.message, path));
+	regfix_rmtree(dir);
+	free(dir);
+}
+
 /* ---- the default registry -------------------------------------------------- */
 
 static void test_user_index_path(void **state)
@@ -671,6 +720,7 @@ int main(void)
 		cmocka_unit_test(test_people),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_diff),
+		cmocka_unit_test(test_import_entry_points),
 		cmocka_unit_test(test_user_index_path),
 		cmocka_unit_test(test_open_default),
 		cmocka_unit_test(test_save_failure_keeps_old_file),
