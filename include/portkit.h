@@ -354,6 +354,7 @@ pk_status pk_person_get(const pk_registry *reg, const char *person_id,
  * Lookups.  Each returns the total number of matching records and stores
  * up to cap of their ids in out (out may be NULL when cap is 0), ordered
  * by (port, transport, name) unless said otherwise.  They never fail.
+ * A protomask of 0 means every transport, like PK_PROTOMASK_ANY.
  * ---------------------------------------------------------------------- */
 
 /* Every record whose port or port range contains port. */
