@@ -1,9 +1,11 @@
 /* cli.c - messages, exit codes, registry opening and aligned tables shared
  * by every portkit subcommand. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -248,4 +250,77 @@ void cli_table_print(const cli_table *t, FILE *out, int width)
 		}
 		fputc('\n', out);
 	}
+}
+
+/* ---- operands that look like options ------------------------------------ */
+
+/* Does the option spelled arg take its value from the next argument? */
+static bool takes_next(const char *arg, const char *shortopts,
+		       const struct option *longopts)
+{
+	if (arg[1] == '-') {
+		const char *name = arg + 2;
+		if (strchr(name, '=') != NULL)
+			return false;
+		for (const struct option *o = longopts; o->name != NULL; o++)
+			if (strcmp(o->name, name) == 0)
+				return o->has_arg == required_argument;
+		return false;
+	}
+	/* "-p" takes the next argument, "-ptcp" and "-jp" do not / do. */
+	for (const char *p = arg + 1; *p != '\0'; p++) {
+		const char *o = strchr(shortopts, *p);
+		if (o == NULL || *p == ':')
+			return false;
+		if (o[1] == ':')
+			return p[1] == '\0';
+	}
+	return false;
+}
+
+int cli_negative_operand(int argc, char **argv, const char *shortopts,
+			 const struct option *longopts)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return 0;
+		if (a[0] != '-' || a[1] == '\0')
+			continue;
+		if (a[1] >= '0' && a[1] <= '9')
+			return i;
+		if (takes_next(a, shortopts, longopts))
+			i++;
+	}
+	return 0;
+}
+
+int cli_make_parent_dirs(const char *path)
+{
+	char dir[4096];
+	size_t len = strlen(path);
+
+	if (len >= sizeof dir) {
+		cli_error("path too long: '%.40s...'", path);
+		return EXIT_DATA;
+	}
+	memcpy(dir, path, len + 1);
+	char *slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (char *p = dir + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+			cli_error("cannot create directory %s: %s", dir, strerror(errno));
+			return EXIT_DATA;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	return 0;
 }

@@ -82,4 +82,17 @@ int cli_common_option(int opt, const char *arg, cli_ctx *ctx);
  * returns an exit code. */
 typedef int (*cli_command_fn)(int argc, char **argv, cli_ctx *ctx);
 
+/* The index in argv of the first operand that looks like a negative
+ * number ("-1", "-80-90"), or 0.  getopt would take it for an option;
+ * callers report it as an invalid port instead.  Arguments of options that
+ * take one (per shortopts/longopts) are skipped. */
+struct option;
+int cli_negative_operand(int argc, char **argv, const char *shortopts,
+			 const struct option *longopts);
+
+
+/* Creates the directories leading to path (like mkdir -p on its dirname),
+ * mode 0755.  Prints a message and returns EXIT_DATA on failure. */
+int cli_make_parent_dirs(const char *path);
+
 #endif /* PK_CLI_H */
