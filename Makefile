@@ -136,9 +136,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(TEST_HELPER_OBJS) $(CORE_LIB) $(BUILD)/tools/
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -Wno-conversion -o $@ $< \
 	    $(TEST_HELPER_OBJS) $(CORE_LIB) $(BUILD)/tools/no_embedded.o \
-	    $(ALL_LDFLAGS) -lcmocka $(LIBS)
+	    $(ALL_LDFLAGS) -lcmocka -lmicrohttpd $(LIBS)
 
-tests: $(TEST_BINS) $(CLI)
+# Programs the CLI tests run: tests/tools/*.c (a loopback HTTP server).
+TEST_TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TEST_TOOL_BINS := $(TEST_TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/tools/%)
+$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/tests/unit/helper_httpd.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) -lmicrohttpd
+
+tests: $(TEST_BINS) $(CLI) $(TEST_TOOL_BINS)
 
 # `make check` runs the suite twice, as built here and under ASan+UBSan,
 # and prints one closing line: "N passed, N failed".
