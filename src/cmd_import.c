@@ -101,7 +101,7 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 	} else {
 		char counts[256];
 		rec_counts_text(&info, counts, sizeof counts);
-		printf("imported %s (%s, updated %s)\n  %s\n  %u names, %u people\nwrote %s\n",
+		printf("imported %s (%s, updated %s)\n  %s records, %u names, %u people\nwrote %s\n",
 		       input, info.source, info.updated[0] ? info.updated : "unknown",
 		       counts, (unsigned)info.names, (unsigned)info.people, output);
 		rc = 0;

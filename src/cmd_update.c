@@ -125,7 +125,7 @@ static int print_result(const cli_ctx *ctx, const pk_registry *reg,
 		return rec_json_print(root);
 	}
 	rec_counts_text(&info, counts, sizeof counts);
-	printf("installed %s\n  registry updated %s; %s\n  to %s\n", input,
+	printf("installed %s\n  registry updated %s; %s records\n  to %s\n", input,
 	       info.updated[0] ? info.updated : "(no date)", counts, target);
 	if (prev != NULL)
 		printf("changes against the previous registry (%s, updated %s):\n"

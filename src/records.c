@@ -101,8 +101,8 @@ int rec_table_add(cli_table *t, const pk_registry *reg, pk_recid id)
 
 	/* The description carries what a reader must not miss: that a record
 	 * is not IANA's, that a name is a historic alias, the other names. */
-	const char *tag = r.origin == PK_ORIGIN_UNOFFICIAL ? "[unofficial] " :
-			  r.origin == PK_ORIGIN_SERVICES   ? "[services(5)] " :
+	const char *tag = r.origin == PK_ORIGIN_UNOFFICIAL ? "[unofficial]" :
+			  r.origin == PK_ORIGIN_SERVICES   ? "[services(5)]" :
 							     "";
 	const char *text = r.description[0] != '\0' ? r.description :
 			   r.name == NULL		? kind_name(r.kind) :
@@ -112,7 +112,7 @@ int rec_table_add(cli_table *t, const pk_registry *reg, pk_recid id)
 	desc = malloc(len);
 	if (desc == NULL)
 		goto out;
-	int n = snprintf(desc, len, "%s%s", tag, text);
+	int n = snprintf(desc, len, "%s%s%s", tag, tag[0] && text[0] ? " " : "", text);
 	/* One line in the table: the registry's descriptions may hold
 	 * several. */
 	for (char *p = desc; *p != '\0'; p++)
@@ -394,7 +394,7 @@ json_t *rec_registry_json(const pk_registry *reg)
 
 void rec_counts_text(const pk_registry_info *in, char *buf, size_t size)
 {
-	snprintf(buf, size, "%u records: tcp %u, udp %u, sctp %u, dccp %u, no transport %u",
+	snprintf(buf, size, "%u (tcp %u, udp %u, sctp %u, dccp %u, no transport %u)",
 		 (unsigned)in->records, (unsigned)in->counts_by_proto[PK_PROTO_TCP],
 		 (unsigned)in->counts_by_proto[PK_PROTO_UDP],
 		 (unsigned)in->counts_by_proto[PK_PROTO_SCTP],

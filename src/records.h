@@ -38,7 +38,7 @@ json_t *rec_classes_json(uint16_t lo, uint16_t hi);
  * memory (root NULL included). */
 int rec_json_print(json_t *root);
 
-/* "14533 records: tcp 6100, udp 6050, sctp 91, dccp 10, no transport 282" */
+/* "14533 (tcp 6100, udp 6050, sctp 91, dccp 10, no transport 282)" */
 void rec_counts_text(const pk_registry_info *info, char *buf, size_t size);
 
 /* {"tcp": N, "udp": N, "sctp": N, "dccp": N, "none": N} */

@@ -121,7 +121,8 @@ int main(int argc, char **argv)
 		fail(npm, &err);
 		goto out;
 	}
-	if (merge_services(b, &services) != 0 || merge_services(b, &supplement) != 0 ||
+	/* IANA's own ranges first, then what others add to IANA's data. */
+	if (merge_services(b, &supplement) != 0 || merge_services(b, &services) != 0 ||
 	    (unofficial.path != NULL && merge_services(b, &unofficial) != 0))
 		goto out;
 
