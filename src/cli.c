@@ -173,27 +173,40 @@ int cli_table_add(cli_table *t, const char *const *cells)
 	return 0;
 }
 
-/* Display width of a UTF-8 string: counts code points, not bytes.  The
- * registry is ASCII but people's names and orgs need not be. */
-static size_t display_width(const char *s)
+/* Display width of s[0..n): counts code points, not bytes, and skips SGR
+ * colour sequences (ESC [ ... m).  The registry is ASCII but people's
+ * names and orgs need not be. */
+static size_t display_width_n(const char *s, size_t n)
 {
 	size_t w = 0;
 
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\033' && i + 1 < n && s[i + 1] == '[') {
+			while (i < n && s[i] != 'm')
+				i++;
+			continue;
+		}
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			w++;
+	}
 	return w;
 }
 
-/* Prints at most max display columns of s, breaking at a space when it can;
- * returns the number of bytes consumed. */
+static size_t display_width(const char *s)
+{
+	return display_width_n(s, strlen(s));
+}
+
+/* Prints at most max display columns of the line at s (up to '\n' or the
+ * end), breaking at a space when it can; returns the number of bytes
+ * consumed. */
 static size_t print_folded(FILE *out, const char *s, size_t max)
 {
 	size_t bytes = 0;
 	size_t cols = 0;
 	size_t last_space = 0;
 
-	while (s[bytes] != '\0' && cols < max) {
+	while (s[bytes] != '\0' && s[bytes] != '\n' && cols < max) {
 		if (s[bytes] == ' ')
 			last_space = bytes;
 		bytes++;
@@ -201,12 +214,37 @@ static size_t print_folded(FILE *out, const char *s, size_t max)
 			bytes++;
 		cols++;
 	}
-	if (s[bytes] != '\0' && s[bytes] != ' ' && last_space > 0)
+	if (s[bytes] != '\0' && s[bytes] != '\n' && s[bytes] != ' ' &&
+	    last_space > 0)
 		bytes = last_space;
 	fwrite(s, 1, bytes, out);
 	while (s[bytes] == ' ')
 		bytes++;
 	return bytes;
+}
+
+/* Prints the last cell of a row: each of its lines starts at column
+ * indent, and lines wider than room (when room > 0) are folded. */
+static void print_last_cell(FILE *out, const char *p, size_t indent,
+			    size_t room)
+{
+	for (;;) {
+		size_t len = strcspn(p, "\n");
+		if (room == 0 || display_width_n(p, len) <= room) {
+			fwrite(p, 1, len, out);
+			p += len;
+		} else {
+			p += print_folded(out, p, room);
+			while (*p != '\0' && *p != '\n') {
+				fprintf(out, "\n%*s", (int)indent, "");
+				p += print_folded(out, p, room);
+			}
+		}
+		if (*p == '\0')
+			return;
+		p++;
+		fprintf(out, "\n%*s", (int)indent, "");
+	}
 }
 
 void cli_table_print(const cli_table *t, FILE *out, int width)
@@ -237,16 +275,10 @@ void cli_table_print(const cli_table *t, FILE *out, int width)
 				(int)(w[c] - display_width(row[c]) + 2), "");
 		if (used == 0) {
 			/* an empty row */
-		} else if (used < ncols || room == 0 ||
-			   display_width(row[used - 1]) <= room) {
+		} else if (used < ncols) {
 			fputs(row[used - 1], out);
 		} else {
-			const char *p = row[ncols - 1];
-			p += print_folded(out, p, room);
-			while (*p != '\0') {
-				fprintf(out, "\n%*s", (int)indent, "");
-				p += print_folded(out, p, room);
-			}
+			print_last_cell(out, row[ncols - 1], indent, room);
 		}
 		fputc('\n', out);
 	}
