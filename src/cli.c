@@ -173,6 +173,30 @@ int cli_table_add(cli_table *t, const char *const *cells)
 	return 0;
 }
 
+int cli_table_add_header(cli_table *t, const char *const *cells, bool color)
+{
+	char *bold[16] = { NULL };
+	unsigned n = t->ncols < 16 ? t->ncols : 16;
+	int rc = 0;
+
+	if (!color)
+		return cli_table_add(t, cells);
+	for (unsigned c = 0; c < n; c++) {
+		const char *cell = cells[c] ? cells[c] : "";
+		size_t len = strlen(cell) + sizeof "\033[1m\033[0m";
+		bold[c] = malloc(len);
+		if (bold[c] == NULL)
+			rc = -1;
+		else
+			snprintf(bold[c], len, "\033[1m%s\033[0m", cell);
+	}
+	if (rc == 0)
+		rc = cli_table_add(t, (const char *const *)bold);
+	for (unsigned c = 0; c < n; c++)
+		free(bold[c]);
+	return rc;
+}
+
 /* Display width of s[0..n): counts code points, not bytes, and skips SGR
  * colour sequences (ESC [ ... m).  The registry is ASCII but people's
  * names and orgs need not be. */

@@ -62,6 +62,8 @@ void cli_table_free(cli_table *t);
 /* Copies the cells; NULL cells print as "". Returns -1 on no memory. */
 int cli_table_add(cli_table *t, const char *const *cells);
 void cli_table_print(const cli_table *t, FILE *out, int width);
+/* Adds a header row, in bold when color is on.  Returns -1 on no memory. */
+int cli_table_add_header(cli_table *t, const char *const *cells, bool color);
 
 /* The options every subcommand accepts, for getopt_long: append
  * CLI_COMMON_LONGOPTS to a subcommand's struct option array and pass

@@ -194,7 +194,7 @@ static int print_text(const query *qs, int nq, const pk_registry *reg,
 		return 0;
 	}
 	cli_table *t = cli_table_new(REC_COLS);
-	int rc = t == NULL || cli_table_add(t, rec_table_header) != 0;
+	int rc = t == NULL || cli_table_add_header(t, rec_table_header, ctx->color) != 0;
 	size_t rows = 0;
 	for (int i = 0; rc == 0 && i < nq; i++) {
 		for (size_t j = 0; rc == 0 && j < qs[i].n; j++, rows++)

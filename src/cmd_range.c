@@ -86,7 +86,7 @@ static int print_runs_text(const runs *r, unsigned mask, uint16_t lo,
 {
 	static const char *const header[4] = { "PORTS", "PROTO", "CLASS", "COUNT" };
 	cli_table *t = cli_table_new(4);
-	int rc = t == NULL || cli_table_add(t, header) != 0;
+	int rc = t == NULL || cli_table_add_header(t, header, ctx->color) != 0;
 
 	for (size_t i = 0; rc == 0 && i < r->n; i++) {
 		char ports[16], cls[48], count[16];

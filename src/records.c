@@ -460,7 +460,7 @@ int rec_print_list(const cli_ctx *ctx, const pk_registry *reg,
 		return 0;
 	}
 	cli_table *t = cli_table_new(REC_COLS);
-	if (t == NULL || cli_table_add(t, rec_table_header) != 0)
+	if (t == NULL || cli_table_add_header(t, rec_table_header, ctx->color) != 0)
 		goto nomem;
 	for (size_t i = 0; i < n; i++)
 		if (rec_table_add(t, reg, ids[i]) != 0)
