@@ -138,12 +138,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(TEST_HELPER_OBJS) $(CORE_LIB) $(BUILD)/tools/
 	    $(TEST_HELPER_OBJS) $(CORE_LIB) $(BUILD)/tools/no_embedded.o \
 	    $(ALL_LDFLAGS) -lcmocka -lmicrohttpd $(LIBS)
 
-# Programs the CLI tests run: tests/tools/*.c (a loopback HTTP server).
+# Programs the CLI tests run: tests/tools/*.c (a loopback HTTP server, a
+# JSON path reader so that tests need no jq).
 TEST_TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 TEST_TOOL_BINS := $(TEST_TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/tools/%)
 $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/tests/unit/helper_httpd.o
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) -lmicrohttpd
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) -lmicrohttpd -ljansson
 
 tests: $(TEST_BINS) $(CLI) $(TEST_TOOL_BINS)
 

@@ -380,3 +380,18 @@ int cli_make_parent_dirs(const char *path)
 	}
 	return 0;
 }
+
+int cli_first_operand(int argc, char **argv, const char *shortopts,
+		      const struct option *longopts)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return 0;
+		if (a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9'))
+			return i;
+		if (takes_next(a, shortopts, longopts))
+			i++;
+	}
+	return 0;
+}

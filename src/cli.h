@@ -92,6 +92,12 @@ struct option;
 int cli_negative_operand(int argc, char **argv, const char *shortopts,
 			 const struct option *longopts);
 
+/* The index of the first argument that is not an option or an option's
+ * value, or 0 (none, or only after "--").  main() uses it to find a
+ * subcommand after common options: `portkit --json info`. */
+int cli_first_operand(int argc, char **argv, const char *shortopts,
+		      const struct option *longopts);
+
 
 /* Creates the directories leading to path (like mkdir -p on its dirname),
  * mode 0755.  Prints a message and returns EXIT_DATA on failure. */
