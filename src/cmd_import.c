@@ -101,7 +101,8 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 	} else {
 		char counts[256];
 		rec_counts_text(&info, counts, sizeof counts);
-		printf("imported %s (%s, updated %s)\n  %s records, %u names, %u people\nwrote %s\n",
+		printf("imported %s\n  source:   %s\n  updated:  %s\n  records:  %s\n"
+		       "  names:    %u\n  people:   %u\nwrote %s\n",
 		       input, info.source, info.updated[0] ? info.updated : "unknown",
 		       counts, (unsigned)info.names, (unsigned)info.people, output);
 		rc = 0;

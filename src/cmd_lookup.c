@@ -2,8 +2,8 @@
  * `portkit http`, `portkit kerberos/udp`: what is this port, which port is
  * this service.
  *
- * An argument whose part before the first '/' is made of digits and '-'
- * only (or is empty) is a port specification, parsed by pk_portspec_parse
+ * An argument whose part before the first '/' is made of digits, '-' and
+ * blanks only (or is empty) is a port specification, parsed by pk_portspec_parse
  * and an error when invalid: "70000" never falls back to a name lookup.
  * Anything else is a service name (case-insensitive), optionally followed
  * by /PROTO.  Names may themselves contain '/' ("914c/g"), so a suffix that
@@ -27,11 +27,13 @@ typedef struct query {
 	size_t n;
 } query;
 
+/* Digits, '-' and blanks only before any '/': blanks cannot be part of a
+ * name, so "80 " is a port with a typo, not a service. */
 static bool numeric_looking(const char *s)
 {
 	size_t n = strcspn(s, "/");
 
-	return strspn(s, "0123456789-") == n;
+	return strspn(s, "0123456789- \t") == n;
 }
 
 /* Parses "tcp", "tcp,udp" into a mask; false when s is not such a list. */

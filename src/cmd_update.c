@@ -125,8 +125,9 @@ static int print_result(const cli_ctx *ctx, const pk_registry *reg,
 		return rec_json_print(root);
 	}
 	rec_counts_text(&info, counts, sizeof counts);
-	printf("installed %s\n  registry updated %s; %s records\n  to %s\n", input,
-	       info.updated[0] ? info.updated : "(no date)", counts, target);
+	printf("installed %s\n  source:   %s\n  updated:  %s\n  records:  %s\n  to:       %s\n",
+	       input, info.source, info.updated[0] ? info.updated : "unknown",
+	       counts, target);
 	if (prev != NULL)
 		printf("changes against the previous registry (%s, updated %s):\n"
 		       "  %u added, %u removed, %u modified, %u unchanged\n",
