@@ -187,9 +187,18 @@ static void arena_reset(xctx *x)
 
 static pk_status arena_add(xctx *x, const char *s, size_t n)
 {
-	pk_status st = pk_buf_add(&x->arena, s, n);
+	pk_buf *a = &x->arena;
+	pk_status st;
 
-	if (st != PK_OK)
+	/* The hot path of the importer: most text fits, so skip the
+	 * general growth code. */
+	if (n < a->cap - a->len) {
+		memcpy(a->data + a->len, s, n);
+		a->len += n;
+		a->data[a->len] = '\0';
+		return PK_OK;
+	}
+	if ((st = pk_buf_add(a, s, n)) != PK_OK)
 		return fail_status(x, cur_pos(x), st);
 	return PK_OK;
 }
@@ -219,9 +228,34 @@ static const char *attr(const XML_Char **atts, const char *name)
 /* The element name without a namespace prefix. */
 static const char *local(const XML_Char *tag)
 {
-	const char *c = strrchr(tag, ':');
+	const char *name = tag;
 
-	return c != NULL ? c + 1 : tag;
+	for (const char *p = tag; *p != '\0'; p++)
+		if (*p == ':')
+			name = p + 1;
+	return name;
+}
+
+/* The record field an element name stands for, or XF_NONE. */
+static enum xfield record_field(const char *name)
+{
+	switch (name[0]) {
+	case 'n':
+		return strcmp(name, "name") == 0     ? XF_NAME
+		       : strcmp(name, "number") == 0 ? XF_NUMBER
+		       : strcmp(name, "note") == 0   ? XF_NOTE
+						     : XF_NONE;
+	case 'p':
+		return strcmp(name, "protocol") == 0 ? XF_PROTOCOL : XF_NONE;
+	case 'd':
+		return strcmp(name, "description") == 0 ? XF_DESCRIPTION : XF_NONE;
+	case 'u':
+		return strcmp(name, "unauthorized") == 0 ? XF_UNAUTHORIZED : XF_NONE;
+	case 's':
+		return strcmp(name, "sc") == 0 ? XF_SC : XF_NONE;
+	default:
+		return XF_NONE;
+	}
 }
 
 static bool rich(enum xfield f)
@@ -230,8 +264,18 @@ static bool rich(enum xfield f)
 	       f == XF_FOOTNOTE;
 }
 
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len);
+
+/* Text matters only inside fields and <assignee>: elsewhere expat need
+ * not call us for the indentation between elements. */
+static void want_text(xctx *x, bool on)
+{
+	XML_SetCharacterDataHandler(x->parser, on ? on_text : NULL);
+}
+
 static pk_status begin_field(xctx *x, enum xfield f)
 {
+	want_text(x, true);
 	x->field = f;
 	x->field_depth = x->depth;
 	x->field_start = x->arena.len;
@@ -696,6 +740,7 @@ static pk_status end_field(xctx *x)
 
 	x->field = XF_NONE;
 	x->ix_depth = 0;
+	want_text(x, x->where == XW_ASSIGNEE);
 	if (arena_add(x, "", 1) != PK_OK)
 		return x->st;
 	text = x->arena.data + start;
@@ -750,6 +795,7 @@ static pk_status end_assignee(xctx *x)
 	char *t;
 
 	x->where = XW_RECORD;
+	want_text(x, false);
 	if (st != PK_OK)
 		return fail_status(x, cur_pos(x), st);
 	t = pk_text_trim(x->atext.data);
@@ -826,18 +872,20 @@ static pk_status start_element(xctx *x, const char *name,
 		return start_root(x, name, atts);
 	case XW_REGISTRY:
 		return start_in_registry(x, name, atts);
-	case XW_RECORD:
-		for (int f = XF_NAME; f < XF_REC_COUNT_; f++)
-			if (strcmp(name, field_tag[f]) == 0)
-				return begin_field(x, (enum xfield)f);
+	case XW_RECORD: {
+		enum xfield f = record_field(name);
+		if (f != XF_NONE)
+			return begin_field(x, f);
 		if (strcmp(name, "xref") == 0)
 			return begin_xref(x, atts, false);
 		if (strcmp(name, "assignee") == 0) {
 			x->where = XW_ASSIGNEE;
 			x->atext.len = 0;
+			want_text(x, true);
 			return PK_OK;
 		}
 		return skip(x);
+	}
 	case XW_ASSIGNEE:
 		if (strcmp(name, "xref") == 0)
 			return begin_xref(x, atts, true);
@@ -971,7 +1019,6 @@ static pk_status parse(xctx *x, const char *data, size_t len)
 		return fail_status(x, 1, PK_NOMEM);
 	XML_SetUserData(x->parser, x);
 	XML_SetElementHandler(x->parser, on_start, on_end);
-	XML_SetCharacterDataHandler(x->parser, on_text);
 	XML_SetStartDoctypeDeclHandler(x->parser, on_doctype);
 	if (XML_Parse(x->parser, data, (int)len, 1) == XML_STATUS_ERROR) {
 		if (x->st != PK_OK)
