@@ -109,6 +109,13 @@ expect "corrupt index: replaced" 0 "^installed $URL/registry.xml$"
 run "$PORTKIT" 22
 expect "corrupt index: lookups work again" 0 '^22 +tcp +System +ssh '
 
+# ---- libcurl is loaded by downloads only (glibc's loader says what it maps) --
+LD_DEBUG=files "$PORTKIT" 443 > /dev/null 2> "$CLI_TMP/ld"
+check "portkit 443 never loads libcurl" sh -c '! grep -q "file=libcurl" "$1"' _ "$CLI_TMP/ld"
+check "... (the loader trace is there)" grep -q "file=libc.so" "$CLI_TMP/ld"
+LD_DEBUG=files "$PORTKIT" update -o "$CLI_TMP/ld.idx" --url "$URL/registry.xml" > /dev/null 2> "$CLI_TMP/ld"
+check "update --url loads libcurl at run time" grep -q "file=libcurl.so.4" "$CLI_TMP/ld"
+
 # ---- progress on a terminal ---------------------------------------------------------
 if command -v script > /dev/null 2>&1 && script -qc true /dev/null > /dev/null 2>&1; then
 	script -qc "\"$PORTKIT\" update -o \"$CLI_TMP/tty.idx\" --url \"$URL/registry.xml\"" /dev/null \
