@@ -15,8 +15,6 @@ typedef struct stats {
 	char http_names[4][128];
 } stats;
 
-static const char *const origin_keys[4] = { "iana", "services", "supplement",
-					    "unofficial" };
 static const char *const origin_labels[4] = { "IANA", "services(5)",
 					      "supplement (IANA ranges)",
 					      "unofficial" };
@@ -103,7 +101,7 @@ static int print_json(const stats *s, const char *user_path)
 		if (in->flags & fl[i].bit)
 			ok = json_array_append_new(flags, json_string(fl[i].name)) == 0;
 	for (int o = 0; ok && o < 4; o++)
-		ok = json_object_set_new(origins, origin_keys[o],
+		ok = json_object_set_new(origins, rec_origin_name((pk_rec_origin)o),
 					 json_integer(s->by_origin[o])) == 0;
 	size_t nl = lacks(s, text, 8);
 	for (size_t i = 0; ok && i < nl; i++)

@@ -26,7 +26,7 @@ static const char *kind_name(pk_rec_kind k)
 		       kind_names[k] : "other";
 }
 
-static const char *origin_name(pk_rec_origin o)
+const char *rec_origin_name(pk_rec_origin o)
 {
 	return (unsigned)o < sizeof origin_names / sizeof origin_names[0] ?
 		       origin_names[o] : "iana";
@@ -322,7 +322,7 @@ json_t *rec_to_json(const pk_registry *reg, pk_recid id)
 	set(o, "classes", r.has_port ? rec_classes_json(r.port_lo, r.port_hi) :
 				       json_array(), &ok);
 	set(o, "kind", json_string(kind_name(r.kind)), &ok);
-	set(o, "origin", json_string(origin_name(r.origin)), &ok);
+	set(o, "origin", json_string(rec_origin_name(r.origin)), &ok);
 	set(o, "historic", json_boolean(r.flags & PK_RECFLAG_HISTORIC), &ok);
 	set(o, "alias_of", r.alias_of[0] ? json_string(r.alias_of) : json_null(), &ok);
 	set(o, "description", json_string(r.description), &ok);
