@@ -134,12 +134,14 @@ out:
 	return rc;
 }
 
-/* "Name (Org) <uri>", or the free text of a text-only party. */
+/* "Name (Org) <uri>", "Org <uri>" for an organisation, or the free text
+ * of a text-only party. */
 static void party_text(const pk_party *p, char *buf, size_t size)
 {
-	size_t n = (size_t)snprintf(buf, size, "%s", p->name[0] ? p->name : p->id);
+	const char *who = p->name[0] ? p->name : p->org[0] ? p->org : p->id;
+	size_t n = (size_t)snprintf(buf, size, "%s", who);
 
-	if (p->org[0] != '\0' && n < size)
+	if (p->name[0] != '\0' && p->org[0] != '\0' && n < size)
 		n += (size_t)snprintf(buf + n, size - n, " (%s)", p->org);
 	if (p->uri[0] != '\0' && n < size)
 		n += (size_t)snprintf(buf + n, size - n, " <%s>", p->uri);
