@@ -98,6 +98,17 @@ if [ "$(id -u)" -ne 0 ]; then
 else
 	skip "unwritable directory" "root ignores directory permissions"
 fi
+# Killed in the middle of a download (the slow URL takes about 2 s).  A
+# background job of a script ignores SIGINT, so SIGTERM stands in for
+# Ctrl-C: both end portkit before anything is written.
+"$PORTKIT" update --url "$URL/slow/registry.xml" > /dev/null 2>&1 &
+pid=$!
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+check "killed during the download (exit $rc)" test "$rc" -eq 143
+check "killed during the download: index untouched" unchanged
 check "no temporary files left behind" \
 	sh -c '[ "$(ls -A "$1" | wc -l)" -eq 1 ]' _ "$XDG_DATA_HOME/portkit"
 
