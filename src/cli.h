@@ -62,6 +62,11 @@ void cli_table_free(cli_table *t);
 /* Copies the cells; NULL cells print as "". Returns -1 on no memory. */
 int cli_table_add(cli_table *t, const char *const *cells);
 void cli_table_print(const cli_table *t, FILE *out, int width);
+/* Adds a row of two cells (a "label:" and its value) to a 2-column table.
+ * Returns -1 on no memory. */
+int cli_table_add_pair(cli_table *t, const char *label, const char *value);
+/* Adds a header row, in bold when color is on.  Returns -1 on no memory. */
+int cli_table_add_header(cli_table *t, const char *const *cells, bool color);
 
 /* The options every subcommand accepts, for getopt_long: append
  * CLI_COMMON_LONGOPTS to a subcommand's struct option array and pass
@@ -81,5 +86,30 @@ int cli_common_option(int opt, const char *arg, cli_ctx *ctx);
 /* Subcommands.  Each parses its own options (argv[0] is its name) and
  * returns an exit code. */
 typedef int (*cli_command_fn)(int argc, char **argv, cli_ctx *ctx);
+
+/* The index of the next operand of argv at or after from: an argument
+ * that is not an option or an option's value (per shortopts and
+ * longopts; NULL for both means the common options and --help).  An
+ * argument that looks like a negative number ("-1",
+ * "-80-90") counts as an operand, so that callers can report it as an
+ * invalid port rather than let getopt call it an unknown option.  Returns
+ * 0 when there is none before the end or "--".  main() uses it to find a
+ * subcommand after common options (`portkit --json info`). */
+struct option;
+int cli_next_operand(int argc, char **argv, int from, const char *shortopts,
+		     const struct option *longopts);
+
+/* The index of the first operand that looks like a negative number, or 0. */
+int cli_negative_operand(int argc, char **argv, const char *shortopts,
+			 const struct option *longopts);
+
+/* Parses the options of a subcommand that takes only the common ones and
+ * --help/-h (which prints usage on stdout).  Returns -1 when the caller
+ * goes on with its operands at argv[optind], otherwise the exit code. */
+int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage);
+
+/* Creates the directories leading to path (like mkdir -p on its dirname),
+ * mode 0755.  Prints a message and returns EXIT_DATA on failure. */
+int cli_make_parent_dirs(const char *path);
 
 #endif /* PK_CLI_H */

@@ -86,9 +86,16 @@ int main(int argc, char **argv)
 		printf("portkit %s\n", pk_version());
 		return cli_finish(EXIT_FOUND);
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
+	/* The subcommand may follow common options: `portkit --json info`;
+	 * it is moved in front of them, where its own parser expects it. */
+	int first = cli_next_operand(argc, argv, 1, NULL, NULL);
+	for (size_t i = 0; first > 0 && i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[first], commands[i].name) == 0) {
+			char *name = argv[first];
+			memmove(argv + 2, argv + 1, (size_t)(first - 1) * sizeof *argv);
+			argv[1] = name;
 			return cli_finish(commands[i].fn(argc - 1, argv + 1, &ctx));
+		}
 	/* No subcommand: every argument (and option) belongs to a lookup. */
 	return cli_finish(cmd_lookup(argc, argv, &ctx));
 }
