@@ -452,8 +452,198 @@ pk_status pk_host_portconf_read(const char *proc_root, pk_host_portconf *out,
 				pk_error *err);
 
 /* ------------------------------------------------------------------------
- * Choosing a port: pick and advise (issue 5).
+ * Choosing a port: pick and advise (issue 5).  Design notes: docs/pick.md.
  * ---------------------------------------------------------------------- */
+
+/*
+ * pk_pick: suggests ports that satisfy every constraint set on the handle,
+ * and says why each was chosen.  Defaults (each can be changed):
+ *   - transports tcp and udp (the port must be free for every one listed);
+ *   - the User ports 1024-49151 (RFC 6335 section 6);
+ *   - no IANA assignment for any of the transports, and no record of a
+ *     well-known unofficial use (origin PK_ORIGIN_UNOFFICIAL) either;
+ *   - outside the ephemeral ranges of every OS profile marked common, and
+ *     outside this host's live ip_local_port_range and
+ *     ip_local_reserved_ports;
+ *   - bindable right now on this host, for each transport, on 0.0.0.0 and
+ *     on :: (IPV6_V6ONLY): each socket is bound and closed at once, never
+ *     listened on, and no SO_REUSEADDR/SO_REUSEPORT is set (they would let
+ *     bind() succeed next to an existing socket and report a busy port free).
+ * Order of the answers: random (getrandom(2), uniform over the acceptable
+ * ports) unless a name or a near port is given.  Port 0 is never picked.
+ * A handle is used by one thread at a time; the registry may be shared.
+ */
+typedef struct pk_pick pk_pick;
+
+/* reg may be NULL: the registry constraints are then not applied (and the
+ * answers do not claim them).  The registry must outlive the handle. */
+pk_status pk_pick_new(const pk_registry *reg, pk_pick **out, pk_error *err);
+void pk_pick_free(pk_pick *pick);
+
+/* Transports the port must be free for: PK_PROTOMASK bits of tcp, udp,
+ * sctp, dccp (PK_PROTO_NONE is not a transport).  Default tcp|udp. */
+pk_status pk_pick_set_protos(pk_pick *pick, unsigned protomask, pk_error *err);
+/* Candidates are taken from [lo, hi] (port 0 is skipped).  Default
+ * 1024-49151. */
+pk_status pk_pick_set_range(pk_pick *pick, uint16_t lo, uint16_t hi,
+			    pk_error *err);
+/* The range of an RFC 6335 class (System means 1-1023). */
+void pk_pick_set_class(pk_pick *pick, pk_port_class cls);
+/* Prefer the acceptable ports closest to port; at equal distance the
+ * lower port comes first.  Clears a name. */
+void pk_pick_set_near(pk_pick *pick, uint16_t port);
+/* A stable choice derived from a service name: the first acceptable port
+ * of a sequence that depends only on the lower-cased name and the range
+ * (docs/pick.md gives the exact algorithm).  1-255 bytes, no control
+ * characters; compared case-insensitively (ASCII).  Clears a near port. */
+pk_status pk_pick_set_name(pk_pick *pick, const char *name, pk_error *err);
+/* OS profiles whose ephemeral range is avoided: a comma-separated list of
+ * profile ids (see pk_os_profiles), "common" (the default: every profile
+ * marked common), "all", or "none".  Replaces the previous choice. */
+pk_status pk_pick_avoid_os(pk_pick *pick, const char *ids, pk_error *err);
+/* Further ports never to pick (added to those of earlier calls). */
+void pk_pick_avoid_ports(pk_pick *pick, const pk_portset *ports);
+
+#define PK_PICK_ALLOW_ASSIGNED 0x1u   /* skip the IANA assignment check */
+#define PK_PICK_ALLOW_UNOFFICIAL 0x2u /* skip the unofficial-use check */
+#define PK_PICK_NO_HOST_CHECK 0x4u    /* skip everything about this host:
+					 live range, reserved ports, bind */
+void pk_pick_set_flags(pk_pick *pick, unsigned flags);
+/* Where the host's port settings are read (see pk_host_portconf_read);
+ * NULL means $PROC_ROOT or /proc.  The string is copied. */
+pk_status pk_pick_set_proc_root(pk_pick *pick, const char *proc_root,
+				pk_error *err);
+
+/* Why a port was chosen: the constraints it was checked against and met. */
+#define PK_PICK_WHY_RANGE 0x001u        /* inside the range */
+#define PK_PICK_WHY_UNASSIGNED 0x002u   /* no IANA assignment, any transport */
+#define PK_PICK_WHY_NOT_UNOFFICIAL 0x004u /* no known unofficial use */
+#define PK_PICK_WHY_OS_EPHEMERAL 0x008u /* outside the chosen OS ranges */
+#define PK_PICK_WHY_HOST_RANGE 0x010u   /* outside this host's live range */
+#define PK_PICK_WHY_HOST_RESERVED 0x020u /* not in ip_local_reserved_ports */
+#define PK_PICK_WHY_BINDABLE 0x040u     /* every bind in `bound` succeeded */
+#define PK_PICK_WHY_RANDOM 0x080u       /* drawn at random */
+#define PK_PICK_WHY_NEAR 0x100u         /* closest to the preferred port */
+#define PK_PICK_WHY_NAME 0x200u         /* derived from the service name */
+#define PK_PICK_WHY_COUNT 10
+/* "in-range", "unassigned", "not-unofficial", "outside-os-ephemeral",
+ * "outside-host-ephemeral", "not-host-reserved", "bindable", "random",
+ * "near", "name"; NULL for anything that is not one PK_PICK_WHY_ bit. */
+const char *pk_pick_why_name(unsigned why);
+
+/* A successful bind of one transport on one address family. */
+#define PK_PICK_BOUND(proto, ipv6) (1u << ((unsigned)(proto) * 2u + ((ipv6) ? 1u : 0u)))
+
+typedef struct pk_pick_result {
+	uint16_t port;
+	unsigned why;      /* PK_PICK_WHY_* */
+	unsigned bound;    /* PK_PICK_BOUND bits of the binds that succeeded */
+	uint32_t distance; /* |port - near| when a near port was given */
+	uint32_t sequence; /* for a name: the index of the port in the name's
+			      candidate sequence (0 = its first choice) */
+} pk_pick_result;
+
+/*
+ * Finds up to count distinct ports (count >= 1) and stores them in out.
+ * *found receives how many were found.  PK_OK when all count were found;
+ * PK_EXHAUSTED (with a message saying why candidates were rejected) when
+ * fewer acceptable ports exist, the ones found are still in out; PK_IO
+ * when a socket or getrandom call fails for another reason than the port
+ * being busy.
+ */
+pk_status pk_pick_run(pk_pick *pick, size_t count, pk_pick_result *out,
+		      size_t *found, pk_error *err);
+
+/* What the last pk_pick_run looked at.  Each rejected candidate is counted
+ * once, under the first constraint it failed, in this order. */
+typedef struct pk_pick_stats {
+	uint32_t examined;       /* candidates looked at (random draws included) */
+	uint32_t avoided;        /* in a pk_pick_avoid_ports set */
+	uint32_t os_ephemeral;   /* in an OS profile's ephemeral range */
+	uint32_t host_ephemeral; /* in this host's ip_local_port_range */
+	uint32_t host_reserved;  /* in ip_local_reserved_ports */
+	uint32_t assigned;       /* assigned by IANA for a requested transport */
+	uint32_t unofficial;     /* commonly used without assignment */
+	uint32_t in_use;         /* a bind failed: EADDRINUSE */
+	uint32_t privileged;     /* a bind failed: EACCES (needs privilege) */
+	bool host_checked;       /* binds were tried */
+	bool host_range_known;   /* the host's range could be read */
+	uint16_t host_lo, host_hi;
+	unsigned unchecked;      /* PK_PICK_BOUND bits that could not be tried:
+				    this kernel lacks the transport or IPv6 */
+} pk_pick_stats;
+
+void pk_pick_get_stats(const pk_pick *pick, pk_pick_stats *out);
+
+/* One line of English saying why r was chosen ("random in 1024-49151;
+ * unassigned for tcp,udp; ...").  Returns the length the whole text needs
+ * (like snprintf). */
+size_t pk_pick_explain(const pk_pick *pick, const pk_pick_result *r,
+		       char *buf, size_t size);
+
+/*
+ * pk_advise: reviews a planned service the way an IANA port expert would
+ * (RFC 6335 sections 5, 6, 8; RFC 7605 sections 6-7).  Each finding cites
+ * the section it applies.
+ */
+typedef enum pk_severity {
+	PK_SEV_OK = 0,      /* a check the plan passes */
+	PK_SEV_INFO = 1,    /* advice; nothing against the plan */
+	PK_SEV_WARNING = 2, /* something an expert would object to */
+	PK_SEV_ERROR = 3    /* cannot be assigned as planned */
+} pk_severity;
+
+/* "ok", "info", "warning", "error". */
+const char *pk_severity_name(pk_severity sev);
+
+/* A planned service.  Zero-initialise, then fill in what is known. */
+typedef struct pk_plan {
+	const char *name;     /* service name, NULL when none is planned */
+	bool has_port;
+	uint16_t port;
+	unsigned protos;      /* PK_PROTOMASK bits; 0 = tcp (assumed) */
+	/* For the assignment request draft only; NULL when unknown. */
+	const char *description;
+	const char *reference;
+	const char *assignee;
+	const char *contact;
+} pk_plan;
+
+typedef struct pk_finding {
+	const char *id;       /* stable identifier, e.g. "name-too-long" */
+	pk_severity severity;
+	const char *cite;     /* "RFC 6335 section 5.1" */
+	const char *text;     /* one or two sentences about this plan */
+	bool has_record;      /* the registry record the finding is about */
+	pk_recid record;
+} pk_finding;
+
+/* One field of an IANA assignment request (RFC 6335 section 8.1, the form
+ * at https://www.iana.org/form/ports-services). */
+typedef struct pk_draft_field {
+	const char *field; /* "Service Name", "Transport Protocol(s)", ... */
+	const char *value; /* filled in, or what to write there */
+	bool known;        /* value comes from the plan or the registry */
+} pk_draft_field;
+
+typedef struct pk_advice pk_advice;
+
+/* reg may be NULL (then nothing is said about registrations).  Fails only
+ * for memory or a plan with neither a name nor a port (PK_INVAL). */
+pk_status pk_advise(const pk_registry *reg, const pk_plan *plan,
+		    pk_advice **out, pk_error *err);
+void pk_advice_free(pk_advice *advice);
+size_t pk_advice_count(const pk_advice *advice);
+/* NULL when i is out of range.  Valid until pk_advice_free. */
+const pk_finding *pk_advice_get(const pk_advice *advice, size_t i);
+/* The most severe finding (PK_SEV_OK when there is none). */
+pk_severity pk_advice_worst(const pk_advice *advice);
+size_t pk_advice_draft_count(const pk_advice *advice);
+const pk_draft_field *pk_advice_draft_get(const pk_advice *advice, size_t i);
+/* RFC 6335 section 5.1: 1-15 letters, digits, hyphens, at least one letter,
+ * no hyphen at either end or next to another.  On false, *why (may be
+ * NULL) receives a short reason. */
+bool pk_service_name_valid(const char *name, const char **why);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop
