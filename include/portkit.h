@@ -460,7 +460,8 @@ pk_status pk_host_portconf_read(const char *proc_root, pk_host_portconf *out,
  * and says why each was chosen.  Defaults (each can be changed):
  *   - transports tcp and udp (the port must be free for every one listed);
  *   - the User ports 1024-49151 (RFC 6335 section 6);
- *   - no IANA assignment for any of the transports, and no record of a
+ *   - no IANA assignment or reservation for any of the transports, no
+ *     services(5) entry (origin PK_ORIGIN_SERVICES), and no record of a
  *     well-known unofficial use (origin PK_ORIGIN_UNOFFICIAL) either;
  *   - outside the ephemeral ranges of every OS profile marked common, and
  *     outside this host's live ip_local_port_range and
@@ -504,7 +505,8 @@ pk_status pk_pick_avoid_os(pk_pick *pick, const char *ids, pk_error *err);
 /* Further ports never to pick (added to those of earlier calls). */
 void pk_pick_avoid_ports(pk_pick *pick, const pk_portset *ports);
 
-#define PK_PICK_ALLOW_ASSIGNED 0x1u   /* skip the IANA assignment check */
+#define PK_PICK_ALLOW_ASSIGNED 0x1u   /* skip the assignment check (IANA
+					 and services(5) records) */
 #define PK_PICK_ALLOW_UNOFFICIAL 0x2u /* skip the unofficial-use check */
 #define PK_PICK_NO_HOST_CHECK 0x4u    /* skip everything about this host:
 					 live range, reserved ports, bind */
@@ -563,6 +565,9 @@ typedef struct pk_pick_stats {
 	uint32_t host_ephemeral; /* in this host's ip_local_port_range */
 	uint32_t host_reserved;  /* in ip_local_reserved_ports */
 	uint32_t assigned;       /* assigned by IANA for a requested transport */
+	uint32_t listed;         /* named in a services(5) file IANA's data
+				    does not back (origin PK_ORIGIN_SERVICES) */
+	uint32_t reserved;       /* Reserved by IANA for a requested transport */
 	uint32_t unofficial;     /* commonly used without assignment */
 	uint32_t in_use;         /* a bind failed: EADDRINUSE */
 	uint32_t privileged;     /* a bind failed: EACCES (needs privilege) */
@@ -643,7 +648,7 @@ const pk_draft_field *pk_advice_draft_get(const pk_advice *advice, size_t i);
 /* RFC 6335 section 5.1: 1-15 letters, digits, hyphens, at least one letter,
  * no hyphen at either end or next to another.  On false, *why (may be
  * NULL) receives a short reason. */
-bool pk_service_name_valid(const char *name, const char **why);
+bool pk_service_name_check(const char *name, const char **why);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

@@ -98,7 +98,7 @@ static const struct name_rule {
 	  "hyphens must not be next to each other" },
 };
 
-bool pk_service_name_valid(const char *name, const char **why)
+bool pk_service_name_check(const char *name, const char **why)
 {
 	unsigned bad = name_rules(name == NULL ? "" : name);
 
@@ -457,6 +457,19 @@ static void check_port_registry(pk_advice *a, const pk_registry *reg,
 				add(a, "port-assigned", PK_SEV_WARNING,
 				    "RFC 7605 §7.8", &id,
 				    "%u/%s is assigned to %s: running another service on it is squatting, and both will meet on real networks",
+				    port, pn, desc);
+		} else if (use.listed & bit) {
+			pk_recid id = use.listed_rec[proto];
+			describe(reg, id, desc, sizeof desc);
+			if (record_named(reg, id, plan->name))
+				add(a, "port-listed-for-plan", PK_SEV_OK,
+				    "RFC 6335 §8.1", &id,
+				    "%u/%s is listed in services(5) for this service, %s (this registry has no IANA record to confirm an assignment)",
+				    port, pn, desc);
+			else
+				add(a, "port-listed", PK_SEV_WARNING,
+				    "RFC 7605 §7.8", &id,
+				    "%u/%s is listed in services(5) as %s: another service there would meet it",
 				    port, pn, desc);
 		} else if (use.reserved & bit) {
 			add(a, "port-reserved", PK_SEV_WARNING, "RFC 6335 §8.1",

@@ -21,11 +21,12 @@
 #define RANDOM_TRIES 64
 #define NAME_MAX_LEN 255
 
-/* The published SipHash key of name-derived picks ("portkit/pick/v1/");
- * changing it moves every name's port, so it is part of the interface. */
-static const unsigned char name_key[16] = {
-	'p', 'o', 'r', 't', 'k', 'i', 't', '/',
-	'p', 'i', 'c', 'k', '/', 'v', '1', '/'
+/* The published SipHash key of name-derived picks: the 16 ASCII bytes
+ * "portkit/pick/v1/" read as two little-endian words.  Changing it moves
+ * every name's port, so it is part of the interface (docs/pick.md). */
+static const pk_sipkey name_key = {
+	0x2f74696b74726f70ull, /* "portkit/" */
+	0x2f31762f6b636970ull  /* "pick/v1/" */
 };
 
 typedef enum pick_mode { MODE_RANDOM, MODE_NEAR, MODE_NAME } pick_mode;
@@ -38,6 +39,8 @@ typedef enum reject {
 	REJ_HOST_RANGE,
 	REJ_HOST_RESERVED,
 	REJ_ASSIGNED,
+	REJ_LISTED,
+	REJ_RESERVED,
 	REJ_UNOFFICIAL,
 	REJ_IN_USE,
 	REJ_PRIVILEGED
@@ -173,9 +176,9 @@ pk_status pk_pick_set_name(pk_pick *pick, const char *name, pk_error *err)
 		copy[i] = (char)pk_lower((unsigned char)name[i]);
 	/* h1 and h2 hash the name followed by one byte, 0 and 1. */
 	copy[len] = '\0';
-	pick->name_h1 = pk_siphash24(name_key, copy, len + 1);
+	pick->name_h1 = pk_siphash24(&name_key, copy, len + 1);
 	copy[len] = '\1';
-	pick->name_h2 = pk_siphash24(name_key, copy, len + 1);
+	pick->name_h2 = pk_siphash24(&name_key, copy, len + 1);
 	copy[len] = '\0';
 	free(pick->name);
 	pick->name = copy;
@@ -359,6 +362,12 @@ static reject static_check(pk_pick *p, uint16_t port, pk_error *err,
 		}
 		if (!(p->flags & PK_PICK_ALLOW_ASSIGNED) && use.assigned != 0)
 			return REJ_ASSIGNED;
+		if (!(p->flags & PK_PICK_ALLOW_ASSIGNED) && use.listed != 0)
+			return REJ_LISTED;
+		/* IANA keeps a Reserved number (typically for the service
+		 * assigned it on another transport): not ours to take. */
+		if (!(p->flags & PK_PICK_ALLOW_ASSIGNED) && use.reserved != 0)
+			return REJ_RESERVED;
 		if (!(p->flags & PK_PICK_ALLOW_UNOFFICIAL) && use.unofficial != 0)
 			return REJ_UNOFFICIAL;
 	}
@@ -500,6 +509,8 @@ static void count_reject(pk_pick *p, reject why)
 	case REJ_HOST_RANGE: s->host_ephemeral++; break;
 	case REJ_HOST_RESERVED: s->host_reserved++; break;
 	case REJ_ASSIGNED: s->assigned++; break;
+	case REJ_LISTED: s->listed++; break;
+	case REJ_RESERVED: s->reserved++; break;
 	case REJ_UNOFFICIAL: s->unofficial++; break;
 	case REJ_IN_USE: s->in_use++; break;
 	case REJ_PRIVILEGED: s->privileged++; break;
@@ -738,6 +749,8 @@ static void append_counts(const pk_pick *p, char *buf, size_t size)
 		{ s->host_ephemeral, "in this host's ephemeral range" },
 		{ s->host_reserved, "reserved on this host" },
 		{ s->assigned, "assigned by IANA" },
+		{ s->listed, "listed in services(5)" },
+		{ s->reserved, "reserved by IANA" },
 		{ s->unofficial, "commonly used without assignment" },
 		{ s->in_use, "in use on this host" },
 		{ s->privileged, "need privilege to bind" },

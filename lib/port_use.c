@@ -39,14 +39,17 @@ pk_status pk_port_use_get(const pk_registry *reg, uint16_t port,
 			continue;
 		switch (rec.kind) {
 		case PK_KIND_ASSIGNED:
-			if (rec.origin == PK_ORIGIN_UNOFFICIAL ||
-			    rec.origin == PK_ORIGIN_SERVICES) {
-				/* A services(5) name IANA also has is merged
-				 * into the IANA record; one left on its own is
-				 * a local or de facto use. */
+			if (rec.origin == PK_ORIGIN_UNOFFICIAL) {
 				if (!(out->unofficial & bit))
 					out->unofficial_rec[rec.proto] = rec.id;
 				out->unofficial |= bit;
+			} else if (rec.origin == PK_ORIGIN_SERVICES) {
+				/* A services(5) name IANA also has is merged
+				 * into the IANA record; one on its own is what
+				 * a system's services file says, not IANA. */
+				if (!(out->listed & bit))
+					out->listed_rec[rec.proto] = rec.id;
+				out->listed |= bit;
 			} else if (pk_port_is_assigned(reg, port, rec.proto)) {
 				/* Name the service by its current name, not a
 				 * historic alias, when both are there. */

@@ -8,13 +8,15 @@
 typedef struct pk_port_use {
 	/* PK_PROTOMASK bits of the transports with ... */
 	unsigned assigned;     /* an IANA assignment (pk_port_is_assigned) */
-	unsigned unofficial;   /* a well-known unofficial use, or a services(5)
-				  entry IANA does not have */
+	unsigned listed;       /* a services(5) entry that is not also an IANA
+				  record (origin PK_ORIGIN_SERVICES) */
+	unsigned unofficial;   /* a well-known unofficial use */
 	unsigned reserved;     /* a "Reserved" record */
 	unsigned deregistered; /* a "De-registered"/"Removed" record */
 	/* The first record of each kind per transport (valid when the bit is
 	 * set above). */
 	pk_recid assigned_rec[PK_PROTO_COUNT];
+	pk_recid listed_rec[PK_PROTO_COUNT];
 	pk_recid unofficial_rec[PK_PROTO_COUNT];
 	pk_recid deregistered_rec[PK_PROTO_COUNT];
 } pk_port_use;
