@@ -465,7 +465,7 @@ pk_status pk_host_portconf_read(const char *proc_root, pk_host_portconf *out,
  *     well-known unofficial use (origin PK_ORIGIN_UNOFFICIAL) either;
  *   - outside the ephemeral ranges of every OS profile marked common, and
  *     outside this host's live ip_local_port_range and
- *     ip_local_reserved_ports;
+ *     ip_local_reserved_ports (re-read at most once a second per handle);
  *   - bindable right now on this host, for each transport, on 0.0.0.0 and
  *     on :: (IPV6_V6ONLY): each socket is bound and closed at once, never
  *     listened on, and no SO_REUSEADDR/SO_REUSEPORT is set (they would let

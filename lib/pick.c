@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -20,6 +21,10 @@
  * otherwise need ever more draws). */
 #define RANDOM_TRIES 64
 #define NAME_MAX_LEN 255
+/* This host's port settings are re-read at most this often per handle:
+ * reading the three /proc files costs more than the four binds of a check
+ * (about 27 us against 29 us here), and sysctls change rarely. */
+#define HOST_TTL_NS 1000000000ll
 
 /* The published SipHash key of name-derived picks: the 16 ASCII bytes
  * "portkit/pick/v1/" read as two little-endian words.  Changing it moves
@@ -48,6 +53,7 @@ typedef enum reject {
 
 struct pk_pick {
 	const pk_registry *reg;
+	bool reg_unofficial; /* the registry holds well-known unofficial uses */
 	unsigned protos;
 	uint16_t lo, hi;
 	pick_mode mode;
@@ -64,6 +70,8 @@ struct pk_pick {
 	/* State of the last run. */
 	pk_portset chosen;
 	pk_host_portconf host;
+	bool host_valid;      /* host holds what was read at host_read_ns */
+	long long host_read_ns;
 	pk_pick_stats stats;
 };
 
@@ -94,6 +102,11 @@ pk_status pk_pick_new(const pk_registry *reg, pk_pick **out, pk_error *err)
 	if (p == NULL)
 		return pk_error_set(err, PK_NOMEM, "out of memory");
 	p->reg = reg;
+	if (reg != NULL) {
+		pk_registry_info info;
+		pk_registry_get_info(reg, &info);
+		p->reg_unofficial = (info.flags & PK_REGFLAG_UNOFFICIAL) != 0;
+	}
 	p->protos = PK_PROTOMASK(PK_PROTO_TCP) | PK_PROTOMASK(PK_PROTO_UDP);
 	pk_port_class_bounds(PK_CLASS_USER, &p->lo, &p->hi);
 	p->mode = MODE_RANDOM;
@@ -285,6 +298,7 @@ pk_status pk_pick_set_proc_root(pk_pick *pick, const char *proc_root,
 	}
 	free(pick->proc_root);
 	pick->proc_root = copy;
+	pick->host_valid = false;
 	return PK_OK;
 }
 
@@ -526,7 +540,8 @@ static unsigned why_bits(const pk_pick *p, unsigned bound)
 
 	if (p->reg != NULL && !(p->flags & PK_PICK_ALLOW_ASSIGNED))
 		why |= PK_PICK_WHY_UNASSIGNED;
-	if (p->reg != NULL && !(p->flags & PK_PICK_ALLOW_UNOFFICIAL))
+	/* Claimed only when the registry knows such uses at all. */
+	if (p->reg_unofficial && !(p->flags & PK_PICK_ALLOW_UNOFFICIAL))
 		why |= PK_PICK_WHY_NOT_UNOFFICIAL;
 	if (p->nprofiles > 0)
 		why |= PK_PICK_WHY_OS_EPHEMERAL;
@@ -770,6 +785,33 @@ static void append_counts(const pk_pick *p, char *buf, size_t size)
 	}
 }
 
+static long long monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+/* The host's settings, from the cache when they are recent enough. */
+static pk_status read_host(pk_pick *pick, pk_error *err)
+{
+	long long now = monotonic_ns();
+	pk_status st;
+
+	if (pick->host_valid && now - pick->host_read_ns < HOST_TTL_NS)
+		return PK_OK;
+	pick->host_valid = false;
+	st = pk_host_portconf_read(pick->proc_root, &pick->host, err);
+	if (st != PK_OK) {
+		memset(&pick->host, 0, sizeof pick->host);
+		return st;
+	}
+	pick->host_valid = true;
+	pick->host_read_ns = now;
+	return PK_OK;
+}
+
 pk_status pk_pick_run(pk_pick *pick, size_t count, pk_pick_result *out,
 		      size_t *found, pk_error *err)
 {
@@ -782,10 +824,9 @@ pk_status pk_pick_run(pk_pick *pick, size_t count, pk_pick_result *out,
 		return pk_error_set(err, PK_INVAL,
 				    "invalid count 0: expected at least 1 port");
 	memset(&pick->stats, 0, sizeof pick->stats);
-	memset(&pick->host, 0, sizeof pick->host);
 	pk_portset_clear(&pick->chosen);
 	if (!(pick->flags & PK_PICK_NO_HOST_CHECK)) {
-		st = pk_host_portconf_read(pick->proc_root, &pick->host, err);
+		st = read_host(pick, err);
 		if (st != PK_OK)
 			return st;
 		pick->stats.host_checked = true;
@@ -878,6 +919,9 @@ size_t pk_pick_explain(const pk_pick *pick, const pk_pick_result *r,
 		pk_buf_addstr(&b, "; IANA assignments allowed");
 	if (r->why & PK_PICK_WHY_NOT_UNOFFICIAL)
 		pk_buf_addstr(&b, "; no known unofficial use");
+	else if (pick->reg != NULL && !pick->reg_unofficial &&
+		 !(pick->flags & PK_PICK_ALLOW_UNOFFICIAL))
+		pk_buf_addstr(&b, "; unofficial uses unknown to this registry");
 	if (r->why & PK_PICK_WHY_OS_EPHEMERAL) {
 		pk_buf_addstr(&b, "; outside the ephemeral ranges of ");
 		for (size_t i = 0; i < pick->nprofiles; i++)

@@ -280,6 +280,15 @@ static void test_registry_constraints(void **state)
 	assert_false(r[0].why & PK_PICK_WHY_UNASSIGNED);
 	pk_pick_free(p);
 
+	/* A registry without unofficial-use data claims nothing of them. */
+	pk_registry *plain = pickfix_registry(fixture_csv, NULL, NULL);
+	p = bare(plain, 30000, 30000, TCP, NULL);
+	run(p, 1, r, PK_OK);
+	assert_true(r[0].why & PK_PICK_WHY_UNASSIGNED);
+	assert_false(r[0].why & PK_PICK_WHY_NOT_UNOFFICIAL);
+	pk_pick_free(p);
+	pk_registry_close(plain);
+
 	/* No registry at all: nothing is claimed about assignments. */
 	p = bare(NULL, 30001, 30001, TCP, NULL);
 	run(p, 1, r, PK_OK);
