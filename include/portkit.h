@@ -429,6 +429,156 @@ const pk_os_profile *pk_os_profiles(size_t *count);
 /* A profile by id (case-insensitive), or NULL. */
 const pk_os_profile *pk_os_profile_find(const char *id);
 
+/*
+ * Ephemeral port selection algorithms, each a model of what a system does
+ * when connect() or bind(0) needs a local port (docs/ephemeral.md):
+ */
+typedef enum pk_eph_algo {
+	PK_EPH_SEQUENTIAL = 0, /* "sequential": last port + 1, wrap (BSD) */
+	PK_EPH_DESCENDING = 1, /* "descending": NetBSD's "bsd", downwards */
+	PK_EPH_RFC6056_1 = 2,  /* "rfc6056-1": random start, linear scan */
+	PK_EPH_RFC6056_2 = 3,  /* "rfc6056-2": a fresh random port per probe */
+	PK_EPH_RFC6056_3 = 4,  /* "rfc6056-3": keyed hash offset + counter */
+	PK_EPH_RFC6056_4 = 5,  /* "rfc6056-4": double hash, table of counters */
+	PK_EPH_RFC6056_5 = 6,  /* "rfc6056-5": random increments */
+	PK_EPH_LINUX = 7,      /* "linux": __inet_hash_connect, 2^16 table */
+	PK_EPH_LINUX_2021 = 8, /* "linux-2021": 256-entry table (5.12-5.17) */
+	PK_EPH_FREEBSD = 9     /* "freebsd": randomized in_pcb_lport_dest() */
+} pk_eph_algo;
+#define PK_EPH_ALGO_COUNT 10
+
+/* The short name above, and a one-line description. */
+const char *pk_eph_algo_name(pk_eph_algo algo);
+const char *pk_eph_algo_describe(pk_eph_algo algo);
+/* By name (case-insensitive); PK_NOTFOUND with a message otherwise. */
+pk_status pk_eph_algo_parse(const char *s, pk_eph_algo *out, pk_error *err);
+
+/* What a port is being chosen for.  Addresses are IPv4 in host byte
+ * order; only the models' keyed hashes look at them. */
+typedef struct pk_eph_request {
+	uint32_t saddr;
+	uint32_t daddr;
+	uint16_t dport;
+	bool bind;       /* bind(0): no destination yet (Linux: odd ports) */
+	uint64_t now_ms; /* time; Linux re-keys its hash every 10 s */
+} pk_eph_request;
+
+/* Says whether port may be used for this request: not bound by anyone
+ * else and, for connect(), no other connection with the same 4-tuple.
+ * Reserved ports never reach it. */
+typedef bool (*pk_eph_usable_fn)(void *ctx, uint16_t port,
+				 const pk_eph_request *req);
+
+typedef struct pk_eph_config {
+	uint16_t lo, hi;            /* the ephemeral range, inclusive */
+	const pk_portset *reserved; /* never chosen (copied); NULL = none */
+	uint64_t seed;              /* every secret and random draw */
+	uint32_t table_len;         /* rfc6056-4 TABLE_LENGTH; 0 = 10 */
+	uint32_t increments;        /* rfc6056-5 N; 0 = 500 */
+} pk_eph_config;
+
+/* One system's selection state: counters, tables, secrets, PRNG. */
+typedef struct pk_eph pk_eph;
+
+/* PK_RANGE when lo > hi. */
+pk_status pk_eph_new(pk_eph_algo algo, const pk_eph_config *cfg,
+		     pk_eph **out, pk_error *err);
+void pk_eph_free(pk_eph *st);
+
+/* Chooses a port for req: PK_OK and *port, or PK_EXHAUSTED when the
+ * algorithm gives up (possibly while usable ports remain: rfc6056-2 and
+ * -5 do not visit every port).  usable NULL means every port is usable.
+ * *probes (may be NULL) receives the number of candidate ports the
+ * algorithm examined, reserved ones included. */
+pk_status pk_eph_select(pk_eph *st, const pk_eph_request *req,
+			pk_eph_usable_fn usable, void *ctx, uint16_t *port,
+			uint32_t *probes);
+
+/*
+ * The simulator: one seeded workload, replayed against any algorithm.
+ * Connections arrive as a Poisson process to `destinations` servers,
+ * live an exponential time, and are followed by TIME_WAIT at the server
+ * side; a share `occupancy` of the range is held by other sockets.  An
+ * attacker with a server of its own probes between arrivals.
+ */
+typedef struct pk_sim_workload {
+	uint16_t lo, hi;            /* range; default 32768-60999 */
+	const pk_portset *reserved; /* NULL = none */
+	uint32_t destinations;      /* >= 1; default 16 */
+	double rate;                /* arrivals per second > 0; default 200 */
+	double lifetime;            /* mean seconds >= 0; default 2 */
+	double time_wait;           /* seconds >= 0; default 60 */
+	uint32_t connections;       /* arrivals per run, >= 1; default 20000 */
+	double attacker_share;      /* probes per arrival, 0-1; default 0.125 */
+	uint32_t guesses;           /* the attacker's k, >= 1; default 10 */
+	uint32_t leak_trials;       /* leakage game rounds; default 2000 */
+	uint32_t leak_conns;        /* victim connections per round; 32 */
+	uint64_t seed;              /* default 1 */
+} pk_sim_workload;
+
+void pk_sim_workload_default(pk_sim_workload *w);
+/* PK_RANGE / PK_INVAL naming the first bad field. */
+pk_status pk_sim_workload_check(const pk_sim_workload *w, pk_error *err);
+
+typedef struct pk_sim_result {
+	pk_eph_algo algo;
+	double occupancy;
+	uint64_t allocations;    /* successful victim allocations */
+	uint64_t failures;       /* PK_EXHAUSTED */
+	uint64_t false_failures; /* ... while a usable port existed */
+	double probes_mean;
+	uint32_t probes_p99;
+	uint32_t probes_max;
+	uint64_t reuses;         /* same port again to the same destination */
+	double reuse_min;        /* seconds since that connection closed */
+	double reuse_mean;
+	double reuse_in_tw;      /* share of reuses within TIME_WAIT */
+	double pred_blind;       /* P(next port in the attacker's k guesses) */
+	double pred_same;        /* ... knowing the last port to that server */
+	double pred_own;         /* ... knowing a port just used to its own */
+	double leak;             /* cross-destination advantage, 0-1 */
+	double chi2;             /* chi-square / degrees of freedom, 64 bins */
+	double ns_per_alloc;     /* wall time per pk_eph_select() */
+} pk_sim_result;
+
+/* Runs the workload with `occupancy` (0-1) of the range held.  The same
+ * workload and seed give the same result (but for ns_per_alloc). */
+pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
+		     double occupancy, pk_sim_result *out, pk_error *err);
+
+/* Metrics of a sequence of ports chosen for one destination, one after
+ * another: what `portkit sim --observe` computes on the kernel's. */
+typedef struct pk_seq_stats {
+	size_t count;
+	uint32_t distinct;
+	double same_parity;   /* share with lo's parity */
+	double small_steps;   /* share of steps of +1..+16 (mod range) */
+	int32_t step_mode;    /* most frequent step (mod range, signed) */
+	double step_mode_share;
+	double pred_blind;    /* as pk_sim_result, k guesses */
+	double pred_same;
+	double chi2;          /* chi-square / df over 64 bins of the range */
+} pk_seq_stats;
+
+pk_status pk_seq_analyze(const uint16_t *ports, size_t n, uint16_t lo,
+			 uint16_t hi, uint32_t guesses, pk_seq_stats *out,
+			 pk_error *err);
+
+/* Opens up to max TCP connections over 127.0.0.1 to a listener bound to
+ * port 0, one after another, for at most max_ms, recording the source
+ * port the kernel chose for each (ports[i]) and when (when_ns[i], from
+ * the first connect(); may be NULL).  Each is closed with a reset, so
+ * no TIME_WAIT is left behind. */
+typedef struct pk_observation {
+	size_t count;          /* connections made */
+	uint16_t listen_port;
+	uint64_t connect_ns;   /* total time spent in connect() */
+} pk_observation;
+
+pk_status pk_observe_loopback(size_t max, uint32_t max_ms, uint16_t *ports,
+			      uint64_t *when_ns, pk_observation *out,
+			      pk_error *err);
+
 /* ------------------------------------------------------------------------
  * Host introspection and audit (issue 4).
  * ---------------------------------------------------------------------- */
