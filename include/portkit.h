@@ -522,8 +522,8 @@ typedef struct pk_sim_workload {
 	uint32_t connections;       /* arrivals per run, >= 1; default 20000 */
 	double attacker_share;      /* probes per arrival, 0-1; default 0.125 */
 	uint32_t guesses;           /* the attacker's k, >= 1; default 10 */
-	uint32_t leak_trials;       /* leakage game rounds; default 2000 */
-	uint32_t leak_conns;        /* victim connections per round; 32 */
+	uint32_t leak_trials;       /* leakage game rounds; default 4000 */
+	uint32_t leak_conns;        /* victim connections per round; 64 */
 	uint64_t seed;              /* default 1 */
 } pk_sim_workload;
 

@@ -39,8 +39,8 @@ void pk_sim_workload_default(pk_sim_workload *w)
 	w->connections = 20000;
 	w->attacker_share = 0.125;
 	w->guesses = 10;
-	w->leak_trials = 2000;
-	w->leak_conns = 32;
+	w->leak_trials = 4000;
+	w->leak_conns = 64;
 	w->seed = 1;
 }
 
@@ -485,16 +485,24 @@ pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
 		leak_guess_bins[played] = log_bin((uint32_t)((a2 - a1 + num) % num), num);
 		leak_coin[played++] = (unsigned char)coin;
 	}
-	uint32_t half = played / 2, right = 0;
-	for (uint32_t j = 0; j < half; j++)
+	/* The attacker learns both step distributions from the first half
+	 * and answers "connected" where that is the likelier class; its
+	 * advantage on the second half is P(yes | connected) - P(yes | not),
+	 * which does not depend on how the coins happened to fall. */
+	uint32_t half = played / 2, cnt[2] = { 0, 0 }, yes[2] = { 0, 0 };
+	for (uint32_t j = 0; j < half; j++) {
 		leak_hist[leak_coin[j]][leak_guess_bins[j]]++;
+		cnt[leak_coin[j]]++;
+	}
+	uint32_t tn[2] = { 0, 0 };
 	for (uint32_t j = half; j < played; j++) {
 		uint32_t b = leak_guess_bins[j];
-		unsigned guess = leak_hist[1][b] > leak_hist[0][b];
-		right += guess == leak_coin[j];
+		bool guess = (uint64_t)leak_hist[1][b] * cnt[0] > (uint64_t)leak_hist[0][b] * cnt[1];
+		yes[leak_coin[j]] += guess;
+		tn[leak_coin[j]]++;
 	}
-	if (played - half > 0) {
-		double adv = 2.0 * right / (played - half) - 1.0;
+	if (tn[0] > 0 && tn[1] > 0) {
+		double adv = (double)yes[1] / tn[1] - (double)yes[0] / tn[0];
 		out->leak = adv > 0 ? adv : 0;
 	}
 	free(leak_guess_bins);
