@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "records.h"
 
 int cmd_advise(int argc, char **argv, cli_ctx *ctx);
 
@@ -38,38 +39,14 @@ static const char *sev_color(pk_severity sev)
 	}
 }
 
-static json_t *record_json(const pk_registry *reg, pk_recid id)
-{
-	pk_record rec;
-
-	if (pk_record_get(reg, id, &rec) != PK_OK)
-		return json_null();
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(rec.id));
-	json_object_set_new(o, "name", rec.name ? json_string(rec.name) : json_null());
-	json_object_set_new(o, "proto", json_string(pk_proto_name(rec.proto)));
-	if (rec.has_port) {
-		json_object_set_new(o, "port_lo", json_integer(rec.port_lo));
-		json_object_set_new(o, "port_hi", json_integer(rec.port_hi));
-	}
-	json_object_set_new(o, "description", json_string(rec.description));
-	return o;
-}
-
 static int print_json(const pk_registry *reg, const pk_plan *plan,
 		      const pk_advice *adv, bool with_draft)
 {
 	json_t *root = json_object(), *p = json_object(), *fs = json_array();
-	char *text;
-	int rc = EXIT_FOUND;
 
 	json_object_set_new(p, "name", plan->name ? json_string(plan->name) : json_null());
 	json_object_set_new(p, "port", plan->has_port ? json_integer(plan->port) : json_null());
-	json_t *protos = json_array();
-	for (unsigned i = PK_PROTO_TCP; i < PK_PROTO_COUNT; i++)
-		if (plan->protos & PK_PROTOMASK(i))
-			json_array_append_new(protos, json_string(pk_proto_name((pk_proto)i)));
-	json_object_set_new(p, "protos", protos);
+	json_object_set_new(p, "protos", rec_protos_json(plan->protos));
 	json_object_set_new(root, "plan", p);
 	json_object_set_new(root, "worst",
 			    json_string(pk_severity_name(pk_advice_worst(adv))));
@@ -79,30 +56,19 @@ static int print_json(const pk_registry *reg, const pk_plan *plan,
 				      "severity", pk_severity_name(f->severity),
 				      "cite", f->cite, "text", f->text);
 		json_object_set_new(o, "record", f->has_record ?
-					 record_json(reg, f->record) : json_null());
+					 rec_to_json(reg, f->record) : json_null());
 		json_array_append_new(fs, o);
 	}
 	json_object_set_new(root, "findings", fs);
-	if (with_draft) {
-		json_t *d = json_array();
-		for (size_t i = 0; i < pk_advice_draft_count(adv); i++) {
-			const pk_draft_field *f = pk_advice_draft_get(adv, i);
-			json_array_append_new(d, json_pack("{s:s, s:s, s:b}",
-							   "field", f->field, "value", f->value,
-							   "known", f->known));
-		}
-		json_object_set_new(root, "draft", d);
+	json_t *d = with_draft ? json_array() : json_null();
+	for (size_t i = 0; with_draft && i < pk_advice_draft_count(adv); i++) {
+		const pk_draft_field *f = pk_advice_draft_get(adv, i);
+		json_array_append_new(d, json_pack("{s:s, s:s, s:b}", "field",
+						   f->field, "value", f->value,
+						   "known", f->known));
 	}
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (text == NULL) {
-		cli_error("out of memory");
-		rc = EXIT_DATA;
-	} else {
-		puts(text);
-		free(text);
-	}
-	json_decref(root);
-	return rc;
+	json_object_set_new(root, "draft", d);
+	return rec_json_print(root);
 }
 
 static int print_text(const pk_advice *adv, const cli_ctx *ctx,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "records.h"
 
 int cmd_pick(int argc, char **argv, cli_ctx *ctx);
 
@@ -64,16 +65,6 @@ static json_t *bound_json(unsigned bound)
 	return arr;
 }
 
-static json_t *protos_json(unsigned mask)
-{
-	json_t *arr = json_array();
-
-	for (unsigned p = PK_PROTO_TCP; p < PK_PROTO_COUNT; p++)
-		if (mask & PK_PROTOMASK(p))
-			json_array_append_new(arr, json_string(pk_proto_name((pk_proto)p)));
-	return arr;
-}
-
 typedef struct pick_opts {
 	size_t count;
 	unsigned protos;
@@ -91,14 +82,10 @@ static int print_json(const pk_pick *pick, const pick_opts *o,
 {
 	json_t *root = json_object(), *ports = json_array(), *c = json_object();
 	pk_pick_stats stats;
-	pk_registry_info info;
-	char *text;
-	int rc = EXIT_FOUND;
 
 	pk_pick_get_stats(pick, &stats);
-	pk_registry_get_info(reg, &info);
 	json_object_set_new(c, "count", json_integer((json_int_t)o->count));
-	json_object_set_new(c, "protos", protos_json(o->protos));
+	json_object_set_new(c, "protos", rec_protos_json(o->protos));
 	json_object_set_new(c, "range", json_pack("[ii]", o->lo, o->hi));
 	json_object_set_new(c, "near", o->has_near ? json_integer(o->near) : json_null());
 	json_object_set_new(c, "name", o->name ? json_string(o->name) : json_null());
@@ -110,14 +97,11 @@ static int print_json(const pk_pick *pick, const pick_opts *o,
 	json_object_set_new(c, "host_check",
 			    json_boolean(!(o->flags & PK_PICK_NO_HOST_CHECK)));
 	json_object_set_new(root, "constraints", c);
-	json_object_set_new(root, "registry",
-			    json_pack("{s:s, s:s}", "origin", info.origin,
-				      "updated", info.updated));
-	if (stats.host_checked && stats.host_range_known)
-		json_object_set_new(root, "host_range",
-				    json_pack("[ii]", stats.host_lo, stats.host_hi));
-	else
-		json_object_set_new(root, "host_range", json_null());
+	json_object_set_new(root, "registry", rec_registry_json(reg));
+	json_object_set_new(root, "host_range",
+			    stats.host_checked && stats.host_range_known ?
+				    json_pack("[ii]", stats.host_lo, stats.host_hi) :
+				    json_null());
 	for (size_t i = 0; i < n; i++) {
 		json_t *p = json_object(), *why = json_array();
 		char expl[1024];
@@ -128,25 +112,16 @@ static int print_json(const pk_pick *pick, const pick_opts *o,
 		json_object_set_new(p, "port", json_integer(res[i].port));
 		json_object_set_new(p, "why", why);
 		json_object_set_new(p, "bound", bound_json(res[i].bound));
-		if (o->has_near)
-			json_object_set_new(p, "distance", json_integer(res[i].distance));
-		if (o->name != NULL)
-			json_object_set_new(p, "sequence", json_integer(res[i].sequence));
+		json_object_set_new(p, "distance", o->has_near ?
+				    json_integer(res[i].distance) : json_null());
+		json_object_set_new(p, "sequence", o->name != NULL ?
+				    json_integer(res[i].sequence) : json_null());
 		json_object_set_new(p, "explanation", json_string(expl));
 		json_array_append_new(ports, p);
 	}
 	json_object_set_new(root, "ports", ports);
 	json_object_set_new(root, "unchecked", bound_json(stats.unchecked));
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (text == NULL) {
-		cli_error("out of memory");
-		rc = EXIT_DATA;
-	} else {
-		puts(text);
-		free(text);
-	}
-	json_decref(root);
-	return rc;
+	return rec_json_print(root);
 }
 
 static int print_table(const pk_pick *pick, const cli_ctx *ctx,
