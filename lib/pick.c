@@ -323,22 +323,44 @@ void pk_pick_get_stats(const pk_pick *pick, pk_pick_stats *out)
 
 /* ---- randomness -------------------------------------------------------- */
 
-/* A uniform integer in [0, n), n >= 1, from getrandom(2).  Draws below
- * 2^32 mod n are rejected so that every residue is equally likely (the
- * plain `r % n` would favour small values). */
-static pk_status rand_below(uint32_t n, uint32_t *out, pk_error *err)
+/* Random words from getrandom(2), fetched 16 at a time: one system call
+ * per draw was most of the cost of a pick.  The buffer lives on the stack
+ * of one pk_pick_run, so a fork() never replays it. */
+typedef struct rng {
+	uint32_t buf[16];
+	unsigned pos, len;
+} rng;
+
+static pk_status rand_word(rng *g, uint32_t *out, pk_error *err)
+{
+	if (g->pos == g->len) {
+		ssize_t got;
+		do
+			got = getrandom(g->buf, sizeof g->buf, 0);
+		while (got < 0 && errno == EINTR);
+		if (got < (ssize_t)sizeof g->buf[0])
+			return pk_error_set(err, PK_IO, "getrandom: %s",
+					    got < 0 ? strerror(errno) :
+						      "short read");
+		g->len = (unsigned)((size_t)got / sizeof g->buf[0]);
+		g->pos = 0;
+	}
+	*out = g->buf[g->pos++];
+	return PK_OK;
+}
+
+/* A uniform integer in [0, n), n >= 1.  Draws below 2^32 mod n are
+ * rejected so that every residue is equally likely (the plain `r % n`
+ * would favour small values). */
+static pk_status rand_below(rng *g, uint32_t n, uint32_t *out, pk_error *err)
 {
 	uint32_t threshold = (uint32_t)(0u - n) % n;
 
 	for (;;) {
 		uint32_t r;
-		ssize_t got = getrandom(&r, sizeof r, 0);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got != (ssize_t)sizeof r)
-			return pk_error_set(err, PK_IO, "getrandom: %s",
-					    got < 0 ? strerror(errno) :
-						      "short read");
+		pk_status st = rand_word(g, &r, err);
+		if (st != PK_OK)
+			return st;
 		if (r >= threshold) {
 			*out = r % n;
 			return PK_OK;
@@ -616,12 +638,13 @@ static pk_status run_random(pk_pick *p, run *r, pk_error *err)
 	uint16_t *cand = NULL;
 	uint32_t m = 0;
 	pk_status st = PK_OK;
+	rng g = { .pos = 0, .len = 0 };
 
 	while (r->found < r->count && misses < RANDOM_TRIES) {
 		uint32_t k;
 		unsigned bound;
 		bool ok;
-		st = rand_below(n, &k, err);
+		st = rand_below(&g, n, &k, err);
 		if (st != PK_OK)
 			return st;
 		st = consider(p, (uint16_t)(p->lo + k), &bound, &ok, err);
@@ -663,7 +686,7 @@ static pk_status run_random(pk_pick *p, run *r, pk_error *err)
 	while (r->found < r->count && m > 0) {
 		uint32_t k;
 		unsigned bound = 0;
-		st = rand_below(m, &k, err);
+		st = rand_below(&g, m, &k, err);
 		if (st != PK_OK)
 			goto out;
 		uint16_t port = cand[k];
