@@ -428,6 +428,32 @@ static void check_name(pk_advice *a, const pk_registry *reg,
 
 /* ---- the port ------------------------------------------------------------ */
 
+/* A port a named record holds for transport pn: the plan's own, or
+ * someone else's (an IANA assignment, or a services(5) entry when
+ * listed). */
+static void named_use(pk_advice *a, const pk_registry *reg,
+		      const pk_plan *plan, pk_recid id, const char *pn,
+		      bool listed)
+{
+	char desc[256];
+	bool own = record_named(reg, id, plan->name);
+
+	describe(reg, id, desc, sizeof desc);
+	if (own)
+		add(a, listed ? "port-listed-for-plan" : "port-assigned-to-plan",
+		    PK_SEV_OK, "RFC 6335 §8.1", &id, "%u/%s is %s this service, %s%s",
+		    plan->port, pn, listed ? "listed in services(5) for" : "assigned to",
+		    desc, listed ? " (this registry has no IANA record to confirm an assignment)" : "");
+	else if (listed)
+		add(a, "port-listed", PK_SEV_WARNING, "RFC 7605 §7.8", &id,
+		    "%u/%s is listed in services(5) as %s: another service there would meet it",
+		    plan->port, pn, desc);
+	else
+		add(a, "port-assigned", PK_SEV_WARNING, "RFC 7605 §7.8", &id,
+		    "%u/%s is assigned to %s: running another service on it is squatting, and both will meet on real networks",
+		    plan->port, pn, desc);
+}
+
 static void check_port_registry(pk_advice *a, const pk_registry *reg,
 				const pk_plan *plan)
 {
@@ -446,31 +472,11 @@ static void check_port_registry(pk_advice *a, const pk_registry *reg,
 		if (!(plan->protos & bit))
 			continue;
 		if (use.assigned & bit) {
-			pk_recid id = use.assigned_rec[proto];
-			describe(reg, id, desc, sizeof desc);
-			if (record_named(reg, id, plan->name))
-				add(a, "port-assigned-to-plan", PK_SEV_OK,
-				    "RFC 6335 §8.1", &id,
-				    "%u/%s is assigned to this service, %s",
-				    port, pn, desc);
-			else
-				add(a, "port-assigned", PK_SEV_WARNING,
-				    "RFC 7605 §7.8", &id,
-				    "%u/%s is assigned to %s: running another service on it is squatting, and both will meet on real networks",
-				    port, pn, desc);
+			/* An IANA assignment, or a services(5) entry: both name
+			 * a service that owns the number (or is the plan). */
+			named_use(a, reg, plan, use.assigned_rec[proto], pn, false);
 		} else if (use.listed & bit) {
-			pk_recid id = use.listed_rec[proto];
-			describe(reg, id, desc, sizeof desc);
-			if (record_named(reg, id, plan->name))
-				add(a, "port-listed-for-plan", PK_SEV_OK,
-				    "RFC 6335 §8.1", &id,
-				    "%u/%s is listed in services(5) for this service, %s (this registry has no IANA record to confirm an assignment)",
-				    port, pn, desc);
-			else
-				add(a, "port-listed", PK_SEV_WARNING,
-				    "RFC 7605 §7.8", &id,
-				    "%u/%s is listed in services(5) as %s: another service there would meet it",
-				    port, pn, desc);
+			named_use(a, reg, plan, use.listed_rec[proto], pn, true);
 		} else if (use.reserved & bit) {
 			add(a, "port-reserved", PK_SEV_WARNING, "RFC 6335 §8.1",
 			    NULL,
