@@ -10,6 +10,8 @@
 #include "port_use.h"
 
 #define DRAFT_MAX 16
+/* Longest part of a record's description quoted in a finding. */
+#define DESC_MAX 100
 
 struct pk_advice {
 	pk_finding *items;
@@ -174,11 +176,21 @@ static void describe(const pk_registry *reg, pk_recid id, char *buf,
 		who = party.name[0] != '\0' ? party.name : party.org;
 	snprintf(buf, size, "'%s'", rec.name != NULL ? rec.name : "(no name)");
 	len = strlen(buf);
-	if (rec.description[0] != '\0' && who[0] != '\0')
-		snprintf(buf + len, size - len, " (%.80s; assignee %.60s)",
-			 rec.description, who);
-	else if (rec.description[0] != '\0')
-		snprintf(buf + len, size - len, " (%.80s)", rec.description);
+	/* Long descriptions are cut at a word, and say so. */
+	int dlen = (int)strlen(rec.description);
+	const char *more = "";
+	if (dlen > DESC_MAX) {
+		dlen = DESC_MAX;
+		while (dlen > DESC_MAX / 2 && rec.description[dlen] != ' ')
+			dlen--;
+		more = "...";
+	}
+	if (dlen > 0 && who[0] != '\0')
+		snprintf(buf + len, size - len, " (%.*s%s; assignee %.60s)", dlen,
+			 rec.description, more, who);
+	else if (dlen > 0)
+		snprintf(buf + len, size - len, " (%.*s%s)", dlen,
+			 rec.description, more);
 	else if (who[0] != '\0')
 		snprintf(buf + len, size - len, " (assignee %.60s)", who);
 }
@@ -428,15 +440,36 @@ static void check_name(pk_advice *a, const pk_registry *reg,
 
 /* ---- the port ------------------------------------------------------------ */
 
+/* Does any record on port for proto carry name?  A port can have several
+ * (80/tcp: IANA's www-http, services(5)'s http with its alias www). */
+static bool port_has_name(const pk_registry *reg, uint16_t port,
+			  pk_proto proto, const char *name)
+{
+	pk_recid ids[32];
+	size_t n;
+
+	if (name == NULL)
+		return false;
+	n = pk_lookup_port(reg, port, PK_PROTOMASK(proto), ids,
+			   sizeof ids / sizeof ids[0]);
+	if (n > sizeof ids / sizeof ids[0])
+		n = sizeof ids / sizeof ids[0];
+	for (size_t i = 0; i < n; i++)
+		if (record_named(reg, ids[i], name))
+			return true;
+	return false;
+}
+
 /* A port a named record holds for transport pn: the plan's own, or
  * someone else's (an IANA assignment, or a services(5) entry when
  * listed). */
 static void named_use(pk_advice *a, const pk_registry *reg,
-		      const pk_plan *plan, pk_recid id, const char *pn,
+		      const pk_plan *plan, pk_recid id, pk_proto proto,
 		      bool listed)
 {
 	char desc[256];
-	bool own = record_named(reg, id, plan->name);
+	const char *pn = pk_proto_name(proto);
+	bool own = port_has_name(reg, plan->port, proto, plan->name);
 
 	describe(reg, id, desc, sizeof desc);
 	if (own)
@@ -474,9 +507,11 @@ static void check_port_registry(pk_advice *a, const pk_registry *reg,
 		if (use.assigned & bit) {
 			/* An IANA assignment, or a services(5) entry: both name
 			 * a service that owns the number (or is the plan). */
-			named_use(a, reg, plan, use.assigned_rec[proto], pn, false);
+			named_use(a, reg, plan, use.assigned_rec[proto],
+				  (pk_proto)proto, false);
 		} else if (use.listed & bit) {
-			named_use(a, reg, plan, use.listed_rec[proto], pn, true);
+			named_use(a, reg, plan, use.listed_rec[proto],
+				  (pk_proto)proto, true);
 		} else if (use.reserved & bit) {
 			add(a, "port-reserved", PK_SEV_WARNING, "RFC 6335 §8.1",
 			    NULL,
@@ -529,6 +564,19 @@ static void check_port_registry(pk_advice *a, const pk_registry *reg,
 		    info.origin, port);
 }
 
+/* The plan is an existing assignment: its name is on its port for every
+ * planned transport. */
+static bool plan_is_assignment(const pk_registry *reg, const pk_plan *plan)
+{
+	if (reg == NULL || plan->name == NULL || !plan->has_port)
+		return false;
+	for (unsigned proto = PK_PROTO_TCP; proto < PK_PROTO_COUNT; proto++)
+		if ((plan->protos & PK_PROTOMASK(proto)) &&
+		    !port_has_name(reg, plan->port, (pk_proto)proto, plan->name))
+			return false;
+	return true;
+}
+
 static void check_port(pk_advice *a, const pk_registry *reg,
 		       const pk_plan *plan)
 {
@@ -545,10 +593,15 @@ static void check_port(pk_advice *a, const pk_registry *reg,
 	}
 	switch (pk_port_class_of(port)) {
 	case PK_CLASS_SYSTEM:
-		add(a, "port-system", PK_SEV_WARNING,
-		    "RFC 6335 §8.1.2; RFC 7605 §7.3", NULL,
-		    "%u is a System port (0-1023): assigned only through IETF Review or IESG Approval, and developers should not apply for one (the privilege it implies is not enforced everywhere)",
-		    port);
+		if (plan_is_assignment(reg, plan))
+			add(a, "port-system", PK_SEV_INFO, "RFC 6335 §8.1.2", NULL,
+			    "%u is a System port (0-1023), assigned to this service already (through IETF Review or IESG Approval)",
+			    port);
+		else
+			add(a, "port-system", PK_SEV_WARNING,
+			    "RFC 6335 §8.1.2; RFC 7605 §7.3", NULL,
+			    "%u is a System port (0-1023): assigned only through IETF Review or IESG Approval, and developers should not apply for one (the privilege it implies is not enforced everywhere)",
+			    port);
 		break;
 	case PK_CLASS_USER:
 		add(a, "port-user", PK_SEV_OK, "RFC 6335 §8.1.2", NULL,

@@ -25,7 +25,7 @@ static const char fixture_csv[] =
 	",4300,tcp,De-registered,,,,,,,,\n"
 	",4400-4499,tcp,Unassigned,,,,,,,,\n"
 	"exp1,1021,tcp,RFC3692-style Experiment 1,[IESG],[IETF_Chair],,,[RFC4727],,,\n";
-static const char fixture_services[] = "localthing 4600/tcp\n";
+static const char fixture_services[] = "localthing 4600/tcp\nwidget-ctl 4100/tcp\n";
 static const char fixture_unofficial[] = "squatter 4500/tcp # a popular game\n";
 
 #define TCP PK_PROTOMASK(PK_PROTO_TCP)
@@ -73,6 +73,9 @@ static const acase cases[] = {
 	/* RFC 6335 section 8.1: the plan is the existing assignment. */
 	{ "http", 80, TCP, "name-matches-assignment", OK_, "RFC 6335 §8.1", "name-registered" },
 	{ "http", 80, TCP, "port-assigned-to-plan", OK_, "RFC 6335 §8.1", "port-assigned" },
+	/* Another record on the port carries the plan's name (the embedded
+	 * snapshot has IANA's www-http and services(5)'s http on 80/tcp). */
+	{ "widget-ctl", 4100, TCP, "port-assigned-to-plan", OK_, "RFC 6335 §8.1", "port-assigned" },
 	/* RFC 7605 section 7.5: versions in-band, not in the name. */
 	{ "foo-v2", NOPORT, 0, "name-version", WARN, "RFC 7605 §7.5", NULL },
 	{ "foo-2", NOPORT, 0, "name-version", WARN, "RFC 7605 §7.5", NULL },
@@ -97,6 +100,8 @@ static const acase cases[] = {
 	{ NULL, 999, TCP, "port-system", WARN, "RFC 6335 §8.1.2", NULL },
 	{ NULL, 999, TCP, "port-system", WARN, "RFC 7605 §7.3", NULL },
 	{ NULL, 1023, TCP, "port-system", WARN, "RFC 6335 §8.1.2", NULL },
+	{ "http", 80, TCP, "port-system", INFO, "RFC 6335 §8.1.2", "port-assigned" },
+	{ "myweb", 80, TCP, "port-system", WARN, "RFC 7605 §7.3", NULL },
 	{ NULL, 1024, TCP, "port-user", OK_, "RFC 6335 §8.1.2", "port-system" },
 	{ NULL, 49151, TCP, "port-user", OK_, "RFC 6335 §8.1.2", "port-dynamic" },
 	{ NULL, 49152, TCP, "port-dynamic", ERR, "RFC 6335 §6", "port-user" },
