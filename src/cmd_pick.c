@@ -298,7 +298,11 @@ int cmd_pick(int argc, char **argv, cli_ctx *ctx)
 	if (st == PK_EXHAUSTED) {
 		/* Fewer ports than asked for is no answer: a script would
 		 * otherwise go on with too few. */
+		pk_pick_stats stats;
 		cli_error("%s", err.message);
+		pk_pick_get_stats(pick, &stats);
+		if (stats.os_ephemeral > 0)
+			cli_error("hint: --avoid-os with the systems the service will run on (or none) leaves more ports");
 		rc = EXIT_NOTFOUND;
 		goto out;
 	}

@@ -60,6 +60,12 @@ if [ -n "$IDX" ]; then
 	run $P $STATIC --class dynamic --count 5
 	check "pick: --class dynamic" awkout '$1 < 49152 || $1 > 65535 {bad=1} END {exit bad + (NR != 5)}'
 
+	# The default profiles (their union is 10000-65535) cover the whole
+	# Dynamic range: no answer, and a hint.
+	run $P --no-host-check --class dynamic
+	expect_err "pick: --class dynamic inside the common OS ranges" 1 "16384 in OS ephemeral ranges"
+	expect_err "pick: the hint names --avoid-os" 1 "hint: --avoid-os"
+
 	# OS profiles: Linux's range starts at 32768.
 	run $P --no-host-check --avoid-os linux --range 32760-32780 --count 8
 	check "pick: --avoid-os linux" awkout '$1 >= 32768 {bad=1} END {exit bad + (NR != 8)}'
