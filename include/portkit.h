@@ -663,7 +663,8 @@ pk_status pk_pick_set_name(pk_pick *pick, const char *name, pk_error *err);
  * profile ids (see pk_os_profiles), "common" (the default: every profile
  * marked common), "all", or "none".  Replaces the previous choice. */
 pk_status pk_pick_avoid_os(pk_pick *pick, const char *ids, pk_error *err);
-/* Further ports never to pick (added to those of earlier calls). */
+/* Further ports never to pick (added to those of earlier calls; NULL
+ * forgets them all). */
 void pk_pick_avoid_ports(pk_pick *pick, const pk_portset *ports);
 
 #define PK_PICK_ALLOW_ASSIGNED 0x1u   /* skip the assignment check (IANA

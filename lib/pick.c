@@ -274,6 +274,10 @@ pk_status pk_pick_avoid_os(pk_pick *pick, const char *ids, pk_error *err)
 
 void pk_pick_avoid_ports(pk_pick *pick, const pk_portset *ports)
 {
+	if (ports == NULL) {
+		pick->have_avoid = false;
+		return;
+	}
 	if (!pick->have_avoid) {
 		pk_portset_clear(&pick->avoid);
 		pick->have_avoid = true;

@@ -444,6 +444,12 @@ static void test_combined(void **state)
 	size_t m = run(p, 4, r, PK_EXHAUSTED);
 	assert_int_equal(m, n);
 	assert_false(contains(r, m, P));
+	/* Forgetting the caller's set lets P+2 through. */
+	pk_pick_avoid_ports(p, NULL);
+	pk_pick_set_near(p, (uint16_t)(P + 2));
+	run(p, 1, r, PK_OK);
+	if (r[0].port != P + 2) /* unless someone else holds it now */
+		assert_true(r[0].port == P + 3 || r[0].port == P - 1);
 	pk_pick_free(p);
 	pickfix_rmtree(proc);
 	pk_registry_close(reg);
