@@ -63,6 +63,16 @@ void cli_table_free(cli_table *t);
 int cli_table_add(cli_table *t, const char *const *cells);
 void cli_table_print(const cli_table *t, FILE *out, int width);
 
+/* Prints t on stdout and frees it; when t is NULL or ok is false (a
+ * cli_table_add failed) says "out of memory" instead.  Returns EXIT_FOUND
+ * or EXIT_DATA. */
+int cli_table_finish(cli_table *t, bool ok, int width);
+
+/* Prints a jansson value (consumed; NULL means out of memory) as indented
+ * JSON on stdout.  Returns EXIT_FOUND or EXIT_DATA. */
+struct json_t;
+int cli_json_print(struct json_t *root);
+
 /* The options every subcommand accepts, for getopt_long: append
  * CLI_COMMON_LONGOPTS to a subcommand's struct option array and pass
  * unknown codes to cli_common_option(), which returns 0 when it handled

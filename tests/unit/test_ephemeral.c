@@ -386,21 +386,30 @@ static void test_rfc3(void **state)
 
 /* ---- RFC 6056 algorithm 4 ---------------------------------------------- */
 
+/* An rfc6056-4 state on 100-109 with table_len entries, and its twin:
+ * keys drawn, the table's draws still to come. */
+static pk_eph *rfc4_with_twin(uint32_t table_len, pk_prng *twin, pk_sipkey *k1,
+			      pk_sipkey *k2)
+{
+	pk_eph_config cfg = { 100, 109, NULL, SEED, table_len, 0 };
+	pk_eph *st = NULL;
+
+	assert_int_equal(pk_eph_new(PK_EPH_RFC6056_4, &cfg, &st, NULL), PK_OK);
+	pk_prng_seed(twin, SEED);
+	k1->k0 = pk_prng_next(twin);
+	k1->k1 = pk_prng_next(twin);
+	k2->k0 = pk_prng_next(twin);
+	k2->k1 = pk_prng_next(twin);
+	return st;
+}
+
 static void test_rfc4_shared_table(void **state)
 {
-	pk_eph_config cfg = { 100, 109, NULL, SEED, 1, 0 };
-	pk_eph *st = NULL;
 	pk_prng twin;
-	pk_sipkey k1, k2;
+	pk_sipkey k1, k2; /* G() mod 1 is always 0: k2 unused */
+	pk_eph *st = rfc4_with_twin(1, &twin, &k1, &k2);
 
 	(void)state;
-	assert_int_equal(pk_eph_new(PK_EPH_RFC6056_4, &cfg, &st, NULL), PK_OK);
-	pk_prng_seed(&twin, SEED);
-	k1.k0 = pk_prng_next(&twin);
-	k1.k1 = pk_prng_next(&twin);
-	k2.k0 = pk_prng_next(&twin);
-	k2.k1 = pk_prng_next(&twin);
-	(void)k2; /* G() mod 1 is always 0 */
 	uint64_t t0 = pk_prng_below(&twin, 65536); /* table[0] */
 	/* TABLE_LENGTH 1: every destination shares table[0] */
 	unsigned a0 = 100 + (unsigned)((F(&k1, &req_a) + t0) % 10);
@@ -415,19 +424,12 @@ static void test_rfc4_shared_table(void **state)
 
 static void test_rfc4_separate_counters(void **state)
 {
-	pk_eph_config cfg = { 100, 109, NULL, SEED, 1000, 0 };
-	pk_eph *st = NULL;
 	pk_prng twin;
 	pk_sipkey k1, k2;
 	uint64_t table[1000];
+	pk_eph *st = rfc4_with_twin(1000, &twin, &k1, &k2);
 
 	(void)state;
-	assert_int_equal(pk_eph_new(PK_EPH_RFC6056_4, &cfg, &st, NULL), PK_OK);
-	pk_prng_seed(&twin, SEED);
-	k1.k0 = pk_prng_next(&twin);
-	k1.k1 = pk_prng_next(&twin);
-	k2.k0 = pk_prng_next(&twin);
-	k2.k1 = pk_prng_next(&twin);
 	for (int i = 0; i < 1000; i++)
 		table[i] = pk_prng_below(&twin, 65536);
 	unsigned ia = (unsigned)(F(&k2, &req_a) % 1000);
