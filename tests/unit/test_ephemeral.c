@@ -709,6 +709,65 @@ static void test_linux_2021_shared_counters(void **state)
 	}
 }
 
+/* Edges, for every algorithm: a one-port range, the top of the port
+ * space, reserved ports, exhaustion.  Algorithms 2 and 5 may give up
+ * while a port is free (RFC 6056 says so); none may ever hand out a
+ * reserved or held port, or look at more than twice the range. */
+static void test_every_algorithm_at_the_edges(void **state)
+{
+	pk_portset res;
+	uint16_t port;
+	uint32_t probes;
+
+	(void)state;
+	for (unsigned a = 0; a < PK_EPH_ALGO_COUNT; a++) {
+		bool may_give_up = a == PK_EPH_RFC6056_2 || a == PK_EPH_RFC6056_5;
+		pk_eph_request b = req_a;
+		b.bind = true;
+		pk_eph *st;
+
+		pk_portset_clear(&held);
+		st = make(a, 5000, 5000, NULL);
+		for (int k = 0; k < 5; k++) {
+			EXPECT(st, &req_a, 5000, 0);
+			EXPECT(st, &b, 5000, 0);
+		}
+		pk_portset_add(&held, 5000);
+		assert_int_equal(pk_eph_select(st, &req_a, usable_not_held, NULL,
+					       &port, &probes), PK_EXHAUSTED);
+		assert_true(probes >= 1 && probes <= 2);
+		pk_eph_free(st);
+
+		pk_portset_clear(&held);
+		st = make(a, 65530, 65535, NULL);
+		for (int k = 0; k < 100; k++) {
+			assert_int_equal(pk_eph_select(st, k % 3 ? &req_a : &req_b, NULL,
+						       NULL, &port, NULL), PK_OK);
+			assert_true(port >= 65530);
+		}
+		pk_eph_free(st);
+
+		pk_portset_clear(&res);
+		pk_portset_add_range(&res, 100, 108);
+		st = make(a, 100, 109, &res);
+		for (int k = 0; k < 50; k++) {
+			pk_status s = pk_eph_select(st, &req_a, usable_not_held, NULL,
+						    &port, &probes);
+			if (s == PK_OK)
+				assert_int_equal(port, 109);
+			else if (!(s == PK_EXHAUSTED && may_give_up))
+				fail_msg("%s: %s with port 109 free", pk_eph_algo_name(a),
+					 pk_status_name(s));
+			assert_true(probes >= 1 && probes <= 20);
+		}
+		pk_portset_add(&held, 109);
+		assert_int_equal(pk_eph_select(st, &req_a, usable_not_held, NULL,
+					       &port, &probes), PK_EXHAUSTED);
+		assert_true(probes >= 10 && probes <= 20);
+		pk_eph_free(st);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -731,6 +790,7 @@ int main(void)
 		cmocka_unit_test_setup(test_linux_bind, reset),
 		cmocka_unit_test_setup(test_linux_2021, reset),
 		cmocka_unit_test_setup(test_linux_2021_shared_counters, reset),
+		cmocka_unit_test_setup(test_every_algorithm_at_the_edges, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
