@@ -154,6 +154,20 @@ static uint64_t tuple_key(uint32_t dest, uint16_t port)
 	return (((uint64_t)dest << 16) | port) + 1;
 }
 
+/* The array p of n elements of size elem, with room for one more
+ * (capacity *cap, doubled as needed); NULL when out of memory, and p is
+ * then still valid. */
+static void *grow(void *p, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return p;
+	size_t c = *cap ? *cap * 2 : 1024;
+	void *q = realloc(p, c * elem);
+	if (q != NULL)
+		*cap = c;
+	return q;
+}
+
 /* ---- open connections, by close time (a binary min-heap) -------------- */
 
 typedef struct {
@@ -169,14 +183,10 @@ typedef struct {
 
 static pk_status heap_push(conn_heap *h, conn c)
 {
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 1024;
-		conn *v = realloc(h->v, cap * sizeof *v);
-		if (v == NULL)
-			return PK_NOMEM;
-		h->v = v;
-		h->cap = cap;
-	}
+	conn *v = grow(h->v, &h->cap, h->n, sizeof *v);
+	if (v == NULL)
+		return PK_NOMEM;
+	h->v = v;
 	size_t i = h->n++;
 	while (i > 0 && h->v[(i - 1) / 2].close > c.close) {
 		h->v[i] = h->v[(i - 1) / 2];
@@ -236,14 +246,10 @@ typedef struct {
 
 static pk_status vec_push(u32vec *a, uint32_t x)
 {
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 1024;
-		uint32_t *v = realloc(a->v, cap * sizeof *v);
-		if (v == NULL)
-			return PK_NOMEM;
-		a->v = v;
-		a->cap = cap;
-	}
+	uint32_t *v = grow(a->v, &a->cap, a->n, sizeof *v);
+	if (v == NULL)
+		return PK_NOMEM;
+	a->v = v;
 	a->v[a->n++] = x;
 	return PK_OK;
 }

@@ -55,32 +55,18 @@ static json_t *profile_json(const pk_os_profile *p)
 			 "source", p->source);
 }
 
-static int print_json(json_t *root)
-{
-	char *s = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
-
-	json_decref(root);
-	if (s == NULL) {
-		cli_error("out of memory");
-		return EXIT_DATA;
-	}
-	puts(s);
-	free(s);
-	return EXIT_FOUND;
-}
-
 static int list_profiles(const pk_os_profile *only, const cli_ctx *ctx)
 {
 	size_t n;
 	const pk_os_profile *t = pk_os_profiles(&n);
-	int rc = EXIT_FOUND;
+	bool ok = true;
 
 	if (ctx->json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			if (only == NULL || &t[i] == only)
 				json_array_append_new(arr, profile_json(&t[i]));
-		return print_json(json_pack("{s:o}", "profiles", arr));
+		return cli_json_print(json_pack("{s:o}", "profiles", arr));
 	}
 	if (only != NULL) {
 		char range[16], ports[8], classes[40];
@@ -96,40 +82,23 @@ static int list_profiles(const pk_os_profile *only, const cli_ctx *ctx)
 			{ "source", only->source },
 		};
 		for (size_t i = 0; tb && i < sizeof rows / sizeof rows[0]; i++)
-			if (cli_table_add(tb, rows[i]) != 0)
-				rc = EXIT_DATA;
-		if (tb == NULL || rc != EXIT_FOUND) {
-			cli_table_free(tb);
-			cli_error("out of memory");
-			return EXIT_DATA;
-		}
-		cli_table_print(tb, stdout, ctx->width);
-		cli_table_free(tb);
-		return EXIT_FOUND;
+			ok = ok && cli_table_add(tb, rows[i]) == 0;
+		return cli_table_finish(tb, ok, ctx->width);
 	}
 	unsigned ncols = ctx->long_format ? 7 : 6;
 	cli_table *tb = cli_table_new(ncols);
 	const char *head[] = { "ID", "RANGE", "PORTS", "CLASSES", "COMMON", "NAME", "SOURCE" };
-	if (tb == NULL || cli_table_add(tb, head) != 0)
-		rc = EXIT_DATA;
-	for (size_t i = 0; rc == EXIT_FOUND && i < n; i++) {
+	ok = tb != NULL && cli_table_add(tb, head) == 0;
+	for (size_t i = 0; ok && i < n; i++) {
 		char range[16], ports[8], classes[40];
 		snprintf(range, sizeof range, "%u-%u", t[i].lo, t[i].hi);
 		snprintf(ports, sizeof ports, "%u", t[i].hi - t[i].lo + 1);
 		classes_of(t[i].lo, t[i].hi, classes, sizeof classes);
 		const char *row[] = { t[i].id, range, ports, classes,
 				      t[i].common ? "yes" : "", t[i].name, t[i].source };
-		if (cli_table_add(tb, row) != 0)
-			rc = EXIT_DATA;
+		ok = cli_table_add(tb, row) == 0;
 	}
-	if (rc != EXIT_FOUND) {
-		cli_table_free(tb);
-		cli_error("out of memory");
-		return EXIT_DATA;
-	}
-	cli_table_print(tb, stdout, ctx->width);
-	cli_table_free(tb);
-	return EXIT_FOUND;
+	return cli_table_finish(tb, ok, ctx->width);
 }
 
 static int show_host(const cli_ctx *ctx)
@@ -178,16 +147,12 @@ static int show_host(const cli_ctx *ctx)
 			if (t[i].lo == conf.ephemeral_lo && t[i].hi == conf.ephemeral_hi)
 				json_array_append_new(matches, json_string(t[i].id));
 		json_object_set_new(h, "matches", matches);
-		return print_json(json_pack("{s:o}", "host", h));
+		return cli_json_print(json_pack("{s:o}", "host", h));
 	}
 
 	cli_table *tb = cli_table_new(2);
 	char range[128] = "unavailable", res[4200] = "unavailable", unpriv[16] = "unavailable";
 	char match[256] = "";
-	if (tb == NULL) {
-		cli_error("out of memory");
-		return EXIT_DATA;
-	}
 	if (conf.have_range) {
 		unsigned count = conf.ephemeral_hi - conf.ephemeral_lo + 1;
 		snprintf(range, sizeof range, "%u-%u (%u ports%s)", conf.ephemeral_lo,
@@ -211,16 +176,10 @@ static int show_host(const cli_ctx *ctx)
 		{ "ip_unprivileged_port_start", unpriv },
 		{ "same as profile", match[0] ? match : "none" },
 	};
-	int rc = EXIT_FOUND;
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-		if (cli_table_add(tb, rows[i]) != 0)
-			rc = EXIT_DATA;
-	if (rc == EXIT_FOUND)
-		cli_table_print(tb, stdout, ctx->width);
-	else
-		cli_error("out of memory");
-	cli_table_free(tb);
-	return rc;
+	bool ok = true;
+	for (size_t i = 0; tb && i < sizeof rows / sizeof rows[0]; i++)
+		ok = ok && cli_table_add(tb, rows[i]) == 0;
+	return cli_table_finish(tb, ok, ctx->width);
 }
 
 int cmd_ranges(int argc, char **argv, cli_ctx *ctx)

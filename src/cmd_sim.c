@@ -164,20 +164,6 @@ static json_t *workload_json(const pk_sim_workload *w)
 			 "leak_conns", (int)w->leak_conns, "seed", (json_int_t)w->seed);
 }
 
-static int emit_json(json_t *root)
-{
-	char *s = root ? json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
-
-	json_decref(root);
-	if (s == NULL) {
-		cli_error("out of memory");
-		return EXIT_DATA;
-	}
-	puts(s);
-	free(s);
-	return EXIT_FOUND;
-}
-
 static void print_csv(const pk_sim_result *res, size_t n)
 {
 	puts("algorithm,occupancy,allocations,failures,false_failures,probes_mean,"
@@ -209,8 +195,8 @@ static int print_table(const pk_sim_workload *w, const pk_sim_result *res,
 	const char *head[] = { "ALGORITHM", "OCC", "PROBES", "P99", "MAX", "FAIL/FALSE",
 			       "REUSE<TW", "MIN-REUSE", "BLIND", "SAME-DST", "OWN-DST",
 			       "LEAK", "CHI2/DF", "NS" };
-	int rc = t != NULL && cli_table_add(t, head) == 0 ? EXIT_FOUND : EXIT_DATA;
-	for (size_t i = 0; rc == EXIT_FOUND && i < n; i++) {
+	bool ok = t != NULL && cli_table_add(t, head) == 0;
+	for (size_t i = 0; ok && i < n; i++) {
 		const pk_sim_result *r = &res[i];
 		char c[14][32];
 		snprintf(c[0], 32, "%s", pk_eph_algo_name(r->algo));
@@ -236,17 +222,9 @@ static int print_table(const pk_sim_workload *w, const pk_sim_result *res,
 		const char *row[14];
 		for (int j = 0; j < 14; j++)
 			row[j] = c[j];
-		if (cli_table_add(t, row) != 0)
-			rc = EXIT_DATA;
+		ok = cli_table_add(t, row) == 0;
 	}
-	if (rc != EXIT_FOUND) {
-		cli_table_free(t);
-		cli_error("out of memory");
-		return rc;
-	}
-	cli_table_print(t, stdout, ctx->width);
-	cli_table_free(t);
-	return EXIT_FOUND;
+	return cli_table_finish(t, ok, ctx->width);
 }
 
 /* ---- the SVG plot ------------------------------------------------------ */
@@ -413,7 +391,6 @@ static int observe(uint32_t n, uint32_t max_ms, uint32_t guesses, uint64_t seed,
 	double ns[3] = { 0 };
 	const char *names[3] = { "kernel", "model linux", "model linux-2021" };
 	json_t *arr = NULL;
-	cli_table *t = NULL;
 
 	if (ports == NULL || model == NULL || when == NULL) {
 		cli_error("out of memory");
@@ -481,7 +458,7 @@ static int observe(uint32_t n, uint32_t max_ms, uint32_t guesses, uint64_t seed,
 				"step_mode_share", st[v].step_mode_share,
 				"pred_blind", st[v].pred_blind, "pred_same", st[v].pred_same,
 				"chi2_per_df", st[v].chi2, "ns_per_op", ns[v]));
-		rc = emit_json(json_pack("{s:{s:i, s:i, s:i, s:i, s:f, s:o}}", "observe",
+		rc = cli_json_print(json_pack("{s:{s:i, s:i, s:i, s:i, s:f, s:o}}", "observe",
 					 "lo", (int)conf.ephemeral_lo, "hi", (int)conf.ephemeral_hi,
 					 "listen_port", (int)obs.listen_port, "guesses", (int)guesses,
 					 "elapsed_s", (double)when[obs.count - 1] / 1e9,
@@ -492,14 +469,11 @@ static int observe(uint32_t n, uint32_t max_ms, uint32_t guesses, uint64_t seed,
 	       "attacker: %u guesses\n\n", obs.count, obs.listen_port,
 	       (double)when[obs.count - 1] / 1e9, conf.ephemeral_lo, conf.ephemeral_hi,
 	       guesses);
-	t = cli_table_new(10);
+	cli_table *t = cli_table_new(10);
 	const char *head[] = { "SOURCE", "N", "DISTINCT", "SAME-PARITY", "STEPS<=16",
 			       "STEP-MODE", "MODE-SHARE", "SAME-DST", "CHI2/DF", "NS/OP" };
-	if (t == NULL || cli_table_add(t, head) != 0) {
-		cli_error("out of memory");
-		goto out;
-	}
-	for (int v = 0; v < 3; v++) {
+	bool ok = t != NULL && cli_table_add(t, head) == 0;
+	for (int v = 0; ok && v < 3; v++) {
 		char c[10][32];
 		snprintf(c[0], 32, "%s", names[v]);
 		snprintf(c[1], 32, "%zu", st[v].count);
@@ -514,15 +488,10 @@ static int observe(uint32_t n, uint32_t max_ms, uint32_t guesses, uint64_t seed,
 		const char *row[10];
 		for (int j = 0; j < 10; j++)
 			row[j] = c[j];
-		if (cli_table_add(t, row) != 0) {
-			cli_error("out of memory");
-			goto out;
-		}
+		ok = cli_table_add(t, row) == 0;
 	}
-	cli_table_print(t, stdout, ctx->width);
-	rc = EXIT_FOUND;
+	rc = cli_table_finish(t, ok, ctx->width);
 out:
-	cli_table_free(t);
 	free(ports);
 	free(model);
 	free(when);
@@ -785,7 +754,7 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 			json_t *arr = json_array();
 			for (size_t i = 0; i < nocc * nalgo; i++)
 				json_array_append_new(arr, result_json(&res[i]));
-			rc = emit_json(json_pack("{s:o, s:o}", "workload", workload_json(&w),
+			rc = cli_json_print(json_pack("{s:o, s:o}", "workload", workload_json(&w),
 						 "results", arr));
 		} else if (csv) {
 			print_csv(res, nocc * nalgo);

@@ -386,21 +386,30 @@ static void test_rfc3(void **state)
 
 /* ---- RFC 6056 algorithm 4 ---------------------------------------------- */
 
+/* An rfc6056-4 state on 100-109 with table_len entries, and its twin:
+ * keys drawn, the table's draws still to come. */
+static pk_eph *rfc4_with_twin(uint32_t table_len, pk_prng *twin, pk_sipkey *k1,
+			      pk_sipkey *k2)
+{
+	pk_eph_config cfg = { 100, 109, NULL, SEED, table_len, 0 };
+	pk_eph *st = NULL;
+
+	assert_int_equal(pk_eph_new(PK_EPH_RFC6056_4, &cfg, &st, NULL), PK_OK);
+	pk_prng_seed(twin, SEED);
+	k1->k0 = pk_prng_next(twin);
+	k1->k1 = pk_prng_next(twin);
+	k2->k0 = pk_prng_next(twin);
+	k2->k1 = pk_prng_next(twin);
+	return st;
+}
+
 static void test_rfc4_shared_table(void **state)
 {
-	pk_eph_config cfg = { 100, 109, NULL, SEED, 1, 0 };
-	pk_eph *st = NULL;
 	pk_prng twin;
-	pk_sipkey k1, k2;
+	pk_sipkey k1, k2; /* G() mod 1 is always 0: k2 unused */
+	pk_eph *st = rfc4_with_twin(1, &twin, &k1, &k2);
 
 	(void)state;
-	assert_int_equal(pk_eph_new(PK_EPH_RFC6056_4, &cfg, &st, NULL), PK_OK);
-	pk_prng_seed(&twin, SEED);
-	k1.k0 = pk_prng_next(&twin);
-	k1.k1 = pk_prng_next(&twin);
-	k2.k0 = pk_prng_next(&twin);
-	k2.k1 = pk_prng_next(&twin);
-	(void)k2; /* G() mod 1 is always 0 */
 	uint64_t t0 = pk_prng_below(&twin, 65536); /* table[0] */
 	/* TABLE_LENGTH 1: every destination shares table[0] */
 	unsigned a0 = 100 + (unsigned)((F(&k1, &req_a) + t0) % 10);
@@ -415,19 +424,12 @@ static void test_rfc4_shared_table(void **state)
 
 static void test_rfc4_separate_counters(void **state)
 {
-	pk_eph_config cfg = { 100, 109, NULL, SEED, 1000, 0 };
-	pk_eph *st = NULL;
 	pk_prng twin;
 	pk_sipkey k1, k2;
 	uint64_t table[1000];
+	pk_eph *st = rfc4_with_twin(1000, &twin, &k1, &k2);
 
 	(void)state;
-	assert_int_equal(pk_eph_new(PK_EPH_RFC6056_4, &cfg, &st, NULL), PK_OK);
-	pk_prng_seed(&twin, SEED);
-	k1.k0 = pk_prng_next(&twin);
-	k1.k1 = pk_prng_next(&twin);
-	k2.k0 = pk_prng_next(&twin);
-	k2.k1 = pk_prng_next(&twin);
 	for (int i = 0; i < 1000; i++)
 		table[i] = pk_prng_below(&twin, 65536);
 	unsigned ia = (unsigned)(F(&k2, &req_a) % 1000);
@@ -707,6 +709,65 @@ static void test_linux_2021_shared_counters(void **state)
 	}
 }
 
+/* Edges, for every algorithm: a one-port range, the top of the port
+ * space, reserved ports, exhaustion.  Algorithms 2 and 5 may give up
+ * while a port is free (RFC 6056 says so); none may ever hand out a
+ * reserved or held port, or look at more than twice the range. */
+static void test_every_algorithm_at_the_edges(void **state)
+{
+	pk_portset res;
+	uint16_t port;
+	uint32_t probes;
+
+	(void)state;
+	for (unsigned a = 0; a < PK_EPH_ALGO_COUNT; a++) {
+		bool may_give_up = a == PK_EPH_RFC6056_2 || a == PK_EPH_RFC6056_5;
+		pk_eph_request b = req_a;
+		b.bind = true;
+		pk_eph *st;
+
+		pk_portset_clear(&held);
+		st = make(a, 5000, 5000, NULL);
+		for (int k = 0; k < 5; k++) {
+			EXPECT(st, &req_a, 5000, 0);
+			EXPECT(st, &b, 5000, 0);
+		}
+		pk_portset_add(&held, 5000);
+		assert_int_equal(pk_eph_select(st, &req_a, usable_not_held, NULL,
+					       &port, &probes), PK_EXHAUSTED);
+		assert_true(probes >= 1 && probes <= 2);
+		pk_eph_free(st);
+
+		pk_portset_clear(&held);
+		st = make(a, 65530, 65535, NULL);
+		for (int k = 0; k < 100; k++) {
+			assert_int_equal(pk_eph_select(st, k % 3 ? &req_a : &req_b, NULL,
+						       NULL, &port, NULL), PK_OK);
+			assert_true(port >= 65530);
+		}
+		pk_eph_free(st);
+
+		pk_portset_clear(&res);
+		pk_portset_add_range(&res, 100, 108);
+		st = make(a, 100, 109, &res);
+		for (int k = 0; k < 50; k++) {
+			pk_status s = pk_eph_select(st, &req_a, usable_not_held, NULL,
+						    &port, &probes);
+			if (s == PK_OK)
+				assert_int_equal(port, 109);
+			else if (!(s == PK_EXHAUSTED && may_give_up))
+				fail_msg("%s: %s with port 109 free", pk_eph_algo_name(a),
+					 pk_status_name(s));
+			assert_true(probes >= 1 && probes <= 20);
+		}
+		pk_portset_add(&held, 109);
+		assert_int_equal(pk_eph_select(st, &req_a, usable_not_held, NULL,
+					       &port, &probes), PK_EXHAUSTED);
+		assert_true(probes >= 10 && probes <= 20);
+		pk_eph_free(st);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -729,6 +790,7 @@ int main(void)
 		cmocka_unit_test_setup(test_linux_bind, reset),
 		cmocka_unit_test_setup(test_linux_2021, reset),
 		cmocka_unit_test_setup(test_linux_2021_shared_counters, reset),
+		cmocka_unit_test_setup(test_every_algorithm_at_the_edges, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

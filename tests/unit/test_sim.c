@@ -179,18 +179,24 @@ static void test_leakage(void **state)
  * misses the free one with probability (3/4)^4 = 0.32 - a false
  * failure; scanning algorithms never fail while a port is free.  With
  * everything held, failures are true ones. */
+/* Four ports 100-103, one destination, connections that close at once. */
+static void four_ports(pk_sim_workload *w, uint32_t connections)
+{
+	pk_sim_workload_default(w);
+	w->lo = 100;
+	w->hi = 103;
+	w->destinations = 1;
+	w->lifetime = 0;
+	w->connections = connections;
+	w->leak_trials = 0;
+}
+
 static void test_false_failures(void **state)
 {
 	pk_sim_workload w;
 
 	(void)state;
-	pk_sim_workload_default(&w);
-	w.lo = 100;
-	w.hi = 103;
-	w.destinations = 1;
-	w.lifetime = 0;
-	w.connections = 2000;
-	w.leak_trials = 0;
+	four_ports(&w, 2000);
 	pk_sim_result r = run(&w, PK_EPH_RFC6056_2, 0.75);
 	assert_true(r.false_failures > 400 && r.false_failures < 900);
 	assert_int_equal(r.failures, r.false_failures);
@@ -216,14 +222,8 @@ static void test_reuse(void **state)
 	pk_sim_workload w;
 
 	(void)state;
-	pk_sim_workload_default(&w);
-	w.lo = 100;
-	w.hi = 103;
-	w.destinations = 1;
-	w.lifetime = 0;
-	w.connections = 4000;
+	four_ports(&w, 4000);
 	w.attacker_share = 0;
-	w.leak_trials = 0;
 	pk_sim_result r = run(&w, PK_EPH_SEQUENTIAL, 0);
 	assert_int_equal(r.reuses, 4000 - 4);
 	assert_true(r.reuse_in_tw == 1.0);
