@@ -706,9 +706,14 @@ static void draft(pk_advice *a, const char *field, bool known,
 	a->ndraft++;
 }
 
-static bool given(const char *s)
+/* A field the plan may give; otherwise what to write there. */
+static void draft_text(pk_advice *a, const char *field, const char *value,
+		       const char *placeholder)
 {
-	return s != NULL && s[0] != '\0';
+	if (value != NULL && value[0] != '\0')
+		draft(a, field, true, "%s", value);
+	else
+		draft(a, field, false, "%s", placeholder);
 }
 
 static void build_draft(pk_advice *a, const pk_registry *reg,
@@ -718,21 +723,12 @@ static void build_draft(pk_advice *a, const pk_registry *reg,
 	pk_protomask_format(plan->protos, protos, sizeof protos);
 
 	/* The fields of RFC 6335 section 8.1, in the form's order. */
-	if (given(plan->assignee))
-		draft(a, "Assignee", true, "%s", plan->assignee);
-	else
-		draft(a, "Assignee", false,
-		      "(the person or organisation the assignment is made to: name and email)");
-	if (given(plan->contact))
-		draft(a, "Contact", true, "%s", plan->contact);
-	else
-		draft(a, "Contact", false,
-		      "(the person to contact about it: name and email)");
-	if (given(plan->name))
-		draft(a, "Service Name", true, "%s", plan->name);
-	else
-		draft(a, "Service Name", false,
-		      "(1-15 letters, digits, hyphens, at least one letter)");
+	draft_text(a, "Assignee", plan->assignee,
+		   "(the person or organisation the assignment is made to: name and email)");
+	draft_text(a, "Contact", plan->contact,
+		   "(the person to contact about it: name and email)");
+	draft_text(a, "Service Name", plan->name,
+		   "(1-15 letters, digits, hyphens, at least one letter)");
 	draft(a, "Transport Protocol(s)", !assumed, "%s%s", protos,
 	      assumed ? " (assumed)" : "");
 	if (plan->has_port)
@@ -743,16 +739,10 @@ static void build_draft(pk_advice *a, const pk_registry *reg,
 	if (plan->protos & PK_PROTOMASK(PK_PROTO_DCCP))
 		draft(a, "Service Code", false,
 		      "(required for DCCP: a 32-bit service code, RFC 5595)");
-	if (given(plan->description))
-		draft(a, "Description", true, "%s", plan->description);
-	else
-		draft(a, "Description", false,
-		      "(what the service does, briefly, without version numbers or the words 'service'/'protocol')");
-	if (given(plan->reference))
-		draft(a, "Reference", true, "%s", plan->reference);
-	else
-		draft(a, "Reference", false,
-		      "(a stable public description of the protocol: an RFC, a draft or a URL)");
+	draft_text(a, "Description", plan->description,
+		   "(what the service does, briefly, without version numbers or the words 'service'/'protocol')");
+	draft_text(a, "Reference", plan->reference,
+		   "(a stable public description of the protocol: an RFC, a draft or a URL)");
 	draft(a, "Defined TXT keys", false,
 	      "(only when the name is used with DNS-SD: the TXT record keys)");
 
