@@ -9,7 +9,7 @@ _portkit()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 
-	local commands="lookup search range info import update"
+	local commands="lookup search range info import update pick advise"
 	local common="--proto --long --json --index --no-color --help"
 
 	case $prev in
@@ -21,6 +21,12 @@ _portkit()
 		return ;;
 	--format)
 		COMPREPLY=($(compgen -W "auto xml csv services npm-json" -- "$cur"))
+		return ;;
+	--class)
+		COMPREPLY=($(compgen -W "user dynamic" -- "$cur"))
+		return ;;
+	--avoid-os)
+		COMPREPLY=($(compgen -W "common all none linux windows macos freebsd" -- "$cur"))
 		return ;;
 	--url)
 		COMPREPLY=($(compgen -W "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xml" -- "$cur"))
@@ -55,6 +61,10 @@ _portkit()
 		COMPREPLY=($(compgen -W "--url --file --format --system --output -o --long --json --index --help" -- "$cur")) ;;
 	info)
 		COMPREPLY=($(compgen -W "--json --index --help" -- "$cur")) ;;
+	pick)
+		COMPREPLY=($(compgen -W "--count --range --class --near --name --avoid-os --allow-assigned --allow-unofficial --no-host-check --proto --json --index --help" -- "$cur")) ;;
+	advise)
+		COMPREPLY=($(compgen -W "--name --port --draft --description --reference --assignee --contact --proto --json --index --help" -- "$cur")) ;;
 	*)
 		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
 	esac

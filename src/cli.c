@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 
 void cli_error(const char *fmt, ...)
@@ -426,4 +428,30 @@ int cli_make_parent_dirs(const char *path)
 			break;
 	}
 	return 0;
+}
+
+int cli_table_finish(cli_table *t, bool ok, int width)
+{
+	if (t == NULL || !ok) {
+		cli_table_free(t);
+		cli_error("out of memory");
+		return EXIT_DATA;
+	}
+	cli_table_print(t, stdout, width);
+	cli_table_free(t);
+	return EXIT_FOUND;
+}
+
+int cli_json_print(json_t *root)
+{
+	char *s = root ? json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
+
+	json_decref(root);
+	if (s == NULL) {
+		cli_error("out of memory");
+		return EXIT_DATA;
+	}
+	puts(s);
+	free(s);
+	return EXIT_FOUND;
 }

@@ -68,6 +68,16 @@ int cli_table_add_pair(cli_table *t, const char *label, const char *value);
 /* Adds a header row, in bold when color is on.  Returns -1 on no memory. */
 int cli_table_add_header(cli_table *t, const char *const *cells, bool color);
 
+/* Prints t on stdout and frees it; when t is NULL or ok is false (a
+ * cli_table_add failed) says "out of memory" instead.  Returns EXIT_FOUND
+ * or EXIT_DATA. */
+int cli_table_finish(cli_table *t, bool ok, int width);
+
+/* Prints a jansson value (consumed; NULL means out of memory) as indented
+ * JSON on stdout.  Returns EXIT_FOUND or EXIT_DATA. */
+struct json_t;
+int cli_json_print(struct json_t *root);
+
 /* The options every subcommand accepts, for getopt_long: append
  * CLI_COMMON_LONGOPTS to a subcommand's struct option array and pass
  * unknown codes to cli_common_option(), which returns 0 when it handled

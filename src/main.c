@@ -15,6 +15,10 @@ int cmd_range(int argc, char **argv, cli_ctx *ctx);
 int cmd_info(int argc, char **argv, cli_ctx *ctx);
 int cmd_import(int argc, char **argv, cli_ctx *ctx);
 int cmd_update(int argc, char **argv, cli_ctx *ctx);
+int cmd_ranges(int argc, char **argv, cli_ctx *ctx);
+int cmd_sim(int argc, char **argv, cli_ctx *ctx);
+int cmd_pick(int argc, char **argv, cli_ctx *ctx);
+int cmd_advise(int argc, char **argv, cli_ctx *ctx);
 
 static const struct command {
 	const char *name;
@@ -27,6 +31,10 @@ static const struct command {
 	{ "info", cmd_info, "                            what the active registry is and what it lacks" },
 	{ "import", cmd_import, "FILE [-o INDEX]             compile an IANA XML/CSV or services(5) file" },
 	{ "update", cmd_update, "[--url URL|--file FILE]     fetch the full IANA registry and install it" },
+	{ "ranges", cmd_ranges, "[--os ID|--host]            OS ephemeral port ranges, or this host's" },
+	{ "sim", cmd_sim, "[--svg FILE] [--observe N]  compare ephemeral port selection algorithms" },
+	{ "pick", cmd_pick, "[--count N] [--range LO-HI] [--near P|--name S]  suggest free, unassigned ports" },
+	{ "advise", cmd_advise, "[--name N] [--port P] [--draft]  review a planned service (RFC 6335, RFC 7605)" },
 };
 
 static void usage(FILE *out)
