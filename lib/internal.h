@@ -76,6 +76,12 @@ pk_status pk_buf_terminate(pk_buf *b);
 pk_status pk_read_file(const char *path, size_t limit, char **data,
 		       size_t *len, pk_error *err);
 
+/* Writes data to path atomically (temporary file in the same directory,
+ * fsync, rename, fsync of the directory) with the given mode; on failure
+ * the previous file at path is untouched. */
+pk_status pk_write_file_atomic(const char *path, const void *data, size_t len,
+			       unsigned mode, pk_error *err);
+
 /* Largest input file any importer accepts: the real XML is about 4 MB. */
 #define PK_IMPORT_MAX_BYTES ((size_t)256 << 20)
 
