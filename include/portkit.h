@@ -558,16 +558,17 @@ size_t pk_expect_count(const pk_expect_list *l);
 const pk_expect *pk_expect_get(const pk_expect_list *l, size_t i);
 
 /* ---- the audit ----------------------------------------------------------- */
-typedef enum pk_severity {
-	PK_SEV_INFO = 0,
-	PK_SEV_WARNING = 1,
-	PK_SEV_ERROR = 2
-} pk_severity;
+/* The values match those of the same names in pk_severity (issue 5). */
+typedef enum pk_audit_severity {
+	PK_AUDIT_INFO = 1,
+	PK_AUDIT_WARNING = 2,
+	PK_AUDIT_ERROR = 3
+} pk_audit_severity;
 
 /* "info", "warning", "error". */
-const char *pk_severity_name(pk_severity sev);
+const char *pk_audit_severity_name(pk_audit_severity sev);
 
-typedef enum pk_finding_kind {
+typedef enum pk_audit_kind {
 	PK_FIND_EPHEMERAL_PORT = 0, /* listening/expected port in the range,
 				       not reserved */
 	PK_FIND_EPHEMERAL_OVERLAP,  /* expected range overlaps the range */
@@ -583,15 +584,15 @@ typedef enum pk_finding_kind {
 	PK_FIND_DYNAMIC,            /* listener in the Dynamic range */
 	PK_FIND_NOT_SEEN,           /* what the audit could not see */
 	PK_FIND_KIND_COUNT_
-} pk_finding_kind;
+} pk_audit_kind;
 
 /* A stable identifier: "ephemeral-port", "ephemeral-overlap", ... */
-const char *pk_finding_kind_name(pk_finding_kind kind);
+const char *pk_audit_kind_name(pk_audit_kind kind);
 
 /* One finding; strings are owned by the audit. */
-typedef struct pk_finding {
-	pk_finding_kind kind;
-	pk_severity severity;
+typedef struct pk_audit_finding {
+	pk_audit_kind kind;
+	pk_audit_severity severity;
 	pk_proto proto;      /* PK_PROTO_NONE when not about one transport */
 	bool has_port;
 	uint16_t port_lo;
@@ -599,7 +600,7 @@ typedef struct pk_finding {
 	const char *summary;  /* one line */
 	const char *evidence; /* what was seen, may span lines */
 	const char *fix;      /* ready-to-use lines, "" when none */
-} pk_finding;
+} pk_audit_finding;
 
 typedef struct pk_audit pk_audit;
 
@@ -615,9 +616,9 @@ pk_status pk_audit_run(const pk_audit_input *in, pk_audit **out,
 void pk_audit_free(pk_audit *a);
 /* Findings, most severe first. */
 size_t pk_audit_count(const pk_audit *a);
-const pk_finding *pk_audit_get(const pk_audit *a, size_t i);
+const pk_audit_finding *pk_audit_get(const pk_audit *a, size_t i);
 /* Number of findings of each severity. */
-size_t pk_audit_count_severity(const pk_audit *a, pk_severity sev);
+size_t pk_audit_count_severity(const pk_audit *a, pk_audit_severity sev);
 /* The proposed settings; each false/"" when it needs no change.  The
  * reserved list is the current one merged with every port the findings
  * ask to reserve, normalised (pk_portset_format). */

@@ -28,7 +28,7 @@
 #define FIX_RANGE 0x2u
 
 typedef struct item {
-	pk_finding f;
+	pk_audit_finding f;
 	char *summary;
 	char *evidence;
 	char *fix_text; /* after the commands */
@@ -39,7 +39,7 @@ typedef struct item {
 struct pk_audit {
 	item *items;
 	size_t n, cap;
-	pk_finding *view; /* items[i].f, most severe first */
+	pk_audit_finding *view; /* items[i].f, most severe first */
 	bool have_range;
 	uint16_t range_lo, range_hi;
 	char *reserved; /* "" when unchanged */
@@ -79,21 +79,21 @@ static const char *const kind_names[PK_FIND_KIND_COUNT_] = {
 	[PK_FIND_NOT_SEEN] = "not-seen",
 };
 
-const char *pk_finding_kind_name(pk_finding_kind kind)
+const char *pk_audit_kind_name(pk_audit_kind kind)
 {
 	if ((unsigned)kind >= PK_FIND_KIND_COUNT_)
 		return "unknown";
 	return kind_names[kind];
 }
 
-const char *pk_severity_name(pk_severity sev)
+const char *pk_audit_severity_name(pk_audit_severity sev)
 {
 	switch (sev) {
-	case PK_SEV_INFO:
+	case PK_AUDIT_INFO:
 		return "info";
-	case PK_SEV_WARNING:
+	case PK_AUDIT_WARNING:
 		return "warning";
-	case PK_SEV_ERROR:
+	case PK_AUDIT_ERROR:
 		return "error";
 	}
 	return "unknown";
@@ -120,8 +120,8 @@ void pk_audit_free(pk_audit *a)
 /* ---- building findings --------------------------------------------------- */
 
 typedef struct draft {
-	pk_finding_kind kind;
-	pk_severity sev;
+	pk_audit_kind kind;
+	pk_audit_severity sev;
 	pk_proto proto;
 	bool has_port;
 	uint16_t lo, hi;
@@ -129,7 +129,7 @@ typedef struct draft {
 	pk_buf summary, evidence, fix;
 } draft;
 
-static void draft_init(draft *d, pk_finding_kind kind, pk_severity sev)
+static void draft_init(draft *d, pk_audit_kind kind, pk_audit_severity sev)
 {
 	memset(d, 0, sizeof *d);
 	d->kind = kind;
@@ -253,7 +253,7 @@ static pk_status check_range_config(run *r)
 		return PK_OK;
 	uint16_t lo = c->ephemeral_lo, hi = c->ephemeral_hi;
 	if (lo > hi || lo == 0) {
-		draft_init(&d, PK_FIND_RANGE_INVALID, PK_SEV_ERROR);
+		draft_init(&d, PK_FIND_RANGE_INVALID, PK_AUDIT_ERROR);
 		ADD(st, pk_buf_printf(&d.summary,
 				      "ip_local_port_range \"%u %u\" is invalid",
 				      lo, hi));
@@ -274,7 +274,7 @@ static pk_status check_range_config(run *r)
 			return st;
 	} else if (lo < 1024 && !(c->have_unprivileged &&
 				   c->unprivileged_start > lo)) {
-		draft_init(&d, PK_FIND_RANGE_INVALID, PK_SEV_WARNING);
+		draft_init(&d, PK_FIND_RANGE_INVALID, PK_AUDIT_WARNING);
 		ADD(st, pk_buf_printf(&d.summary,
 				      "ip_local_port_range %s reaches into the System ports (below 1024)",
 				      range_text(lo, hi, rt, sizeof rt)));
@@ -295,7 +295,7 @@ static pk_status check_range_config(run *r)
 
 	if (c->have_unprivileged && c->unprivileged_start > r->lo) {
 		uint16_t u = c->unprivileged_start;
-		draft_init(&d, PK_FIND_UNPRIV_IN_RANGE, PK_SEV_ERROR);
+		draft_init(&d, PK_FIND_UNPRIV_IN_RANGE, PK_AUDIT_ERROR);
 		ADD(st, pk_buf_printf(&d.summary,
 				      "ip_unprivileged_port_start %u is %s ip_local_port_range %s",
 				      u, u <= r->hi ? "inside" : "above",
@@ -324,7 +324,7 @@ static pk_status check_range_config(run *r)
 	if (r->lo != r->hi && ((r->lo ^ r->hi) & 1) == 0) {
 		uint16_t nhi = r->hi == 65535 ? r->hi : (uint16_t)(r->hi + 1);
 		uint16_t nlo = r->hi == 65535 ? (uint16_t)(r->lo + 1) : r->lo;
-		draft_init(&d, PK_FIND_RANGE_PARITY, PK_SEV_INFO);
+		draft_init(&d, PK_FIND_RANGE_PARITY, PK_AUDIT_INFO);
 		ADD(st, pk_buf_printf(&d.summary,
 				      "ip_local_port_range %s: both ends have the same parity",
 				      range_text(r->lo, r->hi, rt, sizeof rt)));
@@ -352,7 +352,7 @@ static pk_status check_reserved_most(run *r)
 	if (res * 2 < size || res == 0)
 		return PK_OK;
 	draft_init(&d, PK_FIND_RESERVED_MOST,
-		   res == size ? PK_SEV_ERROR : PK_SEV_WARNING);
+		   res == size ? PK_AUDIT_ERROR : PK_AUDIT_WARNING);
 	ADD(st, pk_buf_printf(&d.summary,
 			      "ip_local_reserved_ports covers %u of the %u ports of ip_local_port_range %s (%.1f%%)",
 			      res, size, range_text(r->lo, r->hi, rt, sizeof rt),
@@ -442,7 +442,7 @@ static pk_status check_listeners(run *r)
 		bool serious = !udp || e != NULL;
 		draft d;
 		draft_init(&d, PK_FIND_EPHEMERAL_PORT,
-			   serious ? PK_SEV_WARNING : PK_SEV_INFO);
+			   serious ? PK_AUDIT_WARNING : PK_AUDIT_INFO);
 		d.proto = k->proto;
 		d.has_port = true;
 		d.lo = d.hi = k->port;
@@ -546,7 +546,7 @@ static pk_status check_expected(run *r)
 		}
 		if (ntaken > 0) {
 			draft d;
-			draft_init(&d, PK_FIND_PORT_TAKEN, PK_SEV_ERROR);
+			draft_init(&d, PK_FIND_PORT_TAKEN, PK_AUDIT_ERROR);
 			d.has_port = true;
 			d.lo = e->lo;
 			d.hi = e->hi;
@@ -588,7 +588,7 @@ static pk_status check_expected(run *r)
 		draft d;
 		draft_init(&d, e->lo == e->hi ? PK_FIND_EPHEMERAL_PORT :
 						 PK_FIND_EPHEMERAL_OVERLAP,
-			   PK_SEV_WARNING);
+			   PK_AUDIT_WARNING);
 		d.has_port = true;
 		d.lo = e->lo;
 		d.hi = e->hi;
@@ -707,14 +707,14 @@ static pk_status check_load(run *r)
 	}
 	uint32_t busiest = top ? top->count : 0;
 	double ratio = cap ? (double)busiest / cap : (busiest ? 1.0 : 0.0);
-	pk_severity sev;
+	pk_audit_severity sev;
 	bool report = true;
 	if (ratio >= LOAD_ERROR || cap == 0)
-		sev = PK_SEV_ERROR;
+		sev = PK_AUDIT_ERROR;
 	else if (ratio >= LOAD_WARN || cap < SMALL_RANGE)
-		sev = PK_SEV_WARNING;
+		sev = PK_AUDIT_WARNING;
 	else if (busiest > 0)
-		sev = PK_SEV_INFO;
+		sev = PK_AUDIT_INFO;
 	else
 		report = false;
 	if (report) {
@@ -750,7 +750,7 @@ static pk_status check_load(run *r)
 					      cap ? 100.0 * dl->count / cap : 100.0));
 			shown++;
 		}
-		if (sev >= PK_SEV_WARNING) {
+		if (sev >= PK_AUDIT_WARNING) {
 			uint32_t want = busiest > 0 ?
 						(uint32_t)ceil(busiest / LOAD_TARGET) :
 						SMALL_RANGE * 4;
@@ -789,7 +789,7 @@ static pk_status check_load(run *r)
 	if (ucap > 0 && uratio >= LOAD_WARN) {
 		draft d;
 		draft_init(&d, PK_FIND_EXHAUSTION,
-			   uratio >= LOAD_ERROR ? PK_SEV_ERROR : PK_SEV_WARNING);
+			   uratio >= LOAD_ERROR ? PK_AUDIT_ERROR : PK_AUDIT_WARNING);
 		d.proto = PK_PROTO_UDP;
 		ADD(st, pk_buf_printf(&d.summary,
 				      "UDP sockets hold %u of %u usable ephemeral ports (%.1f%%)",
@@ -891,7 +891,7 @@ static pk_status check_registry(run *r)
 		draft d;
 
 		if (pk_port_class_of(k->port) == PK_CLASS_DYNAMIC) {
-			draft_init(&d, PK_FIND_DYNAMIC, PK_SEV_INFO);
+			draft_init(&d, PK_FIND_DYNAMIC, PK_AUDIT_INFO);
 			d.proto = k->proto;
 			d.has_port = true;
 			d.lo = d.hi = k->port;
@@ -919,7 +919,7 @@ static pk_status check_registry(run *r)
 				    &names, &match, &count);
 		if (st == PK_OK && count == 0 &&
 		    pk_port_class_of(k->port) == PK_CLASS_USER) {
-			draft_init(&d, PK_FIND_SQUATTING, PK_SEV_INFO);
+			draft_init(&d, PK_FIND_SQUATTING, PK_AUDIT_INFO);
 			d.proto = k->proto;
 			d.has_port = true;
 			d.lo = d.hi = k->port;
@@ -935,7 +935,7 @@ static pk_status check_registry(run *r)
 			else
 				draft_free(&d);
 		} else if (st == PK_OK && count > 0 && who != NULL && !match) {
-			draft_init(&d, PK_FIND_IANA_OTHER, PK_SEV_INFO);
+			draft_init(&d, PK_FIND_IANA_OTHER, PK_AUDIT_INFO);
 			d.proto = k->proto;
 			d.has_port = true;
 			d.lo = d.hi = k->port;
@@ -963,7 +963,7 @@ static pk_status note(run *r, const char *summary, const char *evidence,
 	draft d;
 	pk_status st = PK_OK;
 
-	draft_init(&d, PK_FIND_NOT_SEEN, PK_SEV_INFO);
+	draft_init(&d, PK_FIND_NOT_SEEN, PK_AUDIT_INFO);
 	ADD(st, pk_buf_addstr(&d.summary, summary));
 	ADD(st, pk_buf_addstr(&d.evidence, evidence));
 	ADD(st, pk_buf_addstr(&d.fix, fix));
@@ -1003,11 +1003,19 @@ static pk_status check_visibility(run *r)
 			  "IPv6 may be disabled; otherwise check /proc/net.");
 	}
 	if (st == PK_OK && info.owners_unknown > 0) {
-		snprintf(buf, sizeof buf,
-			 "%u of %zu listed sockets have no known process: %u processes' descriptors could not be read%s.",
-			 info.owners_unknown, pk_host_sockets_count(s),
-			 info.procs_denied,
-			 info.procs_truncated ? " and the scan stopped at its bound" : "");
+		int n = snprintf(buf, sizeof buf,
+				 "%u of %zu listed sockets have no known process: ",
+				 info.owners_unknown, pk_host_sockets_count(s));
+		if (info.procs_truncated)
+			snprintf(buf + n, sizeof buf - (size_t)n,
+				 "the process scan stopped at its bound.");
+		else if (info.procs_denied > 0)
+			snprintf(buf + n, sizeof buf - (size_t)n,
+				 "%u processes' descriptors could not be read.",
+				 info.procs_denied);
+		else
+			snprintf(buf + n, sizeof buf - (size_t)n,
+				 "no process visible here holds them (another PID namespace, e.g. a container, or the kernel itself).");
 		st = note(r, "owners of some sockets are not visible", buf,
 			  info.procs_denied ? "Run as root (or with CAP_SYS_PTRACE) to see every owner." :
 					      "");
@@ -1128,7 +1136,7 @@ out:
 
 static int cmp_finding(const void *pa, const void *pb)
 {
-	const pk_finding *a = pa, *b = pb;
+	const pk_audit_finding *a = pa, *b = pb;
 
 	if (a->severity != b->severity)
 		return a->severity > b->severity ? -1 : 1;
@@ -1212,12 +1220,12 @@ size_t pk_audit_count(const pk_audit *a)
 	return a->n;
 }
 
-const pk_finding *pk_audit_get(const pk_audit *a, size_t i)
+const pk_audit_finding *pk_audit_get(const pk_audit *a, size_t i)
 {
 	return i < a->n ? &a->view[i] : NULL;
 }
 
-size_t pk_audit_count_severity(const pk_audit *a, pk_severity sev)
+size_t pk_audit_count_severity(const pk_audit *a, pk_audit_severity sev)
 {
 	size_t n = 0;
 

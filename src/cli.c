@@ -60,6 +60,19 @@ int cli_open_registry(const cli_ctx *ctx, pk_registry **out)
 	return EXIT_FOUND;
 }
 
+int cli_open_registry_optional(const cli_ctx *ctx, pk_registry **out)
+{
+	pk_error err;
+
+	if (ctx->index_path != NULL)
+		return cli_open_registry(ctx, out);
+	if (pk_registry_open_default(out, &err) != PK_OK) {
+		cli_warn("%s; port names not available", err.message);
+		*out = NULL;
+	}
+	return EXIT_FOUND;
+}
+
 int cli_parse_protos(const char *s, unsigned *mask)
 {
 	unsigned m = 0;

@@ -46,6 +46,11 @@ int cli_report(pk_status st, const pk_error *err);
  * error and returns EXIT_DATA; on success returns EXIT_FOUND. */
 int cli_open_registry(const cli_ctx *ctx, pk_registry **out);
 
+/* For commands that work without a registry too (audit, listeners): the
+ * --index registry (failure: message, EXIT_DATA), else the default one,
+ * or *out = NULL with a warning when it cannot be opened. */
+int cli_open_registry_optional(const cli_ctx *ctx, pk_registry **out);
+
 /* Parses "tcp", "tcp,udp" or "any" into a protocol mask. */
 int cli_parse_protos(const char *s, unsigned *mask);
 

@@ -15,6 +15,8 @@ int cmd_range(int argc, char **argv, cli_ctx *ctx);
 int cmd_info(int argc, char **argv, cli_ctx *ctx);
 int cmd_import(int argc, char **argv, cli_ctx *ctx);
 int cmd_update(int argc, char **argv, cli_ctx *ctx);
+int cmd_audit(int argc, char **argv, cli_ctx *ctx);
+int cmd_listeners(int argc, char **argv, cli_ctx *ctx);
 
 static const struct command {
 	const char *name;
@@ -27,6 +29,8 @@ static const struct command {
 	{ "info", cmd_info, "                            what the active registry is and what it lacks" },
 	{ "import", cmd_import, "FILE [-o INDEX]             compile an IANA XML/CSV or services(5) file" },
 	{ "update", cmd_update, "[--url URL|--file FILE]     fetch the full IANA registry and install it" },
+	{ "audit", cmd_audit, "[--expect SPEC]... [--config FILE]  does the ephemeral range collide with services?" },
+	{ "listeners", cmd_listeners, "                            what this host listens on, ports named from the registry" },
 };
 
 static void usage(FILE *out)
