@@ -55,6 +55,7 @@ typedef struct run {
 	uint16_t lo, hi;          /* the current range, normalised */
 	uint16_t floor;           /* lowest port a proposed range may use */
 	bool propose_range;
+	bool grow;                /* the proposal widens the range */
 	uint16_t plo, phi;
 	pk_portset reserved;      /* current */
 	pk_portset reserve_add;   /* the fix reserves these */
@@ -242,6 +243,22 @@ static pk_status list_ports(pk_buf *b, const pk_portset *set, uint16_t lo,
 
 /* ---- checks of the settings themselves --------------------------------- */
 
+/* Makes a range's two ends differ in parity (see the parity finding):
+ * by growing it one port when grow is set and it can, else by lowering its
+ * upper end, as the kernel's 32768-60999 does. */
+static void fix_parity(uint16_t *lo, uint16_t *hi, uint16_t floor, bool grow)
+{
+	if (*lo == *hi || ((*lo ^ *hi) & 1) != 0)
+		return;
+	if (grow && *hi < 65535)
+		(*hi)++;
+	else if (grow && *lo > floor)
+		(*lo)--;
+	else
+		(*hi)--; /* same parity and lo < hi: hi - lo >= 2 */
+}
+
+
 static pk_status check_range_config(run *r)
 {
 	const pk_host_portconf *c = r->in->conf;
@@ -322,8 +339,8 @@ static pk_status check_range_config(run *r)
 	}
 
 	if (r->lo != r->hi && ((r->lo ^ r->hi) & 1) == 0) {
-		uint16_t nhi = r->hi == 65535 ? r->hi : (uint16_t)(r->hi + 1);
-		uint16_t nlo = r->hi == 65535 ? (uint16_t)(r->lo + 1) : r->lo;
+		uint16_t nlo = r->lo, nhi = r->hi;
+		fix_parity(&nlo, &nhi, r->floor, false);
 		draft_init(&d, PK_FIND_RANGE_PARITY, PK_AUDIT_INFO);
 		ADD(st, pk_buf_printf(&d.summary,
 				      "ip_local_port_range %s: both ends have the same parity",
@@ -547,6 +564,8 @@ static pk_status check_expected(run *r)
 		if (ntaken > 0) {
 			draft d;
 			draft_init(&d, PK_FIND_PORT_TAKEN, PK_AUDIT_ERROR);
+			if (e->protos != 0 && (e->protos & (e->protos - 1)) == 0)
+				d.proto = (pk_proto)__builtin_ctz(e->protos);
 			d.has_port = true;
 			d.lo = e->lo;
 			d.hi = e->hi;
@@ -644,19 +663,6 @@ static uint32_t usable(const run *r, uint16_t lo, uint16_t hi,
 	return n;
 }
 
-/* Makes a range's two ends differ in parity, growing it by one port when
- * it can (see the parity finding). */
-static void fix_parity(uint16_t *lo, uint16_t *hi, uint16_t floor)
-{
-	if (*lo == *hi || ((*lo ^ *hi) & 1) != 0)
-		return;
-	if (*hi < 65535)
-		(*hi)++;
-	else if (*lo > floor)
-		(*lo)--;
-	else
-		(*lo)++;
-}
 
 /* Grows the range (as proposed so far) upwards to 65535, then downwards
  * to the floor, until target ports are usable; false when even the widest
@@ -759,11 +765,13 @@ static pk_status check_load(run *r)
 			if (plo != r->lo || phi != r->hi) {
 				d.cmds = FIX_RANGE;
 				r->propose_range = true;
+				r->grow = true;
 				r->plo = plo;
 				r->phi = phi;
 				ADD(st, pk_buf_printf(&d.fix,
-						      "Widens the range to %u usable ports%s; listeners it then covers are added to the reserved list.\n",
-						      want, enough ? "" : " as far as it goes"));
+						      "This widens the range to %s%u usable ports, so the busiest destination uses at most %.0f%% of them; listeners it takes in are added to the reserved list.\n",
+						      enough ? "" : "as many as it can, short of ", want,
+						      100 * LOAD_TARGET));
 			}
 			ADD(st, pk_buf_addstr(&d.fix,
 					      "Also: reuse connections (keep-alive, pools), spread them over more source addresses (IP_BIND_ADDRESS_NO_PORT), and when most are in TIME_WAIT, sysctl -w net.ipv4.tcp_tw_reuse=1."));
@@ -1046,7 +1054,7 @@ static pk_status finalize(run *r)
 	pk_buf_init(&fix, 1 << 20);
 
 	if (r->propose_range) {
-		fix_parity(&r->plo, &r->phi, r->floor);
+		fix_parity(&r->plo, &r->phi, r->floor, r->grow);
 		/* Listeners and expected ports the new range takes in need the
 		 * same protection as those inside the old one. */
 		for (uint32_t p = r->plo; p <= r->phi; p++)
