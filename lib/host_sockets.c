@@ -345,8 +345,11 @@ pk_status pk_host_sockets_finish(pk_host_sockets *s)
 	s->conns = NULL;
 	s->nconns = s->capconns = 0;
 
-	qsort(s->socks, s->nsocks, sizeof *s->socks, cmp_socket);
-	qsort(s->dests, s->ndests, sizeof *s->dests, cmp_dest);
+	/* qsort wants an array, even an empty one. */
+	if (s->nsocks > 0)
+		qsort(s->socks, s->nsocks, sizeof *s->socks, cmp_socket);
+	if (s->ndests > 0)
+		qsort(s->dests, s->ndests, sizeof *s->dests, cmp_dest);
 	return PK_OK;
 }
 
