@@ -177,6 +177,12 @@ pk_status pk_import_csv(pk_builder *b, const char *data, size_t len,
 			const char *label, pk_error *err);
 pk_status pk_import_services(pk_builder *b, const char *data, size_t len,
 			     const char *label, pk_error *err);
+/* The same with the origin its records get: PK_ORIGIN_SERVICES for
+ * pk_import_services(); mkindex reads data/supplement.services with
+ * PK_ORIGIN_SUPPLEMENT and unofficial uses with PK_ORIGIN_UNOFFICIAL. */
+pk_status pk_import_services_ex(pk_builder *b, const char *data, size_t len,
+				const char *label, pk_rec_origin origin,
+				pk_error *err);
 pk_status pk_import_npm_json(pk_builder *b, const char *data, size_t len,
 			     const char *label, pk_error *err);
 /* Dispatches on fmt; PK_FORMAT_AUTO guesses from the first bytes. */
