@@ -4,8 +4,10 @@
  *     name  port/proto  [aliases...]  [# comment]
  *
  * Also accepted: the merged "9/tcp/udp/sctp" form some distributions
- * ship (one record per transport), CRLF line ends, and, as a portkit
- * extension used by data/supplement.services, a range "6000-6063/tcp".
+ * ship (one record per transport) and CRLF line ends.  Two portkit
+ * extensions, used by data/supplement.services for IANA's named ranges:
+ * a range "6000-6063/tcp", and a port without "/proto", which gives one
+ * record with no transport, as IANA's own records without one.
  * A comment on an entry's line becomes its description.
  */
 #include <string.h>
@@ -73,13 +75,15 @@ static pk_status add_entry(services_ctx *s, char **w, size_t nw,
 		return pk_import_fail(s->err, PK_PARSE, s->label, s->line,
 				      "'%s' has no port (expected NAME PORT/PROTO [ALIASES...])",
 				      pk_quote(w[0], strlen(w[0]), q, sizeof q));
-	if (pk_portspec_parse(w[1], &spec, NULL) != PK_OK || spec.protos == 0)
+	if (pk_portspec_parse(w[1], &spec, NULL) != PK_OK)
 		return pk_import_fail(s->err, PK_PARSE, s->label, s->line,
 				      "invalid port '%s' (expected PORT/PROTO: a port 0-65535 or a range LO-HI, and tcp, udp, sctp or dccp)",
 				      pk_quote(w[1], strlen(w[1]), q, sizeof q));
 	if (spec.lo != spec.hi)
 		s->ranges = true;
-	for (unsigned p = PK_PROTO_TCP; st == PK_OK && p < PK_PROTO_COUNT; p++) {
+	if (spec.protos == 0)
+		spec.protos = PK_PROTOMASK(PK_PROTO_NONE);
+	for (unsigned p = PK_PROTO_NONE; st == PK_OK && p < PK_PROTO_COUNT; p++) {
 		pk_rec_in in;
 		uint32_t idx;
 		if ((spec.protos & PK_PROTOMASK(p)) == 0)
