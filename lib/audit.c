@@ -757,9 +757,11 @@ static pk_status check_load(run *r)
 			shown++;
 		}
 		if (sev >= PK_AUDIT_WARNING) {
-			uint32_t want = busiest > 0 ?
-						(uint32_t)ceil(busiest / LOAD_TARGET) :
-						SMALL_RANGE * 4;
+			/* Enough for the load, and not a small range any more:
+			 * the fix must clear this finding. */
+			uint32_t want = (uint32_t)ceil(busiest / LOAD_TARGET);
+			if (want < SMALL_RANGE)
+				want = SMALL_RANGE;
 			uint16_t plo, phi;
 			bool enough = widen(r, want, &plo, &phi);
 			if (plo != r->lo || phi != r->hi) {

@@ -386,7 +386,8 @@ static void test_exhaustion(void **state)
 
 	(void)state;
 	/* 95 of 100 usable ports to one destination: error.  The proposal
-	 * keeps it at 25%: 380 usable ports, 60000-60379 (even, odd). */
+	 * keeps it at 25% (380 usable ports) and the range no smaller than
+	 * 1024 ports: 60000-61023 (even, odd). */
 	set_conf(60000, 60099, "", 1024);
 	pk_host_sockets *s = host();
 	connections(s, 60000, 95, "10.1.1.1", 80);
@@ -398,13 +399,13 @@ static void test_exhaustion(void **state)
 	assert_contains(f->summary, "95.0%");
 	assert_true(pk_audit_proposed_range(a, &lo, &hi));
 	assert_int_equal(lo, 60000);
-	assert_int_equal(hi, 60379);
-	assert_contains(f->fix, "sysctl -w net.ipv4.ip_local_port_range=\"60000 60379\"");
+	assert_int_equal(hi, 61023);
+	assert_contains(f->fix, "sysctl -w net.ipv4.ip_local_port_range=\"60000 61023\"");
 	pk_audit_free(a);
 	pk_host_sockets_free(s);
 
-	/* A listener at 60200 is skipped by the widening (381 ports for
-	 * 380 usable: 60000-60380), then the parity grows it to 60381; the
+	/* A listener at 60200 is skipped by the widening (1025 ports for
+	 * 1024 usable: 60000-61024), then the parity grows it to 61025; the
 	 * listener it takes in is reserved. */
 	s = host();
 	connections(s, 60000, 95, "10.1.1.1", 80);
@@ -412,12 +413,12 @@ static void test_exhaustion(void **state)
 	a = audit(s, NULL);
 	assert_true(pk_audit_proposed_range(a, &lo, &hi));
 	assert_int_equal(lo, 60000);
-	assert_int_equal(hi, 60381);
+	assert_int_equal(hi, 61025);
 	assert_string_equal(pk_audit_proposed_reserved(a), "60200");
 	/* Reserve before widening. */
 	assert_string_equal(pk_audit_sysctl_commands(a),
 			    "sysctl -w net.ipv4.ip_local_reserved_ports=60200\n"
-			    "sysctl -w net.ipv4.ip_local_port_range=\"60000 60381\"\n");
+			    "sysctl -w net.ipv4.ip_local_port_range=\"60000 61025\"\n");
 	pk_audit_free(a);
 	pk_host_sockets_free(s);
 
@@ -507,6 +508,87 @@ static void test_dynamic_and_visibility(void **state)
 	pk_error err;
 	assert_int_equal(pk_audit_run(&in, &a, &err), PK_INVAL);
 	assert_null(a);
+}
+
+/* ---- the fixture host, with a registry ----------------------------------- */
+
+static const char registry_csv[] =
+	"Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,Registration Date,Modification Date,Reference,Service Code,Unauthorized Use Reported,Assignment Notes\n"
+	"ssh,22,tcp,The Secure Shell (SSH) Protocol,,,,,[RFC4251],,,\n"
+	"http-alt,8080,tcp,HTTP Alternate (see port 80),,,,,,,,\n"
+	"postgresql,5432,tcp,PostgreSQL Database,,,,,,,,\n"
+	",7777,tcp,Unassigned,,,,,,,,\n";
+
+static void test_fixture_with_registry(void **state)
+{
+	char dir[512];
+	const char *top = getenv("PK_TEST_DATA");
+	pk_host_sockets *s;
+	pk_registry *reg;
+	pk_error err;
+	uint16_t probe = 1;
+
+	(void)state;
+	if (*(uint8_t *)&probe != 1)
+		skip(); /* the fixture's addresses are little-endian words */
+	snprintf(dir, sizeof dir, "%s/proc-audit", top ? top : "tests/data");
+	assert_int_equal(pk_registry_import_mem(registry_csv, sizeof registry_csv - 1,
+						PK_FORMAT_CSV, "fixture.csv", &reg, &err),
+			 PK_OK);
+	assert_int_equal(pk_host_portconf_read(dir, &conf, &err), PK_OK);
+	assert_int_equal(pk_host_sockets_read(dir, 0, &s, &err), PK_OK);
+	pk_expect_list *e = expect("40100/tcp", "billing-api");
+	pk_audit_input in = { .conf = &conf, .sockets = s, .expect = e, .reg = reg };
+	pk_audit *a;
+	assert_int_equal(pk_audit_run(&in, &a, &err), PK_OK);
+
+	/* 'node' on 8080, which IANA gives http-alt: both named. */
+	const pk_audit_finding *f = find(a, PK_FIND_IANA_OTHER, 8080);
+	assert_non_null(f);
+	assert_int_equal(f->severity, PK_AUDIT_INFO);
+	assert_contains(f->summary, "node");
+	assert_contains(f->summary, "http-alt");
+	assert_contains(f->evidence, "RFC 7605");
+	/* 'sshd' on 22 is ssh by name: nothing to say. */
+	assert_null(find(a, PK_FIND_IANA_OTHER, 22));
+	/* 7777 has only an Unassigned record; 40000 has none: squatting. */
+	f = find(a, PK_FIND_SQUATTING, 7777);
+	assert_non_null(f);
+	assert_contains(f->summary, "squatter");
+	assert_non_null(find(a, PK_FIND_SQUATTING, 40000));
+	/* 55555 is Dynamic, and reserved: no collision. */
+	assert_non_null(find(a, PK_FIND_DYNAMIC, 55555));
+	assert_null(find(a, PK_FIND_EPHEMERAL_PORT, 55555));
+	/* The UDP socket in the range says nothing about its number. */
+	assert_null(find(a, PK_FIND_SQUATTING, 45000));
+	/* The collisions, with the merged list: 55555 was reserved. */
+	f = find(a, PK_FIND_EPHEMERAL_PORT, 40000);
+	assert_non_null(f);
+	assert_contains(f->evidence, "process billing (pid 4242, uid 1000)");
+	assert_non_null(find(a, PK_FIND_PORT_TAKEN, 40100));
+	assert_string_equal(pk_audit_proposed_reserved(a), "40000,40100,55555");
+	/* The load: 4 connections to 10.0.0.5:443, one in TIME_WAIT. */
+	f = find(a, PK_FIND_EXHAUSTION, 0);
+	assert_non_null(f);
+	assert_int_equal(f->severity, PK_AUDIT_INFO);
+	assert_contains(f->summary, "10.0.0.5:443 uses 4 of 28230");
+	assert_contains(f->evidence, "4 connections (1 in TIME_WAIT)");
+	/* What could not be seen: udp6, and one socket's owner. */
+	assert_non_null(find(a, PK_FIND_NOT_SEEN, 0));
+	assert_int_equal(pk_audit_count_severity(a, PK_AUDIT_ERROR), 1);
+	assert_int_equal(pk_audit_count_severity(a, PK_AUDIT_WARNING), 2);
+	pk_audit_free(a);
+
+	/* A label that names the assigned service: the admin said so. */
+	pk_expect_list_free(e);
+	e = expect("8080/tcp", "http-alt proxy");
+	in.expect = e;
+	assert_int_equal(pk_audit_run(&in, &a, &err), PK_OK);
+	assert_null(find(a, PK_FIND_IANA_OTHER, 8080));
+	pk_audit_free(a);
+	pk_expect_list_free(e);
+	pk_host_sockets_free(s);
+	pk_registry_close(reg);
 }
 
 static int count_entries(const char *dir)
@@ -604,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_exhaustion),
 		cmocka_unit_test(test_udp_exhaustion),
 		cmocka_unit_test(test_dynamic_and_visibility),
+		cmocka_unit_test(test_fixture_with_registry),
 		cmocka_unit_test(test_write_sysctl),
 		cmocka_unit_test(test_names),
 	};
