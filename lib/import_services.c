@@ -182,7 +182,7 @@ pk_status pk_import_services_ex(pk_builder *b, const char *data, size_t len,
 		return st;
 	st = pk_builder_set_source(b, origin == PK_ORIGIN_SERVICES
 					      ? "services(5)"
-					      : "portkit supplement (services(5) syntax)");
+					      : "portkit list (services(5) syntax)");
 	if (st != PK_OK)
 		return pk_import_fail(err, st, label, 1, "out of memory");
 	pk_builder_add_flags(b, (s.ranges ? PK_REGFLAG_RANGES : 0u) |

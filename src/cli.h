@@ -67,6 +67,8 @@ void cli_table_free(cli_table *t);
 /* Copies the cells; NULL cells print as "". Returns -1 on no memory. */
 int cli_table_add(cli_table *t, const char *const *cells);
 void cli_table_print(const cli_table *t, FILE *out, int width);
+/* Adds a header row, in bold when color is on.  Returns -1 on no memory. */
+int cli_table_add_header(cli_table *t, const char *const *cells, bool color);
 
 /* The options every subcommand accepts, for getopt_long: append
  * CLI_COMMON_LONGOPTS to a subcommand's struct option array and pass
@@ -86,5 +88,24 @@ int cli_common_option(int opt, const char *arg, cli_ctx *ctx);
 /* Subcommands.  Each parses its own options (argv[0] is its name) and
  * returns an exit code. */
 typedef int (*cli_command_fn)(int argc, char **argv, cli_ctx *ctx);
+
+/* The index in argv of the first operand that looks like a negative
+ * number ("-1", "-80-90"), or 0.  getopt would take it for an option;
+ * callers report it as an invalid port instead.  Arguments of options that
+ * take one (per shortopts/longopts) are skipped. */
+struct option;
+int cli_negative_operand(int argc, char **argv, const char *shortopts,
+			 const struct option *longopts);
+
+/* The index of the first argument that is not an option or an option's
+ * value, or 0 (none, or only after "--").  main() uses it to find a
+ * subcommand after common options: `portkit --json info`. */
+int cli_first_operand(int argc, char **argv, const char *shortopts,
+		      const struct option *longopts);
+
+
+/* Creates the directories leading to path (like mkdir -p on its dirname),
+ * mode 0755.  Prints a message and returns EXIT_DATA on failure. */
+int cli_make_parent_dirs(const char *path);
 
 #endif /* PK_CLI_H */

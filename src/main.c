@@ -2,6 +2,7 @@
  *
  * `portkit ARG...` looks ports and names up; anything else is a subcommand,
  * each in its own file (src/cmd_*.c).  This file only dispatches. */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -90,9 +91,17 @@ int main(int argc, char **argv)
 		printf("portkit %s\n", pk_version());
 		return cli_finish(EXIT_FOUND);
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
+	/* The subcommand may follow common options: `portkit --json info`;
+	 * it is moved in front of them, where its own parser expects it. */
+	static const struct option common[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	int first = cli_first_operand(argc, argv, CLI_COMMON_SHORTOPTS, common);
+	for (size_t i = 0; first > 0 && i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[first], commands[i].name) == 0) {
+			char *name = argv[first];
+			memmove(argv + 2, argv + 1, (size_t)(first - 1) * sizeof *argv);
+			argv[1] = name;
 			return cli_finish(commands[i].fn(argc - 1, argv + 1, &ctx));
+		}
 	/* No subcommand: every argument (and option) belongs to a lookup. */
 	return cli_finish(cmd_lookup(argc, argv, &ctx));
 }

@@ -36,8 +36,15 @@ const char *imp_aliases(const pk_registry *reg, pk_recid id);
 void imp_expect_error(const char *data, size_t len, pk_format fmt,
 		      const char *label, pk_status status,
 		      const char *message);
+/* The same where the message's end comes from another library (expat,
+ * jansson): only its first strlen(prefix) bytes are compared. */
+void imp_expect_error_prefix(const char *data, size_t len, pk_format fmt,
+			     const char *label, pk_status status,
+			     const char *prefix);
 /* The same for a NUL-terminated string. */
 #define IMP_BAD(s, fmt, status, message) \
 	imp_expect_error((s), sizeof(s) - 1, (fmt), "bad", (status), (message))
+#define IMP_BAD_PREFIX(s, fmt, status, prefix) \
+	imp_expect_error_prefix((s), sizeof(s) - 1, (fmt), "bad", (status), (prefix))
 
 #endif
