@@ -201,6 +201,16 @@ static const char *range_text(uint16_t lo, uint16_t hi, char *buf, size_t size)
 	return buf;
 }
 
+/* "12.5%", and "<0.1%" rather than a misleading "0.0%". */
+static const char *pct(double ratio, char *buf, size_t size)
+{
+	if (ratio > 0 && ratio < 0.0005)
+		snprintf(buf, size, "<0.1%%");
+	else
+		snprintf(buf, size, "%.1f%%", 100.0 * ratio);
+	return buf;
+}
+
 /* "tcp 0.0.0.0:40000 (java, pid 42)" */
 static pk_status describe_socket(pk_buf *b, const pk_socket *k)
 {
@@ -358,7 +368,7 @@ static pk_status check_range_config(run *r)
 
 static pk_status check_reserved_most(run *r)
 {
-	char rt[32];
+	char rt[32], pc[16];
 	pk_status st = PK_OK;
 	draft d;
 
@@ -371,9 +381,9 @@ static pk_status check_reserved_most(run *r)
 	draft_init(&d, PK_FIND_RESERVED_MOST,
 		   res == size ? PK_AUDIT_ERROR : PK_AUDIT_WARNING);
 	ADD(st, pk_buf_printf(&d.summary,
-			      "ip_local_reserved_ports covers %u of the %u ports of ip_local_port_range %s (%.1f%%)",
+			      "ip_local_reserved_ports covers %u of the %u ports of ip_local_port_range %s (%s)",
 			      res, size, range_text(r->lo, r->hi, rt, sizeof rt),
-			      100.0 * res / size));
+			      pct((double)res / size, pc, sizeof pc)));
 	ADD(st, pk_buf_addstr(&d.evidence, "Reserved inside the range: "));
 	ADD(st, list_ports(&d.evidence, &r->reserved, r->lo, r->hi, &r->tmp));
 	ADD(st, pk_buf_printf(&d.evidence,
@@ -691,7 +701,7 @@ static bool widen(const run *r, uint32_t target, uint16_t *plo, uint16_t *phi)
 static pk_status check_load(run *r)
 {
 	const pk_host_sockets *s = r->in->sockets;
-	char rt[32], addr[64];
+	char rt[32], addr[64], pc[16];
 	pk_status st = PK_OK;
 
 	if (!r->have_range || s == NULL)
@@ -730,10 +740,10 @@ static pk_status check_load(run *r)
 		if (busiest > 0) {
 			pk_addr_format(top->family, top->addr, addr, sizeof addr);
 			ADD(st, pk_buf_printf(&d.summary,
-					      "busiest destination %s%s%s:%u uses %u of %u usable ephemeral ports (%.1f%%)",
+					      "busiest destination %s%s%s:%u uses %u of %u usable ephemeral ports (%s)",
 					      top->family == 6 ? "[" : "", addr,
 					      top->family == 6 ? "]" : "", top->port,
-					      busiest, cap, 100.0 * ratio));
+					      busiest, cap, pct(ratio, pc, sizeof pc)));
 		} else {
 			ADD(st, pk_buf_printf(&d.summary,
 					      "ephemeral range %s leaves only %u usable ports for outgoing TCP connections",
@@ -749,11 +759,12 @@ static pk_status check_load(run *r)
 				continue;
 			pk_addr_format(dl->family, dl->addr, addr, sizeof addr);
 			ADD(st, pk_buf_printf(&d.evidence,
-					      "\n  %s%s%s:%u: %u connections (%u in TIME_WAIT), %.1f%% of usable",
+					      "\n  %s%s%s:%u: %u connections (%u in TIME_WAIT), %s of usable",
 					      dl->family == 6 ? "[" : "", addr,
 					      dl->family == 6 ? "]" : "", dl->port,
 					      dl->count, dl->time_wait,
-					      cap ? 100.0 * dl->count / cap : 100.0));
+					      pct(cap ? (double)dl->count / cap : 1.0, pc,
+						  sizeof pc)));
 			shown++;
 		}
 		if (sev >= PK_AUDIT_WARNING) {
@@ -802,8 +813,8 @@ static pk_status check_load(run *r)
 			   uratio >= LOAD_ERROR ? PK_AUDIT_ERROR : PK_AUDIT_WARNING);
 		d.proto = PK_PROTO_UDP;
 		ADD(st, pk_buf_printf(&d.summary,
-				      "UDP sockets hold %u of %u usable ephemeral ports (%.1f%%)",
-				      uused, ucap, 100.0 * uratio));
+				      "UDP sockets hold %u of %u usable ephemeral ports (%s)",
+				      uused, ucap, pct(uratio, pc, sizeof pc)));
 		ADD(st, pk_buf_printf(&d.evidence,
 				      "ip_local_port_range %s. A UDP port is not shared between destinations: once all are bound, bind(0) and connect() fail with EAGAIN/EADDRINUSE.",
 				      rt));
