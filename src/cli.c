@@ -323,6 +323,14 @@ void cli_table_print(const cli_table *t, FILE *out, int width)
 
 /* ---- operands that look like options ------------------------------------ */
 
+/* The options of subcommands that take only the common ones. */
+static const struct option common_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	CLI_COMMON_LONGOPTS,
+	{ NULL, 0, NULL, 0 },
+};
+#define COMMON_SHORTOPTS "h" CLI_COMMON_SHORTOPTS
+
 /* Does the option spelled arg take its value from the next argument? */
 static bool takes_next(const char *arg, const char *shortopts,
 		       const struct option *longopts)
@@ -347,21 +355,53 @@ static bool takes_next(const char *arg, const char *shortopts,
 	return false;
 }
 
-int cli_negative_operand(int argc, char **argv, const char *shortopts,
-			 const struct option *longopts)
+int cli_next_operand(int argc, char **argv, int from, const char *shortopts,
+		     const struct option *longopts)
 {
+	if (shortopts == NULL || longopts == NULL) {
+		shortopts = COMMON_SHORTOPTS;
+		longopts = common_longopts;
+	}
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0)
 			return 0;
-		if (a[0] != '-' || a[1] == '\0')
-			continue;
-		if (a[1] >= '0' && a[1] <= '9')
+		bool operand = a[0] != '-' || a[1] == '\0' ||
+			       (a[1] >= '0' && a[1] <= '9');
+		if (operand && i >= from)
 			return i;
-		if (takes_next(a, shortopts, longopts))
+		if (!operand && takes_next(a, shortopts, longopts))
 			i++;
 	}
 	return 0;
+}
+
+int cli_negative_operand(int argc, char **argv, const char *shortopts,
+			 const struct option *longopts)
+{
+	for (int i = cli_next_operand(argc, argv, 1, shortopts, longopts); i > 0;
+	     i = cli_next_operand(argc, argv, i + 1, shortopts, longopts))
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return i;
+	return 0;
+}
+
+int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage)
+{
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, COMMON_SHORTOPTS, common_longopts,
+				  NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(usage, stdout);
+			return EXIT_FOUND;
+		}
+		int rc = cli_common_option(opt, optarg, ctx);
+		if (rc != 0)
+			return rc;
+	}
+	return -1;
 }
 
 int cli_make_parent_dirs(const char *path)
@@ -390,21 +430,6 @@ int cli_make_parent_dirs(const char *path)
 		*p = c;
 		if (c == '\0')
 			break;
-	}
-	return 0;
-}
-
-int cli_first_operand(int argc, char **argv, const char *shortopts,
-		      const struct option *longopts)
-{
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0)
-			return 0;
-		if (a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9'))
-			return i;
-		if (takes_next(a, shortopts, longopts))
-			i++;
 	}
 	return 0;
 }

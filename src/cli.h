@@ -89,20 +89,26 @@ int cli_common_option(int opt, const char *arg, cli_ctx *ctx);
  * returns an exit code. */
 typedef int (*cli_command_fn)(int argc, char **argv, cli_ctx *ctx);
 
-/* The index in argv of the first operand that looks like a negative
- * number ("-1", "-80-90"), or 0.  getopt would take it for an option;
- * callers report it as an invalid port instead.  Arguments of options that
- * take one (per shortopts/longopts) are skipped. */
+/* The index of the next operand of argv at or after from: an argument
+ * that is not an option or an option's value (per shortopts and
+ * longopts; NULL for both means the common options and --help).  An
+ * argument that looks like a negative number ("-1",
+ * "-80-90") counts as an operand, so that callers can report it as an
+ * invalid port rather than let getopt call it an unknown option.  Returns
+ * 0 when there is none before the end or "--".  main() uses it to find a
+ * subcommand after common options (`portkit --json info`). */
 struct option;
+int cli_next_operand(int argc, char **argv, int from, const char *shortopts,
+		     const struct option *longopts);
+
+/* The index of the first operand that looks like a negative number, or 0. */
 int cli_negative_operand(int argc, char **argv, const char *shortopts,
 			 const struct option *longopts);
 
-/* The index of the first argument that is not an option or an option's
- * value, or 0 (none, or only after "--").  main() uses it to find a
- * subcommand after common options: `portkit --json info`. */
-int cli_first_operand(int argc, char **argv, const char *shortopts,
-		      const struct option *longopts);
-
+/* Parses the options of a subcommand that takes only the common ones and
+ * --help/-h (which prints usage on stdout).  Returns -1 when the caller
+ * goes on with its operands at argv[optind], otherwise the exit code. */
+int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage);
 
 /* Creates the directories leading to path (like mkdir -p on its dirname),
  * mode 0755.  Prints a message and returns EXIT_DATA on failure. */

@@ -1,9 +1,8 @@
 /* cmd_info.c - `portkit info`: which registry answers, what it holds,
  * what it lacks, and how to get the full one. */
-#include <getopt.h>
+#include <getopt.h> /* optind */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "records.h"
 
@@ -199,29 +198,15 @@ int cmd_info(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
 int cmd_info(int argc, char **argv, cli_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	pk_registry *reg = NULL;
 	char user_path[4096];
 	stats s;
-	int rc;
-	int opt;
+	int rc = cli_parse_options(argc, argv, ctx,
+				   "usage: portkit info [--json] [--index FILE]\n"
+				   "What the active registry is, what it lacks, how to get the full one.\n");
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h" CLI_COMMON_SHORTOPTS, longopts,
-				  NULL)) != -1) {
-		if (opt == 'h') {
-			printf("usage: portkit info [--json] [--index FILE]\n"
-			       "What the active registry is, what it lacks, how to get the full one.\n");
-			return 0;
-		}
-		rc = cli_common_option(opt, optarg, ctx);
-		if (rc != 0)
-			return rc;
-	}
+	if (rc >= 0)
+		return rc;
 	if (optind < argc) {
 		cli_error("unexpected argument '%.40s': info takes none", argv[optind]);
 		return EXIT_USAGE;

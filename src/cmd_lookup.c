@@ -8,7 +8,7 @@
  * Anything else is a service name (case-insensitive), optionally followed
  * by /PROTO.  Names may themselves contain '/' ("914c/g"), so a suffix that
  * is not a transport stays part of the name. */
-#include <getopt.h>
+#include <getopt.h> /* optind */
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,36 +221,24 @@ int cmd_lookup(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
 int cmd_lookup(int argc, char **argv, cli_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *shortopts = "h" CLI_COMMON_SHORTOPTS;
 	pk_registry *reg = NULL;
 	query *qs = NULL;
 	int nq = 0;
 	int rc = 0;
-	int opt;
 
-	/* Permute options and operands ("portkit 443 --json"), except that a
-	 * negative number is an invalid port, not an option. */
-	int neg = cli_negative_operand(argc, argv, shortopts, longopts);
+	/* Options and operands mix ("portkit 443 --json"), but a negative
+	 * number is an invalid port, not an option. */
+	int neg = cli_negative_operand(argc, argv, NULL, NULL);
 	if (neg > 0) {
 		query dummy;
 		return parse_query(argv[neg], 0, &dummy);
 	}
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			printf("usage: portkit [lookup] [OPTIONS] PORT|LO-HI|NAME[/PROTO]...\n"
+	rc = cli_parse_options(argc, argv, ctx,
+			       "usage: portkit [lookup] [OPTIONS] PORT|LO-HI|NAME[/PROTO]...\n"
 			       "Looks ports and service names up; see portkit(1).\n");
-			return 0;
-		}
-		rc = cli_common_option(opt, optarg, ctx);
-		if (rc != 0)
-			return rc;
-	}
+	if (rc >= 0)
+		return rc;
+	rc = 0;
 	if (optind >= argc) {
 		cli_error("nothing to look up: expected PORT, LO-HI or NAME[/PROTO] (see portkit --help)");
 		return EXIT_USAGE;

@@ -1,7 +1,7 @@
 /* cmd_search.c - `portkit search WORD...`: records whose name, aliases or
  * description contain every word (case-insensitive); exact name matches
  * first, then name prefixes, then the rest by port (pk_search). */
-#include <getopt.h>
+#include <getopt.h> /* optind */
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,29 +41,15 @@ int cmd_search(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
 int cmd_search(int argc, char **argv, cli_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	pk_registry *reg = NULL;
 	pk_recid *ids = NULL;
 	size_t n = 0;
-	int rc;
-	int opt;
+	int rc = cli_parse_options(argc, argv, ctx,
+				   "usage: portkit search [OPTIONS] WORD...\n"
+				   "Records whose name, aliases or description contain every word.\n");
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h" CLI_COMMON_SHORTOPTS, longopts,
-				  NULL)) != -1) {
-		if (opt == 'h') {
-			printf("usage: portkit search [OPTIONS] WORD...\n"
-			       "Records whose name, aliases or description contain every word.\n");
-			return 0;
-		}
-		rc = cli_common_option(opt, optarg, ctx);
-		if (rc != 0)
-			return rc;
-	}
+	if (rc >= 0)
+		return rc;
 	int nwords = argc - optind;
 	char **words = argv + optind;
 	if (nwords == 0) {

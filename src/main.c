@@ -2,7 +2,6 @@
  *
  * `portkit ARG...` looks ports and names up; anything else is a subcommand,
  * each in its own file (src/cmd_*.c).  This file only dispatches. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -93,8 +92,7 @@ int main(int argc, char **argv)
 	}
 	/* The subcommand may follow common options: `portkit --json info`;
 	 * it is moved in front of them, where its own parser expects it. */
-	static const struct option common[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
-	int first = cli_first_operand(argc, argv, CLI_COMMON_SHORTOPTS, common);
+	int first = cli_next_operand(argc, argv, 1, NULL, NULL);
 	for (size_t i = 0; first > 0 && i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[first], commands[i].name) == 0) {
 			char *name = argv[first];

@@ -1,0 +1,62 @@
+# bash completion for portkit(1).
+# Subcommands, their options, transports, formats and files; service names
+# are not completed (there are thousands: use `portkit search`).
+
+_portkit()
+{
+	local cur prev cmd i
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+
+	local commands="lookup search range info import update"
+	local common="--proto --long --json --index --no-color --help"
+
+	case $prev in
+	-p|--proto)
+		COMPREPLY=($(compgen -W "tcp udp sctp dccp any" -- "$cur"))
+		return ;;
+	--index|--file|-o|--output)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--format)
+		COMPREPLY=($(compgen -W "auto xml csv services npm-json" -- "$cur"))
+		return ;;
+	--url)
+		COMPREPLY=($(compgen -W "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xml" -- "$cur"))
+		return ;;
+	esac
+
+	cmd=""
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-p|--proto|--index|--file|-o|--output|--format|--url) ((i++)) ;;
+		-*) ;;
+		*) cmd=${COMP_WORDS[i]}; break ;;
+		esac
+	done
+
+	case $cmd in
+	"")
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$common --version" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		fi ;;
+	range)
+		COMPREPLY=($(compgen -W "$common --assigned --unassigned" -- "$cur")) ;;
+	import)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--format --output -o --json --help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi ;;
+	update)
+		COMPREPLY=($(compgen -W "--url --file --format --system --output -o --long --json --index --help" -- "$cur")) ;;
+	info)
+		COMPREPLY=($(compgen -W "--json --index --help" -- "$cur")) ;;
+	*)
+		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
+	esac
+}
+complete -F _portkit portkit
