@@ -25,8 +25,10 @@ static inline uint64_t load64(const unsigned char *p)
 }
 
 /* One multiply per 8-byte word and lane: (acc ^ w) * odd is a bijection
- * of both acc and w, so changing any single word always changes the lane,
- * and four lanes keep the multiplier busy while each waits on its own. */
+ * of both acc and w, so changing any single word always changes the lane;
+ * the rotation moves the high bits, which a multiply never carries down.
+ * Eight independent lanes keep the multiplier busy while each lane waits
+ * on its own result (about 8 bytes per cycle). */
 static inline uint64_t lane(uint64_t acc, uint64_t w)
 {
 	return rotl64((acc ^ w) * P1, 29);
@@ -46,17 +48,24 @@ uint64_t pk_hash64(const void *data, size_t len, uint64_t seed)
 {
 	const unsigned char *p = data;
 	const unsigned char *end = p + len;
-	uint64_t a = seed + P1, b = seed + P2, c = seed ^ P3, d = seed - P1;
+	uint64_t v[8];
 
-	while ((size_t)(end - p) >= 32) {
-		a = lane(a, load64(p));
-		b = lane(b, load64(p + 8));
-		c = lane(c, load64(p + 16));
-		d = lane(d, load64(p + 24));
-		p += 32;
+	for (int i = 0; i < 8; i++)
+		v[i] = seed + P2 * (uint64_t)(i + 1);
+	while ((size_t)(end - p) >= 64) {
+		v[0] = lane(v[0], load64(p));
+		v[1] = lane(v[1], load64(p + 8));
+		v[2] = lane(v[2], load64(p + 16));
+		v[3] = lane(v[3], load64(p + 24));
+		v[4] = lane(v[4], load64(p + 32));
+		v[5] = lane(v[5], load64(p + 40));
+		v[6] = lane(v[6], load64(p + 48));
+		v[7] = lane(v[7], load64(p + 56));
+		p += 64;
 	}
-	uint64_t h = rotl64(a, 1) + rotl64(b, 7) + rotl64(c, 12) + rotl64(d, 18);
-	h ^= (uint64_t)len * P3;
+	uint64_t h = (uint64_t)len * P3;
+	for (int i = 0; i < 8; i++)
+		h = lane(h, v[i]);
 	while ((size_t)(end - p) >= 8) {
 		h = lane(h, load64(p));
 		p += 8;

@@ -158,8 +158,8 @@ struct pk_registry {
 
 /* ---- hashing (hash.c) -------------------------------------------------- */
 
-/* The index checksum: 64-bit, four independent lanes of 8-byte words, so
- * a full check of a 3 MB index costs a fraction of a millisecond.  Not
+/* The index checksum: 64-bit, eight independent lanes of 8-byte words,
+ * so a full check of a 3 MB index costs a fraction of a millisecond.  Not
  * cryptographic: it detects corruption, not tampering. */
 uint64_t pk_hash64(const void *data, size_t len, uint64_t seed);
 /* The header checksum (see pk_idx_header). */
