@@ -16,6 +16,10 @@ pk_status pk_import_fail(pk_error *err, pk_status status, const char *label,
 			 unsigned long line, const char *fmt, ...)
 	PK_PRINTF(5, 6);
 
+/* Clears err and refuses an input over PK_IMPORT_MAX_BYTES (PK_TOOBIG):
+ * what every importer does first. */
+pk_status pk_import_begin(size_t len, const char *label, pk_error *err);
+
 /* Quotes s[0..len) for a message: at most 40 bytes, non-printable bytes as
  * \xNN, "..." when cut.  Returns buf. */
 const char *pk_quote(const char *s, size_t len, char *buf, size_t size);

@@ -412,11 +412,7 @@ pk_status pk_import_csv(pk_builder *b, const char *data, size_t len,
 	c.b = b;
 	pk_buf_init(&c.buf, PK_IMPORT_MAX_BYTES);
 	pk_buf_init(&c.tok, PK_IMPORT_MAX_BYTES);
-	pk_error_clear(err);
-	if (len > PK_IMPORT_MAX_BYTES)
-		st = fail(&c, 1, PK_TOOBIG, "input of %zu bytes (expected at most %zu)",
-			  len, (size_t)PK_IMPORT_MAX_BYTES);
-	else
+	if ((st = pk_import_begin(len, label, err)) == PK_OK)
 		st = parse(&c);
 	pk_buf_free(&c.buf);
 	pk_buf_free(&c.tok);

@@ -159,11 +159,8 @@ pk_status pk_import_npm_json(pk_builder *b, const char *data, size_t len,
 	npm_ctx n = { b, data, len, label, err, { NULL, 0, 0, 0 }, 0 };
 	pk_status st;
 
-	pk_error_clear(err);
-	if (len > PK_IMPORT_MAX_BYTES)
-		return pk_import_fail(err, PK_TOOBIG, label, 1,
-				      "input of %zu bytes (expected at most %zu)",
-				      len, (size_t)PK_IMPORT_MAX_BYTES);
+	if ((st = pk_import_begin(len, label, err)) != PK_OK)
+		return st;
 	pk_buf_init(&n.text, PK_IMPORT_MAX_BYTES);
 	st = parse(&n);
 	pk_buf_free(&n.text);

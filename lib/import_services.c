@@ -194,11 +194,8 @@ pk_status pk_import_services_ex(pk_builder *b, const char *data, size_t len,
 	pk_buf line;
 	pk_status st;
 
-	pk_error_clear(err);
-	if (len > PK_IMPORT_MAX_BYTES)
-		return pk_import_fail(err, PK_TOOBIG, label, 1,
-				      "input of %zu bytes (expected at most %zu)",
-				      len, (size_t)PK_IMPORT_MAX_BYTES);
+	if ((st = pk_import_begin(len, label, err)) != PK_OK)
+		return st;
 	pk_buf_init(&line, PK_IMPORT_MAX_BYTES);
 	st = pk_buf_terminate(&line);
 	if (st != PK_OK)

@@ -21,6 +21,16 @@ pk_status pk_import_fail(pk_error *err, pk_status status, const char *label,
 			    label != NULL ? label : "<input>", line, msg);
 }
 
+pk_status pk_import_begin(size_t len, const char *label, pk_error *err)
+{
+	pk_error_clear(err);
+	if (len > PK_IMPORT_MAX_BYTES)
+		return pk_import_fail(err, PK_TOOBIG, label, 1,
+				      "input of %zu bytes (expected at most %zu)",
+				      len, (size_t)PK_IMPORT_MAX_BYTES);
+	return PK_OK;
+}
+
 const char *pk_quote(const char *s, size_t len, char *buf, size_t size)
 {
 	size_t o = 0;

@@ -19,6 +19,10 @@
 
 #include "import.h"
 
+/* pk_import_begin()'s cap keeps every input within expat's int length. */
+_Static_assert(PK_IMPORT_MAX_BYTES <= (size_t)INT_MAX,
+	       "inputs must fit XML_Parse's int length");
+
 enum xfield {
 	XF_NONE = 0,
 	/* the fields a record keeps */
@@ -1061,16 +1065,11 @@ pk_status pk_import_xml(pk_builder *b, const char *data, size_t len,
 	pk_buf_init(&x.arena, PK_IMPORT_MAX_BYTES);
 	pk_buf_init(&x.atext, PK_IMPORT_MAX_BYTES);
 	pk_buf_init(&x.footnotes, PK_IMPORT_MAX_BYTES);
-	pk_error_clear(err);
-
-	if (len > PK_IMPORT_MAX_BYTES || len > (size_t)INT_MAX)
-		st = pk_import_fail(err, PK_TOOBIG, label, 1,
-				    "input of %zu bytes (expected at most %zu)",
-				    len, (size_t)PK_IMPORT_MAX_BYTES);
-	else if (len == 0)
+	st = pk_import_begin(len, label, err);
+	if (st == PK_OK && len == 0)
 		st = pk_import_fail(err, PK_PARSE, label, 1,
 				    "empty input (expected an IANA XML registry)");
-	else
+	else if (st == PK_OK)
 		st = parse(&x, data, len);
 
 	if (x.parser != NULL)

@@ -106,6 +106,16 @@ pk_recid imp_find(const pk_registry *reg, const char *name, pk_proto proto,
 	return found;
 }
 
+pk_record imp_get(const pk_registry *reg, const char *name, pk_proto proto,
+		  int port)
+{
+	pk_record r;
+
+	assert_int_equal(pk_record_get(reg, imp_find(reg, name, proto, port), &r),
+			 PK_OK);
+	return r;
+}
+
 static char listbuf[8192];
 
 static void append(const char *fmt, ...)

@@ -21,6 +21,9 @@ pk_registry *imp_fixture(const char *name, pk_format fmt);
  * (-1: none); fails the test unless exactly one matches. */
 pk_recid imp_find(const pk_registry *reg, const char *name, pk_proto proto,
 		  int port);
+/* imp_find() and pk_record_get() in one. */
+pk_record imp_get(const pk_registry *reg, const char *name, pk_proto proto,
+		  int port);
 /* How many records match, like imp_find(). */
 size_t imp_count(const pk_registry *reg, const char *name, pk_proto proto,
 		 int port);

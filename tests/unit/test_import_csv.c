@@ -15,16 +15,6 @@
 
 #define HEADER "Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,Registration Date,Modification Date,Reference,Service Code,Unauthorized Use Reported,Assignment Notes\r\n"
 
-static pk_record get(const pk_registry *reg, const char *name, pk_proto proto,
-		     int port)
-{
-	pk_record r;
-
-	assert_int_equal(pk_record_get(reg, imp_find(reg, name, proto, port), &r),
-			 PK_OK);
-	return r;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -117,38 +107,38 @@ static void test_fixture(void **state)
 	assert_int_equal(info.counts_by_proto[PK_PROTO_TCP], 22);
 
 	/* Quoted fields: embedded newlines, doubled quotes, commas. */
-	r = get(reg, "whoispp", PK_PROTO_TCP, 63);
+	r = imp_get(reg, "whoispp", PK_PROTO_TCP, 63);
 	assert_string_equal(r.description,
 			    "whois++\nIANA assigned this well-formed service name as a replacement for \"whois++\".");
-	r = get(reg, "whois++", PK_PROTO_TCP, 63);
+	r = imp_get(reg, "whois++", PK_PROTO_TCP, 63);
 	assert_string_equal(r.alias_of, "whoispp");
 	assert_int_equal(r.flags, PK_RECFLAG_HISTORIC);
-	assert_string_equal(get(reg, "http-alt", PK_PROTO_TCP, 591).description,
+	assert_string_equal(imp_get(reg, "http-alt", PK_PROTO_TCP, 591).description,
 			    "FileMaker, Inc. - HTTP Alternate (see Port 80)");
-	r = get(reg, NULL, PK_PROTO_NONE, 4461);
+	r = imp_get(reg, NULL, PK_PROTO_NONE, 4461);
 	assert_int_equal(r.port_hi, 4479);
 	assert_int_equal(r.kind, PK_KIND_UNASSIGNED);
-	assert_string_equal(get(reg, "discard", PK_PROTO_DCCP, 9).service_code,
+	assert_string_equal(imp_get(reg, "discard", PK_PROTO_DCCP, 9).service_code,
 			    "1145656131");
-	assert_string_equal(get(reg, "x11", PK_PROTO_TCP, 6000).unauthorized,
+	assert_string_equal(imp_get(reg, "x11", PK_PROTO_TCP, 6000).unauthorized,
 			    "Known Unauthorized Use on port 6003");
 
 	/* [A][B] lists, and references by what their text looks like. */
-	r = get(reg, "airsharing", PK_PROTO_NONE, -1);
+	r = imp_get(reg, "airsharing", PK_PROTO_NONE, -1);
 	assert_string_equal(imp_assignees(reg, r.id), "Erik_Rogers Dave_Howell");
 	assert_string_equal(r.registered, "2011-11");
-	assert_string_equal(imp_refs(reg, get(reg, NULL, PK_PROTO_TCP, 0).id),
+	assert_string_equal(imp_refs(reg, imp_get(reg, NULL, PK_PROTO_TCP, 0).id),
 			    "rfc:rfc6335");
-	assert_string_equal(imp_refs(reg, get(reg, "exp1", PK_PROTO_UDP, 1021).id),
+	assert_string_equal(imp_refs(reg, imp_get(reg, "exp1", PK_PROTO_UDP, 1021).id),
 			    "note:1 rfc:rfc4727");
 	/* Where the XML has a labelled reference, the CSV shows the label. */
-	assert_string_equal(imp_refs(reg, get(reg, "snif", PK_PROTO_TCP, 7123).id),
+	assert_string_equal(imp_refs(reg, imp_get(reg, "snif", PK_PROTO_TCP, 7123).id),
 			    "draft:draft-zubov-snif-05, Section 4.3");
-	assert_string_equal(imp_refs(reg, get(reg, "pon-ictp", PK_PROTO_TCP, 7202).id),
+	assert_string_equal(imp_refs(reg, imp_get(reg, "pon-ictp", PK_PROTO_TCP, 7202).id),
 			    "text:TR-352 text:ICTP is a peer-to-peer protocol with\na binary message format.");
-	assert_string_equal(imp_refs(reg, get(reg, "dns-push-tls", PK_PROTO_TCP, -1).id),
+	assert_string_equal(imp_refs(reg, imp_get(reg, "dns-push-tls", PK_PROTO_TCP, -1).id),
 			    "text:RFC8765, Section 6.1");
-	r = get(reg, "widget-sync", PK_PROTO_UDP, 47000);
+	r = imp_get(reg, "widget-sync", PK_PROTO_UDP, 47000);
 	assert_string_equal(imp_refs(reg, r.id),
 			    "draft:draft-acme-widget-sync-02 uri:https://widgets.example/sync");
 	assert_string_equal(imp_assignees(reg, r.id), "text:ACME Widgets, Inc.");
@@ -165,9 +155,9 @@ static void test_old_header(void **state)
 
 	(void)state;
 	assert_int_equal(pk_registry_count(reg), 2);
-	r = get(reg, "x11", PK_PROTO_UDP, 6000);
+	r = imp_get(reg, "x11", PK_PROTO_UDP, 6000);
 	assert_string_equal(r.unauthorized, "Known Unauthorized Use on port 6003");
-	r = get(reg, "www-http", PK_PROTO_UDP, 80);
+	r = imp_get(reg, "www-http", PK_PROTO_UDP, 80);
 	assert_string_equal(r.notes,
 			    "This is a duplicate of the \"http\" service and should not be used for discovery purposes.\n"
 			    "(Old line wrapped here.)");

@@ -9,16 +9,6 @@
 
 #include "helper_import.h"
 
-static pk_record get(const pk_registry *reg, const char *name, pk_proto proto,
-		     int port)
-{
-	pk_record r;
-
-	assert_int_equal(pk_record_get(reg, imp_find(reg, name, proto, port), &r),
-			 PK_OK);
-	return r;
-}
-
 static void test_fixture(void **state)
 {
 	pk_registry *reg = imp_fixture("npm.json", PK_FORMAT_AUTO);
@@ -38,28 +28,28 @@ static void test_fixture(void **state)
 	assert_int_equal(info.counts_by_proto[PK_PROTO_DCCP], 1);
 
 	/* Empty names are nameless records, their kind from the text. */
-	r = get(reg, NULL, PK_PROTO_TCP, 0);
+	r = imp_get(reg, NULL, PK_PROTO_TCP, 0);
 	assert_int_equal(r.kind, PK_KIND_RESERVED);
 	assert_int_equal(r.origin, PK_ORIGIN_IANA);
-	assert_int_equal(get(reg, NULL, PK_PROTO_TCP, 15).kind, PK_KIND_UNASSIGNED);
-	assert_string_equal(get(reg, NULL, PK_PROTO_TCP, 15).description,
+	assert_int_equal(imp_get(reg, NULL, PK_PROTO_TCP, 15).kind, PK_KIND_UNASSIGNED);
+	assert_string_equal(imp_get(reg, NULL, PK_PROTO_TCP, 15).description,
 			    "Unassigned [was netstat]");
-	assert_int_equal(get(reg, NULL, PK_PROTO_TCP, 24).kind, PK_KIND_OTHER);
-	assert_int_equal(get(reg, NULL, PK_PROTO_UDP, 2905).kind, PK_KIND_DEREGISTERED);
-	assert_int_equal(get(reg, NULL, PK_PROTO_UDP, 65535).kind, PK_KIND_RESERVED);
+	assert_int_equal(imp_get(reg, NULL, PK_PROTO_TCP, 24).kind, PK_KIND_OTHER);
+	assert_int_equal(imp_get(reg, NULL, PK_PROTO_UDP, 2905).kind, PK_KIND_DEREGISTERED);
+	assert_int_equal(imp_get(reg, NULL, PK_PROTO_UDP, 65535).kind, PK_KIND_RESERVED);
 
 	/* One name per port: www-http for 80/tcp, as the package has it. */
 	assert_int_equal(pk_lookup_port(reg, 80, PK_PROTOMASK(PK_PROTO_TCP), ids, 4), 1);
-	assert_string_equal(get(reg, "www-http", PK_PROTO_TCP, 80).description,
+	assert_string_equal(imp_get(reg, "www-http", PK_PROTO_TCP, 80).description,
 			    "World Wide Web HTTP");
-	assert_string_equal(get(reg, "http", PK_PROTO_SCTP, 80).description, "HTTP");
+	assert_string_equal(imp_get(reg, "http", PK_PROTO_SCTP, 80).description, "HTTP");
 	assert_int_equal(pk_lookup_name(reg, "http-alt", PK_PROTOMASK_ANY, ids, 4), 2);
-	r = get(reg, "whois++", PK_PROTO_TCP, 63);
+	r = imp_get(reg, "whois++", PK_PROTO_TCP, 63);
 	assert_int_equal(r.kind, PK_KIND_ASSIGNED);
 	assert_string_equal(r.alias_of, "");
-	assert_string_equal(get(reg, "discard", PK_PROTO_DCCP, 9).description, "Discard");
-	assert_string_equal(get(reg, "commplex-main", PK_PROTO_TCP, 5000).description, "");
-	assert_string_equal(get(reg, "login", PK_PROTO_TCP, 513).description,
+	assert_string_equal(imp_get(reg, "discard", PK_PROTO_DCCP, 9).description, "Discard");
+	assert_string_equal(imp_get(reg, "commplex-main", PK_PROTO_TCP, 5000).description, "");
+	assert_string_equal(imp_get(reg, "login", PK_PROTO_TCP, 513).description,
 			    "remote login a la telnet; \"authentication domains\"");
 	pk_registry_close(reg);
 }

@@ -11,16 +11,6 @@
 #include "helper_import.h"
 #include "internal.h"
 
-static pk_record get(const pk_registry *reg, const char *name, pk_proto proto,
-		     int port)
-{
-	pk_record r;
-
-	assert_int_equal(pk_record_get(reg, imp_find(reg, name, proto, port), &r),
-			 PK_OK);
-	return r;
-}
-
 static void test_fixture(void **state)
 {
 	pk_registry *reg = imp_fixture("services", PK_FORMAT_AUTO);
@@ -34,49 +24,49 @@ static void test_fixture(void **state)
 	assert_string_equal(info.source, "services(5)");
 	assert_int_equal(info.flags, PK_REGFLAG_RANGES);
 
-	r = get(reg, "tcpmux", PK_PROTO_TCP, 1);
+	r = imp_get(reg, "tcpmux", PK_PROTO_TCP, 1);
 	assert_string_equal(r.description, "TCP port service multiplexer");
 	assert_int_equal(r.origin, PK_ORIGIN_SERVICES);
 	assert_int_equal(r.kind, PK_KIND_ASSIGNED);
 	assert_int_equal(r.alias_count, 0);
-	assert_string_equal(get(reg, "echo", PK_PROTO_UDP, 7).description, "");
+	assert_string_equal(imp_get(reg, "echo", PK_PROTO_UDP, 7).description, "");
 
 	/* 9/tcp/udp/sctp: one record per transport, each with the aliases. */
 	for (pk_proto p = PK_PROTO_TCP; p <= PK_PROTO_SCTP; p++) {
-		r = get(reg, "discard", p, 9);
+		r = imp_get(reg, "discard", p, 9);
 		assert_string_equal(imp_aliases(reg, r.id), "sink null");
 		assert_string_equal(r.description, "merged form of some distributions");
 	}
 	assert_int_equal(imp_count(reg, "discard", PK_PROTO_DCCP, 9), 0);
 
-	r = get(reg, "http", PK_PROTO_TCP, 80);
+	r = imp_get(reg, "http", PK_PROTO_TCP, 80);
 	assert_string_equal(imp_aliases(reg, r.id), "www www-http");
 	assert_string_equal(r.description, "WorldWideWeb HTTP");
 	assert_int_equal(pk_lookup_name(reg, "WWW", PK_PROTOMASK_ANY, ids, 8), 1);
 	assert_int_equal(ids[0], r.id);
 
 	/* CRLF line ends leave no CR behind. */
-	r = get(reg, "kerberos", PK_PROTO_UDP, 88);
+	r = imp_get(reg, "kerberos", PK_PROTO_UDP, 88);
 	assert_string_equal(r.description, "Kerberos v5");
 	assert_string_equal(imp_aliases(reg, r.id), "kerberos5 krb5 kerberos-sec");
 	assert_int_equal(pk_lookup_name(reg, "krb5", PK_PROTOMASK_ANY, ids, 8), 2);
 	assert_int_equal(imp_count(reg, "domain", PK_PROTO_UDP, 53), 1);
 
-	assert_string_equal(get(reg, "sql*net", PK_PROTO_TCP, 66).description,
+	assert_string_equal(imp_get(reg, "sql*net", PK_PROTO_TCP, 66).description,
 			    "historic name, kept as written");
-	assert_string_equal(imp_aliases(reg, get(reg, "z39.50", PK_PROTO_TCP, 210).id),
+	assert_string_equal(imp_aliases(reg, imp_get(reg, "z39.50", PK_PROTO_TCP, 210).id),
 			    "z3950 wais");
 
 	/* portkit extensions: a range, and no transport. */
-	r = get(reg, "x11", PK_PROTO_TCP, 6000);
+	r = imp_get(reg, "x11", PK_PROTO_TCP, 6000);
 	assert_int_equal(r.port_hi, 6063);
 	assert_string_equal(imp_aliases(reg, r.id), "x11-0");
-	r = get(reg, "vrml-multi-use", PK_PROTO_NONE, 4200);
+	r = imp_get(reg, "vrml-multi-use", PK_PROTO_NONE, 4200);
 	assert_int_equal(r.port_hi, 4299);
 	assert_string_equal(r.description, "portkit extension: no transport");
 
 	/* Leading zeros; an empty comment is no description. */
-	assert_string_equal(get(reg, "nameonly", PK_PROTO_DCCP, 80).description, "");
+	assert_string_equal(imp_get(reg, "nameonly", PK_PROTO_DCCP, 80).description, "");
 	assert_int_equal(pk_lookup_name(reg, "commented-out", PK_PROTOMASK_ANY, NULL, 0), 0);
 	pk_registry_close(reg);
 }

@@ -22,16 +22,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static pk_record get(const pk_registry *reg, const char *name, pk_proto proto,
-		     int port)
-{
-	pk_record r;
-
-	assert_int_equal(pk_record_get(reg, imp_find(reg, name, proto, port), &r),
-			 PK_OK);
-	return r;
-}
-
 static void test_registry_info(void **state)
 {
 	const pk_registry *reg = *state;
@@ -63,7 +53,7 @@ static void test_several_names_on_one_port(void **state)
 	size_t n = pk_lookup_port(reg, 80, PK_PROTOMASK(PK_PROTO_TCP), ids, 8);
 
 	assert_int_equal(n, 3);
-	r = get(reg, "http", PK_PROTO_TCP, 80);
+	r = imp_get(reg, "http", PK_PROTO_TCP, 80);
 	assert_string_equal(r.description, "World Wide Web HTTP");
 	assert_string_equal(r.notes,
 			    "Defined TXT keys: u=<username> p=<password> path=<path to document>");
@@ -76,15 +66,15 @@ static void test_several_names_on_one_port(void **state)
 	assert_string_equal(imp_contacts(reg, r.id), "IETF_Chair");
 	assert_string_equal(imp_refs(reg, r.id), "rfc:rfc9110");
 
-	r = get(reg, "www", PK_PROTO_TCP, 80);
+	r = imp_get(reg, "www", PK_PROTO_TCP, 80);
 	assert_string_equal(r.notes,
 			    "This is a duplicate of the \"http\" service and should not be used for discovery purposes.");
-	r = get(reg, "www-http", PK_PROTO_TCP, 80);
+	r = imp_get(reg, "www-http", PK_PROTO_TCP, 80);
 	assert_string_equal(imp_assignees(reg, r.id), "Tim_Berners_Lee");
 	assert_string_equal(imp_contacts(reg, r.id), "Tim_Berners_Lee");
 	assert_string_equal(imp_refs(reg, r.id), "");
 
-	r = get(reg, "http", PK_PROTO_SCTP, 80);
+	r = imp_get(reg, "http", PK_PROTO_SCTP, 80);
 	assert_string_equal(r.description, "HTTP");
 	assert_string_equal(r.registered, "2022-02-07");
 	assert_string_equal(imp_refs(reg, r.id), "rfc:rfc9260");
@@ -97,11 +87,11 @@ static void test_one_name_on_several_ports(void **state)
 	size_t n = pk_lookup_name(reg, "HTTP-ALT", PK_PROTOMASK_ANY, ids, 8);
 
 	assert_int_equal(n, 3);
-	assert_string_equal(get(reg, "http-alt", PK_PROTO_TCP, 591).description,
+	assert_string_equal(imp_get(reg, "http-alt", PK_PROTO_TCP, 591).description,
 			    "FileMaker, Inc. - HTTP Alternate (see Port 80)");
-	assert_string_equal(get(reg, "http-alt", PK_PROTO_TCP, 8008).description,
+	assert_string_equal(imp_get(reg, "http-alt", PK_PROTO_TCP, 8008).description,
 			    "HTTP Alternate");
-	assert_string_equal(get(reg, "http-alt", PK_PROTO_TCP, 8080).description,
+	assert_string_equal(imp_get(reg, "http-alt", PK_PROTO_TCP, 8080).description,
 			    "HTTP Alternate (see port 80)");
 	assert_string_equal(imp_contacts(reg, imp_find(reg, "http-alt", PK_PROTO_TCP, 8080)),
 			    "Stephen_Casner");
@@ -111,7 +101,7 @@ static void test_range_and_unauthorized(void **state)
 {
 	const pk_registry *reg = *state;
 	pk_recid ids[4];
-	pk_record r = get(reg, "x11", PK_PROTO_TCP, 6000);
+	pk_record r = imp_get(reg, "x11", PK_PROTO_TCP, 6000);
 	pk_party p;
 
 	assert_true(r.has_port);
@@ -132,7 +122,7 @@ static void test_range_and_unauthorized(void **state)
 static void test_nameless_records(void **state)
 {
 	const pk_registry *reg = *state;
-	pk_record r = get(reg, NULL, PK_PROTO_TCP, 0);
+	pk_record r = imp_get(reg, NULL, PK_PROTO_TCP, 0);
 
 	assert_null(r.name);
 	assert_int_equal(r.kind, PK_KIND_RESERVED);
@@ -140,15 +130,15 @@ static void test_nameless_records(void **state)
 	assert_string_equal(r.modified, "2024-12-20");
 	assert_string_equal(imp_refs(reg, r.id), "rfc:rfc6335");
 
-	r = get(reg, NULL, PK_PROTO_TCP, 24);
+	r = imp_get(reg, NULL, PK_PROTO_TCP, 24);
 	assert_int_equal(r.kind, PK_KIND_OTHER);
 	assert_string_equal(r.description, "any private mail system");
 
-	r = get(reg, NULL, PK_PROTO_UDP, 2905);
+	r = imp_get(reg, NULL, PK_PROTO_UDP, 2905);
 	assert_int_equal(r.kind, PK_KIND_DEREGISTERED);
 	assert_string_equal(r.registered, "2001-06-07");
 
-	r = get(reg, NULL, PK_PROTO_NONE, 4461);
+	r = imp_get(reg, NULL, PK_PROTO_NONE, 4461);
 	assert_int_equal(r.kind, PK_KIND_UNASSIGNED);
 	assert_int_equal(r.port_hi, 4479);
 }
@@ -168,8 +158,8 @@ static void test_historic_aliases(void **state)
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		pk_record a = get(reg, cases[i].alias, PK_PROTO_TCP, cases[i].port);
-		pk_record n = get(reg, cases[i].name, PK_PROTO_TCP, cases[i].port);
+		pk_record a = imp_get(reg, cases[i].alias, PK_PROTO_TCP, cases[i].port);
+		pk_record n = imp_get(reg, cases[i].name, PK_PROTO_TCP, cases[i].port);
 		assert_string_equal(a.alias_of, cases[i].name);
 		assert_int_equal(a.flags, PK_RECFLAG_HISTORIC);
 		assert_string_equal(a.description, cases[i].description);
@@ -178,9 +168,9 @@ static void test_historic_aliases(void **state)
 	}
 	/* <br/><br/> and the newline after them are one line break, as in
 	 * IANA's CSV. */
-	assert_string_equal(get(reg, "whoispp", PK_PROTO_TCP, 63).description,
+	assert_string_equal(imp_get(reg, "whoispp", PK_PROTO_TCP, 63).description,
 			    "whois++\nIANA assigned this well-formed service name as a replacement for \"whois++\".");
-	assert_string_equal(get(reg, "whois++", PK_PROTO_TCP, 63).notes,
+	assert_string_equal(imp_get(reg, "whois++", PK_PROTO_TCP, 63).notes,
 			    "This entry is an alias to \"whoispp\".\n"
 			    "This entry is now historic, not usable for use with many\n"
 			    "common service discovery mechanisms.");
@@ -189,17 +179,17 @@ static void test_historic_aliases(void **state)
 static void test_dccp_service_code(void **state)
 {
 	const pk_registry *reg = *state;
-	pk_record r = get(reg, "discard", PK_PROTO_DCCP, 9);
+	pk_record r = imp_get(reg, "discard", PK_PROTO_DCCP, 9);
 
 	assert_string_equal(r.service_code, "1145656131");
 	assert_string_equal(imp_refs(reg, r.id), "rfc:rfc4340");
-	assert_string_equal(get(reg, "tcpmux", PK_PROTO_TCP, 1).service_code, "");
+	assert_string_equal(imp_get(reg, "tcpmux", PK_PROTO_TCP, 1).service_code, "");
 }
 
 static void test_no_port_no_transport(void **state)
 {
 	const pk_registry *reg = *state;
-	pk_record r = get(reg, "airsharing", PK_PROTO_NONE, -1);
+	pk_record r = imp_get(reg, "airsharing", PK_PROTO_NONE, -1);
 
 	assert_false(r.has_port);
 	assert_string_equal(r.registered, "2011-11");
@@ -207,7 +197,7 @@ static void test_no_port_no_transport(void **state)
 	assert_string_equal(imp_contacts(reg, r.id), "Erik_Rogers Dave_Howell");
 	assert_string_equal(imp_assignees(reg, r.id), "Erik_Rogers Dave_Howell");
 
-	r = get(reg, "dns-push-tls", PK_PROTO_TCP, -1);
+	r = imp_get(reg, "dns-push-tls", PK_PROTO_TCP, -1);
 	assert_false(r.has_port);
 	/* A reference's own text ("RFC8765, Section 6.1") is a label; the
 	 * reference is its data. */
@@ -217,7 +207,7 @@ static void test_no_port_no_transport(void **state)
 static void test_references_of_each_type(void **state)
 {
 	const pk_registry *reg = *state;
-	pk_record r = get(reg, "snif", PK_PROTO_TCP, 7123);
+	pk_record r = imp_get(reg, "snif", PK_PROTO_TCP, 7123);
 
 	assert_string_equal(imp_refs(reg, r.id), "draft:draft-zubov-snif-05#section-4.3");
 	assert_string_equal(imp_assignees(reg, r.id), "VESvault_Corp");
@@ -225,7 +215,7 @@ static void test_references_of_each_type(void **state)
 	assert_string_equal(r.registered, "2021-12-24");
 	assert_string_equal(r.modified, "2026-07-22");
 
-	r = get(reg, "pon-ictp", PK_PROTO_TCP, 7202);
+	r = imp_get(reg, "pon-ictp", PK_PROTO_TCP, 7202);
 	assert_string_equal(imp_refs(reg, r.id),
 			    "uri:https://www.broadband-forum.org/technical/download/TR-352.pdf "
 			    "text:ICTP is a peer-to-peer protocol with\na binary message format.");
@@ -235,7 +225,7 @@ static void test_references_of_each_type(void **state)
 
 	/* A footnote reference keeps the anchor, and the footnote's text
 	 * (which follows the records in the file) joins the notes. */
-	r = get(reg, "exp1", PK_PROTO_UDP, 1021);
+	r = imp_get(reg, "exp1", PK_PROTO_UDP, 1021);
 	assert_string_equal(imp_refs(reg, r.id), "note:1 rfc:rfc4727");
 	assert_string_equal(r.notes,
 			    "[1] It is only appropriate to use these values in explicitly-\n"
@@ -243,7 +233,7 @@ static void test_references_of_each_type(void **state)
 			    "implementations. See RFC 3692 for details.");
 	assert_string_equal(imp_assignees(reg, r.id), "IESG");
 
-	r = get(reg, "brski-reg-cmp", PK_PROTO_TCP, -1);
+	r = imp_get(reg, "brski-reg-cmp", PK_PROTO_TCP, -1);
 	assert_string_equal(r.description,
 			    "Bootstrapping Remote Secure Key Infrastructure\n"
 			    "registrar with CMP capabilities according to the Lightweight CMP\n"
@@ -254,7 +244,7 @@ static void test_references_of_each_type(void **state)
 			    "see [https://www.w3.org/TR/wot-discovery/].");
 	assert_string_equal(imp_refs(reg, r.id), "text:n/a");
 
-	r = get(reg, "widget-sync", PK_PROTO_UDP, 47000);
+	r = imp_get(reg, "widget-sync", PK_PROTO_UDP, 47000);
 	assert_string_equal(r.description, "Widget state synchronisation");
 	assert_string_equal(imp_assignees(reg, r.id), "text:ACME Widgets, Inc.");
 	assert_string_equal(imp_contacts(reg, r.id), "");

@@ -1,0 +1,216 @@
+/*
+ * bench_import.c - how long importing IANA's registry takes, next to
+ * baselines measured in the same run:
+ *   - expat alone parsing the XML with empty handlers (the floor for any
+ *     expat-based importer);
+ *   - Python's xml.etree.ElementTree.parse on the same file, when python3
+ *     is installed (the issue's reference point, "about 78 ms").
+ * Reads $PK_IANA_DIR/service-names-port-numbers.{xml,csv}; says SKIP
+ * without them.  PK_BENCH_RUNS sets the number of runs (default 15); the
+ * table shows medians.
+ */
+#include <expat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *name,
+			     const XML_Char **atts)
+{
+	(void)ud;
+	(void)name;
+	(void)atts;
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name)
+{
+	(void)ud;
+	(void)name;
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
+{
+	(void)ud;
+	(void)s;
+	(void)len;
+}
+
+static double expat_only(const char *data, size_t len)
+{
+	double t0 = now_ms();
+	XML_Parser p = XML_ParserCreate("UTF-8");
+
+	XML_SetElementHandler(p, on_start, on_end);
+	XML_SetCharacterDataHandler(p, on_text);
+	if (XML_Parse(p, data, (int)len, 1) == XML_STATUS_ERROR) {
+		fprintf(stderr, "bench_import: expat: %s\n",
+			XML_ErrorString(XML_GetErrorCode(p)));
+		exit(3);
+	}
+	XML_ParserFree(p);
+	return now_ms() - t0;
+}
+
+/* Import + finish; *import_ms receives the import part. */
+static double import_finish(pk_format fmt, const char *data, size_t len,
+			    double *import_ms)
+{
+	pk_builder *b = pk_builder_new();
+	void *idx = NULL;
+	size_t idx_len = 0;
+	pk_error err;
+	double t0, t1;
+
+	if (b == NULL)
+		exit(3);
+	t0 = now_ms();
+	if (pk_import(b, fmt, data, len, "bench", &err) != PK_OK) {
+		fprintf(stderr, "bench_import: %s\n", err.message);
+		exit(3);
+	}
+	t1 = now_ms();
+	if (pk_builder_finish(b, &idx, &idx_len, &err) != PK_OK) {
+		fprintf(stderr, "bench_import: %s\n", err.message);
+		exit(3);
+	}
+	*import_ms = t1 - t0;
+	t1 = now_ms() - t0;
+	free(idx);
+	pk_builder_free(b);
+	return t1;
+}
+
+/* The median of python3's own timing of ElementTree.parse, -1 without
+ * python3. */
+static double python_etree(const char *path, int runs)
+{
+	char cmd[8192];
+	double ms = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof cmd,
+		 "python3 -c 'import sys,time,statistics,xml.etree.ElementTree as E\n"
+		 "t=[]\n"
+		 "for i in range(%d):\n"
+		 "  a=time.perf_counter(); E.parse(sys.argv[1]); t.append((time.perf_counter()-a)*1e3)\n"
+		 "print(statistics.median(t))' '%s' 2>/dev/null",
+		 runs, path);
+	p = popen(cmd, "r");
+	if (p == NULL)
+		return -1;
+	if (fscanf(p, "%lf", &ms) != 1)
+		ms = -1;
+	pclose(p);
+	return ms;
+}
+
+static char *load(const char *dir, const char *file, size_t *len, char *path,
+		  size_t pathsize)
+{
+	char *data = NULL;
+	pk_error err;
+
+	snprintf(path, pathsize, "%s/%s", dir, file);
+	if (pk_read_file(path, PK_IMPORT_MAX_BYTES, &data, len, &err) != PK_OK)
+		return NULL;
+	return data;
+}
+
+int main(void)
+{
+	const char *dir = getenv("PK_IANA_DIR");
+	const char *r = getenv("PK_BENCH_RUNS");
+	int runs = r != NULL ? atoi(r) : 15;
+	char xml_path[4096], csv_path[4096];
+	size_t xml_len = 0, csv_len = 0;
+	char *xml, *csv;
+	double *base, *xml_t, *xml_i, *csv_t, *csv_i;
+	double mb, mx, mxi, mc, mci, py;
+
+	if (runs < 1 || runs > 1000)
+		runs = 15;
+	if (dir == NULL || dir[0] == '\0' ||
+	    (xml = load(dir, "service-names-port-numbers.xml", &xml_len,
+			xml_path, sizeof xml_path)) == NULL) {
+		printf("SKIP: bench_import: no $PK_IANA_DIR/service-names-port-numbers.xml\n");
+		return 0;
+	}
+	csv = load(dir, "service-names-port-numbers.csv", &csv_len, csv_path,
+		   sizeof csv_path);
+	base = calloc((size_t)runs, sizeof *base);
+	xml_t = calloc((size_t)runs, sizeof *xml_t);
+	xml_i = calloc((size_t)runs, sizeof *xml_i);
+	csv_t = calloc((size_t)runs, sizeof *csv_t);
+	csv_i = calloc((size_t)runs, sizeof *csv_i);
+	if (!base || !xml_t || !xml_i || !csv_t || !csv_i)
+		return 3;
+
+	/* One untimed round to fault the pages in, then interleaved runs so
+	 * that a busy moment of the machine hits every column alike. */
+	expat_only(xml, xml_len);
+	import_finish(PK_FORMAT_XML, xml, xml_len, &mxi);
+	for (int i = 0; i < runs; i++) {
+		base[i] = expat_only(xml, xml_len);
+		xml_t[i] = import_finish(PK_FORMAT_XML, xml, xml_len, &xml_i[i]);
+		if (csv != NULL)
+			csv_t[i] = import_finish(PK_FORMAT_CSV, csv, csv_len, &csv_i[i]);
+	}
+	mb = median(base, runs);
+	mx = median(xml_t, runs);
+	mxi = median(xml_i, runs);
+	mc = csv != NULL ? median(csv_t, runs) : -1;
+	mci = csv != NULL ? median(csv_i, runs) : -1;
+	py = python_etree(xml_path, runs < 5 ? runs : 5);
+
+	printf("import: IANA registry, %s (%zu bytes), median of %d runs\n",
+	       xml_path, xml_len, runs);
+	printf("  %-44s %9s %9s\n", "what", "ms", "x expat");
+	printf("  %-44s %9.2f %9.2f\n", "baseline: expat parse, empty handlers", mb, 1.0);
+	if (py >= 0)
+		printf("  %-44s %9.2f %9.2f\n", "baseline: python3 ElementTree.parse", py, py / mb);
+	else
+		printf("  %-44s %9s %9s\n", "baseline: python3 ElementTree.parse", "n/a", "n/a");
+	printf("  %-44s %9.2f %9.2f\n", "XML import (pk_import_xml)", mxi, mxi / mb);
+	printf("  %-44s %9.2f %9.2f\n", "XML import + pk_builder_finish", mx, mx / mb);
+	if (csv != NULL) {
+		printf("  %-44s %9.2f %9.2f\n", "CSV import (pk_import_csv)", mci, mci / mb);
+		printf("  %-44s %9.2f %9.2f\n", "CSV import + pk_builder_finish", mc, mc / mb);
+	}
+	if (py >= 0)
+		printf("  XML import + finish vs ElementTree parse: %.2fx the time\n",
+		       mx / py);
+	printf("  target XML import + finish <= 40 ms: %s (%.2f ms)\n",
+	       mx <= 40.0 ? "met" : "NOT met", mx);
+	free(base);
+	free(xml_t);
+	free(xml_i);
+	free(csv_t);
+	free(csv_i);
+	free(xml);
+	free(csv);
+	return 0;
+}
