@@ -91,7 +91,9 @@ pk_status pk_sockdiag_parse(pk_host_sockets *s, const void *buf, size_t len,
 						    "sock_diag: short error message");
 			memcpy(&e.error, payload, sizeof e.error);
 			if (e.error != 0) {
-				int code = -e.error;
+				/* A negative errno; anything else (INT_MIN cannot
+				 * even be negated) is no errno at all. */
+				int code = e.error < 0 && e.error > -4096 ? -e.error : EPROTO;
 				return pk_error_set(err,
 						    code == ENOENT || code == EOPNOTSUPP ||
 								    code == EINVAL ?

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -378,6 +379,16 @@ static void test_sockdiag_bad(void **state)
 	nl_simple(&b, NLMSG_ERROR, -EACCES);
 	assert_int_equal(pk_sockdiag_parse(s, b.data, b.len, PK_PROTO_UDP, &done,
 					   &err), PK_IO);
+	/* Not an errno at all (found by fuzz_sockdiag: INT_MIN cannot be
+	 * negated). */
+	b.len = 0;
+	nl_simple(&b, NLMSG_ERROR, INT32_MIN);
+	assert_int_equal(pk_sockdiag_parse(s, b.data, b.len, PK_PROTO_UDP, &done,
+					   &err), PK_IO);
+	b.len = 0;
+	nl_simple(&b, NLMSG_ERROR, 5);
+	assert_int_equal(pk_sockdiag_parse(s, b.data, b.len, PK_PROTO_UDP, &done,
+					   &err), PK_IO);
 	/* A length beyond the buffer, a length below the header. */
 	b.len = 0;
 	nl_diag(&b, AF_INET, PK_TCP_LISTEN, "127.0.0.1", 1, 1, -1);
@@ -405,6 +416,48 @@ static void test_sockdiag_bad(void **state)
 	assert_int_equal(pk_sockdiag_parse(s, b.data, 7, PK_PROTO_TCP, &done,
 					   &err), PK_OK);
 	pk_host_sockets_free(s);
+}
+
+/* Inputs fuzz_sockdiag once crashed on (tests/data/fuzz/sockdiag/), fed
+ * the way the fuzz target feeds them: a selector byte, then the buffer. */
+static void test_sockdiag_regressions(void **state)
+{
+	char dir[512];
+	const char *top = getenv("PK_TEST_DATA");
+	struct dirent *e;
+	int n = 0;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/fuzz/sockdiag", top ? top : "tests/data");
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		skip();
+	while ((e = readdir(d)) != NULL) {
+		char path[1024];
+		uint8_t buf[65536];
+		pk_host_sockets *s;
+		pk_error err;
+		bool done;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		FILE *f = fopen(path, "rb");
+		assert_non_null(f);
+		size_t len = fread(buf, 1, sizeof buf, f);
+		fclose(f);
+		assert_true(len >= 1);
+		assert_int_equal(pk_host_sockets_begin(false, &s), PK_OK);
+		uint8_t *copy = malloc(len);
+		memcpy(copy, buf + 1, len - 1);
+		if (pk_sockdiag_parse(s, copy, len - 1, buf[0] & 1 ? PK_PROTO_UDP : PK_PROTO_TCP,
+				      &done, &err) == PK_OK)
+			assert_int_equal(pk_host_sockets_finish(s), PK_OK);
+		free(copy);
+		pk_host_sockets_free(s);
+		n++;
+	}
+	closedir(d);
+	assert_true(n > 0);
 }
 
 /* ---- the fixture proc tree ---------------------------------------------- */
@@ -595,6 +648,7 @@ int main(void)
 		cmocka_unit_test(test_dual_stack),
 		cmocka_unit_test(test_sockdiag_parse),
 		cmocka_unit_test(test_sockdiag_bad),
+		cmocka_unit_test(test_sockdiag_regressions),
 		cmocka_unit_test(test_fixture_tree),
 		cmocka_unit_test(test_live),
 	};
