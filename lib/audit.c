@@ -948,7 +948,7 @@ static pk_status check_registry(run *r)
 					      "%s on %u/%s, a User port IANA has not assigned",
 					      who ? who : "a listener", k->port, proto));
 			ADD(st, pk_buf_addstr(&d.evidence,
-					      "Using an unassigned User port without registering it is squatting (RFC 6335 section 8, RFC 7605): IANA may assign it to another service later."));
+					      "Using an unassigned User port without registering it is squatting (RFC 7605): IANA may assign it to another service later."));
 			ADD(st, pk_buf_addstr(&d.fix,
 					      "Keep it private, or request an assignment from IANA (portkit advise)."));
 			if (st == PK_OK)
