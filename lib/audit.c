@@ -19,6 +19,8 @@
 /* The widened range the exhaustion fix proposes keeps the busiest
  * destination under this share of it. */
 #define LOAD_TARGET 0.25
+/* Longest reserved list a finding's own fix repeats. */
+#define FIX_LIST_MAX 200
 /* Where the snippet is suggested to go. */
 #define SNIPPET_PATH "/etc/sysctl.d/60-portkit.conf"
 
@@ -1128,9 +1130,15 @@ static pk_status finalize(run *r)
 	for (size_t i = 0; i < a->n && st == PK_OK; i++) {
 		item *it = &a->items[i];
 		fix.len = 0;
-		if ((it->cmds & FIX_RESERVE) && new_reserved)
+		/* A long list is printed once, with the proposal: repeated in
+		 * each of thousands of findings it would cost quadratic time
+		 * and memory. */
+		if ((it->cmds & FIX_RESERVE) && new_reserved && strlen(a->reserved) <= FIX_LIST_MAX)
 			ADD(st, pk_buf_printf(&fix, "sysctl -w net.ipv4.ip_local_reserved_ports=%s\n",
 					      a->reserved));
+		else if ((it->cmds & FIX_RESERVE) && new_reserved)
+			ADD(st, pk_buf_addstr(&fix,
+					      "Apply the merged net.ipv4.ip_local_reserved_ports list of the proposed settings (too long to repeat here).\n"));
 		if ((it->cmds & FIX_RANGE) && a->have_range)
 			ADD(st, pk_buf_printf(&fix, "sysctl -w net.ipv4.ip_local_port_range=\"%u %u\"\n",
 					      a->range_lo, a->range_hi));

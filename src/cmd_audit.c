@@ -339,7 +339,13 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 		goto out;
 	}
 	if ((st = pk_host_portconf_read(proc_root, conf, &err)) != PK_OK ||
-	    (st = pk_host_sockets_read(proc_root, 0, &socks, &err)) != PK_OK) {
+	    (st = pk_host_sockets_read(proc_root,
+				       /* Owners only show in evidence and in
+					* information-level findings, which
+					* --quiet does not print: the scan of
+					* every /proc/PID/fd is skipped. */
+				       quiet && !ctx->json ? PK_SOCKETS_NO_OWNERS : 0,
+				       &socks, &err)) != PK_OK) {
 		cli_report(st, &err);
 		rc = EXIT_DATA;
 		goto out;

@@ -185,6 +185,29 @@ static void test_listener_in_range(void **state)
 	pk_host_sockets_free(s);
 }
 
+static void test_many_listeners(void **state)
+{
+	(void)state;
+	/* 100 listeners on every other port: a list of 100 items, too long
+	 * to repeat in each finding; it is printed once, whole. */
+	set_conf(32768, 60999, "", 1024);
+	pk_host_sockets *s = host();
+	for (unsigned i = 0; i < 100; i++)
+		listen_on(s, (uint16_t)(40000 + 2 * i));
+	pk_audit *a = audit(s, NULL);
+	assert_int_equal(pk_audit_count_severity(a, PK_AUDIT_WARNING), 100);
+	const pk_audit_finding *f = find(a, PK_FIND_EPHEMERAL_PORT, 40010);
+	assert_non_null(f);
+	assert_contains(f->fix, "Apply the merged net.ipv4.ip_local_reserved_ports list");
+	const char *list = pk_audit_proposed_reserved(a);
+	assert_true(strncmp(list, "40000,40002,40004,", 18) == 0);
+	assert_non_null(strstr(list, ",40198"));
+	assert_int_equal(strlen(list), 100 * 6 - 1);
+	assert_contains(pk_audit_sysctl_commands(a), list);
+	pk_audit_free(a);
+	pk_host_sockets_free(s);
+}
+
 static void test_udp_in_range(void **state)
 {
 	(void)state;
@@ -678,6 +701,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_listener_in_range),
+		cmocka_unit_test(test_many_listeners),
 		cmocka_unit_test(test_udp_in_range),
 		cmocka_unit_test(test_expected),
 		cmocka_unit_test(test_port_taken),
