@@ -155,11 +155,10 @@ pk_status pk_expect_load_mem(pk_expect_list *l, const char *data, size_t len,
 	size_t before = l->n;
 	pk_status st = PK_OK;
 
-	while (pos < len) {
-		const char *start = data + pos;
-		const char *nl = memchr(start, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - start) : len - pos;
-		pos += n + (nl != NULL);
+	const char *start;
+	size_t n;
+
+	while (pk_next_line(data, len, &pos, &start, &n)) {
 		lineno++;
 		char origin[4096 + 32];
 		snprintf(origin, sizeof origin, "%s:%zu", name, lineno);

@@ -178,11 +178,10 @@ pk_status pk_procnet_parse(pk_host_sockets *s, const char *data, size_t len,
 	    (family != 4 && family != 6))
 		return pk_error_set(err, PK_INVAL, "%s: no such socket table",
 				    label);
-	while (pos < len) {
-		const char *start = data + pos;
-		const char *nl = memchr(start, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - start) : len - pos;
-		pos += n + (nl != NULL);
+	const char *start;
+	size_t n;
+
+	while (pk_next_line(data, len, &pos, &start, &n)) {
 		lineno++;
 		if (memchr(start, '\0', n) != NULL)
 			return pk_error_set(err, PK_PARSE,

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "records.h"
 
 static void usage(FILE *out)
 {
@@ -149,16 +150,6 @@ static json_t *range_json(bool have, uint16_t lo, uint16_t hi)
 	return have ? json_pack("{s:i,s:i}", "lo", lo, "hi", hi) : json_null();
 }
 
-static json_t *protos_json(unsigned mask)
-{
-	json_t *a = json_array();
-
-	for (int p = PK_PROTO_TCP; p <= PK_PROTO_DCCP; p++)
-		if (mask & PK_PROTOMASK(p))
-			json_array_append_new(a, json_string(pk_proto_name((pk_proto)p)));
-	return a;
-}
-
 static int print_json(const pk_audit *a, const pk_host_portconf *conf,
 		      const pk_host_sockets *socks, const pk_expect_list *exp)
 {
@@ -213,7 +204,7 @@ static int print_json(const pk_audit *a, const pk_host_portconf *conf,
 		const pk_expect *e = pk_expect_get(exp, i);
 		json_array_append_new(expected,
 				      json_pack("{s:i,s:i,s:o,s:s,s:s}", "lo", e->lo,
-						"hi", e->hi, "protos", protos_json(e->protos),
+						"hi", e->hi, "protos", rec_protos_json(e->protos),
 						"label", e->label, "origin", e->origin));
 	}
 	json_object_set_new(root, "expected", expected);
@@ -249,15 +240,7 @@ static int print_json(const pk_audit *a, const pk_host_portconf *conf,
 				      "ip_local_port_range", range_json(have, lo, hi),
 				      "commands", pk_audit_sysctl_commands(a),
 				      "sysctl_snippet", pk_audit_sysctl_snippet(a)));
-	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (text == NULL) {
-		cli_error("out of memory");
-		return EXIT_DATA;
-	}
-	puts(text);
-	free(text);
-	return 0;
+	return rec_json_print(root);
 }
 
 enum { OPT_PROC_ROOT = 0x2001 };
@@ -332,24 +315,13 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 		goto out;
 	}
 
-	conf = malloc(sizeof *conf);
-	if (conf == NULL) {
-		cli_error("out of memory");
-		rc = EXIT_DATA;
+	/* Owners only show in evidence and in information-level findings,
+	 * which --quiet does not print: the scan of every /proc/PID/fd is
+	 * skipped then. */
+	if ((rc = cli_read_host(proc_root,
+				quiet && !ctx->json ? PK_SOCKETS_NO_OWNERS : 0,
+				&conf, &socks)) != EXIT_FOUND)
 		goto out;
-	}
-	if ((st = pk_host_portconf_read(proc_root, conf, &err)) != PK_OK ||
-	    (st = pk_host_sockets_read(proc_root,
-				       /* Owners only show in evidence and in
-					* information-level findings, which
-					* --quiet does not print: the scan of
-					* every /proc/PID/fd is skipped. */
-				       quiet && !ctx->json ? PK_SOCKETS_NO_OWNERS : 0,
-				       &socks, &err)) != PK_OK) {
-		cli_report(st, &err);
-		rc = EXIT_DATA;
-		goto out;
-	}
 	/* Registry findings are informational: without a registry the audit
 	 * still runs, unless one was asked for by name. */
 	if ((rc = cli_open_registry_optional(ctx, &reg)) != EXIT_FOUND)

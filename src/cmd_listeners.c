@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "records.h"
 
 static void usage(FILE *out)
 {
@@ -83,11 +84,13 @@ static int print_table(const pk_host_sockets *socks, const pk_registry *reg,
 	cli_table *t = cli_table_new(7);
 	char addr[80], port[8], uid[16], proc[48], names[512];
 
-	if (t == NULL)
-		return -1;
+	if (t == NULL) {
+		cli_error("out of memory");
+		return EXIT_DATA;
+	}
 	const char *head[] = { "PROTO", "ADDRESS", "PORT", "RANGE", "USER",
 			       "PROCESS", "SERVICE" };
-	int rc = cli_table_add(t, head);
+	int rc = cli_table_add_header(t, head, ctx->color);
 	for (size_t i = 0; rc == 0 && i < pk_host_sockets_count(socks); i++) {
 		const pk_socket *k = pk_host_sockets_get(socks, i);
 		if (ctx->protomask && !(ctx->protomask & PK_PROTOMASK(k->proto)))
@@ -109,7 +112,11 @@ static int print_table(const pk_host_sockets *socks, const pk_registry *reg,
 	if (rc == 0 && *shown > 0)
 		cli_table_print(t, stdout, ctx->width);
 	cli_table_free(t);
-	return rc;
+	if (rc != 0) {
+		cli_error("out of memory");
+		return EXIT_DATA;
+	}
+	return 0;
 }
 
 static int print_json(const pk_host_sockets *socks, const pk_registry *reg,
@@ -158,13 +165,7 @@ static int print_json(const pk_host_sockets *socks, const pk_registry *reg,
 		(*shown)++;
 	}
 	json_object_set_new(root, "sockets", arr);
-	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (text == NULL)
-		return -1;
-	puts(text);
-	free(text);
-	return 0;
+	return rec_json_print(root);
 }
 
 enum { OPT_PROC_ROOT = 0x2001 };
@@ -184,8 +185,6 @@ int cmd_listeners(int argc, char **argv, cli_ctx *ctx)
 	pk_registry *reg = NULL;
 	const char *proc_root = NULL;
 	size_t shown = 0;
-	pk_error err;
-	pk_status st;
 	int rc = EXIT_FOUND;
 	int opt;
 
@@ -211,25 +210,14 @@ int cmd_listeners(int argc, char **argv, cli_ctx *ctx)
 			  argv[optind]);
 		return EXIT_USAGE;
 	}
-	conf = malloc(sizeof *conf);
-	if (conf == NULL) {
-		cli_error("out of memory");
-		return EXIT_DATA;
-	}
-	if ((st = pk_host_portconf_read(proc_root, conf, &err)) != PK_OK ||
-	    (st = pk_host_sockets_read(proc_root, 0, &socks, &err)) != PK_OK) {
-		cli_report(st, &err);
-		rc = EXIT_DATA;
+	if ((rc = cli_read_host(proc_root, 0, &conf, &socks)) != EXIT_FOUND)
 		goto out;
-	}
 	if ((rc = cli_open_registry_optional(ctx, &reg)) != EXIT_FOUND)
 		goto out;
-	if ((ctx->json ? print_json(socks, reg, conf, ctx, &shown) :
-			 print_table(socks, reg, conf, ctx, &shown)) != 0) {
-		cli_error("out of memory");
-		rc = EXIT_DATA;
+	rc = ctx->json ? print_json(socks, reg, conf, ctx, &shown) :
+			 print_table(socks, reg, conf, ctx, &shown);
+	if (rc != 0)
 		goto out;
-	}
 	pk_host_sockets_info info;
 	pk_host_sockets_get_info(socks, &info);
 	if (info.owners_unknown > 0 && info.procs_denied > 0 && !ctx->json)

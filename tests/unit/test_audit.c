@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "host_sockets.h"
+#include "helper_audit.h"
 
 /* ---- building hosts ------------------------------------------------------ */
 
@@ -46,17 +46,8 @@ static pk_host_sockets *host(void)
 static void add(pk_host_sockets *s, pk_proto proto, uint8_t state,
 		uint16_t lport, const char *raddr, uint16_t rport)
 {
-	pk_sockrow r;
-
-	memset(&r, 0, sizeof r);
-	r.proto = proto;
-	r.family = 4;
-	r.state = state;
-	r.v6only = -1;
-	r.lport = lport;
-	inet_pton(AF_INET, "10.0.0.1", r.laddr);
-	inet_pton(AF_INET, raddr ? raddr : "0.0.0.0", r.raddr);
-	r.rport = rport;
+	pk_sockrow r = sockrow4(proto, state, "10.0.0.1", lport,
+				raddr ? raddr : "0.0.0.0", rport);
 	r.inode = 1000u + lport;
 	r.uid = 1000;
 	assert_int_equal(pk_host_sockets_add_row(s, &r), PK_OK);
@@ -100,18 +91,6 @@ static pk_expect_list *expect(const char *spec, const char *label)
 	return l;
 }
 
-/* The finding of kind about port (0: any), or NULL. */
-static const pk_audit_finding *find(const pk_audit *a, pk_audit_kind kind,
-				    uint16_t port)
-{
-	for (size_t i = 0; i < pk_audit_count(a); i++) {
-		const pk_audit_finding *f = pk_audit_get(a, i);
-		if (f->kind == kind && (port == 0 || (f->has_port && f->port_lo == port)))
-			return f;
-	}
-	return NULL;
-}
-
 static void dump(const pk_audit *a)
 {
 	for (size_t i = 0; i < pk_audit_count(a); i++) {
@@ -120,12 +99,6 @@ static void dump(const pk_audit *a)
 			      pk_audit_kind_name(f->kind), f->summary);
 	}
 }
-
-#define assert_contains(hay, needle)                                        \
-	do {                                                                \
-		if (strstr((hay), (needle)) == NULL)                        \
-			fail_msg("'%s' not in '%s'", (needle), (hay));      \
-	} while (0)
 
 static size_t serious(const pk_audit *a)
 {
@@ -166,11 +139,11 @@ static void test_listener_in_range(void **state)
 	listen_on(s, 40000);
 	listen_on(s, 40001); /* reserved already: no finding */
 	pk_audit *a = audit(s, NULL);
-	const pk_audit_finding *f = find(a, PK_FIND_EPHEMERAL_PORT, 40000);
+	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 40000);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_WARNING);
 	assert_int_equal(f->proto, PK_PROTO_TCP);
-	assert_null(find(a, PK_FIND_EPHEMERAL_PORT, 40001));
+	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, 40001));
 	assert_contains(f->summary, "40000/tcp");
 	assert_contains(f->summary, "32768-60999");
 	assert_contains(f->evidence, "EADDRINUSE");
@@ -196,7 +169,7 @@ static void test_many_listeners(void **state)
 		listen_on(s, (uint16_t)(40000 + 2 * i));
 	pk_audit *a = audit(s, NULL);
 	assert_int_equal(pk_audit_count_severity(a, PK_AUDIT_WARNING), 100);
-	const pk_audit_finding *f = find(a, PK_FIND_EPHEMERAL_PORT, 40010);
+	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 40010);
 	assert_non_null(f);
 	assert_contains(f->fix, "Apply the merged net.ipv4.ip_local_reserved_ports list");
 	const char *list = pk_audit_proposed_reserved(a);
@@ -215,7 +188,7 @@ static void test_udp_in_range(void **state)
 	pk_host_sockets *s = host();
 	add(s, PK_PROTO_UDP, PK_TCP_CLOSE, 45000, NULL, 0);
 	pk_audit *a = audit(s, NULL);
-	const pk_audit_finding *f = find(a, PK_FIND_EPHEMERAL_PORT, 45000);
+	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 45000);
 	assert_non_null(f);
 	/* Maybe a client's automatic port: said, not reserved. */
 	assert_int_equal(f->severity, PK_AUDIT_INFO);
@@ -228,7 +201,7 @@ static void test_udp_in_range(void **state)
 	pk_audit_input in = { .conf = &conf, .sockets = s, .expect = e };
 	pk_error err;
 	assert_int_equal(pk_audit_run(&in, &a, &err), PK_OK);
-	f = find(a, PK_FIND_EPHEMERAL_PORT, 45000);
+	f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 45000);
 	assert_int_equal(f->severity, PK_AUDIT_WARNING);
 	assert_contains(f->evidence, "'syslog'");
 	assert_string_equal(pk_audit_proposed_reserved(a), "45000");
@@ -253,20 +226,20 @@ static void test_expected(void **state)
 	assert_int_equal(pk_expect_add(e, "20000-30000", "", &err), PK_OK);
 	assert_int_equal(pk_expect_add(e, "33000", "reserved already", &err), PK_OK);
 	pk_audit *a = audit(NULL, e);
-	const pk_audit_finding *f = find(a, PK_FIND_EPHEMERAL_PORT, 45000);
+	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 45000);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_WARNING);
 	assert_contains(f->summary, "45000/tcp billing");
 	assert_contains(f->evidence, "--expect");
 	/* 30000-33000 overlaps 32768-60999 in 32768-33000: 233 ports, 232
 	 * of them unreserved (33000 is reserved). */
-	f = find(a, PK_FIND_EPHEMERAL_OVERLAP, 30000);
+	f = audit_find(a, PK_FIND_EPHEMERAL_OVERLAP, 30000);
 	assert_non_null(f);
 	assert_int_equal(f->port_hi, 33000);
 	assert_contains(f->summary, "in 233 ports");
 	assert_contains(f->evidence, "232 ports are not reserved");
-	assert_null(find(a, PK_FIND_EPHEMERAL_OVERLAP, 20000));
-	assert_null(find(a, PK_FIND_EPHEMERAL_PORT, 33000));
+	assert_null(audit_find(a, PK_FIND_EPHEMERAL_OVERLAP, 20000));
+	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, 33000));
 	assert_string_equal(pk_audit_proposed_reserved(a), "32768-33000,45000");
 	assert_int_equal(serious(a), 2);
 	pk_audit_free(a);
@@ -281,7 +254,7 @@ static void test_port_taken(void **state)
 	connections(s, 45001, 1, "1.2.3.4", 443);
 	pk_expect_list *e = expect("45001/tcp", "api");
 	pk_audit *a = audit(s, e);
-	const pk_audit_finding *f = find(a, PK_FIND_PORT_TAKEN, 45001);
+	const pk_audit_finding *f = audit_find(a, PK_FIND_PORT_TAKEN, 45001);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_ERROR);
 	assert_contains(f->evidence, "Taken: 45001");
@@ -296,7 +269,7 @@ static void test_port_taken(void **state)
 	pk_audit_input in = { .conf = &conf, .sockets = s, .expect = e };
 	pk_error err;
 	assert_int_equal(pk_audit_run(&in, &a, &err), PK_OK);
-	assert_null(find(a, PK_FIND_PORT_TAKEN, 0));
+	assert_null(audit_find(a, PK_FIND_PORT_TAKEN, 0));
 	pk_audit_free(a);
 	pk_expect_list_free(e);
 	pk_host_sockets_free(s);
@@ -310,7 +283,7 @@ static void test_range_config(void **state)
 	/* Reversed: swapped, then 61000 (same parity as 32768) lowered. */
 	set_conf(61000, 32768, "", 1024);
 	pk_audit *a = audit(NULL, NULL);
-	const pk_audit_finding *f = find(a, PK_FIND_RANGE_INVALID, 0);
+	const pk_audit_finding *f = audit_find(a, PK_FIND_RANGE_INVALID, 0);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_ERROR);
 	assert_contains(f->evidence, "EINVAL");
@@ -324,7 +297,7 @@ static void test_range_config(void **state)
 	/* Into the System ports, which the privileged limit allows. */
 	set_conf(500, 60999, "", 0);
 	a = audit(NULL, NULL);
-	f = find(a, PK_FIND_RANGE_INVALID, 0);
+	f = audit_find(a, PK_FIND_RANGE_INVALID, 0);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_WARNING);
 	assert_true(pk_audit_proposed_range(a, &lo, &hi));
@@ -335,12 +308,12 @@ static void test_range_config(void **state)
 	/* The privileged limit inside the range (the kernel refuses). */
 	set_conf(1024, 60999, "", 2048);
 	a = audit(NULL, NULL);
-	f = find(a, PK_FIND_UNPRIV_IN_RANGE, 0);
+	f = audit_find(a, PK_FIND_UNPRIV_IN_RANGE, 0);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_ERROR);
 	assert_contains(f->summary, "2048 is inside");
 	assert_contains(f->evidence, "1024-2047");
-	assert_null(find(a, PK_FIND_RANGE_INVALID, 0));
+	assert_null(audit_find(a, PK_FIND_RANGE_INVALID, 0));
 	assert_true(pk_audit_proposed_range(a, &lo, &hi));
 	assert_int_equal(lo, 2048);
 	assert_int_equal(hi, 60999);
@@ -350,7 +323,7 @@ static void test_range_config(void **state)
 	/* ... and above all of it: only the limit can move. */
 	set_conf(1024, 2001, "", 3000);
 	a = audit(NULL, NULL);
-	f = find(a, PK_FIND_UNPRIV_IN_RANGE, 0);
+	f = audit_find(a, PK_FIND_UNPRIV_IN_RANGE, 0);
 	assert_non_null(f);
 	assert_contains(f->summary, "above");
 	assert_contains(f->fix, "sysctl -w net.ipv4.ip_unprivileged_port_start=1024");
@@ -360,7 +333,7 @@ static void test_range_config(void **state)
 	/* Same parity: information, with the fix but no proposal. */
 	set_conf(32768, 61000, "", 1024);
 	a = audit(NULL, NULL);
-	f = find(a, PK_FIND_RANGE_PARITY, 0);
+	f = audit_find(a, PK_FIND_RANGE_PARITY, 0);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_INFO);
 	assert_string_equal(f->fix, "sysctl -w net.ipv4.ip_local_port_range=\"32768 60999\"");
@@ -377,7 +350,7 @@ static void test_reserved_most(void **state)
 	pk_host_sockets *s = host();
 	listen_on(s, 48000);
 	pk_audit *a = audit(s, NULL);
-	const pk_audit_finding *f = find(a, PK_FIND_RESERVED_MOST, 0);
+	const pk_audit_finding *f = audit_find(a, PK_FIND_RESERVED_MOST, 0);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_WARNING);
 	assert_contains(f->summary, "9000 of the 10000");
@@ -390,13 +363,13 @@ static void test_reserved_most(void **state)
 	set_conf(40000, 40999, "39000-41000", 1024);
 	s = host();
 	a = audit(s, NULL);
-	f = find(a, PK_FIND_RESERVED_MOST, 0);
+	f = audit_find(a, PK_FIND_RESERVED_MOST, 0);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_ERROR);
 	assert_contains(f->evidence, "EADDRNOTAVAIL");
 	/* Reservations outside the range are not the problem: kept. */
 	assert_contains(f->fix, "ip_local_reserved_ports=39000-39999,41000\n");
-	f = find(a, PK_FIND_EXHAUSTION, 0);
+	f = audit_find(a, PK_FIND_EXHAUSTION, 0);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_ERROR);
 	pk_audit_free(a);
@@ -415,7 +388,7 @@ static void test_exhaustion(void **state)
 	pk_host_sockets *s = host();
 	connections(s, 60000, 95, "10.1.1.1", 80);
 	pk_audit *a = audit(s, NULL);
-	const pk_audit_finding *f = find(a, PK_FIND_EXHAUSTION, 0);
+	const pk_audit_finding *f = audit_find(a, PK_FIND_EXHAUSTION, 0);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_ERROR);
 	assert_contains(f->summary, "10.1.1.1:80 uses 95 of 100");
@@ -458,7 +431,7 @@ static void test_exhaustion(void **state)
 		connections(s, 40000, levels[i].n, "192.0.2.7", 443);
 		connections(s, 41000, 10, "192.0.2.8", 443); /* the second */
 		a = audit(s, NULL);
-		f = find(a, PK_FIND_EXHAUSTION, 0);
+		f = audit_find(a, PK_FIND_EXHAUSTION, 0);
 		assert_non_null(f);
 		if (f->severity != levels[i].sev)
 			fail_msg("%u connections: %s", levels[i].n,
@@ -472,11 +445,11 @@ static void test_exhaustion(void **state)
 	/* No load at all: a small range is still worth a warning. */
 	set_conf(60000, 60099, "", 1024);
 	a = audit(NULL, NULL);
-	assert_null(find(a, PK_FIND_EXHAUSTION, 0)); /* no sockets known */
+	assert_null(audit_find(a, PK_FIND_EXHAUSTION, 0)); /* no sockets known */
 	pk_audit_free(a);
 	s = host();
 	a = audit(s, NULL);
-	f = find(a, PK_FIND_EXHAUSTION, 0);
+	f = audit_find(a, PK_FIND_EXHAUSTION, 0);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_WARNING);
 	assert_contains(f->summary, "only 100 usable");
@@ -512,7 +485,7 @@ static void test_dynamic_and_visibility(void **state)
 	pk_host_sockets *s = host();
 	listen_on(s, 50000);
 	pk_audit *a = audit(s, NULL);
-	const pk_audit_finding *f = find(a, PK_FIND_DYNAMIC, 50000);
+	const pk_audit_finding *f = audit_find(a, PK_FIND_DYNAMIC, 50000);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_INFO);
 	assert_int_equal(serious(a), 0);
@@ -522,7 +495,7 @@ static void test_dynamic_and_visibility(void **state)
 	/* Nothing readable: the audit says what it could not check. */
 	memset(&conf, 0, sizeof conf);
 	a = audit(NULL, NULL);
-	assert_non_null(find(a, PK_FIND_NOT_SEEN, 0));
+	assert_non_null(audit_find(a, PK_FIND_NOT_SEEN, 0));
 	assert_contains(pk_audit_get(a, 0)->summary, "ip_local_port_range could not be read");
 	assert_int_equal(serious(a), 0);
 	pk_audit_free(a);
@@ -566,38 +539,38 @@ static void test_fixture_with_registry(void **state)
 	assert_int_equal(pk_audit_run(&in, &a, &err), PK_OK);
 
 	/* 'node' on 8080, which IANA gives http-alt: both named. */
-	const pk_audit_finding *f = find(a, PK_FIND_IANA_OTHER, 8080);
+	const pk_audit_finding *f = audit_find(a, PK_FIND_IANA_OTHER, 8080);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_INFO);
 	assert_contains(f->summary, "node");
 	assert_contains(f->summary, "http-alt");
 	assert_contains(f->evidence, "RFC 7605");
 	/* 'sshd' on 22 is ssh by name: nothing to say. */
-	assert_null(find(a, PK_FIND_IANA_OTHER, 22));
+	assert_null(audit_find(a, PK_FIND_IANA_OTHER, 22));
 	/* 7777 has only an Unassigned record; 40000 has none: squatting. */
-	f = find(a, PK_FIND_SQUATTING, 7777);
+	f = audit_find(a, PK_FIND_SQUATTING, 7777);
 	assert_non_null(f);
 	assert_contains(f->summary, "squatter");
-	assert_non_null(find(a, PK_FIND_SQUATTING, 40000));
+	assert_non_null(audit_find(a, PK_FIND_SQUATTING, 40000));
 	/* 55555 is Dynamic, and reserved: no collision. */
-	assert_non_null(find(a, PK_FIND_DYNAMIC, 55555));
-	assert_null(find(a, PK_FIND_EPHEMERAL_PORT, 55555));
+	assert_non_null(audit_find(a, PK_FIND_DYNAMIC, 55555));
+	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, 55555));
 	/* The UDP socket in the range says nothing about its number. */
-	assert_null(find(a, PK_FIND_SQUATTING, 45000));
+	assert_null(audit_find(a, PK_FIND_SQUATTING, 45000));
 	/* The collisions, with the merged list: 55555 was reserved. */
-	f = find(a, PK_FIND_EPHEMERAL_PORT, 40000);
+	f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 40000);
 	assert_non_null(f);
 	assert_contains(f->evidence, "process billing (pid 4242, uid 1000)");
-	assert_non_null(find(a, PK_FIND_PORT_TAKEN, 40100));
+	assert_non_null(audit_find(a, PK_FIND_PORT_TAKEN, 40100));
 	assert_string_equal(pk_audit_proposed_reserved(a), "40000,40100,55555");
 	/* The load: 4 connections to 10.0.0.5:443, one in TIME_WAIT. */
-	f = find(a, PK_FIND_EXHAUSTION, 0);
+	f = audit_find(a, PK_FIND_EXHAUSTION, 0);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_INFO);
 	assert_contains(f->summary, "10.0.0.5:443 uses 4 of 28230");
 	assert_contains(f->evidence, "4 connections (1 in TIME_WAIT)");
 	/* What could not be seen: udp6, and one socket's owner. */
-	assert_non_null(find(a, PK_FIND_NOT_SEEN, 0));
+	assert_non_null(audit_find(a, PK_FIND_NOT_SEEN, 0));
 	assert_int_equal(pk_audit_count_severity(a, PK_AUDIT_ERROR), 1);
 	assert_int_equal(pk_audit_count_severity(a, PK_AUDIT_WARNING), 2);
 	pk_audit_free(a);
@@ -607,7 +580,7 @@ static void test_fixture_with_registry(void **state)
 	e = expect("8080/tcp", "http-alt proxy");
 	in.expect = e;
 	assert_int_equal(pk_audit_run(&in, &a, &err), PK_OK);
-	assert_null(find(a, PK_FIND_IANA_OTHER, 8080));
+	assert_null(audit_find(a, PK_FIND_IANA_OTHER, 8080));
 	pk_audit_free(a);
 	pk_expect_list_free(e);
 	pk_host_sockets_free(s);
@@ -668,9 +641,10 @@ static void test_write_sysctl(void **state)
 	/* No temporary file is left next to it. */
 	assert_int_equal(count_entries(dir), 1);
 
-	/* A directory that is not there: an error naming the path. */
+	/* A directory that is not there: an error naming it. */
 	snprintf(path, sizeof path, "%s/missing/60-portkit.conf", dir);
 	assert_int_equal(pk_audit_write_sysctl(a, path, &err), PK_IO);
+	snprintf(path, sizeof path, "%s/missing:", dir);
 	assert_contains(err.message, path);
 	pk_audit_free(a);
 	pk_host_sockets_free(s);

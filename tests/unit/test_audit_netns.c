@@ -23,7 +23,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "portkit.h"
+#include "helper_audit.h"
 
 /* A fresh namespace with loopback up; false when not permitted. */
 static bool enter_netns(void)
@@ -143,27 +143,6 @@ static pk_audit *audit_now(const pk_expect_list *e, pk_host_sockets **sp)
 	return a;
 }
 
-static const pk_audit_finding *find(const pk_audit *a, pk_audit_kind kind,
-				    uint16_t port)
-{
-	for (size_t i = 0; i < pk_audit_count(a); i++) {
-		const pk_audit_finding *f = pk_audit_get(a, i);
-		if (f->kind == kind && (port == 0 || (f->has_port && f->port_lo == port)))
-			return f;
-	}
-	return NULL;
-}
-
-static const pk_socket *find_socket(const pk_host_sockets *s, pk_proto proto,
-				    uint16_t port)
-{
-	for (size_t i = 0; i < pk_host_sockets_count(s); i++)
-		if (pk_host_sockets_get(s, i)->proto == proto &&
-		    pk_host_sockets_get(s, i)->port == port)
-			return pk_host_sockets_get(s, i);
-	return NULL;
-}
-
 /* Applies the proposed settings the way the printed commands do. */
 static void apply_fix(const pk_audit *a)
 {
@@ -175,12 +154,6 @@ static void apply_fix(const pk_audit *a)
 	if (pk_audit_proposed_range(a, &lo, &hi))
 		set_range(lo, hi);
 }
-
-#define assert_contains(hay, needle)                                        \
-	do {                                                                \
-		if (strstr((hay), (needle)) == NULL)                        \
-			fail_msg("'%s' not in '%s'", (needle), (hay));      \
-	} while (0)
 
 static void test_listeners(void **state)
 {
@@ -204,30 +177,30 @@ static void test_listeners(void **state)
 
 	pk_audit *a = audit_now(NULL, &s);
 	/* What the kernel said about the sockets. */
-	const pk_socket *k = find_socket(s, PK_PROTO_TCP, in6);
+	const pk_socket *k = socket_find(s, PK_PROTO_TCP, in6);
 	assert_non_null(k);
 	assert_int_equal(k->family, 6);
 	assert_true(k->dual_stack);
 	assert_true(k->v6only_known);
 	assert_true(pk_socket_serves(k, 4));
 	assert_int_equal(k->pid, getpid());
-	k = find_socket(s, PK_PROTO_TCP, only6);
+	k = socket_find(s, PK_PROTO_TCP, only6);
 	assert_false(k->dual_stack);
 	assert_false(pk_socket_serves(k, 4));
-	k = find_socket(s, PK_PROTO_TCP, in4);
+	k = socket_find(s, PK_PROTO_TCP, in4);
 	assert_string_equal(pk_addr_format(k->family, k->addr, buf, sizeof buf), "0.0.0.0");
 
-	const pk_audit_finding *f = find(a, PK_FIND_EPHEMERAL_PORT, in4);
+	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, in4);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_WARNING);
 	snprintf(buf, sizeof buf, "pid %d", (int)getpid());
 	assert_contains(f->evidence, buf);
-	assert_non_null(find(a, PK_FIND_EPHEMERAL_PORT, in6));
-	assert_non_null(find(a, PK_FIND_EPHEMERAL_PORT, only6));
-	f = find(a, PK_FIND_EPHEMERAL_PORT, udp);
+	assert_non_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, in6));
+	assert_non_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, only6));
+	f = audit_find(a, PK_FIND_EPHEMERAL_PORT, udp);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_INFO);
-	assert_null(find(a, PK_FIND_EPHEMERAL_PORT, out));
+	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, out));
 
 	/* The fix reserves exactly the three TCP ports. */
 	pk_portset want;
@@ -251,9 +224,9 @@ static void test_listeners(void **state)
 	assert_int_equal(pk_host_portconf_read("/proc", &conf, &err), PK_OK);
 	assert_int_equal(pk_portset_count(&conf.reserved, 0, 65535), 3);
 	assert_true(pk_portset_contains(&conf.reserved, in6));
-	assert_null(find(a, PK_FIND_EPHEMERAL_PORT, in4));
-	assert_null(find(a, PK_FIND_EPHEMERAL_PORT, in6));
-	assert_null(find(a, PK_FIND_EPHEMERAL_PORT, only6));
+	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, in4));
+	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, in6));
+	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, only6));
 	assert_int_equal(pk_audit_count_severity(a, PK_AUDIT_WARNING) +
 				 pk_audit_count_severity(a, PK_AUDIT_ERROR), 0);
 	assert_string_equal(pk_audit_sysctl_snippet(a), "");
@@ -286,7 +259,7 @@ static void test_port_taken(void **state)
 	assert_int_equal(pk_expect_list_new(&e), PK_OK);
 	assert_int_equal(pk_expect_add(e, spec, "billing", &err), PK_OK);
 	pk_audit *a = audit_now(e, NULL);
-	const pk_audit_finding *f = find(a, PK_FIND_PORT_TAKEN, p);
+	const pk_audit_finding *f = audit_find(a, PK_FIND_PORT_TAKEN, p);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_ERROR);
 	/* And indeed the service cannot bind it now. */
@@ -330,7 +303,7 @@ static void test_exhaustion(void **state)
 		assert_true(fds[i] >= 0);
 	}
 	pk_audit *a = audit_now(NULL, NULL);
-	const pk_audit_finding *f = find(a, PK_FIND_EXHAUSTION, 0);
+	const pk_audit_finding *f = audit_find(a, PK_FIND_EXHAUSTION, 0);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_ERROR);
 	char want[64];
@@ -345,7 +318,7 @@ static void test_exhaustion(void **state)
 	pk_audit_free(a);
 
 	a = audit_now(NULL, NULL);
-	f = find(a, PK_FIND_EXHAUSTION, 0);
+	f = audit_find(a, PK_FIND_EXHAUSTION, 0);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_INFO);
 	assert_contains(f->summary, "95 of 1024");
@@ -368,19 +341,19 @@ static void test_settings(void **state)
 	/* Same parity is accepted, and reported; its fix is accepted too. */
 	set_range(40000, 49998);
 	pk_audit *a = audit_now(NULL, NULL);
-	const pk_audit_finding *f = find(a, PK_FIND_RANGE_PARITY, 0);
+	const pk_audit_finding *f = audit_find(a, PK_FIND_RANGE_PARITY, 0);
 	assert_non_null(f);
 	assert_string_equal(f->fix, "sysctl -w net.ipv4.ip_local_port_range=\"40000 49997\"");
 	pk_audit_free(a);
 	set_range(40000, 49997);
 	a = audit_now(NULL, NULL);
-	assert_null(find(a, PK_FIND_RANGE_PARITY, 0));
+	assert_null(audit_find(a, PK_FIND_RANGE_PARITY, 0));
 	pk_audit_free(a);
 
 	/* Reserved ports covering 90% of the range. */
 	assert_int_equal(sysctl_set("ip_local_reserved_ports", "40000-48999"), 0);
 	a = audit_now(NULL, NULL);
-	f = find(a, PK_FIND_RESERVED_MOST, 0);
+	f = audit_find(a, PK_FIND_RESERVED_MOST, 0);
 	assert_non_null(f);
 	assert_int_equal(f->severity, PK_AUDIT_WARNING);
 	/* No service uses them: the fix empties the list, and the kernel
@@ -389,7 +362,7 @@ static void test_settings(void **state)
 	pk_audit_free(a);
 	assert_int_equal(sysctl_set("ip_local_reserved_ports", ""), 0);
 	a = audit_now(NULL, NULL);
-	assert_null(find(a, PK_FIND_RESERVED_MOST, 0));
+	assert_null(audit_find(a, PK_FIND_RESERVED_MOST, 0));
 	pk_audit_free(a);
 }
 

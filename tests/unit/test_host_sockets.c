@@ -21,7 +21,7 @@
 #include <linux/sock_diag.h>
 #include <cmocka.h>
 
-#include "host_sockets.h"
+#include "helper_audit.h"
 
 #define HDR "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
 
@@ -137,25 +137,8 @@ static void test_procnet_bad(void **state)
 	pk_host_sockets_free(s);
 }
 
-/* Rows built directly: the classification does not depend on the reader. */
-static pk_sockrow row4(pk_proto proto, uint8_t state, const char *la,
-		       uint16_t lp, const char *ra, uint16_t rp)
-{
-	pk_sockrow r;
-
-	memset(&r, 0, sizeof r);
-	r.proto = proto;
-	r.family = 4;
-	r.state = state;
-	r.v6only = -1;
-	inet_pton(AF_INET, la, r.laddr);
-	inet_pton(AF_INET, ra, r.raddr);
-	r.lport = lp;
-	r.rport = rp;
-	r.inode = 1;
-	return r;
-}
-
+/* Rows are built directly (sockrow4): the classification does not depend
+ * on the reader. */
 static void test_classify(void **state)
 {
 	pk_host_sockets *s;
@@ -164,22 +147,22 @@ static void test_classify(void **state)
 	assert_int_equal(pk_host_sockets_begin(false, &s), PK_OK);
 	pk_sockrow rows[] = {
 		/* inbound on a listener's port: not load */
-		row4(PK_PROTO_TCP, PK_TCP_ESTABLISHED, "10.0.0.1", 22, "10.0.0.9", 50000),
-		row4(PK_PROTO_TCP, PK_TCP_LISTEN, "0.0.0.0", 22, "0.0.0.0", 0),
+		sockrow4(PK_PROTO_TCP, PK_TCP_ESTABLISHED, "10.0.0.1", 22, "10.0.0.9", 50000),
+		sockrow4(PK_PROTO_TCP, PK_TCP_LISTEN, "0.0.0.0", 22, "0.0.0.0", 0),
 		/* outbound: 3 to 1.1.1.1:443 (one TIME_WAIT, one SYN_SENT) */
-		row4(PK_PROTO_TCP, PK_TCP_ESTABLISHED, "10.0.0.1", 40001, "1.1.1.1", 443),
-		row4(PK_PROTO_TCP, PK_TCP_TIME_WAIT, "10.0.0.1", 40002, "1.1.1.1", 443),
-		row4(PK_PROTO_TCP, PK_TCP_SYN_SENT, "10.0.0.1", 40003, "1.1.1.1", 443),
+		sockrow4(PK_PROTO_TCP, PK_TCP_ESTABLISHED, "10.0.0.1", 40001, "1.1.1.1", 443),
+		sockrow4(PK_PROTO_TCP, PK_TCP_TIME_WAIT, "10.0.0.1", 40002, "1.1.1.1", 443),
+		sockrow4(PK_PROTO_TCP, PK_TCP_SYN_SENT, "10.0.0.1", 40003, "1.1.1.1", 443),
 		/* 1 to 1.1.1.1:80: another destination */
-		row4(PK_PROTO_TCP, PK_TCP_ESTABLISHED, "10.0.0.1", 40001, "1.1.1.1", 80),
+		sockrow4(PK_PROTO_TCP, PK_TCP_ESTABLISHED, "10.0.0.1", 40001, "1.1.1.1", 80),
 		/* request sockets and bound-only TCP sockets are skipped */
-		row4(PK_PROTO_TCP, PK_TCP_SYN_RECV, "10.0.0.1", 22, "9.9.9.9", 1234),
-		row4(PK_PROTO_TCP, PK_TCP_CLOSE, "0.0.0.0", 5000, "0.0.0.0", 0),
+		sockrow4(PK_PROTO_TCP, PK_TCP_SYN_RECV, "10.0.0.1", 22, "9.9.9.9", 1234),
+		sockrow4(PK_PROTO_TCP, PK_TCP_CLOSE, "0.0.0.0", 5000, "0.0.0.0", 0),
 		/* UDP: unconnected is listed, connected is load */
-		row4(PK_PROTO_UDP, PK_TCP_CLOSE, "0.0.0.0", 53, "0.0.0.0", 0),
-		row4(PK_PROTO_UDP, PK_TCP_ESTABLISHED, "10.0.0.1", 45000, "8.8.8.8", 53),
+		sockrow4(PK_PROTO_UDP, PK_TCP_CLOSE, "0.0.0.0", 53, "0.0.0.0", 0),
+		sockrow4(PK_PROTO_UDP, PK_TCP_ESTABLISHED, "10.0.0.1", 45000, "8.8.8.8", 53),
 		/* a server's connected UDP socket on its own port: inbound */
-		row4(PK_PROTO_UDP, PK_TCP_ESTABLISHED, "10.0.0.1", 53, "8.8.4.4", 5353),
+		sockrow4(PK_PROTO_UDP, PK_TCP_ESTABLISHED, "10.0.0.1", 53, "8.8.4.4", 5353),
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
 		assert_int_equal(pk_host_sockets_add_row(s, &rows[i]), PK_OK);
@@ -469,16 +452,6 @@ static const char *data_dir(const char *name, char *buf, size_t size)
 	return buf;
 }
 
-static const pk_socket *find_port(const pk_host_sockets *s, pk_proto proto,
-				  uint16_t port)
-{
-	for (size_t i = 0; i < pk_host_sockets_count(s); i++)
-		if (pk_host_sockets_get(s, i)->proto == proto &&
-		    pk_host_sockets_get(s, i)->port == port)
-			return pk_host_sockets_get(s, i);
-	return NULL;
-}
-
 static void test_fixture_tree(void **state)
 {
 	char dir[512];
@@ -503,19 +476,19 @@ static void test_fixture_tree(void **state)
 	assert_int_equal(info.owners_unknown, 1);
 	assert_int_equal(info.outbound, 4);
 
-	const pk_socket *k = find_port(s, PK_PROTO_TCP, 40000);
+	const pk_socket *k = socket_find(s, PK_PROTO_TCP, 40000);
 	assert_non_null(k);
 	assert_int_equal(k->pid, 4242);
 	assert_string_equal(k->comm, "billing");
 	assert_int_equal(k->uid, 1000);
 	assert_int_equal(k->nprocs, 1);
-	k = find_port(s, PK_PROTO_TCP, 8080);
+	k = socket_find(s, PK_PROTO_TCP, 8080);
 	assert_non_null(k);
 	assert_int_equal(k->family, 6);
 	assert_true(k->dual_stack);       /* bindv6only is 0 in the tree */
 	assert_false(k->v6only_known);
 	assert_string_equal(k->comm, "node");
-	k = find_port(s, PK_PROTO_UDP, 45000);
+	k = socket_find(s, PK_PROTO_UDP, 45000);
 	assert_non_null(k);
 	assert_int_equal(k->pid, 0);
 	assert_string_equal(k->comm, "");
@@ -580,12 +553,12 @@ static void check_live(unsigned flags, uint16_t tport, uint16_t uport,
 	pk_host_sockets_info info;
 	pk_host_sockets_get_info(s, &info);
 	assert_string_equal(info.source, flags & PK_SOCKETS_NO_NETLINK ? "proc" : "netlink");
-	const pk_socket *k = find_port(s, PK_PROTO_TCP, tport);
+	const pk_socket *k = socket_find(s, PK_PROTO_TCP, tport);
 	assert_non_null(k);
 	/* Our own descriptors are always readable. */
 	assert_int_equal(k->pid, getpid());
 	assert_int_equal(k->uid, getuid());
-	assert_non_null(find_port(s, PK_PROTO_UDP, uport));
+	assert_non_null(socket_find(s, PK_PROTO_UDP, uport));
 	/* The client end of our connection is outbound load to our
 	 * listener; its accepted end is not. */
 	assert_true(pk_portset_contains(pk_host_sockets_outbound_ports(s, PK_PROTO_TCP),
