@@ -189,9 +189,22 @@ expect "netns: port held by an outgoing connection" 1 "^\\* expected port $TAKEN
 expect "netns: expected range overlaps" 1 '^\* expected range 45000-45009/tcp pool overlaps the ephemeral range 40000-49999 in 10 ports'
 expect "netns: load to our listener" 1 "^\\* busiest destination 127.0.0.1:$OUT uses 3 of "
 check "netns: listener outside is not flagged" sh -c "! grep -q 'port $OUT/tcp is inside' '$CLI_TMP/out'"
+cp "$CLI_TMP/out" "$CLI_TMP/first.out"
+
+# Without root: the same sockets (netlink needs no privilege), and the
+# audit says whose processes it could not look into.
+if command -v setpriv > /dev/null; then
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$PORTKIT" audit \
+		--proc-root /proc --expect "$TAKEN/tcp=api" --expect 45000-45009/tcp=pool
+	expect "netns unprivileged: the same collisions" 1 "^\\* listening port $IN4/tcp is inside the ephemeral range 40000-49999"
+	expect "netns unprivileged: says what it could not see" 1 "processes' descriptors could not be read"
+	expect "netns unprivileged: and how to see it" 1 'Run as root'
+else
+	echo "SKIP: netns unprivileged (no setpriv)"
+fi
 
 # Apply the printed commands, exactly as printed.
-sed -n '/^PROPOSED SETTINGS/,/^  sysctl.d snippet/p' "$CLI_TMP/out" | sed -n 's/^  \(sysctl -w .*\)$/\1/p' > "$CLI_TMP/fix.sh"
+sed -n '/^PROPOSED SETTINGS/,/^  sysctl.d snippet/p' "$CLI_TMP/first.out" | sed -n 's/^  \(sysctl -w .*\)$/\1/p' > "$CLI_TMP/fix.sh"
 check "netns: the fix is sysctl lines" grep -q '^sysctl -w net.ipv4.ip_local_reserved_ports=' "$CLI_TMP/fix.sh"
 run sh "$CLI_TMP/fix.sh"
 expect "netns: the kernel accepts the fix" 0
