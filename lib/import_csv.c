@@ -384,8 +384,9 @@ static pk_status parse(csv *c)
 			continue;
 		if (c->nfields != C_COUNT)
 			return fail(c, c->rline, PK_PARSE,
-				    "%zu fields (expected %d, as in the header)",
-				    c->nfields, C_COUNT);
+				    "%zu field%s (expected %d, as in the header)",
+				    c->nfields, c->nfields == 1 ? "" : "s",
+				    C_COUNT);
 		if ((st = add_record(c)) != PK_OK)
 			return st;
 		records++;

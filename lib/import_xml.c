@@ -67,8 +67,8 @@ typedef struct xitem {
 
 /* One record as read, strings as offsets into an arena (0 = absent). */
 typedef struct xrec {
-	size_t line; /* byte offsets, like every position */
-	size_t fline[XF_REC_COUNT_];
+	size_t pos; /* byte offsets, like every position */
+	size_t fpos[XF_REC_COUNT_];
 	uint32_t off[XF_REC_COUNT_];
 	uint32_t registered;
 	uint32_t modified;
@@ -101,7 +101,7 @@ typedef struct xctx {
 	enum xfield field;
 	int field_depth;
 	size_t field_start;
-	size_t field_line;
+	size_t field_pos;
 	/* An inline <xref> inside rich text: "[label]". */
 	int ix_depth;
 	size_t ix_label;
@@ -109,7 +109,6 @@ typedef struct xctx {
 	/* A record-level <xref>: its kind and data, set at its start. */
 	uint32_t xref_what;
 	uint32_t xref_data;
-	bool xref_typed;
 
 	pk_buf arena;
 	pk_buf atext; /* direct text of <assignee> */
@@ -118,7 +117,7 @@ typedef struct xctx {
 	/* <person> */
 	uint32_t p_id;
 	uint32_t p_off[XF_COUNT_];
-	size_t p_line;
+	size_t p_pos;
 
 	pk_buf footnotes; /* "anchor\0text\0" pairs */
 	xdeferred *deferred;
@@ -283,7 +282,7 @@ static pk_status begin_field(xctx *x, enum xfield f)
 	x->field = f;
 	x->field_depth = x->depth;
 	x->field_start = x->arena.len;
-	x->field_line = cur_pos(x);
+	x->field_pos = cur_pos(x);
 	return PK_OK;
 }
 
@@ -331,7 +330,6 @@ static pk_status begin_xref(xctx *x, const XML_Char **atts, bool in_assignee)
 		return fail_at(x, cur_pos(x), PK_PARSE,
 				     "<xref> without a type attribute (expected type=\"rfc\", \"draft\", \"uri\", \"text\", \"note\" or \"person\")");
 	t = ref_type(type);
-	x->xref_typed = t >= 0;
 	if (in_assignee)
 		x->xref_what = t == PK_REF_PERSON ? XI_ASSIGNEE : XI_ASSIGNEE_TEXT;
 	else if (t == PK_REF_PERSON)
@@ -363,7 +361,7 @@ static pk_status end_xref(xctx *x, char *text)
 	if (off == 0) {
 		size_t n = pk_text_clean(text, strlen(text));
 		if (n == 0)
-			return fail_at(x, x->field_line, PK_PARSE,
+			return fail_at(x, x->field_pos, PK_PARSE,
 					     "empty <xref> (expected a data attribute or text)");
 		off = (uint32_t)(text - x->arena.data);
 	}
@@ -425,19 +423,19 @@ static pk_status begin_record(xctx *x, const XML_Char **atts)
 	char q[PK_QUOTE_SIZE];
 
 	arena_reset(x);
-	r->line = cur_pos(x);
+	r->pos = cur_pos(x);
 	memset(r->off, 0, sizeof r->off);
-	memset(r->fline, 0, sizeof r->fline);
+	memset(r->fpos, 0, sizeof r->fpos);
 	r->registered = r->modified = 0;
 	r->nitems = 0;
 	r->cites_note = false;
 	x->where = XW_RECORD;
 	if (date != NULL && !pk_date_valid(date))
-		return fail_at(x, r->line, PK_PARSE,
+		return fail_at(x, r->pos, PK_PARSE,
 			       "invalid date=\"%s\" (expected YYYY-MM-DD or YYYY-MM)",
 			       pk_quote(date, strlen(date), q, sizeof q));
 	if (updated != NULL && !pk_date_valid(updated))
-		return fail_at(x, r->line, PK_PARSE,
+		return fail_at(x, r->pos, PK_PARSE,
 			       "invalid updated=\"%s\" (expected YYYY-MM-DD or YYYY-MM)",
 			       pk_quote(updated, strlen(updated), q, sizeof q));
 	if (date != NULL && (r->registered = arena_str(x, date)) == 0)
@@ -459,21 +457,21 @@ static pk_status record_to_in(xctx *x, const xrec *r, const char *arena,
 
 	memset(in, 0, sizeof *in);
 	if (name[0] != '\0' && !pk_service_name_valid(name))
-		return fail_at(x, r->fline[XF_NAME], PK_PARSE,
+		return fail_at(x, r->fpos[XF_NAME], PK_PARSE,
 			       "invalid service name '%s' (expected printable ASCII without blanks)",
 			       pk_quote(name, strlen(name), q, sizeof q));
 	in->name = name;
 	in->proto = PK_PROTO_NONE;
 	if (proto[0] != '\0' &&
 	    pk_proto_parse(proto, strlen(proto), &in->proto) != PK_OK)
-		return fail_at(x, r->fline[XF_PROTOCOL], PK_PARSE,
+		return fail_at(x, r->fpos[XF_PROTOCOL], PK_PARSE,
 			       "unknown <protocol> '%s' (expected tcp, udp, sctp or dccp)",
 			       pk_quote(proto, strlen(proto), q, sizeof q));
 	if (r->off[XF_NUMBER] != 0) {
 		pk_portspec spec;
 		if (pk_portspec_parse(number, &spec, NULL) != PK_OK ||
 		    spec.protos != 0)
-			return fail_at(x, r->fline[XF_NUMBER], PK_PARSE,
+			return fail_at(x, r->fpos[XF_NUMBER], PK_PARSE,
 				       "invalid <number> '%s' (expected a port 0-65535 or a range LO-HI with LO <= HI)",
 				       pk_quote(number, strlen(number), q,
 						sizeof q));
@@ -482,7 +480,7 @@ static pk_status record_to_in(xctx *x, const xrec *r, const char *arena,
 		in->port_hi = spec.hi;
 	}
 	if (sc[0] != '\0' && !pk_service_code_valid(sc))
-		return fail_at(x, r->fline[XF_SC], PK_PARSE,
+		return fail_at(x, r->fpos[XF_SC], PK_PARSE,
 			       "invalid <sc> '%s' (expected a DCCP service code, a decimal 0-4294967295)",
 			       pk_quote(sc, strlen(sc), q, sizeof q));
 	in->service_code = sc;
@@ -533,7 +531,7 @@ static pk_status record_commit(xctx *x, const xrec *r, const char *arena,
 						     arena + r->items[i].off,
 						     NULL);
 	if (st != PK_OK)
-		return fail_status(x, r->line, st);
+		return fail_status(x, r->pos, st);
 	x->records++;
 	return PK_OK;
 }
@@ -545,7 +543,7 @@ static pk_status defer_record(xctx *x)
 	xdeferred *d = malloc(sizeof *d + items + x->arena.len);
 
 	if (d == NULL)
-		return fail_status(x, r->line, PK_NOMEM);
+		return fail_status(x, r->pos, PK_NOMEM);
 	d->next = NULL;
 	d->rec = *r;
 	d->rec.items = (xitem *)(void *)(d + 1);
@@ -610,7 +608,7 @@ static pk_status commit_deferred(xctx *x)
 		if (st == PK_OK)
 			st = pk_buf_terminate(&notes);
 		if (st != PK_OK) {
-			fail_status(x, d->rec.line, st);
+			fail_status(x, d->rec.pos, st);
 			break;
 		}
 		in.notes = notes.data;
@@ -628,10 +626,10 @@ static pk_status begin_person(xctx *x, const XML_Char **atts)
 
 	arena_reset(x);
 	memset(x->p_off, 0, sizeof x->p_off);
-	x->p_line = cur_pos(x);
+	x->p_pos = cur_pos(x);
 	x->where = XW_PERSON;
 	if (id == NULL || id[0] == '\0')
-		return fail_at(x, x->p_line, PK_PARSE,
+		return fail_at(x, x->p_pos, PK_PARSE,
 			       "<person> without an id (expected id=\"Name_Surname\")");
 	x->p_id = arena_str(x, id);
 	return x->st;
@@ -646,14 +644,14 @@ static pk_status end_person(xctx *x)
 
 	x->where = XW_PEOPLE;
 	if (updated[0] != '\0' && !pk_date_valid(updated))
-		return fail_at(x, x->p_line, PK_PARSE,
+		return fail_at(x, x->p_pos, PK_PARSE,
 			       "invalid <updated> '%s' of person (expected YYYY-MM-DD or YYYY-MM)",
 			       pk_quote(updated, strlen(updated), q, sizeof q));
 	st = pk_builder_add_person(x->b, a + x->p_id, a + x->p_off[XF_P_NAME],
 				   a + x->p_off[XF_P_ORG],
 				   a + x->p_off[XF_P_URI], updated);
 	if (st != PK_OK)
-		return fail_status(x, x->p_line, st);
+		return fail_status(x, x->p_pos, st);
 	return PK_OK;
 }
 
@@ -667,7 +665,7 @@ static pk_status add_second_uri(xctx *x, const char *text)
 	char *both = malloc(a + n + 2);
 
 	if (both == NULL)
-		return fail_status(x, x->field_line, PK_NOMEM);
+		return fail_status(x, x->field_pos, PK_NOMEM);
 	memcpy(both, prev, a);
 	both[a] = ' ';
 	memcpy(both + a + 1, text, n + 1);
@@ -683,7 +681,7 @@ static pk_status keep_field(xctx *x, enum xfield f, uint32_t *slot,
 			    uint32_t off)
 {
 	if (*slot != 0)
-		return fail_at(x, x->field_line, PK_PARSE,
+		return fail_at(x, x->field_pos, PK_PARSE,
 			       "a second <%s> in one <%s> (expected at most one)",
 			       field_tag[f],
 			       x->where == XW_PERSON ? "person" : "record");
@@ -704,7 +702,7 @@ static pk_status set_title(xctx *x, const char *title)
 		st = pk_builder_set_source(x->b, s.data);
 	pk_buf_free(&s);
 	if (st != PK_OK)
-		return fail_status(x, x->field_line, st);
+		return fail_status(x, x->field_pos, st);
 	return PK_OK;
 }
 
@@ -714,12 +712,12 @@ static pk_status set_updated(xctx *x, const char *date)
 	pk_status st;
 
 	if (!pk_date_valid(date))
-		return fail_at(x, x->field_line, PK_PARSE,
+		return fail_at(x, x->field_pos, PK_PARSE,
 			       "invalid registry <updated> '%s' (expected YYYY-MM-DD)",
 			       pk_quote(date, strlen(date), q, sizeof q));
 	st = pk_builder_set_updated(x->b, date);
 	if (st != PK_OK)
-		return fail_status(x, x->field_line, st);
+		return fail_status(x, x->field_pos, st);
 	return PK_OK;
 }
 
@@ -732,7 +730,7 @@ static pk_status add_footnote_text(xctx *x, const char *text)
 	if (st == PK_OK)
 		st = pk_buf_add(&x->footnotes, text, strlen(text) + 1);
 	if (st != PK_OK)
-		return fail_status(x, x->field_line, st);
+		return fail_status(x, x->field_pos, st);
 	return PK_OK;
 }
 
@@ -760,7 +758,7 @@ static pk_status end_field(xctx *x)
 	switch (f) {
 	case XF_NUMBER:
 		if (text[0] == '\0')
-			return fail_at(x, x->field_line, PK_PARSE,
+			return fail_at(x, x->field_pos, PK_PARSE,
 				       "empty <number> (expected a port 0-65535 or a range LO-HI)");
 		/* fall through */
 	case XF_NAME:
@@ -769,7 +767,7 @@ static pk_status end_field(xctx *x)
 	case XF_NOTE:
 	case XF_UNAUTHORIZED:
 	case XF_SC:
-		x->rec.fline[f] = x->field_line;
+		x->rec.fpos[f] = x->field_pos;
 		return keep_field(x, f, &x->rec.off[f], (uint32_t)start);
 	case XF_XREF:
 		return end_xref(x, text);

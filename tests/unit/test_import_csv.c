@@ -196,6 +196,8 @@ static void test_malformed(void **state)
 		PK_PARSE, "bad:2: 11 fields (expected 12, as in the header)");
 	IMP_BAD(HEADER "http,80,tcp,World Wide Web HTTP,,,,,,,,,\r\n", PK_FORMAT_CSV,
 		PK_PARSE, "bad:2: 13 fields (expected 12, as in the header)");
+	IMP_BAD(HEADER "just one field\r\n", PK_FORMAT_CSV, PK_PARSE,
+		"bad:2: 1 field (expected 12, as in the header)");
 	IMP_BAD(HEADER "http,80,tcp,\"World\"Wide,,,,,,,,\r\n", PK_FORMAT_CSV,
 		PK_PARSE,
 		"bad:2: 'W' after a closing quote (expected ',' or the end of the line)");
