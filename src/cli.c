@@ -206,6 +206,13 @@ int cli_table_add(cli_table *t, const char *const *cells)
 	return 0;
 }
 
+int cli_table_add_pair(cli_table *t, const char *label, const char *value)
+{
+	const char *cells[2] = { label, value };
+
+	return cli_table_add(t, cells);
+}
+
 int cli_table_add_header(cli_table *t, const char *const *cells, bool color)
 {
 	char *bold[16] = { NULL };

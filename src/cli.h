@@ -74,6 +74,9 @@ void cli_table_free(cli_table *t);
 /* Copies the cells; NULL cells print as "". Returns -1 on no memory. */
 int cli_table_add(cli_table *t, const char *const *cells);
 void cli_table_print(const cli_table *t, FILE *out, int width);
+/* Adds a row of two cells (a "label:" and its value) to a 2-column table.
+ * Returns -1 on no memory. */
+int cli_table_add_pair(cli_table *t, const char *label, const char *value);
 /* Adds a header row, in bold when color is on.  Returns -1 on no memory. */
 int cli_table_add_header(cli_table *t, const char *const *cells, bool color);
 

@@ -15,8 +15,6 @@ typedef struct stats {
 	char http_names[4][128];
 } stats;
 
-static const char *const origin_keys[4] = { "iana", "services", "supplement",
-					    "unofficial" };
 static const char *const origin_labels[4] = { "IANA", "services(5)",
 					      "supplement (IANA ranges)",
 					      "unofficial" };
@@ -103,7 +101,7 @@ static int print_json(const stats *s, const char *user_path)
 		if (in->flags & fl[i].bit)
 			ok = json_array_append_new(flags, json_string(fl[i].name)) == 0;
 	for (int o = 0; ok && o < 4; o++)
-		ok = json_object_set_new(origins, origin_keys[o],
+		ok = json_object_set_new(origins, rec_origin_name((pk_rec_origin)o),
 					 json_integer(s->by_origin[o])) == 0;
 	size_t nl = lacks(s, text, 8);
 	for (size_t i = 0; ok && i < nl; i++)
@@ -137,13 +135,6 @@ static int print_json(const stats *s, const char *user_path)
 	return rec_json_print(root);
 }
 
-static int add(cli_table *t, const char *label, const char *value)
-{
-	const char *cells[2] = { label, value };
-
-	return cli_table_add(t, cells);
-}
-
 static int print_text(const stats *s, const char *user_path, const cli_ctx *ctx)
 {
 	const pk_registry_info *in = &s->info;
@@ -153,15 +144,15 @@ static int print_text(const stats *s, const char *user_path, const cli_ctx *ctx)
 	int rc = t == NULL;
 	bool embedded = in->flags & PK_REGFLAG_EMBEDDED;
 
-	rc = rc || add(t, "registry:", in->source[0] ? in->source : "(no source recorded)");
+	rc = rc || cli_table_add_pair(t, "registry:", in->source[0] ? in->source : "(no source recorded)");
 	if (embedded)
 		snprintf(buf, sizeof buf, "the snapshot built into portkit (no index file installed)");
 	else
 		snprintf(buf, sizeof buf, "%s", in->origin);
-	rc = rc || add(t, "location:", buf);
-	rc = rc || add(t, "updated:", in->updated[0] ? in->updated : "unknown");
+	rc = rc || cli_table_add_pair(t, "location:", buf);
+	rc = rc || cli_table_add_pair(t, "updated:", in->updated[0] ? in->updated : "unknown");
 	rec_counts_text(in, buf, sizeof buf);
-	rc = rc || add(t, "records:", buf);
+	rc = rc || cli_table_add_pair(t, "records:", buf);
 	size_t used = 0;
 	buf[0] = '\0';
 	for (int o = 0; o < 4; o++)
@@ -169,20 +160,20 @@ static int print_text(const stats *s, const char *user_path, const cli_ctx *ctx)
 			used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %u",
 						 used ? ", " : "", origin_labels[o],
 						 (unsigned)s->by_origin[o]);
-	rc = rc || add(t, "by origin:", buf);
+	rc = rc || cli_table_add_pair(t, "by origin:", buf);
 	snprintf(buf, sizeof buf, "%u distinct service names and aliases", (unsigned)in->names);
-	rc = rc || add(t, "names:", buf);
+	rc = rc || cli_table_add_pair(t, "names:", buf);
 	snprintf(buf, sizeof buf, "%u", (unsigned)in->people);
-	rc = rc || add(t, "people:", buf);
+	rc = rc || cli_table_add_pair(t, "people:", buf);
 	size_t nl = lacks(s, text, 8);
 	for (size_t i = 0; i < nl; i++)
-		rc = rc || add(t, i == 0 ? "lacks:" : "", text[i]);
+		rc = rc || cli_table_add_pair(t, i == 0 ? "lacks:" : "", text[i]);
 	if (nl == 0)
-		rc = rc || add(t, "lacks:", "nothing IANA publishes");
+		rc = rc || cli_table_add_pair(t, "lacks:", "nothing IANA publishes");
 	if (!(in->flags & PK_REGFLAG_FULL)) {
 		snprintf(buf, sizeof buf, "run `portkit update`: it downloads IANA's XML registry (about 4 MB) and installs it to %s; `portkit update --file FILE` uses a copy you downloaded",
 			 user_path ? user_path : "$XDG_DATA_HOME/portkit/registry.idx");
-		rc = rc || add(t, "full registry:", buf);
+		rc = rc || cli_table_add_pair(t, "full registry:", buf);
 	}
 	if (rc != 0) {
 		cli_table_free(t);

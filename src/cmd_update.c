@@ -279,9 +279,15 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 		goto out;
 	}
 	rc = print_result(ctx, merged, prev, file ? file : url, target, &d);
+	/* Say so when the index just installed is not the one lookups use. */
 	const char *env = getenv("PORTKIT_INDEX");
 	if (env != NULL && env[0] != '\0' && strcmp(env, target) != 0)
 		cli_warn("PORTKIT_INDEX=%s takes precedence over %s", env, target);
+	else if (system_wide &&
+		 pk_user_index_path(user_path, sizeof user_path) == PK_OK &&
+		 access(user_path, F_OK) == 0)
+		cli_warn("your per-user index %s takes precedence over %s", user_path,
+			 target);
 out:
 	free(data);
 	pk_registry_close(fresh);

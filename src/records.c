@@ -26,7 +26,7 @@ static const char *kind_name(pk_rec_kind k)
 		       kind_names[k] : "other";
 }
 
-static const char *origin_name(pk_rec_origin o)
+const char *rec_origin_name(pk_rec_origin o)
 {
 	return (unsigned)o < sizeof origin_names / sizeof origin_names[0] ?
 		       origin_names[o] : "iana";
@@ -134,24 +134,19 @@ out:
 	return rc;
 }
 
-/* "Name (Org) <uri>", or the free text of a text-only party. */
+/* "Name (Org) <uri>", "Org <uri>" for an organisation, or the free text
+ * of a text-only party. */
 static void party_text(const pk_party *p, char *buf, size_t size)
 {
-	size_t n = (size_t)snprintf(buf, size, "%s", p->name[0] ? p->name : p->id);
+	const char *who = p->name[0] ? p->name : p->org[0] ? p->org : p->id;
+	size_t n = (size_t)snprintf(buf, size, "%s", who);
 
-	if (p->org[0] != '\0' && n < size)
+	if (p->name[0] != '\0' && p->org[0] != '\0' && n < size)
 		n += (size_t)snprintf(buf + n, size - n, " (%s)", p->org);
 	if (p->uri[0] != '\0' && n < size)
 		n += (size_t)snprintf(buf + n, size - n, " <%s>", p->uri);
 	if (p->updated[0] != '\0' && n < size)
 		snprintf(buf + n, size - n, ", updated %s", p->updated);
-}
-
-static int add_row(cli_table *t, const char *label, const char *value)
-{
-	const char *cells[2] = { label, value };
-
-	return cli_table_add(t, cells);
 }
 
 int rec_print_long(FILE *out, const pk_registry *reg, pk_recid id,
@@ -170,9 +165,9 @@ int rec_print_long(FILE *out, const pk_registry *reg, pk_recid id,
 	if (aliases == NULL)
 		goto out;
 	ports_text(&r, port, sizeof port);
-	if (add_row(t, "name:", r.name ? r.name : "-") != 0 ||
-	    add_row(t, "port:", r.has_port ? port : "none") != 0 ||
-	    add_row(t, "transport:", r.proto == PK_PROTO_NONE ?
+	if (cli_table_add_pair(t, "name:", r.name ? r.name : "-") != 0 ||
+	    cli_table_add_pair(t, "port:", r.has_port ? port : "none") != 0 ||
+	    cli_table_add_pair(t, "transport:", r.proto == PK_PROTO_NONE ?
 				     "none given" : pk_proto_name(r.proto)) != 0)
 		goto out;
 	if (r.has_port) {
@@ -186,20 +181,20 @@ int rec_print_long(FILE *out, const pk_registry *reg, pk_recid id,
 				 (unsigned)lo, (unsigned)hi);
 		else
 			snprintf(buf, sizeof buf, "%s (RFC 6335)", cls);
-		if (add_row(t, "class:", buf) != 0)
+		if (cli_table_add_pair(t, "class:", buf) != 0)
 			goto out;
 	}
-	if (add_row(t, "kind:", kind_name(r.kind)) != 0 ||
-	    add_row(t, "origin:", (unsigned)r.origin < 4 ?
+	if (cli_table_add_pair(t, "kind:", kind_name(r.kind)) != 0 ||
+	    cli_table_add_pair(t, "origin:", (unsigned)r.origin < 4 ?
 				  origin_text[r.origin] : origin_text[0]) != 0 ||
-	    add_row(t, "description:", r.description[0] ? r.description : "-") != 0)
+	    cli_table_add_pair(t, "description:", r.description[0] ? r.description : "-") != 0)
 		goto out;
-	if (aliases[0] != '\0' && add_row(t, "aliases:", aliases) != 0)
+	if (aliases[0] != '\0' && cli_table_add_pair(t, "aliases:", aliases) != 0)
 		goto out;
 	if (r.flags & PK_RECFLAG_HISTORIC) {
 		snprintf(buf, sizeof buf, "historic alias of %s",
 			 r.alias_of[0] ? r.alias_of : "another name");
-		if (add_row(t, "historic:", buf) != 0)
+		if (cli_table_add_pair(t, "historic:", buf) != 0)
 			goto out;
 	}
 	for (uint32_t i = 0; i < r.ref_count; i++) {
@@ -220,7 +215,7 @@ int rec_print_long(FILE *out, const pk_registry *reg, pk_recid id,
 		    n + 16 < sizeof buf)
 			snprintf(buf + n, sizeof buf - n, " (%s)",
 				 pk_ref_type_name(ref.type));
-		if (add_row(t, label, buf) != 0)
+		if (cli_table_add_pair(t, label, buf) != 0)
 			goto out;
 	}
 	for (uint32_t i = 0; i < r.assignee_count; i++) {
@@ -228,7 +223,7 @@ int rec_print_long(FILE *out, const pk_registry *reg, pk_recid id,
 		if (pk_record_assignee(reg, id, i, &p) != PK_OK)
 			continue;
 		party_text(&p, buf, sizeof buf);
-		if (add_row(t, "assignee:", buf) != 0)
+		if (cli_table_add_pair(t, "assignee:", buf) != 0)
 			goto out;
 	}
 	for (uint32_t i = 0; i < r.contact_count; i++) {
@@ -236,7 +231,7 @@ int rec_print_long(FILE *out, const pk_registry *reg, pk_recid id,
 		if (pk_record_contact(reg, id, i, &p) != PK_OK)
 			continue;
 		party_text(&p, buf, sizeof buf);
-		if (add_row(t, "contact:", buf) != 0)
+		if (cli_table_add_pair(t, "contact:", buf) != 0)
 			goto out;
 	}
 	const struct { const char *label, *value; } rest[] = {
@@ -246,7 +241,7 @@ int rec_print_long(FILE *out, const pk_registry *reg, pk_recid id,
 	};
 	for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
 		if (rest[i].value[0] != '\0' &&
-		    add_row(t, rest[i].label, rest[i].value) != 0)
+		    cli_table_add_pair(t, rest[i].label, rest[i].value) != 0)
 			goto out;
 	cli_table_print(t, out, ctx->width);
 	rc = 0;
@@ -329,7 +324,7 @@ json_t *rec_to_json(const pk_registry *reg, pk_recid id)
 	set(o, "classes", r.has_port ? rec_classes_json(r.port_lo, r.port_hi) :
 				       json_array(), &ok);
 	set(o, "kind", json_string(kind_name(r.kind)), &ok);
-	set(o, "origin", json_string(origin_name(r.origin)), &ok);
+	set(o, "origin", json_string(rec_origin_name(r.origin)), &ok);
 	set(o, "historic", json_boolean(r.flags & PK_RECFLAG_HISTORIC), &ok);
 	set(o, "alias_of", r.alias_of[0] ? json_string(r.alias_of) : json_null(), &ok);
 	set(o, "description", json_string(r.description), &ok);

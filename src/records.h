@@ -12,6 +12,9 @@
 enum { REC_COLS = 5 };
 extern const char *const rec_table_header[REC_COLS];
 
+/* "iana", "services", "supplement", "unofficial": the JSON names. */
+const char *rec_origin_name(pk_rec_origin origin);
+
 /* Adds one row for record id (PORT PROTO CLASS NAME DESCRIPTION).
  * Returns -1 on no memory. */
 int rec_table_add(cli_table *t, const pk_registry *reg, pk_recid id);

@@ -46,6 +46,7 @@ bad "range with two arguments" 2 "^portkit: too many arguments: expected one LO-
 bad "range --assigned --unassigned" 2 "^portkit: --assigned and --unassigned exclude each other$" range --assigned --unassigned 1-10
 bad "search with no words" 2 "^portkit: nothing to search for" search
 bad "search with an empty word" 2 "^portkit: invalid search word '': expected a non-empty word$" search http ""
+bad "search with a 10 kB word" 2 "^portkit: invalid search word 'a{40}\.\.\.' \(10240 bytes\): expected at most 256 bytes$" search "$long_name"
 bad "info with an argument" 2 "^portkit: unexpected argument 'x': info takes none$" info x
 bad "import with no file" 2 "^portkit: no file given: expected portkit import FILE$" import
 bad "import --format bogus" 2 "^portkit: invalid format 'bogus': expected auto, xml, csv, services or npm-json$" import --format bogus x

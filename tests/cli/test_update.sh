@@ -98,6 +98,17 @@ if [ "$(id -u)" -ne 0 ]; then
 else
 	skip "unwritable directory" "root ignores directory permissions"
 fi
+# Killed in the middle of a download (the slow URL takes about 2 s).  A
+# background job of a script ignores SIGINT, so SIGTERM stands in for
+# Ctrl-C: both end portkit before anything is written.
+"$PORTKIT" update --url "$URL/slow/registry.xml" > /dev/null 2>&1 &
+pid=$!
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+check "killed during the download (exit $rc)" test "$rc" -eq 143
+check "killed during the download: index untouched" unchanged
 check "no temporary files left behind" \
 	sh -c '[ "$(ls -A "$1" | wc -l)" -eq 1 ]' _ "$XDG_DATA_HOME/portkit"
 
@@ -108,6 +119,13 @@ expect_err "corrupt index: a warning" 0 "^portkit: warning: the registry in use 
 expect "corrupt index: replaced" 0 "^installed $URL/registry.xml$"
 run "$PORTKIT" 22
 expect "corrupt index: lookups work again" 0 '^22 +tcp +System +ssh '
+
+# ---- libcurl is loaded by downloads only (glibc's loader says what it maps) --
+LD_DEBUG=files "$PORTKIT" 443 > /dev/null 2> "$CLI_TMP/ld"
+check "portkit 443 never loads libcurl" sh -c '! grep -q "file=libcurl" "$1"' _ "$CLI_TMP/ld"
+check "... (the loader trace is there)" grep -q "file=libc.so" "$CLI_TMP/ld"
+LD_DEBUG=files "$PORTKIT" update -o "$CLI_TMP/ld.idx" --url "$URL/registry.xml" > /dev/null 2> "$CLI_TMP/ld"
+check "update --url loads libcurl at run time" grep -q "file=libcurl.so.4" "$CLI_TMP/ld"
 
 # ---- progress on a terminal ---------------------------------------------------------
 if command -v script > /dev/null 2>&1 && script -qc true /dev/null > /dev/null 2>&1; then

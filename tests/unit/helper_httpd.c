@@ -2,9 +2,11 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "helper_httpd.h"
 
@@ -13,20 +15,29 @@ struct pk_test_httpd {
 	char root[4096];
 };
 
-/* The body of a /cut/ reply: half of data, then an error. */
+/* The body of a /cut/ reply (half of data, then an error) or a /slow/
+ * one (256 bytes every 100 ms). */
 typedef struct cut_body {
 	char *data;
 	size_t len;
+	bool slow;
 } cut_body;
 
 static ssize_t cut_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	cut_body *c = cls;
-	size_t half = c->len / 2;
+	size_t end = c->slow ? c->len : c->len / 2;
 
-	if (pos >= half)
-		return MHD_CONTENT_READER_END_WITH_ERROR;
-	size_t n = half - (size_t)pos < max ? half - (size_t)pos : max;
+	if (pos >= end)
+		return c->slow ? MHD_CONTENT_READER_END_OF_STREAM :
+				 MHD_CONTENT_READER_END_WITH_ERROR;
+	size_t n = end - (size_t)pos < max ? end - (size_t)pos : max;
+	if (c->slow) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		if (n > 256)
+			n = 256;
+	}
 	memcpy(buf, c->data + pos, n);
 	return (ssize_t)n;
 }
@@ -99,8 +110,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		return reply(conn, (unsigned)strtoul(url + 8, NULL, 10),
 			     MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
 	const char *mode = "";
-	if (strncmp(url, "/half/", 6) == 0 || strncmp(url, "/cut/", 5) == 0) {
-		mode = url[1] == 'h' ? "half" : "cut";
+	if (strncmp(url, "/half/", 6) == 0 || strncmp(url, "/cut/", 5) == 0 ||
+	    strncmp(url, "/slow/", 6) == 0) {
+		mode = url[1] == 'h' ? "half" : url[1] == 'c' ? "cut" : "slow";
 		url = strchr(url + 1, '/');
 	}
 	if (strstr(url, "..") != NULL ||
@@ -109,7 +121,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 	char *data = read_whole(path, &len);
 	if (data == NULL)
 		return reply(conn, 404, MHD_create_response_from_buffer(9, (void *)"not found", MHD_RESPMEM_PERSISTENT));
-	if (strcmp(mode, "cut") == 0) {
+	if (strcmp(mode, "cut") == 0 || strcmp(mode, "slow") == 0) {
 		cut_body *c = malloc(sizeof *c);
 		if (c == NULL) {
 			free(data);
@@ -117,6 +129,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		}
 		c->data = data;
 		c->len = len;
+		c->slow = mode[0] == 's';
 		return reply(conn, 200, MHD_create_response_from_callback(len, 4096, cut_reader, c, cut_free));
 	}
 	if (strcmp(mode, "half") == 0)

@@ -6,6 +6,7 @@
  *   GET /half/NAME     the first half of the file, as a complete 200 reply
  *   GET /cut/NAME      announces the whole file, sends half, drops the
  *                      connection: an interrupted download
+ *   GET /slow/NAME     the file, 256 bytes every 100 ms (to interrupt)
  */
 #ifndef PK_HELPER_HTTPD_H
 #define PK_HELPER_HTTPD_H

@@ -63,74 +63,66 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void url_of(const fixture *f, const char *path, char *buf, size_t size)
+/* One download from the test server and what came back. */
+typedef struct dl {
+	char url[256];
+	char *data;
+	size_t len;
+	pk_error err;
+} dl;
+
+static pk_status get(const fixture *f, const char *path, size_t max,
+		     pk_progress_fn fn, void *ctx, dl *d)
 {
-	snprintf(buf, size, "http://127.0.0.1:%u%s", (unsigned)f->port, path);
+	snprintf(d->url, sizeof d->url, "http://127.0.0.1:%u%s", (unsigned)f->port, path);
+	d->data = (char *)1; /* must be reset on failure */
+	d->len = 1;
+	return pk_download(d->url, max, fn, ctx, &d->data, &d->len, &d->err);
 }
 
 static void test_http_ok(void **state)
 {
 	fixture *f = *state;
-	char url[256];
-	char *data = NULL;
-	size_t len = 0;
-	pk_error err;
+	dl d;
 
-	url_of(f, "/registry.xml", url, sizeof url);
-	assert_int_equal(pk_download(url, 1 << 20, NULL, NULL, &data, &len, &err), PK_OK);
-	assert_int_equal(len, f->len);
-	assert_memory_equal(data, f->content, len);
-	assert_int_equal(data[len], '\0');
-	free(data);
+	assert_int_equal(get(f, "/registry.xml", 1 << 20, NULL, NULL, &d), PK_OK);
+	assert_int_equal(d.len, f->len);
+	assert_memory_equal(d.data, f->content, d.len);
+	assert_int_equal(d.data[d.len], '\0');
+	free(d.data);
 }
 
 static void test_http_404(void **state)
 {
-	fixture *f = *state;
-	char url[256];
-	char *data = (char *)1;
-	size_t len = 1;
-	pk_error err;
+	dl d;
 
-	url_of(f, "/no-such-file.xml", url, sizeof url);
-	assert_int_equal(pk_download(url, 1 << 20, NULL, NULL, &data, &len, &err),
+	assert_int_equal(get(*state, "/no-such-file.xml", 1 << 20, NULL, NULL, &d),
 			 PK_NETWORK);
-	assert_null(data);
-	assert_int_equal(len, 0);
-	assert_non_null(strstr(err.message, "HTTP 404"));
-	assert_non_null(strstr(err.message, url));
+	assert_null(d.data);
+	assert_int_equal(d.len, 0);
+	assert_non_null(strstr(d.err.message, "HTTP 404"));
+	assert_non_null(strstr(d.err.message, d.url));
 }
 
 static void test_http_500(void **state)
 {
-	fixture *f = *state;
-	char url[256];
-	char *data;
-	size_t len;
-	pk_error err;
+	dl d;
 
-	url_of(f, "/status/503", url, sizeof url);
-	assert_int_equal(pk_download(url, 1 << 20, NULL, NULL, &data, &len, &err),
-			 PK_NETWORK);
-	assert_non_null(strstr(err.message, "HTTP 503"));
+	assert_int_equal(get(*state, "/status/503", 1 << 20, NULL, NULL, &d), PK_NETWORK);
+	assert_non_null(strstr(d.err.message, "HTTP 503"));
 }
 
 static void test_size_cap(void **state)
 {
 	fixture *f = *state;
-	char url[256];
-	char *data;
-	size_t len;
-	pk_error err;
+	dl d;
 
-	url_of(f, "/registry.xml", url, sizeof url);
-	assert_int_equal(pk_download(url, 1000, NULL, NULL, &data, &len, &err),
-			 PK_TOOBIG);
-	assert_null(data);
-	assert_non_null(strstr(err.message, "larger than 1000 bytes"));
+	assert_int_equal(get(f, "/registry.xml", 1000, NULL, NULL, &d), PK_TOOBIG);
+	assert_null(d.data);
+	assert_non_null(strstr(d.err.message, "larger than 1000 bytes"));
 	/* Exactly the size fits. */
-	assert_int_equal(pk_download(url, f->len, NULL, NULL, &data, &len, &err), PK_OK);
-	free(data);
+	assert_int_equal(get(f, "/registry.xml", f->len, NULL, NULL, &d), PK_OK);
+	free(d.data);
 }
 
 typedef struct prog {
@@ -154,50 +146,35 @@ static int on_progress(void *ctx, uint64_t now, uint64_t total)
 static void test_progress(void **state)
 {
 	fixture *f = *state;
-	char url[256];
-	char *data;
-	size_t len;
-	pk_error err;
 	prog p = { 0 };
+	dl d;
 
-	url_of(f, "/registry.xml", url, sizeof url);
-	assert_int_equal(pk_download(url, 1 << 20, on_progress, &p, &data, &len, &err),
-			 PK_OK);
+	assert_int_equal(get(f, "/registry.xml", 1 << 20, on_progress, &p, &d), PK_OK);
 	assert_true(p.calls > 0);
 	assert_int_equal(p.last_now, f->len);
 	assert_int_equal(p.last_total, f->len);
-	free(data);
+	free(d.data);
 }
 
 static void test_progress_abort(void **state)
 {
-	fixture *f = *state;
-	char url[256];
-	char *data;
-	size_t len;
-	pk_error err;
 	prog p = { .abort_after = 1 };
+	dl d;
 
-	url_of(f, "/registry.xml", url, sizeof url);
-	assert_int_equal(pk_download(url, 1 << 20, on_progress, &p, &data, &len, &err),
+	assert_int_equal(get(*state, "/registry.xml", 1 << 20, on_progress, &p, &d),
 			 PK_NETWORK);
-	assert_null(data);
-	assert_non_null(strstr(err.message, "interrupted"));
+	assert_null(d.data);
+	assert_non_null(strstr(d.err.message, "interrupted"));
 }
 
 static void test_cut_transfer(void **state)
 {
-	fixture *f = *state;
-	char url[256];
-	char *data;
-	size_t len;
-	pk_error err;
+	dl d;
 
-	url_of(f, "/cut/registry.xml", url, sizeof url);
-	assert_int_equal(pk_download(url, 1 << 20, NULL, NULL, &data, &len, &err),
+	assert_int_equal(get(*state, "/cut/registry.xml", 1 << 20, NULL, NULL, &d),
 			 PK_NETWORK);
-	assert_null(data);
-	assert_non_null(strstr(err.message, url));
+	assert_null(d.data);
+	assert_non_null(strstr(d.err.message, d.url));
 }
 
 static void test_file_url(void **state)
