@@ -18,6 +18,7 @@
 typedef struct conn {
 	uint32_t dest;  /* index into dests */
 	uint16_t lport;
+	uint16_t rport;
 	uint8_t proto;
 	uint8_t time_wait;
 } conn;
@@ -33,6 +34,8 @@ struct pk_host_sockets {
 	size_t nslots;   /* a power of two, > 2 * ndests */
 	pk_portset out_tcp, out_udp;
 	bool bindv6only;
+	bool have_range;
+	uint16_t range_lo, range_hi;
 	bool used_netlink, used_proc;
 	pk_host_sockets_info info;
 };
@@ -48,6 +51,13 @@ pk_status pk_host_sockets_begin(bool bindv6only, pk_host_sockets **out)
 	s->info.source = "";
 	*out = s;
 	return PK_OK;
+}
+
+void pk_host_sockets_set_range(pk_host_sockets *s, uint16_t lo, uint16_t hi)
+{
+	s->have_range = lo <= hi;
+	s->range_lo = lo;
+	s->range_hi = hi;
 }
 
 void pk_host_sockets_free(pk_host_sockets *s)
@@ -241,6 +251,7 @@ pk_status pk_host_sockets_add_row(pk_host_sockets *s, const pk_sockrow *row)
 	if (st != PK_OK)
 		return st;
 	s->conns[s->nconns++] = (conn){ .dest = index, .lport = row->lport,
+					.rport = row->rport,
 					.proto = (uint8_t)row->proto,
 					.time_wait = row->state == PK_TCP_TIME_WAIT };
 	return PK_OK;
@@ -323,6 +334,10 @@ pk_status pk_host_sockets_finish(pk_host_sockets *s)
 		const conn *c = &s->conns[i];
 		bool tcp = c->proto == PK_PROTO_TCP;
 		if (pk_portset_contains(tcp ? listen_tcp : bound_udp, c->lport))
+			continue;
+		if (s->have_range &&
+		    (c->lport < s->range_lo || c->lport > s->range_hi) &&
+		    c->rport >= s->range_lo && c->rport <= s->range_hi)
 			continue;
 		pk_portset_add(tcp ? &s->out_tcp : &s->out_udp, c->lport);
 		s->dests[c->dest].count++;
@@ -610,6 +625,17 @@ pk_status pk_host_sockets_read(const char *proc_root, unsigned flags,
 	if ((st = pk_host_sockets_begin(read_bindv6only(proc_root), &s)) != PK_OK)
 		return pk_error_set(err, st, "reading sockets: %s",
 				    pk_strerror(st));
+	pk_host_portconf *conf = malloc(sizeof *conf);
+	if (conf == NULL) {
+		st = pk_error_set(err, PK_NOMEM, "reading sockets: %s",
+				  pk_strerror(PK_NOMEM));
+		goto out;
+	}
+	/* Unreadable or malformed settings only cost the sharper split. */
+	if (pk_host_portconf_read(proc_root, conf, NULL) == PK_OK &&
+	    conf->have_range)
+		pk_host_sockets_set_range(s, conf->ephemeral_lo, conf->ephemeral_hi);
+	free(conf);
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		const struct table *t = &tables[i];
 		if (netlink) {

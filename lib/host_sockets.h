@@ -49,12 +49,18 @@ typedef struct pk_sockrow {
 /* An empty set to add rows to; bindv6only is the guess used for rows
  * whose v6only is -1. */
 pk_status pk_host_sockets_begin(bool bindv6only, pk_host_sockets **out);
+/* The ephemeral range, when known, sharpens the inbound/outbound split:
+ * a connection from a port outside it to a port inside it is the server
+ * end (a listener that is gone, or the TIME_WAIT a server keeps when it
+ * closes first), not a connection this host opened. */
+void pk_host_sockets_set_range(pk_host_sockets *s, uint16_t lo, uint16_t hi);
 /* Keeps a listening or bound socket, or counts a connection.  Rows in
  * states that neither hold a listener nor an outgoing connection (SYN_RECV
  * request sockets, a bound-only TCP socket) are skipped. */
 pk_status pk_host_sockets_add_row(pk_host_sockets *s, const pk_sockrow *row);
 /* Sorts the list and splits connections into inbound (their local port is
- * a listener's) and outbound, counted per destination. */
+ * a listener's, or see pk_host_sockets_set_range) and outbound, counted
+ * per destination. */
 pk_status pk_host_sockets_finish(pk_host_sockets *s);
 /* Records where rows came from (PK_SOCKTAB_* bits). */
 void pk_host_sockets_note_table(pk_host_sockets *s, unsigned table, bool read,

@@ -210,6 +210,37 @@ static void test_classify(void **state)
 	pk_host_sockets_free(NULL);
 }
 
+static void test_classify_range(void **state)
+{
+	pk_host_sockets *s;
+
+	(void)state;
+	assert_int_equal(pk_host_sockets_begin(false, &s), PK_OK);
+	pk_host_sockets_set_range(s, 32768, 60999);
+	pk_sockrow rows[] = {
+		/* A server that closed first keeps TIME_WAIT on its own port,
+		 * its listener may be gone: from 80 to a client's 45000. */
+		sockrow4(PK_PROTO_TCP, PK_TCP_TIME_WAIT, "10.0.0.1", 80, "10.0.0.9", 45000),
+		/* This host's own connection: from the range to 443. */
+		sockrow4(PK_PROTO_TCP, PK_TCP_ESTABLISHED, "10.0.0.1", 45001, "10.0.0.9", 443),
+		/* Both inside the range (loopback tests): outbound. */
+		sockrow4(PK_PROTO_TCP, PK_TCP_ESTABLISHED, "127.0.0.1", 45002, "127.0.0.1", 45003),
+		/* Explicitly bound outside the range, to a server port. */
+		sockrow4(PK_PROTO_TCP, PK_TCP_ESTABLISHED, "10.0.0.1", 1000, "10.0.0.9", 2049),
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		assert_int_equal(pk_host_sockets_add_row(s, &rows[i]), PK_OK);
+	assert_int_equal(pk_host_sockets_finish(s), PK_OK);
+	pk_host_sockets_info info;
+	pk_host_sockets_get_info(s, &info);
+	assert_int_equal(info.outbound, 3);
+	const pk_portset *out = pk_host_sockets_outbound_ports(s, PK_PROTO_TCP);
+	assert_false(pk_portset_contains(out, 80));
+	assert_true(pk_portset_contains(out, 45001));
+	assert_true(pk_portset_contains(out, 1000));
+	pk_host_sockets_free(s);
+}
+
 static void test_dual_stack(void **state)
 {
 	pk_host_sockets *s;
@@ -618,6 +649,7 @@ int main(void)
 		cmocka_unit_test(test_procnet_tcp4),
 		cmocka_unit_test(test_procnet_bad),
 		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_classify_range),
 		cmocka_unit_test(test_dual_stack),
 		cmocka_unit_test(test_sockdiag_parse),
 		cmocka_unit_test(test_sockdiag_bad),
