@@ -9,14 +9,14 @@ _portkit()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 
-	local commands="lookup search range info import update pick advise"
+	local commands="lookup search range info import update ranges sim pick advise audit listeners"
 	local common="--proto --long --json --index --no-color --help"
 
 	case $prev in
 	-p|--proto)
 		COMPREPLY=($(compgen -W "tcp udp sctp dccp any" -- "$cur"))
 		return ;;
-	--index|--file|-o|--output)
+	--index|--file|-o|--output|--config|-c|--write-sysctl|-w)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--format)
@@ -36,7 +36,7 @@ _portkit()
 	cmd=""
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		-p|--proto|--index|--file|-o|--output|--format|--url) ((i++)) ;;
+		-p|--proto|--index|--file|-o|--output|--format|--url|--config|-c|--write-sysctl|-w|--expect|-e|--proc-root) ((i++)) ;;
 		-*) ;;
 		*) cmd=${COMP_WORDS[i]}; break ;;
 		esac
@@ -65,6 +65,10 @@ _portkit()
 		COMPREPLY=($(compgen -W "--count --range --class --near --name --avoid-os --allow-assigned --allow-unofficial --no-host-check --proto --json --index --help" -- "$cur")) ;;
 	advise)
 		COMPREPLY=($(compgen -W "--name --port --draft --description --reference --assignee --contact --proto --json --index --help" -- "$cur")) ;;
+	audit)
+		COMPREPLY=($(compgen -W "--expect --config --write-sysctl --quiet --proc-root --json --index --no-color --help" -- "$cur")) ;;
+	listeners)
+		COMPREPLY=($(compgen -W "--proto --proc-root --json --index --no-color --help" -- "$cur")) ;;
 	*)
 		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
 	esac

@@ -613,6 +613,188 @@ typedef struct pk_host_portconf {
 pk_status pk_host_portconf_read(const char *proc_root, pk_host_portconf *out,
 				pk_error *err);
 
+/* ---- sockets of this host ------------------------------------------------
+ * Every listening TCP socket and every bound, unconnected UDP socket of this
+ * network namespace, IPv4 and IPv6, read through NETLINK_SOCK_DIAG as ss(8)
+ * does, or from PROC_ROOT/net/{tcp,tcp6,udp,udp6}.  Connected sockets are
+ * not listed one by one; they are counted per destination (the outbound
+ * load) and their local ports collected. */
+typedef struct pk_host_sockets pk_host_sockets;
+
+typedef struct pk_socket {
+	pk_proto proto;       /* PK_PROTO_TCP (listening) or PK_PROTO_UDP */
+	uint8_t family;       /* 4 or 6 */
+	bool dual_stack;      /* an IPv6 wildcard socket without IPV6_V6ONLY:
+				 it also takes IPv4 (counts for both) */
+	bool v6only_known;    /* false: guessed from net.ipv6.bindv6only */
+	uint8_t addr[16];     /* local address, network byte order; IPv4 in
+				 addr[0..3] */
+	uint16_t port;
+	uint32_t ifindex;     /* SO_BINDTODEVICE, 0 when none or unknown */
+	uint32_t uid;
+	uint64_t inode;
+	int32_t pid;          /* an owning process, 0 when not known */
+	uint32_t nprocs;      /* processes holding it (fork, SO_REUSEPORT
+				 siblings are separate sockets) */
+	char comm[16];        /* the owner's name (/proc/PID/comm), "" */
+} pk_socket;
+
+/* Connections this host opened, grouped by destination. */
+typedef struct pk_dest_load {
+	pk_proto proto;
+	uint8_t family;       /* 4 or 6 */
+	uint8_t addr[16];     /* remote address, network byte order */
+	uint16_t port;        /* remote port */
+	uint32_t count;       /* connections, TIME_WAIT included */
+	uint32_t time_wait;   /* of which in TIME_WAIT */
+} pk_dest_load;
+
+/* What was read, and what could not be seen. */
+#define PK_SOCKTAB_TCP4 0x1u
+#define PK_SOCKTAB_TCP6 0x2u
+#define PK_SOCKTAB_UDP4 0x4u
+#define PK_SOCKTAB_UDP6 0x8u
+typedef struct pk_host_sockets_info {
+	const char *source;      /* "netlink" or "proc" */
+	unsigned tables;         /* PK_SOCKTAB_* read */
+	unsigned missing;        /* PK_SOCKTAB_* that could not be read */
+	uint32_t outbound;       /* connections counted in the load */
+	uint32_t procs_scanned;  /* processes whose fds were read */
+	uint32_t procs_denied;   /* processes whose fds could not be read */
+	uint32_t owners_unknown; /* listed sockets with no known process */
+	bool procs_truncated;    /* the process scan hit its bound */
+} pk_host_sockets_info;
+
+#define PK_SOCKETS_NO_NETLINK 0x1u  /* read PROC_ROOT/net only */
+#define PK_SOCKETS_NO_OWNERS 0x2u   /* do not scan /proc/PID/fd */
+
+/* proc_root NULL means $PROC_ROOT, else "/proc".  A proc root other than
+ * "/proc" describes another host (a fixture): netlink is then not used.
+ * Tables that cannot be read are reported in the info, not as errors;
+ * PK_PERM/PK_IO only when nothing at all could be read. */
+pk_status pk_host_sockets_read(const char *proc_root, unsigned flags,
+			       pk_host_sockets **out, pk_error *err);
+void pk_host_sockets_free(pk_host_sockets *s);
+void pk_host_sockets_get_info(const pk_host_sockets *s,
+			      pk_host_sockets_info *out);
+/* Listed sockets, sorted by (proto, port, family, address). */
+size_t pk_host_sockets_count(const pk_host_sockets *s);
+const pk_socket *pk_host_sockets_get(const pk_host_sockets *s, size_t i);
+/* Destinations, busiest first. */
+size_t pk_host_sockets_dest_count(const pk_host_sockets *s);
+const pk_dest_load *pk_host_sockets_dest(const pk_host_sockets *s, size_t i);
+/* Local ports held by this host's outgoing connections (TCP or UDP). */
+const pk_portset *pk_host_sockets_outbound_ports(const pk_host_sockets *s,
+						 pk_proto proto);
+/* Does the socket accept connections of this family (4 or 6)? */
+bool pk_socket_serves(const pk_socket *s, int family);
+/* "0.0.0.0", "::1", "fe80::1%2"-free text of an address (no brackets). */
+const char *pk_addr_format(uint8_t family, const uint8_t addr[16], char *buf,
+			   size_t size);
+
+/* ---- expected services -----------------------------------------------
+ * Ports and ranges the admin says services will use, whether they run now
+ * or not. */
+typedef struct pk_expect_list pk_expect_list;
+
+typedef struct pk_expect {
+	uint16_t lo;
+	uint16_t hi;
+	unsigned protos;    /* PK_PROTOMASK bits, 0 = any transport */
+	const char *label;  /* "" when none */
+	const char *origin; /* "--expect", or "FILE:LINE" */
+} pk_expect;
+
+pk_status pk_expect_list_new(pk_expect_list **out);
+void pk_expect_list_free(pk_expect_list *l);
+/* One spec (pk_portspec_parse syntax) with an optional label. */
+pk_status pk_expect_add(pk_expect_list *l, const char *spec,
+			const char *label, pk_error *err);
+/* A config file: one "SPEC [LABEL]" per line, '#' comments, blank lines.
+ * Errors name FILE:LINE. */
+pk_status pk_expect_load(pk_expect_list *l, const char *path, pk_error *err);
+pk_status pk_expect_load_mem(pk_expect_list *l, const char *data, size_t len,
+			     const char *name, pk_error *err);
+size_t pk_expect_count(const pk_expect_list *l);
+/* NULL when i is out of range; valid until the list is freed. */
+const pk_expect *pk_expect_get(const pk_expect_list *l, size_t i);
+
+/* ---- the audit ----------------------------------------------------------- */
+/* The values match those of the same names in pk_severity (issue 5). */
+typedef enum pk_audit_severity {
+	PK_AUDIT_INFO = 1,
+	PK_AUDIT_WARNING = 2,
+	PK_AUDIT_ERROR = 3
+} pk_audit_severity;
+
+/* "info", "warning", "error". */
+const char *pk_audit_severity_name(pk_audit_severity sev);
+
+typedef enum pk_audit_kind {
+	PK_FIND_EPHEMERAL_PORT = 0, /* listening/expected port in the range,
+				       not reserved */
+	PK_FIND_EPHEMERAL_OVERLAP,  /* expected range overlaps the range */
+	PK_FIND_PORT_TAKEN,         /* expected port held by an outgoing
+				       connection right now */
+	PK_FIND_EXHAUSTION,         /* outbound load against the range */
+	PK_FIND_RESERVED_MOST,      /* reserved ports cover most of the range */
+	PK_FIND_RANGE_INVALID,      /* reversed, zero, below 1024... */
+	PK_FIND_RANGE_PARITY,       /* both ends of the same parity */
+	PK_FIND_UNPRIV_IN_RANGE,    /* ip_unprivileged_port_start inside it */
+	PK_FIND_IANA_OTHER,         /* listener on another service's port */
+	PK_FIND_SQUATTING,          /* listener on an unassigned User port */
+	PK_FIND_DYNAMIC,            /* listener in the Dynamic range */
+	PK_FIND_NOT_SEEN,           /* what the audit could not see */
+	PK_FIND_KIND_COUNT_
+} pk_audit_kind;
+
+/* A stable identifier: "ephemeral-port", "ephemeral-overlap", ... */
+const char *pk_audit_kind_name(pk_audit_kind kind);
+
+/* One finding; strings are owned by the audit. */
+typedef struct pk_audit_finding {
+	pk_audit_kind kind;
+	pk_audit_severity severity;
+	pk_proto proto;      /* PK_PROTO_NONE when not about one transport */
+	bool has_port;
+	uint16_t port_lo;
+	uint16_t port_hi;
+	const char *summary;  /* one line */
+	const char *evidence; /* what was seen, may span lines */
+	const char *fix;      /* ready-to-use lines, "" when none */
+} pk_audit_finding;
+
+typedef struct pk_audit pk_audit;
+
+typedef struct pk_audit_input {
+	const pk_host_portconf *conf;   /* required */
+	const pk_host_sockets *sockets; /* NULL: listeners not considered */
+	const pk_expect_list *expect;   /* NULL: none declared */
+	const pk_registry *reg;         /* NULL: no registry findings */
+} pk_audit_input;
+
+pk_status pk_audit_run(const pk_audit_input *in, pk_audit **out,
+		       pk_error *err);
+void pk_audit_free(pk_audit *a);
+/* Findings, most severe first. */
+size_t pk_audit_count(const pk_audit *a);
+const pk_audit_finding *pk_audit_get(const pk_audit *a, size_t i);
+/* Number of findings of each severity. */
+size_t pk_audit_count_severity(const pk_audit *a, pk_audit_severity sev);
+/* The proposed settings; each false/"" when it needs no change.  The
+ * reserved list is the current one merged with every port the findings
+ * ask to reserve, normalised (pk_portset_format). */
+bool pk_audit_proposed_range(const pk_audit *a, uint16_t *lo, uint16_t *hi);
+const char *pk_audit_proposed_reserved(const pk_audit *a);
+/* `sysctl -w` lines and an /etc/sysctl.d/ snippet applying the proposed
+ * settings, "" when nothing needs changing.  portkit never applies them. */
+const char *pk_audit_sysctl_commands(const pk_audit *a);
+const char *pk_audit_sysctl_snippet(const pk_audit *a);
+/* Writes the snippet to path atomically (temporary file, fsync, rename).
+ * PK_NOTFOUND when there is nothing to write. */
+pk_status pk_audit_write_sysctl(const pk_audit *a, const char *path,
+				pk_error *err);
+
 /* ------------------------------------------------------------------------
  * Choosing a port: pick and advise (issue 5).  Design notes: docs/pick.md.
  * ---------------------------------------------------------------------- */

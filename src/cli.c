@@ -64,6 +64,39 @@ int cli_open_registry(const cli_ctx *ctx, pk_registry **out)
 	return EXIT_FOUND;
 }
 
+int cli_open_registry_optional(const cli_ctx *ctx, pk_registry **out)
+{
+	pk_error err;
+
+	if (ctx->index_path != NULL)
+		return cli_open_registry(ctx, out);
+	if (pk_registry_open_default(out, &err) != PK_OK) {
+		cli_warn("%s; port names not available", err.message);
+		*out = NULL;
+	}
+	return EXIT_FOUND;
+}
+
+int cli_read_host(const char *proc_root, unsigned flags,
+		  pk_host_portconf **conf, pk_host_sockets **socks)
+{
+	pk_error err;
+	pk_status st;
+
+	*socks = NULL;
+	*conf = malloc(sizeof **conf);
+	if (*conf == NULL) {
+		cli_error("out of memory");
+		return EXIT_DATA;
+	}
+	if ((st = pk_host_portconf_read(proc_root, *conf, &err)) != PK_OK ||
+	    (st = pk_host_sockets_read(proc_root, flags, socks, &err)) != PK_OK) {
+		cli_report(st, &err);
+		return EXIT_DATA;
+	}
+	return EXIT_FOUND;
+}
+
 int cli_parse_protos(const char *s, unsigned *mask)
 {
 	unsigned m = 0;

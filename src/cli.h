@@ -46,6 +46,18 @@ int cli_report(pk_status st, const pk_error *err);
  * error and returns EXIT_DATA; on success returns EXIT_FOUND. */
 int cli_open_registry(const cli_ctx *ctx, pk_registry **out);
 
+/* For commands that work without a registry too (audit, listeners): the
+ * --index registry (failure: message, EXIT_DATA), else the default one,
+ * or *out = NULL with a warning when it cannot be opened. */
+int cli_open_registry_optional(const cli_ctx *ctx, pk_registry **out);
+
+/* For audit and listeners: this host's port settings (malloc'd) and
+ * sockets, read under proc_root (NULL: $PROC_ROOT or /proc) with
+ * PK_SOCKETS_* flags.  On failure prints the error and returns EXIT_DATA;
+ * the caller frees *conf and *socks either way. */
+int cli_read_host(const char *proc_root, unsigned flags,
+		  pk_host_portconf **conf, pk_host_sockets **socks);
+
 /* Parses "tcp", "tcp,udp" or "any" into a protocol mask. */
 int cli_parse_protos(const char *s, unsigned *mask);
 

@@ -19,6 +19,8 @@ int cmd_ranges(int argc, char **argv, cli_ctx *ctx);
 int cmd_sim(int argc, char **argv, cli_ctx *ctx);
 int cmd_pick(int argc, char **argv, cli_ctx *ctx);
 int cmd_advise(int argc, char **argv, cli_ctx *ctx);
+int cmd_audit(int argc, char **argv, cli_ctx *ctx);
+int cmd_listeners(int argc, char **argv, cli_ctx *ctx);
 
 static const struct command {
 	const char *name;
@@ -35,6 +37,8 @@ static const struct command {
 	{ "sim", cmd_sim, "[--svg FILE] [--observe N]  compare ephemeral port selection algorithms" },
 	{ "pick", cmd_pick, "[--count N] [--range LO-HI] [--near P|--name S]  suggest free, unassigned ports" },
 	{ "advise", cmd_advise, "[--name N] [--port P] [--draft]  review a planned service (RFC 6335, RFC 7605)" },
+	{ "audit", cmd_audit, "[--expect SPEC]... [--config FILE]  does the ephemeral range collide with services?" },
+	{ "listeners", cmd_listeners, "                            what this host listens on, ports named from the registry" },
 };
 
 static void usage(FILE *out)
