@@ -15,6 +15,12 @@ int cmd_range(int argc, char **argv, cli_ctx *ctx);
 int cmd_info(int argc, char **argv, cli_ctx *ctx);
 int cmd_import(int argc, char **argv, cli_ctx *ctx);
 int cmd_update(int argc, char **argv, cli_ctx *ctx);
+int cmd_ranges(int argc, char **argv, cli_ctx *ctx);
+int cmd_sim(int argc, char **argv, cli_ctx *ctx);
+int cmd_pick(int argc, char **argv, cli_ctx *ctx);
+int cmd_advise(int argc, char **argv, cli_ctx *ctx);
+int cmd_audit(int argc, char **argv, cli_ctx *ctx);
+int cmd_listeners(int argc, char **argv, cli_ctx *ctx);
 
 static const struct command {
 	const char *name;
@@ -27,6 +33,12 @@ static const struct command {
 	{ "info", cmd_info, "                            what the active registry is and what it lacks" },
 	{ "import", cmd_import, "FILE [-o INDEX]             compile an IANA XML/CSV or services(5) file" },
 	{ "update", cmd_update, "[--url URL|--file FILE]     fetch the full IANA registry and install it" },
+	{ "ranges", cmd_ranges, "[--os ID|--host]            OS ephemeral port ranges, or this host's" },
+	{ "sim", cmd_sim, "[--svg FILE] [--observe N]  compare ephemeral port selection algorithms" },
+	{ "pick", cmd_pick, "[--count N] [--range LO-HI] [--near P|--name S]  suggest free, unassigned ports" },
+	{ "advise", cmd_advise, "[--name N] [--port P] [--draft]  review a planned service (RFC 6335, RFC 7605)" },
+	{ "audit", cmd_audit, "[--expect SPEC]... [--config FILE]  does the ephemeral range collide with services?" },
+	{ "listeners", cmd_listeners, "                            what this host listens on, ports named from the registry" },
 };
 
 static void usage(FILE *out)
@@ -86,9 +98,16 @@ int main(int argc, char **argv)
 		printf("portkit %s\n", pk_version());
 		return cli_finish(EXIT_FOUND);
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
+	/* The subcommand may follow common options: `portkit --json info`;
+	 * it is moved in front of them, where its own parser expects it. */
+	int first = cli_next_operand(argc, argv, 1, NULL, NULL);
+	for (size_t i = 0; first > 0 && i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[first], commands[i].name) == 0) {
+			char *name = argv[first];
+			memmove(argv + 2, argv + 1, (size_t)(first - 1) * sizeof *argv);
+			argv[1] = name;
 			return cli_finish(commands[i].fn(argc - 1, argv + 1, &ctx));
+		}
 	/* No subcommand: every argument (and option) belongs to a lookup. */
 	return cli_finish(cmd_lookup(argc, argv, &ctx));
 }

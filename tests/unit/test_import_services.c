@@ -116,6 +116,12 @@ static void test_malformed(void **state)
 		"bad:3: invalid port '80-70/tcp' (expected PORT/PROTO: a port 0-65535 or a range LO-HI, and tcp, udp, sctp or dccp)");
 	IMP_BAD("http 80/xyz", PK_FORMAT_SERVICES, PK_PARSE,
 		"bad:1: invalid port '80/xyz' (expected PORT/PROTO: a port 0-65535 or a range LO-HI, and tcp, udp, sctp or dccp)");
+	/* AppleTalk entries (Debian netbase) are skipped, not errors, so a
+	 * file of only those has no entries; a bad port stays an error. */
+	IMP_BAD("rtmp 1/ddp\nnbp 2/ddp\n", PK_FORMAT_SERVICES, PK_PARSE,
+		"bad:2: no entries (expected lines NAME PORT/PROTO [ALIASES...])");
+	IMP_BAD("rtmp 70000/ddp", PK_FORMAT_SERVICES, PK_PARSE,
+		"bad:1: invalid port '70000/ddp' (expected PORT/PROTO: a port 0-65535 or a range LO-HI, and tcp, udp, sctp or dccp)");
 	IMP_BAD("http tcp/80", PK_FORMAT_SERVICES, PK_PARSE,
 		"bad:1: invalid port 'tcp/80' (expected PORT/PROTO: a port 0-65535 or a range LO-HI, and tcp, udp, sctp or dccp)");
 	IMP_BAD("http 80/tcp w\x01w", PK_FORMAT_SERVICES, PK_PARSE,
