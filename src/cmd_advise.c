@@ -68,7 +68,7 @@ static int print_json(const pk_registry *reg, const pk_plan *plan,
 						   "known", f->known));
 	}
 	json_object_set_new(root, "draft", d);
-	return rec_json_print(root);
+	return cli_json_print(root);
 }
 
 static int print_text(const pk_advice *adv, const cli_ctx *ctx,

@@ -240,7 +240,7 @@ static int print_json(const pk_audit *a, const pk_host_portconf *conf,
 				      "ip_local_port_range", range_json(have, lo, hi),
 				      "commands", pk_audit_sysctl_commands(a),
 				      "sysctl_snippet", pk_audit_sysctl_snippet(a)));
-	return rec_json_print(root);
+	return cli_json_print(root);
 }
 
 enum { OPT_PROC_ROOT = 0x2001 };

@@ -97,7 +97,7 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 			json_decref(root);
 			root = NULL;
 		}
-		rc = rec_json_print(root);
+		rc = cli_json_print(root);
 	} else {
 		char counts[256];
 		rec_counts_text(&info, counts, sizeof counts);

@@ -132,7 +132,7 @@ static int print_json(const stats *s, const char *user_path)
 		json_decref(root);
 		root = NULL;
 	}
-	return rec_json_print(root);
+	return cli_json_print(root);
 }
 
 static int print_text(const stats *s, const char *user_path, const cli_ctx *ctx)

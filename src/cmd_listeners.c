@@ -165,7 +165,7 @@ static int print_json(const pk_host_sockets *socks, const pk_registry *reg,
 		(*shown)++;
 	}
 	json_object_set_new(root, "sockets", arr);
-	return rec_json_print(root);
+	return cli_json_print(root);
 }
 
 enum { OPT_PROC_ROOT = 0x2001 };

@@ -169,7 +169,7 @@ static int print_json(const query *qs, int nq, const pk_registry *reg)
 		json_decref(root);
 		root = NULL;
 	}
-	return rec_json_print(root);
+	return cli_json_print(root);
 }
 
 static int print_text(const query *qs, int nq, const pk_registry *reg,

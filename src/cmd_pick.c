@@ -121,7 +121,7 @@ static int print_json(const pk_pick *pick, const pick_opts *o,
 	}
 	json_object_set_new(root, "ports", ports);
 	json_object_set_new(root, "unchecked", bound_json(stats.unchecked));
-	return rec_json_print(root);
+	return cli_json_print(root);
 }
 
 static int print_table(const pk_pick *pick, const cli_ctx *ctx,

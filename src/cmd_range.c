@@ -181,7 +181,7 @@ static int print_json(const pk_registry *reg, uint16_t lo, uint16_t hi,
 		json_decref(root);
 		root = NULL;
 	}
-	return rec_json_print(root);
+	return cli_json_print(root);
 }
 
 int cmd_range(int argc, char **argv, cli_ctx *ctx); /* for main.c */

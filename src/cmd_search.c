@@ -34,7 +34,7 @@ static int print_json(const pk_registry *reg, char **words, int nwords,
 		json_decref(root);
 		root = NULL;
 	}
-	return rec_json_print(root);
+	return cli_json_print(root);
 }
 
 int cmd_search(int argc, char **argv, cli_ctx *ctx); /* for main.c */

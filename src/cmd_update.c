@@ -122,7 +122,7 @@ static int print_result(const cli_ctx *ctx, const pk_registry *reg,
 			json_decref(root);
 			root = NULL;
 		}
-		return rec_json_print(root);
+		return cli_json_print(root);
 	}
 	rec_counts_text(&info, counts, sizeof counts);
 	printf("installed %s\n  source:   %s\n  updated:  %s\n  records:  %s\n  to:       %s\n",

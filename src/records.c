@@ -427,21 +427,6 @@ json_t *rec_protos_json(unsigned mask)
 	return a;
 }
 
-int rec_json_print(json_t *root)
-{
-	char *s = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
-
-	json_decref(root);
-	if (s == NULL) {
-		cli_error("out of memory");
-		return EXIT_DATA;
-	}
-	fputs(s, stdout);
-	fputc('\n', stdout);
-	free(s);
-	return 0;
-}
-
 int rec_print_list(const cli_ctx *ctx, const pk_registry *reg,
 		   const pk_recid *ids, size_t n)
 {

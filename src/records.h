@@ -37,10 +37,6 @@ json_t *rec_registry_json(const pk_registry *reg);
 /* The RFC 6335 classes [lo, hi] touches, as a JSON array of names. */
 json_t *rec_classes_json(uint16_t lo, uint16_t hi);
 
-/* Prints root (consumed) as indented JSON and a newline; EXIT_DATA on no
- * memory (root NULL included). */
-int rec_json_print(json_t *root);
-
 /* "14533 (tcp 6100, udp 6050, sctp 91, dccp 10, no transport 282)" */
 void rec_counts_text(const pk_registry_info *info, char *buf, size_t size);
 
