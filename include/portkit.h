@@ -81,6 +81,18 @@ typedef struct pk_error {
 	char message[PK_ERROR_MESSAGE_SIZE];
 } pk_error;
 
+/* How much a finding matters, for the audit (issue 4, never PK_SEV_OK) and
+ * advise (issue 5).  Ordered: a larger value is more severe. */
+typedef enum pk_severity {
+	PK_SEV_OK = 0,      /* a check that passes */
+	PK_SEV_INFO = 1,    /* advice; nothing wrong */
+	PK_SEV_WARNING = 2, /* something an expert would object to */
+	PK_SEV_ERROR = 3    /* cannot work as planned / as configured */
+} pk_severity;
+
+/* "ok", "info", "warning", "error" ("unknown" for any other value). */
+const char *pk_severity_name(pk_severity sev);
+
 /* ------------------------------------------------------------------------
  * Transports, port classes and port specifications.
  * ---------------------------------------------------------------------- */
@@ -720,16 +732,6 @@ size_t pk_expect_count(const pk_expect_list *l);
 const pk_expect *pk_expect_get(const pk_expect_list *l, size_t i);
 
 /* ---- the audit ----------------------------------------------------------- */
-/* The values match those of the same names in pk_severity (issue 5). */
-typedef enum pk_audit_severity {
-	PK_AUDIT_INFO = 1,
-	PK_AUDIT_WARNING = 2,
-	PK_AUDIT_ERROR = 3
-} pk_audit_severity;
-
-/* "info", "warning", "error". */
-const char *pk_audit_severity_name(pk_audit_severity sev);
-
 typedef enum pk_audit_kind {
 	PK_FIND_EPHEMERAL_PORT = 0, /* listening/expected port in the range,
 				       not reserved */
@@ -754,7 +756,7 @@ const char *pk_audit_kind_name(pk_audit_kind kind);
 /* One finding; strings are owned by the audit. */
 typedef struct pk_audit_finding {
 	pk_audit_kind kind;
-	pk_audit_severity severity;
+	pk_severity severity; /* PK_SEV_INFO, _WARNING or _ERROR */
 	pk_proto proto;      /* PK_PROTO_NONE when not about one transport */
 	bool has_port;
 	uint16_t port_lo;
@@ -780,7 +782,7 @@ void pk_audit_free(pk_audit *a);
 size_t pk_audit_count(const pk_audit *a);
 const pk_audit_finding *pk_audit_get(const pk_audit *a, size_t i);
 /* Number of findings of each severity. */
-size_t pk_audit_count_severity(const pk_audit *a, pk_audit_severity sev);
+size_t pk_audit_count_severity(const pk_audit *a, pk_severity sev);
 /* The proposed settings; each false/"" when it needs no change.  The
  * reserved list is the current one merged with every port the findings
  * ask to reserve, normalised (pk_portset_format). */
@@ -936,15 +938,8 @@ size_t pk_pick_explain(const pk_pick *pick, const pk_pick_result *r,
  * (RFC 6335 sections 5, 6, 8; RFC 7605 sections 6-7).  Each finding cites
  * the section it applies.
  */
-typedef enum pk_severity {
-	PK_SEV_OK = 0,      /* a check the plan passes */
-	PK_SEV_INFO = 1,    /* advice; nothing against the plan */
-	PK_SEV_WARNING = 2, /* something an expert would object to */
-	PK_SEV_ERROR = 3    /* cannot be assigned as planned */
-} pk_severity;
-
-/* "ok", "info", "warning", "error". */
-const char *pk_severity_name(pk_severity sev);
+/* Findings use pk_severity (status section): PK_SEV_OK is a check the
+ * plan passes, PK_SEV_ERROR a port that cannot be assigned as planned. */
 
 /* A planned service.  Zero-initialise, then fill in what is known. */
 typedef struct pk_plan {

@@ -23,17 +23,6 @@ struct pk_advice {
 	pk_status st; /* the first failure while building (PK_NOMEM) */
 };
 
-const char *pk_severity_name(pk_severity sev)
-{
-	switch (sev) {
-	case PK_SEV_OK: return "ok";
-	case PK_SEV_INFO: return "info";
-	case PK_SEV_WARNING: return "warning";
-	case PK_SEV_ERROR: return "error";
-	}
-	return "unknown";
-}
-
 /* ---- RFC 6335 section 5.1 ------------------------------------------------ */
 
 enum {

@@ -89,19 +89,6 @@ const char *pk_audit_kind_name(pk_audit_kind kind)
 	return kind_names[kind];
 }
 
-const char *pk_audit_severity_name(pk_audit_severity sev)
-{
-	switch (sev) {
-	case PK_AUDIT_INFO:
-		return "info";
-	case PK_AUDIT_WARNING:
-		return "warning";
-	case PK_AUDIT_ERROR:
-		return "error";
-	}
-	return "unknown";
-}
-
 void pk_audit_free(pk_audit *a)
 {
 	if (a == NULL)
@@ -124,7 +111,7 @@ void pk_audit_free(pk_audit *a)
 
 typedef struct draft {
 	pk_audit_kind kind;
-	pk_audit_severity sev;
+	pk_severity sev;
 	pk_proto proto;
 	bool has_port;
 	uint16_t lo, hi;
@@ -132,7 +119,7 @@ typedef struct draft {
 	pk_buf summary, evidence, fix;
 } draft;
 
-static void draft_init(draft *d, pk_audit_kind kind, pk_audit_severity sev)
+static void draft_init(draft *d, pk_audit_kind kind, pk_severity sev)
 {
 	memset(d, 0, sizeof *d);
 	d->kind = kind;
@@ -282,7 +269,7 @@ static pk_status check_range_config(run *r)
 		return PK_OK;
 	uint16_t lo = c->ephemeral_lo, hi = c->ephemeral_hi;
 	if (lo > hi || lo == 0) {
-		draft_init(&d, PK_FIND_RANGE_INVALID, PK_AUDIT_ERROR);
+		draft_init(&d, PK_FIND_RANGE_INVALID, PK_SEV_ERROR);
 		ADD(st, pk_buf_printf(&d.summary,
 				      "ip_local_port_range \"%u %u\" is invalid",
 				      lo, hi));
@@ -303,7 +290,7 @@ static pk_status check_range_config(run *r)
 			return st;
 	} else if (lo < 1024 && !(c->have_unprivileged &&
 				   c->unprivileged_start > lo)) {
-		draft_init(&d, PK_FIND_RANGE_INVALID, PK_AUDIT_WARNING);
+		draft_init(&d, PK_FIND_RANGE_INVALID, PK_SEV_WARNING);
 		ADD(st, pk_buf_printf(&d.summary,
 				      "ip_local_port_range %s reaches into the System ports (below 1024)",
 				      range_text(lo, hi, rt, sizeof rt)));
@@ -324,7 +311,7 @@ static pk_status check_range_config(run *r)
 
 	if (c->have_unprivileged && c->unprivileged_start > r->lo) {
 		uint16_t u = c->unprivileged_start;
-		draft_init(&d, PK_FIND_UNPRIV_IN_RANGE, PK_AUDIT_ERROR);
+		draft_init(&d, PK_FIND_UNPRIV_IN_RANGE, PK_SEV_ERROR);
 		ADD(st, pk_buf_printf(&d.summary,
 				      "ip_unprivileged_port_start %u is %s ip_local_port_range %s",
 				      u, u <= r->hi ? "inside" : "above",
@@ -353,7 +340,7 @@ static pk_status check_range_config(run *r)
 	if (r->lo != r->hi && ((r->lo ^ r->hi) & 1) == 0) {
 		uint16_t nlo = r->lo, nhi = r->hi;
 		fix_parity(&nlo, &nhi, r->floor, false);
-		draft_init(&d, PK_FIND_RANGE_PARITY, PK_AUDIT_INFO);
+		draft_init(&d, PK_FIND_RANGE_PARITY, PK_SEV_INFO);
 		ADD(st, pk_buf_printf(&d.summary,
 				      "ip_local_port_range %s: both ends have the same parity",
 				      range_text(r->lo, r->hi, rt, sizeof rt)));
@@ -381,7 +368,7 @@ static pk_status check_reserved_most(run *r)
 	if (res * 2 < size || res == 0)
 		return PK_OK;
 	draft_init(&d, PK_FIND_RESERVED_MOST,
-		   res == size ? PK_AUDIT_ERROR : PK_AUDIT_WARNING);
+		   res == size ? PK_SEV_ERROR : PK_SEV_WARNING);
 	ADD(st, pk_buf_printf(&d.summary,
 			      "ip_local_reserved_ports covers %u of the %u ports of ip_local_port_range %s (%s)",
 			      res, size, range_text(r->lo, r->hi, rt, sizeof rt),
@@ -471,7 +458,7 @@ static pk_status check_listeners(run *r)
 		bool serious = !udp || e != NULL;
 		draft d;
 		draft_init(&d, PK_FIND_EPHEMERAL_PORT,
-			   serious ? PK_AUDIT_WARNING : PK_AUDIT_INFO);
+			   serious ? PK_SEV_WARNING : PK_SEV_INFO);
 		d.proto = k->proto;
 		d.has_port = true;
 		d.lo = d.hi = k->port;
@@ -575,7 +562,7 @@ static pk_status check_expected(run *r)
 		}
 		if (ntaken > 0) {
 			draft d;
-			draft_init(&d, PK_FIND_PORT_TAKEN, PK_AUDIT_ERROR);
+			draft_init(&d, PK_FIND_PORT_TAKEN, PK_SEV_ERROR);
 			if (e->protos != 0 && (e->protos & (e->protos - 1)) == 0)
 				d.proto = (pk_proto)__builtin_ctz(e->protos);
 			d.has_port = true;
@@ -619,7 +606,7 @@ static pk_status check_expected(run *r)
 		draft d;
 		draft_init(&d, e->lo == e->hi ? PK_FIND_EPHEMERAL_PORT :
 						 PK_FIND_EPHEMERAL_OVERLAP,
-			   PK_AUDIT_WARNING);
+			   PK_SEV_WARNING);
 		d.has_port = true;
 		d.lo = e->lo;
 		d.hi = e->hi;
@@ -725,14 +712,14 @@ static pk_status check_load(run *r)
 	}
 	uint32_t busiest = top ? top->count : 0;
 	double ratio = cap ? (double)busiest / cap : (busiest ? 1.0 : 0.0);
-	pk_audit_severity sev;
+	pk_severity sev;
 	bool report = true;
 	if (ratio >= LOAD_ERROR || cap == 0)
-		sev = PK_AUDIT_ERROR;
+		sev = PK_SEV_ERROR;
 	else if (ratio >= LOAD_WARN || cap < SMALL_RANGE)
-		sev = PK_AUDIT_WARNING;
+		sev = PK_SEV_WARNING;
 	else if (busiest > 0)
-		sev = PK_AUDIT_INFO;
+		sev = PK_SEV_INFO;
 	else
 		report = false;
 	if (report) {
@@ -769,7 +756,7 @@ static pk_status check_load(run *r)
 						  sizeof pc)));
 			shown++;
 		}
-		if (sev >= PK_AUDIT_WARNING) {
+		if (sev >= PK_SEV_WARNING) {
 			/* Enough for the load, and not a small range any more:
 			 * the fix must clear this finding. */
 			uint32_t want = (uint32_t)ceil(busiest / LOAD_TARGET);
@@ -812,7 +799,7 @@ static pk_status check_load(run *r)
 	if (ucap > 0 && uratio >= LOAD_WARN) {
 		draft d;
 		draft_init(&d, PK_FIND_EXHAUSTION,
-			   uratio >= LOAD_ERROR ? PK_AUDIT_ERROR : PK_AUDIT_WARNING);
+			   uratio >= LOAD_ERROR ? PK_SEV_ERROR : PK_SEV_WARNING);
 		d.proto = PK_PROTO_UDP;
 		ADD(st, pk_buf_printf(&d.summary,
 				      "UDP sockets hold %u of %u usable ephemeral ports (%s)",
@@ -914,7 +901,7 @@ static pk_status check_registry(run *r)
 		draft d;
 
 		if (pk_port_class_of(k->port) == PK_CLASS_DYNAMIC) {
-			draft_init(&d, PK_FIND_DYNAMIC, PK_AUDIT_INFO);
+			draft_init(&d, PK_FIND_DYNAMIC, PK_SEV_INFO);
 			d.proto = k->proto;
 			d.has_port = true;
 			d.lo = d.hi = k->port;
@@ -942,7 +929,7 @@ static pk_status check_registry(run *r)
 				    &names, &match, &count);
 		if (st == PK_OK && count == 0 &&
 		    pk_port_class_of(k->port) == PK_CLASS_USER) {
-			draft_init(&d, PK_FIND_SQUATTING, PK_AUDIT_INFO);
+			draft_init(&d, PK_FIND_SQUATTING, PK_SEV_INFO);
 			d.proto = k->proto;
 			d.has_port = true;
 			d.lo = d.hi = k->port;
@@ -958,7 +945,7 @@ static pk_status check_registry(run *r)
 			else
 				draft_free(&d);
 		} else if (st == PK_OK && count > 0 && who != NULL && !match) {
-			draft_init(&d, PK_FIND_IANA_OTHER, PK_AUDIT_INFO);
+			draft_init(&d, PK_FIND_IANA_OTHER, PK_SEV_INFO);
 			d.proto = k->proto;
 			d.has_port = true;
 			d.lo = d.hi = k->port;
@@ -986,7 +973,7 @@ static pk_status note(run *r, const char *summary, const char *evidence,
 	draft d;
 	pk_status st = PK_OK;
 
-	draft_init(&d, PK_FIND_NOT_SEEN, PK_AUDIT_INFO);
+	draft_init(&d, PK_FIND_NOT_SEEN, PK_SEV_INFO);
 	ADD(st, pk_buf_addstr(&d.summary, summary));
 	ADD(st, pk_buf_addstr(&d.evidence, evidence));
 	ADD(st, pk_buf_addstr(&d.fix, fix));
@@ -1254,7 +1241,7 @@ const pk_audit_finding *pk_audit_get(const pk_audit *a, size_t i)
 	return i < a->n ? &a->view[i] : NULL;
 }
 
-size_t pk_audit_count_severity(const pk_audit *a, pk_audit_severity sev)
+size_t pk_audit_count_severity(const pk_audit *a, pk_severity sev)
 {
 	size_t n = 0;
 

@@ -47,12 +47,12 @@ static int add_expect(pk_expect_list *l, const char *arg)
 	return st == PK_OK ? 0 : cli_report(st, &err);
 }
 
-static const char *sev_color(pk_audit_severity sev)
+static const char *sev_color(pk_severity sev)
 {
 	switch (sev) {
-	case PK_AUDIT_ERROR:
+	case PK_SEV_ERROR:
 		return "\033[1;31m";
-	case PK_AUDIT_WARNING:
+	case PK_SEV_WARNING:
 		return "\033[1;33m";
 	default:
 		return "\033[1;36m";
@@ -102,11 +102,11 @@ static void print_human(const pk_audit *a, const pk_host_portconf *conf,
 	static const char *const titles[] = { "", "INFO", "WARNINGS", "ERRORS" };
 
 	print_header(conf, socks);
-	for (int sev = PK_AUDIT_ERROR; sev >= PK_AUDIT_INFO; sev--) {
-		size_t count = pk_audit_count_severity(a, (pk_audit_severity)sev);
+	for (int sev = PK_SEV_ERROR; sev >= PK_SEV_INFO; sev--) {
+		size_t count = pk_audit_count_severity(a, (pk_severity)sev);
 		if (count == 0)
 			continue;
-		printf("\n%s%s (%zu)%s\n", ctx->color ? sev_color((pk_audit_severity)sev) : "",
+		printf("\n%s%s (%zu)%s\n", ctx->color ? sev_color((pk_severity)sev) : "",
 		       titles[sev], count, ctx->color ? "\033[0m" : "");
 		for (size_t i = 0; i < pk_audit_count(a); i++) {
 			const pk_audit_finding *f = pk_audit_get(a, i);
@@ -128,19 +128,19 @@ static void print_human(const pk_audit *a, const pk_host_portconf *conf,
 		print_indented(snippet, "    ");
 	}
 	printf("\n%zu error%s, %zu warning%s, %zu info\n",
-	       pk_audit_count_severity(a, PK_AUDIT_ERROR),
-	       pk_audit_count_severity(a, PK_AUDIT_ERROR) == 1 ? "" : "s",
-	       pk_audit_count_severity(a, PK_AUDIT_WARNING),
-	       pk_audit_count_severity(a, PK_AUDIT_WARNING) == 1 ? "" : "s",
-	       pk_audit_count_severity(a, PK_AUDIT_INFO));
+	       pk_audit_count_severity(a, PK_SEV_ERROR),
+	       pk_audit_count_severity(a, PK_SEV_ERROR) == 1 ? "" : "s",
+	       pk_audit_count_severity(a, PK_SEV_WARNING),
+	       pk_audit_count_severity(a, PK_SEV_WARNING) == 1 ? "" : "s",
+	       pk_audit_count_severity(a, PK_SEV_INFO));
 }
 
 static void print_quiet(const pk_audit *a)
 {
 	for (size_t i = 0; i < pk_audit_count(a); i++) {
 		const pk_audit_finding *f = pk_audit_get(a, i);
-		if (f->severity >= PK_AUDIT_WARNING)
-			printf("%s: %s [%s]\n", pk_audit_severity_name(f->severity),
+		if (f->severity >= PK_SEV_WARNING)
+			printf("%s: %s [%s]\n", pk_severity_name(f->severity),
 			       f->summary, pk_audit_kind_name(f->kind));
 	}
 }
@@ -216,7 +216,7 @@ static int print_json(const pk_audit *a, const pk_host_portconf *conf,
 			findings,
 			json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:s,s:s}",
 				  "kind", pk_audit_kind_name(f->kind),
-				  "severity", pk_audit_severity_name(f->severity),
+				  "severity", pk_severity_name(f->severity),
 				  "proto", f->proto == PK_PROTO_NONE ? json_null() :
 						json_string(pk_proto_name(f->proto)),
 				  "port_lo", f->has_port ? json_integer(f->port_lo) : json_null(),
@@ -227,9 +227,9 @@ static int print_json(const pk_audit *a, const pk_host_portconf *conf,
 	json_object_set_new(root, "findings", findings);
 	json_object_set_new(root, "counts",
 			    json_pack("{s:I,s:I,s:I}",
-				      "error", (json_int_t)pk_audit_count_severity(a, PK_AUDIT_ERROR),
-				      "warning", (json_int_t)pk_audit_count_severity(a, PK_AUDIT_WARNING),
-				      "info", (json_int_t)pk_audit_count_severity(a, PK_AUDIT_INFO)));
+				      "error", (json_int_t)pk_audit_count_severity(a, PK_SEV_ERROR),
+				      "warning", (json_int_t)pk_audit_count_severity(a, PK_SEV_WARNING),
+				      "info", (json_int_t)pk_audit_count_severity(a, PK_SEV_INFO)));
 	uint16_t lo = 0, hi = 0;
 	bool have = pk_audit_proposed_range(a, &lo, &hi);
 	const char *res = pk_audit_proposed_reserved(a);
@@ -350,8 +350,8 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 	else
 		print_human(audit, conf, socks, ctx);
 	if (rc == 0)
-		rc = pk_audit_count_severity(audit, PK_AUDIT_WARNING) +
-				     pk_audit_count_severity(audit, PK_AUDIT_ERROR) > 0 ?
+		rc = pk_audit_count_severity(audit, PK_SEV_WARNING) +
+				     pk_audit_count_severity(audit, PK_SEV_ERROR) > 0 ?
 			     EXIT_NOTFOUND :
 			     EXIT_FOUND;
 out:

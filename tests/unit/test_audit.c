@@ -95,15 +95,15 @@ static void dump(const pk_audit *a)
 {
 	for (size_t i = 0; i < pk_audit_count(a); i++) {
 		const pk_audit_finding *f = pk_audit_get(a, i);
-		print_message("  %s %s: %s\n", pk_audit_severity_name(f->severity),
+		print_message("  %s %s: %s\n", pk_severity_name(f->severity),
 			      pk_audit_kind_name(f->kind), f->summary);
 	}
 }
 
 static size_t serious(const pk_audit *a)
 {
-	return pk_audit_count_severity(a, PK_AUDIT_WARNING) +
-	       pk_audit_count_severity(a, PK_AUDIT_ERROR);
+	return pk_audit_count_severity(a, PK_SEV_WARNING) +
+	       pk_audit_count_severity(a, PK_SEV_ERROR);
 }
 
 /* ---- the cases ----------------------------------------------------------- */
@@ -141,7 +141,7 @@ static void test_listener_in_range(void **state)
 	pk_audit *a = audit(s, NULL);
 	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 40000);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_WARNING);
+	assert_int_equal(f->severity, PK_SEV_WARNING);
 	assert_int_equal(f->proto, PK_PROTO_TCP);
 	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, 40001));
 	assert_contains(f->summary, "40000/tcp");
@@ -168,7 +168,7 @@ static void test_many_listeners(void **state)
 	for (unsigned i = 0; i < 100; i++)
 		listen_on(s, (uint16_t)(40000 + 2 * i));
 	pk_audit *a = audit(s, NULL);
-	assert_int_equal(pk_audit_count_severity(a, PK_AUDIT_WARNING), 100);
+	assert_int_equal(pk_audit_count_severity(a, PK_SEV_WARNING), 100);
 	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 40010);
 	assert_non_null(f);
 	assert_contains(f->fix, "Apply the merged net.ipv4.ip_local_reserved_ports list");
@@ -191,7 +191,7 @@ static void test_udp_in_range(void **state)
 	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 45000);
 	assert_non_null(f);
 	/* Maybe a client's automatic port: said, not reserved. */
-	assert_int_equal(f->severity, PK_AUDIT_INFO);
+	assert_int_equal(f->severity, PK_SEV_INFO);
 	assert_contains(f->fix, "--expect 45000/udp");
 	assert_string_equal(pk_audit_proposed_reserved(a), "");
 	pk_audit_free(a);
@@ -202,7 +202,7 @@ static void test_udp_in_range(void **state)
 	pk_error err;
 	assert_int_equal(pk_audit_run(&in, &a, &err), PK_OK);
 	f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 45000);
-	assert_int_equal(f->severity, PK_AUDIT_WARNING);
+	assert_int_equal(f->severity, PK_SEV_WARNING);
 	assert_contains(f->evidence, "'syslog'");
 	assert_string_equal(pk_audit_proposed_reserved(a), "45000");
 	/* One finding for the port, not one per source of knowledge. */
@@ -228,7 +228,7 @@ static void test_expected(void **state)
 	pk_audit *a = audit(NULL, e);
 	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 45000);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_WARNING);
+	assert_int_equal(f->severity, PK_SEV_WARNING);
 	assert_contains(f->summary, "45000/tcp billing");
 	assert_contains(f->evidence, "--expect");
 	/* 30000-33000 overlaps 32768-60999 in 32768-33000: 233 ports, 232
@@ -256,7 +256,7 @@ static void test_port_taken(void **state)
 	pk_audit *a = audit(s, e);
 	const pk_audit_finding *f = audit_find(a, PK_FIND_PORT_TAKEN, 45001);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_ERROR);
+	assert_int_equal(f->severity, PK_SEV_ERROR);
 	assert_contains(f->evidence, "Taken: 45001");
 	assert_contains(f->fix, "ip_local_reserved_ports=45001");
 	/* Most severe first. */
@@ -285,7 +285,7 @@ static void test_range_config(void **state)
 	pk_audit *a = audit(NULL, NULL);
 	const pk_audit_finding *f = audit_find(a, PK_FIND_RANGE_INVALID, 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_ERROR);
+	assert_int_equal(f->severity, PK_SEV_ERROR);
 	assert_contains(f->evidence, "EINVAL");
 	assert_true(pk_audit_proposed_range(a, &lo, &hi));
 	assert_int_equal(lo, 32768);
@@ -299,7 +299,7 @@ static void test_range_config(void **state)
 	a = audit(NULL, NULL);
 	f = audit_find(a, PK_FIND_RANGE_INVALID, 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_WARNING);
+	assert_int_equal(f->severity, PK_SEV_WARNING);
 	assert_true(pk_audit_proposed_range(a, &lo, &hi));
 	assert_int_equal(lo, 1024);
 	assert_int_equal(hi, 60999);
@@ -310,7 +310,7 @@ static void test_range_config(void **state)
 	a = audit(NULL, NULL);
 	f = audit_find(a, PK_FIND_UNPRIV_IN_RANGE, 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_ERROR);
+	assert_int_equal(f->severity, PK_SEV_ERROR);
 	assert_contains(f->summary, "2048 is inside");
 	assert_contains(f->evidence, "1024-2047");
 	assert_null(audit_find(a, PK_FIND_RANGE_INVALID, 0));
@@ -335,7 +335,7 @@ static void test_range_config(void **state)
 	a = audit(NULL, NULL);
 	f = audit_find(a, PK_FIND_RANGE_PARITY, 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_INFO);
+	assert_int_equal(f->severity, PK_SEV_INFO);
 	assert_string_equal(f->fix, "sysctl -w net.ipv4.ip_local_port_range=\"32768 60999\"");
 	assert_false(pk_audit_proposed_range(a, &lo, &hi));
 	assert_int_equal(serious(a), 0);
@@ -352,7 +352,7 @@ static void test_reserved_most(void **state)
 	pk_audit *a = audit(s, NULL);
 	const pk_audit_finding *f = audit_find(a, PK_FIND_RESERVED_MOST, 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_WARNING);
+	assert_int_equal(f->severity, PK_SEV_WARNING);
 	assert_contains(f->summary, "9000 of the 10000");
 	assert_contains(f->summary, "90.0%");
 	assert_contains(f->fix, "sysctl -w net.ipv4.ip_local_reserved_ports=48000\n");
@@ -365,13 +365,13 @@ static void test_reserved_most(void **state)
 	a = audit(s, NULL);
 	f = audit_find(a, PK_FIND_RESERVED_MOST, 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_ERROR);
+	assert_int_equal(f->severity, PK_SEV_ERROR);
 	assert_contains(f->evidence, "EADDRNOTAVAIL");
 	/* Reservations outside the range are not the problem: kept. */
 	assert_contains(f->fix, "ip_local_reserved_ports=39000-39999,41000\n");
 	f = audit_find(a, PK_FIND_EXHAUSTION, 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_ERROR);
+	assert_int_equal(f->severity, PK_SEV_ERROR);
 	pk_audit_free(a);
 	pk_host_sockets_free(s);
 }
@@ -390,7 +390,7 @@ static void test_exhaustion(void **state)
 	pk_audit *a = audit(s, NULL);
 	const pk_audit_finding *f = audit_find(a, PK_FIND_EXHAUSTION, 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_ERROR);
+	assert_int_equal(f->severity, PK_SEV_ERROR);
 	assert_contains(f->summary, "10.1.1.1:80 uses 95 of 100");
 	assert_contains(f->summary, "95.0%");
 	assert_true(pk_audit_proposed_range(a, &lo, &hi));
@@ -422,9 +422,9 @@ static void test_exhaustion(void **state)
 	 * 1900 (92.8%) are an error. */
 	static const struct {
 		unsigned n;
-		pk_audit_severity sev;
-	} levels[] = { { 1000, PK_AUDIT_INFO }, { 1100, PK_AUDIT_WARNING },
-		       { 1900, PK_AUDIT_ERROR } };
+		pk_severity sev;
+	} levels[] = { { 1000, PK_SEV_INFO }, { 1100, PK_SEV_WARNING },
+		       { 1900, PK_SEV_ERROR } };
 	for (size_t i = 0; i < 3; i++) {
 		set_conf(40000, 42047, "", 1024);
 		s = host();
@@ -435,7 +435,7 @@ static void test_exhaustion(void **state)
 		assert_non_null(f);
 		if (f->severity != levels[i].sev)
 			fail_msg("%u connections: %s", levels[i].n,
-				 pk_audit_severity_name(f->severity));
+				 pk_severity_name(f->severity));
 		assert_contains(f->summary, "192.0.2.7:443");
 		assert_contains(f->evidence, "192.0.2.8:443: 10 connections");
 		pk_audit_free(a);
@@ -451,7 +451,7 @@ static void test_exhaustion(void **state)
 	a = audit(s, NULL);
 	f = audit_find(a, PK_FIND_EXHAUSTION, 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_WARNING);
+	assert_int_equal(f->severity, PK_SEV_WARNING);
 	assert_contains(f->summary, "only 100 usable");
 	pk_audit_free(a);
 	pk_host_sockets_free(s);
@@ -472,7 +472,7 @@ static void test_udp_exhaustion(void **state)
 		    pk_audit_get(a, i)->proto == PK_PROTO_UDP)
 			f = pk_audit_get(a, i);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_WARNING);
+	assert_int_equal(f->severity, PK_SEV_WARNING);
 	assert_contains(f->summary, "120 of 200");
 	pk_audit_free(a);
 	pk_host_sockets_free(s);
@@ -487,7 +487,7 @@ static void test_dynamic_and_visibility(void **state)
 	pk_audit *a = audit(s, NULL);
 	const pk_audit_finding *f = audit_find(a, PK_FIND_DYNAMIC, 50000);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_INFO);
+	assert_int_equal(f->severity, PK_SEV_INFO);
 	assert_int_equal(serious(a), 0);
 	pk_audit_free(a);
 	pk_host_sockets_free(s);
@@ -541,7 +541,7 @@ static void test_fixture_with_registry(void **state)
 	/* 'node' on 8080, which IANA gives http-alt: both named. */
 	const pk_audit_finding *f = audit_find(a, PK_FIND_IANA_OTHER, 8080);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_INFO);
+	assert_int_equal(f->severity, PK_SEV_INFO);
 	assert_contains(f->summary, "node");
 	assert_contains(f->summary, "http-alt");
 	assert_contains(f->evidence, "RFC 7605");
@@ -566,13 +566,13 @@ static void test_fixture_with_registry(void **state)
 	/* The load: 4 connections to 10.0.0.5:443, one in TIME_WAIT. */
 	f = audit_find(a, PK_FIND_EXHAUSTION, 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_INFO);
+	assert_int_equal(f->severity, PK_SEV_INFO);
 	assert_contains(f->summary, "10.0.0.5:443 uses 4 of 28230");
 	assert_contains(f->evidence, "4 connections (1 in TIME_WAIT)");
 	/* What could not be seen: udp6, and one socket's owner. */
 	assert_non_null(audit_find(a, PK_FIND_NOT_SEEN, 0));
-	assert_int_equal(pk_audit_count_severity(a, PK_AUDIT_ERROR), 1);
-	assert_int_equal(pk_audit_count_severity(a, PK_AUDIT_WARNING), 2);
+	assert_int_equal(pk_audit_count_severity(a, PK_SEV_ERROR), 1);
+	assert_int_equal(pk_audit_count_severity(a, PK_SEV_WARNING), 2);
 	pk_audit_free(a);
 
 	/* A label that names the assigned service: the admin said so. */
@@ -656,9 +656,9 @@ static void test_write_sysctl(void **state)
 static void test_names(void **state)
 {
 	(void)state;
-	assert_string_equal(pk_audit_severity_name(PK_AUDIT_INFO), "info");
-	assert_string_equal(pk_audit_severity_name(PK_AUDIT_WARNING), "warning");
-	assert_string_equal(pk_audit_severity_name(PK_AUDIT_ERROR), "error");
+	assert_string_equal(pk_severity_name(PK_SEV_INFO), "info");
+	assert_string_equal(pk_severity_name(PK_SEV_WARNING), "warning");
+	assert_string_equal(pk_severity_name(PK_SEV_ERROR), "error");
 	/* Every kind has a distinct stable name. */
 	for (int i = 0; i < PK_FIND_KIND_COUNT_; i++) {
 		assert_string_not_equal(pk_audit_kind_name((pk_audit_kind)i), "unknown");

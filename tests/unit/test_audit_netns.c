@@ -192,14 +192,14 @@ static void test_listeners(void **state)
 
 	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, in4);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_WARNING);
+	assert_int_equal(f->severity, PK_SEV_WARNING);
 	snprintf(buf, sizeof buf, "pid %d", (int)getpid());
 	assert_contains(f->evidence, buf);
 	assert_non_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, in6));
 	assert_non_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, only6));
 	f = audit_find(a, PK_FIND_EPHEMERAL_PORT, udp);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_INFO);
+	assert_int_equal(f->severity, PK_SEV_INFO);
 	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, out));
 
 	/* The fix reserves exactly the three TCP ports. */
@@ -227,8 +227,8 @@ static void test_listeners(void **state)
 	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, in4));
 	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, in6));
 	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, only6));
-	assert_int_equal(pk_audit_count_severity(a, PK_AUDIT_WARNING) +
-				 pk_audit_count_severity(a, PK_AUDIT_ERROR), 0);
+	assert_int_equal(pk_audit_count_severity(a, PK_SEV_WARNING) +
+				 pk_audit_count_severity(a, PK_SEV_ERROR), 0);
 	assert_string_equal(pk_audit_sysctl_snippet(a), "");
 	pk_audit_free(a);
 	close(fo);
@@ -261,7 +261,7 @@ static void test_port_taken(void **state)
 	pk_audit *a = audit_now(e, NULL);
 	const pk_audit_finding *f = audit_find(a, PK_FIND_PORT_TAKEN, p);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_ERROR);
+	assert_int_equal(f->severity, PK_SEV_ERROR);
 	/* And indeed the service cannot bind it now. */
 	int t = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(p) };
@@ -305,7 +305,7 @@ static void test_exhaustion(void **state)
 	pk_audit *a = audit_now(NULL, NULL);
 	const pk_audit_finding *f = audit_find(a, PK_FIND_EXHAUSTION, 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_ERROR);
+	assert_int_equal(f->severity, PK_SEV_ERROR);
 	char want[64];
 	snprintf(want, sizeof want, "127.0.0.1:%u uses 95 of 100", l);
 	assert_contains(f->summary, want);
@@ -320,7 +320,7 @@ static void test_exhaustion(void **state)
 	a = audit_now(NULL, NULL);
 	f = audit_find(a, PK_FIND_EXHAUSTION, 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_INFO);
+	assert_int_equal(f->severity, PK_SEV_INFO);
 	assert_contains(f->summary, "95 of 1024");
 	pk_audit_free(a);
 	for (int i = 0; i < 95; i++)
@@ -355,7 +355,7 @@ static void test_settings(void **state)
 	a = audit_now(NULL, NULL);
 	f = audit_find(a, PK_FIND_RESERVED_MOST, 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_AUDIT_WARNING);
+	assert_int_equal(f->severity, PK_SEV_WARNING);
 	/* No service uses them: the fix empties the list, and the kernel
 	 * takes an empty list. */
 	assert_contains(f->fix, "sysctl -w net.ipv4.ip_local_reserved_ports=\n");
