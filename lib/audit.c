@@ -513,19 +513,6 @@ static bool listened(const run *r, unsigned protos, uint16_t port)
 		pk_portset_contains(&r->udp_bound, port));
 }
 
-static const char *protos_text(unsigned protos, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (int p = PK_PROTO_TCP; p <= PK_PROTO_DCCP; p++)
-		if (protos & PK_PROTOMASK(p))
-			n += (size_t)snprintf(buf + n, n < size ? size - n : 0,
-					      "%s%s", n ? "," : "/",
-					      pk_proto_name((pk_proto)p));
-	return buf;
-}
-
 static pk_status check_expected(run *r)
 {
 	const pk_expect_list *l = r->in->expect;
@@ -538,7 +525,11 @@ static pk_status check_expected(run *r)
 		const pk_expect *e = pk_expect_get(l, i);
 		const char *lab = e->label[0] ? e->label : NULL;
 		range_text(e->lo, e->hi, et, sizeof et);
-		protos_text(e->protos, pt, sizeof pt);
+		/* "/tcp,udp" after the port; nothing for any transport. */
+		pt[0] = '/';
+		pk_protomask_format(e->protos, pt + 1, sizeof pt - 1);
+		if (pt[1] == '\0')
+			pt[0] = '\0';
 
 		/* Ports of the entry an outgoing connection holds now. */
 		pk_portset *taken = &r->tmp;

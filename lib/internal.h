@@ -42,6 +42,12 @@ pk_status pk_error_setv(pk_error *err, pk_status status, const char *fmt,
 			va_list ap);
 void pk_error_clear(pk_error *err);
 
+/* ---- transports (portspec.c) ------------------------------------------ */
+
+/* "tcp,udp" for a transport mask, "" for none; an entry that does not fit
+ * in size is left out.  Returns buf. */
+const char *pk_protomask_format(unsigned mask, char *buf, size_t size);
+
 /* ---- small string helpers (util.c) ------------------------------------ */
 
 /* ASCII-only case folding: service names are ASCII (RFC 6335 5.1), and the

@@ -26,7 +26,4 @@ typedef struct pk_port_use {
 pk_status pk_port_use_get(const pk_registry *reg, uint16_t port,
 		     unsigned protomask, pk_port_use *out);
 
-/* "tcp,udp" for a transport mask; returns buf. */
-const char *pk_protomask_format(unsigned mask, char *buf, size_t size);
-
 #endif /* PK_PORT_USE_H */
