@@ -28,32 +28,12 @@
 #include <unistd.h>
 
 #include "portkit.h"
+#include "bench.h"
 
 #define SOCKETS 10000
 #define RUNS 11
 
 extern char **environ;
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return v[n / 2];
-}
 
 /* Median wall time of running argv to completion, stdout to /dev/null;
  * negative when it cannot run or fails with status >= 2. */
@@ -67,17 +47,17 @@ static double time_process(char *const argv[])
 	for (int i = 0; i < RUNS; i++) {
 		pid_t pid;
 		int status;
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 		if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0 ||
 		    waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
 		    WEXITSTATUS(status) >= 2) {
 			posix_spawn_file_actions_destroy(&fa);
 			return -1;
 		}
-		t[i] = now_ms() - t0;
+		t[i] = bench_now_ms() - t0;
 	}
 	posix_spawn_file_actions_destroy(&fa);
-	return median(t, RUNS);
+	return bench_median(t, RUNS);
 }
 
 static bool private_netns(void)
@@ -140,29 +120,29 @@ static void time_inprocess(const pk_registry *reg, double *read_nl,
 	for (int i = 0; i < RUNS; i++) {
 		pk_host_sockets *s = NULL;
 		pk_audit *au = NULL;
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 		pk_host_portconf_read(NULL, conf, &err);
 		if (pk_host_sockets_read(NULL, 0, &s, &err) != PK_OK) {
 			fprintf(stderr, "bench_audit: %s\n", err.message);
 			exit(1);
 		}
-		double t1 = now_ms();
+		double t1 = bench_now_ms();
 		pk_audit_input in = { .conf = conf, .sockets = s, .reg = reg };
 		if (pk_audit_run(&in, &au, &err) != PK_OK) {
 			fprintf(stderr, "bench_audit: %s\n", err.message);
 			exit(1);
 		}
-		double t2 = now_ms();
+		double t2 = bench_now_ms();
 		pk_audit_free(au);
 		pk_host_sockets_free(s);
-		double t3 = now_ms();
+		double t3 = bench_now_ms();
 		if (pk_host_sockets_read(NULL, PK_SOCKETS_NO_NETLINK, &s, &err) != PK_OK)
 			exit(1);
-		double t4 = now_ms();
+		double t4 = bench_now_ms();
 		pk_host_sockets_free(s);
 		if (pk_host_sockets_read(NULL, PK_SOCKETS_NO_OWNERS, &s, &err) != PK_OK)
 			exit(1);
-		double t5 = now_ms();
+		double t5 = bench_now_ms();
 		pk_host_sockets_free(s);
 		a[i] = t1 - t0;
 		b[i] = t4 - t3;
@@ -170,10 +150,10 @@ static void time_inprocess(const pk_registry *reg, double *read_nl,
 		d[i] = t5 - t4;
 	}
 	free(conf);
-	*read_nl = median(a, RUNS);
-	*read_proc = median(b, RUNS);
-	*run = median(c, RUNS);
-	*no_owners = median(d, RUNS);
+	*read_nl = bench_median(a, RUNS);
+	*read_proc = bench_median(b, RUNS);
+	*run = bench_median(c, RUNS);
+	*no_owners = bench_median(d, RUNS);
 }
 
 static void row(const char *what, double ms, double base)

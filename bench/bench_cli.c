@@ -19,15 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 extern char **environ;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* Runs argv once; returns its wall time in ns, or 0 when it failed. */
 static uint64_t run_once(char *const argv[], int devnull)
@@ -41,13 +35,13 @@ static uint64_t run_once(char *const argv[], int devnull)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, devnull, STDOUT_FILENO);
 	posix_spawn_file_actions_adddup2(&fa, devnull, STDERR_FILENO);
-	t0 = now_ns();
+	t0 = bench_clock_ns();
 	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
 		posix_spawn_file_actions_destroy(&fa);
 		return 0;
 	}
 	waitpid(pid, &status, 0);
-	t1 = now_ns();
+	t1 = bench_clock_ns();
 	posix_spawn_file_actions_destroy(&fa);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return 0;

@@ -11,14 +11,7 @@
 #include <time.h>
 
 #include "portkit.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "bench.h"
 
 static bool not_held(void *ctx, uint16_t port, const pk_eph_request *req)
 {
@@ -88,7 +81,7 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			uint64_t n = 0;
-			double t0 = now_s(), t;
+			double t0 = bench_now_s(), t;
 			do {
 				for (int i = 0; i < 256; i++) {
 					uint16_t port;
@@ -97,7 +90,7 @@ int main(int argc, char **argv)
 					pk_eph_select(st, &req, not_held, &held, &port, NULL);
 				}
 				n += 256;
-				t = now_s() - t0;
+				t = bench_now_s() - t0;
 			} while (t < cell);
 			pk_eph_free(st);
 			double ns = t * 1e9 / (double)n;

@@ -24,29 +24,9 @@
 #include <unistd.h>
 
 #include "index.h"
+#include "bench.h"
 
 #define BATCHES 9
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return v[n / 2];
-}
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
@@ -72,12 +52,12 @@ static double measure(op_fn fn, void *ctx, size_t n)
 	for (size_t i = 0; i < n / 10 + 1; i++) /* warm up */
 		fn(ctx, i);
 	for (int b = 0; b < BATCHES; b++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		for (size_t i = 0; i < n; i++)
 			fn(ctx, i);
-		t[b] = (now_ns() - t0) / (double)n;
+		t[b] = (bench_now_ns() - t0) / (double)n;
 	}
-	return median(t, BATCHES);
+	return bench_median(t, BATCHES);
 }
 
 typedef struct ctx {

@@ -17,23 +17,9 @@
 #include <unistd.h>
 
 #include "portkit.h"
+#include "bench.h"
 
 #define BATCHES 7
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* Median over BATCHES of the mean ns per call of fn over n calls. */
 static double measure(int (*fn)(void *), void *ctx, int n)
@@ -41,16 +27,15 @@ static double measure(int (*fn)(void *), void *ctx, int n)
 	double per[BATCHES];
 
 	for (int b = 0; b < BATCHES; b++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		for (int i = 0; i < n; i++)
 			if (fn(ctx) != 0) {
 				fprintf(stderr, "bench_pick: a call failed\n");
 				exit(1);
 			}
-		per[b] = (now_ns() - t0) / n;
+		per[b] = (bench_now_ns() - t0) / n;
 	}
-	qsort(per, BATCHES, sizeof per[0], cmp_double);
-	return per[BATCHES / 2];
+	return bench_median(per, BATCHES);
 }
 
 /* The baseline: what most "free port" helpers do, IPv4 TCP only. */
