@@ -146,6 +146,25 @@ int cli_common_option(int opt, const char *arg, cli_ctx *ctx)
 	}
 }
 
+int cli_other_option(int opt, const char *arg, cli_ctx *ctx,
+		     void (*usage)(FILE *out))
+{
+	int rc = cli_common_option(opt, arg, ctx);
+
+	if (rc != 0 && opt == '?')
+		usage(stderr);
+	return rc;
+}
+
+int cli_no_operands(int argc, char **argv, const char *name)
+{
+	if (optind < argc) {
+		cli_error("%s: unexpected argument '%s'", name, argv[optind]);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int cli_finish(int rc)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -487,4 +506,13 @@ int cli_json_print(json_t *root)
 	puts(s);
 	free(s);
 	return EXIT_FOUND;
+}
+
+int cli_json_finish(json_t *root, bool ok)
+{
+	if (!ok) {
+		json_decref(root);
+		root = NULL;
+	}
+	return cli_json_print(root);
 }

@@ -89,6 +89,9 @@ int cli_table_finish(cli_table *t, bool ok, int width);
  * JSON on stdout.  Returns EXIT_FOUND or EXIT_DATA. */
 struct json_t;
 int cli_json_print(struct json_t *root);
+/* The same, after building root: when ok is false (a jansson call failed)
+ * frees root and says "out of memory" instead. */
+int cli_json_finish(struct json_t *root, bool ok);
 
 /* The options every subcommand accepts, for getopt_long: append
  * CLI_COMMON_LONGOPTS to a subcommand's struct option array and pass
@@ -104,6 +107,14 @@ int cli_json_print(struct json_t *root);
 	{ "index", required_argument, NULL, CLI_OPT_INDEX },         \
 	{ "no-color", no_argument, NULL, CLI_OPT_NO_COLOR }
 int cli_common_option(int opt, const char *arg, cli_ctx *ctx);
+/* The default: case of a subcommand's getopt loop: cli_common_option(), and
+ * after an option getopt did not know ('?') the usage on stderr. */
+int cli_other_option(int opt, const char *arg, cli_ctx *ctx,
+		     void (*usage)(FILE *out));
+/* After the options of a subcommand that takes no operands: when one is
+ * left, says "NAME: unexpected argument 'ARG'" and returns EXIT_USAGE;
+ * otherwise 0. */
+int cli_no_operands(int argc, char **argv, const char *name);
 
 /* Subcommands.  Each parses its own options (argv[0] is its name) and
  * returns an exit code. */

@@ -181,17 +181,13 @@ int cmd_advise(int argc, char **argv, cli_ctx *ctx)
 			usage(stdout);
 			return EXIT_FOUND;
 		default:
-			if ((rc = cli_common_option(opt, optarg, ctx)) != 0) {
-				if (opt == '?')
-					usage(stderr);
+			if ((rc = cli_other_option(opt, optarg, ctx, usage)) != 0)
 				return rc;
-			}
 		}
 	}
-	if (optind < argc) {
-		cli_error("advise: unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_no_operands(argc, argv, "advise")) != 0) {
 		usage(stderr);
-		return EXIT_USAGE;
+		return rc;
 	}
 	if (plan.name == NULL && !plan.has_port) {
 		cli_error("advise: nothing to review: expected --name, --port, or both");

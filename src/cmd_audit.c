@@ -300,9 +300,7 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 			usage(stdout);
 			goto out;
 		default:
-			rc = cli_common_option(opt, optarg, ctx);
-			if (rc == EXIT_USAGE && opt == '?')
-				usage(stderr);
+			rc = cli_other_option(opt, optarg, ctx, usage);
 			break;
 		}
 		if (rc != 0)

@@ -128,11 +128,7 @@ static int print_json(const stats *s, const char *user_path)
 	json_decref(origins);
 	json_decref(flags);
 	json_decref(lack);
-	if (!ok) {
-		json_decref(root);
-		root = NULL;
-	}
-	return cli_json_print(root);
+	return cli_json_finish(root, ok);
 }
 
 static int print_text(const stats *s, const char *user_path, const cli_ctx *ctx)

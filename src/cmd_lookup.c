@@ -165,11 +165,7 @@ static int print_json(const query *qs, int nq, const pk_registry *reg)
 		ok = json_array_append_new(arr, query_json(&qs[i], reg)) == 0;
 	ok = ok && json_object_set(root, "queries", arr) == 0;
 	json_decref(arr);
-	if (!ok) {
-		json_decref(root);
-		root = NULL;
-	}
-	return cli_json_print(root);
+	return cli_json_finish(root, ok);
 }
 
 static int print_text(const query *qs, int nq, const pk_registry *reg,

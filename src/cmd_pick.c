@@ -128,27 +128,16 @@ static int print_table(const pk_pick *pick, const cli_ctx *ctx,
 		       const pk_pick_result *res, size_t n)
 {
 	cli_table *t = cli_table_new(2);
-	int rc = EXIT_FOUND;
+	bool ok = t != NULL;
 
-	if (t == NULL) {
-		cli_error("out of memory");
-		return EXIT_DATA;
-	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; ok && i < n; i++) {
 		char port[8], expl[1024];
 		snprintf(port, sizeof port, "%u", res[i].port);
 		pk_pick_explain(pick, &res[i], expl, sizeof expl);
 		const char *cells[2] = { port, expl };
-		if (cli_table_add(t, cells) != 0) {
-			cli_error("out of memory");
-			rc = EXIT_DATA;
-			goto out;
-		}
+		ok = cli_table_add(t, cells) == 0;
 	}
-	cli_table_print(t, stdout, ctx->width);
-out:
-	cli_table_free(t);
-	return rc;
+	return cli_table_finish(t, ok, ctx->width);
 }
 
 int cmd_pick(int argc, char **argv, cli_ctx *ctx)
@@ -215,17 +204,13 @@ int cmd_pick(int argc, char **argv, cli_ctx *ctx)
 			usage(stdout);
 			return EXIT_FOUND;
 		default:
-			if ((rc = cli_common_option(opt, optarg, ctx)) != 0) {
-				if (opt == '?')
-					usage(stderr);
+			if ((rc = cli_other_option(opt, optarg, ctx, usage)) != 0)
 				return rc;
-			}
 		}
 	}
-	if (optind < argc) {
-		cli_error("pick: unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_no_operands(argc, argv, "pick")) != 0) {
 		usage(stderr);
-		return EXIT_USAGE;
+		return rc;
 	}
 	if (range_arg != NULL && class_arg != NULL) {
 		cli_error("pick: --range and --class exclude each other");

@@ -177,11 +177,7 @@ static int print_json(const pk_registry *reg, uint16_t lo, uint16_t hi,
 		ok = ok && json_object_set_new(root, "unassigned", json_null()) == 0;
 		ok = ok && json_object_set_new(root, "unassigned_counts", json_null()) == 0;
 	}
-	if (!ok) {
-		json_decref(root);
-		root = NULL;
-	}
-	return cli_json_print(root);
+	return cli_json_finish(root, ok);
 }
 
 int cmd_range(int argc, char **argv, cli_ctx *ctx); /* for main.c */

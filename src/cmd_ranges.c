@@ -215,10 +215,8 @@ int cmd_ranges(int argc, char **argv, cli_ctx *ctx)
 			}
 		}
 	}
-	if (optind < argc) {
-		cli_error("ranges: unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_no_operands(argc, argv, "ranges")) != 0)
+		return rc;
 	if (os != NULL && host) {
 		cli_error("ranges: --os and --host exclude each other");
 		return EXIT_USAGE;

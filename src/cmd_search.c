@@ -30,11 +30,7 @@ static int print_json(const pk_registry *reg, char **words, int nwords,
 	ok = ok && json_object_set(root, "records", recs) == 0;
 	json_decref(jw);
 	json_decref(recs);
-	if (!ok) {
-		json_decref(root);
-		root = NULL;
-	}
-	return cli_json_print(root);
+	return cli_json_finish(root, ok);
 }
 
 int cmd_search(int argc, char **argv, cli_ctx *ctx); /* for main.c */

@@ -710,10 +710,8 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 		if (rc != 0)
 			return rc;
 	}
-	if (optind < argc) {
-		cli_error("sim: unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_no_operands(argc, argv, "sim")) != 0)
+		return rc;
 	if (csv && ctx->json) {
 		cli_error("sim: --csv and --json exclude each other");
 		return EXIT_USAGE;

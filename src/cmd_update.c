@@ -118,11 +118,7 @@ static int print_result(const cli_ctx *ctx, const pk_registry *reg,
 								       json_null()) == 0 &&
 			  json_object_set(root, "changes", changes) == 0;
 		json_decref(changes);
-		if (!ok) {
-			json_decref(root);
-			root = NULL;
-		}
-		return cli_json_print(root);
+		return cli_json_finish(root, ok);
 	}
 	rec_counts_text(&info, counts, sizeof counts);
 	printf("installed %s\n  source:   %s\n  updated:  %s\n  records:  %s\n  to:       %s\n",

@@ -440,18 +440,11 @@ int rec_print_list(const cli_ctx *ctx, const pk_registry *reg,
 		return 0;
 	}
 	cli_table *t = cli_table_new(REC_COLS);
-	if (t == NULL || cli_table_add_header(t, rec_table_header, ctx->color) != 0)
-		goto nomem;
-	for (size_t i = 0; i < n; i++)
-		if (rec_table_add(t, reg, ids[i]) != 0)
-			goto nomem;
-	cli_table_print(t, stdout, ctx->width);
-	cli_table_free(t);
-	return 0;
-nomem:
-	cli_table_free(t);
-	cli_error("out of memory");
-	return EXIT_DATA;
+	bool ok = t != NULL &&
+		  cli_table_add_header(t, rec_table_header, ctx->color) == 0;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = rec_table_add(t, reg, ids[i]) == 0;
+	return cli_table_finish(t, ok, ctx->width);
 }
 
 unsigned rec_protomask(unsigned own, unsigned option)
