@@ -10,12 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "helper_audit.h"
+#include "helper_regfix.h"
 
 /* ---- building hosts ------------------------------------------------------ */
 
@@ -587,19 +587,6 @@ static void test_fixture_with_registry(void **state)
 	pk_registry_close(reg);
 }
 
-static int count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 static void test_write_sysctl(void **state)
 {
 	char dir[] = "/tmp/pk-sysctl-XXXXXX";
@@ -639,7 +626,7 @@ static void test_write_sysctl(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0644);
 	/* No temporary file is left next to it. */
-	assert_int_equal(count_entries(dir), 1);
+	assert_int_equal(regfix_count_entries(dir), 1);
 
 	/* A directory that is not there: an error naming it. */
 	snprintf(path, sizeof path, "%s/missing/60-portkit.conf", dir);

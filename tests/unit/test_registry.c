@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -586,20 +585,6 @@ static void test_open_default(void **state)
 
 /* ---- atomic save -------------------------------------------------------------- */
 
-static size_t count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 static void assert_file_is(const char *path, const char *content)
 {
 	char *data;
@@ -661,14 +646,14 @@ static void test_save_failure_keeps_old_file(void **state)
 	/* The write fails half way (file size limit). */
 	assert_int_equal(save_in_child(reg, path, 0), 10 + PK_IO);
 	assert_file_is(path, "the previous registry");
-	assert_int_equal(count_entries(dir), 1); /* no temporary file left */
+	assert_int_equal(regfix_count_entries(dir), 1); /* no temporary file left */
 
 	/* The directory is read-only. */
 	assert_int_equal(chmod(dir, 0555), 0);
 	int rc = save_in_child(reg, path, 1);
 	assert_true(rc == 10 + PK_PERM);
 	assert_file_is(path, "the previous registry");
-	assert_int_equal(count_entries(dir), 1);
+	assert_int_equal(regfix_count_entries(dir), 1);
 	assert_int_equal(chmod(dir, 0755), 0);
 
 	/* A directory that does not exist. */
@@ -687,7 +672,7 @@ static void test_save_failure_keeps_old_file(void **state)
 	write_text(inner, "x");
 	assert_true(pk_registry_save(reg, target, &err) != PK_OK);
 	assert_non_null(strstr(err.message, target));
-	assert_int_equal(count_entries(dir), 2);
+	assert_int_equal(regfix_count_entries(dir), 2);
 
 	/* And success replaces the old file. */
 	assert_int_equal(pk_registry_save(reg, path, &err), PK_OK);
@@ -695,7 +680,7 @@ static void test_save_failure_keeps_old_file(void **state)
 	assert_int_equal(pk_registry_open_file(path, &back, &err), PK_OK);
 	assert_int_equal(pk_registry_count(back), 38);
 	pk_registry_close(back);
-	assert_int_equal(count_entries(dir), 2);
+	assert_int_equal(regfix_count_entries(dir), 2);
 
 	/* A relative path saves in the working directory. */
 	char cwd[512];
@@ -703,7 +688,7 @@ static void test_save_failure_keeps_old_file(void **state)
 	assert_int_equal(chdir(dir), 0);
 	assert_int_equal(pk_registry_save(reg, "rel.idx", &err), PK_OK);
 	assert_int_equal(chdir(cwd), 0);
-	assert_int_equal(count_entries(dir), 3);
+	assert_int_equal(regfix_count_entries(dir), 3);
 	regfix_rmtree(dir);
 	free(dir);
 }
