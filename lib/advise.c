@@ -106,6 +106,22 @@ bool pk_service_name_check(const char *name, const char **why)
 
 /* ---- building the list ------------------------------------------------- */
 
+/* The text of a finding or a draft field, formatted (at most 1023 bytes)
+ * onto the heap; NULL and a->st = PK_NOMEM when out of memory. */
+static char *format_text(pk_advice *a, const char *fmt, va_list ap)
+	PK_PRINTF(2, 0);
+
+static char *format_text(pk_advice *a, const char *fmt, va_list ap)
+{
+	char text[1024];
+
+	vsnprintf(text, sizeof text, fmt, ap);
+	char *copy = strdup(text);
+	if (copy == NULL)
+		a->st = PK_NOMEM;
+	return copy;
+}
+
 static void add(pk_advice *a, const char *id, pk_severity sev,
 		const char *cite, const pk_recid *rec, const char *fmt, ...)
 	PK_PRINTF(6, 7);
@@ -114,7 +130,6 @@ static void add(pk_advice *a, const char *id, pk_severity sev,
 		const char *cite, const pk_recid *rec, const char *fmt, ...)
 {
 	va_list ap;
-	char text[1024];
 
 	if (a->st != PK_OK)
 		return;
@@ -129,13 +144,10 @@ static void add(pk_advice *a, const char *id, pk_severity sev,
 		a->cap = cap;
 	}
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	char *copy = format_text(a, fmt, ap);
 	va_end(ap);
-	char *copy = strdup(text);
-	if (copy == NULL) {
-		a->st = PK_NOMEM;
+	if (copy == NULL)
 		return;
-	}
 	pk_finding *f = &a->items[a->n++];
 	f->id = id;
 	f->severity = sev;
@@ -676,18 +688,14 @@ static void draft(pk_advice *a, const char *field, bool known,
 		  const char *fmt, ...)
 {
 	va_list ap;
-	char text[1024];
 
 	if (a->st != PK_OK || a->ndraft == DRAFT_MAX)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	char *copy = format_text(a, fmt, ap);
 	va_end(ap);
-	char *copy = strdup(text);
-	if (copy == NULL) {
-		a->st = PK_NOMEM;
+	if (copy == NULL)
 		return;
-	}
 	a->draft_owned[a->ndraft] = copy;
 	a->draft[a->ndraft].field = field;
 	a->draft[a->ndraft].value = copy;
