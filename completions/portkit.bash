@@ -28,6 +28,18 @@ _portkit()
 	--avoid-os)
 		COMPREPLY=($(compgen -W "common all none linux windows macos freebsd" -- "$cur"))
 		return ;;
+	--os)
+		COMPREPLY=($(compgen -W "linux linux-old linux-2.4 freebsd freebsd-4.6 bsd netbsd openbsd macos windows windows-xp windows-exchange solaris aix iana rfc6056" -- "$cur"))
+		return ;;
+	--algo)
+		COMPREPLY=($(compgen -W "sequential descending rfc6056-1 rfc6056-2 rfc6056-3 rfc6056-4 rfc6056-5 linux linux-2021 freebsd" -- "$cur"))
+		return ;;
+	--metric)
+		COMPREPLY=($(compgen -W "probes p99 max failures reuse-tw pred-blind pred-same pred-own leak chi2 ns" -- "$cur"))
+		return ;;
+	--svg)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
 	--url)
 		COMPREPLY=($(compgen -W "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xml" -- "$cur"))
 		return ;;
@@ -61,6 +73,10 @@ _portkit()
 		COMPREPLY=($(compgen -W "--url --file --format --system --output -o --long --json --index --help" -- "$cur")) ;;
 	info)
 		COMPREPLY=($(compgen -W "--json --index --help" -- "$cur")) ;;
+	ranges)
+		COMPREPLY=($(compgen -W "--os --host --long --json --index --help" -- "$cur")) ;;
+	sim)
+		COMPREPLY=($(compgen -W "--range --os --occupancy --algo --destinations --rate --lifetime --time-wait --connections --attacker-share --guesses --leak-trials --leak-conns --reserved --seed --csv --svg --metric --observe --observe-time --json --help" -- "$cur")) ;;
 	pick)
 		COMPREPLY=($(compgen -W "--count --range --class --near --name --avoid-os --allow-assigned --allow-unofficial --no-host-check --proto --json --index --help" -- "$cur")) ;;
 	advise)

@@ -443,8 +443,9 @@ static void check_name(pk_advice *a, const pk_registry *reg,
 
 /* Does any record on port for proto carry name?  A port can have several
  * (80/tcp: IANA's www-http, services(5)'s http with its alias www). */
+/* Is name on port/proto?  *found (may be NULL) receives its record. */
 static bool port_has_name(const pk_registry *reg, uint16_t port,
-			  pk_proto proto, const char *name)
+			  pk_proto proto, const char *name, pk_recid *found)
 {
 	pk_recid ids[32];
 	size_t n;
@@ -456,8 +457,11 @@ static bool port_has_name(const pk_registry *reg, uint16_t port,
 	if (n > sizeof ids / sizeof ids[0])
 		n = sizeof ids / sizeof ids[0];
 	for (size_t i = 0; i < n; i++)
-		if (record_named(reg, ids[i], name))
+		if (record_named(reg, ids[i], name)) {
+			if (found != NULL)
+				*found = ids[i];
 			return true;
+		}
 	return false;
 }
 
@@ -470,7 +474,9 @@ static void named_use(pk_advice *a, const pk_registry *reg,
 {
 	char desc[256];
 	const char *pn = pk_proto_name(proto);
-	bool own = port_has_name(reg, plan->port, proto, plan->name);
+	/* The plan's own record, when another one (e.g. IANA's www-http
+	 * next to services(5)'s http on 80/tcp) came first. */
+	bool own = port_has_name(reg, plan->port, proto, plan->name, &id);
 
 	describe(reg, id, desc, sizeof desc);
 	if (own)
@@ -573,7 +579,7 @@ static bool plan_is_assignment(const pk_registry *reg, const pk_plan *plan)
 		return false;
 	for (unsigned proto = PK_PROTO_TCP; proto < PK_PROTO_COUNT; proto++)
 		if ((plan->protos & PK_PROTOMASK(proto)) &&
-		    !port_has_name(reg, plan->port, (pk_proto)proto, plan->name))
+		    !port_has_name(reg, plan->port, (pk_proto)proto, plan->name, NULL))
 			return false;
 	return true;
 }

@@ -779,6 +779,16 @@ static pk_status run_name(pk_pick *p, run *r, pk_error *err)
 /* ---- running ----------------------------------------------------------- */
 
 /* ", 3 assigned by IANA" etc. for the non-zero counters. */
+/* Examined and turned down, whatever the order: the random order starts
+ * its count afresh for its final pass, which skips the ports already taken,
+ * so "examined - found" is not it. */
+static uint32_t rejected_total(const pk_pick_stats *s)
+{
+	return s->avoided + s->os_ephemeral + s->host_ephemeral + s->host_reserved +
+	       s->assigned + s->listed + s->reserved + s->unofficial + s->in_use +
+	       s->privileged;
+}
+
 static void append_counts(const pk_pick *p, char *buf, size_t size)
 {
 	const pk_pick_stats *s = &p->stats;
@@ -885,7 +895,7 @@ pk_status pk_pick_run(pk_pick *pick, size_t count, pk_pick_result *out,
 			snprintf(msg, sizeof msg,
 				 "only %zu of %zu ports in %u-%u satisfy every constraint; %u more examined",
 				 r.found, count, pick->lo, pick->hi,
-				 pick->stats.examined - (uint32_t)(r.found));
+				 rejected_total(&pick->stats));
 		append_counts(pick, msg, sizeof msg);
 		return pk_error_set(err, PK_EXHAUSTED, "%s", msg);
 	}

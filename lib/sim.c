@@ -75,6 +75,13 @@ pk_status pk_sim_workload_check(const pk_sim_workload *w, pk_error *err)
 	if (w->guesses == 0)
 		return pk_error_set(err, PK_RANGE,
 				    "invalid number of guesses 0: expected at least 1");
+	/* Nothing to allocate: every selection would scan the whole range
+	 * and fail, for hours with the default workload. */
+	if (w->reserved != NULL &&
+	    pk_portset_count(w->reserved, w->lo, w->hi) == (uint32_t)w->hi - w->lo + 1)
+		return pk_error_set(err, PK_RANGE,
+				    "invalid reserved ports: they cover the whole range %u-%u; expected at least one port left to allocate",
+				    w->lo, w->hi);
 	if (w->leak_trials > 1000000 || w->leak_conns > 10000)
 		return pk_error_set(err, PK_RANGE,
 				    "invalid leakage game %u x %u: expected at most 1000000 rounds of 10000 connections",

@@ -210,6 +210,14 @@ int cmd_listeners(int argc, char **argv, cli_ctx *ctx)
 			  argv[optind]);
 		return EXIT_USAGE;
 	}
+	/* Only TCP listeners and UDP sockets are read: another transport
+	 * would always answer "none". */
+	unsigned other = ctx->protomask & ~(PK_PROTOMASK(PK_PROTO_TCP) | PK_PROTOMASK(PK_PROTO_UDP));
+	if (ctx->protomask != 0 && other != 0) {
+		cli_error("listeners: invalid transport '%s': expected tcp or udp",
+			  pk_proto_name(other & PK_PROTOMASK(PK_PROTO_SCTP) ? PK_PROTO_SCTP : PK_PROTO_DCCP));
+		return EXIT_USAGE;
+	}
 	if ((rc = cli_read_host(proc_root, 0, &conf, &socks)) != EXIT_FOUND)
 		goto out;
 	if ((rc = cli_open_registry_optional(ctx, &reg)) != EXIT_FOUND)
@@ -224,6 +232,9 @@ int cmd_listeners(int argc, char **argv, cli_ctx *ctx)
 		cli_warn("the processes of %u sockets are not visible: run as root to see them",
 			 info.owners_unknown);
 	rc = shown > 0 ? EXIT_FOUND : EXIT_NOTFOUND;
+	if (shown == 0 && !ctx->json)
+		cli_error("no listening TCP or bound UDP socket%s",
+			  ctx->protomask != 0 ? " of the transports asked for" : "");
 out:
 	pk_registry_close(reg);
 	pk_host_sockets_free(socks);

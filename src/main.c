@@ -101,13 +101,17 @@ int main(int argc, char **argv)
 	/* The subcommand may follow common options: `portkit --json info`;
 	 * it is moved in front of them, where its own parser expects it. */
 	int first = cli_next_operand(argc, argv, 1, NULL, NULL);
+	/* getopt names argv[0] in its messages: "portkit pick: unrecognized
+	 * option", not "pick: ..." or the path portkit was run by. */
+	static char prog[64];
 	for (size_t i = 0; first > 0 && i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[first], commands[i].name) == 0) {
-			char *name = argv[first];
 			memmove(argv + 2, argv + 1, (size_t)(first - 1) * sizeof *argv);
-			argv[1] = name;
+			snprintf(prog, sizeof prog, "portkit %s", commands[i].name);
+			argv[1] = prog;
 			return cli_finish(commands[i].fn(argc - 1, argv + 1, &ctx));
 		}
 	/* No subcommand: every argument (and option) belongs to a lookup. */
+	argv[0] = (char *)"portkit";
 	return cli_finish(cmd_lookup(argc, argv, &ctx));
 }

@@ -118,7 +118,10 @@ run "$PORTKIT" listeners $IDX --proc-root "$P" --json
 check "listeners json" test "$($J sockets.# sockets.2.port sockets.2.dual_stack sockets.2.process sockets.2.services sockets.2.class source < "$CLI_TMP/out" | tr '\n' ' ')" = '6 8080 true node ["http-alt"] User proc '
 run "$PORTKIT" listeners $IDX --proc-root "$DATA/proc-parity"
 expect "listeners: none, exit 1" 1 '^$'
+expect_err "listeners: none says so" 1 '^portkit: no listening TCP or bound UDP socket'
 fi
+run "$PORTKIT" listeners --proto sctp
+expect_err "listeners --proto sctp: only tcp and udp are read" 2 "^portkit: listeners: invalid transport 'sctp': expected tcp or udp"
 
 # ---- 2. bad input -------------------------------------------------------------
 run "$PORTKIT" audit --expect 70000

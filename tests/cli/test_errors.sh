@@ -32,6 +32,13 @@ bad "control character in a name" 2 "^portkit: invalid service name: byte 0x01 a
 bad "invalid argument among good ones: no partial answer" 2 "invalid port '70000'" 443 70000 http
 bad "bad --proto" 2 "^portkit: invalid transport 'xyz': expected tcp, udp, sctp, dccp or a comma-separated list$" --proto xyz 443
 bad "unknown option" 2 "unrecognized option '--frobnicate'" --frobnicate 443
+# getopt's own messages carry the program's name: portkit (not the path it
+# was run by), and the subcommand's.
+bad "unknown option: portkit, not the path" 2 "^portkit: unrecognized option '--frobnicate'" --frobnicate 443
+run "$PORTKIT" pick --frobnicate
+expect_err "unknown option of a subcommand names it" 2 "^portkit pick: unrecognized option '--frobnicate'"
+run "$PORTKIT" sim --seed
+expect_err "missing option argument names the subcommand" 2 "^portkit sim: option '--seed' requires an argument"
 
 # abc/tcp is a well-formed service name that nobody registered: nothing
 # found (exit 1), not invalid input.  The range subcommand takes only port

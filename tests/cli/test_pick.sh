@@ -55,6 +55,15 @@ if [ -n "$IDX" ]; then
 	check "pick: --count 20 distinct in range" [ "$rc" -eq 0 -a "$(awkout '$1 >= 42000 && $1 <= 42019 {print $1}' | sort -u | wc -l)" -eq 20 ]
 	run $P $STATIC --range 42000-42019 --count 21
 	expect_err "pick: --count beyond the range" 1 "only 20 of 21"
+	# Every port of the range was taken: nothing more was examined (the
+	# count once wrapped below zero to 4294967295).
+	expect_err "pick: --count beyond the range examined nothing more" 1 "only 20 of 21 ports in 42000-42019 satisfy every constraint; 0 more examined\$"
+	# The ports examined and not taken are the ones the reasons count.
+	run $P $STATIC --range 40000-40002 --count 2
+	check "pick: 'more examined' is the sum of the reasons" sh -c '
+		m=$(printf "%s\n" "$1" | sed -n "s/.*; \([0-9]*\) more examined.*/\1/p")
+		r=$(printf "%s\n" "$1" | sed -n "s/.*more examined: //p" | tr "," "\n" | awk "{ s += \$1 } END { print s + 0 }")
+		[ -n "$m" ] && [ "$m" -eq "$r" ] && [ "$m" -gt 0 ]' _ "$err"
 
 	# --class
 	run $P $STATIC --class dynamic --count 5

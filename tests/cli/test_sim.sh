@@ -105,6 +105,8 @@ run "$PORTKIT" sim --os beos
 expect_err "sim --os unknown" 2 "unknown OS profile 'beos'"
 run "$PORTKIT" sim --reserved 8080-
 expect_err "sim --reserved malformed" 2 "8080-"
+run timeout 20 "$PORTKIT" sim --range 100-103 --reserved 100-103
+expect_err "sim --reserved covering the whole range" 2 "reserved ports: they cover the whole range 100-103"
 run "$PORTKIT" sim --csv --json
 expect_err "sim --csv --json" 2 "exclude each other"
 run "$PORTKIT" sim --observe 1

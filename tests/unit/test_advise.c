@@ -262,6 +262,18 @@ static void test_details(void **state)
 	assert_int_equal(pk_advice_worst(a), PK_SEV_WARNING);
 	pk_advice_free(a);
 
+	/* The plan's own record is the one named, not another record on
+	 * the same port (4100/tcp holds IANA's widget and services(5)'s
+	 * widget-ctl). */
+	a = advise(reg, "widget-ctl", 4100, PK_PROTOMASK(PK_PROTO_TCP));
+	f = find(a, "port-assigned-to-plan");
+	assert_non_null(f);
+	assert_non_null(strstr(f->text, "'widget-ctl'"));
+	assert_true(f->has_record);
+	assert_int_equal(pk_record_get(reg, f->record, &rec), PK_OK);
+	assert_string_equal(rec.name, "widget-ctl");
+	pk_advice_free(a);
+
 	/* A registered name says where. */
 	a = advise(reg, "widget", NOPORT, 0);
 	f = find(a, "name-registered");

@@ -60,6 +60,22 @@ static void test_bad_workloads(void **state)
 	pk_sim_workload_default(&w);
 	w.guesses = 0;
 	assert_int_equal(pk_sim_workload_check(&w, &err), PK_RANGE);
+	/* Reserved ports covering the whole range leave nothing to
+	 * allocate: an error naming the range, not a run in which every
+	 * selection scans the whole range and fails. */
+	pk_portset all;
+	pk_portset_clear(&all);
+	pk_sim_workload_default(&w);
+	w.lo = 100;
+	w.hi = 103;
+	assert_int_equal(pk_portset_parse(&all, "90-103", &err), PK_OK);
+	w.reserved = &all;
+	assert_int_equal(pk_sim_workload_check(&w, &err), PK_RANGE);
+	assert_non_null(strstr(err.message, "100-103"));
+	assert_int_equal(pk_sim_run(&w, PK_EPH_LINUX, 0, &r, &err), PK_RANGE);
+	pk_portset_clear(&all);
+	assert_int_equal(pk_portset_parse(&all, "90-102", &err), PK_OK);
+	assert_int_equal(pk_sim_workload_check(&w, &err), PK_OK);
 
 	pk_sim_workload_default(&w);
 	assert_int_equal(pk_sim_run(&w, PK_EPH_LINUX, 1.5, &r, &err), PK_RANGE);
