@@ -565,7 +565,8 @@ typedef struct pk_sim_result {
 	double ns_per_alloc;     /* wall time per pk_eph_select() */
 } pk_sim_result;
 
-/* Runs the workload with `occupancy` (0-1) of the range held.  The same
+/* Runs the workload with `occupancy` (0 <= occupancy < 1) of the range
+ * held; 1 (no free port) is PK_RANGE.  The same
  * workload and seed give the same result (but for ns_per_alloc). */
 pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
 		     double occupancy, pk_sim_result *out, pk_error *err);

@@ -341,9 +341,12 @@ pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
 	out->occupancy = occupancy;
 	if ((st = pk_sim_workload_check(w, err)) != PK_OK)
 		return st;
-	if (!(occupancy >= 0 && occupancy <= 1))
+	/* At 1 no port is left: every selection would fail after scanning
+	 * the whole range, and there is no algorithm behaviour to compare. */
+	if (!(occupancy >= 0 && occupancy < 1))
 		return pk_error_set(err, PK_RANGE,
-				    "invalid occupancy %g: expected 0-1", occupancy);
+				    "invalid occupancy %g: expected a share in [0, 1)",
+				    occupancy);
 	if ((unsigned)algo >= PK_EPH_ALGO_COUNT)
 		return pk_error_set(err, PK_INVAL, "invalid algorithm %d", (int)algo);
 

@@ -23,8 +23,8 @@ static void usage(FILE *out)
 	fputs("usage: portkit sim [OPTIONS]\n"
 	      "  --range LO-HI       the ephemeral range (default 32768-60999)\n"
 	      "  --os ID             the range of an OS profile (portkit ranges)\n"
-	      "  --occupancy LIST    shares of the range held by other sockets\n"
-	      "                      (default 0,0.5,0.9,0.99)\n"
+	      "  --occupancy LIST    shares of the range held by other sockets,\n"
+	      "                      each in [0, 1) (default 0,0.5,0.9,0.99)\n"
 	      "  --algo LIST         algorithms (default all): sequential, descending,\n"
 	      "                      rfc6056-1 .. rfc6056-5, linux, linux-2021, freebsd\n"
 	      "  --destinations N    servers connected to (default 16)\n"
@@ -60,6 +60,25 @@ static int parse_double(const char *what, const char *s, double lo, double hi,
 	if (s[0] == '\0' || *end != '\0' || errno != 0 || !isfinite(v) || v < lo ||
 	    v > hi) {
 		cli_error("invalid %s '%s': expected a number from %g to %g", what, s, lo, hi);
+		return EXIT_USAGE;
+	}
+	*out = v;
+	return 0;
+}
+
+/* An occupancy is a share in [0, 1): at 1 no port is free, every
+ * selection fails after scanning the whole range, and the run compares
+ * nothing. */
+static int parse_occupancy(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	double v = strtod(s, &end);
+	if (s[0] == '\0' || *end != '\0' || errno != 0 || !isfinite(v) || v < 0 ||
+	    v >= 1) {
+		cli_error("invalid occupancy '%s': expected a share in [0, 1) "
+			  "(at 1 no port is free)", s);
 		return EXIT_USAGE;
 	}
 	*out = v;
@@ -500,47 +519,64 @@ out:
 
 /* ---- the command ------------------------------------------------------ */
 
-static int parse_list_occ(const char *s, double *occ, size_t *n)
+/* Splits a comma-separated list in place into at most `max` items;
+ * an empty item ("0.5,", ",0.5", "0.5,,0.9") is an error, not skipped. */
+static int split_list(const char *what, const char *s, char *buf, size_t bufsz,
+		      char **items, size_t max, size_t *n)
 {
-	char buf[1024];
-	char *save = NULL;
-
-	if (strlen(s) >= sizeof buf || s[0] == '\0') {
-		cli_error("invalid occupancy list '%s': expected numbers from 0 to 1, comma-separated", s);
+	if (strlen(s) >= bufsz) {
+		cli_error("invalid %s list: too long (at most %zu characters)", what,
+			  bufsz - 1);
 		return EXIT_USAGE;
 	}
 	strcpy(buf, s);
 	*n = 0;
-	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (*n == MAX_OCC) {
-			cli_error("too many occupancies: at most %d", MAX_OCC);
+	for (char *p = buf;;) {
+		char *comma = strchr(p, ',');
+		if (comma != NULL)
+			*comma = '\0';
+		if (*p == '\0') {
+			cli_error("invalid %s list '%s': empty item; expected "
+				  "comma-separated values", what, s);
 			return EXIT_USAGE;
 		}
-		if (parse_double("occupancy", tok, 0, 1, &occ[(*n)++]) != 0)
+		if (*n == max) {
+			cli_error("too many %s values: at most %zu", what, max);
 			return EXIT_USAGE;
+		}
+		items[(*n)++] = p;
+		if (comma == NULL)
+			return 0;
+		p = comma + 1;
 	}
-	if (*n == 0) {
-		cli_error("invalid occupancy list '%s': expected numbers from 0 to 1, comma-separated", s);
+}
+
+static int parse_list_occ(const char *s, double *occ, size_t *n)
+{
+	char buf[1024];
+	char *items[MAX_OCC];
+
+	if (split_list("occupancy", s, buf, sizeof buf, items, MAX_OCC, n) != 0)
 		return EXIT_USAGE;
-	}
+	for (size_t i = 0; i < *n; i++)
+		if (parse_occupancy(items[i], &occ[i]) != 0)
+			return EXIT_USAGE;
 	return 0;
 }
 
 static int parse_list_algo(const char *s, pk_eph_algo *algos, size_t *n)
 {
 	char buf[1024];
-	char *save = NULL;
+	char *items[64];
+	size_t nitems;
 	pk_error err;
 
-	if (strlen(s) >= sizeof buf) {
-		cli_error("invalid algorithm list: too long");
+	if (split_list("algorithm", s, buf, sizeof buf, items, 64, &nitems) != 0)
 		return EXIT_USAGE;
-	}
-	strcpy(buf, s);
 	*n = 0;
-	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	for (size_t k = 0; k < nitems; k++) {
 		pk_eph_algo a;
-		if (pk_eph_algo_parse(tok, &a, &err) != PK_OK) {
+		if (pk_eph_algo_parse(items[k], &a, &err) != PK_OK) {
 			cli_error("%s", err.message);
 			return EXIT_USAGE;
 		}
@@ -549,10 +585,6 @@ static int parse_list_algo(const char *s, pk_eph_algo *algos, size_t *n)
 			dup |= algos[i] == a;
 		if (!dup)
 			algos[(*n)++] = a;
-	}
-	if (*n == 0) {
-		cli_error("invalid algorithm list '%s': expected names, comma-separated", s);
-		return EXIT_USAGE;
 	}
 	return 0;
 }
@@ -594,6 +626,7 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 	pk_portset reserved;
 	double occ[MAX_OCC] = { 0, 0.5, 0.9, 0.99 };
 	size_t nocc = 4, nalgo = PK_EPH_ALGO_COUNT, metric = 0;
+	bool metric_given = false;
 	pk_eph_algo algos[PK_EPH_ALGO_COUNT];
 	const char *svg = NULL;
 	bool csv = false;
@@ -692,6 +725,7 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 					  optarg);
 				return EXIT_USAGE;
 			}
+			metric_given = true;
 			break;
 		case OPT_OBSERVE:
 			rc = parse_u32("number of connections to observe", optarg, 2, 1000000,
@@ -714,6 +748,12 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 		return rc;
 	if (csv && ctx->json) {
 		cli_error("sim: --csv and --json exclude each other");
+		return EXIT_USAGE;
+	}
+	/* The table, CSV and JSON always carry every metric; only the plot
+	 * shows one, so a lone --metric would be silently ignored. */
+	if (metric_given && svg == NULL) {
+		cli_error("sim: --metric chooses what --svg plots: give --svg FILE too");
 		return EXIT_USAGE;
 	}
 	if (observe_n > 0)

@@ -86,11 +86,24 @@ expect_err "sim --range reversed" 2 "expected LO <= HI"
 run "$PORTKIT" sim --range 100-200/tcp
 expect_err "sim --range with a transport" 2 "without a transport"
 run "$PORTKIT" sim --occupancy 1.5
-expect_err "sim --occupancy 1.5" 2 "invalid occupancy '1\.5': expected a number from 0 to 1"
+expect_err "sim --occupancy 1.5" 2 "invalid occupancy '1\.5': expected a share in \[0, 1\)"
+# at 1 no port is free: refused at once, not a full scan per selection
+run timeout 20 "$PORTKIT" sim --occupancy 1 --algo sequential
+expect_err "sim --occupancy 1" 2 "invalid occupancy '1': expected a share in \[0, 1\)"
+run timeout 20 "$PORTKIT" sim --occupancy 0.5,1.0 --algo sequential
+expect_err "sim --occupancy 1.0 in a list" 2 "invalid occupancy '1\.0'"
 run "$PORTKIT" sim --occupancy 0.5,abc
 expect_err "sim --occupancy with a word" 2 "invalid occupancy 'abc'"
 run "$PORTKIT" sim --occupancy ,
 expect_err "sim --occupancy empty" 2 "invalid occupancy list"
+for l in "0.5," ",0.5" "0,,0.5" ""; do
+	run "$PORTKIT" sim --occupancy "$l" --algo sequential --connections 10 --leak-trials 0
+	expect_err "sim --occupancy '$l': empty item" 2 "invalid occupancy list '$l': empty item"
+done
+run "$PORTKIT" sim --algo linux, --connections 10 --leak-trials 0
+expect_err "sim --algo with an empty item" 2 "invalid algorithm list 'linux,': empty item"
+run "$PORTKIT" sim --metric leak --connections 10 --leak-trials 0
+expect_err "sim --metric without --svg" 2 "--metric chooses what --svg plots"
 run "$PORTKIT" sim --destinations 0
 expect_err "sim --destinations 0" 2 "invalid number of destinations '0'"
 run "$PORTKIT" sim --rate -5
