@@ -266,13 +266,53 @@ static void xml_text(FILE *f, const char *s)
 	}
 }
 
+/* Ten dash patterns and ten marker shapes, so that lines with equal
+ * values (sequential and descending, say) stay apart in grey too. */
+static const char *const dashes[] = {
+	"", "8 4", "2 3", "8 3 2 3", "12 4", "4 4", "8 3 2 3 2 3", "1 4", "14 3 4 3", "6 2",
+};
+
+static void marker(FILE *f, size_t a, double x, double y, const char *col)
+{
+	switch (a % 5) {
+	case 0:
+		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"", x, y);
+		break;
+	case 1:
+		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"7\" height=\"7\"",
+			x - 3.5, y - 3.5);
+		break;
+	case 2:
+		fprintf(f, "<path d=\"M%.1f,%.1f l4,7 h-8 z\"", x, y - 4.5);
+		break;
+	case 3:
+		fprintf(f, "<path d=\"M%.1f,%.1f l4.5,4.5 l-4.5,4.5 l-4.5,-4.5 z\"", x,
+			y - 4.5);
+		break;
+	default:
+		fprintf(f, "<path d=\"M%.1f,%.1f l8,0 l-4,7 z\"", x - 4, y - 2.5);
+	}
+	/* the second five are hollow */
+	if (a % 10 < 5)
+		fprintf(f, " fill=\"%s\"/>\n", col);
+	else
+		fprintf(f, " fill=\"white\" stroke=\"%s\" stroke-width=\"1.5\"/>\n", col);
+}
+
+/* The x axis is -log10(1 - occupancy): 0, 0.9, 0.99 and 0.999 are equally
+ * spaced, which is where probes grow tenfold.  Occupancy is below 1. */
+static double occ_scale(double p)
+{
+	return -log10(1 - p);
+}
+
 static int write_svg(const char *path, const pk_sim_workload *w,
 		     const pk_sim_result *res, const pk_eph_algo *algos,
 		     size_t nalgo, const double *occ, size_t nocc, size_t m)
 {
 	const double W = 860, H = 480, L = 80, R = 210, T = 50, B = 60;
 	const double pw = W - L - R, ph = H - T - B;
-	double lo = INFINITY, hi = -INFINITY;
+	double lo = INFINITY, hi = -INFINITY, xlo = INFINITY, xhi = -INFINITY;
 	bool logy = metrics[m].logscale;
 	FILE *f = fopen(path, "w");
 
@@ -286,6 +326,10 @@ static int write_svg(const char *path, const pk_sim_workload *w,
 			logy = false;
 		lo = v < lo ? v : lo;
 		hi = v > hi ? v : hi;
+	}
+	for (size_t i = 0; i < nocc; i++) {
+		xlo = fmin(xlo, occ_scale(occ[i]));
+		xhi = fmax(xhi, occ_scale(occ[i]));
 	}
 	double ylo, yhi;
 	if (logy) {
@@ -309,8 +353,16 @@ static int write_svg(const char *path, const pk_sim_workload *w,
 			yhi = ceil(hi / step) * step;
 		}
 	}
-#define XPOS(i) (L + (nocc > 1 ? pw * (double)(i) / (double)(nocc - 1) : pw / 2))
-#define YPOS(v) (T + ph - ph * ((logy ? log10(v) : (v)) - ylo) / (yhi - ylo))
+	/* Headroom: the top tick sits 6% below the frame, so a line at the
+	 * maximum (a share of 1, say) does not run along the frame. */
+	const double ytop = yhi + 0.06 * (yhi - ylo);
+	/* Margins inside the frame, and a small sideways offset per
+	 * algorithm, so that points with equal values sit side by side. */
+	const double xpad = 24, spread = nalgo > 1 ? 2.0 : 0;
+#define XPOS(p) (L + xpad + (xhi > xlo ? (pw - 2 * xpad) * (occ_scale(p) - xlo) / (xhi - xlo) \
+				      : (pw - 2 * xpad) / 2))
+#define XOFF(a) (spread * ((double)(a) - (double)(nalgo - 1) / 2))
+#define YPOS(v) (T + ph - ph * ((logy ? log10(v) : (v)) - ylo) / (ytop - ylo))
 
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
@@ -325,54 +377,77 @@ static int write_svg(const char *path, const pk_sim_workload *w,
 		L, w->lo, w->hi, w->destinations, w->rate, w->connections,
 		(unsigned long long)w->seed);
 	/* axes and grid */
-	fprintf(f, "<g stroke=\"#ccc\" stroke-width=\"1\">\n");
+	fprintf(f, "<g stroke=\"#ddd\" stroke-width=\"1\">\n");
 	int nticks = logy ? (int)(yhi - ylo) : 5;
 	for (int i = 0; i <= nticks; i++) {
-		double y = T + ph - ph * i / nticks;
+		double y = YPOS(logy ? pow(10, ylo + i) : ylo + (yhi - ylo) * i / nticks);
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", L, y,
 			L + pw, y);
 	}
 	for (size_t i = 0; i < nocc; i++)
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-			XPOS(i), T, XPOS(i), T + ph);
+			XPOS(occ[i]), T, XPOS(occ[i]), T + ph);
 	fprintf(f, "</g>\n<g fill=\"#333\" text-anchor=\"end\">\n");
 	for (int i = 0; i <= nticks; i++) {
-		double y = T + ph - ph * i / nticks;
 		double v = logy ? pow(10, ylo + i) : ylo + (yhi - ylo) * i / nticks;
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%g</text>\n", L - 6, y + 4, v);
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%g</text>\n", L - 6, YPOS(v) + 4, v);
 	}
+	/* ticks at the measured occupancies only, labelled with their values;
+	 * a label too close to the previous one is left out (the tick stays) */
 	fprintf(f, "</g>\n<g fill=\"#333\" text-anchor=\"middle\">\n");
-	for (size_t i = 0; i < nocc; i++)
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%g</text>\n", XPOS(i), T + ph + 18,
-			occ[i]);
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">occupancy (share of the range held by other sockets)</text>\n",
+	double last = -INFINITY;
+	for (size_t i = 0; i < nocc; i++) {
+		double x = XPOS(occ[i]);
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n",
+			x, T + ph, x, T + ph + 5);
+		if (x - last >= 34) {
+			fprintf(f, "<text class=\"xtick\" x=\"%.1f\" y=\"%.1f\">%g</text>\n", x,
+				T + ph + 18, occ[i]);
+			last = x;
+		}
+	}
+	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">occupancy (share of the range held by other "
+		   "sockets; scale -log10(1 - occupancy))</text>\n",
 		L + pw / 2, H - 14);
 	fprintf(f, "<text transform=\"translate(18,%.1f) rotate(-90)\">%s%s</text>\n</g>\n",
 		T + ph / 2, metrics[m].name, logy ? " (log scale)" : "");
-	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#333\"/>\n",
-		L, T, pw, ph);
+	fprintf(f, "<rect class=\"frame\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		   "fill=\"none\" stroke=\"#333\"/>\n", L, T, pw, ph);
 	/* one line per algorithm, and the legend */
 	for (size_t a = 0; a < nalgo; a++) {
 		const char *col = palette[a % 10];
-		/* dashes on every other line, so that equal results (say
-		 * sequential and descending) still show both */
-		const char *dash = a % 2 ? " stroke-dasharray=\"7 4\"" : "";
-		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"",
-			col, dash);
+		const char *dash = dashes[a % 10];
+		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"", col);
+		if (dash[0] != '\0')
+			fprintf(f, " stroke-dasharray=\"%s\"", dash);
+		fputs(" points=\"", f);
 		for (size_t i = 0; i < nocc; i++)
-			fprintf(f, "%.1f,%.1f ", XPOS(i), YPOS(metric_value(&res[i * nalgo + a], m)));
+			fprintf(f, "%.1f,%.1f ", XPOS(occ[i]) + XOFF(a),
+				YPOS(metric_value(&res[i * nalgo + a], m)));
 		fprintf(f, "\"/>\n");
 		for (size_t i = 0; i < nocc; i++)
-			fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n",
-				XPOS(i), YPOS(metric_value(&res[i * nalgo + a], m)), col);
+			marker(f, a, XPOS(occ[i]) + XOFF(a),
+			       YPOS(metric_value(&res[i * nalgo + a], m)), col);
 		double ly = T + 10 + 20 * (double)a;
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"%s/>\n",
-			L + pw + 16, ly, L + pw + 40, ly, col, dash);
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", L + pw + 46, ly + 4,
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+			   "stroke-width=\"2\"", L + pw + 12, ly, L + pw + 52, ly, col);
+		if (dash[0] != '\0')
+			fprintf(f, " stroke-dasharray=\"%s\"", dash);
+		fputs("/>\n", f);
+		marker(f, a, L + pw + 32, ly, col);
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", L + pw + 58, ly + 4,
 			pk_eph_algo_name(algos[a]));
 	}
+	if (nalgo > 1)
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#555\" font-size=\"10\">"
+			   "points shifted up to %.0f px sideways</text>\n"
+			   "<text x=\"%.1f\" y=\"%.1f\" fill=\"#555\" font-size=\"10\">"
+			   "so that equal values show</text>\n",
+			L + pw + 12, T + 14 + 20 * (double)nalgo, XOFF(nalgo - 1),
+			L + pw + 12, T + 27 + 20 * (double)nalgo);
 	fputs("</svg>\n", f);
 #undef XPOS
+#undef XOFF
 #undef YPOS
 	if (ferror(f) || fclose(f) != 0) {
 		cli_error("error writing '%s': %s", path, strerror(errno));

@@ -64,6 +64,21 @@ if command -v xmllint >/dev/null 2>&1; then
 else
 	skip "sim --svg is well-formed XML" "no xmllint"
 fi
+# lines with equal values stay apart: a dash pattern of their own
+check "sim --svg: 9 dash patterns and one solid line" test "$(grep '<polyline' "$svg" | sed -n 's/.*\(stroke-dasharray="[^"]*"\).*/\1/p' | sort -u | wc -l)" -eq 9
+# headroom: sequential's pred-same is 1, yet no point touches the frame's top
+top=$(sed -n 's/.*class="frame" x="[0-9.]*" y="\([0-9.]*\)".*/\1/p' "$svg")
+miny=$(grep '<polyline' "$svg" | sed 's/.*points="\([^"]*\)".*/\1/' | tr ' ' '\n' | grep , | cut -d, -f2 | sort -n | head -1)
+check "sim --svg: a share of 1 sits below the frame ($miny > $top + 10)" awk -v a="$miny" -v b="$top" 'BEGIN { exit !(b != "" && a > b + 10) }'
+# x ticks at the measured occupancies, on a -log10(1 - p) scale: 0 to 0.9
+# is as wide as 0.9 to 0.99
+run "$PORTKIT" sim $small --svg "$svg" --metric leak --occupancy 0,0.5,0.9,0.99 --algo linux
+tick() { sed -n "s/.*class=\"xtick\" x=\"\([0-9.]*\)\"[^>]*>$1<.*/\1/p" "$svg"; }
+x0=$(tick 0); x5=$(tick 0.5); x9=$(tick 0.9); x99=$(tick 0.99)
+check "sim --svg: x ticks labelled 0 0.5 0.9 0.99" test -n "$x0" -a -n "$x5" -a -n "$x9" -a -n "$x99"
+check "sim --svg: x is -log10(1-p) ($x0 $x5 $x9 $x99)" awk -v a="$x0" -v b="$x5" -v c="$x9" -v d="$x99" \
+	'BEGIN { g = c - a; h = d - c; m = (b - a) / g; exit !(g > 0 && (g - h < 1 && h - g < 1) && m > 0.29 && m < 0.31) }'
+check "sim --svg: the axis says its scale" grep -q 'scale -log10(1 - occupancy)' "$svg"
 run "$PORTKIT" sim $small --svg "$CLI_TMP/no/such/dir/x.svg"
 expect_err "sim --svg to an unwritable path" 3 "cannot write"
 
