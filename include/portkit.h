@@ -202,6 +202,9 @@ typedef enum pk_format {
 /* "auto", "xml", "csv", "services", "npm-json", "index". */
 const char *pk_format_name(pk_format fmt);
 pk_status pk_format_parse(const char *s, pk_format *out);
+/* What PK_FORMAT_AUTO takes data to be, from its first bytes: XML for
+ * markup, npm-json for '{', CSV for IANA's header, else services. */
+pk_format pk_format_detect(const char *data, size_t len);
 
 /* The snapshot compiled into the library; never fails except for memory. */
 pk_status pk_registry_open_embedded(pk_registry **out, pk_error *err);

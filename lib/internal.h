@@ -211,7 +211,6 @@ pk_status pk_import_npm_json(pk_builder *b, const char *data, size_t len,
 /* Dispatches on fmt; PK_FORMAT_AUTO guesses from the first bytes. */
 pk_status pk_import(pk_builder *b, pk_format fmt, const char *data,
 		    size_t len, const char *label, pk_error *err);
-pk_format pk_format_detect(const char *data, size_t len);
 
 /* ---- registry over a compiled index (index_read.c, registry.c) -------- */
 

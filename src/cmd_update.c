@@ -7,6 +7,7 @@
  * and only then write the index, atomically (pk_registry_save: temporary
  * file, fsync, rename).  Until the rename the previous index is untouched;
  * Ctrl-C at any point leaves it as it was. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,24 +70,83 @@ static void on_change(void *ctx, char change, const pk_registry *reg,
 	c->shown++;
 }
 
-/* The registry in use now, to compare with; an unreadable one is about to
- * be replaced, so that is a warning (and the comparison is with the
- * embedded snapshot, or with nothing). */
-static pk_registry *open_previous(const cli_ctx *ctx)
+/* What to compare with: the file about to be replaced when there is one;
+ * else, for the default places, the registry in use now (which the new
+ * index will shadow); a new -o FILE has nothing before it (NULL).  An
+ * unreadable index is about to be replaced, so that is a warning (and the
+ * comparison is with the embedded snapshot, or with nothing). */
+static pk_registry *open_previous(const cli_ctx *ctx, const char *target,
+				  bool explicit_target)
 {
 	pk_registry *reg = NULL;
 	pk_error err;
-	pk_status st = ctx->index_path ?
-			       pk_registry_open_file(ctx->index_path, &reg, &err) :
-			       pk_registry_open_default(&reg, &err);
+	pk_status st;
+
+	if (access(target, F_OK) == 0)
+		st = pk_registry_open_file(target, &reg, &err);
+	else if (explicit_target)
+		return NULL;
+	else if (ctx->index_path)
+		st = pk_registry_open_file(ctx->index_path, &reg, &err);
+	else
+		st = pk_registry_open_default(&reg, &err);
 
 	if (st == PK_OK)
 		return reg;
-	cli_warn("the registry in use cannot be read (%s); comparing with the embedded snapshot",
-		 err.message);
+	if (explicit_target)
+		cli_warn("%s cannot be read (%s); comparing with the embedded snapshot",
+			 target, err.message);
+	else
+		cli_warn("the registry in use cannot be read (%s); comparing with the embedded snapshot",
+			 err.message);
 	if (pk_registry_open_embedded(&reg, &err) != PK_OK)
 		reg = NULL;
 	return reg;
+}
+
+/* update takes IANA's registry only: XML or CSV.  Without --format, the
+ * first bytes decide (as for import); anything else is refused here,
+ * naming what it looks like, rather than failing as "malformed XML". */
+static int check_format(const char *data, size_t len, const char *input,
+			pk_format *fmt)
+{
+	if (*fmt != PK_FORMAT_AUTO)
+		return 0;
+	*fmt = pk_format_detect(data, len);
+	if (*fmt == PK_FORMAT_XML || *fmt == PK_FORMAT_CSV)
+		return 0;
+	cli_error("%s: looks like the %s format, not IANA's XML or CSV registry: update "
+		  "installs IANA's registry (--format xml|csv forces one; "
+		  "`portkit import` takes other formats)", input, pk_format_name(*fmt));
+	return EXIT_DATA;
+}
+
+/* The first bytes of a file, for check_format; an unreadable file is left
+ * to the import, whose message names it. */
+static size_t peek_file(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n = 0;
+
+	if (f != NULL) {
+		n = fread(buf, 1, size, f);
+		fclose(f);
+	}
+	return n;
+}
+
+/* The date line: IANA's CSV carries no registry date, so say that rather
+ * than "unknown". */
+static void date_text(const pk_registry_info *info, const char *input, char *buf,
+		      size_t size)
+{
+	if (info->updated[0] != '\0')
+		snprintf(buf, size, "%s", info->updated);
+	else if (strstr(info->source, "CSV") != NULL)
+		snprintf(buf, size, "no date in %s (IANA's CSV has no registry date)",
+			 input);
+	else
+		snprintf(buf, size, "no date in %s", input);
 }
 
 static int print_result(const cli_ctx *ctx, const pk_registry *reg,
@@ -95,7 +155,7 @@ static int print_result(const cli_ctx *ctx, const pk_registry *reg,
 {
 	pk_registry_info info;
 	pk_registry_info pi = { 0 };
-	char counts[256];
+	char counts[256], date[512], pdate[512];
 
 	pk_registry_get_info(reg, &info);
 	if (prev != NULL)
@@ -121,15 +181,24 @@ static int print_result(const cli_ctx *ctx, const pk_registry *reg,
 		return cli_json_finish(root, ok);
 	}
 	rec_counts_text(&info, counts, sizeof counts);
+	date_text(&info, input, date, sizeof date);
 	printf("installed %s\n  source:   %s\n  updated:  %s\n  records:  %s\n  to:       %s\n",
-	       input, info.source, info.updated[0] ? info.updated : "unknown",
-	       counts, target);
-	if (prev != NULL)
-		printf("changes against the previous registry (%s, updated %s):\n"
+	       input, info.source, date, counts, target);
+	if (prev != NULL) {
+		const char *name = (pi.flags & PK_REGFLAG_EMBEDDED) ?
+					   "the embedded snapshot" : pi.origin;
+		if (pi.updated[0] != '\0')
+			snprintf(pdate, sizeof pdate, "updated %s", pi.updated);
+		else
+			snprintf(pdate, sizeof pdate, "no registry date%s",
+				 strstr(pi.source, "CSV") ? ": imported from IANA's CSV" : "");
+		printf("changes against the previous registry (%s, %s):\n"
 		       "  %u added, %u removed, %u modified, %u unchanged\n",
-		       (pi.flags & PK_REGFLAG_EMBEDDED) ? "the embedded snapshot" : pi.origin,
-		       pi.updated[0] ? pi.updated : "unknown", (unsigned)d->added,
-		       (unsigned)d->removed, (unsigned)d->modified, (unsigned)d->unchanged);
+		       name, pdate, (unsigned)d->added, (unsigned)d->removed,
+		       (unsigned)d->modified, (unsigned)d->unchanged);
+	} else {
+		printf("no previous registry at %s: nothing to compare with\n", target);
+	}
 	return 0;
 }
 
@@ -151,8 +220,10 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 	const char *file = NULL;
 	const char *target = NULL;
 	bool system_wide = false;
-	pk_format fmt = PK_FORMAT_XML;
+	pk_format fmt = PK_FORMAT_AUTO;
+	bool explicit_target = false;
 	char user_path[4096];
+	char head[4096];
 	char *data = NULL;
 	size_t len = 0;
 	pk_registry *fresh = NULL;
@@ -170,7 +241,9 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 		switch (opt) {
 		case 'h':
 			printf("usage: portkit update [--url URL | --file FILE] [--format xml|csv] [--system | -o INDEX]\n"
-			       "Downloads IANA's registry and installs it as the default registry.\n");
+			       "Downloads IANA's registry and installs it as the default registry.\n"
+			       "Without --format, XML or CSV is told from the content; changes are\n"
+			       "reported against the index being replaced.\n");
 			return 0;
 		case 'u':
 			url = optarg;
@@ -191,6 +264,7 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 			break;
 		case 'o':
 			target = optarg;
+			explicit_target = true;
 			break;
 		default:
 			rc = cli_common_option(opt, optarg, ctx);
@@ -224,7 +298,11 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 
 	/* 1. Fetch and validate: nothing is written before this succeeds. */
 	if (file != NULL) {
-		st = pk_registry_import(file, fmt, &fresh, &err);
+		size_t n = peek_file(file, head, sizeof head);
+		if (n > 0 && (rc = check_format(head, n, file, &fmt)) != 0)
+			goto out;
+		st = pk_registry_import(file, fmt == PK_FORMAT_AUTO ? PK_FORMAT_XML : fmt,
+					&fresh, &err);
 	} else {
 		progress p = { url, -1, 0, false };
 		bool tty = isatty(STDERR_FILENO);
@@ -232,6 +310,8 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 				 &p, &data, &len, &err);
 		if (p.shown)
 			fputc('\n', stderr);
+		if (st == PK_OK && (rc = check_format(data, len, url, &fmt)) != 0)
+			goto out;
 		if (st == PK_OK)
 			st = pk_registry_import_mem(data, len, fmt, url, &fresh, &err);
 	}
@@ -259,7 +339,7 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 	}
 
 	/* 3. What changes, then 4. install. */
-	prev = open_previous(ctx);
+	prev = open_previous(ctx, target, explicit_target);
 	pk_diff_stats d = { 0 };
 	change_ctx cc = { ctx->long_format && !ctx->json, 0 };
 	if (prev != NULL)

@@ -57,6 +57,22 @@ printf '%s\n' "$out" > "$CLI_TMP/u.json"
 check "json: changes" test "$("$J" changes.added changes.removed changes.modified < "$CLI_TMP/u.json" | tr '\n' ' ')" = "1 1 1 "
 check "json: previous registry" test "$("$J" previous.updated output < "$CLI_TMP/u.json" | tr '\n' ' ')" = "2026-01-15 $IDX "
 
+# ---- --file without --format: the content says XML or CSV -------------------------
+O=$CLI_TMP/o.idx
+run "$PORTKIT" update --file "$DATA/cli/registry.csv" -o "$O"
+expect "--file CSV without --format" 0 "^installed $DATA/cli/registry.csv$"
+expect "CSV: says where the date is missing" 0 "^  updated:  no date in $DATA/cli/registry.csv \(IANA's CSV has no registry date\)$"
+expect "-o a new file: nothing to compare with" 0 "^no previous registry at $O: nothing to compare with$"
+run "$PORTKIT" update --file "$DATA/cli/registry.xml" -o "$O"
+expect "--file XML without --format" 0 "^installed $DATA/cli/registry.xml$"
+expect "-o FILE is compared with FILE's previous contents" 0 "^changes against the previous registry \($O, no registry date: imported from IANA's CSV\):$"
+run "$PORTKIT" update --file "$DATA/cli/registry2.xml" -o "$O"
+expect "-o FILE: the diff is against FILE, not the default registry" 0 '^  1 added, 1 removed, 1 modified, [0-9]+ unchanged$'
+run "$PORTKIT" update --file "$DATA/cli/services" -o "$O"
+expect_err "--file services(5): not IANA's registry, says what it looks like" 3 "services: looks like the services format, not IANA's XML or CSV"
+run "$PORTKIT" update --file "$DATA/cli/registry.csv" --format xml -o "$O"
+expect_err "--format xml forces XML" 3 "registry.csv"
+
 # ---- failures leave the installed index untouched --------------------------------
 cp "$IDX" "$CLI_TMP/before.idx"
 unchanged() { cmp -s "$IDX" "$CLI_TMP/before.idx"; }
