@@ -478,6 +478,11 @@ static void named_use(pk_advice *a, const pk_registry *reg,
 	 * next to services(5)'s http on 80/tcp) came first. */
 	bool own = port_has_name(reg, plan->port, proto, plan->name, &id);
 
+	/* 1021 and 1022 are assigned to RFC 4727's exp1 and exp2 so that
+	 * experiments have somewhere to go: using them is not squatting, and
+	 * port-experimental says what applies (experiments only). */
+	if (!own && !listed && (plan->port == 1021 || plan->port == 1022))
+		return;
 	describe(reg, id, desc, sizeof desc);
 	if (own)
 		add(a, listed ? "port-listed-for-plan" : "port-assigned-to-plan",
@@ -623,8 +628,8 @@ static void check_port(pk_advice *a, const pk_registry *reg,
 	}
 	if (port == 1021 || port == 1022)
 		add(a, "port-experimental", PK_SEV_WARNING,
-		    "RFC 7605 §7.7; RFC 4727", NULL,
-		    "%u is an experimental port: use it only in a controlled environment, never as a deployed default",
+		    "RFC 7605 §7.7; RFC 4727; RFC 6335", NULL,
+		    "%u is an experimental port (RFC 4727's exp1/exp2): for experiments only, in a controlled environment; never for deployment or as a shipped default",
 		    port);
 
 	list[0] = '\0';
@@ -668,7 +673,9 @@ static void check_protos(pk_advice *a, const pk_plan *plan, bool assumed)
 		    "a DCCP assignment needs a service code (RFC 5595) in the request");
 }
 
-static void general_advice(pk_advice *a)
+/* `assigned`: the plan is its port's assignment already (http on 80), so
+ * the advice about the time before assignment does not apply. */
+static void general_advice(pk_advice *a, bool assigned)
 {
 	add(a, "advice-need", PK_SEV_INFO, "RFC 7605 §7.1", NULL,
 	    "first ask whether an assigned port is needed: a service found through configuration, a URI, a related service or discovery (mDNS/DNS-SD) can use a Dynamic port, and one used only inside a host should use IPC");
@@ -678,6 +685,8 @@ static void general_advice(pk_advice *a)
 	    "carry the protocol version in-band at the start of each association, not in the port number or the name");
 	add(a, "advice-security", PK_SEV_INFO, "RFC 7605 §7.4", NULL,
 	    "build security (TLS, DTLS, TCP-AO) into the one port; a separate insecure port is unlikely to be approved");
+	if (assigned)
+		return;
 	add(a, "advice-experimental", PK_SEV_INFO, "RFC 7605 §7.7; RFC 4727",
 	    NULL,
 	    "until assignment, experiment on 1021/1022 in a controlled environment only, and never ship those as defaults");
@@ -813,7 +822,7 @@ pk_status pk_advise(const pk_registry *reg, const pk_plan *plan,
 	if (p.has_port)
 		check_port(a, reg, &p);
 	check_protos(a, &p, assumed);
-	general_advice(a);
+	general_advice(a, plan_is_assignment(reg, &p));
 	build_draft(a, reg, &p, assumed);
 	if (a->st != PK_OK) {
 		pk_status st = a->st;

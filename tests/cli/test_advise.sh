@@ -44,7 +44,13 @@ if [ -n "$IDX" ]; then
 	expect "advise: no transport: tcp assumed" 1 "tcp assumed"
 
 	run $A --port 1021/udp
-	expect "advise: experimental port" 1 "RFC 7605 §7\.7; RFC 4727 +1021 is an experimental port"
+	expect "advise: experimental port" 1 "RFC 7605 §7\.7; RFC 4727; RFC 6335 +1021 is an experimental port"
+	check "advise: an experimental port is not 'squatting'" sh -c '! printf "%s\n" "$1" | grep -q squatting' _ "$out"
+
+	run $A --name http --port 80/tcp
+	check "advise http on 80: no 'before assignment' advice" sh -c '! printf "%s\n" "$1" | grep -q "unassigned port before IANA assigns"' _ "$out"
+	run $A --name newthing --port 4711/tcp
+	expect "advise a new plan: 'before assignment' advice" 0 "do not deploy on an unassigned port before IANA assigns it"
 
 	run $A --name my_app
 	expect "advise: bad name syntax exits 1" 1 "^error +RFC 6335 §5\.1 +'my_app' is not a valid service name: only US-ASCII letters"

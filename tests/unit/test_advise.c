@@ -110,6 +110,9 @@ static const acase cases[] = {
 	{ NULL, 1021, TCP, "port-experimental", WARN, "RFC 4727", NULL },
 	{ NULL, 1022, UDP, "port-experimental", WARN, "RFC 7605 §7.7", NULL },
 	{ NULL, 1020, TCP, "port-system", WARN, "RFC 6335 §8.1.2", "port-experimental" },
+	/* 1021/tcp is assigned to exp1: experiments only, not "squatting" */
+	{ NULL, 1021, TCP, "port-experimental", WARN, "RFC 4727", "port-assigned" },
+	{ "mything", 1021, TCP, "port-experimental", WARN, "RFC 6335", "port-assigned" },
 	/* Assigned, reserved, de-registered, unassigned (RFC 7605 section
 	 * 7.8 squatting; RFC 6335 sections 7.2, 8.1, 8.3). */
 	{ "myweb", 80, TCP, "port-assigned", WARN, "RFC 7605 §7.8", "port-unassigned" },
@@ -137,6 +140,11 @@ static const acase cases[] = {
 	{ NULL, 4450, TCP, "advice-security", INFO, "RFC 7605 §7.4", NULL },
 	{ NULL, 4450, TCP, "advice-experimental", INFO, "RFC 4727", NULL },
 	{ NULL, 4450, TCP, "advice-squatting", INFO, "RFC 7605 §7.8", NULL },
+	{ "newthing", 4450, TCP, "advice-squatting", INFO, "RFC 7605 §7.8", NULL },
+	/* ... but not when the plan is the port's assignment already */
+	{ "http", 80, TCP, "advice-need", INFO, "RFC 7605 §7.1", "advice-squatting" },
+	{ "http", 80, TCP, "advice-versions", INFO, "RFC 7605 §7.5", "advice-experimental" },
+	{ "myweb", 80, TCP, "advice-squatting", INFO, "RFC 7605 §7.8", NULL },
 };
 
 /* Does cite ("RFC 6335 §6, §8.1.2; RFC 7605 §7.3") cite expect ("RFC
