@@ -117,6 +117,7 @@ static int print_json(const pk_pick *pick, const pick_opts *o,
 		json_object_set_new(p, "sequence", o->name != NULL ?
 				    json_integer(res[i].sequence) : json_null());
 		json_object_set_new(p, "explanation", json_string(expl));
+		json_object_set_new(p, "system_port", json_boolean(res[i].port < 1024));
 		json_array_append_new(ports, p);
 	}
 	json_object_set_new(root, "ports", ports);
@@ -295,6 +296,17 @@ int cmd_pick(int argc, char **argv, cli_ctx *ctx)
 		rc = cli_report(st, &err);
 		goto out;
 	}
+	/* A System port is no free choice: IANA assigns them only through
+	 * IETF Review or IESG Approval, and binding one takes privilege.
+	 * Asked for by --range, they are given, with a warning. */
+	size_t nsys = 0;
+	for (size_t i = 0; i < found; i++)
+		nsys += res[i].port < 1024;
+	if (nsys > 0)
+		cli_warn("%zu of the %zu port(s) chosen %s System port(s) (0-1023): assigned only "
+			 "through IETF Review or IESG Approval (RFC 6335 §8.1.2), and binding one "
+			 "needs root (CAP_NET_BIND_SERVICE on Linux)", nsys, found,
+			 nsys == 1 ? "is a" : "are");
 	rc = ctx->json ? print_json(pick, &o, reg, res, found) :
 			 print_table(pick, ctx, res, found);
 out:

@@ -24,6 +24,15 @@ awkout() { awk "$1" "$CLI_TMP/out"; }
 if [ -n "$IDX" ]; then
 	P="$PORTKIT pick --index $IDX"
 
+	# System ports: given when --range asks for them, with a warning
+	run $P $STATIC --range 1000-1010 --count 2
+	expect "pick System ports: given (exit 0)" 0 '^10(0[0-9]|10) '
+	expect_err "pick System ports: warned on stderr" 0 "warning: 2 of the 2 port\(s\) chosen are System port\(s\) \(0-1023\): .*RFC 6335 §8\.1\.2.*root"
+	run $P $STATIC --range 1020-1030 --near 1024 --count 2 --json
+	check "pick --json: system_port per port" jqout '[.ports[] | select(.port < 1024) | .system_port] == [true] and [.ports[] | select(.port >= 1024) | .system_port] == [false]'
+	run $P $STATIC --range 1024-1030 --count 2
+	check "pick User ports: no System port warning" test -z "$err"
+
 	# 40000 is assigned for tcp and udp, 40002 for tcp, 40004 for udp.
 	run $P $STATIC --range 40000-40010 --near 40000 --count 3
 	check "pick: unassigned for every transport, nearest first" [ "$rc" -eq 0 -a "$(lines)" = "40001 40003 40005" ]
