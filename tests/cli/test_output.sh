@@ -74,3 +74,16 @@ if command -v script > /dev/null 2>&1 && script -qc true /dev/null > /dev/null 2
 else
 	skip "colour and width on a terminal" "no script(1)"
 fi
+
+# portkit --help: every command's summary starts in one column (a long
+# synopsis puts its summary on the next line, in that column)
+run "$PORTKIT" --help
+printf '%s\n' "$out" | awk '/^commands:/ { on = 1; next } on && /^$/ { exit } on { print }' > "$CLI_TMP/cmds"
+check "--help lists every command" test "$(grep -c '^  [a-z]' "$CLI_TMP/cmds")" -eq 12
+check "--help: summaries in one column" awk '
+	{ s = substr($0, 38, 2); t = substr($0, 40, 1) }
+	/^  [a-z]/ && s == "  " && t != " " { next }           # name, synopsis, summary
+	/^  [a-z]/ { pending = 1; next }                       # synopsis only
+	pending && substr($0, 1, 39) ~ /^ *$/ && t != " " { pending = 0; next }  # its summary below
+	{ bad = 1; print "misaligned: " $0 }
+	END { exit bad || pending }' "$CLI_TMP/cmds"
