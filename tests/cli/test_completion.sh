@@ -18,7 +18,7 @@ complete_words() {
 }
 
 run "$PORTKIT" --help
-cmds=$(printf '%s\n' "$out" | sed -n '/^commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')
+cmds=$(printf '%s\n' "$out" | sed -n '/^commands:/,/^$/p' | awk 'NR > 1 && /^  [a-z]/ { print $1 }')
 check "--help lists subcommands" test -n "$cmds"
 offered=$(complete_words "")
 for c in $cmds; do
