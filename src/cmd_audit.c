@@ -43,6 +43,12 @@ static int add_expect(pk_expect_list *l, const char *arg)
 	}
 	memcpy(spec, arg, n);
 	spec[n] = '\0';
+	/* "SPEC=" is a label forgotten, not "no label" (that is plain SPEC) */
+	if (eq != NULL && eq[1] == '\0') {
+		cli_error("invalid --expect '%.60s': empty label after '=': expected SPEC=LABEL or SPEC alone",
+			  arg);
+		return EXIT_USAGE;
+	}
 	st = pk_expect_add(l, spec, eq ? eq + 1 : "", &err);
 	return st == PK_OK ? 0 : cli_report(st, &err);
 }

@@ -126,6 +126,8 @@ expect_err "listeners --proto sctp: only tcp and udp are read" 2 "^portkit: list
 # ---- 2. bad input -------------------------------------------------------------
 run "$PORTKIT" audit --expect 70000
 expect_err "bad --expect: message" 2 "^portkit: invalid port '70000': expected 0-65535$"
+run "$PORTKIT" audit --expect 40000/tcp=
+expect_err "bad --expect: empty label" 2 "^portkit: invalid --expect '40000/tcp=': empty label after '='"
 run "$PORTKIT" audit --expect 80-
 expect_err "bad --expect: range" 2 "^portkit: invalid port '80-'"
 run "$PORTKIT" audit --expect 80/xyz=web
