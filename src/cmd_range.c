@@ -142,7 +142,10 @@ static int print_json(const pk_registry *reg, uint16_t lo, uint16_t hi,
 	ok = ok && json_object_set_new(root, "port_lo", json_integer(lo)) == 0;
 	ok = ok && json_object_set_new(root, "port_hi", json_integer(hi)) == 0;
 	ok = ok && json_object_set_new(root, "classes", rec_classes_json(lo, hi)) == 0;
-	ok = ok && json_object_set_new(root, "protocols", rec_protos_json(asked)) == 0;
+	/* --unassigned answers for transports even when none was asked for:
+	 * name the ones it considered. */
+	ok = ok && json_object_set_new(root, "protocols",
+				       rec_protos_json(f == F_UNASSIGNED ? runmask : asked)) == 0;
 	ok = ok && json_object_set_new(root, "filter", json_string(filter_names[f])) == 0;
 	for (size_t i = 0; ok && i < n; i++)
 		ok = json_array_append_new(recs, rec_to_json(reg, ids[i])) == 0;
@@ -267,7 +270,8 @@ int cmd_range(int argc, char **argv, cli_ctx *ctx)
 		}
 	}
 	if (ctx->json)
-		rc = print_json(reg, spec.lo, spec.hi, asked, f, ids, n, &r, runmask);
+		rc = print_json(reg, spec.lo, spec.hi, asked, f, ids, n, &r,
+				mask ? runmask : 0);
 	else if (f == F_UNASSIGNED)
 		rc = print_runs_text(&r, mask ? runmask : 0, spec.lo, spec.hi, ctx);
 	else if (n > 0)

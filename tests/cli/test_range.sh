@@ -47,6 +47,13 @@ check "json: 4 runs" test "$("$J" unassigned.# < "$CLI_TMP/r.json")" = 4
 check "json: first run" test "$("$J" unassigned.0.port_lo unassigned.0.port_hi unassigned.0.protocol unassigned.0.class unassigned.0.count < "$CLI_TMP/r.json" | tr '\n' ' ')" = "1020 1023 tcp System 4 "
 check "json: tcp count" test "$("$J" unassigned_counts.tcp < "$CLI_TMP/r.json")" = 11
 check "json: records empty for --unassigned" test "$("$J" records.# < "$CLI_TMP/r.json")" = 0
+check "json: --unassigned without --proto names tcp and udp as its protocols" test "$("$J" protocols < "$CLI_TMP/r.json")" = '["tcp","udp"]'
+run "$PORTKIT" range 1020-1030 --unassigned -p dccp --json --index "$FX"
+printf '%s\n' "$out" > "$CLI_TMP/r3.json"
+check "json: --unassigned -p dccp: protocols and counts name dccp only" test "$("$J" protocols unassigned_counts.keys < "$CLI_TMP/r3.json" | tr '\n' ' ')" = '["dccp"] dccp '
+run "$PORTKIT" range 53/udp --unassigned --proto tcp --json --index "$FX"
+printf '%s\n' "$out" > "$CLI_TMP/r4.json"
+check "json: --unassigned 53/udp --proto tcp (nothing can match): no protocols, no counts" test "$("$J" protocols unassigned_counts.# < "$CLI_TMP/r4.json" | tr '\n' ' ')" = '[] 0 '
 run "$PORTKIT" range 60-70 --json --index "$FX"
 printf '%s\n' "$out" > "$CLI_TMP/r2.json"
 check "json (all): unassigned is null" test "$("$J" unassigned < "$CLI_TMP/r2.json")" = null
