@@ -62,6 +62,30 @@ if command -v script > /dev/null 2>&1 && script -qc true /dev/null > /dev/null 2
 	check "NO_COLOR=1: no escape sequences" sh -c '! grep -q "$1" "$2"' _ "$ESC" "$CLI_TMP/tty"
 	tty_run NO_COLOR=
 	check "an empty NO_COLOR does not count (no-color.org)" grep -q "${ESC}\[1m" "$CLI_TMP/tty"
+	# The bold header's escape codes take no width: once they are
+	# stripped, every column starts where the data below it starts, and
+	# the output is the uncoloured one byte for byte.
+	tty_run
+	tr -d '\r' < "$CLI_TMP/tty" | sed "s/${ESC}\[[0-9;]*m//g" > "$CLI_TMP/tty_plain"
+	starts() { # FILE: per line, the columns where its first 5 cells start
+		awk '{ s = "1"; n = 1
+		       for (i = 3; i <= length($0) && n < 5; i++)
+			       if (substr($0, i - 2, 3) ~ /^  [^ ]$/) { s = s " " i; n++ }
+		       print s }' "$1"
+	}
+	check "colour on a terminal: header and rows start their columns alike" \
+		test "$(starts "$CLI_TMP/tty_plain" | sort -u | wc -l)" -eq 1
+	check "colour on a terminal: 5 columns, the header's in the rows' places" \
+		test "$(starts "$CLI_TMP/tty_plain" | sed -n 1p | wc -w)" -eq 5
+	tty_run NO_COLOR=1
+	check "colour on a terminal: without its escape codes, the uncoloured table" \
+		sh -c 'tr -d "\r" < "$1" | cmp -s - "$2"' _ "$CLI_TMP/tty" "$CLI_TMP/tty_plain"
+	script -qc "\"$PORTKIT\" range 1020-1030 --unassigned --index \"$FX\"" /dev/null | tr -d '\r' |
+		sed "s/${ESC}\[[0-9;]*m//g" | sed '/^$/,$d' > "$CLI_TMP/tty_range"
+	check "range --unassigned on a terminal: the table has a header and rows" \
+		test "$(grep -c '^PORTS \|^10[0-9][0-9]' "$CLI_TMP/tty_range")" -ge 3
+	check "range --unassigned on a terminal: the bold header's columns line up" \
+		test "$(starts "$CLI_TMP/tty_range" | cut -d' ' -f1-4 | sort -u | wc -l)" -eq 1
 	script -qc "\"$PORTKIT\" --no-color 443" /dev/null > "$CLI_TMP/tty" 2>&1
 	check "--no-color: no escape sequences" sh -c '! grep -q "$1" "$2"' _ "$ESC" "$CLI_TMP/tty"
 	# Width: a 60-column terminal folds the description column.
