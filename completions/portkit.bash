@@ -11,6 +11,9 @@ _portkit()
 
 	local commands="lookup search range info import update ranges sim pick advise audit listeners"
 	local common="--proto --long --json --index --no-color --help"
+	# The profile ids of `portkit ranges --json` (tests/cli/test_completion.sh
+	# checks that they are the same).
+	local os_ids="linux linux-old linux-2.4 freebsd freebsd-4.6 bsd netbsd openbsd macos windows windows-xp windows-exchange solaris aix iana rfc6056"
 
 	case $prev in
 	-p|--proto)
@@ -26,10 +29,13 @@ _portkit()
 		COMPREPLY=($(compgen -W "user dynamic" -- "$cur"))
 		return ;;
 	--avoid-os)
-		COMPREPLY=($(compgen -W "common all none linux windows macos freebsd" -- "$cur"))
+		# A comma-separated LIST: complete its last element.
+		local head=""
+		[[ $cur == *,* ]] && head=${cur%,*},
+		COMPREPLY=($(compgen -P "$head" -W "common all none $os_ids" -- "${cur##*,}"))
 		return ;;
 	--os)
-		COMPREPLY=($(compgen -W "linux linux-old linux-2.4 freebsd freebsd-4.6 bsd netbsd openbsd macos windows windows-xp windows-exchange solaris aix iana rfc6056" -- "$cur"))
+		COMPREPLY=($(compgen -W "$os_ids" -- "$cur"))
 		return ;;
 	--algo)
 		COMPREPLY=($(compgen -W "sequential descending rfc6056-1 rfc6056-2 rfc6056-3 rfc6056-4 rfc6056-5 linux linux-2021 freebsd" -- "$cur"))

@@ -40,3 +40,26 @@ v=$(complete_words ranges --os "")
 check "ranges --os offers windows-xp" sh -c 'printf "%s\n" "$1" | grep -qx windows-xp' _ "$v"
 v=$(complete_words sim --metric "")
 check "sim --metric offers leak" sh -c 'printf "%s\n" "$1" | grep -qx leak' _ "$v"
+
+# OS profile ids: --os and --avoid-os offer exactly the profiles of
+# `portkit ranges --json`, --avoid-os also its keywords.
+J=$BUILD/tests/tools/json_get
+run "$PORTKIT" ranges --json
+printf '%s\n' "$out" > "$CLI_TMP/ranges.json"
+n=$("$J" profiles.# < "$CLI_TMP/ranges.json")
+i=0
+while [ "$i" -lt "${n:-0}" ]; do
+	"$J" profiles.$i.id < "$CLI_TMP/ranges.json"
+	i=$((i + 1))
+done | sort > "$CLI_TMP/ids"
+check "ranges --json lists profile ids" test "$(wc -l < "$CLI_TMP/ids")" -ge 10
+complete_words ranges --os "" | sort > "$CLI_TMP/os"
+check "ranges --os offers exactly the ids of ranges --json" cmp -s "$CLI_TMP/ids" "$CLI_TMP/os"
+complete_words sim --os "" | sort > "$CLI_TMP/simos"
+check "sim --os offers exactly the ids of ranges --json" cmp -s "$CLI_TMP/ids" "$CLI_TMP/simos"
+complete_words pick --avoid-os "" | sort > "$CLI_TMP/avoid"
+{ cat "$CLI_TMP/ids"; printf '%s\n' common all none; } | sort > "$CLI_TMP/avoid_want"
+check "pick --avoid-os offers the ids of ranges --json and common, all, none" cmp -s "$CLI_TMP/avoid_want" "$CLI_TMP/avoid"
+v=$(complete_words pick --avoid-os linux,windows-)
+check "pick --avoid-os completes the last element of a list" \
+	test "$(printf '%s\n' "$v" | sort | tr '\n' ' ')" = "linux,windows-exchange linux,windows-xp "
