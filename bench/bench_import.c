@@ -16,27 +16,7 @@
 #include <time.h>
 
 #include "internal.h"
-
-static double now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+#include "bench.h"
 
 static void XMLCALL on_start(void *ud, const XML_Char *name,
 			     const XML_Char **atts)
@@ -61,7 +41,7 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 
 static double expat_only(const char *data, size_t len)
 {
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 	XML_Parser p = XML_ParserCreate("UTF-8");
 
 	XML_SetElementHandler(p, on_start, on_end);
@@ -72,7 +52,7 @@ static double expat_only(const char *data, size_t len)
 		exit(3);
 	}
 	XML_ParserFree(p);
-	return now_ms() - t0;
+	return bench_now_ms() - t0;
 }
 
 /* Import + finish; *import_ms receives the import part. */
@@ -87,18 +67,18 @@ static double import_finish(pk_format fmt, const char *data, size_t len,
 
 	if (b == NULL)
 		exit(3);
-	t0 = now_ms();
+	t0 = bench_now_ms();
 	if (pk_import(b, fmt, data, len, "bench", &err) != PK_OK) {
 		fprintf(stderr, "bench_import: %s\n", err.message);
 		exit(3);
 	}
-	t1 = now_ms();
+	t1 = bench_now_ms();
 	if (pk_builder_finish(b, &idx, &idx_len, &err) != PK_OK) {
 		fprintf(stderr, "bench_import: %s\n", err.message);
 		exit(3);
 	}
 	*import_ms = t1 - t0;
-	t1 = now_ms() - t0;
+	t1 = bench_now_ms() - t0;
 	free(idx);
 	pk_builder_free(b);
 	return t1;
@@ -117,7 +97,7 @@ static double python_etree(const char *path, int runs)
 		 "t=[]\n"
 		 "for i in range(%d):\n"
 		 "  a=time.perf_counter(); E.parse(sys.argv[1]); t.append((time.perf_counter()-a)*1e3)\n"
-		 "print(statistics.median(t))' '%s' 2>/dev/null",
+		 "print(statistics.bench_median(t))' '%s' 2>/dev/null",
 		 runs, path);
 	p = popen(cmd, "r");
 	if (p == NULL)
@@ -179,11 +159,11 @@ int main(void)
 		if (csv != NULL)
 			csv_t[i] = import_finish(PK_FORMAT_CSV, csv, csv_len, &csv_i[i]);
 	}
-	mb = median(base, runs);
-	mx = median(xml_t, runs);
-	mxi = median(xml_i, runs);
-	mc = csv != NULL ? median(csv_t, runs) : -1;
-	mci = csv != NULL ? median(csv_i, runs) : -1;
+	mb = bench_median(base, runs);
+	mx = bench_median(xml_t, runs);
+	mxi = bench_median(xml_i, runs);
+	mc = csv != NULL ? bench_median(csv_t, runs) : -1;
+	mci = csv != NULL ? bench_median(csv_i, runs) : -1;
 	py = python_etree(xml_path, runs < 5 ? runs : 5);
 
 	printf("import: IANA registry, %s (%zu bytes), median of %d runs\n",

@@ -2,14 +2,16 @@
  * bench_lookup.c - in-process cost of the registry: lookup by port, by
  * name, full-text search, opening (validating) an index, and importing.
  *
- *   bench_lookup [FILE]
+ *   bench_lookup [FILE | embedded]
  *
- * FILE is a compiled index or a source file (IANA XML/CSV, services(5)),
- * by default $PK_IANA_DIR/service-names-port-numbers.xml, else the
- * embedded snapshot.  Each figure is the median over several batches of
- * ns per operation, next to a baseline measured in the same run: the
- * C library's getservbyport_r/getservbyname_r (what `getent services`
- * does), a naive scan of every record, and one memcpy of the index.
+ * FILE is a compiled index or a source file (IANA XML/CSV, services(5));
+ * "embedded" is the snapshot in the library.  Without an argument:
+ * $PK_IANA_DIR/service-names-port-numbers.xml (PK_IANA_DIR defaulting to
+ * ../shared/data/iana), else the embedded snapshot.  Each figure is the
+ * median over several batches of ns per operation, next to a baseline
+ * measured in the same run: the C library's getservbyport_r and
+ * getservbyname_r (what `getent services` does), a naive scan of every
+ * record, one memcpy of the index, and read(2) of the index file.
  */
 #include <netdb.h>
 #include <netinet/in.h>
@@ -22,29 +24,9 @@
 #include <unistd.h>
 
 #include "index.h"
+#include "bench.h"
 
 #define BATCHES 9
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return v[n / 2];
-}
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
@@ -70,12 +52,12 @@ static double measure(op_fn fn, void *ctx, size_t n)
 	for (size_t i = 0; i < n / 10 + 1; i++) /* warm up */
 		fn(ctx, i);
 	for (int b = 0; b < BATCHES; b++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		for (size_t i = 0; i < n; i++)
 			fn(ctx, i);
-		t[b] = (now_ns() - t0) / (double)n;
+		t[b] = (bench_now_ns() - t0) / (double)n;
 	}
-	return median(t, BATCHES);
+	return bench_median(t, BATCHES);
 }
 
 typedef struct ctx {
@@ -88,7 +70,7 @@ typedef struct ctx {
 	void *scratch;
 	const char *data; /* the source file, for the import figure */
 	size_t data_len;
-	double min_ns;
+	bool trusted;     /* op_open skips the checksum */
 } ctx;
 
 #define NKEYS 4096
@@ -165,20 +147,8 @@ static void op_open(void *p, size_t i)
 	pk_registry *reg = NULL;
 
 	(void)i;
-	if (pk_registry_from_index(c->scratch, c->index_len, PK_MEM_STATIC, false, "b",
-				   &reg, NULL) == PK_OK)
-		sink += pk_registry_count(reg);
-	pk_registry_close(reg);
-}
-
-static void op_open_trusted(void *p, size_t i)
-{
-	ctx *c = p;
-	pk_registry *reg = NULL;
-
-	(void)i;
-	if (pk_registry_from_index(c->scratch, c->index_len, PK_MEM_STATIC, true, "b",
-				   &reg, NULL) == PK_OK)
+	if (pk_registry_from_index(c->scratch, c->index_len, PK_MEM_STATIC, c->trusted,
+				   "b", &reg, NULL) == PK_OK)
 		sink += pk_registry_count(reg);
 	pk_registry_close(reg);
 }
@@ -277,14 +247,20 @@ int main(int argc, char **argv)
 	char *data = NULL;
 	size_t len = 0;
 
-	if (path == NULL && dir && dir[0]) {
-		snprintf(def, sizeof def, "%s/service-names-port-numbers.xml", dir);
-		FILE *f = fopen(def, "r");
-		if (f) {
-			fclose(f);
-			path = def;
-		}
+	/* Like tests/run: $PK_IANA_DIR, else the shared data next to the
+	 * checkout (bench/run runs from the top of the tree). */
+	const char *iana = NULL;
+	snprintf(def, sizeof def, "%s/service-names-port-numbers.xml",
+		 dir && dir[0] ? dir : "../shared/data/iana");
+	FILE *f = fopen(def, "r");
+	if (f) {
+		fclose(f);
+		iana = def;
 	}
+	if (path != NULL && strcmp(path, "embedded") == 0)
+		path = NULL;
+	else if (path == NULL) /* only when no argument was given */
+		path = iana;
 	if (path == NULL) {
 		if (pk_registry_open_embedded(&reg, &err) != PK_OK) {
 			fprintf(stderr, "bench_lookup: %s\n", err.message);
@@ -340,7 +316,8 @@ int main(int argc, char **argv)
 	double mcp = measure(op_memcpy, &c, 200);
 	double open = measure(op_open, &c, 200);
 	row("open: full validation", open, "memcpy of the index", mcp, "< 1 ms");
-	double open_t = measure(op_open_trusted, &c, 200);
+	c.trusted = true;
+	double open_t = measure(op_open, &c, 200);
 	row("open: trusted (no checksum)", open_t, "memcpy of the index", mcp, "");
 	/* From a file: mmap, page faults and the full validation. */
 	char tmpl[] = "/tmp/bench_lookup.XXXXXX";

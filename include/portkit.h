@@ -81,6 +81,18 @@ typedef struct pk_error {
 	char message[PK_ERROR_MESSAGE_SIZE];
 } pk_error;
 
+/* How much a finding matters, for the audit (issue 4, never PK_SEV_OK) and
+ * advise (issue 5).  Ordered: a larger value is more severe. */
+typedef enum pk_severity {
+	PK_SEV_OK = 0,      /* a check that passes */
+	PK_SEV_INFO = 1,    /* advice; nothing wrong */
+	PK_SEV_WARNING = 2, /* something an expert would object to */
+	PK_SEV_ERROR = 3    /* cannot work as planned / as configured */
+} pk_severity;
+
+/* "ok", "info", "warning", "error" ("unknown" for any other value). */
+const char *pk_severity_name(pk_severity sev);
+
 /* ------------------------------------------------------------------------
  * Transports, port classes and port specifications.
  * ---------------------------------------------------------------------- */
@@ -190,6 +202,9 @@ typedef enum pk_format {
 /* "auto", "xml", "csv", "services", "npm-json", "index". */
 const char *pk_format_name(pk_format fmt);
 pk_status pk_format_parse(const char *s, pk_format *out);
+/* What PK_FORMAT_AUTO takes data to be, from its first bytes: XML for
+ * markup, npm-json for '{', CSV for IANA's header, else services. */
+pk_format pk_format_detect(const char *data, size_t len);
 
 /* The snapshot compiled into the library; never fails except for memory. */
 pk_status pk_registry_open_embedded(pk_registry **out, pk_error *err);
@@ -354,6 +369,7 @@ pk_status pk_person_get(const pk_registry *reg, const char *person_id,
  * Lookups.  Each returns the total number of matching records and stores
  * up to cap of their ids in out (out may be NULL when cap is 0), ordered
  * by (port, transport, name) unless said otherwise.  They never fail.
+ * A protomask of 0 means every transport, like PK_PROTOMASK_ANY.
  * ---------------------------------------------------------------------- */
 
 /* Every record whose port or port range contains port. */
@@ -394,6 +410,17 @@ typedef int (*pk_progress_fn)(void *ctx, uint64_t now, uint64_t total);
 pk_status pk_download(const char *url, size_t max_bytes, pk_progress_fn fn,
 		      void *ctx, char **data, size_t *len, pk_error *err);
 
+/* The registry `portkit update` installs: every record of base (typically
+ * IANA's XML, just imported) plus what extras (typically the embedded
+ * snapshot, may be NULL) holds that IANA does not: services(5) names and
+ * aliases (Debian netbase's http/www, krb5, postgres, ...) and well-known
+ * unofficial uses.  Records are merged by (name, transport, ports): an
+ * alias of a name base already has is added to that record.  base's
+ * source, date and flags are kept (the source notes the additions). */
+pk_status pk_registry_add_extras(const pk_registry *base,
+				 const pk_registry *extras, pk_registry **out,
+				 pk_error *err);
+
 /* Differences between two registries, keyed by (name, transport, ports). */
 typedef struct pk_diff_stats {
 	uint32_t added;
@@ -429,6 +456,157 @@ const pk_os_profile *pk_os_profiles(size_t *count);
 /* A profile by id (case-insensitive), or NULL. */
 const pk_os_profile *pk_os_profile_find(const char *id);
 
+/*
+ * Ephemeral port selection algorithms, each a model of what a system does
+ * when connect() or bind(0) needs a local port (docs/ephemeral.md):
+ */
+typedef enum pk_eph_algo {
+	PK_EPH_SEQUENTIAL = 0, /* "sequential": last port + 1, wrap (BSD) */
+	PK_EPH_DESCENDING = 1, /* "descending": NetBSD's "bsd", downwards */
+	PK_EPH_RFC6056_1 = 2,  /* "rfc6056-1": random start, linear scan */
+	PK_EPH_RFC6056_2 = 3,  /* "rfc6056-2": a fresh random port per probe */
+	PK_EPH_RFC6056_3 = 4,  /* "rfc6056-3": keyed hash offset + counter */
+	PK_EPH_RFC6056_4 = 5,  /* "rfc6056-4": double hash, table of counters */
+	PK_EPH_RFC6056_5 = 6,  /* "rfc6056-5": random increments */
+	PK_EPH_LINUX = 7,      /* "linux": __inet_hash_connect, 2^16 table */
+	PK_EPH_LINUX_2021 = 8, /* "linux-2021": 256-entry table (5.12-5.17) */
+	PK_EPH_FREEBSD = 9     /* "freebsd": randomized in_pcb_lport_dest() */
+} pk_eph_algo;
+#define PK_EPH_ALGO_COUNT 10
+
+/* The short name above, and a one-line description. */
+const char *pk_eph_algo_name(pk_eph_algo algo);
+const char *pk_eph_algo_describe(pk_eph_algo algo);
+/* By name (case-insensitive); PK_NOTFOUND with a message otherwise. */
+pk_status pk_eph_algo_parse(const char *s, pk_eph_algo *out, pk_error *err);
+
+/* What a port is being chosen for.  Addresses are IPv4 in host byte
+ * order; only the models' keyed hashes look at them. */
+typedef struct pk_eph_request {
+	uint32_t saddr;
+	uint32_t daddr;
+	uint16_t dport;
+	bool bind;       /* bind(0): no destination yet (Linux: odd ports) */
+	uint64_t now_ms; /* time; Linux re-keys its hash every 10 s */
+} pk_eph_request;
+
+/* Says whether port may be used for this request: not bound by anyone
+ * else and, for connect(), no other connection with the same 4-tuple.
+ * Reserved ports never reach it. */
+typedef bool (*pk_eph_usable_fn)(void *ctx, uint16_t port,
+				 const pk_eph_request *req);
+
+typedef struct pk_eph_config {
+	uint16_t lo, hi;            /* the ephemeral range, inclusive */
+	const pk_portset *reserved; /* never chosen (copied); NULL = none */
+	uint64_t seed;              /* every secret and random draw */
+	uint32_t table_len;         /* rfc6056-4 TABLE_LENGTH; 0 = 10 */
+	uint32_t increments;        /* rfc6056-5 N; 0 = 500 */
+} pk_eph_config;
+
+/* One system's selection state: counters, tables, secrets, PRNG. */
+typedef struct pk_eph pk_eph;
+
+/* PK_RANGE when lo > hi. */
+pk_status pk_eph_new(pk_eph_algo algo, const pk_eph_config *cfg,
+		     pk_eph **out, pk_error *err);
+void pk_eph_free(pk_eph *st);
+
+/* Chooses a port for req: PK_OK and *port, or PK_EXHAUSTED when the
+ * algorithm gives up (possibly while usable ports remain: rfc6056-2 and
+ * -5 do not visit every port).  usable NULL means every port is usable.
+ * *probes (may be NULL) receives the number of candidate ports the
+ * algorithm examined, reserved ones included. */
+pk_status pk_eph_select(pk_eph *st, const pk_eph_request *req,
+			pk_eph_usable_fn usable, void *ctx, uint16_t *port,
+			uint32_t *probes);
+
+/*
+ * The simulator: one seeded workload, replayed against any algorithm.
+ * Connections arrive as a Poisson process to `destinations` servers,
+ * live an exponential time, and are followed by TIME_WAIT at the server
+ * side; a share `occupancy` of the range is held by other sockets.  An
+ * attacker with a server of its own probes between arrivals.
+ */
+typedef struct pk_sim_workload {
+	uint16_t lo, hi;            /* range; default 32768-60999 */
+	const pk_portset *reserved; /* NULL = none */
+	uint32_t destinations;      /* >= 1; default 16 */
+	double rate;                /* arrivals per second > 0; default 200 */
+	double lifetime;            /* mean seconds >= 0; default 2 */
+	double time_wait;           /* seconds >= 0; default 60 */
+	uint32_t connections;       /* arrivals per run, >= 1; default 20000 */
+	double attacker_share;      /* probes per arrival, 0-1; default 0.125 */
+	uint32_t guesses;           /* the attacker's k, >= 1; default 10 */
+	uint32_t leak_trials;       /* leakage game rounds; default 4000 */
+	uint32_t leak_conns;        /* victim connections per round; 64 */
+	uint64_t seed;              /* default 1 */
+} pk_sim_workload;
+
+void pk_sim_workload_default(pk_sim_workload *w);
+/* PK_RANGE / PK_INVAL naming the first bad field. */
+pk_status pk_sim_workload_check(const pk_sim_workload *w, pk_error *err);
+
+typedef struct pk_sim_result {
+	pk_eph_algo algo;
+	double occupancy;
+	uint64_t allocations;    /* successful victim allocations */
+	uint64_t failures;       /* PK_EXHAUSTED */
+	uint64_t false_failures; /* ... while a usable port existed */
+	double probes_mean;
+	uint32_t probes_p99;
+	uint32_t probes_max;
+	uint64_t reuses;         /* same port again to the same destination */
+	double reuse_min;        /* seconds since that connection closed */
+	double reuse_mean;
+	double reuse_in_tw;      /* share of reuses within TIME_WAIT */
+	double pred_blind;       /* P(next port in the attacker's k guesses) */
+	double pred_same;        /* ... knowing the last port to that server */
+	double pred_own;         /* ... knowing a port just used to its own */
+	double leak;             /* cross-destination advantage, 0-1 */
+	double chi2;             /* chi-square / degrees of freedom, 64 bins */
+	double ns_per_alloc;     /* wall time per pk_eph_select() */
+} pk_sim_result;
+
+/* Runs the workload with `occupancy` (0 <= occupancy < 1) of the range
+ * held; 1 (no free port) is PK_RANGE.  The same
+ * workload and seed give the same result (but for ns_per_alloc). */
+pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
+		     double occupancy, pk_sim_result *out, pk_error *err);
+
+/* Metrics of a sequence of ports chosen for one destination, one after
+ * another: what `portkit sim --observe` computes on the kernel's. */
+typedef struct pk_seq_stats {
+	size_t count;
+	uint32_t distinct;
+	double same_parity;   /* share with lo's parity */
+	double small_steps;   /* share of steps of +1..+16 (mod range) */
+	int32_t step_mode;    /* most frequent step (mod range, signed) */
+	double step_mode_share;
+	double pred_blind;    /* as pk_sim_result, k guesses */
+	double pred_same;
+	double chi2;          /* chi-square / df over 64 bins of the range */
+} pk_seq_stats;
+
+pk_status pk_seq_analyze(const uint16_t *ports, size_t n, uint16_t lo,
+			 uint16_t hi, uint32_t guesses, pk_seq_stats *out,
+			 pk_error *err);
+
+/* Opens up to max TCP connections over 127.0.0.1 to a listener bound to
+ * port 0, one after another, for at most max_ms, recording the source
+ * port the kernel chose for each (ports[i]) and when (when_ns[i], from
+ * the first connect(); may be NULL).  Each is closed with a reset, so
+ * no TIME_WAIT is left behind. */
+typedef struct pk_observation {
+	size_t count;          /* connections made */
+	uint16_t listen_port;
+	uint64_t connect_ns;   /* total time spent in connect() */
+} pk_observation;
+
+pk_status pk_observe_loopback(size_t max, uint32_t max_ms, uint16_t *ports,
+			      uint64_t *when_ns, pk_observation *out,
+			      pk_error *err);
+
 /* ------------------------------------------------------------------------
  * Host introspection and audit (issue 4).
  * ---------------------------------------------------------------------- */
@@ -451,9 +629,370 @@ typedef struct pk_host_portconf {
 pk_status pk_host_portconf_read(const char *proc_root, pk_host_portconf *out,
 				pk_error *err);
 
+/* ---- sockets of this host ------------------------------------------------
+ * Every listening TCP socket and every bound, unconnected UDP socket of this
+ * network namespace, IPv4 and IPv6, read through NETLINK_SOCK_DIAG as ss(8)
+ * does, or from PROC_ROOT/net/{tcp,tcp6,udp,udp6}.  Connected sockets are
+ * not listed one by one; they are counted per destination (the outbound
+ * load) and their local ports collected. */
+typedef struct pk_host_sockets pk_host_sockets;
+
+typedef struct pk_socket {
+	pk_proto proto;       /* PK_PROTO_TCP (listening) or PK_PROTO_UDP */
+	uint8_t family;       /* 4 or 6 */
+	bool dual_stack;      /* an IPv6 wildcard socket without IPV6_V6ONLY:
+				 it also takes IPv4 (counts for both) */
+	bool v6only_known;    /* false: guessed from net.ipv6.bindv6only */
+	uint8_t addr[16];     /* local address, network byte order; IPv4 in
+				 addr[0..3] */
+	uint16_t port;
+	uint32_t ifindex;     /* SO_BINDTODEVICE, 0 when none or unknown */
+	uint32_t uid;
+	uint64_t inode;
+	int32_t pid;          /* an owning process, 0 when not known */
+	uint32_t nprocs;      /* processes holding it (fork, SO_REUSEPORT
+				 siblings are separate sockets) */
+	char comm[16];        /* the owner's name (/proc/PID/comm), "" */
+} pk_socket;
+
+/* Connections this host opened, grouped by destination. */
+typedef struct pk_dest_load {
+	pk_proto proto;
+	uint8_t family;       /* 4 or 6 */
+	uint8_t addr[16];     /* remote address, network byte order */
+	uint16_t port;        /* remote port */
+	uint32_t count;       /* connections, TIME_WAIT included */
+	uint32_t time_wait;   /* of which in TIME_WAIT */
+} pk_dest_load;
+
+/* What was read, and what could not be seen. */
+#define PK_SOCKTAB_TCP4 0x1u
+#define PK_SOCKTAB_TCP6 0x2u
+#define PK_SOCKTAB_UDP4 0x4u
+#define PK_SOCKTAB_UDP6 0x8u
+typedef struct pk_host_sockets_info {
+	const char *source;      /* "netlink" or "proc" */
+	unsigned tables;         /* PK_SOCKTAB_* read */
+	unsigned missing;        /* PK_SOCKTAB_* that could not be read */
+	uint32_t outbound;       /* connections counted in the load */
+	uint32_t procs_scanned;  /* processes whose fds were read */
+	uint32_t procs_denied;   /* processes whose fds could not be read */
+	uint32_t owners_unknown; /* listed sockets with no known process */
+	bool procs_truncated;    /* the process scan hit its bound */
+} pk_host_sockets_info;
+
+#define PK_SOCKETS_NO_NETLINK 0x1u  /* read PROC_ROOT/net only */
+#define PK_SOCKETS_NO_OWNERS 0x2u   /* do not scan /proc/PID/fd */
+
+/* proc_root NULL means $PROC_ROOT, else "/proc".  A proc root other than
+ * "/proc" describes another host (a fixture): netlink is then not used.
+ * Tables that cannot be read are reported in the info, not as errors;
+ * PK_PERM/PK_IO only when nothing at all could be read. */
+pk_status pk_host_sockets_read(const char *proc_root, unsigned flags,
+			       pk_host_sockets **out, pk_error *err);
+void pk_host_sockets_free(pk_host_sockets *s);
+void pk_host_sockets_get_info(const pk_host_sockets *s,
+			      pk_host_sockets_info *out);
+/* Listed sockets, sorted by (proto, port, family, address). */
+size_t pk_host_sockets_count(const pk_host_sockets *s);
+const pk_socket *pk_host_sockets_get(const pk_host_sockets *s, size_t i);
+/* Destinations, busiest first. */
+size_t pk_host_sockets_dest_count(const pk_host_sockets *s);
+const pk_dest_load *pk_host_sockets_dest(const pk_host_sockets *s, size_t i);
+/* Local ports held by this host's outgoing connections (TCP or UDP). */
+const pk_portset *pk_host_sockets_outbound_ports(const pk_host_sockets *s,
+						 pk_proto proto);
+/* Does the socket accept connections of this family (4 or 6)? */
+bool pk_socket_serves(const pk_socket *s, int family);
+/* "0.0.0.0", "::1", "fe80::1%2"-free text of an address (no brackets). */
+const char *pk_addr_format(uint8_t family, const uint8_t addr[16], char *buf,
+			   size_t size);
+
+/* ---- expected services -----------------------------------------------
+ * Ports and ranges the admin says services will use, whether they run now
+ * or not. */
+typedef struct pk_expect_list pk_expect_list;
+
+typedef struct pk_expect {
+	uint16_t lo;
+	uint16_t hi;
+	unsigned protos;    /* PK_PROTOMASK bits, 0 = any transport */
+	const char *label;  /* "" when none */
+	const char *origin; /* "--expect", or "FILE:LINE" */
+} pk_expect;
+
+pk_status pk_expect_list_new(pk_expect_list **out);
+void pk_expect_list_free(pk_expect_list *l);
+/* One spec (pk_portspec_parse syntax) with an optional label. */
+pk_status pk_expect_add(pk_expect_list *l, const char *spec,
+			const char *label, pk_error *err);
+/* A config file: one "SPEC [LABEL]" per line, '#' comments, blank lines.
+ * Errors name FILE:LINE. */
+pk_status pk_expect_load(pk_expect_list *l, const char *path, pk_error *err);
+pk_status pk_expect_load_mem(pk_expect_list *l, const char *data, size_t len,
+			     const char *name, pk_error *err);
+size_t pk_expect_count(const pk_expect_list *l);
+/* NULL when i is out of range; valid until the list is freed. */
+const pk_expect *pk_expect_get(const pk_expect_list *l, size_t i);
+
+/* ---- the audit ----------------------------------------------------------- */
+typedef enum pk_audit_kind {
+	PK_FIND_EPHEMERAL_PORT = 0, /* listening/expected port in the range,
+				       not reserved */
+	PK_FIND_EPHEMERAL_OVERLAP,  /* expected range overlaps the range */
+	PK_FIND_PORT_TAKEN,         /* expected port held by an outgoing
+				       connection right now */
+	PK_FIND_EXHAUSTION,         /* outbound load against the range */
+	PK_FIND_RESERVED_MOST,      /* reserved ports cover most of the range */
+	PK_FIND_RANGE_INVALID,      /* reversed, zero, below 1024... */
+	PK_FIND_RANGE_PARITY,       /* both ends of the same parity */
+	PK_FIND_UNPRIV_IN_RANGE,    /* ip_unprivileged_port_start inside it */
+	PK_FIND_IANA_OTHER,         /* listener on another service's port */
+	PK_FIND_SQUATTING,          /* listener on an unassigned User port */
+	PK_FIND_DYNAMIC,            /* listener in the Dynamic range */
+	PK_FIND_NOT_SEEN,           /* what the audit could not see */
+	PK_FIND_KIND_COUNT_
+} pk_audit_kind;
+
+/* A stable identifier: "ephemeral-port", "ephemeral-overlap", ... */
+const char *pk_audit_kind_name(pk_audit_kind kind);
+
+/* One finding; strings are owned by the audit. */
+typedef struct pk_audit_finding {
+	pk_audit_kind kind;
+	pk_severity severity; /* PK_SEV_INFO, _WARNING or _ERROR */
+	pk_proto proto;      /* PK_PROTO_NONE when not about one transport */
+	bool has_port;
+	uint16_t port_lo;
+	uint16_t port_hi;
+	const char *summary;  /* one line */
+	const char *evidence; /* what was seen, may span lines */
+	const char *fix;      /* ready-to-use lines, "" when none */
+} pk_audit_finding;
+
+typedef struct pk_audit pk_audit;
+
+typedef struct pk_audit_input {
+	const pk_host_portconf *conf;   /* required */
+	const pk_host_sockets *sockets; /* NULL: listeners not considered */
+	const pk_expect_list *expect;   /* NULL: none declared */
+	const pk_registry *reg;         /* NULL: no registry findings */
+} pk_audit_input;
+
+pk_status pk_audit_run(const pk_audit_input *in, pk_audit **out,
+		       pk_error *err);
+void pk_audit_free(pk_audit *a);
+/* Findings, most severe first. */
+size_t pk_audit_count(const pk_audit *a);
+const pk_audit_finding *pk_audit_get(const pk_audit *a, size_t i);
+/* Number of findings of each severity. */
+size_t pk_audit_count_severity(const pk_audit *a, pk_severity sev);
+/* The proposed settings; each false/"" when it needs no change.  The
+ * reserved list is the current one merged with every port the findings
+ * ask to reserve, normalised (pk_portset_format). */
+bool pk_audit_proposed_range(const pk_audit *a, uint16_t *lo, uint16_t *hi);
+const char *pk_audit_proposed_reserved(const pk_audit *a);
+/* `sysctl -w` lines and an /etc/sysctl.d/ snippet applying the proposed
+ * settings, "" when nothing needs changing.  portkit never applies them. */
+const char *pk_audit_sysctl_commands(const pk_audit *a);
+const char *pk_audit_sysctl_snippet(const pk_audit *a);
+/* Writes the snippet to path atomically (temporary file, fsync, rename).
+ * PK_NOTFOUND when there is nothing to write. */
+pk_status pk_audit_write_sysctl(const pk_audit *a, const char *path,
+				pk_error *err);
+
 /* ------------------------------------------------------------------------
- * Choosing a port: pick and advise (issue 5).
+ * Choosing a port: pick and advise (issue 5).  Design notes: docs/pick.md.
  * ---------------------------------------------------------------------- */
+
+/*
+ * pk_pick: suggests ports that satisfy every constraint set on the handle,
+ * and says why each was chosen.  Defaults (each can be changed):
+ *   - transports tcp and udp (the port must be free for every one listed);
+ *   - the User ports 1024-49151 (RFC 6335 section 6);
+ *   - no IANA assignment or reservation for any of the transports, no
+ *     services(5) entry (origin PK_ORIGIN_SERVICES), and no record of a
+ *     well-known unofficial use (origin PK_ORIGIN_UNOFFICIAL) either;
+ *   - outside the ephemeral ranges of every OS profile marked common, and
+ *     outside this host's live ip_local_port_range and
+ *     ip_local_reserved_ports (re-read at most once a second per handle);
+ *   - bindable right now on this host, for each transport, on 0.0.0.0 and
+ *     on :: (IPV6_V6ONLY): each socket is bound and closed at once, never
+ *     listened on, and no SO_REUSEADDR/SO_REUSEPORT is set (they would let
+ *     bind() succeed next to an existing socket and report a busy port free).
+ * Order of the answers: random (getrandom(2), uniform over the acceptable
+ * ports) unless a name or a near port is given.  Port 0 is never picked.
+ * A handle is used by one thread at a time; the registry may be shared.
+ */
+typedef struct pk_pick pk_pick;
+
+/* reg may be NULL: the registry constraints are then not applied (and the
+ * answers do not claim them).  The registry must outlive the handle. */
+pk_status pk_pick_new(const pk_registry *reg, pk_pick **out, pk_error *err);
+void pk_pick_free(pk_pick *pick);
+
+/* Transports the port must be free for: PK_PROTOMASK bits of tcp, udp,
+ * sctp, dccp (PK_PROTO_NONE is not a transport).  Default tcp|udp. */
+pk_status pk_pick_set_protos(pk_pick *pick, unsigned protomask, pk_error *err);
+/* Candidates are taken from [lo, hi] (port 0 is skipped).  Default
+ * 1024-49151. */
+pk_status pk_pick_set_range(pk_pick *pick, uint16_t lo, uint16_t hi,
+			    pk_error *err);
+/* The range of an RFC 6335 class (System means 1-1023). */
+void pk_pick_set_class(pk_pick *pick, pk_port_class cls);
+/* Prefer the acceptable ports closest to port; at equal distance the
+ * lower port comes first.  Clears a name. */
+void pk_pick_set_near(pk_pick *pick, uint16_t port);
+/* A stable choice derived from a service name: the first acceptable port
+ * of a sequence that depends only on the lower-cased name and the range
+ * (docs/pick.md gives the exact algorithm).  1-255 bytes, no control
+ * characters; compared case-insensitively (ASCII).  Clears a near port. */
+pk_status pk_pick_set_name(pk_pick *pick, const char *name, pk_error *err);
+/* OS profiles whose ephemeral range is avoided: a comma-separated list of
+ * profile ids (see pk_os_profiles), "common" (the default: every profile
+ * marked common), "all", or "none".  Replaces the previous choice. */
+pk_status pk_pick_avoid_os(pk_pick *pick, const char *ids, pk_error *err);
+/* Further ports never to pick (added to those of earlier calls; NULL
+ * forgets them all). */
+void pk_pick_avoid_ports(pk_pick *pick, const pk_portset *ports);
+
+#define PK_PICK_ALLOW_ASSIGNED 0x1u   /* skip the assignment check (IANA
+					 and services(5) records) */
+#define PK_PICK_ALLOW_UNOFFICIAL 0x2u /* skip the unofficial-use check */
+#define PK_PICK_NO_HOST_CHECK 0x4u    /* skip everything about this host:
+					 live range, reserved ports, bind */
+void pk_pick_set_flags(pk_pick *pick, unsigned flags);
+/* Where the host's port settings are read (see pk_host_portconf_read);
+ * NULL means $PROC_ROOT or /proc.  The string is copied. */
+pk_status pk_pick_set_proc_root(pk_pick *pick, const char *proc_root,
+				pk_error *err);
+
+/* Why a port was chosen: the constraints it was checked against and met. */
+#define PK_PICK_WHY_RANGE 0x001u        /* inside the range */
+#define PK_PICK_WHY_UNASSIGNED 0x002u   /* no IANA assignment, any transport */
+#define PK_PICK_WHY_NOT_UNOFFICIAL 0x004u /* no known unofficial use */
+#define PK_PICK_WHY_OS_EPHEMERAL 0x008u /* outside the chosen OS ranges */
+#define PK_PICK_WHY_HOST_RANGE 0x010u   /* outside this host's live range */
+#define PK_PICK_WHY_HOST_RESERVED 0x020u /* not in ip_local_reserved_ports */
+#define PK_PICK_WHY_BINDABLE 0x040u     /* every bind in `bound` succeeded */
+#define PK_PICK_WHY_RANDOM 0x080u       /* drawn at random */
+#define PK_PICK_WHY_NEAR 0x100u         /* closest to the preferred port */
+#define PK_PICK_WHY_NAME 0x200u         /* derived from the service name */
+#define PK_PICK_WHY_COUNT 10
+/* "in-range", "unassigned", "not-unofficial", "outside-os-ephemeral",
+ * "outside-host-ephemeral", "not-host-reserved", "bindable", "random",
+ * "near", "name"; NULL for anything that is not one PK_PICK_WHY_ bit. */
+const char *pk_pick_why_name(unsigned why);
+
+/* A successful bind of one transport on one address family. */
+#define PK_PICK_BOUND(proto, ipv6) (1u << ((unsigned)(proto) * 2u + ((ipv6) ? 1u : 0u)))
+
+typedef struct pk_pick_result {
+	uint16_t port;
+	unsigned why;      /* PK_PICK_WHY_* */
+	unsigned bound;    /* PK_PICK_BOUND bits of the binds that succeeded */
+	uint32_t distance; /* |port - near| when a near port was given */
+	uint32_t sequence; /* for a name: the index of the port in the name's
+			      candidate sequence (0 = its first choice) */
+} pk_pick_result;
+
+/*
+ * Finds up to count distinct ports (count >= 1) and stores them in out.
+ * *found receives how many were found.  PK_OK when all count were found;
+ * PK_EXHAUSTED (with a message saying why candidates were rejected) when
+ * fewer acceptable ports exist, the ones found are still in out; PK_IO
+ * when a socket or getrandom call fails for another reason than the port
+ * being busy.
+ */
+pk_status pk_pick_run(pk_pick *pick, size_t count, pk_pick_result *out,
+		      size_t *found, pk_error *err);
+
+/* What the last pk_pick_run looked at.  Each rejected candidate is counted
+ * once, under the first constraint it failed, in this order. */
+typedef struct pk_pick_stats {
+	uint32_t examined;       /* candidates looked at (random draws included) */
+	uint32_t avoided;        /* in a pk_pick_avoid_ports set */
+	uint32_t os_ephemeral;   /* in an OS profile's ephemeral range */
+	uint32_t host_ephemeral; /* in this host's ip_local_port_range */
+	uint32_t host_reserved;  /* in ip_local_reserved_ports */
+	uint32_t assigned;       /* assigned by IANA for a requested transport */
+	uint32_t listed;         /* named in a services(5) file IANA's data
+				    does not back (origin PK_ORIGIN_SERVICES) */
+	uint32_t reserved;       /* Reserved by IANA for a requested transport */
+	uint32_t unofficial;     /* commonly used without assignment */
+	uint32_t in_use;         /* a bind failed: EADDRINUSE */
+	uint32_t privileged;     /* a bind failed: EACCES (needs privilege) */
+	bool host_checked;       /* binds were tried */
+	bool host_range_known;   /* the host's range could be read */
+	uint16_t host_lo, host_hi;
+	unsigned unchecked;      /* PK_PICK_BOUND bits that could not be tried:
+				    this kernel lacks the transport or IPv6 */
+} pk_pick_stats;
+
+void pk_pick_get_stats(const pk_pick *pick, pk_pick_stats *out);
+
+/* One line of English saying why r was chosen ("random in 1024-49151;
+ * unassigned for tcp,udp; ...").  Returns the length the whole text needs
+ * (like snprintf). */
+size_t pk_pick_explain(const pk_pick *pick, const pk_pick_result *r,
+		       char *buf, size_t size);
+
+/*
+ * pk_advise: reviews a planned service the way an IANA port expert would
+ * (RFC 6335 sections 5, 6, 8; RFC 7605 sections 6-7).  Each finding cites
+ * the section it applies.
+ */
+/* Findings use pk_severity (status section): PK_SEV_OK is a check the
+ * plan passes, PK_SEV_ERROR a port that cannot be assigned as planned. */
+
+/* A planned service.  Zero-initialise, then fill in what is known. */
+typedef struct pk_plan {
+	const char *name;     /* service name, NULL when none is planned */
+	bool has_port;
+	uint16_t port;
+	unsigned protos;      /* PK_PROTOMASK bits; 0 = tcp (assumed) */
+	/* For the assignment request draft only; NULL when unknown. */
+	const char *description;
+	const char *reference;
+	const char *assignee;
+	const char *contact;
+} pk_plan;
+
+typedef struct pk_finding {
+	const char *id;       /* stable identifier, e.g. "name-too-long" */
+	pk_severity severity;
+	const char *cite;     /* "RFC 6335 section 5.1" */
+	const char *text;     /* one or two sentences about this plan */
+	bool has_record;      /* the registry record the finding is about */
+	pk_recid record;
+} pk_finding;
+
+/* One field of an IANA assignment request (RFC 6335 section 8.1, the form
+ * at https://www.iana.org/form/ports-services). */
+typedef struct pk_draft_field {
+	const char *field; /* "Service Name", "Transport Protocol(s)", ... */
+	const char *value; /* filled in, or what to write there */
+	bool known;        /* value comes from the plan or the registry */
+} pk_draft_field;
+
+typedef struct pk_advice pk_advice;
+
+/* reg may be NULL (then nothing is said about registrations).  Fails only
+ * for memory or a plan with neither a name nor a port (PK_INVAL). */
+pk_status pk_advise(const pk_registry *reg, const pk_plan *plan,
+		    pk_advice **out, pk_error *err);
+void pk_advice_free(pk_advice *advice);
+size_t pk_advice_count(const pk_advice *advice);
+/* NULL when i is out of range.  Valid until pk_advice_free. */
+const pk_finding *pk_advice_get(const pk_advice *advice, size_t i);
+/* The most severe finding (PK_SEV_OK when there is none). */
+pk_severity pk_advice_worst(const pk_advice *advice);
+size_t pk_advice_draft_count(const pk_advice *advice);
+const pk_draft_field *pk_advice_draft_get(const pk_advice *advice, size_t i);
+/* RFC 6335 section 5.1: 1-15 letters, digits, hyphens, at least one letter,
+ * no hyphen at either end or next to another.  On false, *why (may be
+ * NULL) receives a short reason. */
+bool pk_service_name_check(const char *name, const char **why);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

@@ -66,9 +66,22 @@ void pk_bhash_insert(pk_bhash *h, uint32_t hash, uint32_t val)
 	h->used++;
 }
 
+/* A hash for the builder's own tables (not part of the index format):
+ * one multiply per 8 bytes, cheap for the short strings interned here. */
 static uint32_t str_hash(const char *s, size_t len)
 {
-	return (uint32_t)pk_hash64(s, len, 0);
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
+	uint64_t w;
+
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, len);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	return (uint32_t)(h ^ (h >> 29));
 }
 
 pk_status pk_builder_intern(pk_builder *b, const char *s, uint32_t *out)

@@ -1,9 +1,8 @@
 /* diff.c - what changed between two registries, for `portkit update`.
  *
  * Records are keyed by (name case-insensitively, transport, ports).  Both
- * indexes store records sorted by (port_lo, transport, lower-cased name,
- * port_hi), which is an order on exactly that key, so one merge walk pairs
- * them up without allocating. */
+ * indexes store their records sorted by that key (pk_idx_key_cmp), so one
+ * merge walk pairs them up without allocating. */
 #include <string.h>
 
 #include "index.h"
@@ -11,20 +10,12 @@
 static int key_cmp(const pk_registry *ra, const pk_idx_rec *a,
 		   const pk_registry *rb, const pk_idx_rec *b)
 {
-	int c;
+	pk_idx_key ka = { a->has_port, a->port_lo, a->proto, a->port_hi,
+			  pk_idx_str(ra, a->name) };
+	pk_idx_key kb = { b->has_port, b->port_lo, b->proto, b->port_hi,
+			  pk_idx_str(rb, b->name) };
 
-	if (a->has_port != b->has_port)
-		return a->has_port ? -1 : 1;
-	if (a->port_lo != b->port_lo)
-		return a->port_lo < b->port_lo ? -1 : 1;
-	if (a->proto != b->proto)
-		return a->proto < b->proto ? -1 : 1;
-	c = pk_strcasecmp(pk_idx_str(ra, a->name), pk_idx_str(rb, b->name));
-	if (c != 0)
-		return c;
-	if (a->port_hi != b->port_hi)
-		return a->port_hi < b->port_hi ? -1 : 1;
-	return 0;
+	return pk_idx_key_cmp(&ka, &kb);
 }
 
 static bool same_str(const pk_registry *ra, uint32_t a, const pk_registry *rb,

@@ -33,6 +33,7 @@ static pk_status parse_two_ports(const char *s, uint16_t *a, uint16_t *b,
 				 pk_error *err)
 {
 	char first[16], second[16];
+	const char *text = s;
 	size_t i = 0, n;
 
 	s += strspn(s, " \t");
@@ -57,9 +58,21 @@ static pk_status parse_two_ports(const char *s, uint16_t *a, uint16_t *b,
 		return PK_PARSE;
 	return PK_OK;
 bad:
-	return pk_error_set(err, PK_PARSE,
-			    "ip_local_port_range: expected two ports, got '%.40s'",
-			    s);
+	n = strcspn(text, "\n");
+	return pk_error_set(err, PK_PARSE, "expected two ports, got '%.*s'",
+			    (int)(n < 40 ? n : 40), text);
+}
+
+/* Prefixes err's message with the file it is about.  The message is
+ * copied first: formatting err->message into itself is undefined. */
+static pk_status file_error(pk_error *err, const char *root, const char *name)
+{
+	char inner[PK_ERROR_MESSAGE_SIZE] = "";
+
+	if (err != NULL)
+		snprintf(inner, sizeof inner, "%s", err->message);
+	return pk_error_set(err, PK_PARSE, "%s/sys/net/ipv4/%s: %s", root, name,
+			    inner);
 }
 
 pk_status pk_host_portconf_read(const char *proc_root, pk_host_portconf *out,
@@ -79,9 +92,7 @@ pk_status pk_host_portconf_read(const char *proc_root, pk_host_portconf *out,
 		st = parse_two_ports(buf, &out->ephemeral_lo,
 				     &out->ephemeral_hi, err);
 		if (st != PK_OK)
-			return pk_error_set(err, PK_PARSE,
-					    "%s/sys/net/ipv4/ip_local_port_range: %s",
-					    proc_root, err ? err->message : "");
+			return file_error(err, proc_root, "ip_local_port_range");
 		out->have_range = true;
 	}
 	if (read_small(proc_root, "ip_unprivileged_port_start", buf,
@@ -90,17 +101,15 @@ pk_status pk_host_portconf_read(const char *proc_root, pk_host_portconf *out,
 		/* The kernel accepts 0..65535 here (65536 would be a parse
 		 * error for us too, which is right: it is not a port). */
 		if (pk_port_parse(buf, &out->unprivileged_start, err) != PK_OK)
-			return pk_error_set(err, PK_PARSE,
-					    "%s/sys/net/ipv4/ip_unprivileged_port_start: %s",
-					    proc_root, err ? err->message : "");
+			return file_error(err, proc_root,
+					  "ip_unprivileged_port_start");
 		out->have_unprivileged = true;
 	}
 	if (read_small(proc_root, "ip_local_reserved_ports", buf, sizeof buf)) {
 		pk_portset_clear(&out->reserved);
 		if (pk_portset_parse(&out->reserved, buf, err) != PK_OK)
-			return pk_error_set(err, PK_PARSE,
-					    "%s/sys/net/ipv4/ip_local_reserved_ports: %s",
-					    proc_root, err ? err->message : "");
+			return file_error(err, proc_root,
+					  "ip_local_reserved_ports");
 		out->have_reserved = true;
 	}
 	return PK_OK;

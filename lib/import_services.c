@@ -58,6 +58,31 @@ typedef struct services_ctx {
 	bool ranges;
 } services_ctx;
 
+/* A valid port with a transport that services(5) files really list but
+ * that has no port numbers in IANA's sense: Debian's netbase has AppleTalk
+ * ("rtmp 1/ddp"), FreeBSD has ipfw's "natd 8668/divert".  Such entries
+ * are skipped; any other transport ("80/xyz") is still an error. */
+static bool other_transport(char *spec)
+{
+	static const char *const known[] = { "ddp", "divert" };
+	char *slash = strchr(spec, '/');
+	pk_portspec ps;
+	bool listed = false;
+	bool port_ok;
+
+	if (slash == NULL)
+		return false;
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(slash + 1, known[i]) == 0)
+			listed = true;
+	if (!listed)
+		return false;
+	*slash = '\0';
+	port_ok = pk_portspec_parse(spec, &ps, NULL) == PK_OK;
+	*slash = '/';
+	return port_ok;
+}
+
 static pk_status add_entry(services_ctx *s, char **w, size_t nw,
 			   const char *comment)
 {
@@ -75,10 +100,13 @@ static pk_status add_entry(services_ctx *s, char **w, size_t nw,
 		return pk_import_fail(s->err, PK_PARSE, s->label, s->line,
 				      "'%s' has no port (expected NAME PORT/PROTO [ALIASES...])",
 				      pk_quote(w[0], strlen(w[0]), q, sizeof q));
-	if (pk_portspec_parse(w[1], &spec, NULL) != PK_OK)
+	if (pk_portspec_parse(w[1], &spec, NULL) != PK_OK) {
+		if (other_transport(w[1]))
+			return PK_OK;
 		return pk_import_fail(s->err, PK_PARSE, s->label, s->line,
 				      "invalid port '%s' (expected PORT/PROTO: a port 0-65535 or a range LO-HI, and tcp, udp, sctp or dccp)",
 				      pk_quote(w[1], strlen(w[1]), q, sizeof q));
+	}
 	if (spec.lo != spec.hi)
 		s->ranges = true;
 	if (spec.protos == 0)

@@ -156,6 +156,31 @@ struct pk_registry {
 	const pk_idx_counts *counts;
 };
 
+/* The order of the records in an index, up to the exact spelling of the
+ * name, and the identity by which pk_registry_diff pairs records: records
+ * with a port first, port_lo, transport, name case-insensitively, port_hi. */
+typedef struct pk_idx_key {
+	unsigned has_port, port_lo, proto, port_hi;
+	const char *name;
+} pk_idx_key;
+
+static inline int pk_idx_key_cmp(const pk_idx_key *a, const pk_idx_key *b)
+{
+	int c;
+
+	if (a->has_port != b->has_port)
+		return a->has_port ? -1 : 1;
+	if (a->port_lo != b->port_lo)
+		return a->port_lo < b->port_lo ? -1 : 1;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if ((c = pk_strcasecmp(a->name, b->name)) != 0)
+		return c;
+	if (a->port_hi != b->port_hi)
+		return a->port_hi < b->port_hi ? -1 : 1;
+	return 0;
+}
+
 /* ---- hashing (hash.c) -------------------------------------------------- */
 
 /* The index checksum: 64-bit, eight independent lanes of 8-byte words,

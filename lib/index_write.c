@@ -37,20 +37,13 @@ static int cmp_records(const void *x, const void *y, void *ctx)
 	const pk_builder *b = ctx;
 	uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
 	const pk_brec *r = &b->recs[i], *s = &b->recs[j];
+	pk_idx_key kr = { r->has_port, r->port_lo, r->proto, r->port_hi, pk_bstr(b, r->name) };
+	pk_idx_key ks = { s->has_port, s->port_lo, s->proto, s->port_hi, pk_bstr(b, s->name) };
 	int c;
 
-	/* Records with a port first, so range lookups can binary search. */
-	if (r->has_port != s->has_port)
-		return r->has_port ? -1 : 1;
-	if (r->port_lo != s->port_lo)
-		return r->port_lo < s->port_lo ? -1 : 1;
-	if (r->proto != s->proto)
-		return r->proto < s->proto ? -1 : 1;
-	if ((c = pk_strcasecmp(pk_bstr(b, r->name), pk_bstr(b, s->name))) != 0)
+	if ((c = pk_idx_key_cmp(&kr, &ks)) != 0)
 		return c;
-	if (r->port_hi != s->port_hi)
-		return r->port_hi < s->port_hi ? -1 : 1;
-	if ((c = strcmp(pk_bstr(b, r->name), pk_bstr(b, s->name))) != 0)
+	if ((c = strcmp(kr.name, ks.name)) != 0)
 		return c;
 	return i < j ? -1 : (i > j); /* stable: the source's own order */
 }
@@ -137,10 +130,11 @@ static pk_status for_names(writer *w, uint32_t newid, uint32_t *postings)
 
 static pk_status add_lower(pk_buf *buf, const char *s)
 {
-	pk_status st = PK_OK;
+	size_t n = strlen(s), at = buf->len;
+	pk_status st = pk_buf_add(buf, s, n);
 
-	for (; *s != '\0' && st == PK_OK; s++)
-		st = pk_buf_addc(buf, (char)pk_lower((unsigned char)*s));
+	for (size_t i = 0; i < n && st == PK_OK; i++)
+		buf->data[at + i] = (char)pk_lower((unsigned char)buf->data[at + i]);
 	return st;
 }
 

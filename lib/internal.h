@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "portkit.h"
 
@@ -40,6 +41,12 @@ pk_status pk_error_set(pk_error *err, pk_status status, const char *fmt, ...)
 pk_status pk_error_setv(pk_error *err, pk_status status, const char *fmt,
 			va_list ap);
 void pk_error_clear(pk_error *err);
+
+/* ---- transports (portspec.c) ------------------------------------------ */
+
+/* "tcp,udp" for a transport mask, "" for none; an entry that does not fit
+ * in size is left out.  Returns buf. */
+const char *pk_protomask_format(unsigned mask, char *buf, size_t size);
 
 /* ---- small string helpers (util.c) ------------------------------------ */
 
@@ -71,10 +78,32 @@ pk_status pk_buf_printf(pk_buf *b, const char *fmt, ...) PK_PRINTF(2, 3);
 /* Keeps data NUL-terminated (not counted in len). */
 pk_status pk_buf_terminate(pk_buf *b);
 
+/* Steps through data[0..len) one line at a time: false at the end, else
+ * *line and *n receive the next line without its '\n' and *pos moves
+ * past it.  Start with *pos = 0. */
+static inline bool pk_next_line(const char *data, size_t len, size_t *pos,
+				const char **line, size_t *n)
+{
+	if (*pos >= len)
+		return false;
+	const char *start = data + *pos;
+	const char *nl = (const char *)memchr(start, '\n', len - *pos);
+	*line = start;
+	*n = nl ? (size_t)(nl - start) : len - *pos;
+	*pos += *n + (nl != NULL);
+	return true;
+}
+
 /* Reads a whole file (at most limit bytes) into a NUL-terminated heap
  * buffer; *data is freed by the caller. */
 pk_status pk_read_file(const char *path, size_t limit, char **data,
 		       size_t *len, pk_error *err);
+
+/* Writes data to path atomically (temporary file in the same directory,
+ * fsync, rename, fsync of the directory) with the given mode; on failure
+ * the previous file at path is untouched. */
+pk_status pk_write_file_atomic(const char *path, const void *data, size_t len,
+			       unsigned mode, pk_error *err);
 
 /* Largest input file any importer accepts: the real XML is about 4 MB. */
 #define PK_IMPORT_MAX_BYTES ((size_t)256 << 20)
@@ -182,7 +211,6 @@ pk_status pk_import_npm_json(pk_builder *b, const char *data, size_t len,
 /* Dispatches on fmt; PK_FORMAT_AUTO guesses from the first bytes. */
 pk_status pk_import(pk_builder *b, pk_format fmt, const char *data,
 		    size_t len, const char *label, pk_error *err);
-pk_format pk_format_detect(const char *data, size_t len);
 
 /* ---- registry over a compiled index (index_read.c, registry.c) -------- */
 

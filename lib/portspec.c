@@ -16,6 +16,25 @@ const char *pk_proto_name(pk_proto proto)
 	return proto_names[proto];
 }
 
+const char *pk_protomask_format(unsigned mask, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+	for (unsigned p = PK_PROTO_TCP; p < PK_PROTO_COUNT; p++) {
+		if (!(mask & PK_PROTOMASK(p)))
+			continue;
+		int w = snprintf(buf + len, size - len, "%s%s",
+				 len > 0 ? "," : "", pk_proto_name((pk_proto)p));
+		if (w < 0 || (size_t)w >= size - len)
+			break;
+		len += (size_t)w;
+	}
+	return buf;
+}
+
 pk_status pk_proto_parse(const char *s, size_t len, pk_proto *out)
 {
 	for (unsigned p = PK_PROTO_TCP; p < PK_PROTO_COUNT; p++) {

@@ -21,6 +21,17 @@ const char *pk_version(void)
 	return PK_VERSION_STRING;
 }
 
+const char *pk_severity_name(pk_severity sev)
+{
+	switch (sev) {
+	case PK_SEV_OK: return "ok";
+	case PK_SEV_INFO: return "info";
+	case PK_SEV_WARNING: return "warning";
+	case PK_SEV_ERROR: return "error";
+	}
+	return "unknown";
+}
+
 const char *pk_status_name(pk_status status)
 {
 	if ((unsigned)status >= (unsigned)PK_STATUS_COUNT_)

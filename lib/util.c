@@ -136,7 +136,11 @@ pk_status pk_buf_printf(pk_buf *b, const char *fmt, ...)
 
 pk_status pk_buf_terminate(pk_buf *b)
 {
-	return buf_reserve(b, 0);
+	pk_status st = buf_reserve(b, 0);
+	/* A buffer nothing was added to has no NUL yet. */
+	if (st == PK_OK)
+		b->data[b->len] = '\0';
+	return st;
 }
 
 pk_status pk_read_file(const char *path, size_t limit, char **data,

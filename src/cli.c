@@ -1,9 +1,13 @@
 /* cli.c - messages, exit codes, registry opening and aligned tables shared
  * by every portkit subcommand. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
 
 #include "cli.h"
 
@@ -60,6 +64,39 @@ int cli_open_registry(const cli_ctx *ctx, pk_registry **out)
 	return EXIT_FOUND;
 }
 
+int cli_open_registry_optional(const cli_ctx *ctx, pk_registry **out)
+{
+	pk_error err;
+
+	if (ctx->index_path != NULL)
+		return cli_open_registry(ctx, out);
+	if (pk_registry_open_default(out, &err) != PK_OK) {
+		cli_warn("%s; port names not available", err.message);
+		*out = NULL;
+	}
+	return EXIT_FOUND;
+}
+
+int cli_read_host(const char *proc_root, unsigned flags,
+		  pk_host_portconf **conf, pk_host_sockets **socks)
+{
+	pk_error err;
+	pk_status st;
+
+	*socks = NULL;
+	*conf = malloc(sizeof **conf);
+	if (*conf == NULL) {
+		cli_error("out of memory");
+		return EXIT_DATA;
+	}
+	if ((st = pk_host_portconf_read(proc_root, *conf, &err)) != PK_OK ||
+	    (st = pk_host_sockets_read(proc_root, flags, socks, &err)) != PK_OK) {
+		cli_report(st, &err);
+		return EXIT_DATA;
+	}
+	return EXIT_FOUND;
+}
+
 int cli_parse_protos(const char *s, unsigned *mask)
 {
 	unsigned m = 0;
@@ -107,6 +144,25 @@ int cli_common_option(int opt, const char *arg, cli_ctx *ctx)
 		/* getopt_long already said what was wrong. */
 		return EXIT_USAGE;
 	}
+}
+
+int cli_other_option(int opt, const char *arg, cli_ctx *ctx,
+		     void (*usage)(FILE *out))
+{
+	int rc = cli_common_option(opt, arg, ctx);
+
+	if (rc != 0 && opt == '?')
+		usage(stderr);
+	return rc;
+}
+
+int cli_no_operands(int argc, char **argv, const char *name)
+{
+	if (optind < argc) {
+		cli_error("%s: unexpected argument '%s'", name, argv[optind]);
+		return EXIT_USAGE;
+	}
+	return 0;
 }
 
 int cli_finish(int rc)
@@ -171,27 +227,71 @@ int cli_table_add(cli_table *t, const char *const *cells)
 	return 0;
 }
 
-/* Display width of a UTF-8 string: counts code points, not bytes.  The
- * registry is ASCII but people's names and orgs need not be. */
-static size_t display_width(const char *s)
+int cli_table_add_pair(cli_table *t, const char *label, const char *value)
+{
+	const char *cells[2] = { label, value };
+
+	return cli_table_add(t, cells);
+}
+
+int cli_table_add_header(cli_table *t, const char *const *cells, bool color)
+{
+	char *bold[16] = { NULL };
+	unsigned n = t->ncols < 16 ? t->ncols : 16;
+	int rc = 0;
+
+	if (!color)
+		return cli_table_add(t, cells);
+	for (unsigned c = 0; c < n; c++) {
+		const char *cell = cells[c] ? cells[c] : "";
+		size_t len = strlen(cell) + sizeof "\033[1m\033[0m";
+		bold[c] = malloc(len);
+		if (bold[c] == NULL)
+			rc = -1;
+		else
+			snprintf(bold[c], len, "\033[1m%s\033[0m", cell);
+	}
+	if (rc == 0)
+		rc = cli_table_add(t, (const char *const *)bold);
+	for (unsigned c = 0; c < n; c++)
+		free(bold[c]);
+	return rc;
+}
+
+/* Display width of s[0..n): counts code points, not bytes, and skips SGR
+ * colour sequences (ESC [ ... m).  The registry is ASCII but people's
+ * names and orgs need not be. */
+static size_t display_width_n(const char *s, size_t n)
 {
 	size_t w = 0;
 
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\033' && i + 1 < n && s[i + 1] == '[') {
+			while (i < n && s[i] != 'm')
+				i++;
+			continue;
+		}
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			w++;
+	}
 	return w;
 }
 
-/* Prints at most max display columns of s, breaking at a space when it can;
- * returns the number of bytes consumed. */
+static size_t display_width(const char *s)
+{
+	return display_width_n(s, strlen(s));
+}
+
+/* Prints at most max display columns of the line at s (up to '\n' or the
+ * end), breaking at a space when it can; returns the number of bytes
+ * consumed. */
 static size_t print_folded(FILE *out, const char *s, size_t max)
 {
 	size_t bytes = 0;
 	size_t cols = 0;
 	size_t last_space = 0;
 
-	while (s[bytes] != '\0' && cols < max) {
+	while (s[bytes] != '\0' && s[bytes] != '\n' && cols < max) {
 		if (s[bytes] == ' ')
 			last_space = bytes;
 		bytes++;
@@ -199,12 +299,37 @@ static size_t print_folded(FILE *out, const char *s, size_t max)
 			bytes++;
 		cols++;
 	}
-	if (s[bytes] != '\0' && s[bytes] != ' ' && last_space > 0)
+	if (s[bytes] != '\0' && s[bytes] != '\n' && s[bytes] != ' ' &&
+	    last_space > 0)
 		bytes = last_space;
 	fwrite(s, 1, bytes, out);
 	while (s[bytes] == ' ')
 		bytes++;
 	return bytes;
+}
+
+/* Prints the last cell of a row: each of its lines starts at column
+ * indent, and lines wider than room (when room > 0) are folded. */
+static void print_last_cell(FILE *out, const char *p, size_t indent,
+			    size_t room)
+{
+	for (;;) {
+		size_t len = strcspn(p, "\n");
+		if (room == 0 || display_width_n(p, len) <= room) {
+			fwrite(p, 1, len, out);
+			p += len;
+		} else {
+			p += print_folded(out, p, room);
+			while (*p != '\0' && *p != '\n') {
+				fprintf(out, "\n%*s", (int)indent, "");
+				p += print_folded(out, p, room);
+			}
+		}
+		if (*p == '\0')
+			return;
+		p++;
+		fprintf(out, "\n%*s", (int)indent, "");
+	}
 }
 
 void cli_table_print(const cli_table *t, FILE *out, int width)
@@ -235,17 +360,159 @@ void cli_table_print(const cli_table *t, FILE *out, int width)
 				(int)(w[c] - display_width(row[c]) + 2), "");
 		if (used == 0) {
 			/* an empty row */
-		} else if (used < ncols || room == 0 ||
-			   display_width(row[used - 1]) <= room) {
+		} else if (used < ncols) {
 			fputs(row[used - 1], out);
 		} else {
-			const char *p = row[ncols - 1];
-			p += print_folded(out, p, room);
-			while (*p != '\0') {
-				fprintf(out, "\n%*s", (int)indent, "");
-				p += print_folded(out, p, room);
-			}
+			print_last_cell(out, row[ncols - 1], indent, room);
 		}
 		fputc('\n', out);
 	}
+}
+
+/* ---- operands that look like options ------------------------------------ */
+
+/* The options of subcommands that take only the common ones. */
+static const struct option common_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	CLI_COMMON_LONGOPTS,
+	{ NULL, 0, NULL, 0 },
+};
+#define COMMON_SHORTOPTS "h" CLI_COMMON_SHORTOPTS
+
+/* Does the option spelled arg take its value from the next argument? */
+static bool takes_next(const char *arg, const char *shortopts,
+		       const struct option *longopts)
+{
+	if (arg[1] == '-') {
+		const char *name = arg + 2;
+		if (strchr(name, '=') != NULL)
+			return false;
+		for (const struct option *o = longopts; o->name != NULL; o++)
+			if (strcmp(o->name, name) == 0)
+				return o->has_arg == required_argument;
+		return false;
+	}
+	/* "-p" takes the next argument, "-ptcp" and "-jp" do not / do. */
+	for (const char *p = arg + 1; *p != '\0'; p++) {
+		const char *o = strchr(shortopts, *p);
+		if (o == NULL || *p == ':')
+			return false;
+		if (o[1] == ':')
+			return p[1] == '\0';
+	}
+	return false;
+}
+
+int cli_next_operand(int argc, char **argv, int from, const char *shortopts,
+		     const struct option *longopts)
+{
+	if (shortopts == NULL || longopts == NULL) {
+		shortopts = COMMON_SHORTOPTS;
+		longopts = common_longopts;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return 0;
+		bool operand = a[0] != '-' || a[1] == '\0' ||
+			       (a[1] >= '0' && a[1] <= '9');
+		if (operand && i >= from)
+			return i;
+		if (!operand && takes_next(a, shortopts, longopts))
+			i++;
+	}
+	return 0;
+}
+
+int cli_negative_operand(int argc, char **argv, const char *shortopts,
+			 const struct option *longopts)
+{
+	for (int i = cli_next_operand(argc, argv, 1, shortopts, longopts); i > 0;
+	     i = cli_next_operand(argc, argv, i + 1, shortopts, longopts))
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return i;
+	return 0;
+}
+
+int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage)
+{
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, COMMON_SHORTOPTS, common_longopts,
+				  NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(usage, stdout);
+			return EXIT_FOUND;
+		}
+		int rc = cli_common_option(opt, optarg, ctx);
+		if (rc != 0)
+			return rc;
+	}
+	return -1;
+}
+
+int cli_make_parent_dirs(const char *path)
+{
+	char dir[4096];
+	size_t len = strlen(path);
+
+	if (len >= sizeof dir) {
+		cli_error("path too long: '%.40s...'", path);
+		return EXIT_DATA;
+	}
+	memcpy(dir, path, len + 1);
+	char *slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (char *p = dir + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+			cli_error("cannot create directory %s: %s", dir, strerror(errno));
+			return EXIT_DATA;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	return 0;
+}
+
+int cli_table_finish(cli_table *t, bool ok, int width)
+{
+	if (t == NULL || !ok) {
+		cli_table_free(t);
+		cli_error("out of memory");
+		return EXIT_DATA;
+	}
+	cli_table_print(t, stdout, width);
+	cli_table_free(t);
+	return EXIT_FOUND;
+}
+
+int cli_json_print(json_t *root)
+{
+	char *s = root ? json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
+
+	json_decref(root);
+	if (s == NULL) {
+		cli_error("out of memory");
+		return EXIT_DATA;
+	}
+	puts(s);
+	free(s);
+	return EXIT_FOUND;
+}
+
+int cli_json_finish(json_t *root, bool ok)
+{
+	if (!ok) {
+		json_decref(root);
+		root = NULL;
+	}
+	return cli_json_print(root);
 }

@@ -46,6 +46,18 @@ int cli_report(pk_status st, const pk_error *err);
  * error and returns EXIT_DATA; on success returns EXIT_FOUND. */
 int cli_open_registry(const cli_ctx *ctx, pk_registry **out);
 
+/* For commands that work without a registry too (audit, listeners): the
+ * --index registry (failure: message, EXIT_DATA), else the default one,
+ * or *out = NULL with a warning when it cannot be opened. */
+int cli_open_registry_optional(const cli_ctx *ctx, pk_registry **out);
+
+/* For audit and listeners: this host's port settings (malloc'd) and
+ * sockets, read under proc_root (NULL: $PROC_ROOT or /proc) with
+ * PK_SOCKETS_* flags.  On failure prints the error and returns EXIT_DATA;
+ * the caller frees *conf and *socks either way. */
+int cli_read_host(const char *proc_root, unsigned flags,
+		  pk_host_portconf **conf, pk_host_sockets **socks);
+
 /* Parses "tcp", "tcp,udp" or "any" into a protocol mask. */
 int cli_parse_protos(const char *s, unsigned *mask);
 
@@ -62,6 +74,24 @@ void cli_table_free(cli_table *t);
 /* Copies the cells; NULL cells print as "". Returns -1 on no memory. */
 int cli_table_add(cli_table *t, const char *const *cells);
 void cli_table_print(const cli_table *t, FILE *out, int width);
+/* Adds a row of two cells (a "label:" and its value) to a 2-column table.
+ * Returns -1 on no memory. */
+int cli_table_add_pair(cli_table *t, const char *label, const char *value);
+/* Adds a header row, in bold when color is on.  Returns -1 on no memory. */
+int cli_table_add_header(cli_table *t, const char *const *cells, bool color);
+
+/* Prints t on stdout and frees it; when t is NULL or ok is false (a
+ * cli_table_add failed) says "out of memory" instead.  Returns EXIT_FOUND
+ * or EXIT_DATA. */
+int cli_table_finish(cli_table *t, bool ok, int width);
+
+/* Prints a jansson value (consumed; NULL means out of memory) as indented
+ * JSON on stdout.  Returns EXIT_FOUND or EXIT_DATA. */
+struct json_t;
+int cli_json_print(struct json_t *root);
+/* The same, after building root: when ok is false (a jansson call failed)
+ * frees root and says "out of memory" instead. */
+int cli_json_finish(struct json_t *root, bool ok);
 
 /* The options every subcommand accepts, for getopt_long: append
  * CLI_COMMON_LONGOPTS to a subcommand's struct option array and pass
@@ -77,9 +107,42 @@ void cli_table_print(const cli_table *t, FILE *out, int width);
 	{ "index", required_argument, NULL, CLI_OPT_INDEX },         \
 	{ "no-color", no_argument, NULL, CLI_OPT_NO_COLOR }
 int cli_common_option(int opt, const char *arg, cli_ctx *ctx);
+/* The default: case of a subcommand's getopt loop: cli_common_option(), and
+ * after an option getopt did not know ('?') the usage on stderr. */
+int cli_other_option(int opt, const char *arg, cli_ctx *ctx,
+		     void (*usage)(FILE *out));
+/* After the options of a subcommand that takes no operands: when one is
+ * left, says "NAME: unexpected argument 'ARG'" and returns EXIT_USAGE;
+ * otherwise 0. */
+int cli_no_operands(int argc, char **argv, const char *name);
 
 /* Subcommands.  Each parses its own options (argv[0] is its name) and
  * returns an exit code. */
 typedef int (*cli_command_fn)(int argc, char **argv, cli_ctx *ctx);
+
+/* The index of the next operand of argv at or after from: an argument
+ * that is not an option or an option's value (per shortopts and
+ * longopts; NULL for both means the common options and --help).  An
+ * argument that looks like a negative number ("-1",
+ * "-80-90") counts as an operand, so that callers can report it as an
+ * invalid port rather than let getopt call it an unknown option.  Returns
+ * 0 when there is none before the end or "--".  main() uses it to find a
+ * subcommand after common options (`portkit --json info`). */
+struct option;
+int cli_next_operand(int argc, char **argv, int from, const char *shortopts,
+		     const struct option *longopts);
+
+/* The index of the first operand that looks like a negative number, or 0. */
+int cli_negative_operand(int argc, char **argv, const char *shortopts,
+			 const struct option *longopts);
+
+/* Parses the options of a subcommand that takes only the common ones and
+ * --help/-h (which prints usage on stdout).  Returns -1 when the caller
+ * goes on with its operands at argv[optind], otherwise the exit code. */
+int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage);
+
+/* Creates the directories leading to path (like mkdir -p on its dirname),
+ * mode 0755.  Prints a message and returns EXIT_DATA on failure. */
+int cli_make_parent_dirs(const char *path);
 
 #endif /* PK_CLI_H */

@@ -15,27 +15,56 @@ int cmd_range(int argc, char **argv, cli_ctx *ctx);
 int cmd_info(int argc, char **argv, cli_ctx *ctx);
 int cmd_import(int argc, char **argv, cli_ctx *ctx);
 int cmd_update(int argc, char **argv, cli_ctx *ctx);
+int cmd_ranges(int argc, char **argv, cli_ctx *ctx);
+int cmd_sim(int argc, char **argv, cli_ctx *ctx);
+int cmd_pick(int argc, char **argv, cli_ctx *ctx);
+int cmd_advise(int argc, char **argv, cli_ctx *ctx);
+int cmd_audit(int argc, char **argv, cli_ctx *ctx);
+int cmd_listeners(int argc, char **argv, cli_ctx *ctx);
 
 static const struct command {
 	const char *name;
 	cli_command_fn fn;
+	const char *args;    /* the synopsis after the name */
 	const char *summary;
 } commands[] = {
-	{ "lookup", cmd_lookup, "PORT|RANGE|NAME[/PROTO]...  what is this port / which port is this service" },
-	{ "search", cmd_search, "WORD...                     records whose name or description has every word" },
-	{ "range", cmd_range, "LO-HI [--unassigned|--assigned]  records in a port range" },
-	{ "info", cmd_info, "                            what the active registry is and what it lacks" },
-	{ "import", cmd_import, "FILE [-o INDEX]             compile an IANA XML/CSV or services(5) file" },
-	{ "update", cmd_update, "[--url URL|--file FILE]     fetch the full IANA registry and install it" },
+	{ "lookup", cmd_lookup, "PORT|RANGE|NAME[/PROTO]...", "what is this port / which port is this service" },
+	{ "search", cmd_search, "WORD...", "records whose name or description has every word" },
+	{ "range", cmd_range, "LO-HI [--unassigned|--assigned]", "records in a port range" },
+	{ "info", cmd_info, "", "what the active registry is and what it lacks" },
+	{ "import", cmd_import, "FILE [-o INDEX]", "compile an IANA XML/CSV or services(5) file" },
+	{ "update", cmd_update, "[--url URL|--file FILE]", "fetch the full IANA registry and install it" },
+	{ "ranges", cmd_ranges, "[--os ID|--host]", "OS ephemeral port ranges, or this host's" },
+	{ "sim", cmd_sim, "[--svg FILE] [--observe N]", "compare ephemeral port selection algorithms" },
+	{ "pick", cmd_pick, "[--count N] [--range LO-HI] [--near P|--name S]", "suggest free, unassigned ports" },
+	{ "advise", cmd_advise, "[--name N] [--port P] [--draft]", "review a planned service (RFC 6335, RFC 7605)" },
+	{ "audit", cmd_audit, "[--expect SPEC]... [--config FILE]", "does the ephemeral range collide with services?" },
+	{ "listeners", cmd_listeners, "", "what this host listens on, ports named from the registry" },
 };
+
+/* The commands list, with the summaries in one column: a synopsis too
+ * long for it puts its summary on the next line, in that column. */
+static void print_commands(FILE *out)
+{
+	enum { COLUMN = 39 };
+	char head[128];
+
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		int n = snprintf(head, sizeof head, "  %-8s %s", commands[i].name,
+				 commands[i].args);
+		if (n > COLUMN - 2)
+			fprintf(out, "%s\n%*s%s\n", head, COLUMN, "", commands[i].summary);
+		else
+			fprintf(out, "%-*s%s\n", COLUMN, head, commands[i].summary);
+	}
+}
 
 static void usage(FILE *out)
 {
 	fputs("usage: portkit [OPTIONS] PORT|RANGE|NAME[/PROTO]...\n"
 	      "       portkit COMMAND [OPTIONS] [ARGS]\n\n"
 	      "commands:\n", out);
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	print_commands(out);
 	fputs("\noptions:\n"
 	      "  -p, --proto P[,P]  only these transports (tcp, udp, sctp, dccp)\n"
 	      "  -l, --long         every field of each record\n"
@@ -86,9 +115,20 @@ int main(int argc, char **argv)
 		printf("portkit %s\n", pk_version());
 		return cli_finish(EXIT_FOUND);
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
+	/* The subcommand may follow common options: `portkit --json info`;
+	 * it is moved in front of them, where its own parser expects it. */
+	int first = cli_next_operand(argc, argv, 1, NULL, NULL);
+	/* getopt names argv[0] in its messages: "portkit pick: unrecognized
+	 * option", not "pick: ..." or the path portkit was run by. */
+	static char prog[64];
+	for (size_t i = 0; first > 0 && i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[first], commands[i].name) == 0) {
+			memmove(argv + 2, argv + 1, (size_t)(first - 1) * sizeof *argv);
+			snprintf(prog, sizeof prog, "portkit %s", commands[i].name);
+			argv[1] = prog;
 			return cli_finish(commands[i].fn(argc - 1, argv + 1, &ctx));
+		}
 	/* No subcommand: every argument (and option) belongs to a lookup. */
+	argv[0] = (char *)"portkit";
 	return cli_finish(cmd_lookup(argc, argv, &ctx));
 }

@@ -6,12 +6,15 @@
 #   expect NAME RC [REGEX]     after `run`: exit code is RC and stdout
 #                              matches the extended REGEX (when given)
 #   expect_err NAME RC REGEX   after `run`: exit code is RC, stderr matches
+#   expect_out NAME RC FILE    after `run`: exit code is RC and stdout is
+#                              exactly FILE (tests/cli/expected/FILE)
 #   skip NAME WHY
 # The script's exit status does not matter: tests/run counts the lines.
 : "${PORTKIT:?PORTKIT must name the portkit binary}"
 CLI_TMP=$(mktemp -d)
 trap 'rm -rf "$CLI_TMP"' EXIT
 DATA=${PK_TEST_DATA:-$(cd "$(dirname "$0")/../data" && pwd)}
+EXPECTED=$(cd "$(dirname "$0")" && pwd)/expected
 
 run() {
 	"$@" > "$CLI_TMP/out" 2> "$CLI_TMP/err"
@@ -48,6 +51,18 @@ expect_err() {
 	fi
 	if ! printf '%s\n' "$err" | grep -Eq -- "$3"; then
 		echo "FAIL: $1 (stderr does not match /$3/)"; _show; return
+	fi
+	echo "PASS: $1"
+}
+
+expect_out() {
+	if [ "$rc" -ne "$2" ]; then
+		echo "FAIL: $1 (exit $rc, expected $2)"; _show; return
+	fi
+	if ! diff -u "$EXPECTED/$3" "$CLI_TMP/out" > "$CLI_TMP/diff"; then
+		echo "FAIL: $1 (stdout differs from expected/$3)"
+		sed 's/^/    /' "$CLI_TMP/diff" | head -40
+		return
 	fi
 	echo "PASS: $1"
 }

@@ -370,3 +370,17 @@ void regfix_rmtree(const char *dir)
 	closedir(d);
 	rmdir(dir);
 }
+
+size_t regfix_count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}

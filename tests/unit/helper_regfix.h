@@ -37,5 +37,8 @@ const char *regfix_search(const pk_registry *reg, const char *words,
 /* A temporary directory (created; removed with regfix_rmtree). */
 char *regfix_tmpdir(void);
 void regfix_rmtree(const char *dir);
+/* The number of entries in dir but "." files (fails the test if it cannot
+ * be read): what an atomic save leaves behind. */
+size_t regfix_count_entries(const char *dir);
 
 #endif

@@ -82,6 +82,34 @@ static void test_parse_and_normalise(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* What the audit's fix does: the kernel's current list merged with the
+ * ports to reserve, printed back in the kernel's own syntax. */
+static void test_merge_lists(void **state)
+{
+	static pk_portset cur, add;
+	char buf[128];
+	pk_error err;
+
+	(void)state;
+	pk_portset_clear(&cur);
+	pk_portset_clear(&add);
+	assert_int_equal(pk_portset_parse(&cur, "8080-8081,9000-9010", &err), PK_OK);
+	/* The kernel's list reads back exactly as written. */
+	pk_portset_format(&cur, buf, sizeof buf);
+	assert_string_equal(buf, "8080-8081,9000-9010");
+	/* Adjacent on both sides, inside, and apart. */
+	assert_int_equal(pk_portset_parse(&add, "9011,8079,9005,20000", &err), PK_OK);
+	pk_portset_union(&cur, &add);
+	pk_portset_format(&cur, buf, sizeof buf);
+	assert_string_equal(buf, "8079-8081,9000-9011,20000");
+	/* The extremes of the port space. */
+	pk_portset_clear(&add);
+	assert_int_equal(pk_portset_parse(&add, "65535,0-1", &err), PK_OK);
+	pk_portset_union(&cur, &add);
+	pk_portset_format(&cur, buf, sizeof buf);
+	assert_string_equal(buf, "0-1,8079-8081,9000-9011,20000,65535");
+}
+
 static void test_parse_bad(void **state)
 {
 	static const char *const bad[] = {
@@ -191,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_add_contains_count),
 		cmocka_unit_test(test_full_range),
 		cmocka_unit_test(test_parse_and_normalise),
+		cmocka_unit_test(test_merge_lists),
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_host_portconf_fixture),
 		cmocka_unit_test(test_host_portconf_live),

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -452,6 +451,55 @@ static void test_diff(void **state)
 	pk_registry_close(new_reg);
 }
 
+/* ---- importing a source straight into a registry --------------------------- */
+
+static void test_import_entry_points(void **state)
+{
+	static const char services[] = "# a services(5) file\n"
+				       "http\t80/tcp\twww # WorldWideWeb HTTP\n"
+				       "kerberos\t88/udp\tkrb5 kerberos5\n";
+	pk_registry *reg = (pk_registry *)0x1;
+	pk_registry_info info;
+	pk_error err;
+
+	(void)state;
+	assert_int_equal(pk_registry_import_mem(services, sizeof services - 1,
+						PK_FORMAT_SERVICES, "mine", &reg, &err), PK_OK);
+	pk_registry_get_info(reg, &info);
+	assert_string_equal(info.origin, "mine");
+	assert_int_equal(info.records, 2);
+	assert_string_equal(regfix_name(reg, "WWW", 0), "http/tcp/80");
+	assert_string_equal(regfix_name(reg, "krb5", 0), "kerberos/udp/88");
+	pk_registry_close(reg);
+
+	/* An index is opened, not imported. */
+	reg = (pk_registry *)0x1;
+	assert_int_equal(pk_registry_import_mem(services, sizeof services - 1,
+						PK_FORMAT_INDEX, "x.idx", &reg, &err), PK_INVAL);
+	assert_null(reg);
+	assert_non_null(strstr(err.message, "x.idx"));
+
+	/* Files: the path names the registry, and errors name the path. */
+	char *dir = regfix_tmpdir();
+	char path[512];
+	snprintf(path, sizeof path, "%s/services", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(services, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(pk_registry_import(path, PK_FORMAT_AUTO, &reg, &err), PK_OK);
+	pk_registry_get_info(reg, &info);
+	assert_string_equal(info.origin, path);
+	assert_int_equal(info.records, 2);
+	pk_registry_close(reg);
+	snprintf(path, sizeof path, "%s/missing", dir);
+	assert_int_not_equal(pk_registry_import(path, PK_FORMAT_AUTO, &reg, &err), PK_OK);
+	assert_null(reg);
+	assert_non_null(strstr(err.message, path));
+	regfix_rmtree(dir);
+	free(dir);
+}
+
 /* ---- the default registry -------------------------------------------------- */
 
 static void test_user_index_path(void **state)
@@ -537,20 +585,6 @@ static void test_open_default(void **state)
 
 /* ---- atomic save -------------------------------------------------------------- */
 
-static size_t count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 static void assert_file_is(const char *path, const char *content)
 {
 	char *data;
@@ -612,14 +646,14 @@ static void test_save_failure_keeps_old_file(void **state)
 	/* The write fails half way (file size limit). */
 	assert_int_equal(save_in_child(reg, path, 0), 10 + PK_IO);
 	assert_file_is(path, "the previous registry");
-	assert_int_equal(count_entries(dir), 1); /* no temporary file left */
+	assert_int_equal(regfix_count_entries(dir), 1); /* no temporary file left */
 
 	/* The directory is read-only. */
 	assert_int_equal(chmod(dir, 0555), 0);
 	int rc = save_in_child(reg, path, 1);
 	assert_true(rc == 10 + PK_PERM);
 	assert_file_is(path, "the previous registry");
-	assert_int_equal(count_entries(dir), 1);
+	assert_int_equal(regfix_count_entries(dir), 1);
 	assert_int_equal(chmod(dir, 0755), 0);
 
 	/* A directory that does not exist. */
@@ -638,7 +672,7 @@ static void test_save_failure_keeps_old_file(void **state)
 	write_text(inner, "x");
 	assert_true(pk_registry_save(reg, target, &err) != PK_OK);
 	assert_non_null(strstr(err.message, target));
-	assert_int_equal(count_entries(dir), 2);
+	assert_int_equal(regfix_count_entries(dir), 2);
 
 	/* And success replaces the old file. */
 	assert_int_equal(pk_registry_save(reg, path, &err), PK_OK);
@@ -646,7 +680,7 @@ static void test_save_failure_keeps_old_file(void **state)
 	assert_int_equal(pk_registry_open_file(path, &back, &err), PK_OK);
 	assert_int_equal(pk_registry_count(back), 38);
 	pk_registry_close(back);
-	assert_int_equal(count_entries(dir), 2);
+	assert_int_equal(regfix_count_entries(dir), 2);
 
 	/* A relative path saves in the working directory. */
 	char cwd[512];
@@ -654,7 +688,7 @@ static void test_save_failure_keeps_old_file(void **state)
 	assert_int_equal(chdir(dir), 0);
 	assert_int_equal(pk_registry_save(reg, "rel.idx", &err), PK_OK);
 	assert_int_equal(chdir(cwd), 0);
-	assert_int_equal(count_entries(dir), 3);
+	assert_int_equal(regfix_count_entries(dir), 3);
 	regfix_rmtree(dir);
 	free(dir);
 }
@@ -671,6 +705,7 @@ int main(void)
 		cmocka_unit_test(test_people),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_diff),
+		cmocka_unit_test(test_import_entry_points),
 		cmocka_unit_test(test_user_index_path),
 		cmocka_unit_test(test_open_default),
 		cmocka_unit_test(test_save_failure_keeps_old_file),

