@@ -97,7 +97,7 @@ static double python_etree(const char *path, int runs)
 		 "t=[]\n"
 		 "for i in range(%d):\n"
 		 "  a=time.perf_counter(); E.parse(sys.argv[1]); t.append((time.perf_counter()-a)*1e3)\n"
-		 "print(statistics.bench_median(t))' '%s' 2>/dev/null",
+		 "print(statistics.median(t))' '%s' 2>/dev/null",
 		 runs, path);
 	p = popen(cmd, "r");
 	if (p == NULL)
