@@ -95,15 +95,26 @@ size_t pk_text_clean(char *s, size_t len)
 	return o;
 }
 
-char *pk_text_trim(char *s)
+char *pk_text_trim_n(char *s, size_t *len)
 {
-	while (is_blank(*s) || *s == '\n')
+	size_t n = *len;
+
+	while (n > 0 && (is_blank(*s) || *s == '\n')) {
 		s++;
-	size_t n = strlen(s);
+		n--;
+	}
 	while (n > 0 && (is_blank(s[n - 1]) || s[n - 1] == '\n'))
 		n--;
 	s[n] = '\0';
+	*len = n;
 	return s;
+}
+
+char *pk_text_trim(char *s)
+{
+	size_t n = strlen(s);
+
+	return pk_text_trim_n(s, &n);
 }
 
 bool pk_text_alias_of(const char *text, const char **name, size_t *len)
