@@ -101,7 +101,7 @@ static pk_status find_key(writer *w, const char *name, uint32_t name_off,
 	pk_status st;
 
 	PK_BHASH_FOREACH(&w->key_hash, h, j) {
-		uint32_t k = w->key_hash.val[j] - 1;
+		uint32_t k = w->key_hash.slot[j].val - 1;
 		if (pk_strcasecmp(w->pool.data + w->keys[k].key, name) == 0) {
 			*out = k;
 			return PK_OK;
