@@ -90,6 +90,10 @@ size_t pk_text_clean(char *s, size_t len)
 		}
 		need_space = false;
 		s[o++] = c;
+		/* The rest of a word in a tight loop: every blank and '\n'
+		 * is <= ' ', so anything above is copied as is. */
+		while (i + 1 < len && (unsigned char)s[i + 1] > ' ')
+			s[o++] = s[++i];
 	}
 	s[o] = '\0';
 	return o;
