@@ -36,6 +36,10 @@ typedef struct writer {
 	uint32_t nname_keys, capname_keys;
 	/* Record order sort keys: (has_port, port_lo, proto) packed. */
 	uint64_t *sort_key;
+	/* People by the arena offset of their id (values: index + 1):
+	 * strings are interned, so equal ids have equal offsets and a party
+	 * finds its person without hashing or comparing the string. */
+	pk_bhash person_by_off;
 } writer;
 
 /* pk_idx_key_cmp's leading fields in one integer: with ports first, then
@@ -70,6 +74,24 @@ static int cmp_records(const void *x, const void *y, void *ctx)
 	if ((d = strcmp(kr.name, ks.name)) != 0)
 		return d;
 	return i < j ? -1 : (i > j); /* stable: the source's own order */
+}
+
+static uint32_t off_hash(uint32_t off)
+{
+	uint32_t h = off * 0x9e3779b1u;
+
+	return h ^ (h >> 16);
+}
+
+/* pk_builder_find_person() for an interned id string. */
+static uint32_t person_at(const writer *w, uint32_t id_off)
+{
+	PK_BHASH_FOREACH(&w->person_by_off, off_hash(id_off), j) {
+		uint32_t p = w->person_by_off.slot[j].val - 1;
+		if (w->b->people[p].id == id_off)
+			return p;
+	}
+	return PK_B_NONE;
 }
 
 static int cmp_people(const void *x, const void *y, void *ctx)
@@ -260,6 +282,11 @@ static pk_status prepare(writer *w)
 		(void *)b);
 	for (uint32_t i = 0; i < b->npeople; i++)
 		w->person_new[w->people_order[i]] = i;
+	for (uint32_t i = 0; i < b->npeople; i++) {
+		if ((st = pk_bhash_reserve(&w->person_by_off)) != PK_OK)
+			return st;
+		pk_bhash_insert(&w->person_by_off, off_hash(b->people[i].id), i + 1);
+	}
 
 	/* The pool: the builder's arena, then lower-cased name keys. */
 	if ((st = pk_buf_add(&w->pool, b->arena.data, b->arena.len)) != PK_OK)
@@ -408,7 +435,7 @@ static void emit(writer *w, unsigned char *out, const layout *L, uint32_t nslots
 				} else if (it->a == 0) {
 					*x = (pk_idx_item){ PK_IDX_PARTY_TEXT, it->b };
 				} else {
-					uint32_t p = pk_builder_find_person(b, pk_bstr(b, it->a));
+					uint32_t p = person_at(w, it->a);
 					*x = p == PK_B_NONE
 						? (pk_idx_item){ PK_IDX_PARTY_ID, it->a }
 						: (pk_idx_item){ w->person_new[p], 0 };
@@ -491,6 +518,7 @@ out:
 	free(w.name_keys);
 	free(w.keys);
 	pk_bhash_free(&w.key_hash);
+	pk_bhash_free(&w.person_by_off);
 	pk_buf_free(&w.pool);
 	pk_buf_free(&w.text);
 	return st;
