@@ -33,7 +33,7 @@ typedef struct writer {
 	/* The key of every name and alias, in record order: prepare()
 	 * looks each up once, emit() replays them. */
 	uint32_t *name_keys;
-	uint32_t nname_keys, capname_keys;
+	uint32_t nname_keys;
 	/* Record order sort keys: (has_port, port_lo, proto) packed. */
 	uint64_t *sort_key;
 	/* People by the arena offset of their id (values: index + 1):
@@ -185,15 +185,7 @@ static pk_status prepare_names(writer *w, uint32_t newid)
 			pk_status st = find_key(w, pk_bstr(b, off), off, &k);
 			if (st != PK_OK)
 				return st;
-			if (w->nname_keys == w->capname_keys) {
-				uint32_t cap = w->capname_keys ? w->capname_keys * 2 : 1024;
-				uint32_t *p = realloc(w->name_keys, (size_t)cap * sizeof *p);
-				if (p == NULL)
-					return PK_NOMEM;
-				w->name_keys = p;
-				w->capname_keys = cap;
-			}
-			w->name_keys[w->nname_keys++] = k;
+			w->name_keys[w->nname_keys++] = k; /* sized in prepare() */
 			count_key(w, k, newid, NULL);
 		}
 		if (item == PK_B_NONE)
@@ -274,6 +266,12 @@ static pk_status prepare(writer *w)
 		w->order[i] = i;
 		w->sort_key[i] = sort_key(&b->recs[i]);
 	}
+	size_t nnames = 0;
+	for (uint32_t i = 0; i < b->nrecs; i++)
+		nnames += (b->recs[i].name != 0) + b->recs[i].count[PK_L_ALIAS];
+	w->name_keys = malloc((nnames + 1) * sizeof *w->name_keys);
+	if (w->name_keys == NULL)
+		return PK_NOMEM;
 	sort_ctx sc = { b, w->sort_key };
 	qsort_r(w->order, b->nrecs, sizeof *w->order, cmp_records, &sc);
 	for (uint32_t i = 0; i < b->npeople; i++)
