@@ -14,37 +14,29 @@
 static pk_status bhash_grow(pk_bhash *h)
 {
 	uint32_t nslots = h->mask ? (h->mask + 1) * 2 : 1024;
-	uint32_t *val = calloc(nslots, sizeof *val);
-	uint32_t *hash = calloc(nslots, sizeof *hash);
+	pk_bslot *slot = nslots ? calloc(nslots, sizeof *slot) : NULL;
 
-	if (val == NULL || hash == NULL || nslots == 0) {
-		free(val);
-		free(hash);
+	if (slot == NULL)
 		return PK_NOMEM;
-	}
 	if (h->mask) {
 		for (uint32_t i = 0; i <= h->mask; i++) {
-			if (h->val[i] == 0)
+			if (h->slot[i].val == 0)
 				continue;
-			uint32_t j = h->hash[i] & (nslots - 1);
-			while (val[j] != 0)
+			uint32_t j = h->slot[i].hash & (nslots - 1);
+			while (slot[j].val != 0)
 				j = (j + 1) & (nslots - 1);
-			val[j] = h->val[i];
-			hash[j] = h->hash[i];
+			slot[j] = h->slot[i];
 		}
 	}
-	free(h->val);
-	free(h->hash);
-	h->val = val;
-	h->hash = hash;
+	free(h->slot);
+	h->slot = slot;
 	h->mask = nslots - 1;
 	return PK_OK;
 }
 
 void pk_bhash_free(pk_bhash *h)
 {
-	free(h->val);
-	free(h->hash);
+	free(h->slot);
 	memset(h, 0, sizeof *h);
 }
 
@@ -59,10 +51,9 @@ void pk_bhash_insert(pk_bhash *h, uint32_t hash, uint32_t val)
 {
 	uint32_t j = hash & h->mask;
 
-	while (h->val[j] != 0)
+	while (h->slot[j].val != 0)
 		j = (j + 1) & h->mask;
-	h->val[j] = val;
-	h->hash[j] = hash;
+	h->slot[j] = (pk_bslot){ val, hash };
 	h->used++;
 }
 
@@ -78,8 +69,12 @@ static uint32_t str_hash(const char *s, size_t len)
 		h = (h ^ w) * 0xff51afd7ed558ccdull;
 		h ^= h >> 32;
 	}
+	/* The tail assembled in a register: a memcpy of a variable length
+	 * into w compiles to byte stores that the following 8-byte load
+	 * cannot forward from, a stall on every string interned. */
 	w = 0;
-	memcpy(&w, s, len);
+	for (size_t i = 0; i < len; i++)
+		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
 	return (uint32_t)(h ^ (h >> 29));
 }
@@ -94,11 +89,11 @@ pk_status pk_builder_intern(pk_builder *b, const char *s, uint32_t *out)
 	pk_bhash *t = &b->strings;
 
 	if (t->mask != 0) {
-		for (uint32_t j = h & t->mask; t->val[j] != 0; j = (j + 1) & t->mask) {
-			const char *cand = pk_bstr(b, t->val[j]);
-			if (t->hash[j] == h && strncmp(cand, s, len) == 0 &&
+		for (uint32_t j = h & t->mask; t->slot[j].val != 0; j = (j + 1) & t->mask) {
+			const char *cand = pk_bstr(b, t->slot[j].val);
+			if (t->slot[j].hash == h && strncmp(cand, s, len) == 0 &&
 			    cand[len] == '\0') {
-				*out = t->val[j];
+				*out = t->slot[j].val;
 				return PK_OK;
 			}
 		}
@@ -317,9 +312,9 @@ uint32_t pk_builder_find_person(const pk_builder *b, const char *id)
 		return PK_B_NONE;
 	size_t len = strlen(id);
 	uint32_t h = str_hash(id, len);
-	for (uint32_t j = h & t->mask; t->val[j] != 0; j = (j + 1) & t->mask) {
-		uint32_t p = t->val[j] - 1;
-		if (t->hash[j] == h && strcmp(pk_bstr(b, b->people[p].id), id) == 0)
+	for (uint32_t j = h & t->mask; t->slot[j].val != 0; j = (j + 1) & t->mask) {
+		uint32_t p = t->slot[j].val - 1;
+		if (t->slot[j].hash == h && strcmp(pk_bstr(b, b->people[p].id), id) == 0)
 			return p;
 	}
 	return PK_B_NONE;

@@ -47,10 +47,15 @@ typedef struct pk_bperson {
 } pk_bperson;
 
 /* Open addressing over uint32_t values (0 = empty slot), keyed by a
- * stored 32-bit hash so growing never re-reads the keys. */
+ * stored 32-bit hash so growing never re-reads the keys.  Value and hash
+ * share a slot: a probe touches one cache line, not two. */
+typedef struct pk_bslot {
+	uint32_t val;
+	uint32_t hash;
+} pk_bslot;
+
 typedef struct pk_bhash {
-	uint32_t *val;
-	uint32_t *hash;
+	pk_bslot *slot;
 	uint32_t mask; /* slots - 1, or 0 before the first insert */
 	uint32_t used;
 } pk_bhash;
@@ -63,8 +68,8 @@ void pk_bhash_free(pk_bhash *h);
 /* Visits the values stored under hash (and some others: compare keys). */
 #define PK_BHASH_FOREACH(h, hv, j) \
 	for (uint32_t j = (h)->mask ? (hv) & (h)->mask : 0; \
-	     (h)->mask != 0 && (h)->val[j] != 0; j = (j + 1) & (h)->mask) \
-		if ((h)->hash[j] == (hv))
+	     (h)->mask != 0 && (h)->slot[j].val != 0; j = (j + 1) & (h)->mask) \
+		if ((h)->slot[j].hash == (hv))
 
 struct pk_builder {
 	pk_buf arena; /* "\0" then NUL-terminated strings */

@@ -142,7 +142,7 @@ pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
 			/* The first match wins: b's own order decides. */
 			uint32_t best = PK_B_NONE;
 			PK_BHASH_FOREACH(&keys, kh, j) {
-				uint32_t cand = keys.val[j] - 1;
+				uint32_t cand = keys.slot[j].val - 1;
 				if (cand < best && same_key(b, &b->recs[cand], src, r))
 					best = cand;
 			}
@@ -161,7 +161,7 @@ pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
 		if (r->description == 0 && r->has_port) {
 			uint32_t ph = port_hash(r), best = PK_B_NONE;
 			PK_BHASH_FOREACH(&ports, ph, j) {
-				uint32_t cand = ports.val[j] - 1;
+				uint32_t cand = ports.slot[j].val - 1;
 				const pk_brec *c = &b->recs[cand];
 				if (cand < best && c->proto == r->proto &&
 				    c->port_lo == r->port_lo && c->port_hi == r->port_hi)

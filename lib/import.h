@@ -37,6 +37,8 @@ size_t pk_text_clean(char *s, size_t len);
 /* Trims blanks and newlines at both ends, in place; returns the new
  * start and NUL-terminates it. */
 char *pk_text_trim(char *s);
+/* The same for s of length *len (no strlen); *len receives the new one. */
+char *pk_text_trim_n(char *s, size_t *len);
 
 /* Finds IANA's historic-alias marker, `This entry is an alias to "X"`,
  * in text; on success *name / *len is X (not NUL-terminated). */

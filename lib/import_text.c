@@ -90,20 +90,35 @@ size_t pk_text_clean(char *s, size_t len)
 		}
 		need_space = false;
 		s[o++] = c;
+		/* The rest of a word in a tight loop: every blank and '\n'
+		 * is <= ' ', so anything above is copied as is. */
+		while (i + 1 < len && (unsigned char)s[i + 1] > ' ')
+			s[o++] = s[++i];
 	}
 	s[o] = '\0';
 	return o;
 }
 
-char *pk_text_trim(char *s)
+char *pk_text_trim_n(char *s, size_t *len)
 {
-	while (is_blank(*s) || *s == '\n')
+	size_t n = *len;
+
+	while (n > 0 && (is_blank(*s) || *s == '\n')) {
 		s++;
-	size_t n = strlen(s);
+		n--;
+	}
 	while (n > 0 && (is_blank(s[n - 1]) || s[n - 1] == '\n'))
 		n--;
 	s[n] = '\0';
+	*len = n;
 	return s;
+}
+
+char *pk_text_trim(char *s)
+{
+	size_t n = strlen(s);
+
+	return pk_text_trim_n(s, &n);
 }
 
 bool pk_text_alias_of(const char *text, const char **name, size_t *len)

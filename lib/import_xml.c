@@ -228,15 +228,29 @@ static const char *attr(const XML_Char **atts, const char *name)
 	return NULL;
 }
 
+/* Several attributes in one pass over atts: vals[k] receives the value
+ * of names[k], or NULL.  The first letters are compared before strcmp,
+ * which then runs about once per attribute found. */
+static void attrs(const XML_Char **atts, const char *const *names,
+		  const char **vals, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		vals[k] = NULL;
+	for (size_t i = 0; atts[i] != NULL; i += 2)
+		for (size_t k = 0; k < n; k++)
+			if (vals[k] == NULL && atts[i][0] == names[k][0] &&
+			    strcmp(atts[i], names[k]) == 0) {
+				vals[k] = atts[i + 1];
+				break;
+			}
+}
+
 /* The element name without a namespace prefix. */
 static const char *local(const XML_Char *tag)
 {
-	const char *name = tag;
+	const char *colon = strrchr(tag, ':');
 
-	for (const char *p = tag; *p != '\0'; p++)
-		if (*p == ':')
-			name = p + 1;
-	return name;
+	return colon != NULL ? colon + 1 : tag;
 }
 
 /* The record field an element name stands for, or XF_NONE. */
@@ -311,9 +325,10 @@ static int ref_type(const char *type)
 	static const char *const names[] = { "rfc", "draft", "uri", "text",
 					     "note", "person" };
 
+	/* The first letters differ: one strcmp decides. */
 	for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
-		if (strcmp(type, names[i]) == 0)
-			return i;
+		if (type[0] == names[i][0])
+			return strcmp(type, names[i]) == 0 ? i : -1;
 	return -1;
 }
 
@@ -321,10 +336,12 @@ static int ref_type(const char *type)
 
 static pk_status begin_xref(xctx *x, const XML_Char **atts, bool in_assignee)
 {
-	const char *type = attr(atts, "type");
-	const char *data = attr(atts, "data");
-	const char *section = attr(atts, "section");
+	static const char *const names[] = { "type", "data", "section" };
+	const char *v[3];
 	int t;
+
+	attrs(atts, names, v, 3);
+	const char *type = v[0], *data = v[1], *section = v[2];
 
 	if (type == NULL)
 		return fail_at(x, cur_pos(x), PK_PARSE,
@@ -380,8 +397,10 @@ static pk_status inline_start(xctx *x, const char *name, const XML_Char **atts)
 		/* IANA's CSV shows an inline reference as [RFC6614],
 		 * [Bernie_Volz] or [https://...]: its text if it has one,
 		 * else its data, RFCs in upper case. */
-		const char *type = attr(atts, "type");
-		const char *data = attr(atts, "data");
+		static const char *const names[] = { "type", "data" };
+		const char *v[2];
+		attrs(atts, names, v, 2);
+		const char *type = v[0], *data = v[1];
 		if (arena_add(x, "[", 1) != PK_OK)
 			return x->st;
 		x->ix_depth = x->depth;
@@ -417,10 +436,13 @@ static pk_status inline_end(xctx *x, const char *name, int depth)
 
 static pk_status begin_record(xctx *x, const XML_Char **atts)
 {
+	static const char *const names[] = { "date", "updated" };
 	xrec *r = &x->rec;
-	const char *date = attr(atts, "date");
-	const char *updated = attr(atts, "updated");
+	const char *v[2];
 	char q[PK_QUOTE_SIZE];
+
+	attrs(atts, names, v, 2);
+	const char *date = v[0], *updated = v[1];
 
 	arena_reset(x);
 	r->pos = cur_pos(x);
@@ -750,9 +772,11 @@ static pk_status end_field(xctx *x)
 		size_t n = pk_text_clean(text, x->arena.len - 1 - start);
 		x->arena.len = start + n + 1;
 	} else {
-		char *t = pk_text_trim(text);
-		size_t n = strlen(t);
-		memmove(text, t, n + 1);
+		/* The field starts where its trimmed text does: no strlen,
+		 * no move. */
+		size_t n = x->arena.len - 1 - start;
+		text = pk_text_trim_n(text, &n);
+		start = (size_t)(text - x->arena.data);
 		x->arena.len = start + n + 1;
 	}
 	switch (f) {

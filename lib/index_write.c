@@ -30,22 +30,68 @@ typedef struct writer {
 	uint32_t nitems;
 	pk_buf text;
 	uint32_t *text_off;
+	/* The key of every name and alias, in record order: prepare()
+	 * looks each up once, emit() replays them. */
+	uint32_t *name_keys;
+	uint32_t nname_keys;
+	/* Record order sort keys: (has_port, port_lo, proto) packed. */
+	uint64_t *sort_key;
+	/* People by the arena offset of their id (values: index + 1):
+	 * strings are interned, so equal ids have equal offsets and a party
+	 * finds its person without hashing or comparing the string. */
+	pk_bhash person_by_off;
 } writer;
+
+/* pk_idx_key_cmp's leading fields in one integer: with ports first, then
+ * by port_lo, then by transport. */
+static uint64_t sort_key(const pk_brec *r)
+{
+	return (uint64_t)(r->has_port ? 0 : 1) << 40 |
+	       (uint64_t)(r->has_port ? r->port_lo : 0) << 8 | r->proto;
+}
+
+typedef struct sort_ctx {
+	const pk_builder *b;
+	const uint64_t *key;
+} sort_ctx;
 
 static int cmp_records(const void *x, const void *y, void *ctx)
 {
-	const pk_builder *b = ctx;
+	const sort_ctx *c = ctx;
+	const pk_builder *b = c->b;
 	uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
-	const pk_brec *r = &b->recs[i], *s = &b->recs[j];
+	const pk_brec *r, *s;
+	int d;
+
+	if (c->key[i] != c->key[j])
+		return c->key[i] < c->key[j] ? -1 : 1;
+	r = &b->recs[i];
+	s = &b->recs[j];
 	pk_idx_key kr = { r->has_port, r->port_lo, r->proto, r->port_hi, pk_bstr(b, r->name) };
 	pk_idx_key ks = { s->has_port, s->port_lo, s->proto, s->port_hi, pk_bstr(b, s->name) };
-	int c;
-
-	if ((c = pk_idx_key_cmp(&kr, &ks)) != 0)
-		return c;
-	if ((c = strcmp(kr.name, ks.name)) != 0)
-		return c;
+	if ((d = pk_idx_key_cmp(&kr, &ks)) != 0)
+		return d;
+	if ((d = strcmp(kr.name, ks.name)) != 0)
+		return d;
 	return i < j ? -1 : (i > j); /* stable: the source's own order */
+}
+
+static uint32_t off_hash(uint32_t off)
+{
+	uint32_t h = off * 0x9e3779b1u;
+
+	return h ^ (h >> 16);
+}
+
+/* pk_builder_find_person() for an interned id string. */
+static uint32_t person_at(const writer *w, uint32_t id_off)
+{
+	PK_BHASH_FOREACH(&w->person_by_off, off_hash(id_off), j) {
+		uint32_t p = w->person_by_off.slot[j].val - 1;
+		if (w->b->people[p].id == id_off)
+			return p;
+	}
+	return PK_B_NONE;
 }
 
 static int cmp_people(const void *x, const void *y, void *ctx)
@@ -56,6 +102,19 @@ static int cmp_people(const void *x, const void *y, void *ctx)
 	return strcmp(pk_bstr(b, b->people[i].id), pk_bstr(b, b->people[j].id));
 }
 
+/* Appends s lower-cased (with its NUL if nul). */
+static pk_status add_lower(pk_buf *buf, const char *s, bool nul)
+{
+	size_t n = strlen(s) + nul, at = buf->len;
+	pk_status st = pk_buf_add(buf, s, n);
+
+	if (st != PK_OK)
+		return st;
+	for (char *p = buf->data + at, *end = p + n; p < end; p++)
+		*p = (char)pk_lower((unsigned char)*p);
+	return PK_OK;
+}
+
 /* The key for a name, created on first sight. */
 static pk_status find_key(writer *w, const char *name, uint32_t name_off,
 			  uint32_t *out)
@@ -64,7 +123,7 @@ static pk_status find_key(writer *w, const char *name, uint32_t name_off,
 	pk_status st;
 
 	PK_BHASH_FOREACH(&w->key_hash, h, j) {
-		uint32_t k = w->key_hash.val[j] - 1;
+		uint32_t k = w->key_hash.slot[j].val - 1;
 		if (pk_strcasecmp(w->pool.data + w->keys[k].key, name) == 0) {
 			*out = k;
 			return PK_OK;
@@ -83,10 +142,7 @@ static pk_status find_key(writer *w, const char *name, uint32_t name_off,
 	for (const char *p = name; *p != '\0'; p++) {
 		if (pk_lower((unsigned char)*p) != (unsigned char)*p) {
 			off = (uint32_t)w->pool.len;
-			for (const char *q = name; *q != '\0'; q++)
-				if ((st = pk_buf_addc(&w->pool, (char)pk_lower((unsigned char)*q))) != PK_OK)
-					return st;
-			if ((st = pk_buf_addc(&w->pool, '\0')) != PK_OK)
+			if ((st = add_lower(&w->pool, name, true)) != PK_OK)
 				return st;
 			break;
 		}
@@ -99,8 +155,24 @@ static pk_status find_key(writer *w, const char *name, uint32_t name_off,
 	return PK_OK;
 }
 
-/* Calls fn for the name and every alias of record newid. */
-static pk_status for_names(writer *w, uint32_t newid, uint32_t *postings)
+/* Notes key k as carried by record newid (once, however often it is
+ * spelled there), filling its posting when postings is non-NULL. */
+static void count_key(writer *w, uint32_t k, uint32_t newid,
+		      uint32_t *postings)
+{
+	wkey *key = &w->keys[k];
+
+	if (key->last_rec != newid) {
+		key->last_rec = newid;
+		if (postings != NULL)
+			postings[key->first + key->count] = newid;
+		key->count++;
+	}
+}
+
+/* Finds the keys of the name and every alias of record newid, counts
+ * them and remembers them for emit_names(). */
+static pk_status prepare_names(writer *w, uint32_t newid)
 {
 	const pk_builder *b = w->b;
 	const pk_brec *r = &b->recs[w->order[newid]];
@@ -113,13 +185,8 @@ static pk_status for_names(writer *w, uint32_t newid, uint32_t *postings)
 			pk_status st = find_key(w, pk_bstr(b, off), off, &k);
 			if (st != PK_OK)
 				return st;
-			wkey *key = &w->keys[k];
-			if (key->last_rec != newid) {
-				key->last_rec = newid;
-				if (postings != NULL)
-					postings[key->first + key->count] = newid;
-				key->count++;
-			}
+			w->name_keys[w->nname_keys++] = k; /* sized in prepare() */
+			count_key(w, k, newid, NULL);
 		}
 		if (item == PK_B_NONE)
 			return PK_OK;
@@ -128,33 +195,33 @@ static pk_status for_names(writer *w, uint32_t newid, uint32_t *postings)
 	}
 }
 
-static pk_status add_lower(pk_buf *buf, const char *s)
+/* Fills the name postings of record newid from the keys prepare_names()
+ * found; *cursor walks w->name_keys. */
+static void emit_names(writer *w, uint32_t newid, uint32_t *postings,
+		       uint32_t *cursor)
 {
-	size_t n = strlen(s), at = buf->len;
-	pk_status st = pk_buf_add(buf, s, n);
+	const pk_brec *r = &w->b->recs[w->order[newid]];
+	uint32_t n = (r->name != 0) + r->count[PK_L_ALIAS];
 
-	for (size_t i = 0; i < n && st == PK_OK; i++)
-		buf->data[at + i] = (char)pk_lower((unsigned char)buf->data[at + i]);
-	return st;
+	for (uint32_t i = 0; i < n; i++)
+		count_key(w, w->name_keys[(*cursor)++], newid, postings);
 }
 
 /* name SEP alias SEP ... SEP description, lower-cased, NUL-terminated. */
 static pk_status add_text(writer *w, const pk_brec *r)
 {
 	const pk_builder *b = w->b;
-	pk_status st = add_lower(&w->text, pk_bstr(b, r->name));
+	pk_status st = add_lower(&w->text, pk_bstr(b, r->name), false);
 
 	for (uint32_t i = r->head[PK_L_ALIAS]; i != PK_B_NONE && st == PK_OK;
 	     i = b->items[i].next) {
 		if ((st = pk_buf_addc(&w->text, PK_IDX_TEXT_SEP)) == PK_OK)
-			st = add_lower(&w->text, pk_bstr(b, b->items[i].a));
+			st = add_lower(&w->text, pk_bstr(b, b->items[i].a), false);
 	}
 	if (st == PK_OK)
 		st = pk_buf_addc(&w->text, PK_IDX_TEXT_SEP);
 	if (st == PK_OK)
-		st = add_lower(&w->text, pk_bstr(b, r->description));
-	if (st == PK_OK)
-		st = pk_buf_addc(&w->text, '\0');
+		st = add_lower(&w->text, pk_bstr(b, r->description), true);
 	return st;
 }
 
@@ -191,18 +258,33 @@ static pk_status prepare(writer *w)
 	w->person_new = malloc(((size_t)b->npeople + 1) * sizeof *w->person_new);
 	w->port_count = calloc(PK_IDX_NPORTS + 1, sizeof *w->port_count);
 	w->text_off = malloc(((size_t)b->nrecs + 1) * sizeof *w->text_off);
+	w->sort_key = malloc(((size_t)b->nrecs + 1) * sizeof *w->sort_key);
 	if (!w->order || !w->people_order || !w->person_new || !w->port_count ||
-	    !w->text_off)
+	    !w->text_off || !w->sort_key)
 		return PK_NOMEM;
-	for (uint32_t i = 0; i < b->nrecs; i++)
+	for (uint32_t i = 0; i < b->nrecs; i++) {
 		w->order[i] = i;
-	qsort_r(w->order, b->nrecs, sizeof *w->order, cmp_records, (void *)b);
+		w->sort_key[i] = sort_key(&b->recs[i]);
+	}
+	size_t nnames = 0;
+	for (uint32_t i = 0; i < b->nrecs; i++)
+		nnames += (b->recs[i].name != 0) + b->recs[i].count[PK_L_ALIAS];
+	w->name_keys = malloc((nnames + 1) * sizeof *w->name_keys);
+	if (w->name_keys == NULL)
+		return PK_NOMEM;
+	sort_ctx sc = { b, w->sort_key };
+	qsort_r(w->order, b->nrecs, sizeof *w->order, cmp_records, &sc);
 	for (uint32_t i = 0; i < b->npeople; i++)
 		w->people_order[i] = i;
 	qsort_r(w->people_order, b->npeople, sizeof *w->people_order, cmp_people,
 		(void *)b);
 	for (uint32_t i = 0; i < b->npeople; i++)
 		w->person_new[w->people_order[i]] = i;
+	for (uint32_t i = 0; i < b->npeople; i++) {
+		if ((st = pk_bhash_reserve(&w->person_by_off)) != PK_OK)
+			return st;
+		pk_bhash_insert(&w->person_by_off, off_hash(b->people[i].id), i + 1);
+	}
 
 	/* The pool: the builder's arena, then lower-cased name keys. */
 	if ((st = pk_buf_add(&w->pool, b->arena.data, b->arena.len)) != PK_OK)
@@ -211,7 +293,7 @@ static pk_status prepare(writer *w)
 	uint64_t nport_post = 0;
 	for (uint32_t id = 0; id < b->nrecs; id++) {
 		const pk_brec *r = &b->recs[w->order[id]];
-		if ((st = for_names(w, id, NULL)) != PK_OK)
+		if ((st = prepare_names(w, id)) != PK_OK)
 			return st;
 		for (int l = 0; l < PK_L_COUNT_; l++)
 			w->nitems += r->count[l];
@@ -300,7 +382,7 @@ static void emit(writer *w, unsigned char *out, const layout *L, uint32_t nslots
 	pk_idx_item *items = (pk_idx_item *)(out + L->sec[PK_SEC_LISTS].offset);
 	pk_idx_person *people = (pk_idx_person *)(out + L->sec[PK_SEC_PEOPLE].offset);
 	pk_idx_counts *counts = (pk_idx_counts *)(out + L->sec[PK_SEC_COUNTS].offset);
-	uint32_t nitems = 0;
+	uint32_t nitems = 0, name_cursor = 0;
 
 	memcpy(out + L->sec[PK_SEC_STRINGS].offset, w->pool.data, w->pool.len);
 	if (w->text.len > 0) /* no records: no text, and data is NULL */
@@ -351,15 +433,14 @@ static void emit(writer *w, unsigned char *out, const layout *L, uint32_t nslots
 				} else if (it->a == 0) {
 					*x = (pk_idx_item){ PK_IDX_PARTY_TEXT, it->b };
 				} else {
-					uint32_t p = pk_builder_find_person(b, pk_bstr(b, it->a));
+					uint32_t p = person_at(w, it->a);
 					*x = p == PK_B_NONE
 						? (pk_idx_item){ PK_IDX_PARTY_ID, it->a }
 						: (pk_idx_item){ w->person_new[p], 0 };
 				}
 			}
 		}
-		/* Cannot fail: every key exists since prepare(). */
-		(void)for_names(w, id, name_post);
+		emit_names(w, id, name_post, &name_cursor);
 	}
 	for (uint32_t k = 0; k < w->nkeys; k++) {
 		const wkey *key = &w->keys[k];
@@ -431,8 +512,11 @@ out:
 	free(w.person_new);
 	free(w.port_count);
 	free(w.text_off);
+	free(w.sort_key);
+	free(w.name_keys);
 	free(w.keys);
 	pk_bhash_free(&w.key_hash);
+	pk_bhash_free(&w.person_by_off);
 	pk_buf_free(&w.pool);
 	pk_buf_free(&w.text);
 	return st;
