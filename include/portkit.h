@@ -385,7 +385,8 @@ size_t pk_lookup_name(const pk_registry *reg, const char *name,
 size_t pk_lookup_range(const pk_registry *reg, uint16_t lo, uint16_t hi,
 		       unsigned protomask, pk_recid *out, size_t cap);
 
-/* Is port assigned (a named, non-historic-only IANA record) for proto? */
+/* Is port assigned (a named, non-historic-only IANA record) for proto?
+ * A record that names no transport counts for every transport. */
 bool pk_port_is_assigned(const pk_registry *reg, uint16_t port,
 			 pk_proto proto);
 

@@ -44,14 +44,6 @@ static int runs_add(runs *r, uint16_t lo, uint16_t hi, pk_proto proto)
 	return 0;
 }
 
-/* A record that names no transport (IANA's older ranges such as
- * vrml-multi-use 4200-4299) assigns the port for every transport. */
-static bool assigned_for(const pk_registry *reg, uint16_t port, pk_proto p)
-{
-	return pk_port_is_assigned(reg, port, p) ||
-	       pk_port_is_assigned(reg, port, PK_PROTO_NONE);
-}
-
 static int find_unassigned(const pk_registry *reg, uint16_t lo, uint16_t hi,
 			   unsigned mask, runs *out)
 {
@@ -60,7 +52,7 @@ static int find_unassigned(const pk_registry *reg, uint16_t lo, uint16_t hi,
 			continue;
 		int32_t start = -1;
 		for (uint32_t port = lo; port <= hi; port++) {
-			bool free_port = !assigned_for(reg, (uint16_t)port, (pk_proto)p);
+			bool free_port = !pk_port_is_assigned(reg, (uint16_t)port, (pk_proto)p);
 			bool boundary = start >= 0 &&
 					pk_port_class_of((uint16_t)port) !=
 						pk_port_class_of((uint16_t)start);

@@ -224,6 +224,35 @@ static const char fixture_csv[] =
 static const char fixture_services[] = "localsvc 30006/tcp\n";
 static const char fixture_unofficial[] = "squatter 30007/udp # a game\n";
 
+/* A record that names no transport (IANA's vrml-multi-use 4200-4299 has
+ * none) assigns its ports for every transport: pick must step over it. */
+static const char fixture_no_transport_csv[] =
+	"multi,30100-30109,,Multi-transport range,,,,,,,,\n";
+
+static void test_registry_no_transport(void **state)
+{
+	pk_registry *reg = pickfix_registry(fixture_no_transport_csv, NULL, NULL);
+	pk_pick_result r[32];
+	pk_pick_stats stats;
+
+	(void)state;
+	assert_true(pk_port_is_assigned(reg, 30100, PK_PROTO_TCP));
+	assert_true(pk_port_is_assigned(reg, 30109, PK_PROTO_DCCP));
+	assert_false(pk_port_is_assigned(reg, 30110, PK_PROTO_UDP));
+	pk_pick *p = bare(reg, 30095, 30115, TCP | UDP, NULL);
+	pk_pick_set_near(p, 30104);
+	size_t n = run(p, 32, r, PK_EXHAUSTED);
+	assert_int_equal(n, 11); /* 30095-30099 and 30110-30115 */
+	for (size_t i = 0; i < n; i++)
+		if (r[i].port >= 30100 && r[i].port <= 30109)
+			fail_msg("picked %u inside a no-transport assignment",
+				 (unsigned)r[i].port);
+	pk_pick_get_stats(p, &stats);
+	assert_int_equal(stats.assigned, 10);
+	pk_pick_free(p);
+	pk_registry_close(reg);
+}
+
 static void test_registry_constraints(void **state)
 {
 	pk_registry *reg = pickfix_registry(fixture_csv, fixture_services,
@@ -825,6 +854,7 @@ int main(void)
 		cmocka_unit_test(test_picked_port_is_bindable),
 		cmocka_unit_test(test_other_transports),
 		cmocka_unit_test(test_registry_constraints),
+		cmocka_unit_test(test_registry_no_transport),
 		cmocka_unit_test(test_os_profiles),
 		cmocka_unit_test(test_host_range_and_reserved),
 		cmocka_unit_test(test_combined),
