@@ -167,6 +167,17 @@ pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
 				    c->port_lo == r->port_lo && c->port_hi == r->port_hi)
 					best = cand;
 			}
+			/* No record on exactly these ports: one of b's
+			 * ranges covering them (netbase's x11-1 on 6001
+			 * lies inside IANA's x11 6000-6063). */
+			for (uint32_t k = 0; best == PK_B_NONE && k < nb; k++) {
+				const pk_brec *c = &b->recs[k];
+				if (c->has_port && c->port_lo < c->port_hi &&
+				    c->kind == PK_KIND_ASSIGNED && c->description != 0 &&
+				    c->proto == r->proto && c->port_lo <= r->port_lo &&
+				    r->port_hi <= c->port_hi)
+					best = k;
+			}
 			if (best != PK_B_NONE)
 				description = b->recs[best].description;
 		}

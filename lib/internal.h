@@ -171,7 +171,7 @@ pk_rec_kind pk_kind_from(const char *name, const char *description);
  *     src's aliases are added to it (no duplicates);
  *   - otherwise a new record is added, with src's origin, and, when it has
  *     no description, the description of b's assigned record on the same
- *     port and transport.
+ *     port and transport, or else of b's assigned range covering it.
  */
 pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
 			   pk_error *err);

@@ -321,6 +321,49 @@ static void test_merge(void **state)
 	pk_builder_free(src);
 }
 
+/* A services(5) entry inside one of b's ranges borrows the range's
+ * description when no record sits on exactly its port (netbase's x11-1). */
+static void test_merge_borrows_from_range(void **state)
+{
+	pk_builder *b = pk_builder_new(), *src = pk_builder_new();
+	pk_error err;
+	pk_record r;
+	pk_recid id;
+
+	(void)state;
+	{
+		pk_rec_in in = { .name = "x11", .proto = PK_PROTO_TCP, .has_port = true,
+				 .port_lo = 6000, .port_hi = 6063,
+				 .origin = PK_ORIGIN_SUPPLEMENT, .description = "X Window System" };
+		assert_int_equal(pk_builder_add(b, &in, NULL), PK_OK);
+	}
+	add_rec(b, "exact", PK_PROTO_TCP, 6010, PK_ORIGIN_IANA, "Exact match");
+	add_rec(src, "x11-1", PK_PROTO_TCP, 6001, PK_ORIGIN_SERVICES, NULL);
+	add_rec(src, "x11-1", PK_PROTO_UDP, 6001, PK_ORIGIN_SERVICES, NULL);
+	add_rec(src, "other", PK_PROTO_TCP, 6010, PK_ORIGIN_SERVICES, NULL);
+	add_rec(src, "outside", PK_PROTO_TCP, 6064, PK_ORIGIN_SERVICES, NULL);
+	assert_int_equal(pk_builder_merge(b, src, &err), PK_OK);
+
+	pk_registry *reg = regfix_open(b);
+	assert_int_equal(pk_lookup_name(reg, "x11-1", PK_PROTOMASK(PK_PROTO_TCP), &id, 1), 1);
+	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_string_equal(r.description, "X Window System");
+	/* Only a range of the same transport lends its text. */
+	assert_int_equal(pk_lookup_name(reg, "x11-1", PK_PROTOMASK(PK_PROTO_UDP), &id, 1), 1);
+	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_string_equal(r.description, "");
+	/* An exact port match wins over the covering range. */
+	assert_int_equal(pk_lookup_name(reg, "other", 0, &id, 1), 1);
+	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_string_equal(r.description, "Exact match");
+	assert_int_equal(pk_lookup_name(reg, "outside", 0, &id, 1), 1);
+	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_string_equal(r.description, "");
+	pk_registry_close(reg);
+	pk_builder_free(b);
+	pk_builder_free(src);
+}
+
 static void test_add_registry_by_origin(void **state)
 {
 	pk_registry *reg = regfix_registry();
@@ -460,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_finish_keeps_builder_usable),
 		cmocka_unit_test(test_empty_builder),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_merge_borrows_from_range),
 		cmocka_unit_test(test_add_registry_by_origin),
 		cmocka_unit_test(test_many_records),
 		cmocka_unit_test(test_too_many_postings),
