@@ -162,7 +162,10 @@ pk_status pk_portspec_parse(const char *s, pk_portspec *out, pk_error *err)
 	} else {
 		size_t lolen = (size_t)(dash - s);
 		size_t hilen = portlen - lolen - 1;
-		if (lolen == 0 || hilen == 0)
+		if (lolen == 0)
+			return bad_port(s, "expected 0-65535 or LO-HI (a port has no sign)",
+					err);
+		if (hilen == 0)
 			return bad_port(s, "expected a range LO-HI with both ends in 0-65535",
 					err);
 		if (!parse_number(s, lolen, &spec.lo) ||

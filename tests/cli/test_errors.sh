@@ -16,7 +16,7 @@ bad() {
 }
 
 bad "70000"  2 "^portkit: invalid port '70000': expected 0-65535$" 70000
-bad "-1"     2 "^portkit: invalid port '-1': expected " -1
+bad "-1"     2 "^portkit: invalid port '-1': expected 0-65535 or LO-HI \\(a port has no sign\\)$" -1
 bad "-1 after a valid port" 2 "^portkit: invalid port '-1': expected " 443 -1
 bad "80-"    2 "^portkit: invalid port '80-': expected a range LO-HI with both ends in 0-65535$" 80-
 bad "80-70"  2 "^portkit: invalid port '80-70': range is reversed; expected LO <= HI$" 80-70

@@ -54,9 +54,9 @@ struct bad_case {
 static const struct bad_case bad[] = {
 	{ "70000", "invalid port '70000': expected 0-65535" },
 	{ "65536", "expected 0-65535" },
-	{ "-1", "invalid port '-1'" },
+	{ "-1", "invalid port '-1': expected 0-65535 or LO-HI (a port has no sign)" },
 	{ "80-", "expected a range LO-HI" },
-	{ "-80", "expected a range LO-HI" },
+	{ "-80", "invalid port '-80': expected 0-65535 or LO-HI (a port has no sign)" },
 	{ "80-70", "range is reversed" },
 	{ "abc/tcp", "invalid port 'abc/tcp'" },
 	{ "80/xyz", "invalid transport in '80/xyz'" },
