@@ -1,6 +1,7 @@
 /* builder_merge.c - combining sources: another builder's records (the
  * embedded snapshot's netbase aliases and supplement ranges), or an
  * existing registry's (carried into a fresh download). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "builder.h"
@@ -114,11 +115,17 @@ pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
 {
 	pk_bhash keys = { 0 };  /* b's named records by merge key: index + 1 */
 	pk_bhash ports = { 0 }; /* b's described assigned records by port: index + 1 */
+	uint32_t *ranges = NULL; /* b's described assigned ranges, in b's order */
+	uint32_t nranges = 0;
 	pk_status st = PK_OK;
 	uint32_t nb = b->nrecs;
 
 	if (b == src)
 		return pk_error_set(err, PK_INVAL, "cannot merge a builder into itself");
+	if (nb > 0 && (ranges = malloc(nb * sizeof *ranges)) == NULL) {
+		st = PK_NOMEM;
+		goto out;
+	}
 	for (uint32_t i = 0; i < nb; i++) {
 		const pk_brec *r = &b->recs[i];
 		if (r->name != 0) {
@@ -130,6 +137,8 @@ pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
 			if ((st = pk_bhash_reserve(&ports)) != PK_OK)
 				goto out;
 			pk_bhash_insert(&ports, port_hash(r), i + 1);
+			if (r->port_lo < r->port_hi)
+				ranges[nranges++] = i;
 		}
 	}
 	for (uint32_t s = 0; s < src->nrecs; s++) {
@@ -170,13 +179,11 @@ pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
 			/* No record on exactly these ports: one of b's
 			 * ranges covering them (netbase's x11-1 on 6001
 			 * lies inside IANA's x11 6000-6063). */
-			for (uint32_t k = 0; best == PK_B_NONE && k < nb; k++) {
-				const pk_brec *c = &b->recs[k];
-				if (c->has_port && c->port_lo < c->port_hi &&
-				    c->kind == PK_KIND_ASSIGNED && c->description != 0 &&
-				    c->proto == r->proto && c->port_lo <= r->port_lo &&
+			for (uint32_t k = 0; best == PK_B_NONE && k < nranges; k++) {
+				const pk_brec *c = &b->recs[ranges[k]];
+				if (c->proto == r->proto && c->port_lo <= r->port_lo &&
 				    r->port_hi <= c->port_hi)
-					best = k;
+					best = ranges[k];
 			}
 			if (best != PK_B_NONE)
 				description = b->recs[best].description;
@@ -194,6 +201,7 @@ pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
 out:
 	pk_bhash_free(&keys);
 	pk_bhash_free(&ports);
+	free(ranges);
 	if (st != PK_OK)
 		pk_error_set(err, st, "merging records: %s", pk_strerror(st));
 	return st;
