@@ -7,7 +7,7 @@
 #   make valgrind        the unit tests under valgrind
 #   make install         honours PREFIX, DESTDIR, BINDIR, LIBDIR, ...
 #
-# Every source file in lib/, src/, tests/unit/, bench/ and fuzz/ is picked up
+# Every source file in lib/ (and its subsystem folders), src/, tests/unit/, bench/ and fuzz/ is picked up
 # by a wildcard: adding a file needs no edit here.
 
 PREFIX     ?= /usr/local
@@ -45,7 +45,7 @@ ALL_CFLAGS := -std=c17 -fPIC -fvisibility=hidden $(WARNFLAGS) $(SANFLAGS) $(CFLA
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 LIBS := -lexpat -ljansson -ldl -lm
 
-LIB_SRCS  := $(sort $(wildcard lib/*.c))
+LIB_SRCS  := $(sort $(wildcard lib/*/*.c lib/*/*/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_SRCS  := $(sort $(wildcard src/*.c))
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)

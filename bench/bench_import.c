@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
+#include "registry/registry_internal.h"
 #include "bench.h"
 
 static void XMLCALL on_start(void *ud, const XML_Char *name,

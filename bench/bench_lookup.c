@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "index.h"
+#include "registry/index.h"
 #include "bench.h"
 
 #define BATCHES 9

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "exercise_registry.h"
-#include "internal.h"
+#include "registry/registry_internal.h"
 
 typedef pk_status (*fuzz_importer)(pk_builder *b, const char *data,
 				   size_t len, const char *label,

@@ -4,7 +4,7 @@
 #ifndef SEED_REGISTRY_H
 #define SEED_REGISTRY_H
 
-#include "internal.h"
+#include "registry/registry_internal.h"
 
 /* which: 0 empty, 1 one record, 2 a few records with ranges, aliases,
  * references, people, text and unknown-id parties.  NULL on failure. */

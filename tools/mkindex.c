@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "registry/registry_internal.h"
 
 typedef struct input {
 	const char *path;

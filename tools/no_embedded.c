@@ -1,7 +1,7 @@
 /* no_embedded.c - an empty embedded snapshot, for the programs that must
  * not depend on one: tools/mkindex (which builds it) and the unit tests.
  * pk_registry_open_embedded() reports PK_NOTFOUND when it is linked. */
-#include "internal.h"
+#include "registry/registry_internal.h"
 
 const unsigned char pk_embedded_index[1] = { 0 };
 const size_t pk_embedded_index_size = 0;

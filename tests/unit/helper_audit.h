@@ -4,7 +4,7 @@
 #ifndef HELPER_AUDIT_H
 #define HELPER_AUDIT_H
 
-#include "host_sockets.h"
+#include "host/host_sockets.h"
 
 /* The finding of kind about port (0: any port), or NULL. */
 const pk_audit_finding *audit_find(const pk_audit *a, pk_audit_kind kind,

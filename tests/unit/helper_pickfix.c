@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "registry/registry_internal.h"
 #include "helper_pickfix.h"
 
 static const char csv_header[] =

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "internal.h"
+#include "core/internal.h"
 
 /* A registry from rows of IANA CSV (the header is added; origin iana),
  * services(5) lines (origin services) and services(5) lines of well-known

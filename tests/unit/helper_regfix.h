@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "internal.h"
+#include "registry/registry_internal.h"
 
 /* The fixture: 38 records with every pitfall of the real registry; see
  * helper_regfix.c for the list.  Fails the test on any error. */

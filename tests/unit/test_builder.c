@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "builder.h"
+#include "registry/builder.h"
 #include "helper_regfix.h"
 
 static void test_kind_from(void **state)

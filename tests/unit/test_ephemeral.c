@@ -15,8 +15,8 @@
 #include <cmocka.h>
 
 #include "portkit.h"
-#include "prng.h"
-#include "siphash.h"
+#include "core/prng.h"
+#include "core/siphash.h"
 
 #define SEED 12345u
 

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "helper_import.h"
-#include "internal.h"
+#include "registry/registry_internal.h"
 
 static void test_format_names(void **state)
 {

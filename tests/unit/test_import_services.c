@@ -10,7 +10,7 @@
 
 #include "helper_import.h"
 #include "helper_regfix.h"
-#include "internal.h"
+#include "registry/registry_internal.h"
 
 static void test_fixture(void **state)
 {

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "index.h"
+#include "registry/index.h"
 #include "helper_regfix.h"
 #include "exercise_registry.h"
 

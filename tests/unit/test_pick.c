@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "helper_pickfix.h"
-#include "siphash.h"
+#include "core/siphash.h"
 
 #define TCP PK_PROTOMASK(PK_PROTO_TCP)
 #define UDP PK_PROTOMASK(PK_PROTO_UDP)

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <cmocka.h>
 
-#include "prng.h"
+#include "core/prng.h"
 
 static void test_xoshiro_by_hand(void **state)
 {

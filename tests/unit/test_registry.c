@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "builder.h"
+#include "registry/builder.h"
 #include "helper_regfix.h"
 
 #define TCP PK_PROTOMASK(PK_PROTO_TCP)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "siphash.h"
+#include "core/siphash.h"
 
 static const unsigned char vectors_sip64[64][8] = {
 	{ 0x31, 0x0e, 0x0e, 0xdd, 0x47, 0xdb, 0x6f, 0x72 },

@@ -1,0 +1,871 @@
+/* advise.c - reviewing a planned service as an IANA port expert would:
+ * RFC 6335 (sections 5, 5.1, 6, 7.2, 8.1, 8.1.2, 8.3) and RFC 7605
+ * (sections 7.1-7.8).  Every finding names the section it applies. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "registry/port_use.h"
+
+#define DRAFT_MAX 16
+/* Longest part of a record's description quoted in a finding. */
+#define DESC_MAX 100
+
+struct pk_advice {
+	pk_finding *items;
+	size_t n, cap;
+	pk_severity worst;
+	pk_draft_field draft[DRAFT_MAX];
+	char *draft_owned[DRAFT_MAX]; /* values we formatted (else static) */
+	size_t ndraft;
+	pk_status st; /* the first failure while building (PK_NOMEM) */
+};
+
+/* ---- RFC 6335 section 5.1 ------------------------------------------------ */
+
+enum {
+	NAME_EMPTY = 0x01,
+	NAME_LONG = 0x02,
+	NAME_CHAR = 0x04,
+	NAME_NO_LETTER = 0x08,
+	NAME_HYPHEN_END = 0x10,
+	NAME_HYPHEN_DOUBLE = 0x20
+};
+
+static bool is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Every rule of section 5.1 the name breaks. */
+static unsigned name_rules(const char *name)
+{
+	size_t len = strlen(name);
+	unsigned bad = 0;
+	bool letter = false;
+
+	if (len == 0)
+		return NAME_EMPTY;
+	if (len > 15)
+		bad |= NAME_LONG;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (is_alpha(c))
+			letter = true;
+		else if (c == '-') {
+			if (i > 0 && name[i - 1] == '-')
+				bad |= NAME_HYPHEN_DOUBLE;
+		} else if (!is_digit(c))
+			bad |= NAME_CHAR;
+	}
+	if (!letter)
+		bad |= NAME_NO_LETTER;
+	if (name[0] == '-' || name[len - 1] == '-')
+		bad |= NAME_HYPHEN_END;
+	return bad;
+}
+
+static const struct name_rule {
+	unsigned bit;
+	const char *id;
+	const char *why;
+} name_rule_table[] = {
+	{ NAME_EMPTY, "name-empty", "it is empty (at least 1 character)" },
+	{ NAME_LONG, "name-too-long", "it is longer than 15 characters" },
+	{ NAME_CHAR, "name-bad-char",
+	  "only US-ASCII letters, digits and hyphens are allowed" },
+	{ NAME_NO_LETTER, "name-no-letter",
+	  "it needs at least one letter (so it cannot be mistaken for a port or a range)" },
+	{ NAME_HYPHEN_END, "name-hyphen-end",
+	  "it must not begin or end with a hyphen" },
+	{ NAME_HYPHEN_DOUBLE, "name-double-hyphen",
+	  "hyphens must not be next to each other" },
+};
+
+bool pk_service_name_check(const char *name, const char **why)
+{
+	unsigned bad = name_rules(name == NULL ? "" : name);
+
+	for (size_t i = 0; i < sizeof name_rule_table / sizeof name_rule_table[0]; i++)
+		if (bad & name_rule_table[i].bit) {
+			if (why != NULL)
+				*why = name_rule_table[i].why;
+			return false;
+		}
+	if (why != NULL)
+		*why = NULL;
+	return true;
+}
+
+/* ---- building the list ------------------------------------------------- */
+
+/* The text of a finding or a draft field, formatted (at most 1023 bytes)
+ * onto the heap; NULL and a->st = PK_NOMEM when out of memory. */
+static char *format_text(pk_advice *a, const char *fmt, va_list ap)
+	PK_PRINTF(2, 0);
+
+static char *format_text(pk_advice *a, const char *fmt, va_list ap)
+{
+	char text[1024];
+
+	vsnprintf(text, sizeof text, fmt, ap);
+	char *copy = strdup(text);
+	if (copy == NULL)
+		a->st = PK_NOMEM;
+	return copy;
+}
+
+static void add(pk_advice *a, const char *id, pk_severity sev,
+		const char *cite, const pk_recid *rec, const char *fmt, ...)
+	PK_PRINTF(6, 7);
+
+static void add(pk_advice *a, const char *id, pk_severity sev,
+		const char *cite, const pk_recid *rec, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (a->st != PK_OK)
+		return;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 16;
+		pk_finding *p = realloc(a->items, cap * sizeof *p);
+		if (p == NULL) {
+			a->st = PK_NOMEM;
+			return;
+		}
+		a->items = p;
+		a->cap = cap;
+	}
+	va_start(ap, fmt);
+	char *copy = format_text(a, fmt, ap);
+	va_end(ap);
+	if (copy == NULL)
+		return;
+	pk_finding *f = &a->items[a->n++];
+	f->id = id;
+	f->severity = sev;
+	f->cite = cite;
+	f->text = copy;
+	f->has_record = rec != NULL;
+	f->record = rec != NULL ? *rec : 0;
+	if (sev > a->worst)
+		a->worst = sev;
+}
+
+/* "'http' (World Wide Web HTTP; assignee Tim Berners-Lee)" */
+static void describe(const pk_registry *reg, pk_recid id, char *buf,
+		     size_t size)
+{
+	pk_record rec;
+	pk_party party;
+	const char *who = "";
+	size_t len;
+
+	if (pk_record_get(reg, id, &rec) != PK_OK) {
+		snprintf(buf, size, "record %u", id);
+		return;
+	}
+	if (rec.assignee_count > 0 &&
+	    pk_record_assignee(reg, id, 0, &party) == PK_OK)
+		who = party.name[0] != '\0' ? party.name : party.org;
+	snprintf(buf, size, "'%s'", rec.name != NULL ? rec.name : "(no name)");
+	len = strlen(buf);
+	/* Long descriptions are cut at a word, and say so. */
+	int dlen = (int)strlen(rec.description);
+	const char *more = "";
+	if (dlen > DESC_MAX) {
+		dlen = DESC_MAX;
+		while (dlen > DESC_MAX / 2 && rec.description[dlen] != ' ')
+			dlen--;
+		more = "...";
+	}
+	if (dlen > 0 && who[0] != '\0')
+		snprintf(buf + len, size - len, " (%.*s%s; assignee %.60s)", dlen,
+			 rec.description, more, who);
+	else if (dlen > 0)
+		snprintf(buf + len, size - len, " (%.*s%s)", dlen,
+			 rec.description, more);
+	else if (who[0] != '\0')
+		snprintf(buf + len, size - len, " (assignee %.60s)", who);
+}
+
+/* Does the record carry this name (or have it as an alias)? */
+static bool record_named(const pk_registry *reg, pk_recid id,
+			 const char *name)
+{
+	pk_record rec;
+	const char *alias;
+
+	if (name == NULL || pk_record_get(reg, id, &rec) != PK_OK)
+		return false;
+	if (rec.name != NULL && pk_strcasecmp(rec.name, name) == 0)
+		return true;
+	for (uint32_t i = 0; (alias = pk_record_alias(reg, id, i)) != NULL; i++)
+		if (pk_strcasecmp(alias, name) == 0)
+			return true;
+	return false;
+}
+
+/* ---- the name ------------------------------------------------------------ */
+
+/* The last hyphen-separated part of name, e.g. "v2" of "foo-v2". */
+static const char *last_token(const char *name)
+{
+	const char *dash = strrchr(name, '-');
+
+	return dash != NULL ? dash + 1 : name;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && pk_strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* "foo-v2", "foo-2", "foov2": a version number the name should not carry
+ * (RFC 7605 section 7.5). */
+static bool has_version(const char *name)
+{
+	const char *t = last_token(name);
+	size_t len = strlen(name);
+	size_t i = len;
+
+	/* "ipv4"/"ipv6" name the network layer, not a version of the service */
+	if (ends_with(name, "ipv4") || ends_with(name, "ipv6"))
+		return false;
+	if (t != name) {
+		const char *d = t;
+		if (pk_lower((unsigned char)*d) == 'v')
+			d++;
+		if (*d != '\0' && strspn(d, "0123456789") == strlen(d))
+			return true;
+	}
+	while (i > 0 && is_digit((unsigned char)name[i - 1]))
+		i--;
+	/* digits preceded by a 'v' that follows a letter: "foov2" */
+	return i < len && i >= 2 && pk_lower((unsigned char)name[i - 1]) == 'v' &&
+	       is_alpha((unsigned char)name[i - 2]);
+}
+
+static bool registered(const pk_registry *reg, const char *name)
+{
+	return reg != NULL && pk_lookup_name(reg, name, PK_PROTOMASK_ANY,
+					     NULL, 0) > 0;
+}
+
+static const char *const insecure_words[] = {
+	"insecure", "unsecure", "plain", "plaintext", "clear", "cleartext",
+	"notls", "nossl", "nosec", NULL
+};
+static const char *const secure_suffixes[] = {
+	"-tls", "-ssl", "-secure", "-sec", "s", NULL
+};
+
+/* RFC 7605 section 7.4: a separate port for a secure or an insecure
+ * variant of one service needs a justification of its own. */
+static void check_variant(pk_advice *a, const pk_registry *reg,
+			  const char *name)
+{
+	const char *t = last_token(name);
+	char other[64];
+	size_t len = strlen(name);
+
+	for (size_t i = 0; insecure_words[i] != NULL; i++)
+		if (t != name && pk_strcasecmp(t, insecure_words[i]) == 0) {
+			add(a, "name-insecure-variant", PK_SEV_WARNING,
+			    "RFC 7605 §7.4", NULL,
+			    "'%s' names an insecure variant: new services should build security in on one port, and a separate insecure port is unlikely to be approved",
+			    name);
+			return;
+		}
+	if (reg == NULL || len >= sizeof other - 8)
+		return;
+	/* name = existing + secure suffix: a second, secure port. */
+	for (size_t i = 0; secure_suffixes[i] != NULL; i++) {
+		size_t m = strlen(secure_suffixes[i]);
+		if (len <= m + 1 || !ends_with(name, secure_suffixes[i]))
+			continue;
+		memcpy(other, name, len - m);
+		other[len - m] = '\0';
+		if (registered(reg, other)) {
+			add(a, "name-secure-variant", PK_SEV_WARNING,
+			    "RFC 7605 §7.4", NULL,
+			    "'%s' looks like a secure variant of the registered '%s': prefer securing '%s' in-band (e.g. a STARTTLS-style upgrade) over a second port, or justify both as independent services",
+			    name, other, other);
+			return;
+		}
+	}
+	/* existing = name + secure suffix: this plan is the insecure one. */
+	for (size_t i = 0; secure_suffixes[i] != NULL; i++) {
+		snprintf(other, sizeof other, "%s%s", name, secure_suffixes[i]);
+		if (registered(reg, other)) {
+			add(a, "name-insecure-variant", PK_SEV_WARNING,
+			    "RFC 7605 §7.4", NULL,
+			    "'%s' looks like an insecure variant of the registered secure service '%s': insecure versions of secure services should be avoided",
+			    name, other);
+			return;
+		}
+	}
+}
+
+static bool has_word(const char *name, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = name;
+
+	/* As a whole hyphen-separated part ... */
+	while (*p != '\0') {
+		size_t part = strcspn(p, "-");
+		if (part == n && pk_strncasecmp(p, word, n) == 0)
+			return true;
+		p += part;
+		if (*p == '-')
+			p++;
+	}
+	return false;
+}
+
+static void check_name(pk_advice *a, const pk_registry *reg,
+		       const pk_plan *plan)
+{
+	const char *name = plan->name;
+	unsigned bad = name_rules(name);
+	pk_recid ids[64];
+
+	for (size_t i = 0; i < sizeof name_rule_table / sizeof name_rule_table[0]; i++)
+		if (bad & name_rule_table[i].bit)
+			add(a, name_rule_table[i].id, PK_SEV_ERROR,
+			    "RFC 6335 §5.1", NULL,
+			    "'%.64s' is not a valid service name: %s", name,
+			    name_rule_table[i].why);
+	if (bad != 0)
+		return; /* the registry cannot hold it: nothing more to say */
+	add(a, "name-syntax-ok", PK_SEV_OK, "RFC 6335 §5.1", NULL,
+	    "'%s' is a well-formed service name", name);
+	for (const char *p = name; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z') {
+			add(a, "name-case", PK_SEV_INFO, "RFC 6335 §5.1", NULL,
+			    "service names compare case-insensitively: '%s' is the same name as its lower-case spelling, which the registry uses by convention",
+			    name);
+			break;
+		}
+
+	/* Section 5: names are brief, and words that every entry of the
+	 * registry could carry are left out. */
+	static const char *const redundant_parts[] = {
+		"port", "svc", "srv", "proto", "service", "protocol", NULL
+	};
+	static const char *const redundant_inside[] = {
+		"service", "protocol", NULL
+	};
+	const char *word = NULL;
+	for (size_t i = 0; word == NULL && redundant_parts[i] != NULL; i++)
+		if (has_word(name, redundant_parts[i]))
+			word = redundant_parts[i];
+	for (size_t i = 0; word == NULL && redundant_inside[i] != NULL; i++)
+		if (pk_strcasestr_lower(name, redundant_inside[i]) != NULL)
+			word = redundant_inside[i];
+	if (word != NULL)
+		add(a, "name-redundant-word", PK_SEV_WARNING, "RFC 6335 §5",
+		    NULL,
+		    "'%s' contains '%s', which is redundant in a registry of services and ports: keep names brief and informative",
+		    name, word);
+	if (has_version(name))
+		add(a, "name-version", PK_SEV_WARNING, "RFC 7605 §7.5", NULL,
+		    "'%s' carries a version number: versions belong in-band, and names and descriptions should not include them",
+		    name);
+	if (!registered(reg, name))
+		check_variant(a, reg, name);
+	if (ends_with(name, "-disc"))
+		add(a, "name-disc", PK_SEV_INFO, "RFC 7605 §7.6", NULL,
+		    "'%s' uses the '-disc' suffix recommended for discovery services",
+		    name);
+	else if (pk_strcasestr_lower(name, "disco") != NULL)
+		add(a, "name-disc", PK_SEV_INFO, "RFC 7605 §7.6", NULL,
+		    "if '%s' is a discovery service, name it with the suffix '-disc'",
+		    name);
+
+	if (reg == NULL)
+		return;
+	size_t n = pk_lookup_name(reg, name, PK_PROTOMASK_ANY, ids,
+				  sizeof ids / sizeof ids[0]);
+	if (n == 0) {
+		add(a, "name-available", PK_SEV_OK, "RFC 6335 §5", NULL,
+		    "'%s' is not registered: service names are assigned first come, first served",
+		    name);
+		return;
+	}
+	if (n > sizeof ids / sizeof ids[0])
+		n = sizeof ids / sizeof ids[0];
+	/* The plan's own assignment, when the name is registered on the
+	 * planned port for a planned transport. */
+	if (plan->has_port) {
+		for (size_t i = 0; i < n; i++) {
+			pk_record rec;
+			if (pk_record_get(reg, ids[i], &rec) != PK_OK ||
+			    !rec.has_port || plan->port < rec.port_lo ||
+			    plan->port > rec.port_hi ||
+			    !(PK_PROTOMASK(rec.proto) & plan->protos))
+				continue;
+			add(a, "name-matches-assignment", PK_SEV_OK,
+			    "RFC 6335 §8.1", &ids[i],
+			    "'%s' is already assigned on %u/%s: nothing to request for it",
+			    name, plan->port, pk_proto_name(rec.proto));
+			return;
+		}
+	}
+	char desc[256], where[64] = "";
+	pk_record rec;
+	describe(reg, ids[0], desc, sizeof desc);
+	if (pk_record_get(reg, ids[0], &rec) == PK_OK && rec.has_port) {
+		if (rec.port_lo == rec.port_hi)
+			snprintf(where, sizeof where, " on %u/%s", rec.port_lo,
+				 pk_proto_name(rec.proto));
+		else
+			snprintf(where, sizeof where, " on %u-%u/%s",
+				 rec.port_lo, rec.port_hi,
+				 pk_proto_name(rec.proto));
+	}
+	add(a, "name-registered", PK_SEV_WARNING, "RFC 6335 §5", &ids[0],
+	    "'%s' is already registered%s as %s: service names are unique, choose another unless you are its assignee",
+	    name, where, desc);
+}
+
+/* ---- the port ------------------------------------------------------------ */
+
+/* Does any record on port for proto carry name?  A port can have several
+ * (80/tcp: IANA's www-http, services(5)'s http with its alias www). */
+/* Is name on port/proto?  *found (may be NULL) receives its record. */
+static bool port_has_name(const pk_registry *reg, uint16_t port,
+			  pk_proto proto, const char *name, pk_recid *found)
+{
+	pk_recid ids[32];
+	size_t n;
+
+	if (name == NULL)
+		return false;
+	n = pk_lookup_port(reg, port, PK_PROTOMASK(proto), ids,
+			   sizeof ids / sizeof ids[0]);
+	if (n > sizeof ids / sizeof ids[0])
+		n = sizeof ids / sizeof ids[0];
+	for (size_t i = 0; i < n; i++)
+		if (record_named(reg, ids[i], name)) {
+			if (found != NULL)
+				*found = ids[i];
+			return true;
+		}
+	return false;
+}
+
+/* A port a named record holds for transport pn: the plan's own, or
+ * someone else's (an IANA assignment, or a services(5) entry when
+ * listed). */
+static void named_use(pk_advice *a, const pk_registry *reg,
+		      const pk_plan *plan, pk_recid id, pk_proto proto,
+		      bool listed)
+{
+	char desc[256];
+	const char *pn = pk_proto_name(proto);
+	/* The plan's own record, when another one (e.g. IANA's www-http
+	 * next to services(5)'s http on 80/tcp) came first. */
+	bool own = port_has_name(reg, plan->port, proto, plan->name, &id);
+
+	/* 1021 and 1022 are assigned to RFC 4727's exp1 and exp2 so that
+	 * experiments have somewhere to go: using them is not squatting, and
+	 * port-experimental says what applies (experiments only). */
+	if (!own && !listed && (plan->port == 1021 || plan->port == 1022))
+		return;
+	describe(reg, id, desc, sizeof desc);
+	if (own)
+		add(a, listed ? "port-listed-for-plan" : "port-assigned-to-plan",
+		    PK_SEV_OK, "RFC 6335 §8.1", &id, "%u/%s is %s this service, %s%s",
+		    plan->port, pn, listed ? "listed in services(5) for" : "assigned to",
+		    desc, listed ? " (this registry has no IANA record to confirm an assignment)" : "");
+	else if (listed)
+		add(a, "port-listed", PK_SEV_WARNING, "RFC 7605 §7.8", &id,
+		    "%u/%s is listed in services(5) as %s: another service there would meet it",
+		    plan->port, pn, desc);
+	else
+		add(a, "port-assigned", PK_SEV_WARNING, "RFC 7605 §7.8", &id,
+		    "%u/%s is assigned to %s: running another service on it is squatting, and both will meet on real networks",
+		    plan->port, pn, desc);
+}
+
+static void check_port_registry(pk_advice *a, const pk_registry *reg,
+				const pk_plan *plan)
+{
+	pk_port_use use;
+	pk_registry_info info;
+	char desc[256], others[32];
+	uint16_t port = plan->port;
+
+	if (pk_port_use_get(reg, port, PK_PROTOMASK_TRANSPORTS, &use) != PK_OK) {
+		a->st = PK_NOMEM;
+		return;
+	}
+	for (unsigned proto = PK_PROTO_TCP; proto < PK_PROTO_COUNT; proto++) {
+		unsigned bit = PK_PROTOMASK(proto);
+		const char *pn = pk_proto_name((pk_proto)proto);
+		if (!(plan->protos & bit))
+			continue;
+		if (use.assigned & bit) {
+			/* An IANA assignment, or a services(5) entry: both name
+			 * a service that owns the number (or is the plan). */
+			named_use(a, reg, plan, use.assigned_rec[proto],
+				  (pk_proto)proto, false);
+		} else if (use.listed & bit) {
+			named_use(a, reg, plan, use.listed_rec[proto],
+				  (pk_proto)proto, true);
+		} else if (use.reserved & bit) {
+			add(a, "port-reserved", PK_SEV_WARNING, "RFC 6335 §8.1",
+			    NULL,
+			    "%u/%s is Reserved: IANA assigns only numbers that are neither assigned nor reserved",
+			    port, pn);
+		} else if (use.assigned & PK_PROTOMASK_TRANSPORTS) {
+			unsigned other = use.assigned & PK_PROTOMASK_TRANSPORTS;
+			unsigned first = PK_PROTO_TCP;
+			while (!(other & PK_PROTOMASK(first)))
+				first++;
+			pk_recid id = use.assigned_rec[first];
+			describe(reg, id, desc, sizeof desc);
+			pk_protomask_format(other, others, sizeof others);
+			if (record_named(reg, id, plan->name))
+				add(a, "port-other-transport-same-service",
+				    PK_SEV_INFO, "RFC 6335 §7.2", &id,
+				    "%u is assigned to this service for %s only: adding %s needs a new request (Expert Review)",
+				    port, others, pn);
+			else
+				add(a, "port-assigned-other-transport",
+				    PK_SEV_WARNING, "RFC 6335 §7.2", &id,
+				    "%u/%s has no assignment, but %u/%s is assigned to %s: IANA keeps a number for one service across transports",
+				    port, pn, port, others, desc);
+		} else if (use.deregistered & bit) {
+			add(a, "port-deregistered", PK_SEV_INFO, "RFC 6335 §8.3",
+			    &use.deregistered_rec[proto],
+			    "%u/%s was de-registered: IANA re-uses such numbers only with care, so expect to be offered another",
+			    port, pn);
+		} else if (pk_port_class_of(port) == PK_CLASS_USER) {
+			add(a, "port-unassigned", PK_SEV_INFO,
+			    "RFC 7605 §7.7, §7.8", NULL,
+			    "%u/%s is unassigned today: request it (portkit advise --draft) and do not ship it as a default before IANA assigns it; the list does not show pending requests",
+			    port, pn);
+		}
+		if (use.unofficial & bit) {
+			pk_recid id = use.unofficial_rec[proto];
+			describe(reg, id, desc, sizeof desc);
+			if (!record_named(reg, id, plan->name))
+				add(a, "port-unofficial", PK_SEV_WARNING,
+				    "RFC 7605 §7.8", &id,
+				    "%u/%s is commonly used without assignment by %s: expect to meet it",
+				    port, pn, desc);
+		}
+	}
+	pk_registry_get_info(reg, &info);
+	if (!(info.flags & PK_REGFLAG_UNOFFICIAL))
+		add(a, "port-unofficial-unknown", PK_SEV_INFO, "RFC 7605 §7.8",
+		    NULL,
+		    "this registry (%s) holds no well-known unofficial uses: squatters on %u are not known",
+		    info.origin, port);
+}
+
+/* The plan is an existing assignment: its name is on its port for every
+ * planned transport. */
+static bool plan_is_assignment(const pk_registry *reg, const pk_plan *plan)
+{
+	if (reg == NULL || plan->name == NULL || !plan->has_port)
+		return false;
+	for (unsigned proto = PK_PROTO_TCP; proto < PK_PROTO_COUNT; proto++)
+		if ((plan->protos & PK_PROTOMASK(proto)) &&
+		    !port_has_name(reg, plan->port, (pk_proto)proto, plan->name, NULL))
+			return false;
+	return true;
+}
+
+static void check_port(pk_advice *a, const pk_registry *reg,
+		       const pk_plan *plan)
+{
+	uint16_t port = plan->port;
+	size_t nprof = 0;
+	const pk_os_profile *prof = pk_os_profiles(&nprof);
+	char list[512];
+	size_t len = 0;
+
+	if (port == 0) {
+		add(a, "port-zero", PK_SEV_ERROR, "RFC 6335 §6", NULL,
+		    "port 0 is Reserved and cannot be a service port: to bind(2) it means \"any port\"");
+		return;
+	}
+	switch (pk_port_class_of(port)) {
+	case PK_CLASS_SYSTEM:
+		if (plan_is_assignment(reg, plan))
+			add(a, "port-system", PK_SEV_INFO, "RFC 6335 §8.1.2", NULL,
+			    "%u is a System port (0-1023), assigned to this service already (through IETF Review or IESG Approval)",
+			    port);
+		else
+			add(a, "port-system", PK_SEV_WARNING,
+			    "RFC 6335 §8.1.2; RFC 7605 §7.3", NULL,
+			    "%u is a System port (0-1023): assigned only through IETF Review or IESG Approval, and developers should not apply for one (the privilege it implies is not enforced everywhere)",
+			    port);
+		break;
+	case PK_CLASS_USER:
+		add(a, "port-user", PK_SEV_OK, "RFC 6335 §8.1.2", NULL,
+		    "%u is a User port (1024-49151): IANA assigns these through Expert Review",
+		    port);
+		break;
+	case PK_CLASS_DYNAMIC:
+		add(a, "port-dynamic", PK_SEV_ERROR, "RFC 6335 §6, §8.1.2", NULL,
+		    "%u is a Dynamic/Private port (49152-65535): these are never assigned, and a service cannot count on finding one free; use it only when discovered dynamically or configured privately",
+		    port);
+		break;
+	}
+	if (port == 1021 || port == 1022)
+		add(a, "port-experimental", PK_SEV_WARNING,
+		    "RFC 7605 §7.7; RFC 4727; RFC 6335", NULL,
+		    "%u is an experimental port (RFC 4727's exp1/exp2): for experiments only, in a controlled environment; never for deployment or as a shipped default",
+		    port);
+
+	list[0] = '\0';
+	for (size_t i = 0; i < nprof; i++) {
+		if (!prof[i].common || port < prof[i].lo || port > prof[i].hi)
+			continue;
+		int w = snprintf(list + len, sizeof list - len, "%s%s (%u-%u)",
+				 len > 0 ? ", " : "", prof[i].id, prof[i].lo,
+				 prof[i].hi);
+		if (w < 0 || (size_t)w >= sizeof list - len)
+			break;
+		len += (size_t)w;
+	}
+	if (len > 0)
+		add(a, "port-os-ephemeral", PK_SEV_WARNING,
+		    "RFC 6335 §6; RFC 6056 §3.2", NULL,
+		    "%u lies in the ephemeral range of %s: outgoing connections can hold it when the service starts",
+		    port, list);
+
+	if (reg != NULL)
+		check_port_registry(a, reg, plan);
+}
+
+/* ---- transports and general advice ------------------------------------- */
+
+static void check_protos(pk_advice *a, const pk_plan *plan, bool assumed)
+{
+	unsigned p = plan->protos;
+
+	if (assumed)
+		add(a, "proto-assumed", PK_SEV_INFO, "RFC 6335 §8.1", NULL,
+		    "no transport given: tcp assumed (assignments are made per transport)");
+	if ((p & (p - 1)) != 0)
+		add(a, "proto-multiple", PK_SEV_INFO, "RFC 7605 §7.6", NULL,
+		    "several transports under one name only when they carry essentially the same service; otherwise use a name per transport (e.g. 'name-ctl', 'name-alarm')");
+	if (p & PK_PROTOMASK(PK_PROTO_UDP))
+		add(a, "proto-udp", PK_SEV_INFO, "RFC 7605 §7.6", NULL,
+		    "over UDP: provide congestion control, use multicast rather than broadcast for multi-host services, and do not use UDP to get around TCP's congestion control");
+	if (p & PK_PROTOMASK(PK_PROTO_DCCP))
+		add(a, "proto-dccp", PK_SEV_INFO, "RFC 6335 §8.1", NULL,
+		    "a DCCP assignment needs a service code (RFC 5595) in the request");
+}
+
+/* `assigned`: the plan is its port's assignment already (http on 80), so
+ * the advice about the time before assignment does not apply. */
+static void general_advice(pk_advice *a, bool assigned)
+{
+	add(a, "advice-need", PK_SEV_INFO, "RFC 7605 §7.1", NULL,
+	    "first ask whether an assigned port is needed: a service found through configuration, a URI, a related service or discovery (mDNS/DNS-SD) can use a Dynamic port, and one used only inside a host should use IPC");
+	add(a, "advice-one-port", PK_SEV_INFO, "RFC 7605 §7.2", NULL,
+	    "ask for one port per service: multiplex further functions in-band over it and hand out Dynamic ports for the rest");
+	add(a, "advice-versions", PK_SEV_INFO, "RFC 7605 §7.5", NULL,
+	    "carry the protocol version in-band at the start of each association, not in the port number or the name");
+	add(a, "advice-security", PK_SEV_INFO, "RFC 7605 §7.4", NULL,
+	    "build security (TLS, DTLS, TCP-AO) into the one port; a separate insecure port is unlikely to be approved");
+	if (assigned)
+		return;
+	add(a, "advice-experimental", PK_SEV_INFO, "RFC 7605 §7.7; RFC 4727",
+	    NULL,
+	    "until assignment, experiment on 1021/1022 in a controlled environment only, and never ship those as defaults");
+	add(a, "advice-squatting", PK_SEV_INFO, "RFC 7605 §7.7, §7.8", NULL,
+	    "do not deploy on an unassigned port before IANA assigns it: use a symbolic name and a configurable port until then");
+}
+
+/* ---- the request draft ------------------------------------------------- */
+
+static void draft(pk_advice *a, const char *field, bool known,
+		  const char *fmt, ...) PK_PRINTF(4, 5);
+
+static void draft(pk_advice *a, const char *field, bool known,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	if (a->st != PK_OK || a->ndraft == DRAFT_MAX)
+		return;
+	va_start(ap, fmt);
+	char *copy = format_text(a, fmt, ap);
+	va_end(ap);
+	if (copy == NULL)
+		return;
+	a->draft_owned[a->ndraft] = copy;
+	a->draft[a->ndraft].field = field;
+	a->draft[a->ndraft].value = copy;
+	a->draft[a->ndraft].known = known;
+	a->ndraft++;
+}
+
+/* A field the plan may give; otherwise what to write there. */
+static void draft_text(pk_advice *a, const char *field, const char *value,
+		       const char *placeholder)
+{
+	if (value != NULL && value[0] != '\0')
+		draft(a, field, true, "%s", value);
+	else
+		draft(a, field, false, "%s", placeholder);
+}
+
+static void build_draft(pk_advice *a, const pk_registry *reg,
+			const pk_plan *plan, bool assumed)
+{
+	char protos[32];
+	pk_protomask_format(plan->protos, protos, sizeof protos);
+
+	/* The fields of RFC 6335 section 8.1, in the form's order. */
+	draft_text(a, "Assignee", plan->assignee,
+		   "(the person or organisation the assignment is made to: name and email)");
+	draft_text(a, "Contact", plan->contact,
+		   "(the person to contact about it: name and email)");
+	draft_text(a, "Service Name", plan->name,
+		   "(1-15 letters, digits, hyphens, at least one letter)");
+	draft(a, "Transport Protocol(s)", !assumed, "%s%s", protos,
+	      assumed ? " (assumed)" : "");
+	if (plan->has_port)
+		draft(a, "Port Number", true, "%u", plan->port);
+	else
+		draft(a, "Port Number", false,
+		      "(optional: leave empty and IANA chooses a User port)");
+	if (plan->protos & PK_PROTOMASK(PK_PROTO_DCCP))
+		draft(a, "Service Code", false,
+		      "(required for DCCP: a 32-bit service code, RFC 5595)");
+	draft_text(a, "Description", plan->description,
+		   "(what the service does, briefly, without version numbers or the words 'service'/'protocol')");
+	draft_text(a, "Reference", plan->reference,
+		   "(a stable public description of the protocol: an RFC, a draft or a URL)");
+	draft(a, "Defined TXT keys", false,
+	      "(only when the name is used with DNS-SD: the TXT record keys)");
+
+	/* Known unauthorized uses: what the registry knows of squatters. */
+	bool known = false;
+	if (reg != NULL && plan->has_port) {
+		pk_port_use use;
+		char desc[256];
+		if (pk_port_use_get(reg, plan->port, plan->protos, &use) ==
+			    PK_OK &&
+		    (use.unofficial & plan->protos) != 0) {
+			unsigned proto = PK_PROTO_TCP;
+			while (!(use.unofficial & PK_PROTOMASK(proto)))
+				proto++;
+			describe(reg, use.unofficial_rec[proto], desc,
+				 sizeof desc);
+			draft(a, "Known Unauthorized Uses", true, "%s", desc);
+			known = true;
+		}
+	}
+	if (!known)
+		draft(a, "Known Unauthorized Uses", plan->has_port && reg != NULL,
+		      "%s", plan->has_port && reg != NULL ?
+				    "none known to this registry" :
+				    "(uses of the port by others, if any are known)");
+	draft(a, "Assignment Notes", false,
+	      "(anything IANA should record with the assignment)");
+	/* The questions RFC 7605 section 7 says the expert will ask. */
+	draft(a, "Why an assigned port", false,
+	      "(why configuration, discovery or a Dynamic port will not do: RFC 7605 §7.1)");
+	draft(a, "Security", false,
+	      "(how the service is secured on this one port: RFC 7605 §7.4)");
+	draft(a, "Versioning", false,
+	      "(how versions are negotiated in-band: RFC 7605 §7.5)");
+	if (plan->protos & PK_PROTOMASK(PK_PROTO_UDP))
+		draft(a, "Broadcast, multicast, congestion control", false,
+		      "(UDP: multicast rather than broadcast, congestion control: RFC 7605 §7.6)");
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+pk_status pk_advise(const pk_registry *reg, const pk_plan *plan,
+		    pk_advice **out, pk_error *err)
+{
+	pk_advice *a;
+	pk_plan p;
+	bool assumed = false;
+
+	pk_error_clear(err);
+	*out = NULL;
+	if (plan == NULL || (plan->name == NULL && !plan->has_port))
+		return pk_error_set(err, PK_INVAL,
+				    "nothing to review: expected a service name, a port, or both");
+	p = *plan;
+	p.protos &= PK_PROTOMASK_TRANSPORTS;
+	if (p.protos == 0) {
+		p.protos = PK_PROTOMASK(PK_PROTO_TCP);
+		assumed = true;
+	}
+	a = calloc(1, sizeof *a);
+	if (a == NULL)
+		return pk_error_set(err, PK_NOMEM, "out of memory");
+	if (p.name != NULL)
+		check_name(a, reg, &p);
+	if (p.has_port)
+		check_port(a, reg, &p);
+	check_protos(a, &p, assumed);
+	general_advice(a, plan_is_assignment(reg, &p));
+	build_draft(a, reg, &p, assumed);
+	if (a->st != PK_OK) {
+		pk_status st = a->st;
+		pk_advice_free(a);
+		return pk_error_set(err, st, "out of memory");
+	}
+	*out = a;
+	return PK_OK;
+}
+
+void pk_advice_free(pk_advice *advice)
+{
+	if (advice == NULL)
+		return;
+	for (size_t i = 0; i < advice->n; i++)
+		free((char *)advice->items[i].text);
+	for (size_t i = 0; i < advice->ndraft; i++)
+		free(advice->draft_owned[i]);
+	free(advice->items);
+	free(advice);
+}
+
+size_t pk_advice_count(const pk_advice *advice)
+{
+	return advice->n;
+}
+
+const pk_finding *pk_advice_get(const pk_advice *advice, size_t i)
+{
+	return i < advice->n ? &advice->items[i] : NULL;
+}
+
+pk_severity pk_advice_worst(const pk_advice *advice)
+{
+	return advice->worst;
+}
+
+size_t pk_advice_draft_count(const pk_advice *advice)
+{
+	return advice->ndraft;
+}
+
+const pk_draft_field *pk_advice_draft_get(const pk_advice *advice, size_t i)
+{
+	return i < advice->ndraft ? &advice->draft[i] : NULL;
+}

@@ -1,0 +1,379 @@
+/* builder.c - a mutable, in-memory set of records that importers fill and
+ * pk_builder_finish() (index_write.c) serialises.  Strings are interned in
+ * one arena: the real registry repeats most descriptions (tcp and udp
+ * twins) and every person id several times. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry/builder.h"
+#include "registry/index.h"
+
+/* Offsets into the arena are 32-bit in the index. */
+#define ARENA_LIMIT ((size_t)0x7fffffff)
+
+static pk_status bhash_grow(pk_bhash *h)
+{
+	uint32_t nslots = h->mask ? (h->mask + 1) * 2 : 1024;
+	pk_bslot *slot = nslots ? calloc(nslots, sizeof *slot) : NULL;
+
+	if (slot == NULL)
+		return PK_NOMEM;
+	if (h->mask) {
+		for (uint32_t i = 0; i <= h->mask; i++) {
+			if (h->slot[i].val == 0)
+				continue;
+			uint32_t j = h->slot[i].hash & (nslots - 1);
+			while (slot[j].val != 0)
+				j = (j + 1) & (nslots - 1);
+			slot[j] = h->slot[i];
+		}
+	}
+	free(h->slot);
+	h->slot = slot;
+	h->mask = nslots - 1;
+	return PK_OK;
+}
+
+void pk_bhash_free(pk_bhash *h)
+{
+	free(h->slot);
+	memset(h, 0, sizeof *h);
+}
+
+pk_status pk_bhash_reserve(pk_bhash *h)
+{
+	if (h->mask != 0 && h->used + 1 <= (h->mask + 1) / 2)
+		return PK_OK;
+	return bhash_grow(h);
+}
+
+void pk_bhash_insert(pk_bhash *h, uint32_t hash, uint32_t val)
+{
+	uint32_t j = hash & h->mask;
+
+	while (h->slot[j].val != 0)
+		j = (j + 1) & h->mask;
+	h->slot[j] = (pk_bslot){ val, hash };
+	h->used++;
+}
+
+/* A hash for the builder's own tables (not part of the index format):
+ * one multiply per 8 bytes, cheap for the short strings interned here. */
+static uint32_t str_hash(const char *s, size_t len)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
+	uint64_t w;
+
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	/* The tail assembled in a register: a memcpy of a variable length
+	 * into w compiles to byte stores that the following 8-byte load
+	 * cannot forward from, a stall on every string interned. */
+	w = 0;
+	for (size_t i = 0; i < len; i++)
+		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	return (uint32_t)(h ^ (h >> 29));
+}
+
+pk_status pk_builder_intern(pk_builder *b, const char *s, uint32_t *out)
+{
+	*out = 0;
+	if (s == NULL || s[0] == '\0')
+		return PK_OK;
+	size_t len = strlen(s);
+	uint32_t h = str_hash(s, len);
+	pk_bhash *t = &b->strings;
+
+	if (t->mask != 0) {
+		for (uint32_t j = h & t->mask; t->slot[j].val != 0; j = (j + 1) & t->mask) {
+			const char *cand = pk_bstr(b, t->slot[j].val);
+			if (t->slot[j].hash == h && strncmp(cand, s, len) == 0 &&
+			    cand[len] == '\0') {
+				*out = t->slot[j].val;
+				return PK_OK;
+			}
+		}
+	}
+	pk_status st = pk_bhash_reserve(t);
+	if (st != PK_OK)
+		return st;
+	size_t off = b->arena.len;
+	st = pk_buf_add(&b->arena, s, len + 1); /* with its NUL */
+	if (st != PK_OK)
+		return st;
+	pk_bhash_insert(t, h, (uint32_t)off);
+	*out = (uint32_t)off;
+	return PK_OK;
+}
+
+pk_builder *pk_builder_new(void)
+{
+	pk_builder *b = calloc(1, sizeof *b);
+
+	if (b == NULL)
+		return NULL;
+	pk_buf_init(&b->arena, ARENA_LIMIT);
+	/* Offset 0 is the empty string. */
+	if (pk_buf_addc(&b->arena, '\0') != PK_OK) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void pk_builder_free(pk_builder *b)
+{
+	if (b == NULL)
+		return;
+	pk_buf_free(&b->arena);
+	pk_bhash_free(&b->strings);
+	pk_bhash_free(&b->people_by_id);
+	free(b->recs);
+	free(b->items);
+	free(b->people);
+	free(b);
+}
+
+pk_status pk_builder_set_source(pk_builder *b, const char *source)
+{
+	return pk_builder_intern(b, source, &b->source);
+}
+
+pk_status pk_builder_set_updated(pk_builder *b, const char *updated)
+{
+	return pk_builder_intern(b, updated, &b->updated);
+}
+
+void pk_builder_add_flags(pk_builder *b, uint32_t regflags)
+{
+	b->flags |= regflags;
+}
+
+uint32_t pk_builder_count(const pk_builder *b)
+{
+	return b->nrecs;
+}
+
+/* Grows *arr (of elements of size elem) to hold one more. */
+static pk_status grow(void **arr, uint32_t *cap, uint32_t n, size_t elem)
+{
+	if (n < *cap)
+		return PK_OK;
+	if (n >= 0x7fffffffu / 2)
+		return PK_TOOBIG;
+	uint32_t ncap = *cap ? *cap * 2 : 256;
+	void *p = realloc(*arr, (size_t)ncap * elem);
+	if (p == NULL)
+		return PK_NOMEM;
+	*arr = p;
+	*cap = ncap;
+	return PK_OK;
+}
+
+pk_status pk_builder_add(pk_builder *b, const pk_rec_in *rec,
+			 uint32_t *index_out)
+{
+	pk_brec r;
+	pk_status st;
+
+	if ((unsigned)rec->proto >= PK_PROTO_COUNT ||
+	    (unsigned)rec->kind > PK_KIND_OTHER ||
+	    (unsigned)rec->origin > PK_ORIGIN_UNOFFICIAL)
+		return PK_INVAL;
+	if (rec->has_port && rec->port_lo > rec->port_hi)
+		return PK_INVAL;
+	memset(&r, 0, sizeof r);
+	if ((st = pk_builder_intern(b, rec->name, &r.name)) != PK_OK ||
+	    (st = pk_builder_intern(b, rec->description, &r.description)) != PK_OK ||
+	    (st = pk_builder_intern(b, rec->notes, &r.notes)) != PK_OK ||
+	    (st = pk_builder_intern(b, rec->unauthorized, &r.unauthorized)) != PK_OK ||
+	    (st = pk_builder_intern(b, rec->registered, &r.registered)) != PK_OK ||
+	    (st = pk_builder_intern(b, rec->modified, &r.modified)) != PK_OK ||
+	    (st = pk_builder_intern(b, rec->service_code, &r.service_code)) != PK_OK ||
+	    (st = pk_builder_intern(b, rec->alias_of, &r.alias_of)) != PK_OK)
+		return st;
+	r.flags = rec->flags;
+	r.has_port = rec->has_port ? 1 : 0;
+	r.port_lo = rec->has_port ? rec->port_lo : 0;
+	r.port_hi = rec->has_port ? rec->port_hi : 0;
+	r.proto = (uint8_t)rec->proto;
+	r.kind = (uint8_t)rec->kind;
+	r.origin = (uint8_t)rec->origin;
+	for (int l = 0; l < PK_L_COUNT_; l++)
+		r.head[l] = r.tail[l] = PK_B_NONE;
+	st = grow((void **)&b->recs, &b->caprecs, b->nrecs, sizeof *b->recs);
+	if (st != PK_OK)
+		return st;
+	b->recs[b->nrecs] = r;
+	if (index_out != NULL)
+		*index_out = b->nrecs;
+	b->nrecs++;
+	return PK_OK;
+}
+
+static pk_status add_item(pk_builder *b, uint32_t rec, int list, uint32_t a,
+			  uint32_t bb)
+{
+	pk_brec *r = &b->recs[rec];
+
+	if (r->count[list] >= PK_B_MAX_LIST)
+		return PK_TOOBIG;
+	pk_status st = grow((void **)&b->items, &b->capitems, b->nitems,
+			    sizeof *b->items);
+	if (st != PK_OK)
+		return st;
+	uint32_t i = b->nitems++;
+	b->items[i] = (pk_bitem){ PK_B_NONE, a, bb };
+	if (r->tail[list] == PK_B_NONE)
+		r->head[list] = i;
+	else
+		b->items[r->tail[list]].next = i;
+	r->tail[list] = i;
+	r->count[list]++;
+	return PK_OK;
+}
+
+pk_status pk_builder_add_alias(pk_builder *b, uint32_t rec, const char *alias)
+{
+	uint32_t off;
+
+	if (rec >= b->nrecs)
+		return PK_RANGE;
+	if (alias == NULL || alias[0] == '\0')
+		return PK_INVAL;
+	/* Names compare case-insensitively: a second spelling of the name
+	 * or of an alias adds nothing a lookup could find. */
+	const pk_brec *r = &b->recs[rec];
+	if (r->name != 0 && pk_strcasecmp(pk_bstr(b, r->name), alias) == 0)
+		return PK_OK;
+	for (uint32_t i = r->head[PK_L_ALIAS]; i != PK_B_NONE; i = b->items[i].next)
+		if (pk_strcasecmp(pk_bstr(b, b->items[i].a), alias) == 0)
+			return PK_OK;
+	pk_status st = pk_builder_intern(b, alias, &off);
+	if (st != PK_OK)
+		return st;
+	return add_item(b, rec, PK_L_ALIAS, off, 0);
+}
+
+pk_status pk_builder_add_ref(pk_builder *b, uint32_t rec, pk_ref_type type,
+			     const char *data)
+{
+	uint32_t off;
+
+	if (rec >= b->nrecs)
+		return PK_RANGE;
+	if ((unsigned)type > PK_REF_PERSON)
+		return PK_INVAL;
+	pk_status st = pk_builder_intern(b, data, &off);
+	if (st != PK_OK)
+		return st;
+	return add_item(b, rec, PK_L_REF, (uint32_t)type, off);
+}
+
+static pk_status add_party(pk_builder *b, uint32_t rec, int list,
+			   const char *person_id, const char *text)
+{
+	bool has_id = person_id != NULL && person_id[0] != '\0';
+	bool has_text = text != NULL && text[0] != '\0';
+	uint32_t id_off, text_off;
+	pk_status st;
+
+	if (rec >= b->nrecs)
+		return PK_RANGE;
+	if (has_id == has_text)
+		return PK_INVAL;
+	if ((st = pk_builder_intern(b, person_id, &id_off)) != PK_OK ||
+	    (st = pk_builder_intern(b, text, &text_off)) != PK_OK)
+		return st;
+	return add_item(b, rec, list, id_off, text_off);
+}
+
+pk_status pk_builder_add_assignee(pk_builder *b, uint32_t rec,
+				  const char *person_id, const char *text)
+{
+	return add_party(b, rec, PK_L_ASSIGNEE, person_id, text);
+}
+
+pk_status pk_builder_add_contact(pk_builder *b, uint32_t rec,
+				 const char *person_id, const char *text)
+{
+	return add_party(b, rec, PK_L_CONTACT, person_id, text);
+}
+
+uint32_t pk_builder_find_person(const pk_builder *b, const char *id)
+{
+	const pk_bhash *t = &b->people_by_id;
+
+	if (t->mask == 0 || id == NULL)
+		return PK_B_NONE;
+	size_t len = strlen(id);
+	uint32_t h = str_hash(id, len);
+	for (uint32_t j = h & t->mask; t->slot[j].val != 0; j = (j + 1) & t->mask) {
+		uint32_t p = t->slot[j].val - 1;
+		if (t->slot[j].hash == h && strcmp(pk_bstr(b, b->people[p].id), id) == 0)
+			return p;
+	}
+	return PK_B_NONE;
+}
+
+/* A second person with the same id replaces the first: the last word of
+ * the source wins, and ids stay unique for the binary search. */
+pk_status pk_builder_add_person(pk_builder *b, const char *id,
+				const char *name, const char *org,
+				const char *uri, const char *updated)
+{
+	pk_bperson p;
+	pk_status st;
+
+	if (id == NULL || id[0] == '\0')
+		return PK_INVAL;
+	if ((st = pk_builder_intern(b, id, &p.id)) != PK_OK ||
+	    (st = pk_builder_intern(b, name, &p.name)) != PK_OK ||
+	    (st = pk_builder_intern(b, org, &p.org)) != PK_OK ||
+	    (st = pk_builder_intern(b, uri, &p.uri)) != PK_OK ||
+	    (st = pk_builder_intern(b, updated, &p.updated)) != PK_OK)
+		return st;
+	uint32_t found = pk_builder_find_person(b, id);
+	if (found != PK_B_NONE) {
+		b->people[found] = p;
+		return PK_OK;
+	}
+	if ((st = pk_bhash_reserve(&b->people_by_id)) != PK_OK ||
+	    (st = grow((void **)&b->people, &b->cappeople, b->npeople,
+		       sizeof *b->people)) != PK_OK)
+		return st;
+	b->people[b->npeople] = p;
+	pk_bhash_insert(&b->people_by_id, str_hash(id, strlen(id)), ++b->npeople);
+	return PK_OK;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return pk_strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+pk_rec_kind pk_kind_from(const char *name, const char *description)
+{
+	static const char *const deregistered[] = {
+		"de-registered", "deregistered", "removed", "de-commissioned",
+		"decommissioned", "decomissioned" /* sic, in the registry */
+	};
+	const char *d = description ? description : "";
+
+	if (name != NULL && name[0] != '\0')
+		return PK_KIND_ASSIGNED;
+	while (*d == ' ' || *d == '\t' || *d == '\n')
+		d++;
+	if (starts_with(d, "reserved"))
+		return PK_KIND_RESERVED;
+	if (starts_with(d, "unassigned"))
+		return PK_KIND_UNASSIGNED;
+	for (size_t i = 0; i < sizeof deregistered / sizeof deregistered[0]; i++)
+		if (starts_with(d, deregistered[i]))
+			return PK_KIND_DEREGISTERED;
+	return PK_KIND_OTHER;
+}

@@ -1,0 +1,99 @@
+/* builder.h - the builder's insides, shared by builder.c, builder_merge.c
+ * and index_write.c (which serialises it).  Private to lib/. */
+#ifndef PK_BUILDER_H
+#define PK_BUILDER_H
+
+#include <stdint.h>
+
+#include "registry/registry_internal.h"
+
+/* The per-record lists, in the order the index stores them. */
+enum { PK_L_ALIAS = 0, PK_L_REF = 1, PK_L_ASSIGNEE = 2, PK_L_CONTACT = 3, PK_L_COUNT_ = 4 };
+
+#define PK_B_NONE 0xffffffffu
+#define PK_B_MAX_LIST 0xffffu /* list lengths are 16-bit in the index */
+
+typedef struct pk_brec {
+	uint32_t name; /* string offsets into the arena, 0 = absent */
+	uint32_t description;
+	uint32_t notes;
+	uint32_t unauthorized;
+	uint32_t registered;
+	uint32_t modified;
+	uint32_t service_code;
+	uint32_t alias_of;
+	uint32_t flags;
+	uint16_t port_lo;
+	uint16_t port_hi;
+	uint8_t proto;
+	uint8_t kind;
+	uint8_t origin;
+	uint8_t has_port;
+	uint32_t head[PK_L_COUNT_]; /* first item, PK_B_NONE when empty */
+	uint32_t tail[PK_L_COUNT_];
+	uint16_t count[PK_L_COUNT_];
+} pk_brec;
+
+/* One list entry.  alias: a = string; ref: a = type, b = string;
+ * party: a = person id string (0 for text), b = text string. */
+typedef struct pk_bitem {
+	uint32_t next;
+	uint32_t a;
+	uint32_t b;
+} pk_bitem;
+
+typedef struct pk_bperson {
+	uint32_t id, name, org, uri, updated;
+} pk_bperson;
+
+/* Open addressing over uint32_t values (0 = empty slot), keyed by a
+ * stored 32-bit hash so growing never re-reads the keys.  Value and hash
+ * share a slot: a probe touches one cache line, not two. */
+typedef struct pk_bslot {
+	uint32_t val;
+	uint32_t hash;
+} pk_bslot;
+
+typedef struct pk_bhash {
+	pk_bslot *slot;
+	uint32_t mask; /* slots - 1, or 0 before the first insert */
+	uint32_t used;
+} pk_bhash;
+
+/* Makes room for one more entry (load factor at most 1/2). */
+pk_status pk_bhash_reserve(pk_bhash *h);
+/* Adds val (non-zero) under hash; call pk_bhash_reserve() first. */
+void pk_bhash_insert(pk_bhash *h, uint32_t hash, uint32_t val);
+void pk_bhash_free(pk_bhash *h);
+/* Visits the values stored under hash (and some others: compare keys). */
+#define PK_BHASH_FOREACH(h, hv, j) \
+	for (uint32_t j = (h)->mask ? (hv) & (h)->mask : 0; \
+	     (h)->mask != 0 && (h)->slot[j].val != 0; j = (j + 1) & (h)->mask) \
+		if ((h)->slot[j].hash == (hv))
+
+struct pk_builder {
+	pk_buf arena; /* "\0" then NUL-terminated strings */
+	pk_bhash strings; /* values: arena offsets */
+	pk_brec *recs;
+	uint32_t nrecs, caprecs;
+	pk_bitem *items;
+	uint32_t nitems, capitems;
+	pk_bperson *people;
+	uint32_t npeople, cappeople;
+	pk_bhash people_by_id; /* values: person index + 1 */
+	uint32_t source;
+	uint32_t updated;
+	uint32_t flags;
+};
+
+static inline const char *pk_bstr(const pk_builder *b, uint32_t off)
+{
+	return b->arena.data + off;
+}
+
+/* Interns s (NULL or "" give 0). */
+pk_status pk_builder_intern(pk_builder *b, const char *s, uint32_t *out);
+/* The person index for id, or PK_B_NONE. */
+uint32_t pk_builder_find_person(const pk_builder *b, const char *id);
+
+#endif /* PK_BUILDER_H */

@@ -1,0 +1,90 @@
+/* import.c - picks the importer for a source file: by name (--format) or
+ * by its first bytes. */
+#include <string.h>
+
+#include "registry/import/import.h"
+
+static const char *const format_names[] = {
+	"auto", "xml", "csv", "services", "npm-json", "index"
+};
+
+const char *pk_format_name(pk_format fmt)
+{
+	if ((unsigned)fmt >= sizeof format_names / sizeof format_names[0])
+		return "?";
+	return format_names[fmt];
+}
+
+pk_status pk_format_parse(const char *s, pk_format *out)
+{
+	if (s == NULL)
+		return PK_INVAL;
+	for (unsigned i = 0; i < sizeof format_names / sizeof format_names[0];
+	     i++) {
+		if (pk_strcasecmp(s, format_names[i]) == 0) {
+			*out = (pk_format)i;
+			return PK_OK;
+		}
+	}
+	return PK_INVAL;
+}
+
+static bool starts_with(const char *p, const char *end, const char *prefix,
+			bool nocase)
+{
+	size_t n = strlen(prefix);
+
+	if ((size_t)(end - p) < n)
+		return false;
+	return nocase ? pk_strncasecmp(p, prefix, n) == 0
+		      : memcmp(p, prefix, n) == 0;
+}
+
+pk_format pk_format_detect(const char *data, size_t len)
+{
+	const char *p = data;
+	const char *end = data + len;
+
+	if (data == NULL)
+		return PK_FORMAT_SERVICES;
+	if (starts_with(p, end, "\xef\xbb\xbf", false)) /* UTF-8 BOM */
+		p += 3;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	/* Any markup is taken for XML, so that a file starting with a
+	 * comment gets XML's messages rather than the services parser's. */
+	if (starts_with(p, end, "<", false))
+		return PK_FORMAT_XML;
+	if (starts_with(p, end, "{", false))
+		return PK_FORMAT_NPM_JSON;
+	if (starts_with(p, end, "Service Name,", true) ||
+	    starts_with(p, end, "\"Service Name\",", true))
+		return PK_FORMAT_CSV;
+	return PK_FORMAT_SERVICES;
+}
+
+pk_status pk_import(pk_builder *b, pk_format fmt, const char *data,
+		    size_t len, const char *label, pk_error *err)
+{
+	if (fmt == PK_FORMAT_AUTO)
+		fmt = pk_format_detect(data, len);
+	switch (fmt) {
+	case PK_FORMAT_XML:
+		return pk_import_xml(b, data, len, label, err);
+	case PK_FORMAT_CSV:
+		return pk_import_csv(b, data, len, label, err);
+	case PK_FORMAT_SERVICES:
+		return pk_import_services(b, data, len, label, err);
+	case PK_FORMAT_NPM_JSON:
+		return pk_import_npm_json(b, data, len, label, err);
+	case PK_FORMAT_INDEX:
+		return pk_error_set(err, PK_UNSUPPORTED,
+				    "%s: a compiled index is not a source to import (expected xml, csv, services or npm-json; open an index with pk_registry_open_file)",
+				    label != NULL ? label : "<input>");
+	case PK_FORMAT_AUTO:
+		break;
+	}
+	return pk_error_set(err, PK_INVAL,
+			    "%s: unknown format %d (expected xml, csv, services or npm-json)",
+			    label != NULL ? label : "<input>", (int)fmt);
+}

@@ -1,0 +1,150 @@
+/* registry.c - what a registry is and what its records hold: accessors
+ * over a validated index (index_read.c checked every offset they use). */
+#include <string.h>
+
+#include "registry/index.h"
+
+void pk_registry_get_info(const pk_registry *reg, pk_registry_info *out)
+{
+	memset(out, 0, sizeof *out);
+	out->source = pk_idx_str(reg, reg->hdr->source);
+	out->updated = pk_idx_str(reg, reg->hdr->updated);
+	out->origin = reg->origin;
+	out->records = reg->nrecs;
+	out->people = reg->npeople;
+	out->names = reg->counts->names;
+	out->flags = reg->hdr->flags;
+	memcpy(out->counts_by_proto, reg->counts->by_proto, sizeof out->counts_by_proto);
+}
+
+uint32_t pk_registry_count(const pk_registry *reg)
+{
+	return reg->nrecs;
+}
+
+pk_status pk_record_get(const pk_registry *reg, pk_recid id, pk_record *out)
+{
+	if (id >= reg->nrecs)
+		return PK_RANGE;
+	const pk_idx_rec *r = &reg->recs[id];
+	*out = (pk_record){
+		.id = id,
+		.name = r->name ? pk_idx_str(reg, r->name) : NULL,
+		.proto = (pk_proto)r->proto,
+		.has_port = r->has_port != 0,
+		.port_lo = r->port_lo,
+		.port_hi = r->port_hi,
+		.kind = (pk_rec_kind)r->kind,
+		.origin = (pk_rec_origin)r->origin,
+		.flags = r->flags,
+		.description = pk_idx_str(reg, r->description),
+		.notes = pk_idx_str(reg, r->notes),
+		.unauthorized = pk_idx_str(reg, r->unauthorized),
+		.registered = pk_idx_str(reg, r->registered),
+		.modified = pk_idx_str(reg, r->modified),
+		.service_code = pk_idx_str(reg, r->service_code),
+		.alias_of = pk_idx_str(reg, r->alias_of),
+		.alias_count = r->alias_count,
+		.ref_count = r->ref_count,
+		.assignee_count = r->assignee_count,
+		.contact_count = r->contact_count,
+	};
+	return PK_OK;
+}
+
+const char *pk_record_alias(const pk_registry *reg, pk_recid id, uint32_t i)
+{
+	if (id >= reg->nrecs || i >= reg->recs[id].alias_count)
+		return NULL;
+	return pk_idx_str(reg, reg->items[reg->recs[id].items + i].a);
+}
+
+const char *pk_ref_type_name(pk_ref_type t)
+{
+	static const char *const names[] = { "rfc", "draft", "uri", "text", "note", "person" };
+
+	if ((unsigned)t >= sizeof names / sizeof names[0])
+		return "";
+	return names[t];
+}
+
+pk_status pk_record_ref(const pk_registry *reg, pk_recid id, uint32_t i,
+			pk_ref *out)
+{
+	if (id >= reg->nrecs || i >= reg->recs[id].ref_count)
+		return PK_RANGE;
+	const pk_idx_rec *r = &reg->recs[id];
+	const pk_idx_item *it = &reg->items[r->items + r->alias_count + i];
+	out->type = (pk_ref_type)it->a;
+	out->data = pk_idx_str(reg, it->b);
+	return PK_OK;
+}
+
+static void person_party(const pk_registry *reg, const pk_idx_person *p,
+			 pk_party *out)
+{
+	out->id = pk_idx_str(reg, p->id);
+	out->name = pk_idx_str(reg, p->name);
+	out->org = pk_idx_str(reg, p->org);
+	out->uri = pk_idx_str(reg, p->uri);
+	out->updated = pk_idx_str(reg, p->updated);
+}
+
+static void item_party(const pk_registry *reg, const pk_idx_item *it,
+		       pk_party *out)
+{
+	if (it->a < reg->npeople) {
+		person_party(reg, &reg->people[it->a], out);
+		return;
+	}
+	/* Free text (id ""), or an id the people section does not hold. */
+	const char *s = pk_idx_str(reg, it->b);
+	*out = (pk_party){ .id = "", .name = "", .org = "", .uri = "", .updated = "" };
+	if (it->a == PK_IDX_PARTY_ID)
+		out->id = s;
+	else
+		out->name = s;
+}
+
+pk_status pk_record_assignee(const pk_registry *reg, pk_recid id, uint32_t i,
+			     pk_party *out)
+{
+	if (id >= reg->nrecs || i >= reg->recs[id].assignee_count)
+		return PK_RANGE;
+	const pk_idx_rec *r = &reg->recs[id];
+	item_party(reg, &reg->items[r->items + r->alias_count + r->ref_count + i], out);
+	return PK_OK;
+}
+
+pk_status pk_record_contact(const pk_registry *reg, pk_recid id, uint32_t i,
+			    pk_party *out)
+{
+	if (id >= reg->nrecs || i >= reg->recs[id].contact_count)
+		return PK_RANGE;
+	const pk_idx_rec *r = &reg->recs[id];
+	item_party(reg, &reg->items[r->items + r->alias_count + r->ref_count +
+				    r->assignee_count + i], out);
+	return PK_OK;
+}
+
+pk_status pk_person_get(const pk_registry *reg, const char *person_id,
+			pk_party *out)
+{
+	uint32_t lo = 0, hi = reg->npeople;
+
+	if (person_id == NULL)
+		return PK_INVAL;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(pk_idx_str(reg, reg->people[mid].id), person_id);
+		if (c == 0) {
+			person_party(reg, &reg->people[mid], out);
+			return PK_OK;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return PK_NOTFOUND;
+}

@@ -1,0 +1,152 @@
+/*
+ * registry_internal.h - what lib/registry/ and its importers share, and what
+ * the layers above may use to build registries: the builder, the
+ * importers, and wrapping a compiled index.
+ *
+ *   importers (import/import_xml.c, import_csv.c, import_services.c,
+ *              import_npm.c)
+ *        |  call pk_builder_add() and friends
+ *        v
+ *   builder.c     a mutable, in-memory set of records
+ *        |  pk_builder_finish(): serialise to the compiled index format
+ *        v
+ *   index_write.c / index_read.c   the one binary format (docs/index-format.md)
+ *        |  pk_registry_from_index(): validate, then use in place
+ *        v
+ *   registry.c    lookups over the validated index (mmap'd, embedded or heap)
+ */
+#ifndef PK_REGISTRY_INTERNAL_H
+#define PK_REGISTRY_INTERNAL_H
+
+#include "core/internal.h"
+
+/* Largest input file any importer accepts: the real XML is about 4 MB. */
+#define PK_IMPORT_MAX_BYTES ((size_t)256 << 20)
+
+/* ---- the builder (builder.c) ------------------------------------------ */
+
+typedef struct pk_builder pk_builder;
+
+/* A record as an importer describes it.  Every string is borrowed for the
+ * duration of the call and copied by the builder; NULL and "" both mean
+ * absent. */
+typedef struct pk_rec_in {
+	const char *name;
+	pk_proto proto;
+	bool has_port;
+	uint16_t port_lo;
+	uint16_t port_hi;
+	pk_rec_kind kind;
+	pk_rec_origin origin;
+	uint32_t flags; /* PK_RECFLAG_* */
+	const char *description;
+	const char *notes;
+	const char *unauthorized;
+	const char *registered;
+	const char *modified;
+	const char *service_code;
+	const char *alias_of;
+} pk_rec_in;
+
+pk_builder *pk_builder_new(void);
+void pk_builder_free(pk_builder *b);
+
+/* Registry-level metadata; strings copied. */
+pk_status pk_builder_set_source(pk_builder *b, const char *source);
+pk_status pk_builder_set_updated(pk_builder *b, const char *updated);
+void pk_builder_add_flags(pk_builder *b, uint32_t regflags);
+
+/* Appends a record; *index_out (may be NULL) receives its builder index,
+ * used by the calls below. */
+pk_status pk_builder_add(pk_builder *b, const pk_rec_in *rec,
+			 uint32_t *index_out);
+uint32_t pk_builder_count(const pk_builder *b);
+pk_status pk_builder_add_alias(pk_builder *b, uint32_t rec, const char *alias);
+pk_status pk_builder_add_ref(pk_builder *b, uint32_t rec, pk_ref_type type,
+			     const char *data);
+/* person_id for a reference into the people section, or text for a free
+ * text party (exactly one of the two is non-empty). */
+pk_status pk_builder_add_assignee(pk_builder *b, uint32_t rec,
+				  const char *person_id, const char *text);
+pk_status pk_builder_add_contact(pk_builder *b, uint32_t rec,
+				 const char *person_id, const char *text);
+pk_status pk_builder_add_person(pk_builder *b, const char *id,
+				const char *name, const char *org,
+				const char *uri, const char *updated);
+
+/* The kind a nameless record's description implies ("Reserved",
+ * "Unassigned", "De-registered", "Removed", anything else: OTHER); a named
+ * record is PK_KIND_ASSIGNED. */
+pk_rec_kind pk_kind_from(const char *name, const char *description);
+
+/*
+ * Merges the records of src (typically a services(5) file or the
+ * supplement) into b, for building the embedded snapshot:
+ *   - same name (case-insensitive), transport and ports as a record of b:
+ *     src's aliases are added to it (no duplicates);
+ *   - otherwise a new record is added, with src's origin, and, when it has
+ *     no description, the description of b's assigned record on the same
+ *     port and transport, or else of b's assigned range covering it.
+ */
+pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
+			   pk_error *err);
+
+/* Adds to b every record of reg whose origin is in origin_mask (bits
+ * 1u << PK_ORIGIN_*), with all its fields, aliases, references and
+ * parties (and the people they name), e.g. to carry the netbase aliases
+ * and unofficial uses of the embedded snapshot into a freshly downloaded
+ * IANA registry. */
+pk_status pk_builder_add_registry(pk_builder *b, const pk_registry *reg,
+				  unsigned origin_mask, pk_error *err);
+
+/* Serialises to the compiled index format; *data is malloc'd and owned by
+ * the caller.  The builder stays usable. */
+pk_status pk_builder_finish(const pk_builder *b, void **data, size_t *len,
+			    pk_error *err);
+
+/* ---- importers (import_*.c) --------------------------------------------
+ * Each parses data[0..len) (data[len] is NUL) and adds to b.  label names
+ * the input in messages, which read "label:line: what is wrong".  They
+ * set the builder's source and flags; they never crash on any input.
+ */
+pk_status pk_import_xml(pk_builder *b, const char *data, size_t len,
+			const char *label, pk_error *err);
+pk_status pk_import_csv(pk_builder *b, const char *data, size_t len,
+			const char *label, pk_error *err);
+pk_status pk_import_services(pk_builder *b, const char *data, size_t len,
+			     const char *label, pk_error *err);
+/* The same with the origin its records get: PK_ORIGIN_SERVICES for
+ * pk_import_services(); mkindex reads data/supplement.services with
+ * PK_ORIGIN_SUPPLEMENT and unofficial uses with PK_ORIGIN_UNOFFICIAL. */
+pk_status pk_import_services_ex(pk_builder *b, const char *data, size_t len,
+				const char *label, pk_rec_origin origin,
+				pk_error *err);
+pk_status pk_import_npm_json(pk_builder *b, const char *data, size_t len,
+			     const char *label, pk_error *err);
+/* Dispatches on fmt; PK_FORMAT_AUTO guesses from the first bytes. */
+pk_status pk_import(pk_builder *b, pk_format fmt, const char *data,
+		    size_t len, const char *label, pk_error *err);
+
+/* ---- registry over a compiled index (index_read.c, registry.c) -------- */
+
+typedef enum pk_mem_kind {
+	PK_MEM_STATIC = 0, /* embedded in the library: never freed */
+	PK_MEM_HEAP = 1,   /* free() on close */
+	PK_MEM_MMAP = 2    /* munmap() on close */
+} pk_mem_kind;
+
+/* Validates data as a compiled index and wraps it.  On success the
+ * registry owns data according to mem; on failure ownership stays with
+ * the caller.  trusted skips the checksum (only for the embedded
+ * snapshot, which is part of the library's own read-only image). */
+pk_status pk_registry_from_index(const void *data, size_t len,
+				 pk_mem_kind mem, bool trusted,
+				 const char *origin, pk_registry **out,
+				 pk_error *err);
+
+/* The embedded snapshot, from tools/embedded.S (tools/no_embedded.c for
+ * the index tool and the unit tests, which must not depend on it). */
+extern const unsigned char pk_embedded_index[];
+extern const size_t pk_embedded_index_size;
+
+#endif /* PK_REGISTRY_INTERNAL_H */

@@ -1,0 +1,124 @@
+/* update.c - the registry `portkit update` installs: a freshly imported
+ * IANA registry plus the services(5) names and unofficial uses the
+ * embedded snapshot carries, so that updating never loses `portkit www`,
+ * `portkit postgres` or `portkit 3000`. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry/registry_internal.h"
+
+#define ORIGIN_BIT(o) (1u << (unsigned)(o))
+#define ALL_ORIGINS                                                         \
+	(ORIGIN_BIT(PK_ORIGIN_IANA) | ORIGIN_BIT(PK_ORIGIN_SERVICES) |      \
+	 ORIGIN_BIT(PK_ORIGIN_SUPPLEMENT) | ORIGIN_BIT(PK_ORIGIN_UNOFFICIAL))
+
+/*
+ * The snapshot's services(5) aliases of names IANA also has (smtp's
+ * "mail", kerberos' "krb5") sit on IANA-origin records there, since
+ * pk_builder_merge() folded them in.  They are re-added here as
+ * services(5) records of their own, name and aliases only, so that the
+ * merge folds them into the new registry's record of the same name.
+ */
+static pk_status add_services_aliases(pk_builder *x, const pk_registry *extras,
+				      pk_error *err)
+{
+	uint32_t n = pk_registry_count(extras);
+
+	for (pk_recid id = 0; id < n; id++) {
+		pk_record r;
+		uint32_t idx;
+		if (pk_record_get(extras, id, &r) != PK_OK ||
+		    r.origin != PK_ORIGIN_IANA || r.alias_count == 0 ||
+		    r.name == NULL)
+			continue;
+		pk_rec_in in = {
+			.name = r.name,
+			.proto = r.proto,
+			.has_port = r.has_port,
+			.port_lo = r.port_lo,
+			.port_hi = r.port_hi,
+			.kind = PK_KIND_ASSIGNED,
+			.origin = PK_ORIGIN_SERVICES,
+		};
+		pk_status st = pk_builder_add(x, &in, &idx);
+		for (uint32_t i = 0; st == PK_OK && i < r.alias_count; i++) {
+			const char *alias = pk_record_alias(extras, id, i);
+			if (alias != NULL)
+				st = pk_builder_add_alias(x, idx, alias);
+		}
+		if (st != PK_OK)
+			return pk_error_set(err, st, "adding the aliases of %s: %s",
+					    r.name, pk_strerror(st));
+	}
+	return PK_OK;
+}
+
+pk_status pk_registry_add_extras(const pk_registry *base,
+				 const pk_registry *extras, pk_registry **out,
+				 pk_error *err)
+{
+	pk_builder *b = NULL;
+	pk_builder *x = NULL;
+	pk_registry_info bi;
+	pk_registry_info xi;
+	pk_buf source;
+	void *data = NULL;
+	size_t len = 0;
+	pk_status st;
+
+	*out = NULL;
+	pk_buf_init(&source, 4096);
+	pk_registry_get_info(base, &bi);
+	b = pk_builder_new();
+	x = pk_builder_new();
+	if (b == NULL || x == NULL) {
+		st = pk_error_set(err, PK_NOMEM, "out of memory");
+		goto out;
+	}
+	st = pk_builder_add_registry(b, base, ALL_ORIGINS, err);
+	if (st != PK_OK)
+		goto out;
+	st = pk_buf_addstr(&source, bi.source);
+	if (st == PK_OK && extras != NULL) {
+		pk_registry_get_info(extras, &xi);
+		st = pk_builder_add_registry(x, extras,
+					     ORIGIN_BIT(PK_ORIGIN_SERVICES) |
+						     ORIGIN_BIT(PK_ORIGIN_UNOFFICIAL),
+					     err);
+		if (st != PK_OK)
+			goto out;
+		st = add_services_aliases(x, extras, err);
+		if (st != PK_OK)
+			goto out;
+		st = pk_builder_merge(b, x, err);
+		if (st != PK_OK)
+			goto out;
+		if (xi.flags & PK_REGFLAG_UNOFFICIAL)
+			pk_builder_add_flags(b, PK_REGFLAG_UNOFFICIAL);
+		st = pk_buf_printf(&source, " + services(5) names and unofficial uses from the %s",
+				   (xi.flags & PK_REGFLAG_EMBEDDED) ?
+					   "embedded snapshot" : xi.origin);
+	}
+	if (st == PK_OK)
+		st = pk_builder_set_source(b, source.data ? source.data : "");
+	if (st == PK_OK)
+		st = pk_builder_set_updated(b, bi.updated);
+	if (st != PK_OK) {
+		pk_error_set(err, st, "%s", pk_strerror(st));
+		goto out;
+	}
+	pk_builder_add_flags(b, bi.flags & ~PK_REGFLAG_EMBEDDED);
+	st = pk_builder_finish(b, &data, &len, err);
+	if (st != PK_OK)
+		goto out;
+	st = pk_registry_from_index(data, len, PK_MEM_HEAP, false, bi.origin,
+				    out, err);
+	if (st == PK_OK)
+		data = NULL; /* the registry owns it now */
+out:
+	free(data);
+	pk_buf_free(&source);
+	pk_builder_free(b);
+	pk_builder_free(x);
+	return st;
+}
