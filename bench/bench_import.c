@@ -59,7 +59,7 @@ static double expat_only(const char *data, size_t len)
 static double import_finish(pk_format fmt, const char *data, size_t len,
 			    double *import_ms)
 {
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	void *idx = NULL;
 	size_t idx_len = 0;
 	pk_error err;
@@ -68,19 +68,19 @@ static double import_finish(pk_format fmt, const char *data, size_t len,
 	if (b == NULL)
 		exit(3);
 	t0 = bench_now_ms();
-	if (pk_import(b, fmt, data, len, "bench", &err) != PK_OK) {
+	if (pk__import(b, fmt, data, len, "bench", &err) != PK_OK) {
 		fprintf(stderr, "bench_import: %s\n", err.message);
 		exit(3);
 	}
 	t1 = bench_now_ms();
-	if (pk_builder_finish(b, &idx, &idx_len, &err) != PK_OK) {
+	if (pk__builder_finish(b, &idx, &idx_len, &err) != PK_OK) {
 		fprintf(stderr, "bench_import: %s\n", err.message);
 		exit(3);
 	}
 	*import_ms = t1 - t0;
 	t1 = bench_now_ms() - t0;
 	free(idx);
-	pk_builder_free(b);
+	pk__builder_free(b);
 	return t1;
 }
 
@@ -115,7 +115,7 @@ static char *load(const char *dir, const char *file, size_t *len, char *path,
 	pk_error err;
 
 	snprintf(path, pathsize, "%s/%s", dir, file);
-	if (pk_read_file(path, PK_IMPORT_MAX_BYTES, &data, len, &err) != PK_OK)
+	if (pk__read_file(path, PK_IMPORT_MAX_BYTES, &data, len, &err) != PK_OK)
 		return NULL;
 	return data;
 }
@@ -174,11 +174,11 @@ int main(void)
 		printf("  %-44s %9.2f %9.2f\n", "baseline: python3 ElementTree.parse", py, py / mb);
 	else
 		printf("  %-44s %9s %9s\n", "baseline: python3 ElementTree.parse", "n/a", "n/a");
-	printf("  %-44s %9.2f %9.2f\n", "XML import (pk_import_xml)", mxi, mxi / mb);
-	printf("  %-44s %9.2f %9.2f\n", "XML import + pk_builder_finish", mx, mx / mb);
+	printf("  %-44s %9.2f %9.2f\n", "XML import (pk__import_xml)", mxi, mxi / mb);
+	printf("  %-44s %9.2f %9.2f\n", "XML import + pk__builder_finish", mx, mx / mb);
 	if (csv != NULL) {
-		printf("  %-44s %9.2f %9.2f\n", "CSV import (pk_import_csv)", mci, mci / mb);
-		printf("  %-44s %9.2f %9.2f\n", "CSV import + pk_builder_finish", mc, mc / mb);
+		printf("  %-44s %9.2f %9.2f\n", "CSV import (pk__import_csv)", mci, mci / mb);
+		printf("  %-44s %9.2f %9.2f\n", "CSV import + pk__builder_finish", mc, mc / mb);
 	}
 	if (py >= 0)
 		printf("  XML import + finish vs ElementTree parse: %.2fx the time\n",

@@ -147,7 +147,7 @@ static void op_open(void *p, size_t i)
 	pk_registry *reg = NULL;
 
 	(void)i;
-	if (pk_registry_from_index(c->scratch, c->index_len, PK_MEM_STATIC, c->trusted,
+	if (pk__registry_from_index(c->scratch, c->index_len, PK_MEM_STATIC, c->trusted,
 				   "b", &reg, NULL) == PK_OK)
 		sink += pk_registry_count(reg);
 	pk_registry_close(reg);
@@ -182,7 +182,7 @@ static void op_read_file(void *p, size_t i)
 
 	(void)p;
 	(void)i;
-	if (pk_read_file(saved_path, PK_IDX_MAX_BYTES, &d, &n, NULL) == PK_OK)
+	if (pk__read_file(saved_path, PK_IDX_MAX_BYTES, &d, &n, NULL) == PK_OK)
 		sink += n;
 	free(d);
 }
@@ -267,7 +267,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	} else {
-		if (pk_read_file(path, PK_IMPORT_MAX_BYTES, &data, &len, &err) != PK_OK) {
+		if (pk__read_file(path, PK_IMPORT_MAX_BYTES, &data, &len, &err) != PK_OK) {
 			fprintf(stderr, "bench_lookup: %s\n", err.message);
 			return 1;
 		}

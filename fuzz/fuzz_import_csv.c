@@ -1,4 +1,4 @@
-/* fuzz_import_csv.c - pk_import_csv on any bytes: no crash, no leak, and
+/* fuzz_import_csv.c - pk__import_csv on any bytes: no crash, no leak, and
  * an accepted input gives a valid index (fuzz_input.h). */
 #include "fuzz_input.h"
 
@@ -6,6 +6,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_import(pk_import_csv, data, size);
+	fuzz_import(pk__import_csv, data, size);
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* fuzz_import_services.c - pk_import_services on any bytes: no crash, no leak, and
+/* fuzz_import_services.c - pk__import_services on any bytes: no crash, no leak, and
  * an accepted input gives a valid index (fuzz_input.h). */
 #include "fuzz_input.h"
 
@@ -6,6 +6,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_import(pk_import_services, data, size);
+	fuzz_import(pk__import_services, data, size);
 	return 0;
 }

@@ -28,9 +28,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (b == NULL || pk_builder_finish(b, &base, &base_len, NULL) != PK_OK)
+	if (b == NULL || pk__builder_finish(b, &base, &base_len, NULL) != PK_OK)
 		abort();
-	pk_builder_free(b);
+	pk__builder_free(b);
 	return 0;
 }
 
@@ -40,7 +40,7 @@ static void open_trusted(void *copy, size_t len)
 	pk_registry *reg = NULL;
 	pk_error err;
 
-	if (pk_registry_from_index(copy, len, PK_MEM_HEAP, true, "fuzz", &reg, &err) == PK_OK) {
+	if (pk__registry_from_index(copy, len, PK_MEM_HEAP, true, "fuzz", &reg, &err) == PK_OK) {
 		(void)exercise_registry(reg);
 		pk_registry_close(reg); /* frees copy */
 		return;

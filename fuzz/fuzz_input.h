@@ -18,7 +18,7 @@ static void fuzz_import(fuzz_importer import, const uint8_t *data,
 			size_t size)
 {
 	char *copy = malloc(size + 1);
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	pk_registry *reg = NULL;
 	void *idx = NULL;
 	size_t len = 0;
@@ -30,9 +30,9 @@ static void fuzz_import(fuzz_importer import, const uint8_t *data,
 		memcpy(copy, data, size);
 	copy[size] = '\0';
 	if (import(b, copy, size, "fuzz", &err) == PK_OK) {
-		if (pk_builder_finish(b, &idx, &len, &err) != PK_OK)
+		if (pk__builder_finish(b, &idx, &len, &err) != PK_OK)
 			abort(); /* an accepted input must compile */
-		if (pk_registry_from_index(idx, len, PK_MEM_HEAP, false, "fuzz",
+		if (pk__registry_from_index(idx, len, PK_MEM_HEAP, false, "fuzz",
 					   &reg, &err) != PK_OK)
 			abort(); /* and validate */
 		exercise_registry(reg);
@@ -40,7 +40,7 @@ static void fuzz_import(fuzz_importer import, const uint8_t *data,
 	} else if (strncmp(err.message, "fuzz:", 5) != 0) {
 		abort(); /* every message names the input and a line */
 	}
-	pk_builder_free(b);
+	pk__builder_free(b);
 	free(copy);
 }
 

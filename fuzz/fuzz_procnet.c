@@ -26,11 +26,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	memcpy(text, data + 7, size - 7);
 	text[size - 7] = '\0';
-	if (pk_host_sockets_begin(sel & 4, &s) != PK_OK)
+	if (pk__host_sockets_begin(sel & 4, &s) != PK_OK)
 		goto out;
-	if (pk_procnet_parse(s, text, size - 7, sel & 1 ? PK_PROTO_UDP : PK_PROTO_TCP,
+	if (pk__procnet_parse(s, text, size - 7, sel & 1 ? PK_PROTO_UDP : PK_PROTO_TCP,
 			     sel & 2 ? 6 : 4, "fuzz", &err) != PK_OK ||
-	    pk_host_sockets_finish(s) != PK_OK)
+	    pk__host_sockets_finish(s) != PK_OK)
 		goto out;
 	conf->have_range = true;
 	conf->ephemeral_lo = (uint16_t)(data[1] << 8 | data[2]);

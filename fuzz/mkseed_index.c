@@ -19,7 +19,7 @@ int main(int argc, char **argv)
 		char path[4096];
 		pk_error err;
 
-		if (b == NULL || pk_builder_finish(b, &data, &len, &err) != PK_OK) {
+		if (b == NULL || pk__builder_finish(b, &data, &len, &err) != PK_OK) {
 			fprintf(stderr, "mkseed_index: cannot build seed %d\n", which);
 			return 1;
 		}
@@ -30,7 +30,7 @@ int main(int argc, char **argv)
 			rc = 1;
 		}
 		free(data);
-		pk_builder_free(b);
+		pk__builder_free(b);
 	}
 	return rc;
 }

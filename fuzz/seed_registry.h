@@ -10,14 +10,14 @@
  * references, people, text and unknown-id parties.  NULL on failure. */
 static pk_builder *seed_registry(int which)
 {
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	uint32_t i;
 
 	if (b == NULL || which == 0)
 		return b;
 	pk_rec_in http = { .name = "http", .proto = PK_PROTO_TCP, .has_port = true,
 			   .port_lo = 80, .port_hi = 80, .description = "World Wide Web HTTP" };
-	if (pk_builder_add(b, &http, &i) != PK_OK)
+	if (pk__builder_add(b, &http, &i) != PK_OK)
 		goto fail;
 	if (which == 1)
 		return b;
@@ -29,22 +29,22 @@ static pk_builder *seed_registry(int which)
 	pk_rec_in noport = { .name = "svc", .proto = PK_PROTO_SCTP, .description = "no port" };
 	pk_rec_in www = { .name = "WWW", .proto = PK_PROTO_TCP, .has_port = true,
 			  .port_lo = 80, .port_hi = 80, .description = "World Wide Web HTTP" };
-	if (pk_builder_add_alias(b, i, "www") != PK_OK ||
-	    pk_builder_add_ref(b, i, PK_REF_RFC, "rfc9110") != PK_OK ||
-	    pk_builder_add_ref(b, i, PK_REF_PERSON, "IESG") != PK_OK ||
-	    pk_builder_add_assignee(b, i, "IESG", NULL) != PK_OK ||
-	    pk_builder_add_contact(b, i, NULL, "free text") != PK_OK ||
-	    pk_builder_add_contact(b, i, "Nobody_Known", NULL) != PK_OK ||
-	    pk_builder_add_person(b, "IESG", "IESG", "IETF", "mailto:iesg&ietf.org", "2020-01") != PK_OK ||
-	    pk_builder_add_person(b, "Z", "Zed", NULL, NULL, NULL) != PK_OK ||
-	    pk_builder_add(b, &x11, NULL) != PK_OK || pk_builder_add(b, &none, NULL) != PK_OK ||
-	    pk_builder_add(b, &noport, NULL) != PK_OK || pk_builder_add(b, &www, NULL) != PK_OK ||
-	    pk_builder_set_source(b, "seed") != PK_OK ||
-	    pk_builder_set_updated(b, "2026-01-01") != PK_OK)
+	if (pk__builder_add_alias(b, i, "www") != PK_OK ||
+	    pk__builder_add_ref(b, i, PK_REF_RFC, "rfc9110") != PK_OK ||
+	    pk__builder_add_ref(b, i, PK_REF_PERSON, "IESG") != PK_OK ||
+	    pk__builder_add_assignee(b, i, "IESG", NULL) != PK_OK ||
+	    pk__builder_add_contact(b, i, NULL, "free text") != PK_OK ||
+	    pk__builder_add_contact(b, i, "Nobody_Known", NULL) != PK_OK ||
+	    pk__builder_add_person(b, "IESG", "IESG", "IETF", "mailto:iesg&ietf.org", "2020-01") != PK_OK ||
+	    pk__builder_add_person(b, "Z", "Zed", NULL, NULL, NULL) != PK_OK ||
+	    pk__builder_add(b, &x11, NULL) != PK_OK || pk__builder_add(b, &none, NULL) != PK_OK ||
+	    pk__builder_add(b, &noport, NULL) != PK_OK || pk__builder_add(b, &www, NULL) != PK_OK ||
+	    pk__builder_set_source(b, "seed") != PK_OK ||
+	    pk__builder_set_updated(b, "2026-01-01") != PK_OK)
 		goto fail;
 	return b;
 fail:
-	pk_builder_free(b);
+	pk__builder_free(b);
 	return NULL;
 }
 

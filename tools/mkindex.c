@@ -8,7 +8,7 @@
  * file adds canonical names and aliases (http/www on 80/tcp, where the npm
  * data has www-http); data/supplement.services adds IANA's named ranges
  * (x11 6000-6063, ...) and data/unofficial.services well-known unofficial
- * uses.  Everything is merged with pk_builder_merge() and written as a
+ * uses.  Everything is merged with pk__builder_merge() and written as a
  * compiled index, which tools/embedded.S puts into the library. */
 #include <getopt.h>
 #include <stdio.h>
@@ -34,7 +34,7 @@ static int fail(const char *what, const pk_error *err)
  * that into b. */
 static int merge_services(pk_builder *b, const input *in)
 {
-	pk_builder *src = pk_builder_new();
+	pk_builder *src = pk__builder_new();
 	char *data = NULL;
 	size_t len = 0;
 	pk_error err = { 0 };
@@ -44,16 +44,16 @@ static int merge_services(pk_builder *b, const input *in)
 		fprintf(stderr, "mkindex: out of memory\n");
 		return 1;
 	}
-	if (pk_read_file(in->path, PK_IMPORT_MAX_BYTES, &data, &len, &err) != PK_OK ||
-	    pk_import_services_ex(src, data, len, in->label, in->origin, &err) != PK_OK ||
-	    pk_builder_merge(b, src, &err) != PK_OK) {
+	if (pk__read_file(in->path, PK_IMPORT_MAX_BYTES, &data, &len, &err) != PK_OK ||
+	    pk__import_services_ex(src, data, len, in->label, in->origin, &err) != PK_OK ||
+	    pk__builder_merge(b, src, &err) != PK_OK) {
 		fail(in->path, &err);
 		goto out;
 	}
 	rc = 0;
 out:
 	free(data);
-	pk_builder_free(src);
+	pk__builder_free(src);
 	return rc;
 }
 
@@ -111,13 +111,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	b = pk_builder_new();
+	b = pk__builder_new();
 	if (b == NULL) {
 		fprintf(stderr, "mkindex: out of memory\n");
 		goto out;
 	}
-	if (pk_read_file(npm, PK_IMPORT_MAX_BYTES, &data, &len, &err) != PK_OK ||
-	    pk_import_npm_json(b, data, len, npm, &err) != PK_OK) {
+	if (pk__read_file(npm, PK_IMPORT_MAX_BYTES, &data, &len, &err) != PK_OK ||
+	    pk__import_npm_json(b, data, len, npm, &err) != PK_OK) {
 		fail(npm, &err);
 		goto out;
 	}
@@ -130,17 +130,17 @@ int main(int argc, char **argv)
 		 "embedded snapshot: %s + %s + portkit supplement (IANA's named ranges)%s",
 		 npm_label, services.label,
 		 unofficial.path ? " + portkit's list of unofficial uses" : "");
-	if (pk_builder_set_source(b, source) != PK_OK ||
-	    (updated != NULL && pk_builder_set_updated(b, updated) != PK_OK)) {
+	if (pk__builder_set_source(b, source) != PK_OK ||
+	    (updated != NULL && pk__builder_set_updated(b, updated) != PK_OK)) {
 		fprintf(stderr, "mkindex: out of memory\n");
 		goto out;
 	}
-	pk_builder_add_flags(b, PK_REGFLAG_RANGES | PK_REGFLAG_EMBEDDED |
+	pk__builder_add_flags(b, PK_REGFLAG_RANGES | PK_REGFLAG_EMBEDDED |
 					(unofficial.path ? PK_REGFLAG_UNOFFICIAL : 0u));
 	/* Validating what was just written is cheap and catches a builder
 	 * bug at build time rather than in every user's lookups. */
-	if (pk_builder_finish(b, &index, &len, &err) != PK_OK ||
-	    pk_registry_from_index(index, len, PK_MEM_HEAP, false, output, &reg,
+	if (pk__builder_finish(b, &index, &len, &err) != PK_OK ||
+	    pk__registry_from_index(index, len, PK_MEM_HEAP, false, output, &reg,
 				   &err) != PK_OK) {
 		fail("building the index", &err);
 		goto out;
@@ -164,6 +164,6 @@ out:
 	free(data);
 	free(index);
 	pk_registry_close(reg);
-	pk_builder_free(b);
+	pk__builder_free(b);
 	return rc;
 }

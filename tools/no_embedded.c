@@ -3,5 +3,5 @@
  * pk_registry_open_embedded() reports PK_NOTFOUND when it is linked. */
 #include "registry/registry_internal.h"
 
-const unsigned char pk_embedded_index[1] = { 0 };
-const size_t pk_embedded_index_size = 0;
+const unsigned char pk__embedded_index[1] = { 0 };
+const size_t pk__embedded_index_size = 0;

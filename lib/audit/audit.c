@@ -124,16 +124,16 @@ static void draft_init(draft *d, pk_audit_kind kind, pk_severity sev)
 	memset(d, 0, sizeof *d);
 	d->kind = kind;
 	d->sev = sev;
-	pk_buf_init(&d->summary, 1 << 16);
-	pk_buf_init(&d->evidence, 1 << 16);
-	pk_buf_init(&d->fix, 1 << 16);
+	pk__buf_init(&d->summary, 1 << 16);
+	pk__buf_init(&d->evidence, 1 << 16);
+	pk__buf_init(&d->fix, 1 << 16);
 }
 
 static void draft_free(draft *d)
 {
-	pk_buf_free(&d->summary);
-	pk_buf_free(&d->evidence);
-	pk_buf_free(&d->fix);
+	pk__buf_free(&d->summary);
+	pk__buf_free(&d->evidence);
+	pk__buf_free(&d->fix);
 }
 
 /* Takes the text of d (freed either way). */
@@ -142,9 +142,9 @@ static pk_status emit(run *r, draft *d)
 	pk_audit *a = r->a;
 	pk_status st = PK_OK;
 
-	if ((st = pk_buf_terminate(&d->summary)) != PK_OK ||
-	    (st = pk_buf_terminate(&d->evidence)) != PK_OK ||
-	    (st = pk_buf_terminate(&d->fix)) != PK_OK)
+	if ((st = pk__buf_terminate(&d->summary)) != PK_OK ||
+	    (st = pk__buf_terminate(&d->evidence)) != PK_OK ||
+	    (st = pk__buf_terminate(&d->fix)) != PK_OK)
 		goto out;
 	if (a->n == a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 16;
@@ -207,15 +207,15 @@ static pk_status describe_socket(pk_buf *b, const pk_socket *k)
 	pk_status st = PK_OK;
 
 	pk_addr_format(k->family, k->addr, addr, sizeof addr);
-	ADD(st, pk_buf_printf(b, k->family == 6 ? "%s [%s]:%u" : "%s %s:%u",
+	ADD(st, pk__buf_printf(b, k->family == 6 ? "%s [%s]:%u" : "%s %s:%u",
 			      pk_proto_name(k->proto), addr, k->port));
 	if (k->dual_stack)
-		ADD(st, pk_buf_addstr(b, " (IPv4 too)"));
+		ADD(st, pk__buf_addstr(b, " (IPv4 too)"));
 	if (k->pid != 0)
-		ADD(st, pk_buf_printf(b, ", process %s (pid %d, uid %u)",
+		ADD(st, pk__buf_printf(b, ", process %s (pid %d, uid %u)",
 				      k->comm[0] ? k->comm : "?", k->pid, k->uid));
 	else
-		ADD(st, pk_buf_printf(b, ", uid %u, process not visible", k->uid));
+		ADD(st, pk__buf_printf(b, ", uid %u, process not visible", k->uid));
 	return st;
 }
 
@@ -234,9 +234,9 @@ static pk_status list_ports(pk_buf *b, const pk_portset *set, uint16_t lo,
 		p = pk_portset_next(set, (uint32_t)p + 1);
 	}
 	size_t need = pk_portset_format(tmp, buf, sizeof buf);
-	pk_status st = pk_buf_addstr(b, buf);
+	pk_status st = pk__buf_addstr(b, buf);
 	if (st == PK_OK && (need >= sizeof buf || (p >= 0 && p <= hi)))
-		st = pk_buf_addstr(b, ",...");
+		st = pk__buf_addstr(b, ",...");
 	return st;
 }
 
@@ -270,15 +270,15 @@ static pk_status check_range_config(run *r)
 	uint16_t lo = c->ephemeral_lo, hi = c->ephemeral_hi;
 	if (lo > hi || lo == 0) {
 		draft_init(&d, PK_FIND_RANGE_INVALID, PK_SEV_ERROR);
-		ADD(st, pk_buf_printf(&d.summary,
+		ADD(st, pk__buf_printf(&d.summary,
 				      "ip_local_port_range \"%u %u\" is invalid",
 				      lo, hi));
-		ADD(st, pk_buf_printf(&d.evidence,
+		ADD(st, pk__buf_printf(&d.evidence,
 				      "net.ipv4.ip_local_port_range = %u %u: %s; the kernel refuses to set it (EINVAL, net/ipv4/sysctl_net_ipv4.c ipv4_local_port_range).",
 				      lo, hi,
 				      lo == 0 ? "the lower end is 0, the kernel's minimum is 1" :
 						"the lower end is above the upper end"));
-		ADD(st, pk_buf_addstr(&d.fix,
+		ADD(st, pk__buf_addstr(&d.fix,
 				      "Set the range with its lower end first."));
 		d.cmds = FIX_RANGE;
 		r->propose_range = true;
@@ -291,13 +291,13 @@ static pk_status check_range_config(run *r)
 	} else if (lo < 1024 && !(c->have_unprivileged &&
 				   c->unprivileged_start > lo)) {
 		draft_init(&d, PK_FIND_RANGE_INVALID, PK_SEV_WARNING);
-		ADD(st, pk_buf_printf(&d.summary,
+		ADD(st, pk__buf_printf(&d.summary,
 				      "ip_local_port_range %s reaches into the System ports (below 1024)",
 				      range_text(lo, hi, rt, sizeof rt)));
-		ADD(st, pk_buf_printf(&d.evidence,
+		ADD(st, pk__buf_printf(&d.evidence,
 				      "net.ipv4.ip_local_port_range = %u %u: outgoing connections may take ports 0-1023, which well-known services (RFC 6335 System ports) expect to find free.",
 				      lo, hi));
-		ADD(st, pk_buf_addstr(&d.fix,
+		ADD(st, pk__buf_addstr(&d.fix,
 				      "Start the range at 1024 or above."));
 		d.cmds = FIX_RANGE;
 		r->propose_range = true;
@@ -312,15 +312,15 @@ static pk_status check_range_config(run *r)
 	if (c->have_unprivileged && c->unprivileged_start > r->lo) {
 		uint16_t u = c->unprivileged_start;
 		draft_init(&d, PK_FIND_UNPRIV_IN_RANGE, PK_SEV_ERROR);
-		ADD(st, pk_buf_printf(&d.summary,
+		ADD(st, pk__buf_printf(&d.summary,
 				      "ip_unprivileged_port_start %u is %s ip_local_port_range %s",
 				      u, u <= r->hi ? "inside" : "above",
 				      range_text(r->lo, r->hi, rt, sizeof rt)));
-		ADD(st, pk_buf_printf(&d.evidence,
+		ADD(st, pk__buf_printf(&d.evidence,
 				      "Ports %u-%u are privileged (below net.ipv4.ip_unprivileged_port_start = %u) and ephemeral at once; the kernel refuses this combination (ipv4_local_port_range and ipv4_privileged_ports in net/ipv4/sysctl_net_ipv4.c require the range to start at or above it).",
 				      r->lo, u - 1 < r->hi ? u - 1 : r->hi, u));
 		if (u <= r->hi) {
-			ADD(st, pk_buf_printf(&d.fix,
+			ADD(st, pk__buf_printf(&d.fix,
 					      "Or lower the privileged limit instead: sysctl -w net.ipv4.ip_unprivileged_port_start=%u",
 					      r->lo));
 			d.cmds = FIX_RANGE;
@@ -328,7 +328,7 @@ static pk_status check_range_config(run *r)
 			r->plo = u;
 			r->phi = r->hi;
 		} else {
-			ADD(st, pk_buf_printf(&d.fix,
+			ADD(st, pk__buf_printf(&d.fix,
 					      "sysctl -w net.ipv4.ip_unprivileged_port_start=%u\n"
 					      "(or move ip_local_port_range above %u)",
 					      r->lo, u - 1));
@@ -341,12 +341,12 @@ static pk_status check_range_config(run *r)
 		uint16_t nlo = r->lo, nhi = r->hi;
 		fix_parity(&nlo, &nhi, r->floor, false);
 		draft_init(&d, PK_FIND_RANGE_PARITY, PK_SEV_INFO);
-		ADD(st, pk_buf_printf(&d.summary,
+		ADD(st, pk__buf_printf(&d.summary,
 				      "ip_local_port_range %s: both ends have the same parity",
 				      range_text(r->lo, r->hi, rt, sizeof rt)));
-		ADD(st, pk_buf_addstr(&d.evidence,
+		ADD(st, pk__buf_addstr(&d.evidence,
 				      "Linux gives connect() the even ports of the range first and bind(0) the odd ones (net/ipv4/inet_hashtables.c __inet_hash_connect, inet_connection_sock.c inet_csk_find_open_port) and logs \"ip_local_port_range: prefer different parity for start/end values\" for a range like this one; the kernel's own default, 32768 60999, has one even and one odd end."));
-		ADD(st, pk_buf_printf(&d.fix,
+		ADD(st, pk__buf_printf(&d.fix,
 				      "sysctl -w net.ipv4.ip_local_port_range=\"%u %u\"",
 				      nlo, nhi));
 		if ((st = emit(r, &d)) != PK_OK)
@@ -369,13 +369,13 @@ static pk_status check_reserved_most(run *r)
 		return PK_OK;
 	draft_init(&d, PK_FIND_RESERVED_MOST,
 		   res == size ? PK_SEV_ERROR : PK_SEV_WARNING);
-	ADD(st, pk_buf_printf(&d.summary,
+	ADD(st, pk__buf_printf(&d.summary,
 			      "ip_local_reserved_ports covers %u of the %u ports of ip_local_port_range %s (%s)",
 			      res, size, range_text(r->lo, r->hi, rt, sizeof rt),
 			      pct((double)res / size, pc, sizeof pc)));
-	ADD(st, pk_buf_addstr(&d.evidence, "Reserved inside the range: "));
+	ADD(st, pk__buf_addstr(&d.evidence, "Reserved inside the range: "));
 	ADD(st, list_ports(&d.evidence, &r->reserved, r->lo, r->hi, &r->tmp));
-	ADD(st, pk_buf_printf(&d.evidence,
+	ADD(st, pk__buf_printf(&d.evidence,
 			      "\nOnly %u ports are left for outgoing connections and bind(0)%s.",
 			      size - res,
 			      res == size ? ": connect() fails with EADDRNOTAVAIL" : ""));
@@ -394,7 +394,7 @@ static pk_status check_reserved_most(run *r)
 		st = PK_NOMEM;
 	if (st == PK_OK) {
 		pk_portset_format(keep, list, need + 1);
-		ADD(st, pk_buf_printf(&d.fix,
+		ADD(st, pk__buf_printf(&d.fix,
 				      "Reserve only the ports services here use (declare others with --expect so they are kept), e.g.\n"
 				      "sysctl -w net.ipv4.ip_local_reserved_ports=%s\n"
 				      "or widen net.ipv4.ip_local_port_range.",
@@ -462,35 +462,35 @@ static pk_status check_listeners(run *r)
 		d.proto = k->proto;
 		d.has_port = true;
 		d.lo = d.hi = k->port;
-		ADD(st, pk_buf_printf(&d.summary,
+		ADD(st, pk__buf_printf(&d.summary,
 				      "%s port %u/%s is inside the ephemeral range %s and not reserved",
 				      udp ? "bound" : "listening", k->port,
 				      pk_proto_name(k->proto),
 				      range_text(r->lo, r->hi, rt, sizeof rt)));
 		for (size_t m = i; m < j && m < i + LIST_MAX; m++) {
-			ADD(st, pk_buf_addstr(&d.evidence, m == i ? "" : "\n"));
+			ADD(st, pk__buf_addstr(&d.evidence, m == i ? "" : "\n"));
 			ADD(st, describe_socket(&d.evidence, pk_host_sockets_get(s, m)));
 		}
 		if (j - i > LIST_MAX)
-			ADD(st, pk_buf_printf(&d.evidence, "\n... and %zu more sockets",
+			ADD(st, pk__buf_printf(&d.evidence, "\n... and %zu more sockets",
 					      j - i - LIST_MAX));
 		if (e != NULL && e->label[0])
-			ADD(st, pk_buf_printf(&d.evidence, "\nExpected as '%s' (%s).",
+			ADD(st, pk__buf_printf(&d.evidence, "\nExpected as '%s' (%s).",
 					      e->label, e->origin));
 		if (serious) {
-			ADD(st, pk_buf_printf(&d.evidence,
+			ADD(st, pk__buf_printf(&d.evidence,
 					      "\nWhile it runs the port is safe; when it restarts, an outgoing connection may hold %u first and bind() fails with EADDRINUSE.",
 					      k->port));
-			ADD(st, pk_buf_printf(&d.fix,
+			ADD(st, pk__buf_printf(&d.fix,
 					      "(or move the service outside %s)",
 					      range_text(r->lo, r->hi, rt, sizeof rt)));
 			d.cmds = FIX_RESERVE;
 			pk_portset_add(&r->reserve_add, k->port);
 		} else {
-			ADD(st, pk_buf_printf(&d.evidence,
+			ADD(st, pk__buf_printf(&d.evidence,
 					      "\nA UDP socket here may be a client whose port the kernel chose; if it is a service, it can lose %u to an outgoing connection when it restarts.",
 					      k->port));
-			ADD(st, pk_buf_printf(&d.fix,
+			ADD(st, pk__buf_printf(&d.fix,
 					      "If it is a service: portkit audit --expect %u/udp, then apply the fix it prints.",
 					      k->port));
 		}
@@ -527,7 +527,7 @@ static pk_status check_expected(run *r)
 		range_text(e->lo, e->hi, et, sizeof et);
 		/* "/tcp,udp" after the port; nothing for any transport. */
 		pt[0] = '/';
-		pk_protomask_format(e->protos, pt + 1, sizeof pt - 1);
+		pk__protomask_format(e->protos, pt + 1, sizeof pt - 1);
 		if (pt[1] == '\0')
 			pt[0] = '\0';
 
@@ -559,19 +559,19 @@ static pk_status check_expected(run *r)
 			d.has_port = true;
 			d.lo = e->lo;
 			d.hi = e->hi;
-			ADD(st, pk_buf_printf(&d.summary,
+			ADD(st, pk__buf_printf(&d.summary,
 					      "expected %s%s%s%s%s: %u port%s held by outgoing connections right now",
 					      e->lo == e->hi ? "port " : "ports ", et, pt,
 					      lab ? " " : "", lab ? lab : "", ntaken,
 					      ntaken == 1 ? " is" : "s are"));
-			ADD(st, pk_buf_addstr(&d.evidence, "Taken: "));
+			ADD(st, pk__buf_addstr(&d.evidence, "Taken: "));
 			ADD(st, list_ports(&d.evidence, taken, e->lo, e->hi, &r->tmp2));
-			ADD(st, pk_buf_printf(&d.evidence,
+			ADD(st, pk__buf_printf(&d.evidence,
 					      "\nA service binding %s now fails with EADDRINUSE until those connections close. Declared at %s.",
 					      e->lo == e->hi ? "it" : "them", e->origin));
-			ADD(st, pk_buf_addstr(&d.fix,
+			ADD(st, pk__buf_addstr(&d.fix,
 					      "Reserve it so the kernel stops handing it out, then restart what holds it:"));
-			ADD(st, pk_buf_printf(&d.fix, "\nss -tanp 'sport = :%u'", e->lo));
+			ADD(st, pk__buf_printf(&d.fix, "\nss -tanp 'sport = :%u'", e->lo));
 			d.cmds = FIX_RESERVE;
 			if (st != PK_OK) {
 				draft_free(&d);
@@ -606,26 +606,26 @@ static pk_status check_expected(run *r)
 		d.cmds = FIX_RESERVE;
 		range_text(r->lo, r->hi, rt, sizeof rt);
 		if (e->lo == e->hi) {
-			ADD(st, pk_buf_printf(&d.summary,
+			ADD(st, pk__buf_printf(&d.summary,
 					      "expected port %s%s%s%s is inside the ephemeral range %s and not reserved",
 					      et, pt, lab ? " " : "", lab ? lab : "", rt));
-			ADD(st, pk_buf_printf(&d.evidence,
+			ADD(st, pk__buf_printf(&d.evidence,
 					      "Declared at %s; not listening now. When the service starts, an outgoing connection may hold %u and bind() fails with EADDRINUSE.",
 					      e->origin, e->lo));
 		} else {
-			ADD(st, pk_buf_printf(&d.summary,
+			ADD(st, pk__buf_printf(&d.summary,
 					      "expected range %s%s%s%s overlaps the ephemeral range %s in %u ports",
 					      et, pt, lab ? " " : "", lab ? lab : "", rt,
 					      overlap));
-			ADD(st, pk_buf_printf(&d.evidence,
+			ADD(st, pk__buf_printf(&d.evidence,
 					      "Declared at %s. Overlap %s, of which %u ports are not reserved: outgoing connections can take any of them before the services that need them.",
 					      e->origin, range_text(olo, ohi, et, sizeof et),
 					      unreserved));
 			if ((uint64_t)overlap * 4 > (uint64_t)r->hi - r->lo + 1)
-				ADD(st, pk_buf_addstr(&d.evidence,
+				ADD(st, pk__buf_addstr(&d.evidence,
 						      " The overlap is a large part of the range: moving the range (or the services) is the better cure than reserving it."));
 		}
-		ADD(st, pk_buf_printf(&d.fix, "(or move %s outside %s)",
+		ADD(st, pk__buf_printf(&d.fix, "(or move %s outside %s)",
 				      e->lo == e->hi ? "the service" : "the range",
 				      rt));
 		if (st != PK_OK) {
@@ -719,17 +719,17 @@ static pk_status check_load(run *r)
 		d.proto = PK_PROTO_TCP;
 		if (busiest > 0) {
 			pk_addr_format(top->family, top->addr, addr, sizeof addr);
-			ADD(st, pk_buf_printf(&d.summary,
+			ADD(st, pk__buf_printf(&d.summary,
 					      "busiest destination %s%s%s:%u uses %u of %u usable ephemeral ports (%s)",
 					      top->family == 6 ? "[" : "", addr,
 					      top->family == 6 ? "]" : "", top->port,
 					      busiest, cap, pct(ratio, pc, sizeof pc)));
 		} else {
-			ADD(st, pk_buf_printf(&d.summary,
+			ADD(st, pk__buf_printf(&d.summary,
 					      "ephemeral range %s leaves only %u usable ports for outgoing TCP connections",
 					      rt, cap));
 		}
-		ADD(st, pk_buf_printf(&d.evidence,
+		ADD(st, pk__buf_printf(&d.evidence,
 				      "ip_local_port_range %s: %u ports, %u reserved, %u held by listeners; %u usable. Each destination (address and port) can have one connection per usable port; then connect() fails with EADDRNOTAVAIL.",
 				      rt, size, reserved, size - reserved - cap, cap));
 		size_t shown = 0;
@@ -738,7 +738,7 @@ static pk_status check_load(run *r)
 			if (dl->proto != PK_PROTO_TCP)
 				continue;
 			pk_addr_format(dl->family, dl->addr, addr, sizeof addr);
-			ADD(st, pk_buf_printf(&d.evidence,
+			ADD(st, pk__buf_printf(&d.evidence,
 					      "\n  %s%s%s:%u: %u connections (%u in TIME_WAIT), %s of usable",
 					      dl->family == 6 ? "[" : "", addr,
 					      dl->family == 6 ? "]" : "", dl->port,
@@ -761,12 +761,12 @@ static pk_status check_load(run *r)
 				r->grow = true;
 				r->plo = plo;
 				r->phi = phi;
-				ADD(st, pk_buf_printf(&d.fix,
+				ADD(st, pk__buf_printf(&d.fix,
 						      "This widens the range to %s%u usable ports, so the busiest destination uses at most %.0f%% of them; listeners it takes in are added to the reserved list.\n",
 						      enough ? "" : "as many as it can, short of ", want,
 						      100 * LOAD_TARGET));
 			}
-			ADD(st, pk_buf_addstr(&d.fix,
+			ADD(st, pk__buf_addstr(&d.fix,
 					      "Also: reuse connections (keep-alive, pools), spread them over more source addresses (IP_BIND_ADDRESS_NO_PORT), and when most are in TIME_WAIT, sysctl -w net.ipv4.tcp_tw_reuse=1."));
 		}
 		if (st != PK_OK) {
@@ -792,13 +792,13 @@ static pk_status check_load(run *r)
 		draft_init(&d, PK_FIND_EXHAUSTION,
 			   uratio >= LOAD_ERROR ? PK_SEV_ERROR : PK_SEV_WARNING);
 		d.proto = PK_PROTO_UDP;
-		ADD(st, pk_buf_printf(&d.summary,
+		ADD(st, pk__buf_printf(&d.summary,
 				      "UDP sockets hold %u of %u usable ephemeral ports (%s)",
 				      uused, ucap, pct(uratio, pc, sizeof pc)));
-		ADD(st, pk_buf_printf(&d.evidence,
+		ADD(st, pk__buf_printf(&d.evidence,
 				      "ip_local_port_range %s. A UDP port is not shared between destinations: once all are bound, bind(0) and connect() fail with EAGAIN/EADDRINUSE.",
 				      rt));
-		ADD(st, pk_buf_addstr(&d.fix,
+		ADD(st, pk__buf_addstr(&d.fix,
 				      "Widen net.ipv4.ip_local_port_range, or have clients reuse their sockets."));
 		if (st != PK_OK) {
 			draft_free(&d);
@@ -820,7 +820,7 @@ static bool names_match(const char *comm, const char *name)
 
 	if (n < 3 && a != b)
 		return false;
-	return pk_strncasecmp(comm, name, n) == 0;
+	return pk__strncasecmp(comm, name, n) == 0;
 }
 
 static bool record_matches(const pk_registry *reg, const pk_record *rec,
@@ -859,7 +859,7 @@ static pk_status assigned_names(const pk_registry *reg, pk_proto proto,
 		if ((who != NULL && record_matches(reg, &rec, who)) ||
 		    (label != NULL && record_matches(reg, &rec, label)))
 			*match = true;
-		ADD(st, pk_buf_printf(names, "%s%s", *count ? ", " : "", rec.name));
+		ADD(st, pk__buf_printf(names, "%s%s", *count ? ", " : "", rec.name));
 		(*count)++;
 	}
 	return st;
@@ -896,11 +896,11 @@ static pk_status check_registry(run *r)
 			d.proto = k->proto;
 			d.has_port = true;
 			d.lo = d.hi = k->port;
-			ADD(st, pk_buf_printf(&d.summary,
+			ADD(st, pk__buf_printf(&d.summary,
 					      "%s on %u/%s, in the Dynamic/Private range 49152-65535",
 					      owner ? owner->comm : "a listener", k->port,
 					      proto));
-			ADD(st, pk_buf_addstr(&d.evidence,
+			ADD(st, pk__buf_addstr(&d.evidence,
 					      "IANA never assigns these ports (RFC 6335 section 6): fine for private use, but Windows, macOS, FreeBSD and IANA's own recommendation use this range for outgoing connections, so the same service elsewhere can collide with them."));
 			if (st != PK_OK || (st = emit(r, &d)) != PK_OK)
 				break;
@@ -909,7 +909,7 @@ static pk_status check_registry(run *r)
 		if (reg == NULL)
 			continue;
 		pk_buf names;
-		pk_buf_init(&names, 1 << 12);
+		pk__buf_init(&names, 1 << 12);
 		bool match = false;
 		size_t count = 0;
 		const char *who = owner ? owner->comm : NULL;
@@ -924,12 +924,12 @@ static pk_status check_registry(run *r)
 			d.proto = k->proto;
 			d.has_port = true;
 			d.lo = d.hi = k->port;
-			ADD(st, pk_buf_printf(&d.summary,
+			ADD(st, pk__buf_printf(&d.summary,
 					      "%s on %u/%s, a User port IANA has not assigned",
 					      who ? who : "a listener", k->port, proto));
-			ADD(st, pk_buf_addstr(&d.evidence,
+			ADD(st, pk__buf_addstr(&d.evidence,
 					      "Using an unassigned User port without registering it is squatting (RFC 7605): IANA may assign it to another service later."));
-			ADD(st, pk_buf_addstr(&d.fix,
+			ADD(st, pk__buf_addstr(&d.fix,
 					      "Keep it private, or request an assignment from IANA (portkit advise)."));
 			if (st == PK_OK)
 				st = emit(r, &d);
@@ -940,10 +940,10 @@ static pk_status check_registry(run *r)
 			d.proto = k->proto;
 			d.has_port = true;
 			d.lo = d.hi = k->port;
-			ADD(st, pk_buf_printf(&d.summary,
+			ADD(st, pk__buf_printf(&d.summary,
 					      "%s listens on %u/%s, which IANA assigns to %s",
 					      who, k->port, proto, names.data));
-			ADD(st, pk_buf_printf(&d.evidence,
+			ADD(st, pk__buf_printf(&d.evidence,
 					      "Process %s (pid %d) is not %s by name. A port number is only a hint of the service behind it (RFC 7605): clients and firewalls that go by the number will assume %s.",
 					      who, owner->pid, names.data, names.data));
 			if (st == PK_OK)
@@ -951,7 +951,7 @@ static pk_status check_registry(run *r)
 			else
 				draft_free(&d);
 		}
-		pk_buf_free(&names);
+		pk__buf_free(&names);
 	}
 	return st;
 }
@@ -965,9 +965,9 @@ static pk_status note(run *r, const char *summary, const char *evidence,
 	pk_status st = PK_OK;
 
 	draft_init(&d, PK_FIND_NOT_SEEN, PK_SEV_INFO);
-	ADD(st, pk_buf_addstr(&d.summary, summary));
-	ADD(st, pk_buf_addstr(&d.evidence, evidence));
-	ADD(st, pk_buf_addstr(&d.fix, fix));
+	ADD(st, pk__buf_addstr(&d.summary, summary));
+	ADD(st, pk__buf_addstr(&d.evidence, evidence));
+	ADD(st, pk__buf_addstr(&d.fix, fix));
 	if (st != PK_OK) {
 		draft_free(&d);
 		return st;
@@ -1042,9 +1042,9 @@ static pk_status finalize(run *r)
 	pk_status st = PK_OK;
 	pk_buf cmds, snip, fix;
 
-	pk_buf_init(&cmds, 1 << 20);
-	pk_buf_init(&snip, 1 << 20);
-	pk_buf_init(&fix, 1 << 20);
+	pk__buf_init(&cmds, 1 << 20);
+	pk__buf_init(&snip, 1 << 20);
+	pk__buf_init(&fix, 1 << 20);
 
 	if (r->propose_range) {
 		fix_parity(&r->plo, &r->phi, r->floor, r->grow);
@@ -1078,27 +1078,27 @@ static pk_status finalize(run *r)
 	/* Reserve first: a wider range must not hand out a listener's port
 	 * in between. */
 	if (new_reserved)
-		ADD(st, pk_buf_printf(&cmds, "sysctl -w net.ipv4.ip_local_reserved_ports=%s\n",
+		ADD(st, pk__buf_printf(&cmds, "sysctl -w net.ipv4.ip_local_reserved_ports=%s\n",
 				      a->reserved));
 	if (a->have_range)
-		ADD(st, pk_buf_printf(&cmds, "sysctl -w net.ipv4.ip_local_port_range=\"%u %u\"\n",
+		ADD(st, pk__buf_printf(&cmds, "sysctl -w net.ipv4.ip_local_port_range=\"%u %u\"\n",
 				      a->range_lo, a->range_hi));
 	if (new_reserved || a->have_range) {
-		ADD(st, pk_buf_addstr(&snip,
+		ADD(st, pk__buf_addstr(&snip,
 				      "# " SNIPPET_PATH " - proposed by `portkit audit`.\n"
 				      "# Apply with: sysctl -p " SNIPPET_PATH "\n"));
 		if (new_reserved)
-			ADD(st, pk_buf_printf(&snip,
+			ADD(st, pk__buf_printf(&snip,
 					      "# Keep service ports out of the kernel's automatic (ephemeral) choice;\n"
 					      "# this list also covers IPv6.\n"
 					      "net.ipv4.ip_local_reserved_ports = %s\n",
 					      a->reserved));
 		if (a->have_range)
-			ADD(st, pk_buf_printf(&snip, "net.ipv4.ip_local_port_range = %u %u\n",
+			ADD(st, pk__buf_printf(&snip, "net.ipv4.ip_local_port_range = %u %u\n",
 					      a->range_lo, a->range_hi));
 	}
-	ADD(st, pk_buf_terminate(&cmds));
-	ADD(st, pk_buf_terminate(&snip));
+	ADD(st, pk__buf_terminate(&cmds));
+	ADD(st, pk__buf_terminate(&snip));
 	if (st != PK_OK)
 		goto out;
 	a->commands = cmds.data;
@@ -1112,19 +1112,19 @@ static pk_status finalize(run *r)
 		 * each of thousands of findings it would cost quadratic time
 		 * and memory. */
 		if ((it->cmds & FIX_RESERVE) && new_reserved && strlen(a->reserved) <= FIX_LIST_MAX)
-			ADD(st, pk_buf_printf(&fix, "sysctl -w net.ipv4.ip_local_reserved_ports=%s\n",
+			ADD(st, pk__buf_printf(&fix, "sysctl -w net.ipv4.ip_local_reserved_ports=%s\n",
 					      a->reserved));
 		else if ((it->cmds & FIX_RESERVE) && new_reserved)
-			ADD(st, pk_buf_addstr(&fix,
+			ADD(st, pk__buf_addstr(&fix,
 					      "Apply the merged net.ipv4.ip_local_reserved_ports list of the proposed settings (too long to repeat here).\n"));
 		if ((it->cmds & FIX_RANGE) && a->have_range)
-			ADD(st, pk_buf_printf(&fix, "sysctl -w net.ipv4.ip_local_port_range=\"%u %u\"\n",
+			ADD(st, pk__buf_printf(&fix, "sysctl -w net.ipv4.ip_local_port_range=\"%u %u\"\n",
 					      a->range_lo, a->range_hi));
 		if (it->cmds && (new_reserved || a->have_range))
-			ADD(st, pk_buf_addstr(&fix,
+			ADD(st, pk__buf_addstr(&fix,
 					      "To keep it across reboots: portkit audit --write-sysctl " SNIPPET_PATH " (same options)\n"));
-		ADD(st, pk_buf_addstr(&fix, it->fix_text));
-		ADD(st, pk_buf_terminate(&fix));
+		ADD(st, pk__buf_addstr(&fix, it->fix_text));
+		ADD(st, pk__buf_terminate(&fix));
 		/* No trailing newline. */
 		while (st == PK_OK && fix.len > 0 && fix.data[fix.len - 1] == '\n')
 			fix.data[--fix.len] = '\0';
@@ -1135,9 +1135,9 @@ static pk_status finalize(run *r)
 		it->f.fix = it->fix;
 	}
 out:
-	pk_buf_free(&cmds);
-	pk_buf_free(&snip);
-	pk_buf_free(&fix);
+	pk__buf_free(&cmds);
+	pk__buf_free(&snip);
+	pk__buf_free(&fix);
 	return st;
 }
 
@@ -1161,9 +1161,9 @@ pk_status pk_audit_run(const pk_audit_input *in, pk_audit **out, pk_error *err)
 	pk_status st;
 
 	*out = NULL;
-	pk_error_clear(err);
+	pk__error_clear(err);
 	if (in == NULL || in->conf == NULL)
-		return pk_error_set(err, PK_INVAL, "audit: no host settings given");
+		return pk__error_set(err, PK_INVAL, "audit: no host settings given");
 	r = calloc(1, sizeof *r);
 	a = calloc(1, sizeof *a);
 	if (r == NULL || a == NULL) {
@@ -1219,7 +1219,7 @@ pk_status pk_audit_run(const pk_audit_input *in, pk_audit **out, pk_error *err)
 fail:
 	free(r);
 	pk_audit_free(a);
-	return pk_error_set(err, st, "audit: %s", pk_strerror(st));
+	return pk__error_set(err, st, "audit: %s", pk_strerror(st));
 }
 
 size_t pk_audit_count(const pk_audit *a)
@@ -1269,8 +1269,8 @@ pk_status pk_audit_write_sysctl(const pk_audit *a, const char *path,
 				pk_error *err)
 {
 	if (a->snippet[0] == '\0')
-		return pk_error_set(err, PK_NOTFOUND,
+		return pk__error_set(err, PK_NOTFOUND,
 				    "%s: not written: no setting needs changing", path);
-	return pk_write_file_atomic(path, a->snippet, strlen(a->snippet), 0644,
+	return pk__write_file_atomic(path, a->snippet, strlen(a->snippet), 0644,
 				    err);
 }

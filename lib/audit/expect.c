@@ -65,25 +65,25 @@ static pk_status add_entry(pk_expect_list *l, const char *spec,
 	if ((st = pk_portspec_parse(spec, &ps, err)) != PK_OK)
 		return st;
 	if (ps.lo == 0)
-		return pk_error_set(err, PK_INVAL,
+		return pk__error_set(err, PK_INVAL,
 				    "invalid port '%s': port 0 is not one a service can use; expected 1-65535",
 				    spec);
 	if (label_len > EXPECT_MAX_LABEL)
-		return pk_error_set(err, PK_INVAL,
+		return pk__error_set(err, PK_INVAL,
 				    "label of '%s' is %zu bytes: expected at most %d",
 				    spec, label_len, EXPECT_MAX_LABEL);
 	if (!label_ok(label, label_len))
-		return pk_error_set(err, PK_INVAL,
+		return pk__error_set(err, PK_INVAL,
 				    "label of '%s' has control characters: expected text",
 				    spec);
 	if (l->n == EXPECT_MAX_ENTRIES)
-		return pk_error_set(err, PK_TOOBIG,
+		return pk__error_set(err, PK_TOOBIG,
 				    "more than %d expected ports", EXPECT_MAX_ENTRIES);
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
 		pk_expect *p = realloc(l->items, cap * sizeof *p);
 		if (p == NULL)
-			return pk_error_set(err, PK_NOMEM, "%s", pk_strerror(PK_NOMEM));
+			return pk__error_set(err, PK_NOMEM, "%s", pk_strerror(PK_NOMEM));
 		l->items = p;
 		l->cap = cap;
 	}
@@ -92,7 +92,7 @@ static pk_status add_entry(pk_expect_list *l, const char *spec,
 	if (lab == NULL || org == NULL) {
 		free(lab);
 		free(org);
-		return pk_error_set(err, PK_NOMEM, "%s", pk_strerror(PK_NOMEM));
+		return pk__error_set(err, PK_NOMEM, "%s", pk_strerror(PK_NOMEM));
 	}
 	l->items[l->n++] = (pk_expect){ .lo = ps.lo, .hi = ps.hi,
 					.protos = ps.protos, .label = lab,
@@ -138,7 +138,7 @@ static pk_status parse_line(pk_expect_list *l, const char *line, size_t n,
 	char spec[64];
 	size_t spec_len = i - spec_start;
 	if (spec_len >= sizeof spec)
-		return pk_error_set(err, PK_INVAL,
+		return pk__error_set(err, PK_INVAL,
 				    "invalid port '%.40s...': expected PORT, LO-HI or SPEC/PROTO",
 				    line + spec_start);
 	memcpy(spec, line + spec_start, spec_len);
@@ -158,25 +158,25 @@ pk_status pk_expect_load_mem(pk_expect_list *l, const char *data, size_t len,
 	const char *start;
 	size_t n;
 
-	while (pk_next_line(data, len, &pos, &start, &n)) {
+	while (pk__next_line(data, len, &pos, &start, &n)) {
 		lineno++;
 		char origin[4096 + 32];
 		snprintf(origin, sizeof origin, "%s:%zu", name, lineno);
 		if (n > EXPECT_MAX_LINE) {
-			st = pk_error_set(err, PK_INVAL,
+			st = pk__error_set(err, PK_INVAL,
 					  "%s: line longer than %d bytes", origin,
 					  EXPECT_MAX_LINE);
 			goto fail;
 		}
 		if (memchr(start, '\0', n) != NULL) {
-			st = pk_error_set(err, PK_INVAL, "%s: NUL byte in line",
+			st = pk__error_set(err, PK_INVAL, "%s: NUL byte in line",
 					  origin);
 			goto fail;
 		}
 		pk_error lerr;
 		st = parse_line(l, start, n, origin, &lerr);
 		if (st != PK_OK) {
-			pk_error_set(err, st, "%s: %s", origin, lerr.message);
+			pk__error_set(err, st, "%s: %s", origin, lerr.message);
 			goto fail;
 		}
 	}
@@ -195,7 +195,7 @@ pk_status pk_expect_load(pk_expect_list *l, const char *path, pk_error *err)
 {
 	char *data = NULL;
 	size_t len = 0;
-	pk_status st = pk_read_file(path, EXPECT_MAX_BYTES, &data, &len, err);
+	pk_status st = pk__read_file(path, EXPECT_MAX_BYTES, &data, &len, err);
 
 	if (st == PK_OK)
 		st = pk_expect_load_mem(l, data, len, path, err);

@@ -205,10 +205,10 @@ static bool record_named(const pk_registry *reg, pk_recid id,
 
 	if (name == NULL || pk_record_get(reg, id, &rec) != PK_OK)
 		return false;
-	if (rec.name != NULL && pk_strcasecmp(rec.name, name) == 0)
+	if (rec.name != NULL && pk__strcasecmp(rec.name, name) == 0)
 		return true;
 	for (uint32_t i = 0; (alias = pk_record_alias(reg, id, i)) != NULL; i++)
-		if (pk_strcasecmp(alias, name) == 0)
+		if (pk__strcasecmp(alias, name) == 0)
 			return true;
 	return false;
 }
@@ -227,7 +227,7 @@ static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
 
-	return n >= m && pk_strcasecmp(s + n - m, suffix) == 0;
+	return n >= m && pk__strcasecmp(s + n - m, suffix) == 0;
 }
 
 /* "foo-v2", "foo-2", "foov2": a version number the name should not carry
@@ -243,7 +243,7 @@ static bool has_version(const char *name)
 		return false;
 	if (t != name) {
 		const char *d = t;
-		if (pk_lower((unsigned char)*d) == 'v')
+		if (pk__lower((unsigned char)*d) == 'v')
 			d++;
 		if (*d != '\0' && strspn(d, "0123456789") == strlen(d))
 			return true;
@@ -251,7 +251,7 @@ static bool has_version(const char *name)
 	while (i > 0 && is_digit((unsigned char)name[i - 1]))
 		i--;
 	/* digits preceded by a 'v' that follows a letter: "foov2" */
-	return i < len && i >= 2 && pk_lower((unsigned char)name[i - 1]) == 'v' &&
+	return i < len && i >= 2 && pk__lower((unsigned char)name[i - 1]) == 'v' &&
 	       is_alpha((unsigned char)name[i - 2]);
 }
 
@@ -279,7 +279,7 @@ static void check_variant(pk_advice *a, const pk_registry *reg,
 	size_t len = strlen(name);
 
 	for (size_t i = 0; insecure_words[i] != NULL; i++)
-		if (t != name && pk_strcasecmp(t, insecure_words[i]) == 0) {
+		if (t != name && pk__strcasecmp(t, insecure_words[i]) == 0) {
 			add(a, "name-insecure-variant", PK_SEV_WARNING,
 			    "RFC 7605 §7.4", NULL,
 			    "'%s' names an insecure variant: new services should build security in on one port, and a separate insecure port is unlikely to be approved",
@@ -324,7 +324,7 @@ static bool has_word(const char *name, const char *word)
 	/* As a whole hyphen-separated part ... */
 	while (*p != '\0') {
 		size_t part = strcspn(p, "-");
-		if (part == n && pk_strncasecmp(p, word, n) == 0)
+		if (part == n && pk__strncasecmp(p, word, n) == 0)
 			return true;
 		p += part;
 		if (*p == '-')
@@ -371,7 +371,7 @@ static void check_name(pk_advice *a, const pk_registry *reg,
 		if (has_word(name, redundant_parts[i]))
 			word = redundant_parts[i];
 	for (size_t i = 0; word == NULL && redundant_inside[i] != NULL; i++)
-		if (pk_strcasestr_lower(name, redundant_inside[i]) != NULL)
+		if (pk__strcasestr_lower(name, redundant_inside[i]) != NULL)
 			word = redundant_inside[i];
 	if (word != NULL)
 		add(a, "name-redundant-word", PK_SEV_WARNING, "RFC 6335 §5",
@@ -388,7 +388,7 @@ static void check_name(pk_advice *a, const pk_registry *reg,
 		add(a, "name-disc", PK_SEV_INFO, "RFC 7605 §7.6", NULL,
 		    "'%s' uses the '-disc' suffix recommended for discovery services",
 		    name);
-	else if (pk_strcasestr_lower(name, "disco") != NULL)
+	else if (pk__strcasestr_lower(name, "disco") != NULL)
 		add(a, "name-disc", PK_SEV_INFO, "RFC 7605 §7.6", NULL,
 		    "if '%s' is a discovery service, name it with the suffix '-disc'",
 		    name);
@@ -507,7 +507,7 @@ static void check_port_registry(pk_advice *a, const pk_registry *reg,
 	char desc[256], others[32];
 	uint16_t port = plan->port;
 
-	if (pk_port_use_get(reg, port, PK_PROTOMASK_TRANSPORTS, &use) != PK_OK) {
+	if (pk__port_use_get(reg, port, PK_PROTOMASK_TRANSPORTS, &use) != PK_OK) {
 		a->st = PK_NOMEM;
 		return;
 	}
@@ -536,7 +536,7 @@ static void check_port_registry(pk_advice *a, const pk_registry *reg,
 				first++;
 			pk_recid id = use.assigned_rec[first];
 			describe(reg, id, desc, sizeof desc);
-			pk_protomask_format(other, others, sizeof others);
+			pk__protomask_format(other, others, sizeof others);
 			if (record_named(reg, id, plan->name))
 				add(a, "port-other-transport-same-service",
 				    PK_SEV_INFO, "RFC 6335 §7.2", &id,
@@ -732,7 +732,7 @@ static void build_draft(pk_advice *a, const pk_registry *reg,
 			const pk_plan *plan, bool assumed)
 {
 	char protos[32];
-	pk_protomask_format(plan->protos, protos, sizeof protos);
+	pk__protomask_format(plan->protos, protos, sizeof protos);
 
 	/* The fields of RFC 6335 section 8.1, in the form's order. */
 	draft_text(a, "Assignee", plan->assignee,
@@ -763,7 +763,7 @@ static void build_draft(pk_advice *a, const pk_registry *reg,
 	if (reg != NULL && plan->has_port) {
 		pk_port_use use;
 		char desc[256];
-		if (pk_port_use_get(reg, plan->port, plan->protos, &use) ==
+		if (pk__port_use_get(reg, plan->port, plan->protos, &use) ==
 			    PK_OK &&
 		    (use.unofficial & plan->protos) != 0) {
 			unsigned proto = PK_PROTO_TCP;
@@ -803,10 +803,10 @@ pk_status pk_advise(const pk_registry *reg, const pk_plan *plan,
 	pk_plan p;
 	bool assumed = false;
 
-	pk_error_clear(err);
+	pk__error_clear(err);
 	*out = NULL;
 	if (plan == NULL || (plan->name == NULL && !plan->has_port))
-		return pk_error_set(err, PK_INVAL,
+		return pk__error_set(err, PK_INVAL,
 				    "nothing to review: expected a service name, a port, or both");
 	p = *plan;
 	p.protos &= PK_PROTOMASK_TRANSPORTS;
@@ -816,7 +816,7 @@ pk_status pk_advise(const pk_registry *reg, const pk_plan *plan,
 	}
 	a = calloc(1, sizeof *a);
 	if (a == NULL)
-		return pk_error_set(err, PK_NOMEM, "out of memory");
+		return pk__error_set(err, PK_NOMEM, "out of memory");
 	if (p.name != NULL)
 		check_name(a, reg, &p);
 	if (p.has_port)
@@ -827,7 +827,7 @@ pk_status pk_advise(const pk_registry *reg, const pk_plan *plan,
 	if (a->st != PK_OK) {
 		pk_status st = a->st;
 		pk_advice_free(a);
-		return pk_error_set(err, st, "out of memory");
+		return pk__error_set(err, st, "out of memory");
 	}
 	*out = a;
 	return PK_OK;

@@ -96,11 +96,11 @@ pk_status pk_pick_new(const pk_registry *reg, pk_pick **out, pk_error *err)
 {
 	pk_pick *p;
 
-	pk_error_clear(err);
+	pk__error_clear(err);
 	*out = NULL;
 	p = calloc(1, sizeof *p);
 	if (p == NULL)
-		return pk_error_set(err, PK_NOMEM, "out of memory");
+		return pk__error_set(err, PK_NOMEM, "out of memory");
 	p->reg = reg;
 	if (reg != NULL) {
 		pk_registry_info info;
@@ -127,7 +127,7 @@ void pk_pick_free(pk_pick *pick)
 pk_status pk_pick_set_protos(pk_pick *pick, unsigned protomask, pk_error *err)
 {
 	if (protomask == 0 || (protomask & ~PK_PROTOMASK_TRANSPORTS) != 0)
-		return pk_error_set(err, PK_INVAL,
+		return pk__error_set(err, PK_INVAL,
 				    "invalid transport set 0x%x: expected one or more of tcp, udp, sctp, dccp",
 				    protomask);
 	pick->protos = protomask;
@@ -138,11 +138,11 @@ pk_status pk_pick_set_range(pk_pick *pick, uint16_t lo, uint16_t hi,
 			    pk_error *err)
 {
 	if (lo > hi)
-		return pk_error_set(err, PK_INVAL,
+		return pk__error_set(err, PK_INVAL,
 				    "invalid range %u-%u: expected LO <= HI",
 				    lo, hi);
 	if (hi == 0)
-		return pk_error_set(err, PK_INVAL,
+		return pk__error_set(err, PK_INVAL,
 				    "invalid range 0-0: port 0 cannot be picked (bind(2) reads it as \"any port\")");
 	pick->lo = lo == 0 ? 1 : lo;
 	pick->hi = hi;
@@ -172,26 +172,26 @@ pk_status pk_pick_set_name(pk_pick *pick, const char *name, pk_error *err)
 	char *copy;
 
 	if (len == 0 || len > NAME_MAX_LEN)
-		return pk_error_set(err, PK_INVAL,
+		return pk__error_set(err, PK_INVAL,
 				    "invalid service name '%.40s': expected 1-%d bytes",
 				    name == NULL ? "" : name, NAME_MAX_LEN);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
 		if (c < 0x20 || c == 0x7f)
-			return pk_error_set(err, PK_INVAL,
+			return pk__error_set(err, PK_INVAL,
 					    "invalid service name: control character 0x%02x at byte %zu",
 					    c, i + 1);
 	}
 	copy = malloc(len + 2);
 	if (copy == NULL)
-		return pk_error_set(err, PK_NOMEM, "out of memory");
+		return pk__error_set(err, PK_NOMEM, "out of memory");
 	for (size_t i = 0; i < len; i++)
-		copy[i] = (char)pk_lower((unsigned char)name[i]);
+		copy[i] = (char)pk__lower((unsigned char)name[i]);
 	/* h1 and h2 hash the name followed by one byte, 0 and 1. */
 	copy[len] = '\0';
-	pick->name_h1 = pk_siphash24(&name_key, copy, len + 1);
+	pick->name_h1 = pk__siphash24(&name_key, copy, len + 1);
 	copy[len] = '\1';
-	pick->name_h2 = pk_siphash24(&name_key, copy, len + 1);
+	pick->name_h2 = pk__siphash24(&name_key, copy, len + 1);
 	copy[len] = '\0';
 	free(pick->name);
 	pick->name = copy;
@@ -248,7 +248,7 @@ pk_status pk_pick_avoid_os(pk_pick *pick, const char *ids, pk_error *err)
 			if (prof == NULL) {
 				char known[512];
 				profile_ids(known, sizeof known);
-				return pk_error_set(err, PK_INVAL,
+				return pk__error_set(err, PK_INVAL,
 						    "unknown OS profile '%.*s': expected common, all, none, or a comma-separated list of %s",
 						    (int)(len > 40 ? 40 : len), s,
 						    known);
@@ -298,7 +298,7 @@ pk_status pk_pick_set_proc_root(pk_pick *pick, const char *proc_root,
 	if (proc_root != NULL) {
 		copy = strdup(proc_root);
 		if (copy == NULL)
-			return pk_error_set(err, PK_NOMEM, "out of memory");
+			return pk__error_set(err, PK_NOMEM, "out of memory");
 	}
 	free(pick->proc_root);
 	pick->proc_root = copy;
@@ -343,7 +343,7 @@ static pk_status rand_word(rng *g, uint32_t *out, pk_error *err)
 			got = getrandom(g->buf, sizeof g->buf, 0);
 		while (got < 0 && errno == EINTR);
 		if (got < (ssize_t)sizeof g->buf[0])
-			return pk_error_set(err, PK_IO, "getrandom: %s",
+			return pk__error_set(err, PK_IO, "getrandom: %s",
 					    got < 0 ? strerror(errno) :
 						      "short read");
 		g->len = (unsigned)((size_t)got / sizeof g->buf[0]);
@@ -395,9 +395,9 @@ static reject static_check(pk_pick *p, uint16_t port, pk_error *err,
 	    (p->flags & (PK_PICK_ALLOW_ASSIGNED | PK_PICK_ALLOW_UNOFFICIAL)) !=
 		    (PK_PICK_ALLOW_ASSIGNED | PK_PICK_ALLOW_UNOFFICIAL)) {
 		pk_port_use use;
-		*st = pk_port_use_get(p->reg, port, p->protos, &use);
+		*st = pk__port_use_get(p->reg, port, p->protos, &use);
 		if (*st != PK_OK) {
-			pk_error_set(err, *st, "out of memory");
+			pk__error_set(err, *st, "out of memory");
 			return REJ_NONE;
 		}
 		if (!(p->flags & PK_PICK_ALLOW_ASSIGNED) && use.assigned != 0)
@@ -527,7 +527,7 @@ static reject host_check(pk_pick *p, uint16_t port, unsigned *bound,
 				p->stats.unchecked |= bit;
 				break;
 			case B_ERROR:
-				*st = pk_error_set(err, PK_IO,
+				*st = pk__error_set(err, PK_IO,
 						   "cannot check port %u/%s on %s: %s",
 						   port, pk_proto_name((pk_proto)proto),
 						   v6 ? "::" : "0.0.0.0",
@@ -675,7 +675,7 @@ static pk_status run_random(pk_pick *p, run *r, pk_error *err)
 	p->stats.host_hi = keep.host_hi;
 	cand = malloc(n * sizeof *cand);
 	if (cand == NULL)
-		return pk_error_set(err, PK_NOMEM, "out of memory");
+		return pk__error_set(err, PK_NOMEM, "out of memory");
 	for (uint32_t port = p->lo; port <= p->hi; port++) {
 		if (pk_portset_contains(&p->chosen, (uint16_t)port))
 			continue;
@@ -855,10 +855,10 @@ pk_status pk_pick_run(pk_pick *pick, size_t count, pk_pick_result *out,
 	run r = { count, out, 0 };
 	pk_status st;
 
-	pk_error_clear(err);
+	pk__error_clear(err);
 	*found = 0;
 	if (count == 0 || out == NULL)
-		return pk_error_set(err, PK_INVAL,
+		return pk__error_set(err, PK_INVAL,
 				    "invalid count 0: expected at least 1 port");
 	memset(&pick->stats, 0, sizeof pick->stats);
 	pk_portset_clear(&pick->chosen);
@@ -897,7 +897,7 @@ pk_status pk_pick_run(pk_pick *pick, size_t count, pk_pick_result *out,
 				 r.found, count, pick->lo, pick->hi,
 				 rejected_total(&pick->stats));
 		append_counts(pick, msg, sizeof msg);
-		return pk_error_set(err, PK_EXHAUSTED, "%s", msg);
+		return pk__error_set(err, PK_EXHAUSTED, "%s", msg);
 	}
 	return PK_OK;
 }
@@ -933,59 +933,59 @@ size_t pk_pick_explain(const pk_pick *pick, const pk_pick_result *r,
 	char tmp[256];
 	size_t need;
 
-	pk_buf_init(&b, 64 * 1024);
+	pk__buf_init(&b, 64 * 1024);
 	switch (pick->mode) {
 	case MODE_NEAR:
-		pk_buf_printf(&b, "nearest to %u (distance %u) in %u-%u",
+		pk__buf_printf(&b, "nearest to %u (distance %u) in %u-%u",
 			      pick->near, r->distance, pick->lo, pick->hi);
 		break;
 	case MODE_NAME:
-		pk_buf_printf(&b, "derived from '%s' (candidate #%u of its sequence in %u-%u)",
+		pk__buf_printf(&b, "derived from '%s' (candidate #%u of its sequence in %u-%u)",
 			      pick->name, r->sequence + 1, pick->lo, pick->hi);
 		break;
 	default:
-		pk_buf_printf(&b, "random in %u-%u", pick->lo, pick->hi);
+		pk__buf_printf(&b, "random in %u-%u", pick->lo, pick->hi);
 		break;
 	}
-	pk_protomask_format(pick->protos, tmp, sizeof tmp);
+	pk__protomask_format(pick->protos, tmp, sizeof tmp);
 	if (r->why & PK_PICK_WHY_UNASSIGNED)
-		pk_buf_printf(&b, "; unassigned for %s", tmp);
+		pk__buf_printf(&b, "; unassigned for %s", tmp);
 	else if (pick->reg == NULL)
-		pk_buf_addstr(&b, "; registry not consulted");
+		pk__buf_addstr(&b, "; registry not consulted");
 	else
-		pk_buf_addstr(&b, "; IANA assignments allowed");
+		pk__buf_addstr(&b, "; IANA assignments allowed");
 	if (r->why & PK_PICK_WHY_NOT_UNOFFICIAL)
-		pk_buf_addstr(&b, "; no known unofficial use");
+		pk__buf_addstr(&b, "; no known unofficial use");
 	else if (pick->reg != NULL && !pick->reg_unofficial &&
 		 !(pick->flags & PK_PICK_ALLOW_UNOFFICIAL))
-		pk_buf_addstr(&b, "; unofficial uses unknown to this registry");
+		pk__buf_addstr(&b, "; unofficial uses unknown to this registry");
 	if (r->why & PK_PICK_WHY_OS_EPHEMERAL) {
-		pk_buf_addstr(&b, "; outside the ephemeral ranges of ");
+		pk__buf_addstr(&b, "; outside the ephemeral ranges of ");
 		for (size_t i = 0; i < pick->nprofiles; i++)
-			pk_buf_printf(&b, "%s%s", i > 0 ? "," : "",
+			pk__buf_printf(&b, "%s%s", i > 0 ? "," : "",
 				      pick->profiles[i]->id);
 	}
 	if (pick->flags & PK_PICK_NO_HOST_CHECK) {
-		pk_buf_addstr(&b, "; this host not checked");
+		pk__buf_addstr(&b, "; this host not checked");
 	} else {
 		if (r->why & PK_PICK_WHY_HOST_RANGE)
-			pk_buf_printf(&b, "; outside this host's range %u-%u",
+			pk__buf_printf(&b, "; outside this host's range %u-%u",
 				      pick->host.ephemeral_lo,
 				      pick->host.ephemeral_hi);
 		else
-			pk_buf_addstr(&b, "; this host's range unknown");
+			pk__buf_addstr(&b, "; this host's range unknown");
 		if (r->why & PK_PICK_WHY_HOST_RESERVED)
-			pk_buf_addstr(&b, "; not reserved on this host");
+			pk__buf_addstr(&b, "; not reserved on this host");
 		if (r->bound != 0)
-			pk_buf_printf(&b, "; bindable now: %s",
+			pk__buf_printf(&b, "; bindable now: %s",
 				      bound_text(r->bound, tmp, sizeof tmp));
 		if (pick->stats.unchecked != 0)
-			pk_buf_printf(&b, "; not checkable here: %s",
+			pk__buf_printf(&b, "; not checkable here: %s",
 				      bound_text(pick->stats.unchecked, tmp,
 						 sizeof tmp));
 	}
-	if (pk_buf_terminate(&b) != PK_OK) {
-		pk_buf_free(&b);
+	if (pk__buf_terminate(&b) != PK_OK) {
+		pk__buf_free(&b);
 		if (size > 0)
 			buf[0] = '\0';
 		return 0;
@@ -996,6 +996,6 @@ size_t pk_pick_explain(const pk_pick *pick, const pk_pick_result *r,
 		memcpy(buf, b.data, n);
 		buf[n] = '\0';
 	}
-	pk_buf_free(&b);
+	pk__buf_free(&b);
 	return need;
 }

@@ -30,11 +30,11 @@ static pk_status sys_error(pk_error *err, const char *what, const char *path)
 {
 	int e = errno;
 
-	return pk_error_set(err, e == EACCES || e == EPERM || e == EROFS ? PK_PERM : PK_IO,
+	return pk__error_set(err, e == EACCES || e == EPERM || e == EROFS ? PK_PERM : PK_IO,
 			    "%s %s: %s", what, path, strerror(e));
 }
 
-pk_status pk_write_file_atomic(const char *path, const void *data, size_t len,
+pk_status pk__write_file_atomic(const char *path, const void *data, size_t len,
 			       unsigned mode, pk_error *err)
 {
 	char *tmp = NULL, *dir = NULL;
@@ -43,11 +43,11 @@ pk_status pk_write_file_atomic(const char *path, const void *data, size_t len,
 	size_t plen = strlen(path);
 
 	if (plen == 0)
-		return pk_error_set(err, PK_INVAL, "empty file name");
+		return pk__error_set(err, PK_INVAL, "empty file name");
 	tmp = malloc(plen + sizeof ".tmp.XXXXXX");
 	dir = strdup(path);
 	if (tmp == NULL || dir == NULL) {
-		st = pk_error_set(err, PK_NOMEM, "%s: %s", path, pk_strerror(PK_NOMEM));
+		st = pk__error_set(err, PK_NOMEM, "%s: %s", path, pk_strerror(PK_NOMEM));
 		goto out;
 	}
 	/* The temporary file sits next to the target: rename() is atomic only

@@ -22,31 +22,31 @@
 /* ---- errors (status.c) ------------------------------------------------ */
 
 /* Stores status and a formatted message in err (when non-NULL); returns
- * status so callers can write `return pk_error_set(err, PK_PARSE, ...)`. */
-pk_status pk_error_set(pk_error *err, pk_status status, const char *fmt, ...)
+ * status so callers can write `return pk__error_set(err, PK_PARSE, ...)`. */
+pk_status pk__error_set(pk_error *err, pk_status status, const char *fmt, ...)
 	PK_PRINTF(3, 4);
-pk_status pk_error_setv(pk_error *err, pk_status status, const char *fmt,
+pk_status pk__error_setv(pk_error *err, pk_status status, const char *fmt,
 			va_list ap);
-void pk_error_clear(pk_error *err);
+void pk__error_clear(pk_error *err);
 
 /* ---- transports (portspec.c) ------------------------------------------ */
 
 /* "tcp,udp" for a transport mask, "" for none; an entry that does not fit
  * in size is left out.  Returns buf. */
-const char *pk_protomask_format(unsigned mask, char *buf, size_t size);
+const char *pk__protomask_format(unsigned mask, char *buf, size_t size);
 
 /* ---- small string helpers (util.c) ------------------------------------ */
 
 /* ASCII-only case folding: service names are ASCII (RFC 6335 5.1), and the
  * locale must not change what a lookup returns. */
-static inline unsigned char pk_lower(unsigned char c)
+static inline unsigned char pk__lower(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
 }
-int pk_strcasecmp(const char *a, const char *b);
-int pk_strncasecmp(const char *a, const char *b, size_t n);
+int pk__strcasecmp(const char *a, const char *b);
+int pk__strncasecmp(const char *a, const char *b, size_t n);
 /* Case-insensitive substring search; needle must already be lower case. */
-const char *pk_strcasestr_lower(const char *haystack, const char *needle_lower);
+const char *pk__strcasestr_lower(const char *haystack, const char *needle_lower);
 
 /* A growable byte buffer with a hard size cap (like curl's dynbuf). */
 typedef struct pk_buf {
@@ -56,19 +56,19 @@ typedef struct pk_buf {
 	size_t limit; /* adding beyond this fails with PK_TOOBIG */
 } pk_buf;
 
-void pk_buf_init(pk_buf *b, size_t limit);
-void pk_buf_free(pk_buf *b);
-pk_status pk_buf_add(pk_buf *b, const void *data, size_t len);
-pk_status pk_buf_addc(pk_buf *b, char c);
-pk_status pk_buf_addstr(pk_buf *b, const char *s);
-pk_status pk_buf_printf(pk_buf *b, const char *fmt, ...) PK_PRINTF(2, 3);
+void pk__buf_init(pk_buf *b, size_t limit);
+void pk__buf_free(pk_buf *b);
+pk_status pk__buf_add(pk_buf *b, const void *data, size_t len);
+pk_status pk__buf_addc(pk_buf *b, char c);
+pk_status pk__buf_addstr(pk_buf *b, const char *s);
+pk_status pk__buf_printf(pk_buf *b, const char *fmt, ...) PK_PRINTF(2, 3);
 /* Keeps data NUL-terminated (not counted in len). */
-pk_status pk_buf_terminate(pk_buf *b);
+pk_status pk__buf_terminate(pk_buf *b);
 
 /* Steps through data[0..len) one line at a time: false at the end, else
  * *line and *n receive the next line without its '\n' and *pos moves
  * past it.  Start with *pos = 0. */
-static inline bool pk_next_line(const char *data, size_t len, size_t *pos,
+static inline bool pk__next_line(const char *data, size_t len, size_t *pos,
 				const char **line, size_t *n)
 {
 	if (*pos >= len)
@@ -83,13 +83,13 @@ static inline bool pk_next_line(const char *data, size_t len, size_t *pos,
 
 /* Reads a whole file (at most limit bytes) into a NUL-terminated heap
  * buffer; *data is freed by the caller. */
-pk_status pk_read_file(const char *path, size_t limit, char **data,
+pk_status pk__read_file(const char *path, size_t limit, char **data,
 		       size_t *len, pk_error *err);
 
 /* Writes data to path atomically (temporary file in the same directory,
  * fsync, rename, fsync of the directory) with the given mode; on failure
  * the previous file at path is untouched. */
-pk_status pk_write_file_atomic(const char *path, const void *data, size_t len,
+pk_status pk__write_file_atomic(const char *path, const void *data, size_t len,
 			       unsigned mode, pk_error *err);
 
 #endif /* PK_INTERNAL_H */

@@ -103,7 +103,7 @@ pk_status pk_portset_parse(pk_portset *set, const char *list, pk_error *err)
 		char item[32];
 		pk_portspec spec;
 		if (end == 0 || end >= sizeof item)
-			return pk_error_set(err, PK_INVAL,
+			return pk__error_set(err, PK_INVAL,
 					    "invalid port list '%.60s': expected items like 8080 or 9000-9010 separated by ','",
 					    list);
 		memcpy(item, p, end);
@@ -111,7 +111,7 @@ pk_status pk_portset_parse(pk_portset *set, const char *list, pk_error *err)
 		if (pk_portspec_parse(item, &spec, err) != PK_OK)
 			return PK_INVAL;
 		if (spec.protos != 0)
-			return pk_error_set(err, PK_INVAL,
+			return pk__error_set(err, PK_INVAL,
 					    "invalid port list item '%s': no transport allowed here",
 					    item);
 		pk_portset_add_range(&tmp, spec.lo, spec.hi);
@@ -123,7 +123,7 @@ pk_status pk_portset_parse(pk_portset *set, const char *list, pk_error *err)
 			while (*q == ' ' || *q == '\t' || *q == '\n')
 				q++;
 			if (*q == '\0')
-				return pk_error_set(err, PK_INVAL,
+				return pk__error_set(err, PK_INVAL,
 						    "invalid port list '%.60s': empty item after ','",
 						    list);
 		}

@@ -16,7 +16,7 @@ const char *pk_proto_name(pk_proto proto)
 	return proto_names[proto];
 }
 
-const char *pk_protomask_format(unsigned mask, char *buf, size_t size)
+const char *pk__protomask_format(unsigned mask, char *buf, size_t size)
 {
 	size_t len = 0;
 
@@ -39,7 +39,7 @@ pk_status pk_proto_parse(const char *s, size_t len, pk_proto *out)
 {
 	for (unsigned p = PK_PROTO_TCP; p < PK_PROTO_COUNT; p++) {
 		if (strlen(proto_names[p]) == len &&
-		    pk_strncasecmp(s, proto_names[p], len) == 0) {
+		    pk__strncasecmp(s, proto_names[p], len) == 0) {
 			*out = (pk_proto)p;
 			return PK_OK;
 		}
@@ -131,7 +131,7 @@ static pk_status bad_port(const char *whole, const char *what, pk_error *err)
 {
 	char q[200];
 
-	return pk_error_set(err, PK_INVAL, "invalid port '%s': %s",
+	return pk__error_set(err, PK_INVAL, "invalid port '%s': %s",
 			    quote_input(whole, q, sizeof q), what);
 }
 
@@ -183,7 +183,7 @@ pk_status pk_portspec_parse(const char *s, pk_portspec *out, pk_error *err)
 			pk_proto proto;
 			if (n == 0 || pk_proto_parse(p, n, &proto) != PK_OK) {
 				char q[200];
-				return pk_error_set(err, PK_INVAL,
+				return pk__error_set(err, PK_INVAL,
 						    "invalid transport in '%s': expected tcp, udp, sctp or dccp",
 						    quote_input(s, q, sizeof q));
 			}

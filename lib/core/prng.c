@@ -4,7 +4,7 @@
 
 #include "core/prng.h"
 
-uint64_t pk_splitmix64(uint64_t *state)
+uint64_t pk__splitmix64(uint64_t *state)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15u);
 
@@ -13,12 +13,12 @@ uint64_t pk_splitmix64(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-void pk_prng_seed(pk_prng *r, uint64_t seed)
+void pk__prng_seed(pk_prng *r, uint64_t seed)
 {
 	uint64_t sm = seed;
 
 	for (int i = 0; i < 4; i++)
-		r->s[i] = pk_splitmix64(&sm);
+		r->s[i] = pk__splitmix64(&sm);
 }
 
 static inline uint64_t rotl(uint64_t x, int k)
@@ -26,7 +26,7 @@ static inline uint64_t rotl(uint64_t x, int k)
 	return (x << k) | (x >> (64 - k));
 }
 
-uint64_t pk_prng_next(pk_prng *r)
+uint64_t pk__prng_next(pk_prng *r)
 {
 	uint64_t *s = r->s;
 	const uint64_t result = rotl(s[1] * 5, 7) * 9;
@@ -41,37 +41,37 @@ uint64_t pk_prng_next(pk_prng *r)
 	return result;
 }
 
-uint32_t pk_prng_u32(pk_prng *r)
+uint32_t pk__prng_u32(pk_prng *r)
 {
-	return (uint32_t)(pk_prng_next(r) >> 32);
+	return (uint32_t)(pk__prng_next(r) >> 32);
 }
 
-uint32_t pk_prng_below(pk_prng *r, uint32_t bound)
+uint32_t pk__prng_below(pk_prng *r, uint32_t bound)
 {
 	if (bound <= 1)
 		return 0;
-	uint64_t m = (uint64_t)pk_prng_u32(r) * bound;
+	uint64_t m = (uint64_t)pk__prng_u32(r) * bound;
 	uint32_t low = (uint32_t)m;
 	if (low < bound) {
 		/* 2^32 mod bound: the size of the biased tail to reject. */
 		uint32_t threshold = (uint32_t)(-bound) % bound;
 		while (low < threshold) {
-			m = (uint64_t)pk_prng_u32(r) * bound;
+			m = (uint64_t)pk__prng_u32(r) * bound;
 			low = (uint32_t)m;
 		}
 	}
 	return (uint32_t)(m >> 32);
 }
 
-double pk_prng_unit(pk_prng *r)
+double pk__prng_unit(pk_prng *r)
 {
-	return (double)(pk_prng_next(r) >> 11) * 0x1.0p-53;
+	return (double)(pk__prng_next(r) >> 11) * 0x1.0p-53;
 }
 
-double pk_prng_exp(pk_prng *r, double mean)
+double pk__prng_exp(pk_prng *r, double mean)
 {
 	if (!(mean > 0))
 		return 0;
 	/* 1 - u is in (0, 1]: log never sees 0. */
-	return -mean * log(1.0 - pk_prng_unit(r));
+	return -mean * log(1.0 - pk__prng_unit(r));
 }

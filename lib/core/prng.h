@@ -19,26 +19,26 @@ typedef struct pk_prng {
 } pk_prng;
 
 /* One SplitMix64 step: advances *state and returns the next output. */
-uint64_t pk_splitmix64(uint64_t *state);
+uint64_t pk__splitmix64(uint64_t *state);
 
 /* s[0..3] = the first four SplitMix64 outputs from seed. */
-void pk_prng_seed(pk_prng *r, uint64_t seed);
+void pk__prng_seed(pk_prng *r, uint64_t seed);
 
 /* The next 64 bits of xoshiro256**. */
-uint64_t pk_prng_next(pk_prng *r);
+uint64_t pk__prng_next(pk_prng *r);
 
 /* The upper 32 bits of the next output (the better ones). */
-uint32_t pk_prng_u32(pk_prng *r);
+uint32_t pk__prng_u32(pk_prng *r);
 
 /* Uniform in [0, bound); bound 0 is treated as 1 (returns 0).  Consumes
- * one pk_prng_u32() per try; a try is rejected with probability below
+ * one pk__prng_u32() per try; a try is rejected with probability below
  * bound / 2^32. */
-uint32_t pk_prng_below(pk_prng *r, uint32_t bound);
+uint32_t pk__prng_below(pk_prng *r, uint32_t bound);
 
 /* Uniform in [0, 1) with 53 random bits. */
-double pk_prng_unit(pk_prng *r);
+double pk__prng_unit(pk_prng *r);
 
 /* Exponentially distributed with the given mean (0 gives 0). */
-double pk_prng_exp(pk_prng *r, double mean);
+double pk__prng_exp(pk_prng *r, double mean);
 
 #endif /* PK_PRNG_H */

@@ -27,7 +27,7 @@ static inline uint64_t load_le64(const unsigned char *p)
 		v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32); \
 	} while (0)
 
-uint64_t pk_siphash24(const pk_sipkey *key, const void *data, size_t len)
+uint64_t pk__siphash24(const pk_sipkey *key, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	uint64_t v0 = 0x736f6d6570736575u ^ key->k0;

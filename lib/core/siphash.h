@@ -15,6 +15,6 @@ typedef struct pk_sipkey {
 
 /* SipHash-2-4 of len bytes, 64-bit output (as the reference returns it,
  * read little-endian). */
-uint64_t pk_siphash24(const pk_sipkey *key, const void *data, size_t len);
+uint64_t pk__siphash24(const pk_sipkey *key, const void *data, size_t len);
 
 #endif /* PK_SIPHASH_H */

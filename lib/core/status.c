@@ -46,7 +46,7 @@ const char *pk_strerror(pk_status status)
 	return status_messages[status];
 }
 
-void pk_error_clear(pk_error *err)
+void pk__error_clear(pk_error *err)
 {
 	if (err == NULL)
 		return;
@@ -54,7 +54,7 @@ void pk_error_clear(pk_error *err)
 	err->message[0] = '\0';
 }
 
-pk_status pk_error_setv(pk_error *err, pk_status status, const char *fmt,
+pk_status pk__error_setv(pk_error *err, pk_status status, const char *fmt,
 			va_list ap)
 {
 	if (err == NULL)
@@ -68,12 +68,12 @@ pk_status pk_error_setv(pk_error *err, pk_status status, const char *fmt,
 	return status;
 }
 
-pk_status pk_error_set(pk_error *err, pk_status status, const char *fmt, ...)
+pk_status pk__error_set(pk_error *err, pk_status status, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	pk_error_setv(err, status, fmt, ap);
+	pk__error_setv(err, status, fmt, ap);
 	va_end(ap);
 	return status;
 }

@@ -9,32 +9,32 @@
 
 #include "core/internal.h"
 
-int pk_strcasecmp(const char *a, const char *b)
+int pk__strcasecmp(const char *a, const char *b)
 {
 	const unsigned char *p = (const unsigned char *)a;
 	const unsigned char *q = (const unsigned char *)b;
 
-	while (*p != '\0' && pk_lower(*p) == pk_lower(*q)) {
+	while (*p != '\0' && pk__lower(*p) == pk__lower(*q)) {
 		p++;
 		q++;
 	}
-	return (int)pk_lower(*p) - (int)pk_lower(*q);
+	return (int)pk__lower(*p) - (int)pk__lower(*q);
 }
 
-int pk_strncasecmp(const char *a, const char *b, size_t n)
+int pk__strncasecmp(const char *a, const char *b, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)a;
 	const unsigned char *q = (const unsigned char *)b;
 
 	for (; n > 0; n--, p++, q++) {
-		int d = (int)pk_lower(*p) - (int)pk_lower(*q);
+		int d = (int)pk__lower(*p) - (int)pk__lower(*q);
 		if (d != 0 || *p == '\0')
 			return d;
 	}
 	return 0;
 }
 
-const char *pk_strcasestr_lower(const char *haystack, const char *needle_lower)
+const char *pk__strcasestr_lower(const char *haystack, const char *needle_lower)
 {
 	size_t n = strlen(needle_lower);
 	const unsigned char *h = (const unsigned char *)haystack;
@@ -43,11 +43,11 @@ const char *pk_strcasestr_lower(const char *haystack, const char *needle_lower)
 	if (n == 0)
 		return haystack;
 	for (; *h != '\0'; h++) {
-		if (pk_lower(*h) != first)
+		if (pk__lower(*h) != first)
 			continue;
 		size_t i = 1;
 		while (i < n && h[i] != '\0' &&
-		       pk_lower(h[i]) == (unsigned char)needle_lower[i])
+		       pk__lower(h[i]) == (unsigned char)needle_lower[i])
 			i++;
 		if (i == n)
 			return (const char *)h;
@@ -57,7 +57,7 @@ const char *pk_strcasestr_lower(const char *haystack, const char *needle_lower)
 	return NULL;
 }
 
-void pk_buf_init(pk_buf *b, size_t limit)
+void pk__buf_init(pk_buf *b, size_t limit)
 {
 	b->data = NULL;
 	b->len = 0;
@@ -65,10 +65,10 @@ void pk_buf_init(pk_buf *b, size_t limit)
 	b->limit = limit;
 }
 
-void pk_buf_free(pk_buf *b)
+void pk__buf_free(pk_buf *b)
 {
 	free(b->data);
-	pk_buf_init(b, b->limit);
+	pk__buf_init(b, b->limit);
 }
 
 /* Makes room for extra more bytes plus a terminating NUL. */
@@ -90,7 +90,7 @@ static pk_status buf_reserve(pk_buf *b, size_t extra)
 	return PK_OK;
 }
 
-pk_status pk_buf_add(pk_buf *b, const void *data, size_t len)
+pk_status pk__buf_add(pk_buf *b, const void *data, size_t len)
 {
 	pk_status st = buf_reserve(b, len);
 	if (st != PK_OK)
@@ -102,17 +102,17 @@ pk_status pk_buf_add(pk_buf *b, const void *data, size_t len)
 	return PK_OK;
 }
 
-pk_status pk_buf_addc(pk_buf *b, char c)
+pk_status pk__buf_addc(pk_buf *b, char c)
 {
-	return pk_buf_add(b, &c, 1);
+	return pk__buf_add(b, &c, 1);
 }
 
-pk_status pk_buf_addstr(pk_buf *b, const char *s)
+pk_status pk__buf_addstr(pk_buf *b, const char *s)
 {
-	return pk_buf_add(b, s, strlen(s));
+	return pk__buf_add(b, s, strlen(s));
 }
 
-pk_status pk_buf_printf(pk_buf *b, const char *fmt, ...)
+pk_status pk__buf_printf(pk_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	char small[256];
@@ -123,7 +123,7 @@ pk_status pk_buf_printf(pk_buf *b, const char *fmt, ...)
 	if (n < 0)
 		return PK_INVAL;
 	if ((size_t)n < sizeof small)
-		return pk_buf_add(b, small, (size_t)n);
+		return pk__buf_add(b, small, (size_t)n);
 	pk_status st = buf_reserve(b, (size_t)n);
 	if (st != PK_OK)
 		return st;
@@ -134,7 +134,7 @@ pk_status pk_buf_printf(pk_buf *b, const char *fmt, ...)
 	return PK_OK;
 }
 
-pk_status pk_buf_terminate(pk_buf *b)
+pk_status pk__buf_terminate(pk_buf *b)
 {
 	pk_status st = buf_reserve(b, 0);
 	/* A buffer nothing was added to has no NUL yet. */
@@ -143,7 +143,7 @@ pk_status pk_buf_terminate(pk_buf *b)
 	return st;
 }
 
-pk_status pk_read_file(const char *path, size_t limit, char **data,
+pk_status pk__read_file(const char *path, size_t limit, char **data,
 		       size_t *len, pk_error *err)
 {
 	pk_buf buf;
@@ -154,34 +154,34 @@ pk_status pk_read_file(const char *path, size_t limit, char **data,
 	*data = NULL;
 	*len = 0;
 	if (fd < 0)
-		return pk_error_set(err, errno == EACCES ? PK_PERM : PK_IO,
+		return pk__error_set(err, errno == EACCES ? PK_PERM : PK_IO,
 				    "%s: %s", path, strerror(errno));
-	pk_buf_init(&buf, limit);
+	pk__buf_init(&buf, limit);
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof chunk);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			st = pk_error_set(err, PK_IO, "%s: %s", path,
+			st = pk__error_set(err, PK_IO, "%s: %s", path,
 					  strerror(errno));
 			goto out;
 		}
 		if (n == 0)
 			break;
-		st = pk_buf_add(&buf, chunk, (size_t)n);
+		st = pk__buf_add(&buf, chunk, (size_t)n);
 		if (st == PK_TOOBIG) {
-			pk_error_set(err, st, "%s: larger than %zu bytes", path,
+			pk__error_set(err, st, "%s: larger than %zu bytes", path,
 				     limit);
 			goto out;
 		}
 		if (st != PK_OK) {
-			pk_error_set(err, st, "%s: %s", path, pk_strerror(st));
+			pk__error_set(err, st, "%s: %s", path, pk_strerror(st));
 			goto out;
 		}
 	}
-	st = pk_buf_terminate(&buf);
+	st = pk__buf_terminate(&buf);
 	if (st != PK_OK) {
-		pk_error_set(err, st, "%s: %s", path, pk_strerror(st));
+		pk__error_set(err, st, "%s: %s", path, pk_strerror(st));
 		goto out;
 	}
 	*data = buf.data;
@@ -189,6 +189,6 @@ pk_status pk_read_file(const char *path, size_t limit, char **data,
 	buf.data = NULL;
 out:
 	close(fd);
-	pk_buf_free(&buf);
+	pk__buf_free(&buf);
 	return st;
 }

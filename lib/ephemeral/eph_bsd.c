@@ -33,7 +33,7 @@ static pk_status bsd_scan(pk_eph *st, bool randomized,
 	uint16_t lastport = (uint16_t)st->next;
 
 	if (randomized && first != last)
-		lastport = (uint16_t)(first + (int32_t)pk_prng_below(
+		lastport = (uint16_t)(first + (int32_t)pk__prng_below(
 						      &st->rng, (uint32_t)(last - first)));
 	int32_t count = last - first;
 	for (;;) {
@@ -52,14 +52,14 @@ static pk_status bsd_scan(pk_eph *st, bool randomized,
 	return PK_OK;
 }
 
-pk_status pk_eph_sequential(pk_eph *st, const pk_eph_request *req,
+pk_status pk__eph_sequential(pk_eph *st, const pk_eph_request *req,
 			    pk_eph_usable_fn usable, void *ctx, uint16_t *port,
 			    uint32_t *probes)
 {
 	return bsd_scan(st, false, req, usable, ctx, port, probes);
 }
 
-pk_status pk_eph_freebsd(pk_eph *st, const pk_eph_request *req,
+pk_status pk__eph_freebsd(pk_eph *st, const pk_eph_request *req,
 			 pk_eph_usable_fn usable, void *ctx, uint16_t *port,
 			 uint32_t *probes)
 {
@@ -85,7 +85,7 @@ pk_status pk_eph_freebsd(pk_eph *st, const pk_eph_request *req,
  * top of the range.  count is 32-bit here: NetBSD's 16-bit count is 0
  * for the full 0-65535 range.
  */
-pk_status pk_eph_descending(pk_eph *st, const pk_eph_request *req,
+pk_status pk__eph_descending(pk_eph *st, const pk_eph_request *req,
 			    pk_eph_usable_fn usable, void *ctx, uint16_t *port,
 			    uint32_t *probes)
 {

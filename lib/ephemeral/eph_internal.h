@@ -6,7 +6,7 @@
  *   eph_linux.c     Linux __inet_hash_connect() today and as of 2021
  *
  * Reproducibility contract (the unit tests replay it): the state's PRNG
- * is pk_prng_seed(cfg->seed); at creation the algorithms draw, in this
+ * is pk__prng_seed(cfg->seed); at creation the algorithms draw, in this
  * order,
  *   rfc6056-3    key1 = (next, next)
  *   rfc6056-4    key1, key2 (4 x next), then table[i] = below(65536)
@@ -50,33 +50,33 @@ static inline bool pk_eph_try(pk_eph *st, uint32_t port,
 
 /* RFC 6056's F(local_IP, remote_IP, remote_port, secret_key): SipHash-2-4
  * over saddr, daddr (network byte order) and dport (network order). */
-uint64_t pk_eph_hash_tuple(const pk_sipkey *key, const pk_eph_request *req);
+uint64_t pk__eph_hash_tuple(const pk_sipkey *key, const pk_eph_request *req);
 
 /* Creation-time draws of each family (see above); PK_NOMEM possible. */
-pk_status pk_eph_init_rfc6056(pk_eph *st);
-pk_status pk_eph_init_linux(pk_eph *st);
+pk_status pk__eph_init_rfc6056(pk_eph *st);
+pk_status pk__eph_init_linux(pk_eph *st);
 
 typedef pk_status (*pk_eph_select_fn)(pk_eph *st, const pk_eph_request *req,
 				      pk_eph_usable_fn usable, void *ctx,
 				      uint16_t *port, uint32_t *probes);
 
-pk_status pk_eph_sequential(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
+pk_status pk__eph_sequential(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
 			    void *, uint16_t *, uint32_t *);
-pk_status pk_eph_descending(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
+pk_status pk__eph_descending(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
 			    void *, uint16_t *, uint32_t *);
-pk_status pk_eph_freebsd(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
+pk_status pk__eph_freebsd(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
 			 void *, uint16_t *, uint32_t *);
-pk_status pk_eph_rfc1(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
+pk_status pk__eph_rfc1(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
 		      void *, uint16_t *, uint32_t *);
-pk_status pk_eph_rfc2(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
+pk_status pk__eph_rfc2(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
 		      void *, uint16_t *, uint32_t *);
-pk_status pk_eph_rfc3(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
+pk_status pk__eph_rfc3(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
 		      void *, uint16_t *, uint32_t *);
-pk_status pk_eph_rfc4(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
+pk_status pk__eph_rfc4(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
 		      void *, uint16_t *, uint32_t *);
-pk_status pk_eph_rfc5(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
+pk_status pk__eph_rfc5(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
 		      void *, uint16_t *, uint32_t *);
-pk_status pk_eph_linux(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
+pk_status pk__eph_linux(pk_eph *, const pk_eph_request *, pk_eph_usable_fn,
 		       void *, uint16_t *, uint32_t *);
 
 #endif /* PK_EPH_INTERNAL_H */

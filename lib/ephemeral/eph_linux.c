@@ -46,19 +46,19 @@
 #define GOLDEN_RATIO_32 0x61C88647u /* include/linux/hash.h */
 #define SHUFFLE_PERIOD_MS 10000u  /* EPHEMERAL_PORT_SHUFFLE_PERIOD 10*HZ */
 
-pk_status pk_eph_init_linux(pk_eph *st)
+pk_status pk__eph_init_linux(pk_eph *st)
 {
 	uint32_t n = st->algo == PK_EPH_LINUX ? PERTURB_SIZE
 					      : 1u << PERTURB_SHIFT_2021;
 
-	st->key1.k0 = pk_prng_next(&st->rng);
-	st->key1.k1 = pk_prng_next(&st->rng);
+	st->key1.k0 = pk__prng_next(&st->rng);
+	st->key1.k1 = pk__prng_next(&st->rng);
 	st->table = malloc(n * sizeof *st->table);
 	if (st->table == NULL)
 		return PK_NOMEM;
 	/* get_random_sleepable_once(table_perturb, ...): random bytes */
 	for (uint32_t i = 0; i < n; i++)
-		st->table[i] = pk_prng_u32(&st->rng);
+		st->table[i] = pk__prng_u32(&st->rng);
 	st->table_len = n;
 	return PK_OK;
 }
@@ -91,7 +91,7 @@ static uint64_t port_offset(const pk_eph *st, const pk_eph_request *req)
 		m[15] = (unsigned char)(slot >> 24);
 		len = 16;
 	}
-	return pk_siphash24(&st->key1, m, len);
+	return pk__siphash24(&st->key1, m, len);
 }
 
 /* inet_csk_find_open_port(), without SO_REUSEADDR (no half ranges):
@@ -112,7 +112,7 @@ static pk_status linux_bind(pk_eph *st, const pk_eph_request *req,
 
 	if (remaining > 1)
 		remaining &= ~1u;
-	uint32_t offset = pk_prng_below(&st->rng, remaining) | 1u;
+	uint32_t offset = pk__prng_below(&st->rng, remaining) | 1u;
 	for (;;) {
 		uint32_t p = low + offset;
 		for (uint32_t i = 0; i < remaining; i += 2, p += 2) {
@@ -130,7 +130,7 @@ static pk_status linux_bind(pk_eph *st, const pk_eph_request *req,
 	return PK_EXHAUSTED;
 }
 
-pk_status pk_eph_linux(pk_eph *st, const pk_eph_request *req,
+pk_status pk__eph_linux(pk_eph *st, const pk_eph_request *req,
 		       pk_eph_usable_fn usable, void *ctx, uint16_t *port,
 		       uint32_t *probes)
 {
@@ -168,7 +168,7 @@ pk_status pk_eph_linux(pk_eph *st, const pk_eph_request *req,
 			if (st->algo == PK_EPH_LINUX) {
 				/* a little randomness in the next choice: all
 				 * of it on an empty table, none when busy */
-				uint32_t r = pk_prng_below(&st->rng, 8) * step;
+				uint32_t r = pk__prng_below(&st->rng, 8) * step;
 				if (r > i)
 					i = r;
 			}

@@ -13,32 +13,32 @@
 
 #include "ephemeral/eph_internal.h"
 
-pk_status pk_eph_init_rfc6056(pk_eph *st)
+pk_status pk__eph_init_rfc6056(pk_eph *st)
 {
 	switch (st->algo) {
 	case PK_EPH_RFC6056_3:
-		st->key1.k0 = pk_prng_next(&st->rng);
-		st->key1.k1 = pk_prng_next(&st->rng);
+		st->key1.k0 = pk__prng_next(&st->rng);
+		st->key1.k1 = pk__prng_next(&st->rng);
 		/* "next_ephemeral = 0;  Initialization at system boot time.
 		 *  Could be random." */
 		st->next = 0;
 		break;
 	case PK_EPH_RFC6056_4:
-		st->key1.k0 = pk_prng_next(&st->rng);
-		st->key1.k1 = pk_prng_next(&st->rng);
-		st->key2.k0 = pk_prng_next(&st->rng);
-		st->key2.k1 = pk_prng_next(&st->rng);
+		st->key1.k0 = pk__prng_next(&st->rng);
+		st->key1.k1 = pk__prng_next(&st->rng);
+		st->key2.k0 = pk__prng_next(&st->rng);
+		st->key2.k1 = pk__prng_next(&st->rng);
 		st->table = calloc(st->table_len, sizeof *st->table);
 		if (st->table == NULL)
 			return PK_NOMEM;
 		/* "for(i = 0; i < TABLE_LENGTH; i++)
 		 *      table[i] = random() % 65536;" */
 		for (uint32_t i = 0; i < st->table_len; i++)
-			st->table[i] = pk_prng_below(&st->rng, 65536);
+			st->table[i] = pk__prng_below(&st->rng, 65536);
 		break;
 	case PK_EPH_RFC6056_5:
 		/* "next_ephemeral = random() % 65536;" */
-		st->next = pk_prng_below(&st->rng, 65536);
+		st->next = pk__prng_below(&st->rng, 65536);
 		break;
 	default:
 		break;
@@ -60,11 +60,11 @@ pk_status pk_eph_init_rfc6056(pk_eph *st)
  *	} while (count > 0);
  *	return ERROR;
  */
-pk_status pk_eph_rfc1(pk_eph *st, const pk_eph_request *req,
+pk_status pk__eph_rfc1(pk_eph *st, const pk_eph_request *req,
 		      pk_eph_usable_fn usable, void *ctx, uint16_t *port,
 		      uint32_t *probes)
 {
-	uint32_t next = st->lo + pk_prng_below(&st->rng, st->num);
+	uint32_t next = st->lo + pk__prng_below(&st->rng, st->num);
 	uint32_t count = st->num;
 
 	do {
@@ -96,11 +96,11 @@ pk_status pk_eph_rfc1(pk_eph *st, const pk_eph_request *req,
  * remain (a "false failure"), and it draws once more after the last
  * failed probe, as the pseudo-code does.
  */
-pk_status pk_eph_rfc2(pk_eph *st, const pk_eph_request *req,
+pk_status pk__eph_rfc2(pk_eph *st, const pk_eph_request *req,
 		      pk_eph_usable_fn usable, void *ctx, uint16_t *port,
 		      uint32_t *probes)
 {
-	uint32_t next = st->lo + pk_prng_below(&st->rng, st->num);
+	uint32_t next = st->lo + pk__prng_below(&st->rng, st->num);
 	uint32_t count = st->num;
 
 	do {
@@ -108,7 +108,7 @@ pk_status pk_eph_rfc2(pk_eph *st, const pk_eph_request *req,
 			*port = (uint16_t)next;
 			return PK_OK;
 		}
-		next = st->lo + pk_prng_below(&st->rng, st->num);
+		next = st->lo + pk__prng_below(&st->rng, st->num);
 		count--;
 	} while (count > 0);
 	return PK_EXHAUSTED;
@@ -129,11 +129,11 @@ pk_status pk_eph_rfc2(pk_eph *st, const pk_eph_request *req,
  * One global next_ephemeral: every connection, to any destination,
  * moves every destination's sequence on by one.
  */
-pk_status pk_eph_rfc3(pk_eph *st, const pk_eph_request *req,
+pk_status pk__eph_rfc3(pk_eph *st, const pk_eph_request *req,
 		      pk_eph_usable_fn usable, void *ctx, uint16_t *port,
 		      uint32_t *probes)
 {
-	uint64_t offset = pk_eph_hash_tuple(&st->key1, req);
+	uint64_t offset = pk__eph_hash_tuple(&st->key1, req);
 	uint32_t count = st->num;
 
 	do {
@@ -164,12 +164,12 @@ pk_status pk_eph_rfc3(pk_eph *st, const pk_eph_request *req,
  * G() is SipHash with key2, reduced modulo TABLE_LENGTH (10 in the RFC);
  * the 64-bit hash makes that reduction's bias negligible (< 2^-60).
  */
-pk_status pk_eph_rfc4(pk_eph *st, const pk_eph_request *req,
+pk_status pk__eph_rfc4(pk_eph *st, const pk_eph_request *req,
 		      pk_eph_usable_fn usable, void *ctx, uint16_t *port,
 		      uint32_t *probes)
 {
-	uint64_t offset = pk_eph_hash_tuple(&st->key1, req);
-	uint32_t index = (uint32_t)(pk_eph_hash_tuple(&st->key2, req) %
+	uint64_t offset = pk__eph_hash_tuple(&st->key1, req);
+	uint32_t index = (uint32_t)(pk__eph_hash_tuple(&st->key2, req) %
 				    st->table_len);
 	uint32_t count = st->num;
 
@@ -198,14 +198,14 @@ pk_status pk_eph_rfc4(pk_eph *st, const pk_eph_request *req,
  *	} while (count > 0);
  *	return ERROR;
  */
-pk_status pk_eph_rfc5(pk_eph *st, const pk_eph_request *req,
+pk_status pk__eph_rfc5(pk_eph *st, const pk_eph_request *req,
 		      pk_eph_usable_fn usable, void *ctx, uint16_t *port,
 		      uint32_t *probes)
 {
 	uint32_t count = st->num;
 
 	do {
-		st->next += pk_prng_below(&st->rng, st->increments) + 1;
+		st->next += pk__prng_below(&st->rng, st->increments) + 1;
 		uint32_t p = st->lo + (uint32_t)(st->next % st->num);
 		if (pk_eph_try(st, p, req, usable, ctx, probes)) {
 			*port = (uint16_t)p;

@@ -13,34 +13,34 @@ static const struct {
 } algos[PK_EPH_ALGO_COUNT] = {
 	[PK_EPH_SEQUENTIAL] = { "sequential",
 		"last port + 1, wrapping (traditional BSD, FreeBSD without randomization)",
-		pk_eph_sequential },
+		pk__eph_sequential },
 	[PK_EPH_DESCENDING] = { "descending",
 		"from the top of the range downwards (NetBSD's default \"bsd\")",
-		pk_eph_descending },
+		pk__eph_descending },
 	[PK_EPH_RFC6056_1] = { "rfc6056-1",
 		"RFC 6056 3.3.1: random start, then a linear scan",
-		pk_eph_rfc1 },
+		pk__eph_rfc1 },
 	[PK_EPH_RFC6056_2] = { "rfc6056-2",
 		"RFC 6056 3.3.2: a fresh random port for every probe",
-		pk_eph_rfc2 },
+		pk__eph_rfc2 },
 	[PK_EPH_RFC6056_3] = { "rfc6056-3",
 		"RFC 6056 3.3.3: keyed hash of the 3-tuple plus one global counter",
-		pk_eph_rfc3 },
+		pk__eph_rfc3 },
 	[PK_EPH_RFC6056_4] = { "rfc6056-4",
 		"RFC 6056 3.3.4: keyed hash plus a table of counters indexed by a second hash",
-		pk_eph_rfc4 },
+		pk__eph_rfc4 },
 	[PK_EPH_RFC6056_5] = { "rfc6056-5",
 		"RFC 6056 3.3.5: random increments of 1..N (N = 500)",
-		pk_eph_rfc5 },
+		pk__eph_rfc5 },
 	[PK_EPH_LINUX] = { "linux",
 		"Linux __inet_hash_connect() since 5.18: SipHash with a 10 s time slot, 2^16 perturbation table, even ports first, random extra step",
-		pk_eph_linux },
+		pk__eph_linux },
 	[PK_EPH_LINUX_2021] = { "linux-2021",
 		"Linux 5.12-5.17: 256-entry perturbation table indexed by hash_32() (before the CVE-2022-1012 fix)",
-		pk_eph_linux },
+		pk__eph_linux },
 	[PK_EPH_FREEBSD] = { "freebsd",
 		"FreeBSD in_pcb_lport_dest() with net.inet.ip.portrange.randomized=1: random start, linear scan",
-		pk_eph_freebsd },
+		pk__eph_freebsd },
 };
 
 const char *pk_eph_algo_name(pk_eph_algo algo)
@@ -56,16 +56,16 @@ const char *pk_eph_algo_describe(pk_eph_algo algo)
 pk_status pk_eph_algo_parse(const char *s, pk_eph_algo *out, pk_error *err)
 {
 	for (unsigned i = 0; i < PK_EPH_ALGO_COUNT; i++)
-		if (pk_strcasecmp(s, algos[i].name) == 0) {
+		if (pk__strcasecmp(s, algos[i].name) == 0) {
 			*out = (pk_eph_algo)i;
 			return PK_OK;
 		}
-	return pk_error_set(err, PK_NOTFOUND,
+	return pk__error_set(err, PK_NOTFOUND,
 			    "unknown algorithm '%s': expected sequential, descending, rfc6056-1 to rfc6056-5, linux, linux-2021 or freebsd",
 			    s);
 }
 
-uint64_t pk_eph_hash_tuple(const pk_sipkey *key, const pk_eph_request *req)
+uint64_t pk__eph_hash_tuple(const pk_sipkey *key, const pk_eph_request *req)
 {
 	unsigned char m[10] = {
 		(unsigned char)(req->saddr >> 24), (unsigned char)(req->saddr >> 16),
@@ -74,7 +74,7 @@ uint64_t pk_eph_hash_tuple(const pk_sipkey *key, const pk_eph_request *req)
 		(unsigned char)(req->daddr >> 8), (unsigned char)req->daddr,
 		(unsigned char)(req->dport >> 8), (unsigned char)req->dport,
 	};
-	return pk_siphash24(key, m, sizeof m);
+	return pk__siphash24(key, m, sizeof m);
 }
 
 pk_status pk_eph_new(pk_eph_algo algo, const pk_eph_config *cfg,
@@ -85,16 +85,16 @@ pk_status pk_eph_new(pk_eph_algo algo, const pk_eph_config *cfg,
 
 	*out = NULL;
 	if ((unsigned)algo >= PK_EPH_ALGO_COUNT)
-		return pk_error_set(err, PK_INVAL,
+		return pk__error_set(err, PK_INVAL,
 				    "invalid algorithm %d: expected 0-%d",
 				    (int)algo, PK_EPH_ALGO_COUNT - 1);
 	if (cfg->lo > cfg->hi)
-		return pk_error_set(err, PK_RANGE,
+		return pk__error_set(err, PK_RANGE,
 				    "invalid range %u-%u: expected LO <= HI",
 				    cfg->lo, cfg->hi);
 	e = calloc(1, sizeof *e);
 	if (e == NULL)
-		return pk_error_set(err, PK_NOMEM, "out of memory");
+		return pk__error_set(err, PK_NOMEM, "out of memory");
 	e->algo = algo;
 	e->lo = cfg->lo;
 	e->hi = cfg->hi;
@@ -103,24 +103,24 @@ pk_status pk_eph_new(pk_eph_algo algo, const pk_eph_config *cfg,
 		e->reserved = *cfg->reserved;
 	e->table_len = cfg->table_len ? cfg->table_len : 10;
 	e->increments = cfg->increments ? cfg->increments : 500;
-	pk_prng_seed(&e->rng, cfg->seed);
+	pk__prng_seed(&e->rng, cfg->seed);
 
 	switch (algo) {
 	case PK_EPH_RFC6056_3:
 	case PK_EPH_RFC6056_4:
 	case PK_EPH_RFC6056_5:
-		st = pk_eph_init_rfc6056(e);
+		st = pk__eph_init_rfc6056(e);
 		break;
 	case PK_EPH_LINUX:
 	case PK_EPH_LINUX_2021:
-		st = pk_eph_init_linux(e);
+		st = pk__eph_init_linux(e);
 		break;
 	default:
 		break;
 	}
 	if (st != PK_OK) {
 		pk_eph_free(e);
-		return pk_error_set(err, st, "out of memory");
+		return pk__error_set(err, st, "out of memory");
 	}
 	*out = e;
 	return PK_OK;

@@ -37,7 +37,7 @@ pk_status pk_observe_loopback(size_t max, uint32_t max_ms, uint16_t *ports,
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
 	    listen(lfd, 64) != 0 ||
 	    getsockname(lfd, (struct sockaddr *)&addr, &len) != 0) {
-		st = pk_error_set(err, errno == EACCES || errno == EPERM ? PK_PERM : PK_IO,
+		st = pk__error_set(err, errno == EACCES || errno == EPERM ? PK_PERM : PK_IO,
 				  "cannot listen on 127.0.0.1: %s", strerror(errno));
 		goto out;
 	}
@@ -50,7 +50,7 @@ pk_status pk_observe_loopback(size_t max, uint32_t max_ms, uint16_t *ports,
 		socklen_t mlen = sizeof me;
 		int cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (cfd < 0) {
-			st = pk_error_set(err, PK_IO, "socket: %s", strerror(errno));
+			st = pk__error_set(err, PK_IO, "socket: %s", strerror(errno));
 			goto out;
 		}
 		uint64_t t0 = mono_ns();
@@ -62,7 +62,7 @@ pk_status pk_observe_loopback(size_t max, uint32_t max_ms, uint16_t *ports,
 			/* Out of ports is an answer too: report what we saw. */
 			if (e == EADDRNOTAVAIL && out->count > 0)
 				break;
-			st = pk_error_set(err, PK_IO, "connect to 127.0.0.1:%u: %s",
+			st = pk__error_set(err, PK_IO, "connect to 127.0.0.1:%u: %s",
 					  out->listen_port, strerror(e));
 			goto out;
 		}

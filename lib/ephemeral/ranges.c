@@ -68,7 +68,7 @@ const pk_os_profile *pk_os_profile_find(const char *id)
 	if (id == NULL)
 		return NULL;
 	for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
-		if (pk_strcasecmp(profiles[i].id, id) == 0)
+		if (pk__strcasecmp(profiles[i].id, id) == 0)
 			return &profiles[i];
 	return NULL;
 }

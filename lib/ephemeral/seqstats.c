@@ -19,7 +19,7 @@ static int by_count_desc(const void *a, const void *b)
 	return x->value < y->value ? -1 : x->value > y->value;
 }
 
-pk_status pk_stats_topk_rate(const uint32_t *train, size_t ntrain,
+pk_status pk__stats_topk_rate(const uint32_t *train, size_t ntrain,
 			     const uint32_t *test, size_t ntest,
 			     uint32_t nvalues, uint32_t k, double *rate)
 {
@@ -55,7 +55,7 @@ out:
 	return st;
 }
 
-double pk_stats_chi2_per_df(const uint64_t *counts, const double *weight,
+double pk__stats_chi2_per_df(const uint64_t *counts, const double *weight,
 			    unsigned nbins)
 {
 	double total = 0, wsum = 0, chi2 = 0;
@@ -92,26 +92,26 @@ pk_status pk_seq_analyze(const uint16_t *ports, size_t n, uint16_t lo,
 
 	memset(out, 0, sizeof *out);
 	if (lo > hi)
-		return pk_error_set(err, PK_RANGE,
+		return pk__error_set(err, PK_RANGE,
 				    "invalid range %u-%u: expected LO <= HI", lo, hi);
 	if (n < 2)
-		return pk_error_set(err, PK_INVAL,
+		return pk__error_set(err, PK_INVAL,
 				    "too few ports (%zu): expected at least 2", n);
 	if (guesses == 0)
-		return pk_error_set(err, PK_RANGE,
+		return pk__error_set(err, PK_RANGE,
 				    "invalid number of guesses 0: expected at least 1");
 	const uint32_t num = (uint32_t)hi - lo + 1;
 	const unsigned nbins = num < PK_CHI_BINS ? num : PK_CHI_BINS;
 	for (size_t i = 0; i < n; i++)
 		if (ports[i] < lo || ports[i] > hi)
-			return pk_error_set(err, PK_RANGE,
+			return pk__error_set(err, PK_RANGE,
 					    "port %u is outside the range %u-%u",
 					    ports[i], lo, hi);
 	offs = malloc(n * sizeof *offs);
 	steps = malloc(n * sizeof *steps);
 	stepcount = calloc(num, sizeof *stepcount);
 	if (offs == NULL || steps == NULL || stepcount == NULL) {
-		st = pk_error_set(err, PK_NOMEM, "out of memory");
+		st = pk__error_set(err, PK_NOMEM, "out of memory");
 		goto out;
 	}
 	pk_portset_clear(&seen);
@@ -142,18 +142,18 @@ pk_status pk_seq_analyze(const uint16_t *ports, size_t n, uint16_t lo,
 	out->small_steps = (double)small / (double)(n - 1);
 	out->step_mode = mode > num / 2 ? (int32_t)mode - (int32_t)num : (int32_t)mode;
 	out->step_mode_share = (double)stepcount[mode] / (double)(n - 1);
-	out->chi2 = pk_stats_chi2_per_df(counts, weight, nbins);
+	out->chi2 = pk__stats_chi2_per_df(counts, weight, nbins);
 	/* First half teaches the attacker, second half scores it. */
 	size_t h = n / 2;
-	st = pk_stats_topk_rate(offs, h, offs + h, n - h, num, guesses,
+	st = pk__stats_topk_rate(offs, h, offs + h, n - h, num, guesses,
 				&out->pred_blind);
 	if (st == PK_OK) {
 		size_t m = n - 1, hm = m / 2;
-		st = pk_stats_topk_rate(steps, hm, steps + hm, m - hm, num,
+		st = pk__stats_topk_rate(steps, hm, steps + hm, m - hm, num,
 					guesses, &out->pred_same);
 	}
 	if (st != PK_OK)
-		pk_error_set(err, st, "out of memory");
+		pk__error_set(err, st, "out of memory");
 out:
 	free(offs);
 	free(steps);

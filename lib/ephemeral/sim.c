@@ -47,43 +47,43 @@ void pk_sim_workload_default(pk_sim_workload *w)
 pk_status pk_sim_workload_check(const pk_sim_workload *w, pk_error *err)
 {
 	if (w->lo > w->hi)
-		return pk_error_set(err, PK_RANGE,
+		return pk__error_set(err, PK_RANGE,
 				    "invalid range %u-%u: expected LO <= HI", w->lo, w->hi);
 	if (w->destinations == 0)
-		return pk_error_set(err, PK_INVAL,
+		return pk__error_set(err, PK_INVAL,
 				    "invalid number of destinations 0: expected at least 1");
 	if (w->destinations > 1000000)
-		return pk_error_set(err, PK_RANGE,
+		return pk__error_set(err, PK_RANGE,
 				    "invalid number of destinations %u: expected at most 1000000",
 				    w->destinations);
 	if (!(w->rate > 0) || !isfinite(w->rate))
-		return pk_error_set(err, PK_RANGE,
+		return pk__error_set(err, PK_RANGE,
 				    "invalid arrival rate %g: expected a number above 0", w->rate);
 	if (!(w->lifetime >= 0) || !isfinite(w->lifetime))
-		return pk_error_set(err, PK_RANGE,
+		return pk__error_set(err, PK_RANGE,
 				    "invalid lifetime %g: expected 0 or more seconds", w->lifetime);
 	if (!(w->time_wait >= 0) || !isfinite(w->time_wait))
-		return pk_error_set(err, PK_RANGE,
+		return pk__error_set(err, PK_RANGE,
 				    "invalid TIME_WAIT %g: expected 0 or more seconds", w->time_wait);
 	if (w->connections == 0 || w->connections > MAX_CONNECTIONS)
-		return pk_error_set(err, PK_RANGE,
+		return pk__error_set(err, PK_RANGE,
 				    "invalid number of connections %u: expected 1-%u",
 				    w->connections, MAX_CONNECTIONS);
 	if (!(w->attacker_share >= 0 && w->attacker_share <= 1))
-		return pk_error_set(err, PK_RANGE,
+		return pk__error_set(err, PK_RANGE,
 				    "invalid attacker share %g: expected 0-1", w->attacker_share);
 	if (w->guesses == 0)
-		return pk_error_set(err, PK_RANGE,
+		return pk__error_set(err, PK_RANGE,
 				    "invalid number of guesses 0: expected at least 1");
 	/* Nothing to allocate: every selection would scan the whole range
 	 * and fail, for hours with the default workload. */
 	if (w->reserved != NULL &&
 	    pk_portset_count(w->reserved, w->lo, w->hi) == (uint32_t)w->hi - w->lo + 1)
-		return pk_error_set(err, PK_RANGE,
+		return pk__error_set(err, PK_RANGE,
 				    "invalid reserved ports: they cover the whole range %u-%u; expected at least one port left to allocate",
 				    w->lo, w->hi);
 	if (w->leak_trials > 1000000 || w->leak_conns > 10000)
-		return pk_error_set(err, PK_RANGE,
+		return pk__error_set(err, PK_RANGE,
 				    "invalid leakage game %u x %u: expected at most 1000000 rounds of 10000 connections",
 				    w->leak_trials, w->leak_conns);
 	return PK_OK;
@@ -344,11 +344,11 @@ pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
 	/* At 1 no port is left: every selection would fail after scanning
 	 * the whole range, and there is no algorithm behaviour to compare. */
 	if (!(occupancy >= 0 && occupancy < 1))
-		return pk_error_set(err, PK_RANGE,
+		return pk__error_set(err, PK_RANGE,
 				    "invalid occupancy %g: expected a share in [0, 1)",
 				    occupancy);
 	if ((unsigned)algo >= PK_EPH_ALGO_COUNT)
-		return pk_error_set(err, PK_INVAL, "invalid algorithm %d", (int)algo);
+		return pk__error_set(err, PK_INVAL, "invalid algorithm %d", (int)algo);
 
 	const uint32_t num = (uint32_t)w->hi - w->lo + 1;
 	const unsigned nbins = num < PK_CHI_BINS ? num : PK_CHI_BINS;
@@ -360,14 +360,14 @@ pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
 	/* Background: round(p * free) ports of the range, chosen without
 	 * replacement from their own stream (the same for every algorithm). */
 	uint64_t bgseed = w->seed ^ 0x6267u;
-	pk_prng_seed(&bgr, pk_splitmix64(&bgseed) ^ (uint64_t)llround(occupancy * 1e9));
+	pk__prng_seed(&bgr, pk__splitmix64(&bgseed) ^ (uint64_t)llround(occupancy * 1e9));
 	pk_portset_clear(&background);
 	uint32_t avail = 0;
 	for (uint32_t o = 0; o < num; o++)
 		avail += !pk_portset_contains(&reserved, (uint16_t)(w->lo + o));
 	uint32_t want = (uint32_t)llround(occupancy * avail);
 	for (uint32_t n = 0; n < want;) {
-		uint16_t p = (uint16_t)(w->lo + pk_prng_below(&bgr, num));
+		uint16_t p = (uint16_t)(w->lo + pk__prng_below(&bgr, num));
 		if (pk_portset_contains(&reserved, p) || pk_portset_contains(&background, p))
 			continue;
 		pk_portset_add(&background, p);
@@ -380,7 +380,7 @@ pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
 	}
 
 	uint64_t aseed = w->seed + 0x9e37u * ((uint64_t)algo + 1);
-	pk_eph_config cfg = { w->lo, w->hi, &reserved, pk_splitmix64(&aseed), 0, 0 };
+	pk_eph_config cfg = { w->lo, w->hi, &reserved, pk__splitmix64(&aseed), 0, 0 };
 	if ((st = pk_eph_new(algo, &cfg, &r.eph, err)) != PK_OK)
 		goto out;
 	r.view.background = &background;
@@ -391,9 +391,9 @@ pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
 	if (r.view.map.slots == NULL || dest_addr == NULL || prev_port == NULL)
 		goto nomem;
 
-	pk_prng_seed(&wl, w->seed);
+	pk__prng_seed(&wl, w->seed);
 	for (uint32_t d = 0; d < D; d++) {
-		dest_addr[d] = pk_prng_u32(&wl);
+		dest_addr[d] = pk__prng_u32(&wl);
 		prev_port[d] = -1;
 	}
 
@@ -402,10 +402,10 @@ pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
 	int32_t pending_own = -1;
 	out->reuse_min = 0;
 	for (uint32_t a = 0; a < w->connections; a++) {
-		t += pk_prng_exp(&wl, 1.0 / w->rate);
-		uint32_t d = pk_prng_below(&wl, D);
-		double life = pk_prng_exp(&wl, w->lifetime);
-		bool probe = pk_prng_unit(&wl) < w->attacker_share;
+		t += pk__prng_exp(&wl, 1.0 / w->rate);
+		uint32_t d = pk__prng_below(&wl, D);
+		double life = pk__prng_exp(&wl, w->lifetime);
+		bool probe = pk__prng_unit(&wl) < w->attacker_share;
 
 		while (heap.n > 0 && heap.v[0].close <= t) {
 			conn c = heap_pop(&heap);
@@ -485,13 +485,13 @@ pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
 	}
 	uint32_t played = 0;
 	for (uint32_t j = 0; j < w->leak_trials; j++) {
-		uint32_t coin = pk_prng_below(&wl, 2);
+		uint32_t coin = pk__prng_below(&wl, 2);
 		pk_eph_request req = { CLIENT_ADDR, ATTACKER_ADDR, 443, false,
 				       (uint64_t)(t * 1000) };
 		uint16_t a1, a2, x;
 		bool ok = run_select(&r, &req, D, &a1, NULL) == PK_OK;
 		for (uint32_t m = 0; coin && m < w->leak_conns; m++) {
-			req.daddr = pk_prng_u32(&wl);
+			req.daddr = pk__prng_u32(&wl);
 			run_select(&r, &req, FRESH_DEST, &x, NULL);
 		}
 		req.daddr = ATTACKER_ADDR;
@@ -541,18 +541,18 @@ pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
 		out->reuse_mean = reuse_sum / (double)out->reuses;
 		out->reuse_in_tw /= (double)out->reuses;
 	}
-	out->chi2 = pk_stats_chi2_per_df(counts, weight, nbins);
+	out->chi2 = pk__stats_chi2_per_df(counts, weight, nbins);
 	/* Predictability: the first half of the observations teaches the
 	 * attacker its best guesses, the second half scores them. */
 	size_t h = blind.n / 2;
-	st = pk_stats_topk_rate(blind.v, h, blind.v + h, blind.n - h, num,
+	st = pk__stats_topk_rate(blind.v, h, blind.v + h, blind.n - h, num,
 				w->guesses, &out->pred_blind);
 	for (int v = 0; st == PK_OK && v < 2; v++) {
 		u32vec *obs = v == 0 ? &same_obs : &own_obs;
 		size_t n = obs->n / 2; /* pairs (seen, next) -> steps */
 		for (size_t i = 0; i < n; i++)
 			obs->v[i] = (obs->v[2 * i + 1] + num - obs->v[2 * i]) % num;
-		st = pk_stats_topk_rate(obs->v, n / 2, obs->v + n / 2, n - n / 2,
+		st = pk__stats_topk_rate(obs->v, n / 2, obs->v + n / 2, n - n / 2,
 					num, w->guesses,
 					v == 0 ? &out->pred_same : &out->pred_own);
 	}
@@ -565,7 +565,7 @@ pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
 	st = PK_OK;
 	goto out;
 nomem:
-	st = pk_error_set(err, PK_NOMEM, "out of memory");
+	st = pk__error_set(err, PK_NOMEM, "out of memory");
 out:
 	pk_eph_free(r.eph);
 	free(r.view.map.slots);

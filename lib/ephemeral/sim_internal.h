@@ -17,14 +17,14 @@ static inline unsigned pk_stats_bin(uint32_t off, uint32_t num, unsigned nbins)
 /* An attacker's best k guesses: the k most frequent values of train
  * (each in 0 .. nvalues-1; ties to the smaller value); *rate receives
  * the share of test values among them (0 when ntest is 0). */
-pk_status pk_stats_topk_rate(const uint32_t *train, size_t ntrain,
+pk_status pk__stats_topk_rate(const uint32_t *train, size_t ntrain,
 			     const uint32_t *test, size_t ntest,
 			     uint32_t nvalues, uint32_t k, double *rate);
 
 /* Chi-square over nbins bins divided by its degrees of freedom: observed
  * counts against expected shares proportional to weight (bins of weight
  * 0 are left out).  0 when fewer than two bins count. */
-double pk_stats_chi2_per_df(const uint64_t *counts, const double *weight,
+double pk__stats_chi2_per_df(const uint64_t *counts, const double *weight,
 			    unsigned nbins);
 
 #endif /* PK_SIM_INTERNAL_H */

@@ -59,7 +59,7 @@ static pk_status parse_two_ports(const char *s, uint16_t *a, uint16_t *b,
 	return PK_OK;
 bad:
 	n = strcspn(text, "\n");
-	return pk_error_set(err, PK_PARSE, "expected two ports, got '%.*s'",
+	return pk__error_set(err, PK_PARSE, "expected two ports, got '%.*s'",
 			    (int)(n < 40 ? n : 40), text);
 }
 
@@ -71,7 +71,7 @@ static pk_status file_error(pk_error *err, const char *root, const char *name)
 
 	if (err != NULL)
 		snprintf(inner, sizeof inner, "%s", err->message);
-	return pk_error_set(err, PK_PARSE, "%s/sys/net/ipv4/%s: %s", root, name,
+	return pk__error_set(err, PK_PARSE, "%s/sys/net/ipv4/%s: %s", root, name,
 			    inner);
 }
 
@@ -86,7 +86,7 @@ pk_status pk_host_portconf_read(const char *proc_root, pk_host_portconf *out,
 	if (proc_root == NULL || proc_root[0] == '\0')
 		proc_root = "/proc";
 	memset(out, 0, sizeof *out);
-	pk_error_clear(err);
+	pk__error_clear(err);
 
 	if (read_small(proc_root, "ip_local_port_range", buf, sizeof buf)) {
 		st = parse_two_ports(buf, &out->ephemeral_lo,

@@ -40,7 +40,7 @@ struct pk_host_sockets {
 	pk_host_sockets_info info;
 };
 
-pk_status pk_host_sockets_begin(bool bindv6only, pk_host_sockets **out)
+pk_status pk__host_sockets_begin(bool bindv6only, pk_host_sockets **out)
 {
 	pk_host_sockets *s = calloc(1, sizeof *s);
 
@@ -53,7 +53,7 @@ pk_status pk_host_sockets_begin(bool bindv6only, pk_host_sockets **out)
 	return PK_OK;
 }
 
-void pk_host_sockets_set_range(pk_host_sockets *s, uint16_t lo, uint16_t hi)
+void pk__host_sockets_set_range(pk_host_sockets *s, uint16_t lo, uint16_t hi)
 {
 	s->have_range = lo <= hi;
 	s->range_lo = lo;
@@ -192,7 +192,7 @@ static bool is_connection_state(uint8_t state)
 	}
 }
 
-pk_status pk_host_sockets_add_row(pk_host_sockets *s, const pk_sockrow *row)
+pk_status pk__host_sockets_add_row(pk_host_sockets *s, const pk_sockrow *row)
 {
 	pk_status st;
 	bool listed;
@@ -257,7 +257,7 @@ pk_status pk_host_sockets_add_row(pk_host_sockets *s, const pk_sockrow *row)
 	return PK_OK;
 }
 
-void pk_host_sockets_note_table(pk_host_sockets *s, unsigned table, bool read,
+void pk__host_sockets_note_table(pk_host_sockets *s, unsigned table, bool read,
 				bool netlink)
 {
 	if (read) {
@@ -307,7 +307,7 @@ static int cmp_dest(const void *pa, const void *pb)
 	return a->port < b->port ? -1 : a->port > b->port;
 }
 
-pk_status pk_host_sockets_finish(pk_host_sockets *s)
+pk_status pk__host_sockets_finish(pk_host_sockets *s)
 {
 	/* On the heap: two 8 KiB sets are a lot of stack for a library. */
 	pk_portset *listen_tcp = malloc(2 * sizeof *listen_tcp);
@@ -570,20 +570,20 @@ static pk_status read_procnet(pk_host_sockets *s, const char *root,
 
 	if ((size_t)snprintf(path, sizeof path, "%s/net/%s", root, t->file) >=
 	    sizeof path)
-		return pk_error_set(err, PK_INVAL, "proc root '%.60s...': path too long",
+		return pk__error_set(err, PK_INVAL, "proc root '%.60s...': path too long",
 				    root);
-	st = pk_read_file(path, PROCNET_MAX_BYTES, &data, &len, NULL);
+	st = pk__read_file(path, PROCNET_MAX_BYTES, &data, &len, NULL);
 	if (st == PK_NOMEM)
 		return st;
 	if (st != PK_OK) {
 		/* No IPv6 in this kernel, or a fixture without the file. */
-		pk_host_sockets_note_table(s, t->bit, false, false);
+		pk__host_sockets_note_table(s, t->bit, false, false);
 		return PK_OK;
 	}
-	st = pk_procnet_parse(s, data, len, t->proto, t->family, path, err);
+	st = pk__procnet_parse(s, data, len, t->proto, t->family, path, err);
 	free(data);
 	if (st == PK_OK)
-		pk_host_sockets_note_table(s, t->bit, true, false);
+		pk__host_sockets_note_table(s, t->bit, true, false);
 	return st;
 }
 
@@ -599,7 +599,7 @@ static bool read_bindv6only(const char *root)
 	if ((size_t)snprintf(path, sizeof path, "%s/sys/net/ipv6/bindv6only",
 			     root) >= sizeof path)
 		return false;
-	if (pk_read_file(path, 64, &data, &len, NULL) == PK_OK)
+	if (pk__read_file(path, 64, &data, &len, NULL) == PK_OK)
 		on = data[0] == '1';
 	free(data);
 	return on;
@@ -612,7 +612,7 @@ pk_status pk_host_sockets_read(const char *proc_root, unsigned flags,
 	pk_status st;
 
 	*out = NULL;
-	pk_error_clear(err);
+	pk__error_clear(err);
 	if (proc_root == NULL)
 		proc_root = getenv("PROC_ROOT");
 	if (proc_root == NULL || proc_root[0] == '\0')
@@ -622,32 +622,32 @@ pk_status pk_host_sockets_read(const char *proc_root, unsigned flags,
 	bool netlink = !(flags & PK_SOCKETS_NO_NETLINK) &&
 		       strcmp(proc_root, "/proc") == 0;
 
-	if ((st = pk_host_sockets_begin(read_bindv6only(proc_root), &s)) != PK_OK)
-		return pk_error_set(err, st, "reading sockets: %s",
+	if ((st = pk__host_sockets_begin(read_bindv6only(proc_root), &s)) != PK_OK)
+		return pk__error_set(err, st, "reading sockets: %s",
 				    pk_strerror(st));
 	pk_host_portconf *conf = malloc(sizeof *conf);
 	if (conf == NULL) {
-		st = pk_error_set(err, PK_NOMEM, "reading sockets: %s",
+		st = pk__error_set(err, PK_NOMEM, "reading sockets: %s",
 				  pk_strerror(PK_NOMEM));
 		goto out;
 	}
 	/* Unreadable or malformed settings only cost the sharper split. */
 	if (pk_host_portconf_read(proc_root, conf, NULL) == PK_OK &&
 	    conf->have_range)
-		pk_host_sockets_set_range(s, conf->ephemeral_lo, conf->ephemeral_hi);
+		pk__host_sockets_set_range(s, conf->ephemeral_lo, conf->ephemeral_hi);
 	free(conf);
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		const struct table *t = &tables[i];
 		if (netlink) {
 			pk_error nlerr;
 			size_t nsocks = s->nsocks, nconns = s->nconns;
-			st = pk_sockdiag_dump(s, t->family, t->proto, &nlerr);
+			st = pk__sockdiag_dump(s, t->family, t->proto, &nlerr);
 			if (st == PK_OK) {
-				pk_host_sockets_note_table(s, t->bit, true, true);
+				pk__host_sockets_note_table(s, t->bit, true, true);
 				continue;
 			}
 			if (st == PK_NOMEM || st == PK_TOOBIG) {
-				pk_error_set(err, st, "%s", nlerr.message);
+				pk__error_set(err, st, "%s", nlerr.message);
 				goto out;
 			}
 			/* No sock_diag for this table (a kernel without
@@ -661,18 +661,18 @@ pk_status pk_host_sockets_read(const char *proc_root, unsigned flags,
 			goto out;
 	}
 	if (s->info.tables == 0) {
-		st = pk_error_set(err, PK_IO,
+		st = pk__error_set(err, PK_IO,
 				  "%s/net/{tcp,tcp6,udp,udp6}: no socket table could be read",
 				  proc_root);
 		goto out;
 	}
-	if ((st = pk_host_sockets_finish(s)) != PK_OK) {
-		pk_error_set(err, st, "reading sockets: %s", pk_strerror(st));
+	if ((st = pk__host_sockets_finish(s)) != PK_OK) {
+		pk__error_set(err, st, "reading sockets: %s", pk_strerror(st));
 		goto out;
 	}
 	if (!(flags & PK_SOCKETS_NO_OWNERS) &&
 	    (st = scan_owners(s, proc_root)) != PK_OK) {
-		pk_error_set(err, st, "reading socket owners: %s",
+		pk__error_set(err, st, "reading socket owners: %s",
 			     pk_strerror(st));
 		goto out;
 	}

@@ -48,38 +48,38 @@ typedef struct pk_sockrow {
 
 /* An empty set to add rows to; bindv6only is the guess used for rows
  * whose v6only is -1. */
-pk_status pk_host_sockets_begin(bool bindv6only, pk_host_sockets **out);
+pk_status pk__host_sockets_begin(bool bindv6only, pk_host_sockets **out);
 /* The ephemeral range, when known, sharpens the inbound/outbound split:
  * a connection from a port outside it to a port inside it is the server
  * end (a listener that is gone, or the TIME_WAIT a server keeps when it
  * closes first), not a connection this host opened. */
-void pk_host_sockets_set_range(pk_host_sockets *s, uint16_t lo, uint16_t hi);
+void pk__host_sockets_set_range(pk_host_sockets *s, uint16_t lo, uint16_t hi);
 /* Keeps a listening or bound socket, or counts a connection.  Rows in
  * states that neither hold a listener nor an outgoing connection (SYN_RECV
  * request sockets, a bound-only TCP socket) are skipped. */
-pk_status pk_host_sockets_add_row(pk_host_sockets *s, const pk_sockrow *row);
+pk_status pk__host_sockets_add_row(pk_host_sockets *s, const pk_sockrow *row);
 /* Sorts the list and splits connections into inbound (their local port is
- * a listener's, or see pk_host_sockets_set_range) and outbound, counted
+ * a listener's, or see pk__host_sockets_set_range) and outbound, counted
  * per destination. */
-pk_status pk_host_sockets_finish(pk_host_sockets *s);
+pk_status pk__host_sockets_finish(pk_host_sockets *s);
 /* Records where rows came from (PK_SOCKTAB_* bits). */
-void pk_host_sockets_note_table(pk_host_sockets *s, unsigned table, bool read,
+void pk__host_sockets_note_table(pk_host_sockets *s, unsigned table, bool read,
 				bool netlink);
 
 /* procnet.c: parses one /proc/net/{tcp,tcp6,udp,udp6} file (data[len] is
  * NUL).  label names the file in messages ("label:LINE: ..."). */
-pk_status pk_procnet_parse(pk_host_sockets *s, const char *data, size_t len,
+pk_status pk__procnet_parse(pk_host_sockets *s, const char *data, size_t len,
 			   pk_proto proto, uint8_t family, const char *label,
 			   pk_error *err);
 
 /* sockdiag.c: parses one buffer received from a NETLINK_SOCK_DIAG dump of
  * proto.  *done becomes true at NLMSG_DONE; a kernel error reply becomes
  * PK_UNSUPPORTED (no such diag module) or PK_IO. */
-pk_status pk_sockdiag_parse(pk_host_sockets *s, const void *buf, size_t len,
+pk_status pk__sockdiag_parse(pk_host_sockets *s, const void *buf, size_t len,
 			    pk_proto proto, bool *done, pk_error *err);
 /* Dumps one (family, proto) table of this network namespace through
  * netlink into s. */
-pk_status pk_sockdiag_dump(pk_host_sockets *s, uint8_t family, pk_proto proto,
+pk_status pk__sockdiag_dump(pk_host_sockets *s, uint8_t family, pk_proto proto,
 			   pk_error *err);
 
 #endif /* PK_HOST_SOCKETS_H */

@@ -156,16 +156,16 @@ static pk_status parse_line(pk_host_sockets *s, const char *line, size_t len,
 	if (!dec_u64(f[9].p, f[9].n, &inode))
 		goto bad;
 	row.inode = inode;
-	return pk_host_sockets_add_row(s, &row);
+	return pk__host_sockets_add_row(s, &row);
 bad:
-	return pk_error_set(err, PK_PARSE,
+	return pk__error_set(err, PK_PARSE,
 			    "%s:%zu: bad %s in '%.80s': expected a /proc/net/%s%s line",
 			    label, lineno, what, line,
 			    proto == PK_PROTO_TCP ? "tcp" : "udp",
 			    family == 6 ? "6" : "");
 }
 
-pk_status pk_procnet_parse(pk_host_sockets *s, const char *data, size_t len,
+pk_status pk__procnet_parse(pk_host_sockets *s, const char *data, size_t len,
 			   pk_proto proto, uint8_t family, const char *label,
 			   pk_error *err)
 {
@@ -176,19 +176,19 @@ pk_status pk_procnet_parse(pk_host_sockets *s, const char *data, size_t len,
 
 	if ((proto != PK_PROTO_TCP && proto != PK_PROTO_UDP) ||
 	    (family != 4 && family != 6))
-		return pk_error_set(err, PK_INVAL, "%s: no such socket table",
+		return pk__error_set(err, PK_INVAL, "%s: no such socket table",
 				    label);
 	const char *start;
 	size_t n;
 
-	while (pk_next_line(data, len, &pos, &start, &n)) {
+	while (pk__next_line(data, len, &pos, &start, &n)) {
 		lineno++;
 		if (memchr(start, '\0', n) != NULL)
-			return pk_error_set(err, PK_PARSE,
+			return pk__error_set(err, PK_PARSE,
 					    "%s:%zu: NUL byte in line", label,
 					    lineno);
 		if (n > LINE_MAX_BYTES)
-			return pk_error_set(err, PK_PARSE,
+			return pk__error_set(err, PK_PARSE,
 					    "%s:%zu: line longer than %d bytes",
 					    label, lineno, LINE_MAX_BYTES);
 		/* A copy, NUL-terminated for the message. */
@@ -196,7 +196,7 @@ pk_status pk_procnet_parse(pk_host_sockets *s, const char *data, size_t len,
 		line[n] = '\0';
 		st = parse_line(s, line, n, proto, family, label, lineno, err);
 		if (st == PK_NOMEM || st == PK_TOOBIG)
-			return pk_error_set(err, st, "%s:%zu: %s", label, lineno,
+			return pk__error_set(err, st, "%s:%zu: %s", label, lineno,
 					    pk_strerror(st));
 		if (st != PK_OK)
 			return st;

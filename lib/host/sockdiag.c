@@ -25,7 +25,7 @@ static pk_status parse_diag_msg(pk_host_sockets *s, const uint8_t *p,
 	pk_sockrow row;
 
 	if (len < sizeof m)
-		return pk_error_set(err, PK_PARSE,
+		return pk__error_set(err, PK_PARSE,
 				    "sock_diag: message of %zu bytes, expected at least %zu",
 				    len, sizeof m);
 	memcpy(&m, p, sizeof m);
@@ -54,17 +54,17 @@ static pk_status parse_diag_msg(pk_host_sockets *s, const uint8_t *p,
 		struct rtattr a;
 		memcpy(&a, p + off, sizeof a);
 		if (a.rta_len < sizeof a || a.rta_len > len - off)
-			return pk_error_set(err, PK_PARSE,
+			return pk__error_set(err, PK_PARSE,
 					    "sock_diag: attribute of length %u overruns its message",
 					    (unsigned)a.rta_len);
 		if (a.rta_type == INET_DIAG_SKV6ONLY && a.rta_len > sizeof a)
 			row.v6only = p[off + RTA_ALIGN(sizeof a)] != 0;
 		off += RTA_ALIGN(a.rta_len);
 	}
-	return pk_host_sockets_add_row(s, &row);
+	return pk__host_sockets_add_row(s, &row);
 }
 
-pk_status pk_sockdiag_parse(pk_host_sockets *s, const void *buf, size_t len,
+pk_status pk__sockdiag_parse(pk_host_sockets *s, const void *buf, size_t len,
 			    pk_proto proto, bool *done, pk_error *err)
 {
 	const uint8_t *p = buf;
@@ -75,7 +75,7 @@ pk_status pk_sockdiag_parse(pk_host_sockets *s, const void *buf, size_t len,
 		struct nlmsghdr h;
 		memcpy(&h, p, sizeof h);
 		if (h.nlmsg_len < sizeof h || h.nlmsg_len > len)
-			return pk_error_set(err, PK_PARSE,
+			return pk__error_set(err, PK_PARSE,
 					    "sock_diag: message length %u, %zu bytes left",
 					    (unsigned)h.nlmsg_len, len);
 		const uint8_t *payload = p + NLMSG_HDRLEN;
@@ -87,14 +87,14 @@ pk_status pk_sockdiag_parse(pk_host_sockets *s, const void *buf, size_t len,
 		if (h.nlmsg_type == NLMSG_ERROR) {
 			struct nlmsgerr e;
 			if (plen < sizeof e.error)
-				return pk_error_set(err, PK_PARSE,
+				return pk__error_set(err, PK_PARSE,
 						    "sock_diag: short error message");
 			memcpy(&e.error, payload, sizeof e.error);
 			if (e.error != 0) {
 				/* A negative errno; anything else (INT_MIN cannot
 				 * even be negated) is no errno at all. */
 				int code = e.error < 0 && e.error > -4096 ? -e.error : EPROTO;
-				return pk_error_set(err,
+				return pk__error_set(err,
 						    code == ENOENT || code == EOPNOTSUPP ||
 								    code == EINVAL ?
 							    PK_UNSUPPORTED :
@@ -106,7 +106,7 @@ pk_status pk_sockdiag_parse(pk_host_sockets *s, const void *buf, size_t len,
 		} else if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
 			st = parse_diag_msg(s, payload, plen, proto, err);
 			if (st == PK_NOMEM || st == PK_TOOBIG)
-				return pk_error_set(err, st, "sock_diag: %s",
+				return pk__error_set(err, st, "sock_diag: %s",
 						    pk_strerror(st));
 			if (st != PK_OK)
 				return st;
@@ -123,7 +123,7 @@ pk_status pk_sockdiag_parse(pk_host_sockets *s, const void *buf, size_t len,
 /* Receive buffer: the kernel fills dump replies up to about 32 KiB. */
 #define RECV_BYTES ((size_t)64 << 10)
 
-pk_status pk_sockdiag_dump(pk_host_sockets *s, uint8_t family, pk_proto proto,
+pk_status pk__sockdiag_dump(pk_host_sockets *s, uint8_t family, pk_proto proto,
 			   pk_error *err)
 {
 	struct {
@@ -140,14 +140,14 @@ pk_status pk_sockdiag_dump(pk_host_sockets *s, uint8_t family, pk_proto proto,
 
 	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (fd < 0)
-		return pk_error_set(err, errno == EACCES || errno == EPERM ? PK_PERM :
+		return pk__error_set(err, errno == EACCES || errno == EPERM ? PK_PERM :
 									      PK_UNSUPPORTED,
 				    "NETLINK_SOCK_DIAG socket: %s", strerror(errno));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	buf = malloc(RECV_BYTES);
 	if (buf == NULL) {
 		st = PK_NOMEM;
-		pk_error_set(err, st, "sock_diag: %s", pk_strerror(st));
+		pk__error_set(err, st, "sock_diag: %s", pk_strerror(st));
 		goto out;
 	}
 	memset(&req, 0, sizeof req);
@@ -164,7 +164,7 @@ pk_status pk_sockdiag_dump(pk_host_sockets *s, uint8_t family, pk_proto proto,
 				       (1u << PK_TCP_NEW_SYN_RECV)) :
 				     (1u << PK_TCP_CLOSE) | (1u << PK_TCP_ESTABLISHED);
 	if (sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		st = pk_error_set(err, PK_IO, "sock_diag request: %s",
+		st = pk__error_set(err, PK_IO, "sock_diag request: %s",
 				  strerror(errno));
 		goto out;
 	}
@@ -176,17 +176,17 @@ pk_status pk_sockdiag_dump(pk_host_sockets *s, uint8_t family, pk_proto proto,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			st = pk_error_set(err, PK_IO, "sock_diag dump: %s",
+			st = pk__error_set(err, PK_IO, "sock_diag dump: %s",
 					  strerror(errno));
 			goto out;
 		}
 		if (n == 0 || (msg.msg_flags & MSG_TRUNC)) {
-			st = pk_error_set(err, PK_IO,
+			st = pk__error_set(err, PK_IO,
 					  "sock_diag dump: %s reply",
 					  n == 0 ? "empty" : "truncated");
 			goto out;
 		}
-		st = pk_sockdiag_parse(s, buf, (size_t)n, proto, &done, err);
+		st = pk__sockdiag_parse(s, buf, (size_t)n, proto, &done, err);
 		if (st != PK_OK)
 			goto out;
 	}

@@ -1,5 +1,5 @@
 /* builder.c - a mutable, in-memory set of records that importers fill and
- * pk_builder_finish() (index_write.c) serialises.  Strings are interned in
+ * pk__builder_finish() (index_write.c) serialises.  Strings are interned in
  * one arena: the real registry repeats most descriptions (tcp and udp
  * twins) and every person id several times. */
 #include <stdlib.h>
@@ -34,20 +34,20 @@ static pk_status bhash_grow(pk_bhash *h)
 	return PK_OK;
 }
 
-void pk_bhash_free(pk_bhash *h)
+void pk__bhash_free(pk_bhash *h)
 {
 	free(h->slot);
 	memset(h, 0, sizeof *h);
 }
 
-pk_status pk_bhash_reserve(pk_bhash *h)
+pk_status pk__bhash_reserve(pk_bhash *h)
 {
 	if (h->mask != 0 && h->used + 1 <= (h->mask + 1) / 2)
 		return PK_OK;
 	return bhash_grow(h);
 }
 
-void pk_bhash_insert(pk_bhash *h, uint32_t hash, uint32_t val)
+void pk__bhash_insert(pk_bhash *h, uint32_t hash, uint32_t val)
 {
 	uint32_t j = hash & h->mask;
 
@@ -79,7 +79,7 @@ static uint32_t str_hash(const char *s, size_t len)
 	return (uint32_t)(h ^ (h >> 29));
 }
 
-pk_status pk_builder_intern(pk_builder *b, const char *s, uint32_t *out)
+pk_status pk__builder_intern(pk_builder *b, const char *s, uint32_t *out)
 {
 	*out = 0;
 	if (s == NULL || s[0] == '\0')
@@ -98,62 +98,62 @@ pk_status pk_builder_intern(pk_builder *b, const char *s, uint32_t *out)
 			}
 		}
 	}
-	pk_status st = pk_bhash_reserve(t);
+	pk_status st = pk__bhash_reserve(t);
 	if (st != PK_OK)
 		return st;
 	size_t off = b->arena.len;
-	st = pk_buf_add(&b->arena, s, len + 1); /* with its NUL */
+	st = pk__buf_add(&b->arena, s, len + 1); /* with its NUL */
 	if (st != PK_OK)
 		return st;
-	pk_bhash_insert(t, h, (uint32_t)off);
+	pk__bhash_insert(t, h, (uint32_t)off);
 	*out = (uint32_t)off;
 	return PK_OK;
 }
 
-pk_builder *pk_builder_new(void)
+pk_builder *pk__builder_new(void)
 {
 	pk_builder *b = calloc(1, sizeof *b);
 
 	if (b == NULL)
 		return NULL;
-	pk_buf_init(&b->arena, ARENA_LIMIT);
+	pk__buf_init(&b->arena, ARENA_LIMIT);
 	/* Offset 0 is the empty string. */
-	if (pk_buf_addc(&b->arena, '\0') != PK_OK) {
+	if (pk__buf_addc(&b->arena, '\0') != PK_OK) {
 		free(b);
 		return NULL;
 	}
 	return b;
 }
 
-void pk_builder_free(pk_builder *b)
+void pk__builder_free(pk_builder *b)
 {
 	if (b == NULL)
 		return;
-	pk_buf_free(&b->arena);
-	pk_bhash_free(&b->strings);
-	pk_bhash_free(&b->people_by_id);
+	pk__buf_free(&b->arena);
+	pk__bhash_free(&b->strings);
+	pk__bhash_free(&b->people_by_id);
 	free(b->recs);
 	free(b->items);
 	free(b->people);
 	free(b);
 }
 
-pk_status pk_builder_set_source(pk_builder *b, const char *source)
+pk_status pk__builder_set_source(pk_builder *b, const char *source)
 {
-	return pk_builder_intern(b, source, &b->source);
+	return pk__builder_intern(b, source, &b->source);
 }
 
-pk_status pk_builder_set_updated(pk_builder *b, const char *updated)
+pk_status pk__builder_set_updated(pk_builder *b, const char *updated)
 {
-	return pk_builder_intern(b, updated, &b->updated);
+	return pk__builder_intern(b, updated, &b->updated);
 }
 
-void pk_builder_add_flags(pk_builder *b, uint32_t regflags)
+void pk__builder_add_flags(pk_builder *b, uint32_t regflags)
 {
 	b->flags |= regflags;
 }
 
-uint32_t pk_builder_count(const pk_builder *b)
+uint32_t pk__builder_count(const pk_builder *b)
 {
 	return b->nrecs;
 }
@@ -174,7 +174,7 @@ static pk_status grow(void **arr, uint32_t *cap, uint32_t n, size_t elem)
 	return PK_OK;
 }
 
-pk_status pk_builder_add(pk_builder *b, const pk_rec_in *rec,
+pk_status pk__builder_add(pk_builder *b, const pk_rec_in *rec,
 			 uint32_t *index_out)
 {
 	pk_brec r;
@@ -187,14 +187,14 @@ pk_status pk_builder_add(pk_builder *b, const pk_rec_in *rec,
 	if (rec->has_port && rec->port_lo > rec->port_hi)
 		return PK_INVAL;
 	memset(&r, 0, sizeof r);
-	if ((st = pk_builder_intern(b, rec->name, &r.name)) != PK_OK ||
-	    (st = pk_builder_intern(b, rec->description, &r.description)) != PK_OK ||
-	    (st = pk_builder_intern(b, rec->notes, &r.notes)) != PK_OK ||
-	    (st = pk_builder_intern(b, rec->unauthorized, &r.unauthorized)) != PK_OK ||
-	    (st = pk_builder_intern(b, rec->registered, &r.registered)) != PK_OK ||
-	    (st = pk_builder_intern(b, rec->modified, &r.modified)) != PK_OK ||
-	    (st = pk_builder_intern(b, rec->service_code, &r.service_code)) != PK_OK ||
-	    (st = pk_builder_intern(b, rec->alias_of, &r.alias_of)) != PK_OK)
+	if ((st = pk__builder_intern(b, rec->name, &r.name)) != PK_OK ||
+	    (st = pk__builder_intern(b, rec->description, &r.description)) != PK_OK ||
+	    (st = pk__builder_intern(b, rec->notes, &r.notes)) != PK_OK ||
+	    (st = pk__builder_intern(b, rec->unauthorized, &r.unauthorized)) != PK_OK ||
+	    (st = pk__builder_intern(b, rec->registered, &r.registered)) != PK_OK ||
+	    (st = pk__builder_intern(b, rec->modified, &r.modified)) != PK_OK ||
+	    (st = pk__builder_intern(b, rec->service_code, &r.service_code)) != PK_OK ||
+	    (st = pk__builder_intern(b, rec->alias_of, &r.alias_of)) != PK_OK)
 		return st;
 	r.flags = rec->flags;
 	r.has_port = rec->has_port ? 1 : 0;
@@ -237,7 +237,7 @@ static pk_status add_item(pk_builder *b, uint32_t rec, int list, uint32_t a,
 	return PK_OK;
 }
 
-pk_status pk_builder_add_alias(pk_builder *b, uint32_t rec, const char *alias)
+pk_status pk__builder_add_alias(pk_builder *b, uint32_t rec, const char *alias)
 {
 	uint32_t off;
 
@@ -248,18 +248,18 @@ pk_status pk_builder_add_alias(pk_builder *b, uint32_t rec, const char *alias)
 	/* Names compare case-insensitively: a second spelling of the name
 	 * or of an alias adds nothing a lookup could find. */
 	const pk_brec *r = &b->recs[rec];
-	if (r->name != 0 && pk_strcasecmp(pk_bstr(b, r->name), alias) == 0)
+	if (r->name != 0 && pk__strcasecmp(pk_bstr(b, r->name), alias) == 0)
 		return PK_OK;
 	for (uint32_t i = r->head[PK_L_ALIAS]; i != PK_B_NONE; i = b->items[i].next)
-		if (pk_strcasecmp(pk_bstr(b, b->items[i].a), alias) == 0)
+		if (pk__strcasecmp(pk_bstr(b, b->items[i].a), alias) == 0)
 			return PK_OK;
-	pk_status st = pk_builder_intern(b, alias, &off);
+	pk_status st = pk__builder_intern(b, alias, &off);
 	if (st != PK_OK)
 		return st;
 	return add_item(b, rec, PK_L_ALIAS, off, 0);
 }
 
-pk_status pk_builder_add_ref(pk_builder *b, uint32_t rec, pk_ref_type type,
+pk_status pk__builder_add_ref(pk_builder *b, uint32_t rec, pk_ref_type type,
 			     const char *data)
 {
 	uint32_t off;
@@ -268,7 +268,7 @@ pk_status pk_builder_add_ref(pk_builder *b, uint32_t rec, pk_ref_type type,
 		return PK_RANGE;
 	if ((unsigned)type > PK_REF_PERSON)
 		return PK_INVAL;
-	pk_status st = pk_builder_intern(b, data, &off);
+	pk_status st = pk__builder_intern(b, data, &off);
 	if (st != PK_OK)
 		return st;
 	return add_item(b, rec, PK_L_REF, (uint32_t)type, off);
@@ -286,25 +286,25 @@ static pk_status add_party(pk_builder *b, uint32_t rec, int list,
 		return PK_RANGE;
 	if (has_id == has_text)
 		return PK_INVAL;
-	if ((st = pk_builder_intern(b, person_id, &id_off)) != PK_OK ||
-	    (st = pk_builder_intern(b, text, &text_off)) != PK_OK)
+	if ((st = pk__builder_intern(b, person_id, &id_off)) != PK_OK ||
+	    (st = pk__builder_intern(b, text, &text_off)) != PK_OK)
 		return st;
 	return add_item(b, rec, list, id_off, text_off);
 }
 
-pk_status pk_builder_add_assignee(pk_builder *b, uint32_t rec,
+pk_status pk__builder_add_assignee(pk_builder *b, uint32_t rec,
 				  const char *person_id, const char *text)
 {
 	return add_party(b, rec, PK_L_ASSIGNEE, person_id, text);
 }
 
-pk_status pk_builder_add_contact(pk_builder *b, uint32_t rec,
+pk_status pk__builder_add_contact(pk_builder *b, uint32_t rec,
 				 const char *person_id, const char *text)
 {
 	return add_party(b, rec, PK_L_CONTACT, person_id, text);
 }
 
-uint32_t pk_builder_find_person(const pk_builder *b, const char *id)
+uint32_t pk__builder_find_person(const pk_builder *b, const char *id)
 {
 	const pk_bhash *t = &b->people_by_id;
 
@@ -322,7 +322,7 @@ uint32_t pk_builder_find_person(const pk_builder *b, const char *id)
 
 /* A second person with the same id replaces the first: the last word of
  * the source wins, and ids stay unique for the binary search. */
-pk_status pk_builder_add_person(pk_builder *b, const char *id,
+pk_status pk__builder_add_person(pk_builder *b, const char *id,
 				const char *name, const char *org,
 				const char *uri, const char *updated)
 {
@@ -331,32 +331,32 @@ pk_status pk_builder_add_person(pk_builder *b, const char *id,
 
 	if (id == NULL || id[0] == '\0')
 		return PK_INVAL;
-	if ((st = pk_builder_intern(b, id, &p.id)) != PK_OK ||
-	    (st = pk_builder_intern(b, name, &p.name)) != PK_OK ||
-	    (st = pk_builder_intern(b, org, &p.org)) != PK_OK ||
-	    (st = pk_builder_intern(b, uri, &p.uri)) != PK_OK ||
-	    (st = pk_builder_intern(b, updated, &p.updated)) != PK_OK)
+	if ((st = pk__builder_intern(b, id, &p.id)) != PK_OK ||
+	    (st = pk__builder_intern(b, name, &p.name)) != PK_OK ||
+	    (st = pk__builder_intern(b, org, &p.org)) != PK_OK ||
+	    (st = pk__builder_intern(b, uri, &p.uri)) != PK_OK ||
+	    (st = pk__builder_intern(b, updated, &p.updated)) != PK_OK)
 		return st;
-	uint32_t found = pk_builder_find_person(b, id);
+	uint32_t found = pk__builder_find_person(b, id);
 	if (found != PK_B_NONE) {
 		b->people[found] = p;
 		return PK_OK;
 	}
-	if ((st = pk_bhash_reserve(&b->people_by_id)) != PK_OK ||
+	if ((st = pk__bhash_reserve(&b->people_by_id)) != PK_OK ||
 	    (st = grow((void **)&b->people, &b->cappeople, b->npeople,
 		       sizeof *b->people)) != PK_OK)
 		return st;
 	b->people[b->npeople] = p;
-	pk_bhash_insert(&b->people_by_id, str_hash(id, strlen(id)), ++b->npeople);
+	pk__bhash_insert(&b->people_by_id, str_hash(id, strlen(id)), ++b->npeople);
 	return PK_OK;
 }
 
 static bool starts_with(const char *s, const char *prefix)
 {
-	return pk_strncasecmp(s, prefix, strlen(prefix)) == 0;
+	return pk__strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
-pk_rec_kind pk_kind_from(const char *name, const char *description)
+pk_rec_kind pk__kind_from(const char *name, const char *description)
 {
 	static const char *const deregistered[] = {
 		"de-registered", "deregistered", "removed", "de-commissioned",

@@ -61,10 +61,10 @@ typedef struct pk_bhash {
 } pk_bhash;
 
 /* Makes room for one more entry (load factor at most 1/2). */
-pk_status pk_bhash_reserve(pk_bhash *h);
-/* Adds val (non-zero) under hash; call pk_bhash_reserve() first. */
-void pk_bhash_insert(pk_bhash *h, uint32_t hash, uint32_t val);
-void pk_bhash_free(pk_bhash *h);
+pk_status pk__bhash_reserve(pk_bhash *h);
+/* Adds val (non-zero) under hash; call pk__bhash_reserve() first. */
+void pk__bhash_insert(pk_bhash *h, uint32_t hash, uint32_t val);
+void pk__bhash_free(pk_bhash *h);
 /* Visits the values stored under hash (and some others: compare keys). */
 #define PK_BHASH_FOREACH(h, hv, j) \
 	for (uint32_t j = (h)->mask ? (hv) & (h)->mask : 0; \
@@ -92,8 +92,8 @@ static inline const char *pk_bstr(const pk_builder *b, uint32_t off)
 }
 
 /* Interns s (NULL or "" give 0). */
-pk_status pk_builder_intern(pk_builder *b, const char *s, uint32_t *out);
+pk_status pk__builder_intern(pk_builder *b, const char *s, uint32_t *out);
 /* The person index for id, or PK_B_NONE. */
-uint32_t pk_builder_find_person(const pk_builder *b, const char *id);
+uint32_t pk__builder_find_person(const pk_builder *b, const char *id);
 
 #endif /* PK_BUILDER_H */

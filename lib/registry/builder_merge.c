@@ -16,7 +16,7 @@ static uint32_t mix32(uint32_t h, uint32_t v)
 /* The merge key: (name case-insensitively, transport, ports). */
 static uint32_t key_hash(const char *name, const pk_brec *r)
 {
-	uint32_t h = pk_name_hash(name, SIZE_MAX);
+	uint32_t h = pk__name_hash(name, SIZE_MAX);
 
 	h = mix32(h, r->proto);
 	h = mix32(h, r->has_port ? (uint32_t)r->port_lo << 16 | r->port_hi : 0xffffffffu);
@@ -29,7 +29,7 @@ static bool same_key(const pk_builder *b, const pk_brec *x,
 	return x->proto == y->proto && x->has_port == y->has_port &&
 	       x->port_lo == y->port_lo && x->port_hi == y->port_hi &&
 	       x->name != 0 && y->name != 0 &&
-	       pk_strcasecmp(pk_bstr(b, x->name), pk_bstr(src, y->name)) == 0;
+	       pk__strcasecmp(pk_bstr(b, x->name), pk_bstr(src, y->name)) == 0;
 }
 
 static uint32_t port_hash(const pk_brec *r)
@@ -41,12 +41,12 @@ static uint32_t port_hash(const pk_brec *r)
 static pk_status copy_person(pk_builder *b, const pk_builder *src,
 			     const char *id)
 {
-	uint32_t p = pk_builder_find_person(src, id);
+	uint32_t p = pk__builder_find_person(src, id);
 
-	if (p == PK_B_NONE || pk_builder_find_person(b, id) != PK_B_NONE)
+	if (p == PK_B_NONE || pk__builder_find_person(b, id) != PK_B_NONE)
 		return PK_OK;
 	const pk_bperson *q = &src->people[p];
-	return pk_builder_add_person(b, id, pk_bstr(src, q->name),
+	return pk__builder_add_person(b, id, pk_bstr(src, q->name),
 				     pk_bstr(src, q->org), pk_bstr(src, q->uri),
 				     pk_bstr(src, q->updated));
 }
@@ -76,20 +76,20 @@ static pk_status copy_record(pk_builder *b, const pk_builder *src,
 	pk_status st;
 	uint32_t id;
 
-	if ((st = pk_builder_add(b, &in, &id)) != PK_OK)
+	if ((st = pk__builder_add(b, &in, &id)) != PK_OK)
 		return st;
 	/* A borrowed description is already in b's arena. */
 	if (r->description == 0)
 		b->recs[id].description = description;
 	for (uint32_t i = r->head[PK_L_ALIAS]; i != PK_B_NONE; i = src->items[i].next)
-		if ((st = pk_builder_add_alias(b, id, pk_bstr(src, src->items[i].a))) != PK_OK)
+		if ((st = pk__builder_add_alias(b, id, pk_bstr(src, src->items[i].a))) != PK_OK)
 			return st;
 	for (uint32_t i = r->head[PK_L_REF]; i != PK_B_NONE; i = src->items[i].next) {
 		const pk_bitem *it = &src->items[i];
 		if (it->a == PK_REF_PERSON &&
 		    (st = copy_person(b, src, pk_bstr(src, it->b))) != PK_OK)
 			return st;
-		if ((st = pk_builder_add_ref(b, id, (pk_ref_type)it->a,
+		if ((st = pk__builder_add_ref(b, id, (pk_ref_type)it->a,
 					     pk_bstr(src, it->b))) != PK_OK)
 			return st;
 	}
@@ -100,8 +100,8 @@ static pk_status copy_record(pk_builder *b, const pk_builder *src,
 			    (st = copy_person(b, src, pk_bstr(src, it->a))) != PK_OK)
 				return st;
 			st = l == PK_L_ASSIGNEE
-				? pk_builder_add_assignee(b, id, pk_bstr(src, it->a), pk_bstr(src, it->b))
-				: pk_builder_add_contact(b, id, pk_bstr(src, it->a), pk_bstr(src, it->b));
+				? pk__builder_add_assignee(b, id, pk_bstr(src, it->a), pk_bstr(src, it->b))
+				: pk__builder_add_contact(b, id, pk_bstr(src, it->a), pk_bstr(src, it->b));
 			if (st != PK_OK)
 				return st;
 		}
@@ -110,7 +110,7 @@ static pk_status copy_record(pk_builder *b, const pk_builder *src,
 	return PK_OK;
 }
 
-pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
+pk_status pk__builder_merge(pk_builder *b, const pk_builder *src,
 			   pk_error *err)
 {
 	pk_bhash keys = { 0 };  /* b's named records by merge key: index + 1 */
@@ -121,7 +121,7 @@ pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
 	uint32_t nb = b->nrecs;
 
 	if (b == src)
-		return pk_error_set(err, PK_INVAL, "cannot merge a builder into itself");
+		return pk__error_set(err, PK_INVAL, "cannot merge a builder into itself");
 	if (nb > 0 && (ranges = malloc(nb * sizeof *ranges)) == NULL) {
 		st = PK_NOMEM;
 		goto out;
@@ -129,14 +129,14 @@ pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
 	for (uint32_t i = 0; i < nb; i++) {
 		const pk_brec *r = &b->recs[i];
 		if (r->name != 0) {
-			if ((st = pk_bhash_reserve(&keys)) != PK_OK)
+			if ((st = pk__bhash_reserve(&keys)) != PK_OK)
 				goto out;
-			pk_bhash_insert(&keys, key_hash(pk_bstr(b, r->name), r), i + 1);
+			pk__bhash_insert(&keys, key_hash(pk_bstr(b, r->name), r), i + 1);
 		}
 		if (r->has_port && r->kind == PK_KIND_ASSIGNED && r->description != 0) {
-			if ((st = pk_bhash_reserve(&ports)) != PK_OK)
+			if ((st = pk__bhash_reserve(&ports)) != PK_OK)
 				goto out;
-			pk_bhash_insert(&ports, port_hash(r), i + 1);
+			pk__bhash_insert(&ports, port_hash(r), i + 1);
 			if (r->port_lo < r->port_hi)
 				ranges[nranges++] = i;
 		}
@@ -160,7 +160,7 @@ pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
 		if (target != PK_B_NONE) {
 			for (uint32_t i = r->head[PK_L_ALIAS]; i != PK_B_NONE;
 			     i = src->items[i].next) {
-				st = pk_builder_add_alias(b, target, pk_bstr(src, src->items[i].a));
+				st = pk__builder_add_alias(b, target, pk_bstr(src, src->items[i].a));
 				if (st != PK_OK)
 					goto out;
 			}
@@ -193,17 +193,17 @@ pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
 			goto out;
 		/* Later records of src with the same key fold into this one. */
 		if (r->name != 0) {
-			if ((st = pk_bhash_reserve(&keys)) != PK_OK)
+			if ((st = pk__bhash_reserve(&keys)) != PK_OK)
 				goto out;
-			pk_bhash_insert(&keys, kh, id + 1);
+			pk__bhash_insert(&keys, kh, id + 1);
 		}
 	}
 out:
-	pk_bhash_free(&keys);
-	pk_bhash_free(&ports);
+	pk__bhash_free(&keys);
+	pk__bhash_free(&ports);
 	free(ranges);
 	if (st != PK_OK)
-		pk_error_set(err, st, "merging records: %s", pk_strerror(st));
+		pk__error_set(err, st, "merging records: %s", pk_strerror(st));
 	return st;
 }
 
@@ -214,10 +214,10 @@ static pk_status copy_reg_person(pk_builder *b, const pk_registry *reg,
 {
 	pk_party p;
 
-	if (pk_builder_find_person(b, id) != PK_B_NONE ||
+	if (pk__builder_find_person(b, id) != PK_B_NONE ||
 	    pk_person_get(reg, id, &p) != PK_OK)
 		return PK_OK;
-	return pk_builder_add_person(b, p.id, p.name, p.org, p.uri, p.updated);
+	return pk__builder_add_person(b, p.id, p.name, p.org, p.uri, p.updated);
 }
 
 static pk_status copy_reg_parties(pk_builder *b, const pk_registry *reg,
@@ -237,11 +237,11 @@ static pk_status copy_reg_parties(pk_builder *b, const pk_registry *reg,
 		if (p.id[0] != '\0') {
 			if ((st = copy_reg_person(b, reg, p.id)) != PK_OK)
 				break;
-			st = assignee ? pk_builder_add_assignee(b, to, p.id, NULL)
-				      : pk_builder_add_contact(b, to, p.id, NULL);
+			st = assignee ? pk__builder_add_assignee(b, to, p.id, NULL)
+				      : pk__builder_add_contact(b, to, p.id, NULL);
 		} else {
-			st = assignee ? pk_builder_add_assignee(b, to, NULL, p.name)
-				      : pk_builder_add_contact(b, to, NULL, p.name);
+			st = assignee ? pk__builder_add_assignee(b, to, NULL, p.name)
+				      : pk__builder_add_contact(b, to, NULL, p.name);
 		}
 	}
 	return st;
@@ -268,11 +268,11 @@ static pk_status copy_reg_record(pk_builder *b, const pk_registry *reg,
 		.alias_of = r->alias_of,
 	};
 	uint32_t to;
-	pk_status st = pk_builder_add(b, &in, &to);
+	pk_status st = pk__builder_add(b, &in, &to);
 
 	for (uint32_t i = 0; i < r->alias_count && st == PK_OK; i++) {
 		const char *a = pk_record_alias(reg, r->id, i);
-		st = a ? pk_builder_add_alias(b, to, a) : PK_CORRUPT;
+		st = a ? pk__builder_add_alias(b, to, a) : PK_CORRUPT;
 	}
 	for (uint32_t i = 0; i < r->ref_count && st == PK_OK; i++) {
 		pk_ref ref;
@@ -281,7 +281,7 @@ static pk_status copy_reg_record(pk_builder *b, const pk_registry *reg,
 		if (ref.type == PK_REF_PERSON &&
 		    (st = copy_reg_person(b, reg, ref.data)) != PK_OK)
 			break;
-		st = pk_builder_add_ref(b, to, ref.type, ref.data);
+		st = pk__builder_add_ref(b, to, ref.type, ref.data);
 	}
 	if (st == PK_OK)
 		st = copy_reg_parties(b, reg, r->id, r->assignee_count, true, to);
@@ -290,7 +290,7 @@ static pk_status copy_reg_record(pk_builder *b, const pk_registry *reg,
 	return st;
 }
 
-pk_status pk_builder_add_registry(pk_builder *b, const pk_registry *reg,
+pk_status pk__builder_add_registry(pk_builder *b, const pk_registry *reg,
 				  unsigned origin_mask, pk_error *err)
 {
 	uint32_t n = pk_registry_count(reg);
@@ -303,7 +303,7 @@ pk_status pk_builder_add_registry(pk_builder *b, const pk_registry *reg,
 		if (st == PK_OK)
 			st = copy_reg_record(b, reg, &r);
 		if (st != PK_OK)
-			return pk_error_set(err, st, "copying record %u (%s/%s) of %s: %s",
+			return pk__error_set(err, st, "copying record %u (%s/%s) of %s: %s",
 					    (unsigned)id, r.name ? r.name : "(nameless)",
 					    pk_proto_name(r.proto), reg->origin,
 					    pk_strerror(st));

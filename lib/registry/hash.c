@@ -44,7 +44,7 @@ static inline uint64_t avalanche(uint64_t h)
 	return h;
 }
 
-uint64_t pk_hash64(const void *data, size_t len, uint64_t seed)
+uint64_t pk__hash64(const void *data, size_t len, uint64_t seed)
 {
 	const unsigned char *p = data;
 	const unsigned char *end = p + len;
@@ -78,23 +78,23 @@ uint64_t pk_hash64(const void *data, size_t len, uint64_t seed)
 	return avalanche(h);
 }
 
-uint64_t pk_idx_header_checksum(const void *hdr, size_t header_size)
+uint64_t pk__idx_header_checksum(const void *hdr, size_t header_size)
 {
 	const unsigned char *p = hdr;
-	uint64_t h = pk_hash64(p, 32, 0x706b696478ull);
+	uint64_t h = pk__hash64(p, 32, 0x706b696478ull);
 
-	return pk_hash64(p + 40, header_size - 40, h);
+	return pk__hash64(p + 40, header_size - 40, h);
 }
 
 /* FNV-1a over the lower-cased bytes, then an avalanche so that the low
  * bits (the table slot) depend on every byte. */
-uint32_t pk_name_hash(const char *s, size_t len)
+uint32_t pk__name_hash(const char *s, size_t len)
 {
 	uint32_t h = 2166136261u;
 	const unsigned char *p = (const unsigned char *)s;
 
 	for (size_t i = 0; i < len && p[i] != '\0'; i++) {
-		h ^= pk_lower(p[i]);
+		h ^= pk__lower(p[i]);
 		h *= 16777619u;
 	}
 	h ^= h >> 16;

@@ -59,7 +59,7 @@ typedef struct pk_idx_header {
 	uint32_t version;
 	uint32_t header_size; /* this struct, section table included */
 	uint64_t file_size;
-	uint64_t body_checksum;   /* pk_hash64 of bytes [header_size, file_size) */
+	uint64_t body_checksum;   /* pk__hash64 of bytes [header_size, file_size) */
 	uint64_t header_checksum; /* of bytes [0, 32) then [40, header_size) */
 	uint32_t flags;           /* PK_REGFLAG_* */
 	uint32_t source;          /* string offset */
@@ -100,7 +100,7 @@ typedef struct pk_idx_item {
 
 typedef struct pk_idx_name {
 	uint32_t key;   /* string offset of the lower-cased name; 0: empty slot */
-	uint32_t hash;  /* pk_name_hash(key) */
+	uint32_t hash;  /* pk__name_hash(key) */
 	uint32_t first; /* into PK_SEC_NAME_POSTINGS */
 	uint32_t count;
 } pk_idx_name;
@@ -174,7 +174,7 @@ static inline int pk_idx_key_cmp(const pk_idx_key *a, const pk_idx_key *b)
 		return a->port_lo < b->port_lo ? -1 : 1;
 	if (a->proto != b->proto)
 		return a->proto < b->proto ? -1 : 1;
-	if ((c = pk_strcasecmp(a->name, b->name)) != 0)
+	if ((c = pk__strcasecmp(a->name, b->name)) != 0)
 		return c;
 	if (a->port_hi != b->port_hi)
 		return a->port_hi < b->port_hi ? -1 : 1;
@@ -186,12 +186,12 @@ static inline int pk_idx_key_cmp(const pk_idx_key *a, const pk_idx_key *b)
 /* The index checksum: 64-bit, eight independent lanes of 8-byte words,
  * so a full check of a 3 MB index costs a fraction of a millisecond.  Not
  * cryptographic: it detects corruption, not tampering. */
-uint64_t pk_hash64(const void *data, size_t len, uint64_t seed);
+uint64_t pk__hash64(const void *data, size_t len, uint64_t seed);
 /* The header checksum (see pk_idx_header). */
-uint64_t pk_idx_header_checksum(const void *hdr, size_t header_size);
+uint64_t pk__idx_header_checksum(const void *hdr, size_t header_size);
 /* The name table hash of a string, ASCII-lower-cased on the fly; len
  * bytes (or up to the NUL when len is SIZE_MAX). */
-uint32_t pk_name_hash(const char *s, size_t len);
+uint32_t pk__name_hash(const char *s, size_t len);
 
 /* ---- helpers shared by the registry files ------------------------------- */
 

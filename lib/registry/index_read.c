@@ -1,4 +1,4 @@
-/* index_read.c - pk_registry_from_index(): checks every byte a lookup
+/* index_read.c - pk__registry_from_index(): checks every byte a lookup
  * could ever read before the registry is used, so a truncated, corrupt or
  * hostile index is an error and never a crash.  Lookups then trust it. */
 #include <stdint.h>
@@ -7,7 +7,7 @@
 
 #include "registry/index.h"
 
-#define CORRUPT(...) pk_error_set(err, PK_CORRUPT, __VA_ARGS__)
+#define CORRUPT(...) pk__error_set(err, PK_CORRUPT, __VA_ARGS__)
 
 typedef struct elem_spec {
 	const char *name;
@@ -39,7 +39,7 @@ static pk_status check_header(const unsigned char *data, size_t len,
 		return CORRUPT("%s: truncated: %zu bytes, the header alone needs %zu",
 			       o, len, sizeof *h);
 	if (h->version != PK_IDX_VERSION)
-		return pk_error_set(err, PK_VERSION,
+		return pk__error_set(err, PK_VERSION,
 				    "%s: index format version %u, this portkit reads version %u "
 				    "(rebuild it with `portkit import` or `portkit update`)",
 				    o, (unsigned)h->version, PK_IDX_VERSION);
@@ -53,9 +53,9 @@ static pk_status check_header(const unsigned char *data, size_t len,
 			       len, (unsigned long long)h->file_size);
 	if (trusted)
 		return PK_OK;
-	if (pk_idx_header_checksum(data, sizeof *h) != h->header_checksum)
+	if (pk__idx_header_checksum(data, sizeof *h) != h->header_checksum)
 		return CORRUPT("%s: header checksum mismatch (the file is corrupt)", o);
-	if (pk_hash64(data + sizeof *h, len - sizeof *h, 0) != h->body_checksum)
+	if (pk__hash64(data + sizeof *h, len - sizeof *h, 0) != h->body_checksum)
 		return CORRUPT("%s: checksum mismatch (the file is corrupt)", o);
 	return PK_OK;
 }
@@ -274,7 +274,7 @@ static pk_status check_text(const pk_registry *reg, const char *o,
 	return PK_OK;
 }
 
-pk_status pk_registry_from_index(const void *data, size_t len,
+pk_status pk__registry_from_index(const void *data, size_t len,
 				 pk_mem_kind mem, bool trusted,
 				 const char *origin, pk_registry **out,
 				 pk_error *err)
@@ -285,22 +285,22 @@ pk_status pk_registry_from_index(const void *data, size_t len,
 
 	*out = NULL;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return pk_error_set(err, PK_UNSUPPORTED,
+	return pk__error_set(err, PK_UNSUPPORTED,
 			    "%s: the index format is little-endian; this host is not", o);
 #endif
 	if (data == NULL && len > 0)
-		return pk_error_set(err, PK_INVAL, "%s: no data", o);
+		return pk__error_set(err, PK_INVAL, "%s: no data", o);
 	if ((uintptr_t)data % PK_IDX_ALIGN != 0)
-		return pk_error_set(err, PK_INVAL, "%s: index data is not 8-byte aligned", o);
+		return pk__error_set(err, PK_INVAL, "%s: index data is not 8-byte aligned", o);
 	if (len > PK_IDX_MAX_BYTES)
-		return pk_error_set(err, PK_TOOBIG, "%s: %zu bytes, larger than any index (%zu)",
+		return pk__error_set(err, PK_TOOBIG, "%s: %zu bytes, larger than any index (%zu)",
 				    o, len, PK_IDX_MAX_BYTES);
 	if ((st = check_header(data, len, trusted, o, err)) != PK_OK ||
 	    (st = check_sections(data, len, o, err)) != PK_OK)
 		return st;
 	reg = calloc(1, sizeof *reg);
 	if (reg == NULL)
-		return pk_error_set(err, PK_NOMEM, "%s: %s", o, pk_strerror(PK_NOMEM));
+		return pk__error_set(err, PK_NOMEM, "%s: %s", o, pk_strerror(PK_NOMEM));
 	reg->base = data;
 	reg->len = len;
 	reg->mem = mem;
@@ -329,7 +329,7 @@ pk_status pk_registry_from_index(const void *data, size_t len,
 		goto out;
 	reg->origin = strdup(origin ? origin : "");
 	if (reg->origin == NULL) {
-		st = pk_error_set(err, PK_NOMEM, "%s: %s", o, pk_strerror(PK_NOMEM));
+		st = pk__error_set(err, PK_NOMEM, "%s: %s", o, pk_strerror(PK_NOMEM));
 		goto out;
 	}
 	*out = reg;

@@ -1,4 +1,4 @@
-/* index_write.c - pk_builder_finish(): the builder serialised to the
+/* index_write.c - pk__builder_finish(): the builder serialised to the
  * compiled index format of docs/index-format.md. */
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +83,7 @@ static uint32_t off_hash(uint32_t off)
 	return h ^ (h >> 16);
 }
 
-/* pk_builder_find_person() for an interned id string. */
+/* pk__builder_find_person() for an interned id string. */
 static uint32_t person_at(const writer *w, uint32_t id_off)
 {
 	PK_BHASH_FOREACH(&w->person_by_off, off_hash(id_off), j) {
@@ -106,12 +106,12 @@ static int cmp_people(const void *x, const void *y, void *ctx)
 static pk_status add_lower(pk_buf *buf, const char *s, bool nul)
 {
 	size_t n = strlen(s) + nul, at = buf->len;
-	pk_status st = pk_buf_add(buf, s, n);
+	pk_status st = pk__buf_add(buf, s, n);
 
 	if (st != PK_OK)
 		return st;
 	for (char *p = buf->data + at, *end = p + n; p < end; p++)
-		*p = (char)pk_lower((unsigned char)*p);
+		*p = (char)pk__lower((unsigned char)*p);
 	return PK_OK;
 }
 
@@ -119,12 +119,12 @@ static pk_status add_lower(pk_buf *buf, const char *s, bool nul)
 static pk_status find_key(writer *w, const char *name, uint32_t name_off,
 			  uint32_t *out)
 {
-	uint32_t h = pk_name_hash(name, SIZE_MAX);
+	uint32_t h = pk__name_hash(name, SIZE_MAX);
 	pk_status st;
 
 	PK_BHASH_FOREACH(&w->key_hash, h, j) {
 		uint32_t k = w->key_hash.slot[j].val - 1;
-		if (pk_strcasecmp(w->pool.data + w->keys[k].key, name) == 0) {
+		if (pk__strcasecmp(w->pool.data + w->keys[k].key, name) == 0) {
 			*out = k;
 			return PK_OK;
 		}
@@ -140,17 +140,17 @@ static pk_status find_key(writer *w, const char *name, uint32_t name_off,
 	/* Most names are lower case already: reuse their string. */
 	uint32_t off = name_off;
 	for (const char *p = name; *p != '\0'; p++) {
-		if (pk_lower((unsigned char)*p) != (unsigned char)*p) {
+		if (pk__lower((unsigned char)*p) != (unsigned char)*p) {
 			off = (uint32_t)w->pool.len;
 			if ((st = add_lower(&w->pool, name, true)) != PK_OK)
 				return st;
 			break;
 		}
 	}
-	if ((st = pk_bhash_reserve(&w->key_hash)) != PK_OK)
+	if ((st = pk__bhash_reserve(&w->key_hash)) != PK_OK)
 		return st;
 	w->keys[w->nkeys] = (wkey){ off, h, 0, 0, PK_B_NONE };
-	pk_bhash_insert(&w->key_hash, h, ++w->nkeys);
+	pk__bhash_insert(&w->key_hash, h, ++w->nkeys);
 	*out = w->nkeys - 1;
 	return PK_OK;
 }
@@ -215,11 +215,11 @@ static pk_status add_text(writer *w, const pk_brec *r)
 
 	for (uint32_t i = r->head[PK_L_ALIAS]; i != PK_B_NONE && st == PK_OK;
 	     i = b->items[i].next) {
-		if ((st = pk_buf_addc(&w->text, PK_IDX_TEXT_SEP)) == PK_OK)
+		if ((st = pk__buf_addc(&w->text, PK_IDX_TEXT_SEP)) == PK_OK)
 			st = add_lower(&w->text, pk_bstr(b, b->items[i].a), false);
 	}
 	if (st == PK_OK)
-		st = pk_buf_addc(&w->text, PK_IDX_TEXT_SEP);
+		st = pk__buf_addc(&w->text, PK_IDX_TEXT_SEP);
 	if (st == PK_OK)
 		st = add_lower(&w->text, pk_bstr(b, r->description), true);
 	return st;
@@ -281,13 +281,13 @@ static pk_status prepare(writer *w)
 	for (uint32_t i = 0; i < b->npeople; i++)
 		w->person_new[w->people_order[i]] = i;
 	for (uint32_t i = 0; i < b->npeople; i++) {
-		if ((st = pk_bhash_reserve(&w->person_by_off)) != PK_OK)
+		if ((st = pk__bhash_reserve(&w->person_by_off)) != PK_OK)
 			return st;
-		pk_bhash_insert(&w->person_by_off, off_hash(b->people[i].id), i + 1);
+		pk__bhash_insert(&w->person_by_off, off_hash(b->people[i].id), i + 1);
 	}
 
 	/* The pool: the builder's arena, then lower-cased name keys. */
-	if ((st = pk_buf_add(&w->pool, b->arena.data, b->arena.len)) != PK_OK)
+	if ((st = pk__buf_add(&w->pool, b->arena.data, b->arena.len)) != PK_OK)
 		return st;
 
 	uint64_t nport_post = 0;
@@ -463,11 +463,11 @@ static void emit(writer *w, unsigned char *out, const layout *L, uint32_t nslots
 	h->updated = b->updated;
 	h->section_count = PK_SEC_COUNT_;
 	memcpy(h->sections, L->sec, sizeof L->sec);
-	h->body_checksum = pk_hash64(out + sizeof *h, L->total - sizeof *h, 0);
-	h->header_checksum = pk_idx_header_checksum(out, sizeof *h);
+	h->body_checksum = pk__hash64(out + sizeof *h, L->total - sizeof *h, 0);
+	h->header_checksum = pk__idx_header_checksum(out, sizeof *h);
 }
 
-pk_status pk_builder_finish(const pk_builder *b, void **data, size_t *len,
+pk_status pk__builder_finish(const pk_builder *b, void **data, size_t *len,
 			    pk_error *err)
 {
 	writer w;
@@ -479,8 +479,8 @@ pk_status pk_builder_finish(const pk_builder *b, void **data, size_t *len,
 	*len = 0;
 	memset(&w, 0, sizeof w);
 	w.b = b;
-	pk_buf_init(&w.pool, PK_IDX_MAX_BYTES);
-	pk_buf_init(&w.text, PK_IDX_MAX_BYTES);
+	pk__buf_init(&w.pool, PK_IDX_MAX_BYTES);
+	pk__buf_init(&w.text, PK_IDX_MAX_BYTES);
 	if ((st = prepare(&w)) != PK_OK)
 		goto out;
 	/* At most half full, so a miss ends after a probe or two. */
@@ -501,7 +501,7 @@ pk_status pk_builder_finish(const pk_builder *b, void **data, size_t *len,
 	out = NULL;
 out:
 	if (st != PK_OK)
-		pk_error_set(err, st, "building the index of %u records: %s",
+		pk__error_set(err, st, "building the index of %u records: %s",
 			     (unsigned)b->nrecs,
 			     st == PK_TOOBIG ? "the index would be too large (port "
 					       "ranges or strings beyond the format's limits)"
@@ -515,9 +515,9 @@ out:
 	free(w.sort_key);
 	free(w.name_keys);
 	free(w.keys);
-	pk_bhash_free(&w.key_hash);
-	pk_bhash_free(&w.person_by_off);
-	pk_buf_free(&w.pool);
-	pk_buf_free(&w.text);
+	pk__bhash_free(&w.key_hash);
+	pk__bhash_free(&w.person_by_off);
+	pk__buf_free(&w.pool);
+	pk__buf_free(&w.text);
 	return st;
 }

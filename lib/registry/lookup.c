@@ -30,7 +30,7 @@ size_t pk_lookup_port(const pk_registry *reg, uint16_t port,
 /* The name table slot for name, or NULL. */
 static const pk_idx_name *find_name(const pk_registry *reg, const char *name)
 {
-	uint32_t h = pk_name_hash(name, SIZE_MAX);
+	uint32_t h = pk__name_hash(name, SIZE_MAX);
 
 	/* Bounded by the table size, whatever the file holds. */
 	for (uint32_t j = h & reg->name_mask, probes = 0; probes <= reg->name_mask;
@@ -38,7 +38,7 @@ static const pk_idx_name *find_name(const pk_registry *reg, const char *name)
 		const pk_idx_name *s = &reg->names[j];
 		if (s->key == 0)
 			return NULL;
-		if (s->hash == h && pk_strcasecmp(pk_idx_str(reg, s->key), name) == 0)
+		if (s->hash == h && pk__strcasecmp(pk_idx_str(reg, s->key), name) == 0)
 			return s;
 	}
 	return NULL;
@@ -155,7 +155,7 @@ static const char *find_ci(const char *hay, size_t hlen, const char *needle,
 		return NULL;
 	for (size_t i = 0; i + nlen <= hlen; i++) {
 		size_t k = 0;
-		while (k < nlen && (unsigned char)hay[i + k] == pk_lower((unsigned char)needle[k]))
+		while (k < nlen && (unsigned char)hay[i + k] == pk__lower((unsigned char)needle[k]))
 			k++;
 		if (k == nlen)
 			return hay + i;
@@ -194,7 +194,7 @@ static void prepare_query(query *q, const char *const *words, size_t nwords)
 		if (w->len < SEARCH_BUF - used) {
 			char *d = q->buf + used;
 			for (size_t k = 0; k < w->len; k++)
-				d[k] = (char)pk_lower((unsigned char)s[k]);
+				d[k] = (char)pk__lower((unsigned char)s[k]);
 			d[w->len] = '\0';
 			w->low = d;
 			used += w->len + 1;
@@ -233,7 +233,7 @@ static int rank(const pk_registry *reg, const query *q, uint32_t id)
 			continue;
 		const char *name = pk_idx_str(reg, off);
 		for (size_t k = 0; k < q->n; k++) {
-			if (pk_strncasecmp(name, q->w[k].raw, q->w[k].len) != 0)
+			if (pk__strncasecmp(name, q->w[k].raw, q->w[k].len) != 0)
 				continue;
 			best = name[q->w[k].len] == '\0' ? 0 : (best < 1 ? best : 1);
 			if (best == 0)

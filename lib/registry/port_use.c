@@ -56,7 +56,7 @@ static void note_record(const pk_registry *reg, uint16_t port,
 	}
 }
 
-pk_status pk_port_use_get(const pk_registry *reg, uint16_t port,
+pk_status pk__port_use_get(const pk_registry *reg, uint16_t port,
 			  unsigned protomask, pk_port_use *out)
 {
 	pk_recid stack_ids[STACK_IDS];

@@ -23,7 +23,7 @@ typedef struct pk_port_use {
 
 /* Fills *out for port and the transports of protomask (reg may be NULL:
  * nothing is known).  PK_NOMEM is the only failure. */
-pk_status pk_port_use_get(const pk_registry *reg, uint16_t port,
+pk_status pk__port_use_get(const pk_registry *reg, uint16_t port,
 		     unsigned protomask, pk_port_use *out);
 
 #endif /* PK_PORT_USE_H */

@@ -16,25 +16,25 @@ pk_status pk_registry_import_mem(const char *data, size_t len, pk_format fmt,
 
 	*out = NULL;
 	if (fmt == PK_FORMAT_INDEX) {
-		st = pk_error_set(err, PK_INVAL, "%s: a compiled index is opened, not "
+		st = pk__error_set(err, PK_INVAL, "%s: a compiled index is opened, not "
 				  "imported", l);
 		goto out;
 	}
-	b = pk_builder_new();
+	b = pk__builder_new();
 	if (b == NULL) {
-		st = pk_error_set(err, PK_NOMEM, "%s: %s", l, pk_strerror(PK_NOMEM));
+		st = pk__error_set(err, PK_NOMEM, "%s: %s", l, pk_strerror(PK_NOMEM));
 		goto out;
 	}
-	if ((st = pk_import(b, fmt, data, len, l, err)) != PK_OK ||
-	    (st = pk_builder_finish(b, &idx, &idx_len, err)) != PK_OK)
+	if ((st = pk__import(b, fmt, data, len, l, err)) != PK_OK ||
+	    (st = pk__builder_finish(b, &idx, &idx_len, err)) != PK_OK)
 		goto out;
 	/* Just built here: the checksum cannot be wrong, the rest is checked. */
-	st = pk_registry_from_index(idx, idx_len, PK_MEM_HEAP, true, l, out, err);
+	st = pk__registry_from_index(idx, idx_len, PK_MEM_HEAP, true, l, out, err);
 	if (st == PK_OK)
 		idx = NULL;
 out:
 	free(idx);
-	pk_builder_free(b);
+	pk__builder_free(b);
 	return st;
 }
 
@@ -46,7 +46,7 @@ pk_status pk_registry_import(const char *path, pk_format fmt,
 	pk_status st;
 
 	*out = NULL;
-	st = pk_read_file(path, PK_IMPORT_MAX_BYTES, &data, &len, err);
+	st = pk__read_file(path, PK_IMPORT_MAX_BYTES, &data, &len, err);
 	if (st == PK_OK)
 		st = pk_registry_import_mem(data, len, fmt, path, out, err);
 	free(data);

@@ -5,13 +5,13 @@
  *
  *   importers (import/import_xml.c, import_csv.c, import_services.c,
  *              import_npm.c)
- *        |  call pk_builder_add() and friends
+ *        |  call pk__builder_add() and friends
  *        v
  *   builder.c     a mutable, in-memory set of records
- *        |  pk_builder_finish(): serialise to the compiled index format
+ *        |  pk__builder_finish(): serialise to the compiled index format
  *        v
  *   index_write.c / index_read.c   the one binary format (docs/index-format.md)
- *        |  pk_registry_from_index(): validate, then use in place
+ *        |  pk__registry_from_index(): validate, then use in place
  *        v
  *   registry.c    lookups over the validated index (mmap'd, embedded or heap)
  */
@@ -48,36 +48,36 @@ typedef struct pk_rec_in {
 	const char *alias_of;
 } pk_rec_in;
 
-pk_builder *pk_builder_new(void);
-void pk_builder_free(pk_builder *b);
+pk_builder *pk__builder_new(void);
+void pk__builder_free(pk_builder *b);
 
 /* Registry-level metadata; strings copied. */
-pk_status pk_builder_set_source(pk_builder *b, const char *source);
-pk_status pk_builder_set_updated(pk_builder *b, const char *updated);
-void pk_builder_add_flags(pk_builder *b, uint32_t regflags);
+pk_status pk__builder_set_source(pk_builder *b, const char *source);
+pk_status pk__builder_set_updated(pk_builder *b, const char *updated);
+void pk__builder_add_flags(pk_builder *b, uint32_t regflags);
 
 /* Appends a record; *index_out (may be NULL) receives its builder index,
  * used by the calls below. */
-pk_status pk_builder_add(pk_builder *b, const pk_rec_in *rec,
+pk_status pk__builder_add(pk_builder *b, const pk_rec_in *rec,
 			 uint32_t *index_out);
-uint32_t pk_builder_count(const pk_builder *b);
-pk_status pk_builder_add_alias(pk_builder *b, uint32_t rec, const char *alias);
-pk_status pk_builder_add_ref(pk_builder *b, uint32_t rec, pk_ref_type type,
+uint32_t pk__builder_count(const pk_builder *b);
+pk_status pk__builder_add_alias(pk_builder *b, uint32_t rec, const char *alias);
+pk_status pk__builder_add_ref(pk_builder *b, uint32_t rec, pk_ref_type type,
 			     const char *data);
 /* person_id for a reference into the people section, or text for a free
  * text party (exactly one of the two is non-empty). */
-pk_status pk_builder_add_assignee(pk_builder *b, uint32_t rec,
+pk_status pk__builder_add_assignee(pk_builder *b, uint32_t rec,
 				  const char *person_id, const char *text);
-pk_status pk_builder_add_contact(pk_builder *b, uint32_t rec,
+pk_status pk__builder_add_contact(pk_builder *b, uint32_t rec,
 				 const char *person_id, const char *text);
-pk_status pk_builder_add_person(pk_builder *b, const char *id,
+pk_status pk__builder_add_person(pk_builder *b, const char *id,
 				const char *name, const char *org,
 				const char *uri, const char *updated);
 
 /* The kind a nameless record's description implies ("Reserved",
  * "Unassigned", "De-registered", "Removed", anything else: OTHER); a named
  * record is PK_KIND_ASSIGNED. */
-pk_rec_kind pk_kind_from(const char *name, const char *description);
+pk_rec_kind pk__kind_from(const char *name, const char *description);
 
 /*
  * Merges the records of src (typically a services(5) file or the
@@ -88,7 +88,7 @@ pk_rec_kind pk_kind_from(const char *name, const char *description);
  *     no description, the description of b's assigned record on the same
  *     port and transport, or else of b's assigned range covering it.
  */
-pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
+pk_status pk__builder_merge(pk_builder *b, const pk_builder *src,
 			   pk_error *err);
 
 /* Adds to b every record of reg whose origin is in origin_mask (bits
@@ -96,12 +96,12 @@ pk_status pk_builder_merge(pk_builder *b, const pk_builder *src,
  * parties (and the people they name), e.g. to carry the netbase aliases
  * and unofficial uses of the embedded snapshot into a freshly downloaded
  * IANA registry. */
-pk_status pk_builder_add_registry(pk_builder *b, const pk_registry *reg,
+pk_status pk__builder_add_registry(pk_builder *b, const pk_registry *reg,
 				  unsigned origin_mask, pk_error *err);
 
 /* Serialises to the compiled index format; *data is malloc'd and owned by
  * the caller.  The builder stays usable. */
-pk_status pk_builder_finish(const pk_builder *b, void **data, size_t *len,
+pk_status pk__builder_finish(const pk_builder *b, void **data, size_t *len,
 			    pk_error *err);
 
 /* ---- importers (import_*.c) --------------------------------------------
@@ -109,22 +109,22 @@ pk_status pk_builder_finish(const pk_builder *b, void **data, size_t *len,
  * the input in messages, which read "label:line: what is wrong".  They
  * set the builder's source and flags; they never crash on any input.
  */
-pk_status pk_import_xml(pk_builder *b, const char *data, size_t len,
+pk_status pk__import_xml(pk_builder *b, const char *data, size_t len,
 			const char *label, pk_error *err);
-pk_status pk_import_csv(pk_builder *b, const char *data, size_t len,
+pk_status pk__import_csv(pk_builder *b, const char *data, size_t len,
 			const char *label, pk_error *err);
-pk_status pk_import_services(pk_builder *b, const char *data, size_t len,
+pk_status pk__import_services(pk_builder *b, const char *data, size_t len,
 			     const char *label, pk_error *err);
 /* The same with the origin its records get: PK_ORIGIN_SERVICES for
- * pk_import_services(); mkindex reads data/supplement.services with
+ * pk__import_services(); mkindex reads data/supplement.services with
  * PK_ORIGIN_SUPPLEMENT and unofficial uses with PK_ORIGIN_UNOFFICIAL. */
-pk_status pk_import_services_ex(pk_builder *b, const char *data, size_t len,
+pk_status pk__import_services_ex(pk_builder *b, const char *data, size_t len,
 				const char *label, pk_rec_origin origin,
 				pk_error *err);
-pk_status pk_import_npm_json(pk_builder *b, const char *data, size_t len,
+pk_status pk__import_npm_json(pk_builder *b, const char *data, size_t len,
 			     const char *label, pk_error *err);
 /* Dispatches on fmt; PK_FORMAT_AUTO guesses from the first bytes. */
-pk_status pk_import(pk_builder *b, pk_format fmt, const char *data,
+pk_status pk__import(pk_builder *b, pk_format fmt, const char *data,
 		    size_t len, const char *label, pk_error *err);
 
 /* ---- registry over a compiled index (index_read.c, registry.c) -------- */
@@ -139,14 +139,14 @@ typedef enum pk_mem_kind {
  * registry owns data according to mem; on failure ownership stays with
  * the caller.  trusted skips the checksum (only for the embedded
  * snapshot, which is part of the library's own read-only image). */
-pk_status pk_registry_from_index(const void *data, size_t len,
+pk_status pk__registry_from_index(const void *data, size_t len,
 				 pk_mem_kind mem, bool trusted,
 				 const char *origin, pk_registry **out,
 				 pk_error *err);
 
 /* The embedded snapshot, from tools/embedded.S (tools/no_embedded.c for
  * the index tool and the unit tests, which must not depend on it). */
-extern const unsigned char pk_embedded_index[];
-extern const size_t pk_embedded_index_size;
+extern const unsigned char pk__embedded_index[];
+extern const size_t pk__embedded_index_size;
 
 #endif /* PK_REGISTRY_INTERNAL_H */

@@ -27,11 +27,11 @@ void pk_registry_close(pk_registry *reg)
 pk_status pk_registry_open_embedded(pk_registry **out, pk_error *err)
 {
 	*out = NULL;
-	if (pk_embedded_index_size == 0)
-		return pk_error_set(err, PK_NOTFOUND, "this build has no embedded registry");
+	if (pk__embedded_index_size == 0)
+		return pk__error_set(err, PK_NOTFOUND, "this build has no embedded registry");
 	/* Part of the library's read-only image: the structure is checked,
 	 * the checksum is not (the build verified it). */
-	return pk_registry_from_index(pk_embedded_index, pk_embedded_index_size,
+	return pk__registry_from_index(pk__embedded_index, pk__embedded_index_size,
 				      PK_MEM_STATIC, true, "embedded", out, err);
 }
 
@@ -43,16 +43,16 @@ pk_status pk_registry_open_mem(const void *data, size_t len,
 
 	*out = NULL;
 	if (len > PK_IDX_MAX_BYTES)
-		return pk_error_set(err, PK_TOOBIG, "index in memory: %zu bytes, larger "
+		return pk__error_set(err, PK_TOOBIG, "index in memory: %zu bytes, larger "
 				    "than any index (%zu)", len, PK_IDX_MAX_BYTES);
 	/* malloc's alignment suits the 8-byte aligned sections. */
 	copy = malloc(len ? len : 1);
 	if (copy == NULL)
-		return pk_error_set(err, PK_NOMEM, "index in memory: %s",
+		return pk__error_set(err, PK_NOMEM, "index in memory: %s",
 				    pk_strerror(PK_NOMEM));
 	if (len > 0)
 		memcpy(copy, data, len);
-	st = pk_registry_from_index(copy, len, PK_MEM_HEAP, false, "memory", out, err);
+	st = pk__registry_from_index(copy, len, PK_MEM_HEAP, false, "memory", out, err);
 	if (st != PK_OK)
 		free(copy);
 	return st;
@@ -70,18 +70,18 @@ pk_status pk_registry_open_file(const char *path, pk_registry **out,
 	*out = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return pk_error_set(err, errno == EACCES ? PK_PERM : errno == ENOENT ? PK_NOTFOUND : PK_IO,
+		return pk__error_set(err, errno == EACCES ? PK_PERM : errno == ENOENT ? PK_NOTFOUND : PK_IO,
 				    "%s: %s", path, strerror(errno));
 	if (fstat(fd, &sb) != 0) {
-		st = pk_error_set(err, PK_IO, "%s: %s", path, strerror(errno));
+		st = pk__error_set(err, PK_IO, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		st = pk_error_set(err, PK_IO, "%s: not a regular file", path);
+		st = pk__error_set(err, PK_IO, "%s: not a regular file", path);
 		goto out;
 	}
 	if ((uint64_t)sb.st_size > PK_IDX_MAX_BYTES) {
-		st = pk_error_set(err, PK_CORRUPT, "%s: %lld bytes, larger than any index",
+		st = pk__error_set(err, PK_CORRUPT, "%s: %lld bytes, larger than any index",
 				  path, (long long)sb.st_size);
 		goto out;
 	}
@@ -91,27 +91,27 @@ pk_status pk_registry_open_file(const char *path, pk_registry **out,
 		unsigned char small[sizeof(pk_idx_header)] __attribute__((aligned(8)));
 		ssize_t n = pread(fd, small, len, 0);
 		if (n < 0) {
-			st = pk_error_set(err, PK_IO, "%s: %s", path, strerror(errno));
+			st = pk__error_set(err, PK_IO, "%s: %s", path, strerror(errno));
 			goto out;
 		}
-		st = pk_registry_from_index(small, (size_t)n, PK_MEM_STATIC, false, path,
+		st = pk__registry_from_index(small, (size_t)n, PK_MEM_STATIC, false, path,
 					    out, err);
 		if (st == PK_OK) { /* cannot happen: no index is this small */
 			pk_registry_close(*out);
 			*out = NULL;
-			st = pk_error_set(err, PK_CORRUPT, "%s: truncated", path);
+			st = pk__error_set(err, PK_CORRUPT, "%s: truncated", path);
 		}
 		goto out;
 	}
 	map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED) {
 		map = NULL;
-		st = pk_error_set(err, PK_IO, "%s: mmap: %s", path, strerror(errno));
+		st = pk__error_set(err, PK_IO, "%s: mmap: %s", path, strerror(errno));
 		goto out;
 	}
 	/* No MADV_WILLNEED or MAP_POPULATE: measured on a 3 MB index, the
 	 * kernel's fault-around maps it faster as the validation reads it. */
-	st = pk_registry_from_index(map, len, PK_MEM_MMAP, false, path, out, err);
+	st = pk__registry_from_index(map, len, PK_MEM_MMAP, false, path, out, err);
 	if (st == PK_OK)
 		map = NULL; /* the registry owns it now */
 out:
@@ -148,7 +148,7 @@ static pk_status exists(const char *path, pk_error *err)
 		return PK_OK;
 	if (errno == ENOENT || errno == ENOTDIR)
 		return PK_NOTFOUND;
-	return pk_error_set(err, errno == EACCES ? PK_PERM : PK_IO, "%s: %s", path,
+	return pk__error_set(err, errno == EACCES ? PK_PERM : PK_IO, "%s: %s", path,
 			    strerror(errno));
 }
 
@@ -183,6 +183,6 @@ pk_status pk_registry_save(const pk_registry *reg, const char *path,
 			   pk_error *err)
 {
 	if (path[0] == '\0')
-		return pk_error_set(err, PK_INVAL, "empty index path");
-	return pk_write_file_atomic(path, reg->base, reg->len, 0644, err);
+		return pk__error_set(err, PK_INVAL, "empty index path");
+	return pk__write_file_atomic(path, reg->base, reg->len, 0644, err);
 }

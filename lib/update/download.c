@@ -48,7 +48,7 @@ static pk_status curl_load(curl_api *api, pk_error *err)
 	api->handle = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (api->handle == NULL) {
 		const char *why = dlerror();
-		return pk_error_set(err, PK_UNSUPPORTED,
+		return pk__error_set(err, PK_UNSUPPORTED,
 				    "cannot download: %s is not available (%s); install libcurl4, or fetch the file yourself and use --file",
 				    LIBCURL_SONAME, why ? why : "dlopen failed");
 	}
@@ -63,7 +63,7 @@ static pk_status curl_load(curl_api *api, pk_error *err)
 	    RESOLVE(easy_strerror, "curl_easy_strerror") != 0) {
 		dlclose(api->handle);
 		api->handle = NULL;
-		return pk_error_set(err, PK_UNSUPPORTED,
+		return pk__error_set(err, PK_UNSUPPORTED,
 				    "cannot download: %s lacks the functions portkit needs",
 				    LIBCURL_SONAME);
 	}
@@ -84,7 +84,7 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
 	transfer *t = userdata;
 	size_t n = size * nmemb;
-	pk_status st = pk_buf_add(&t->buf, ptr, n);
+	pk_status st = pk__buf_add(&t->buf, ptr, n);
 
 	if (st == PK_TOOBIG)
 		t->toobig = true;
@@ -135,12 +135,12 @@ pk_status pk_download(const char *url, size_t max_bytes, pk_progress_fn fn,
 	pk_status st;
 
 	if (data == NULL || len == NULL)
-		return pk_error_set(err, PK_INVAL, "pk_download: no place for the result");
+		return pk__error_set(err, PK_INVAL, "pk_download: no place for the result");
 	*data = NULL;
 	*len = 0;
 	if (url == NULL || url[0] == '\0')
-		return pk_error_set(err, PK_INVAL, "invalid URL '': expected http://, https:// or file://");
-	pk_buf_init(&t.buf, max_bytes);
+		return pk__error_set(err, PK_INVAL, "invalid URL '': expected http://, https:// or file://");
+	pk__buf_init(&t.buf, max_bytes);
 	t.toobig = false;
 	t.aborted = false;
 	t.progress = fn;
@@ -151,13 +151,13 @@ pk_status pk_download(const char *url, size_t max_bytes, pk_progress_fn fn,
 		return st;
 	/* Thread-safe and reference counted since libcurl 7.84. */
 	if (api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		st = pk_error_set(err, PK_NETWORK, "cannot download: libcurl failed to initialise");
+		st = pk__error_set(err, PK_NETWORK, "cannot download: libcurl failed to initialise");
 		goto out;
 	}
 	global = true;
 	curl = api.easy_init();
 	if (curl == NULL) {
-		st = pk_error_set(err, PK_NOMEM, "cannot download: out of memory");
+		st = pk__error_set(err, PK_NOMEM, "cannot download: out of memory");
 		goto out;
 	}
 	curl_err[0] = '\0';
@@ -192,9 +192,9 @@ pk_status pk_download(const char *url, size_t max_bytes, pk_progress_fn fn,
 		rc = CURLE_HTTP_RETURNED_ERROR; /* file:// has no status */
 	switch (rc) {
 	case CURLE_OK:
-		st = pk_buf_terminate(&t.buf);
+		st = pk__buf_terminate(&t.buf);
 		if (st != PK_OK) {
-			pk_error_set(err, st, "%s: %s", url, pk_strerror(st));
+			pk__error_set(err, st, "%s: %s", url, pk_strerror(st));
 			goto out;
 		}
 		*data = t.buf.data;
@@ -203,31 +203,31 @@ pk_status pk_download(const char *url, size_t max_bytes, pk_progress_fn fn,
 		st = PK_OK;
 		break;
 	case CURLE_HTTP_RETURNED_ERROR:
-		st = pk_error_set(err, PK_NETWORK, "HTTP %ld from %s", http_code, url);
+		st = pk__error_set(err, PK_NETWORK, "HTTP %ld from %s", http_code, url);
 		break;
 	case CURLE_FILESIZE_EXCEEDED:
-		st = pk_error_set(err, PK_TOOBIG, "%s: larger than %zu bytes", url, max_bytes);
+		st = pk__error_set(err, PK_TOOBIG, "%s: larger than %zu bytes", url, max_bytes);
 		break;
 	case CURLE_WRITE_ERROR:
 		if (t.toobig)
-			st = pk_error_set(err, PK_TOOBIG, "%s: larger than %zu bytes", url, max_bytes);
+			st = pk__error_set(err, PK_TOOBIG, "%s: larger than %zu bytes", url, max_bytes);
 		else
-			st = pk_error_set(err, PK_NOMEM, "%s: out of memory", url);
+			st = pk__error_set(err, PK_NOMEM, "%s: out of memory", url);
 		break;
 	case CURLE_ABORTED_BY_CALLBACK:
-		st = pk_error_set(err, PK_NETWORK, "%s: download interrupted", url);
+		st = pk__error_set(err, PK_NETWORK, "%s: download interrupted", url);
 		break;
 	case CURLE_FILE_COULDNT_READ_FILE:
-		st = pk_error_set(err, PK_IO, "%s: %s", url,
+		st = pk__error_set(err, PK_IO, "%s: %s", url,
 				  curl_err[0] ? curl_err : api.easy_strerror(rc));
 		break;
 	default:
-		st = pk_error_set(err, PK_NETWORK, "%s: %s", url,
+		st = pk__error_set(err, PK_NETWORK, "%s: %s", url,
 				  curl_err[0] ? curl_err : api.easy_strerror(rc));
 		break;
 	}
 out:
-	pk_buf_free(&t.buf);
+	pk__buf_free(&t.buf);
 	if (curl != NULL)
 		api.easy_cleanup(curl);
 	if (global)

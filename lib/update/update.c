@@ -15,7 +15,7 @@
 /*
  * The snapshot's services(5) aliases of names IANA also has (smtp's
  * "mail", kerberos' "krb5") sit on IANA-origin records there, since
- * pk_builder_merge() folded them in.  They are re-added here as
+ * pk__builder_merge() folded them in.  They are re-added here as
  * services(5) records of their own, name and aliases only, so that the
  * merge folds them into the new registry's record of the same name.
  */
@@ -40,14 +40,14 @@ static pk_status add_services_aliases(pk_builder *x, const pk_registry *extras,
 			.kind = PK_KIND_ASSIGNED,
 			.origin = PK_ORIGIN_SERVICES,
 		};
-		pk_status st = pk_builder_add(x, &in, &idx);
+		pk_status st = pk__builder_add(x, &in, &idx);
 		for (uint32_t i = 0; st == PK_OK && i < r.alias_count; i++) {
 			const char *alias = pk_record_alias(extras, id, i);
 			if (alias != NULL)
-				st = pk_builder_add_alias(x, idx, alias);
+				st = pk__builder_add_alias(x, idx, alias);
 		}
 		if (st != PK_OK)
-			return pk_error_set(err, st, "adding the aliases of %s: %s",
+			return pk__error_set(err, st, "adding the aliases of %s: %s",
 					    r.name, pk_strerror(st));
 	}
 	return PK_OK;
@@ -67,21 +67,21 @@ pk_status pk_registry_add_extras(const pk_registry *base,
 	pk_status st;
 
 	*out = NULL;
-	pk_buf_init(&source, 4096);
+	pk__buf_init(&source, 4096);
 	pk_registry_get_info(base, &bi);
-	b = pk_builder_new();
-	x = pk_builder_new();
+	b = pk__builder_new();
+	x = pk__builder_new();
 	if (b == NULL || x == NULL) {
-		st = pk_error_set(err, PK_NOMEM, "out of memory");
+		st = pk__error_set(err, PK_NOMEM, "out of memory");
 		goto out;
 	}
-	st = pk_builder_add_registry(b, base, ALL_ORIGINS, err);
+	st = pk__builder_add_registry(b, base, ALL_ORIGINS, err);
 	if (st != PK_OK)
 		goto out;
-	st = pk_buf_addstr(&source, bi.source);
+	st = pk__buf_addstr(&source, bi.source);
 	if (st == PK_OK && extras != NULL) {
 		pk_registry_get_info(extras, &xi);
-		st = pk_builder_add_registry(x, extras,
+		st = pk__builder_add_registry(x, extras,
 					     ORIGIN_BIT(PK_ORIGIN_SERVICES) |
 						     ORIGIN_BIT(PK_ORIGIN_UNOFFICIAL),
 					     err);
@@ -90,35 +90,35 @@ pk_status pk_registry_add_extras(const pk_registry *base,
 		st = add_services_aliases(x, extras, err);
 		if (st != PK_OK)
 			goto out;
-		st = pk_builder_merge(b, x, err);
+		st = pk__builder_merge(b, x, err);
 		if (st != PK_OK)
 			goto out;
 		if (xi.flags & PK_REGFLAG_UNOFFICIAL)
-			pk_builder_add_flags(b, PK_REGFLAG_UNOFFICIAL);
-		st = pk_buf_printf(&source, " + services(5) names and unofficial uses from the %s",
+			pk__builder_add_flags(b, PK_REGFLAG_UNOFFICIAL);
+		st = pk__buf_printf(&source, " + services(5) names and unofficial uses from the %s",
 				   (xi.flags & PK_REGFLAG_EMBEDDED) ?
 					   "embedded snapshot" : xi.origin);
 	}
 	if (st == PK_OK)
-		st = pk_builder_set_source(b, source.data ? source.data : "");
+		st = pk__builder_set_source(b, source.data ? source.data : "");
 	if (st == PK_OK)
-		st = pk_builder_set_updated(b, bi.updated);
+		st = pk__builder_set_updated(b, bi.updated);
 	if (st != PK_OK) {
-		pk_error_set(err, st, "%s", pk_strerror(st));
+		pk__error_set(err, st, "%s", pk_strerror(st));
 		goto out;
 	}
-	pk_builder_add_flags(b, bi.flags & ~PK_REGFLAG_EMBEDDED);
-	st = pk_builder_finish(b, &data, &len, err);
+	pk__builder_add_flags(b, bi.flags & ~PK_REGFLAG_EMBEDDED);
+	st = pk__builder_finish(b, &data, &len, err);
 	if (st != PK_OK)
 		goto out;
-	st = pk_registry_from_index(data, len, PK_MEM_HEAP, false, bi.origin,
+	st = pk__registry_from_index(data, len, PK_MEM_HEAP, false, bi.origin,
 				    out, err);
 	if (st == PK_OK)
 		data = NULL; /* the registry owns it now */
 out:
 	free(data);
-	pk_buf_free(&source);
-	pk_builder_free(b);
-	pk_builder_free(x);
+	pk__buf_free(&source);
+	pk__builder_free(b);
+	pk__builder_free(x);
 	return st;
 }

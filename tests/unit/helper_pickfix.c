@@ -24,7 +24,7 @@ static const char csv_header[] =
 pk_registry *pickfix_registry(const char *csv_rows, const char *services,
 			      const char *unofficial)
 {
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	pk_registry *reg = NULL;
 	pk_error err;
 	void *data = NULL;
@@ -36,25 +36,25 @@ pk_registry *pickfix_registry(const char *csv_rows, const char *services,
 		char *csv = malloc(n);
 		assert_non_null(csv);
 		snprintf(csv, n, "%s%s", csv_header, csv_rows);
-		if (pk_import_csv(b, csv, strlen(csv), "fixture.csv", &err) != PK_OK)
+		if (pk__import_csv(b, csv, strlen(csv), "fixture.csv", &err) != PK_OK)
 			fail_msg("fixture.csv: %s", err.message);
 		free(csv);
 	}
 	if (services != NULL &&
-	    pk_import_services_ex(b, services, strlen(services), "fixture.services",
+	    pk__import_services_ex(b, services, strlen(services), "fixture.services",
 				  PK_ORIGIN_SERVICES, &err) != PK_OK)
 		fail_msg("fixture.services: %s", err.message);
 	if (unofficial != NULL &&
-	    pk_import_services_ex(b, unofficial, strlen(unofficial),
+	    pk__import_services_ex(b, unofficial, strlen(unofficial),
 				  "fixture.unofficial", PK_ORIGIN_UNOFFICIAL,
 				  &err) != PK_OK)
 		fail_msg("fixture.unofficial: %s", err.message);
-	if (pk_builder_finish(b, &data, &len, &err) != PK_OK)
+	if (pk__builder_finish(b, &data, &len, &err) != PK_OK)
 		fail_msg("finish: %s", err.message);
 	if (pk_registry_open_mem(data, len, &reg, &err) != PK_OK)
 		fail_msg("open: %s", err.message);
 	free(data);
-	pk_builder_free(b);
+	pk__builder_free(b);
 	return reg;
 }
 

@@ -54,14 +54,14 @@ static uint32_t add(pk_builder *b, const fix *f)
 		.has_port = f->lo >= 0,
 		.port_lo = (uint16_t)(f->lo < 0 ? 0 : f->lo),
 		.port_hi = (uint16_t)(f->lo < 0 ? 0 : f->hi < 0 ? f->lo : f->hi),
-		.kind = pk_kind_from(f->name, f->description),
+		.kind = pk__kind_from(f->name, f->description),
 		.origin = f->origin,
 		.flags = f->flags,
 		.description = f->description,
 	};
 	uint32_t idx = UINT32_MAX;
 
-	assert_int_equal(pk_builder_add(b, &in, &idx), PK_OK);
+	assert_int_equal(pk__builder_add(b, &in, &idx), PK_OK);
 	return idx;
 }
 
@@ -75,13 +75,13 @@ static uint32_t add(pk_builder *b, const fix *f)
 
 pk_builder *regfix_builder(void)
 {
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	uint32_t i;
 
 	assert_non_null(b);
-	assert_int_equal(pk_builder_set_source(b, "portkit test fixture"), PK_OK);
-	assert_int_equal(pk_builder_set_updated(b, "2026-08-17"), PK_OK);
-	pk_builder_add_flags(b, PK_REGFLAG_FULL);
+	assert_int_equal(pk__builder_set_source(b, "portkit test fixture"), PK_OK);
+	assert_int_equal(pk__builder_set_updated(b, "2026-08-17"), PK_OK);
+	pk__builder_add_flags(b, PK_REGFLAG_FULL);
 
 	i = add(b, &(fix){ "x11", TCP, 6000, 6063, IANA, 0, "X Window System" });
 	{
@@ -90,8 +90,8 @@ pk_builder *regfix_builder(void)
 				 .kind = PK_KIND_ASSIGNED, .origin = IANA,
 				 .description = "X Window System",
 				 .unauthorized = "Known Unauthorized Use on port 6003" };
-		assert_int_equal(pk_builder_add(b, &in, &i), PK_OK);
-		assert_int_equal(pk_builder_add_ref(b, i, PK_REF_PERSON, "Stephen_Gildea"), PK_OK);
+		assert_int_equal(pk__builder_add(b, &in, &i), PK_OK);
+		assert_int_equal(pk__builder_add_ref(b, i, PK_REF_PERSON, "Stephen_Gildea"), PK_OK);
 	}
 	add(b, &(fix){ "xmpp-bosh", TCP, -1, -1, IANA, 0,
 		       "Bidirectional-streams Over Synchronous HTTP (BOSH)" });
@@ -106,21 +106,21 @@ pk_builder *regfix_builder(void)
 				 .origin = IANA, .description = "World Wide Web HTTP",
 				 .notes = "Defined TXT keys: u=<username> p=<password>",
 				 .registered = "1992-05", .modified = "2022-06-14" };
-		assert_int_equal(pk_builder_add(b, &in, &i), PK_OK);
-		assert_int_equal(pk_builder_add_assignee(b, i, "IESG", NULL), PK_OK);
-		assert_int_equal(pk_builder_add_contact(b, i, "IETF_Chair", ""), PK_OK);
-		assert_int_equal(pk_builder_add_ref(b, i, PK_REF_PERSON, "IETF_Chair"), PK_OK);
-		assert_int_equal(pk_builder_add_ref(b, i, PK_REF_RFC, "rfc9110"), PK_OK);
+		assert_int_equal(pk__builder_add(b, &in, &i), PK_OK);
+		assert_int_equal(pk__builder_add_assignee(b, i, "IESG", NULL), PK_OK);
+		assert_int_equal(pk__builder_add_contact(b, i, "IETF_Chair", ""), PK_OK);
+		assert_int_equal(pk__builder_add_ref(b, i, PK_REF_PERSON, "IETF_Chair"), PK_OK);
+		assert_int_equal(pk__builder_add_ref(b, i, PK_REF_RFC, "rfc9110"), PK_OK);
 	}
 	i = add(b, &(fix){ "http", UDP, 80, -1, IANA, 0, "World Wide Web HTTP" });
-	assert_int_equal(pk_builder_add_assignee(b, i, "IESG", NULL), PK_OK);
+	assert_int_equal(pk__builder_add_assignee(b, i, "IESG", NULL), PK_OK);
 	i = add(b, &(fix){ "http", SCTP, 80, -1, IANA, 0, "HTTP" });
-	assert_int_equal(pk_builder_add_assignee(b, i, NULL, "IETF TSVWG"), PK_OK);
-	assert_int_equal(pk_builder_add_contact(b, i, "Ghost_Person", NULL), PK_OK);
-	assert_int_equal(pk_builder_add_ref(b, i, PK_REF_DRAFT, "draft-ietf-tsvwg-sctp"), PK_OK);
-	assert_int_equal(pk_builder_add_ref(b, i, PK_REF_URI, "https://example.org/sctp"), PK_OK);
-	assert_int_equal(pk_builder_add_ref(b, i, PK_REF_TEXT, "see the SCTP notes"), PK_OK);
-	assert_int_equal(pk_builder_add_ref(b, i, PK_REF_NOTE, "note-7"), PK_OK);
+	assert_int_equal(pk__builder_add_assignee(b, i, NULL, "IETF TSVWG"), PK_OK);
+	assert_int_equal(pk__builder_add_contact(b, i, "Ghost_Person", NULL), PK_OK);
+	assert_int_equal(pk__builder_add_ref(b, i, PK_REF_DRAFT, "draft-ietf-tsvwg-sctp"), PK_OK);
+	assert_int_equal(pk__builder_add_ref(b, i, PK_REF_URI, "https://example.org/sctp"), PK_OK);
+	assert_int_equal(pk__builder_add_ref(b, i, PK_REF_TEXT, "see the SCTP notes"), PK_OK);
+	assert_int_equal(pk__builder_add_ref(b, i, PK_REF_NOTE, "note-7"), PK_OK);
 	add(b, &(fix){ NULL, TCP, 0, -1, IANA, 0, "Reserved" });
 	add(b, &(fix){ NULL, UDP, 0, -1, IANA, 0, "Reserved" });
 	add(b, &(fix){ NULL, TCP, 35, -1, IANA, 0, "any private printer server" });
@@ -130,21 +130,21 @@ pk_builder *regfix_builder(void)
 				 .port_lo = 43, .port_hi = 43, .kind = PK_KIND_ASSIGNED,
 				 .origin = IANA, .flags = H, .description = "Who Is",
 				 .alias_of = "whois" };
-		assert_int_equal(pk_builder_add(b, &in, NULL), PK_OK);
+		assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
 		in.proto = UDP;
-		assert_int_equal(pk_builder_add(b, &in, NULL), PK_OK);
+		assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
 	}
 	add(b, &(fix){ NULL, NONE, 51, -1, IANA, 0, "Reserved" });
 	add(b, &(fix){ "whois++", TCP, 63, -1, IANA, 0, "whois++" });
 	add(b, &(fix){ "sql*net", TCP, 66, -1, IANA, 0, "Oracle SQL*NET" });
 	add(b, &(fix){ NULL, NONE, 81, -1, IANA, 0, "Unassigned" });
 	i = add(b, &(fix){ "kerberos", TCP, 88, -1, IANA, 0, "Kerberos" });
-	assert_int_equal(pk_builder_add_alias(b, i, "kerberos5"), PK_OK);
-	assert_int_equal(pk_builder_add_alias(b, i, "krb5"), PK_OK);
-	assert_int_equal(pk_builder_add_alias(b, i, "kerberos-sec"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(b, i, "kerberos5"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(b, i, "krb5"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(b, i, "kerberos-sec"), PK_OK);
 	i = add(b, &(fix){ "kerberos", UDP, 88, -1, IANA, 0, "Kerberos" });
-	assert_int_equal(pk_builder_add_alias(b, i, "kerberos5"), PK_OK);
-	assert_int_equal(pk_builder_add_alias(b, i, "krb5"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(b, i, "kerberos5"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(b, i, "krb5"), PK_OK);
 	add(b, &(fix){ "KERBEROS", SCTP, 88, -1, IANA, 0, "Kerberos over SCTP" });
 	add(b, &(fix){ "z39.50", TCP, 210, -1, IANA, 0, "ANSI Z39.50" });
 	add(b, &(fix){ "914c/g", TCP, 211, -1, IANA, 0, "Texas Instruments 914C/G Terminal" });
@@ -163,23 +163,23 @@ pk_builder *regfix_builder(void)
 				 .port_lo = 6514, .port_hi = 6514, .kind = PK_KIND_ASSIGNED,
 				 .origin = IANA, .description = "syslog over DTLS",
 				 .service_code = "1398361159", .registered = "2010-02-05" };
-		assert_int_equal(pk_builder_add(b, &in, &i), PK_OK);
-		assert_int_equal(pk_builder_add_ref(b, i, PK_REF_RFC, "rfc6012"), PK_OK);
+		assert_int_equal(pk__builder_add(b, &in, &i), PK_OK);
+		assert_int_equal(pk__builder_add_ref(b, i, PK_REF_RFC, "rfc6012"), PK_OK);
 	}
 	i = add(b, &(fix){ "netbase-only", TCP, 9999, -1, PK_ORIGIN_SERVICES, 0, NULL });
-	assert_int_equal(pk_builder_add_alias(b, i, "nbo"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(b, i, "nbo"), PK_OK);
 	add(b, &(fix){ "minecraft", TCP, 25565, -1, PK_ORIGIN_UNOFFICIAL, 0, "Minecraft server" });
 	add(b, &(fix){ "flex-lm", TCP, 27000, 27009, PK_ORIGIN_SUPPLEMENT, 0, "FLEX LM (1-10)" });
 
-	assert_int_equal(pk_builder_add_person(b, "_3GPP", NULL, "3GPP",
+	assert_int_equal(pk__builder_add_person(b, "_3GPP", NULL, "3GPP",
 					       "mailto:dongwook.kim&etsi.org", "2026-01-23"), PK_OK);
-	assert_int_equal(pk_builder_add_person(b, "Stephen_Gildea", "Stephen Gildea", NULL,
+	assert_int_equal(pk__builder_add_person(b, "Stephen_Gildea", "Stephen Gildea", NULL,
 					       "mailto:gildea&stop.mail-abuse.org", NULL), PK_OK);
-	assert_int_equal(pk_builder_add_person(b, "IETF_Chair", "IETF Chair", "IETF",
+	assert_int_equal(pk__builder_add_person(b, "IETF_Chair", "IETF Chair", "IETF",
 					       "mailto:chair&ietf.org", "2015-05-11"), PK_OK);
-	assert_int_equal(pk_builder_add_person(b, "IESG", "Internet Engineering Steering Group",
+	assert_int_equal(pk__builder_add_person(b, "IESG", "Internet Engineering Steering Group",
 					       NULL, "mailto:iesg&ietf.org", NULL), PK_OK);
-	assert_int_equal(pk_builder_count(b), 38);
+	assert_int_equal(pk__builder_count(b), 38);
 	return b;
 }
 
@@ -188,8 +188,8 @@ void *regfix_finish(const pk_builder *b, size_t *len)
 	void *data = NULL;
 	pk_error err;
 
-	if (pk_builder_finish(b, &data, len, &err) != PK_OK)
-		fail_msg("pk_builder_finish: %s", err.message);
+	if (pk__builder_finish(b, &data, len, &err) != PK_OK)
+		fail_msg("pk__builder_finish: %s", err.message);
 	return data;
 }
 
@@ -200,9 +200,9 @@ pk_registry *regfix_open(const pk_builder *b)
 	pk_registry *reg = NULL;
 	pk_error err;
 
-	if (pk_registry_from_index(data, len, PK_MEM_HEAP, false, "fixture", &reg,
+	if (pk__registry_from_index(data, len, PK_MEM_HEAP, false, "fixture", &reg,
 				   &err) != PK_OK)
-		fail_msg("pk_registry_from_index: %s", err.message);
+		fail_msg("pk__registry_from_index: %s", err.message);
 	return reg;
 }
 
@@ -211,7 +211,7 @@ void *regfix_index(size_t *len)
 	pk_builder *b = regfix_builder();
 	void *data = regfix_finish(b, len);
 
-	pk_builder_free(b);
+	pk__builder_free(b);
 	return data;
 }
 
@@ -220,7 +220,7 @@ pk_registry *regfix_registry(void)
 	pk_builder *b = regfix_builder();
 	pk_registry *reg = regfix_open(b);
 
-	pk_builder_free(b);
+	pk__builder_free(b);
 	return reg;
 }
 

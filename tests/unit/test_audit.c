@@ -39,7 +39,7 @@ static void set_conf(uint16_t lo, uint16_t hi, const char *reserved,
 static pk_host_sockets *host(void)
 {
 	pk_host_sockets *s;
-	assert_int_equal(pk_host_sockets_begin(false, &s), PK_OK);
+	assert_int_equal(pk__host_sockets_begin(false, &s), PK_OK);
 	return s;
 }
 
@@ -50,7 +50,7 @@ static void add(pk_host_sockets *s, pk_proto proto, uint8_t state,
 				raddr ? raddr : "0.0.0.0", rport);
 	r.inode = 1000u + lport;
 	r.uid = 1000;
-	assert_int_equal(pk_host_sockets_add_row(s, &r), PK_OK);
+	assert_int_equal(pk__host_sockets_add_row(s, &r), PK_OK);
 }
 
 static void listen_on(pk_host_sockets *s, uint16_t port)
@@ -73,7 +73,7 @@ static pk_audit *audit(pk_host_sockets *s, pk_expect_list *e)
 	pk_error err;
 
 	if (s != NULL)
-		assert_int_equal(pk_host_sockets_finish(s), PK_OK);
+		assert_int_equal(pk__host_sockets_finish(s), PK_OK);
 	pk_status st = pk_audit_run(&in, &a, &err);
 	if (st != PK_OK)
 		fail_msg("audit: %s", err.message);

@@ -15,24 +15,24 @@
 static void test_kind_from(void **state)
 {
 	(void)state;
-	assert_int_equal(pk_kind_from("http", "Reserved"), PK_KIND_ASSIGNED);
-	assert_int_equal(pk_kind_from(NULL, "Reserved"), PK_KIND_RESERVED);
-	assert_int_equal(pk_kind_from("", "Reserved - IANA"), PK_KIND_RESERVED);
-	assert_int_equal(pk_kind_from(NULL, "Unassigned"), PK_KIND_UNASSIGNED);
-	assert_int_equal(pk_kind_from(NULL, "unassigned"), PK_KIND_UNASSIGNED);
-	assert_int_equal(pk_kind_from(NULL, "Unassigned [was netstat]"), PK_KIND_UNASSIGNED);
-	assert_int_equal(pk_kind_from(NULL, "De-registered"), PK_KIND_DEREGISTERED);
-	assert_int_equal(pk_kind_from(NULL, "Removed"), PK_KIND_DEREGISTERED);
-	assert_int_equal(pk_kind_from(NULL, "De-Commissioned Port"), PK_KIND_DEREGISTERED);
-	assert_int_equal(pk_kind_from(NULL, "any private printer server"), PK_KIND_OTHER);
-	assert_int_equal(pk_kind_from(NULL, "(unassigned) Possibly assigned"), PK_KIND_OTHER);
-	assert_int_equal(pk_kind_from(NULL, NULL), PK_KIND_OTHER);
-	assert_int_equal(pk_kind_from(NULL, ""), PK_KIND_OTHER);
+	assert_int_equal(pk__kind_from("http", "Reserved"), PK_KIND_ASSIGNED);
+	assert_int_equal(pk__kind_from(NULL, "Reserved"), PK_KIND_RESERVED);
+	assert_int_equal(pk__kind_from("", "Reserved - IANA"), PK_KIND_RESERVED);
+	assert_int_equal(pk__kind_from(NULL, "Unassigned"), PK_KIND_UNASSIGNED);
+	assert_int_equal(pk__kind_from(NULL, "unassigned"), PK_KIND_UNASSIGNED);
+	assert_int_equal(pk__kind_from(NULL, "Unassigned [was netstat]"), PK_KIND_UNASSIGNED);
+	assert_int_equal(pk__kind_from(NULL, "De-registered"), PK_KIND_DEREGISTERED);
+	assert_int_equal(pk__kind_from(NULL, "Removed"), PK_KIND_DEREGISTERED);
+	assert_int_equal(pk__kind_from(NULL, "De-Commissioned Port"), PK_KIND_DEREGISTERED);
+	assert_int_equal(pk__kind_from(NULL, "any private printer server"), PK_KIND_OTHER);
+	assert_int_equal(pk__kind_from(NULL, "(unassigned) Possibly assigned"), PK_KIND_OTHER);
+	assert_int_equal(pk__kind_from(NULL, NULL), PK_KIND_OTHER);
+	assert_int_equal(pk__kind_from(NULL, ""), PK_KIND_OTHER);
 }
 
 static void test_add_rejects_bad_records(void **state)
 {
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	pk_rec_in in = { .name = "ok", .proto = PK_PROTO_TCP, .has_port = true,
 			 .port_lo = 10, .port_hi = 10 };
 	uint32_t i;
@@ -40,37 +40,37 @@ static void test_add_rejects_bad_records(void **state)
 	(void)state;
 	assert_non_null(b);
 	in.proto = (pk_proto)5;
-	assert_int_equal(pk_builder_add(b, &in, NULL), PK_INVAL);
+	assert_int_equal(pk__builder_add(b, &in, NULL), PK_INVAL);
 	in.proto = PK_PROTO_TCP;
 	in.kind = (pk_rec_kind)5;
-	assert_int_equal(pk_builder_add(b, &in, NULL), PK_INVAL);
+	assert_int_equal(pk__builder_add(b, &in, NULL), PK_INVAL);
 	in.kind = PK_KIND_ASSIGNED;
 	in.origin = (pk_rec_origin)4;
-	assert_int_equal(pk_builder_add(b, &in, NULL), PK_INVAL);
+	assert_int_equal(pk__builder_add(b, &in, NULL), PK_INVAL);
 	in.origin = PK_ORIGIN_IANA;
 	in.port_lo = 11;
-	assert_int_equal(pk_builder_add(b, &in, NULL), PK_INVAL);
-	assert_int_equal(pk_builder_count(b), 0);
+	assert_int_equal(pk__builder_add(b, &in, NULL), PK_INVAL);
+	assert_int_equal(pk__builder_count(b), 0);
 	/* Without a port, the port fields are ignored. */
 	in.has_port = false;
-	assert_int_equal(pk_builder_add(b, &in, &i), PK_OK);
+	assert_int_equal(pk__builder_add(b, &in, &i), PK_OK);
 	assert_int_equal(i, 0);
 	assert_int_equal(b->recs[0].port_lo, 0);
 	assert_int_equal(b->recs[0].port_hi, 0);
 
-	assert_int_equal(pk_builder_add_alias(b, 1, "x"), PK_RANGE);
-	assert_int_equal(pk_builder_add_alias(b, 0, ""), PK_INVAL);
-	assert_int_equal(pk_builder_add_alias(b, 0, NULL), PK_INVAL);
-	assert_int_equal(pk_builder_add_ref(b, 0, (pk_ref_type)6, "x"), PK_INVAL);
-	assert_int_equal(pk_builder_add_ref(b, 7, PK_REF_RFC, "rfc1"), PK_RANGE);
-	assert_int_equal(pk_builder_add_assignee(b, 0, "id", "text"), PK_INVAL);
-	assert_int_equal(pk_builder_add_assignee(b, 0, NULL, ""), PK_INVAL);
-	assert_int_equal(pk_builder_add_contact(b, 0, "", NULL), PK_INVAL);
-	assert_int_equal(pk_builder_add_contact(b, 3, "id", NULL), PK_RANGE);
-	assert_int_equal(pk_builder_add_person(b, "", "n", NULL, NULL, NULL), PK_INVAL);
-	assert_int_equal(pk_builder_add_person(b, NULL, "n", NULL, NULL, NULL), PK_INVAL);
-	pk_builder_free(b);
-	pk_builder_free(NULL);
+	assert_int_equal(pk__builder_add_alias(b, 1, "x"), PK_RANGE);
+	assert_int_equal(pk__builder_add_alias(b, 0, ""), PK_INVAL);
+	assert_int_equal(pk__builder_add_alias(b, 0, NULL), PK_INVAL);
+	assert_int_equal(pk__builder_add_ref(b, 0, (pk_ref_type)6, "x"), PK_INVAL);
+	assert_int_equal(pk__builder_add_ref(b, 7, PK_REF_RFC, "rfc1"), PK_RANGE);
+	assert_int_equal(pk__builder_add_assignee(b, 0, "id", "text"), PK_INVAL);
+	assert_int_equal(pk__builder_add_assignee(b, 0, NULL, ""), PK_INVAL);
+	assert_int_equal(pk__builder_add_contact(b, 0, "", NULL), PK_INVAL);
+	assert_int_equal(pk__builder_add_contact(b, 3, "id", NULL), PK_RANGE);
+	assert_int_equal(pk__builder_add_person(b, "", "n", NULL, NULL, NULL), PK_INVAL);
+	assert_int_equal(pk__builder_add_person(b, NULL, "n", NULL, NULL, NULL), PK_INVAL);
+	pk__builder_free(b);
+	pk__builder_free(NULL);
 }
 
 static void test_interning_shares_strings(void **state)
@@ -87,46 +87,46 @@ static void test_interning_shares_strings(void **state)
 	assert_int_equal(b->recs[0].notes, 0);
 	assert_string_equal(pk_bstr(b, 0), "");
 	uint32_t off1, off2;
-	assert_int_equal(pk_builder_intern(b, "a fresh string", &off1), PK_OK);
-	assert_int_equal(pk_builder_intern(b, "a fresh string", &off2), PK_OK);
+	assert_int_equal(pk__builder_intern(b, "a fresh string", &off1), PK_OK);
+	assert_int_equal(pk__builder_intern(b, "a fresh string", &off2), PK_OK);
 	assert_int_equal(off1, off2);
-	assert_int_equal(pk_builder_intern(b, "a fresh strin", &off2), PK_OK);
+	assert_int_equal(pk__builder_intern(b, "a fresh strin", &off2), PK_OK);
 	assert_int_not_equal(off1, off2);
-	assert_int_equal(pk_builder_intern(b, NULL, &off2), PK_OK);
+	assert_int_equal(pk__builder_intern(b, NULL, &off2), PK_OK);
 	assert_int_equal(off2, 0);
-	pk_builder_free(b);
+	pk__builder_free(b);
 }
 
 static void test_aliases_dedup(void **state)
 {
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	pk_rec_in in = { .name = "http", .proto = PK_PROTO_TCP, .has_port = true,
 			 .port_lo = 80, .port_hi = 80 };
 	uint32_t i;
 
 	(void)state;
-	assert_int_equal(pk_builder_add(b, &in, &i), PK_OK);
-	assert_int_equal(pk_builder_add_alias(b, i, "www"), PK_OK);
-	assert_int_equal(pk_builder_add_alias(b, i, "WWW"), PK_OK);
-	assert_int_equal(pk_builder_add_alias(b, i, "HTTP"), PK_OK); /* the name */
-	assert_int_equal(pk_builder_add_alias(b, i, "www-http"), PK_OK);
+	assert_int_equal(pk__builder_add(b, &in, &i), PK_OK);
+	assert_int_equal(pk__builder_add_alias(b, i, "www"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(b, i, "WWW"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(b, i, "HTTP"), PK_OK); /* the name */
+	assert_int_equal(pk__builder_add_alias(b, i, "www-http"), PK_OK);
 	assert_int_equal(b->recs[i].count[PK_L_ALIAS], 2);
 	pk_registry *reg = regfix_open(b);
 	assert_string_equal(pk_record_alias(reg, 0, 0), "www");
 	assert_string_equal(pk_record_alias(reg, 0, 1), "www-http");
 	assert_null(pk_record_alias(reg, 0, 2));
 	pk_registry_close(reg);
-	pk_builder_free(b);
+	pk__builder_free(b);
 }
 
 static void test_person_replaced_by_later(void **state)
 {
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	pk_party p;
 
 	(void)state;
-	assert_int_equal(pk_builder_add_person(b, "Jon_Postel", "Jon", NULL, NULL, NULL), PK_OK);
-	assert_int_equal(pk_builder_add_person(b, "Jon_Postel", "Jon Postel", "ISI",
+	assert_int_equal(pk__builder_add_person(b, "Jon_Postel", "Jon", NULL, NULL, NULL), PK_OK);
+	assert_int_equal(pk__builder_add_person(b, "Jon_Postel", "Jon Postel", "ISI",
 					       "mailto:postel&isi.edu", "1998-10"), PK_OK);
 	assert_int_equal(b->npeople, 1);
 	pk_registry *reg = regfix_open(b);
@@ -135,7 +135,7 @@ static void test_person_replaced_by_later(void **state)
 	assert_string_equal(p.org, "ISI");
 	assert_string_equal(p.updated, "1998-10");
 	pk_registry_close(reg);
-	pk_builder_free(b);
+	pk__builder_free(b);
 }
 
 /* Every record of the fixture, in the order the index must hold them:
@@ -182,19 +182,19 @@ static void test_finish_keeps_builder_usable(void **state)
 	assert_memory_equal(d1, d2, l1);
 	pk_rec_in in = { .name = "late", .proto = PK_PROTO_UDP, .has_port = true,
 			 .port_lo = 7, .port_hi = 7 };
-	assert_int_equal(pk_builder_add(b, &in, NULL), PK_OK);
+	assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
 	pk_registry *reg = regfix_open(b);
 	assert_int_equal(pk_registry_count(reg), 39);
 	assert_string_equal(regfix_name(reg, "late", 0), "late/udp/7");
 	pk_registry_close(reg);
 	free(d1);
 	free(d2);
-	pk_builder_free(b);
+	pk__builder_free(b);
 }
 
 static void test_empty_builder(void **state)
 {
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	pk_registry *reg = regfix_open(b);
 	pk_registry_info info;
 	const char *w = "x";
@@ -212,7 +212,7 @@ static void test_empty_builder(void **state)
 	assert_int_equal(pk_search(reg, &w, 1, 0, NULL, 0), 0);
 	assert_int_equal(pk_search(reg, NULL, 0, 0, NULL, 0), 0);
 	pk_registry_close(reg);
-	pk_builder_free(b);
+	pk__builder_free(b);
 }
 
 static uint32_t add_rec(pk_builder *b, const char *name, pk_proto proto, int port,
@@ -221,17 +221,17 @@ static uint32_t add_rec(pk_builder *b, const char *name, pk_proto proto, int por
 	pk_rec_in in = { .name = name, .proto = proto, .has_port = port >= 0,
 			 .port_lo = (uint16_t)(port < 0 ? 0 : port),
 			 .port_hi = (uint16_t)(port < 0 ? 0 : port),
-			 .kind = pk_kind_from(name, desc), .origin = origin,
+			 .kind = pk__kind_from(name, desc), .origin = origin,
 			 .description = desc };
 	uint32_t i;
 
-	assert_int_equal(pk_builder_add(b, &in, &i), PK_OK);
+	assert_int_equal(pk__builder_add(b, &in, &i), PK_OK);
 	return i;
 }
 
 static void test_merge(void **state)
 {
-	pk_builder *b = pk_builder_new(), *src = pk_builder_new();
+	pk_builder *b = pk__builder_new(), *src = pk__builder_new();
 	pk_error err;
 	pk_record r;
 	pk_recid id;
@@ -245,31 +245,31 @@ static void test_merge(void **state)
 	add_rec(b, "domain", PK_PROTO_UDP, 53, PK_ORIGIN_IANA, "Domain Name Server");
 	/* src: a services(5) file and a supplement. */
 	i = add_rec(src, "http", PK_PROTO_TCP, 80, PK_ORIGIN_SERVICES, NULL);
-	assert_int_equal(pk_builder_add_alias(src, i, "www"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(src, i, "www"), PK_OK);
 	i = add_rec(src, "HTTP-ALT", PK_PROTO_TCP, 8080, PK_ORIGIN_SERVICES, NULL);
-	assert_int_equal(pk_builder_add_alias(src, i, "webcache"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(src, i, "webcache"), PK_OK);
 	i = add_rec(src, "domain", PK_PROTO_UDP, 53, PK_ORIGIN_SERVICES, NULL);
-	assert_int_equal(pk_builder_add_alias(src, i, "dns"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(src, i, "dns"), PK_OK);
 	add_rec(src, "domain", PK_PROTO_TCP, 53, PK_ORIGIN_SERVICES, NULL);
 	i = add_rec(src, "http", PK_PROTO_TCP, 80, PK_ORIGIN_SERVICES, NULL);
-	assert_int_equal(pk_builder_add_alias(src, i, "WWW"), PK_OK);
-	assert_int_equal(pk_builder_add_alias(src, i, "web"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(src, i, "WWW"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(src, i, "web"), PK_OK);
 	{
 		pk_rec_in in = { .name = "x11", .proto = PK_PROTO_TCP, .has_port = true,
 				 .port_lo = 6000, .port_hi = 6063,
 				 .origin = PK_ORIGIN_SUPPLEMENT, .description = "X Window System" };
-		assert_int_equal(pk_builder_add(src, &in, NULL), PK_OK);
+		assert_int_equal(pk__builder_add(src, &in, NULL), PK_OK);
 	}
 	i = add_rec(src, "foo", PK_PROTO_TCP, 7, PK_ORIGIN_UNOFFICIAL, "Foo");
-	assert_int_equal(pk_builder_add_assignee(src, i, "P1", NULL), PK_OK);
-	assert_int_equal(pk_builder_add_contact(src, i, NULL, "Foo team"), PK_OK);
-	assert_int_equal(pk_builder_add_ref(src, i, PK_REF_URI, "https://foo.example"), PK_OK);
-	assert_int_equal(pk_builder_add_person(src, "P1", "Pat One", "Foo Inc", "mailto:p1", "2020-01"), PK_OK);
-	assert_int_equal(pk_builder_add_person(src, "P2", "Unused", NULL, NULL, NULL), PK_OK);
+	assert_int_equal(pk__builder_add_assignee(src, i, "P1", NULL), PK_OK);
+	assert_int_equal(pk__builder_add_contact(src, i, NULL, "Foo team"), PK_OK);
+	assert_int_equal(pk__builder_add_ref(src, i, PK_REF_URI, "https://foo.example"), PK_OK);
+	assert_int_equal(pk__builder_add_person(src, "P1", "Pat One", "Foo Inc", "mailto:p1", "2020-01"), PK_OK);
+	assert_int_equal(pk__builder_add_person(src, "P2", "Unused", NULL, NULL, NULL), PK_OK);
 
-	assert_int_equal(pk_builder_merge(b, b, &err), PK_INVAL);
-	assert_int_equal(pk_builder_merge(b, src, &err), PK_OK);
-	assert_int_equal(pk_builder_count(b), 7);
+	assert_int_equal(pk__builder_merge(b, b, &err), PK_INVAL);
+	assert_int_equal(pk__builder_merge(b, src, &err), PK_OK);
+	assert_int_equal(pk__builder_count(b), 7);
 	assert_int_equal(b->npeople, 1); /* only the person a record names */
 
 	pk_registry *reg = regfix_open(b);
@@ -317,15 +317,15 @@ static void test_merge(void **state)
 	assert_int_equal(ref.type, PK_REF_URI);
 	assert_string_equal(ref.data, "https://foo.example");
 	pk_registry_close(reg);
-	pk_builder_free(b);
-	pk_builder_free(src);
+	pk__builder_free(b);
+	pk__builder_free(src);
 }
 
 /* A services(5) entry inside one of b's ranges borrows the range's
  * description when no record sits on exactly its port (netbase's x11-1). */
 static void test_merge_borrows_from_range(void **state)
 {
-	pk_builder *b = pk_builder_new(), *src = pk_builder_new();
+	pk_builder *b = pk__builder_new(), *src = pk__builder_new();
 	pk_error err;
 	pk_record r;
 	pk_recid id;
@@ -335,14 +335,14 @@ static void test_merge_borrows_from_range(void **state)
 		pk_rec_in in = { .name = "x11", .proto = PK_PROTO_TCP, .has_port = true,
 				 .port_lo = 6000, .port_hi = 6063,
 				 .origin = PK_ORIGIN_SUPPLEMENT, .description = "X Window System" };
-		assert_int_equal(pk_builder_add(b, &in, NULL), PK_OK);
+		assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
 	}
 	add_rec(b, "exact", PK_PROTO_TCP, 6010, PK_ORIGIN_IANA, "Exact match");
 	add_rec(src, "x11-1", PK_PROTO_TCP, 6001, PK_ORIGIN_SERVICES, NULL);
 	add_rec(src, "x11-1", PK_PROTO_UDP, 6001, PK_ORIGIN_SERVICES, NULL);
 	add_rec(src, "other", PK_PROTO_TCP, 6010, PK_ORIGIN_SERVICES, NULL);
 	add_rec(src, "outside", PK_PROTO_TCP, 6064, PK_ORIGIN_SERVICES, NULL);
-	assert_int_equal(pk_builder_merge(b, src, &err), PK_OK);
+	assert_int_equal(pk__builder_merge(b, src, &err), PK_OK);
 
 	pk_registry *reg = regfix_open(b);
 	assert_int_equal(pk_lookup_name(reg, "x11-1", PK_PROTOMASK(PK_PROTO_TCP), &id, 1), 1);
@@ -360,20 +360,20 @@ static void test_merge_borrows_from_range(void **state)
 	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
 	assert_string_equal(r.description, "");
 	pk_registry_close(reg);
-	pk_builder_free(b);
-	pk_builder_free(src);
+	pk__builder_free(b);
+	pk__builder_free(src);
 }
 
 static void test_add_registry_by_origin(void **state)
 {
 	pk_registry *reg = regfix_registry();
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	pk_error err;
 
 	(void)state;
 	unsigned mask = 1u << PK_ORIGIN_SERVICES | 1u << PK_ORIGIN_SUPPLEMENT |
 			1u << PK_ORIGIN_UNOFFICIAL;
-	assert_int_equal(pk_builder_add_registry(b, reg, mask, &err), PK_OK);
+	assert_int_equal(pk__builder_add_registry(b, reg, mask, &err), PK_OK);
 	pk_registry *sub = regfix_open(b);
 	pk_recid all[3] = { 0, 1, 2 };
 	assert_int_equal(pk_registry_count(sub), 3);
@@ -381,11 +381,11 @@ static void test_add_registry_by_origin(void **state)
 			    "netbase-only/tcp/9999 minecraft/tcp/25565 flex-lm/tcp/27000-27009");
 	assert_string_equal(pk_record_alias(sub, 0, 0), "nbo");
 	pk_registry_close(sub);
-	pk_builder_free(b);
+	pk__builder_free(b);
 
 	/* Everything: the copy must equal the original in every field. */
-	b = pk_builder_new();
-	assert_int_equal(pk_builder_add_registry(b, reg, 0xf, &err), PK_OK);
+	b = pk__builder_new();
+	assert_int_equal(pk__builder_add_registry(b, reg, 0xf, &err), PK_OK);
 	assert_int_equal(b->npeople, 3); /* _3GPP is named by no record */
 	pk_registry *copy = regfix_open(b);
 	pk_diff_stats ds;
@@ -417,13 +417,13 @@ static void test_add_registry_by_origin(void **state)
 	assert_string_equal(p.uri, "mailto:gildea&stop.mail-abuse.org");
 	assert_int_equal(pk_person_get(copy, "_3GPP", &p), PK_NOTFOUND);
 	pk_registry_close(copy);
-	pk_builder_free(b);
+	pk__builder_free(b);
 	pk_registry_close(reg);
 }
 
 static void test_many_records(void **state)
 {
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	char name[32];
 	pk_recid ids[4];
 
@@ -433,7 +433,7 @@ static void test_many_records(void **state)
 		snprintf(name, sizeof name, "Svc%u", i);
 		add_rec(b, name, (pk_proto)(1 + i % 4), (int)(i * 7 % 65536),
 			PK_ORIGIN_IANA, name);
-		assert_int_equal(pk_builder_add_person(b, name, name, NULL, NULL, NULL), PK_OK);
+		assert_int_equal(pk__builder_add_person(b, name, name, NULL, NULL, NULL), PK_OK);
 	}
 	pk_registry *reg = regfix_open(b);
 	pk_registry_info info;
@@ -454,12 +454,12 @@ static void test_many_records(void **state)
 		assert_string_equal(p.name, name);
 	}
 	pk_registry_close(reg);
-	pk_builder_free(b);
+	pk__builder_free(b);
 }
 
 static void test_too_many_postings(void **state)
 {
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	pk_rec_in in = { .name = "all", .proto = PK_PROTO_TCP, .has_port = true,
 			 .port_lo = 0, .port_hi = 65535 };
 	void *data = NULL;
@@ -469,26 +469,26 @@ static void test_too_many_postings(void **state)
 	(void)state;
 	/* 300 records covering every port: 19.7M postings, over the cap. */
 	for (int i = 0; i < 300; i++)
-		assert_int_equal(pk_builder_add(b, &in, NULL), PK_OK);
-	assert_int_equal(pk_builder_finish(b, &data, &len, &err), PK_TOOBIG);
+		assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
+	assert_int_equal(pk__builder_finish(b, &data, &len, &err), PK_TOOBIG);
 	assert_null(data);
 	assert_non_null(strstr(err.message, "too large"));
-	pk_builder_free(b);
+	pk__builder_free(b);
 }
 
 static void test_list_length_cap(void **state)
 {
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	uint32_t i;
 
 	(void)state;
 	add_rec(b, "many", PK_PROTO_TCP, 1, PK_ORIGIN_IANA, NULL);
 	i = 0;
 	for (unsigned k = 0; k < 65535; k++)
-		assert_int_equal(pk_builder_add_ref(b, i, PK_REF_RFC, "rfc1"), PK_OK);
+		assert_int_equal(pk__builder_add_ref(b, i, PK_REF_RFC, "rfc1"), PK_OK);
 	/* The index stores list lengths in 16 bits. */
-	assert_int_equal(pk_builder_add_ref(b, i, PK_REF_RFC, "rfc1"), PK_TOOBIG);
-	pk_builder_free(b);
+	assert_int_equal(pk__builder_add_ref(b, i, PK_REF_RFC, "rfc1"), PK_TOOBIG);
+	pk__builder_free(b);
 }
 
 int main(void)

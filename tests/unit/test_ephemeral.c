@@ -213,21 +213,21 @@ static void test_freebsd(void **state)
 	pk_prng twin;
 
 	(void)state;
-	pk_prng_seed(&twin, SEED);
+	pk__prng_seed(&twin, SEED);
 	/* lastport = first + random % (last - first), then ++: the first
 	 * candidate is 101..104 */
 	for (int k = 0; k < 50; k++) {
-		unsigned start = 100 + pk_prng_below(&twin, 4);
+		unsigned start = 100 + pk__prng_below(&twin, 4);
 		EXPECT(st, &req_a, start + 1, 1);
 	}
 	/* Only 100 free: scan start+1 .. 104, wrap to 100. */
 	pk_portset_add_range(&held, 101, 104);
 	for (int k = 0; k < 20; k++) {
-		unsigned start = 100 + pk_prng_below(&twin, 4);
+		unsigned start = 100 + pk__prng_below(&twin, 4);
 		EXPECT(st, &req_a, 100, 104 - start + 1);
 	}
 	pk_portset_add(&held, 100);
-	pk_prng_below(&twin, 4);
+	pk__prng_below(&twin, 4);
 	EXHAUSTED(st, &req_a, 5);
 	pk_eph_free(st);
 
@@ -247,13 +247,13 @@ static void test_rfc1(void **state)
 	pk_prng twin;
 
 	(void)state;
-	pk_prng_seed(&twin, SEED);
+	pk__prng_seed(&twin, SEED);
 	for (int k = 0; k < 50; k++)
-		EXPECT(st, &req_a, 100 + pk_prng_below(&twin, 10), 1);
+		EXPECT(st, &req_a, 100 + pk__prng_below(&twin, 10), 1);
 	/* 105-109 held: from start s, scan up and wrap to 100 */
 	pk_portset_add_range(&held, 105, 109);
 	for (int k = 0; k < 50; k++) {
-		unsigned s = 100 + pk_prng_below(&twin, 10);
+		unsigned s = 100 + pk__prng_below(&twin, 10);
 		if (s < 105)
 			EXPECT(st, &req_a, s, 1);
 		else
@@ -272,9 +272,9 @@ static void test_rfc2(void **state)
 	pk_prng twin;
 
 	(void)state;
-	pk_prng_seed(&twin, SEED);
+	pk__prng_seed(&twin, SEED);
 	for (int k = 0; k < 20; k++)
-		EXPECT(st, &req_a, 100 + pk_prng_below(&twin, 10), 1);
+		EXPECT(st, &req_a, 100 + pk__prng_below(&twin, 10), 1);
 	/* Only 109 free: one draw per probe until 109 comes up, or 10
 	 * probes and an 11th (unused) draw, then "exhausted" although 109
 	 * was free: the false failure RFC 6056 accepts. */
@@ -283,14 +283,14 @@ static void test_rfc2(void **state)
 	for (int k = 0; k < 200; k++) {
 		unsigned n = 0, p;
 		do {
-			p = 100 + pk_prng_below(&twin, 10);
+			p = 100 + pk__prng_below(&twin, 10);
 			n++;
 		} while (p != 109 && n < 10);
 		if (p == 109) {
 			EXPECT(st, &req_a, 109, n);
 			found++;
 		} else {
-			pk_prng_below(&twin, 10);
+			pk__prng_below(&twin, 10);
 			EXHAUSTED(st, &req_a, 10);
 			failed++;
 		}
@@ -310,13 +310,13 @@ static void test_rfc2_mean_probes(void **state)
 	pk_prng pick;
 
 	(void)state;
-	pk_prng_seed(&pick, 77);
+	pk__prng_seed(&pick, 77);
 	for (size_t t = 0; t < 2; t++) {
 		uint32_t num = 60999 - 32768 + 1;
 		uint32_t taken = (uint32_t)lround(ps[t] * num);
 		pk_portset_clear(&held);
 		for (uint32_t n = 0; n < taken;) {
-			uint16_t p = (uint16_t)(32768 + pk_prng_below(&pick, num));
+			uint16_t p = (uint16_t)(32768 + pk__prng_below(&pick, num));
 			if (!pk_portset_contains(&held, p)) {
 				pk_portset_add(&held, p);
 				n++;
@@ -351,7 +351,7 @@ static uint64_t F(const pk_sipkey *k, const pk_eph_request *r)
 		r->daddr >> 24, r->daddr >> 16, r->daddr >> 8, r->daddr,
 		r->dport >> 8, r->dport,
 	};
-	return pk_siphash24(k, m, sizeof m);
+	return pk__siphash24(k, m, sizeof m);
 }
 
 static void test_rfc3(void **state)
@@ -361,9 +361,9 @@ static void test_rfc3(void **state)
 	pk_sipkey key;
 
 	(void)state;
-	pk_prng_seed(&twin, SEED);
-	key.k0 = pk_prng_next(&twin);
-	key.k1 = pk_prng_next(&twin);
+	pk__prng_seed(&twin, SEED);
+	key.k0 = pk__prng_next(&twin);
+	key.k1 = pk__prng_next(&twin);
 	unsigned a0 = 100 + (unsigned)((0 + F(&key, &req_a)) % 10);
 	unsigned b0 = 100 + (unsigned)((1 + F(&key, &req_b)) % 10);
 	/* port = min + (next_ephemeral + offset) % num, next_ephemeral++ */
@@ -395,11 +395,11 @@ static pk_eph *rfc4_with_twin(uint32_t table_len, pk_prng *twin, pk_sipkey *k1,
 	pk_eph *st = NULL;
 
 	assert_int_equal(pk_eph_new(PK_EPH_RFC6056_4, &cfg, &st, NULL), PK_OK);
-	pk_prng_seed(twin, SEED);
-	k1->k0 = pk_prng_next(twin);
-	k1->k1 = pk_prng_next(twin);
-	k2->k0 = pk_prng_next(twin);
-	k2->k1 = pk_prng_next(twin);
+	pk__prng_seed(twin, SEED);
+	k1->k0 = pk__prng_next(twin);
+	k1->k1 = pk__prng_next(twin);
+	k2->k0 = pk__prng_next(twin);
+	k2->k1 = pk__prng_next(twin);
 	return st;
 }
 
@@ -410,7 +410,7 @@ static void test_rfc4_shared_table(void **state)
 	pk_eph *st = rfc4_with_twin(1, &twin, &k1, &k2);
 
 	(void)state;
-	uint64_t t0 = pk_prng_below(&twin, 65536); /* table[0] */
+	uint64_t t0 = pk__prng_below(&twin, 65536); /* table[0] */
 	/* TABLE_LENGTH 1: every destination shares table[0] */
 	unsigned a0 = 100 + (unsigned)((F(&k1, &req_a) + t0) % 10);
 	unsigned b0 = 100 + (unsigned)((F(&k1, &req_b) + t0 + 1) % 10);
@@ -431,7 +431,7 @@ static void test_rfc4_separate_counters(void **state)
 
 	(void)state;
 	for (int i = 0; i < 1000; i++)
-		table[i] = pk_prng_below(&twin, 65536);
+		table[i] = pk__prng_below(&twin, 65536);
 	unsigned ia = (unsigned)(F(&k2, &req_a) % 1000);
 	unsigned ib = (unsigned)(F(&k2, &req_b) % 1000);
 	/* (if the two shared an entry the expectations below still hold
@@ -457,19 +457,19 @@ static void test_rfc5(void **state)
 
 	(void)state;
 	assert_int_equal(pk_eph_new(PK_EPH_RFC6056_5, &cfg, &st, NULL), PK_OK);
-	pk_prng_seed(&twin, SEED);
-	uint64_t next = pk_prng_below(&twin, 65536);
+	pk__prng_seed(&twin, SEED);
+	uint64_t next = pk__prng_below(&twin, 65536);
 	for (int k = 0; k < 50; k++) {
-		next += pk_prng_below(&twin, 3) + 1;
+		next += pk__prng_below(&twin, 3) + 1;
 		EXPECT(st, &req_a, 100 + next % 10, 1);
 	}
 	/* every port held: ten increments, ten probes, then give up */
 	pk_portset_add_range(&held, 100, 109);
 	for (int k = 0; k < 10; k++)
-		next += pk_prng_below(&twin, 3) + 1;
+		next += pk__prng_below(&twin, 3) + 1;
 	EXHAUSTED(st, &req_a, 10);
 	pk_portset_clear(&held);
-	next += pk_prng_below(&twin, 3) + 1;
+	next += pk__prng_below(&twin, 3) + 1;
 	EXPECT(st, &req_a, 100 + next % 10, 1);
 	pk_eph_free(st);
 
@@ -499,18 +499,18 @@ static uint64_t linux_offset(const pk_sipkey *k, const pk_eph_request *r,
 		r->dport >> 8, r->dport, 0, 0,
 		slot, slot >> 8, slot >> 16, slot >> 24,
 	};
-	return pk_siphash24(k, m, sizeof m);
+	return pk__siphash24(k, m, sizeof m);
 }
 
 static uint32_t *linux_twin(pk_prng *twin, pk_sipkey *k, uint32_t n)
 {
 	static uint32_t table[65536];
 
-	pk_prng_seed(twin, SEED);
-	k->k0 = pk_prng_next(twin);
-	k->k1 = pk_prng_next(twin);
+	pk__prng_seed(twin, SEED);
+	k->k0 = pk__prng_next(twin);
+	k->k1 = pk__prng_next(twin);
 	for (uint32_t i = 0; i < n; i++)
-		table[i] = pk_prng_u32(twin);
+		table[i] = pk__prng_u32(twin);
 	return table;
 }
 
@@ -532,7 +532,7 @@ static void test_linux_connect(void **state)
 		EXPECT(st, &req_a, port, 1);
 		assert_true(port % 2 == 0); /* connect(): even ports first */
 		/* i = max(0, below(8) * 2); table += i + 2 */
-		uint32_t step = pk_prng_below(&twin, 8) * 2 + 2;
+		uint32_t step = pk__prng_below(&twin, 8) * 2 + 2;
 		port = 32768 + (port - 32768 + step) % 32;
 	}
 	/* The next even candidate held: found at i = 2, and the counter
@@ -540,7 +540,7 @@ static void test_linux_connect(void **state)
 	pk_portset_add(&held, (uint16_t)port);
 	unsigned found = 32768 + (port - 32768 + 2) % 32;
 	EXPECT(st, &req_a, found, 2);
-	uint32_t r = pk_prng_below(&twin, 8) * 2;
+	uint32_t r = pk__prng_below(&twin, 8) * 2;
 	port = 32768 + (port - 32768 + (r > 2 ? r : 2) + 2) % 32;
 	pk_portset_clear(&held);
 	EXPECT(st, &req_a, port, 1);
@@ -635,11 +635,11 @@ static void test_linux_bind(void **state)
 	/* offset = below(remaining) | 1: odd ports, leaving even ones to
 	 * connect() */
 	for (int k = 0; k < 30; k++)
-		EXPECT(st, &b, 32768 + (pk_prng_below(&twin, 32) | 1u), 1);
+		EXPECT(st, &b, 32768 + (pk__prng_below(&twin, 32) | 1u), 1);
 	/* all odd held: the second pass (offset - 1) is even */
 	for (unsigned p = 32769; p <= 32799; p += 2)
 		pk_portset_add(&held, (uint16_t)p);
-	unsigned o = pk_prng_below(&twin, 32) | 1u;
+	unsigned o = pk__prng_below(&twin, 32) | 1u;
 	EXPECT(st, &b, 32768 + o - 1, 17);
 	pk_portset_add_range(&held, 32768, 32799);
 	EXHAUSTED(st, &b, 32);
@@ -659,7 +659,7 @@ static void test_linux_2021(void **state)
 	/* port_offset = (u32)siphash_3u32(saddr, daddr, dport) */
 	unsigned char m[12] = { 0xc0, 0x00, 0x02, 0x01, 0xc6, 0x33, 0x64, 0x07,
 				443 >> 8, 443 & 0xff, 0, 0 };
-	uint32_t po = (uint32_t)pk_siphash24(&key, m, sizeof m);
+	uint32_t po = (uint32_t)pk__siphash24(&key, m, sizeof m);
 	uint32_t idx = (po * 0x61C88647u) >> 24; /* hash_32(po, 8) */
 	unsigned port = 32768 + (((table[idx] + po) % 32) & ~1u);
 	/* no randomness: each connection moves the counter by exactly 2 */

@@ -31,12 +31,12 @@ static pk_host_sockets *parse_ok(const char *data, pk_proto proto,
 	pk_host_sockets *s;
 	pk_error err;
 
-	assert_int_equal(pk_host_sockets_begin(false, &s), PK_OK);
-	pk_status st = pk_procnet_parse(s, data, strlen(data), proto, family,
+	assert_int_equal(pk__host_sockets_begin(false, &s), PK_OK);
+	pk_status st = pk__procnet_parse(s, data, strlen(data), proto, family,
 					"fixture", &err);
 	if (st != PK_OK)
 		fail_msg("parse failed: %s", err.message);
-	assert_int_equal(pk_host_sockets_finish(s), PK_OK);
+	assert_int_equal(pk__host_sockets_finish(s), PK_OK);
 	return s;
 }
 
@@ -97,8 +97,8 @@ static void test_procnet_bad(void **state)
 		pk_host_sockets *s;
 		char data[512];
 		snprintf(data, sizeof data, HDR "%s", cases[i].line);
-		assert_int_equal(pk_host_sockets_begin(false, &s), PK_OK);
-		pk_status st = pk_procnet_parse(s, data, strlen(data), PK_PROTO_TCP,
+		assert_int_equal(pk__host_sockets_begin(false, &s), PK_OK);
+		pk_status st = pk__procnet_parse(s, data, strlen(data), PK_PROTO_TCP,
 						4, "t/net/tcp", &err);
 		if (st != PK_PARSE || strstr(err.message, cases[i].what) == NULL ||
 		    strstr(err.message, "t/net/tcp:2:") == NULL)
@@ -110,30 +110,30 @@ static void test_procnet_bad(void **state)
 	/* A NUL inside, a line longer than any real one, a tcp6 address
 	 * in the tcp table. */
 	pk_host_sockets *s;
-	assert_int_equal(pk_host_sockets_begin(false, &s), PK_OK);
+	assert_int_equal(pk__host_sockets_begin(false, &s), PK_OK);
 	const char nul[] = "  sl\n   0: 0100\0007F:0277\n";
-	assert_int_equal(pk_procnet_parse(s, nul, sizeof nul - 1, PK_PROTO_TCP, 4,
+	assert_int_equal(pk__procnet_parse(s, nul, sizeof nul - 1, PK_PROTO_TCP, 4,
 					  "t", &err), PK_PARSE);
 	assert_non_null(strstr(err.message, "t:2: NUL"));
 	char *big = malloc(5000);
 	memset(big, '1', 4999);
 	big[4999] = '\0';
-	assert_int_equal(pk_procnet_parse(s, big, 4999, PK_PROTO_TCP, 4, "t",
+	assert_int_equal(pk__procnet_parse(s, big, 4999, PK_PROTO_TCP, 4, "t",
 					  &err), PK_PARSE);
 	assert_non_null(strstr(err.message, "longer"));
 	free(big);
 	const char *v6line =
 		"   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 5\n";
-	assert_int_equal(pk_procnet_parse(s, v6line, strlen(v6line), PK_PROTO_TCP,
+	assert_int_equal(pk__procnet_parse(s, v6line, strlen(v6line), PK_PROTO_TCP,
 					  4, "t", &err), PK_PARSE);
 	/* ... which is fine in tcp6; a table that does not exist is not. */
-	assert_int_equal(pk_procnet_parse(s, v6line, strlen(v6line), PK_PROTO_TCP,
+	assert_int_equal(pk__procnet_parse(s, v6line, strlen(v6line), PK_PROTO_TCP,
 					  6, "t", &err), PK_OK);
-	assert_int_equal(pk_procnet_parse(s, v6line, strlen(v6line), PK_PROTO_SCTP,
+	assert_int_equal(pk__procnet_parse(s, v6line, strlen(v6line), PK_PROTO_SCTP,
 					  6, "t", &err), PK_INVAL);
 	/* Empty input and blank lines are no sockets, not errors. */
-	assert_int_equal(pk_procnet_parse(s, "", 0, PK_PROTO_UDP, 4, "t", &err), PK_OK);
-	assert_int_equal(pk_procnet_parse(s, "\n  \n", 4, PK_PROTO_UDP, 4, "t", &err), PK_OK);
+	assert_int_equal(pk__procnet_parse(s, "", 0, PK_PROTO_UDP, 4, "t", &err), PK_OK);
+	assert_int_equal(pk__procnet_parse(s, "\n  \n", 4, PK_PROTO_UDP, 4, "t", &err), PK_OK);
 	pk_host_sockets_free(s);
 }
 
@@ -144,7 +144,7 @@ static void test_classify(void **state)
 	pk_host_sockets *s;
 
 	(void)state;
-	assert_int_equal(pk_host_sockets_begin(false, &s), PK_OK);
+	assert_int_equal(pk__host_sockets_begin(false, &s), PK_OK);
 	pk_sockrow rows[] = {
 		/* inbound on a listener's port: not load */
 		sockrow4(PK_PROTO_TCP, PK_TCP_ESTABLISHED, "10.0.0.1", 22, "10.0.0.9", 50000),
@@ -165,7 +165,7 @@ static void test_classify(void **state)
 		sockrow4(PK_PROTO_UDP, PK_TCP_ESTABLISHED, "10.0.0.1", 53, "8.8.4.4", 5353),
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-		assert_int_equal(pk_host_sockets_add_row(s, &rows[i]), PK_OK);
+		assert_int_equal(pk__host_sockets_add_row(s, &rows[i]), PK_OK);
 	/* An IPv6 dual-stack socket talking to an IPv4 peer is an IPv4
 	 * flow to that peer. */
 	pk_sockrow m;
@@ -178,8 +178,8 @@ static void test_classify(void **state)
 	inet_pton(AF_INET6, "::ffff:1.1.1.1", m.raddr);
 	m.lport = 40004;
 	m.rport = 443;
-	assert_int_equal(pk_host_sockets_add_row(s, &m), PK_OK);
-	assert_int_equal(pk_host_sockets_finish(s), PK_OK);
+	assert_int_equal(pk__host_sockets_add_row(s, &m), PK_OK);
+	assert_int_equal(pk__host_sockets_finish(s), PK_OK);
 
 	assert_int_equal(pk_host_sockets_count(s), 2);
 	assert_int_equal(pk_host_sockets_get(s, 0)->proto, PK_PROTO_TCP);
@@ -215,8 +215,8 @@ static void test_classify_range(void **state)
 	pk_host_sockets *s;
 
 	(void)state;
-	assert_int_equal(pk_host_sockets_begin(false, &s), PK_OK);
-	pk_host_sockets_set_range(s, 32768, 60999);
+	assert_int_equal(pk__host_sockets_begin(false, &s), PK_OK);
+	pk__host_sockets_set_range(s, 32768, 60999);
 	pk_sockrow rows[] = {
 		/* A server that closed first keeps TIME_WAIT on its own port,
 		 * its listener may be gone: from 80 to a client's 45000. */
@@ -229,8 +229,8 @@ static void test_classify_range(void **state)
 		sockrow4(PK_PROTO_TCP, PK_TCP_ESTABLISHED, "10.0.0.1", 1000, "10.0.0.9", 2049),
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-		assert_int_equal(pk_host_sockets_add_row(s, &rows[i]), PK_OK);
-	assert_int_equal(pk_host_sockets_finish(s), PK_OK);
+		assert_int_equal(pk__host_sockets_add_row(s, &rows[i]), PK_OK);
+	assert_int_equal(pk__host_sockets_finish(s), PK_OK);
 	pk_host_sockets_info info;
 	pk_host_sockets_get_info(s, &info);
 	assert_int_equal(info.outbound, 3);
@@ -249,28 +249,28 @@ static void test_dual_stack(void **state)
 	(void)state;
 	/* Known from the kernel: v6only 0 on [::] is dual-stack; on ::1 it
 	 * is not (no IPv4 address is ::1); v6only 1 never is. */
-	assert_int_equal(pk_host_sockets_begin(true, &s), PK_OK);
+	assert_int_equal(pk__host_sockets_begin(true, &s), PK_OK);
 	memset(&r, 0, sizeof r);
 	r.proto = PK_PROTO_TCP;
 	r.family = 6;
 	r.state = PK_TCP_LISTEN;
 	r.lport = 1;
 	r.v6only = 0;
-	assert_int_equal(pk_host_sockets_add_row(s, &r), PK_OK);
+	assert_int_equal(pk__host_sockets_add_row(s, &r), PK_OK);
 	r.lport = 2;
 	r.v6only = 1;
-	assert_int_equal(pk_host_sockets_add_row(s, &r), PK_OK);
+	assert_int_equal(pk__host_sockets_add_row(s, &r), PK_OK);
 	r.lport = 3;
 	r.v6only = -1; /* unknown: the guess (bindv6only = 1 here) */
-	assert_int_equal(pk_host_sockets_add_row(s, &r), PK_OK);
+	assert_int_equal(pk__host_sockets_add_row(s, &r), PK_OK);
 	r.lport = 4;
 	r.v6only = 0;
 	inet_pton(AF_INET6, "::1", r.laddr);
-	assert_int_equal(pk_host_sockets_add_row(s, &r), PK_OK);
+	assert_int_equal(pk__host_sockets_add_row(s, &r), PK_OK);
 	r.lport = 5;
 	inet_pton(AF_INET6, "::ffff:127.0.0.1", r.laddr);
-	assert_int_equal(pk_host_sockets_add_row(s, &r), PK_OK);
-	assert_int_equal(pk_host_sockets_finish(s), PK_OK);
+	assert_int_equal(pk__host_sockets_add_row(s, &r), PK_OK);
+	assert_int_equal(pk__host_sockets_finish(s), PK_OK);
 	const pk_socket *k = pk_host_sockets_get(s, 0);
 	assert_true(k->dual_stack && k->v6only_known);
 	assert_true(pk_socket_serves(k, 4) && pk_socket_serves(k, 6));
@@ -351,16 +351,16 @@ static void test_sockdiag_parse(void **state)
 	nl_diag(&b, 99, PK_TCP_LISTEN, "::", 8083, 80, -1); /* not inet: skipped */
 	size_t before_done = b.len;
 	nl_simple(&b, NLMSG_DONE, 0);
-	assert_int_equal(pk_host_sockets_begin(false, &s), PK_OK);
+	assert_int_equal(pk__host_sockets_begin(false, &s), PK_OK);
 	/* In two receives, as a dump arrives. */
-	assert_int_equal(pk_sockdiag_parse(s, b.data, before_done, PK_PROTO_TCP,
+	assert_int_equal(pk__sockdiag_parse(s, b.data, before_done, PK_PROTO_TCP,
 					   &done, &err), PK_OK);
 	assert_false(done);
-	assert_int_equal(pk_sockdiag_parse(s, b.data + before_done,
+	assert_int_equal(pk__sockdiag_parse(s, b.data + before_done,
 					   b.len - before_done, PK_PROTO_TCP,
 					   &done, &err), PK_OK);
 	assert_true(done);
-	assert_int_equal(pk_host_sockets_finish(s), PK_OK);
+	assert_int_equal(pk__host_sockets_finish(s), PK_OK);
 	assert_int_equal(pk_host_sockets_count(s), 3);
 	const pk_socket *k = pk_host_sockets_get(s, 0);
 	char buf[64];
@@ -383,39 +383,39 @@ static void test_sockdiag_bad(void **state)
 	bool done;
 
 	(void)state;
-	assert_int_equal(pk_host_sockets_begin(false, &s), PK_OK);
+	assert_int_equal(pk__host_sockets_begin(false, &s), PK_OK);
 	/* The kernel has no diag handler for this transport. */
 	b.len = 0;
 	nl_simple(&b, NLMSG_ERROR, -ENOENT);
-	assert_int_equal(pk_sockdiag_parse(s, b.data, b.len, PK_PROTO_UDP, &done,
+	assert_int_equal(pk__sockdiag_parse(s, b.data, b.len, PK_PROTO_UDP, &done,
 					   &err), PK_UNSUPPORTED);
 	b.len = 0;
 	nl_simple(&b, NLMSG_ERROR, -EACCES);
-	assert_int_equal(pk_sockdiag_parse(s, b.data, b.len, PK_PROTO_UDP, &done,
+	assert_int_equal(pk__sockdiag_parse(s, b.data, b.len, PK_PROTO_UDP, &done,
 					   &err), PK_IO);
 	/* Not an errno at all (found by fuzz_sockdiag: INT_MIN cannot be
 	 * negated). */
 	b.len = 0;
 	nl_simple(&b, NLMSG_ERROR, INT32_MIN);
-	assert_int_equal(pk_sockdiag_parse(s, b.data, b.len, PK_PROTO_UDP, &done,
+	assert_int_equal(pk__sockdiag_parse(s, b.data, b.len, PK_PROTO_UDP, &done,
 					   &err), PK_IO);
 	b.len = 0;
 	nl_simple(&b, NLMSG_ERROR, 5);
-	assert_int_equal(pk_sockdiag_parse(s, b.data, b.len, PK_PROTO_UDP, &done,
+	assert_int_equal(pk__sockdiag_parse(s, b.data, b.len, PK_PROTO_UDP, &done,
 					   &err), PK_IO);
 	/* A length beyond the buffer, a length below the header. */
 	b.len = 0;
 	nl_diag(&b, AF_INET, PK_TCP_LISTEN, "127.0.0.1", 1, 1, -1);
-	assert_int_equal(pk_sockdiag_parse(s, b.data, b.len - 8, PK_PROTO_TCP,
+	assert_int_equal(pk__sockdiag_parse(s, b.data, b.len - 8, PK_PROTO_TCP,
 					   &done, &err), PK_PARSE);
 	struct nlmsghdr h = { .nlmsg_len = 4, .nlmsg_type = SOCK_DIAG_BY_FAMILY };
 	memcpy(b.data, &h, sizeof h);
-	assert_int_equal(pk_sockdiag_parse(s, b.data, sizeof h, PK_PROTO_TCP,
+	assert_int_equal(pk__sockdiag_parse(s, b.data, sizeof h, PK_PROTO_TCP,
 					   &done, &err), PK_PARSE);
 	/* A message too short for inet_diag_msg. */
 	h.nlmsg_len = NLMSG_LENGTH(8);
 	memcpy(b.data, &h, sizeof h);
-	assert_int_equal(pk_sockdiag_parse(s, b.data, NLMSG_LENGTH(8), PK_PROTO_TCP,
+	assert_int_equal(pk__sockdiag_parse(s, b.data, NLMSG_LENGTH(8), PK_PROTO_TCP,
 					   &done, &err), PK_PARSE);
 	assert_non_null(strstr(err.message, "sock_diag"));
 	/* An attribute that claims more than its message holds. */
@@ -424,10 +424,10 @@ static void test_sockdiag_bad(void **state)
 	struct rtattr a = { .rta_len = 200, .rta_type = INET_DIAG_SKV6ONLY };
 	memcpy(b.data + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct inet_diag_msg)),
 	       &a, sizeof a);
-	assert_int_equal(pk_sockdiag_parse(s, b.data, b.len, PK_PROTO_TCP, &done,
+	assert_int_equal(pk__sockdiag_parse(s, b.data, b.len, PK_PROTO_TCP, &done,
 					   &err), PK_PARSE);
 	/* A short tail that is no message is ignored, as NLMSG_OK does. */
-	assert_int_equal(pk_sockdiag_parse(s, b.data, 7, PK_PROTO_TCP, &done,
+	assert_int_equal(pk__sockdiag_parse(s, b.data, 7, PK_PROTO_TCP, &done,
 					   &err), PK_OK);
 	pk_host_sockets_free(s);
 }
@@ -460,12 +460,12 @@ static void test_sockdiag_regressions(void **state)
 		size_t len = fread(buf, 1, sizeof buf, f);
 		fclose(f);
 		assert_true(len >= 1);
-		assert_int_equal(pk_host_sockets_begin(false, &s), PK_OK);
+		assert_int_equal(pk__host_sockets_begin(false, &s), PK_OK);
 		uint8_t *copy = malloc(len);
 		memcpy(copy, buf + 1, len - 1);
-		if (pk_sockdiag_parse(s, copy, len - 1, buf[0] & 1 ? PK_PROTO_UDP : PK_PROTO_TCP,
+		if (pk__sockdiag_parse(s, copy, len - 1, buf[0] & 1 ? PK_PROTO_UDP : PK_PROTO_TCP,
 				      &done, &err) == PK_OK)
-			assert_int_equal(pk_host_sockets_finish(s), PK_OK);
+			assert_int_equal(pk__host_sockets_finish(s), PK_OK);
 		free(copy);
 		pk_host_sockets_free(s);
 		n++;

@@ -70,24 +70,24 @@ static void test_detect(void **state)
 
 static void test_not_importable(void **state)
 {
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	pk_error err;
 
 	(void)state;
 	assert_non_null(b);
-	assert_int_equal(pk_import(b, PK_FORMAT_INDEX, "PKIX", 4, "x.idx", &err),
+	assert_int_equal(pk__import(b, PK_FORMAT_INDEX, "PKIX", 4, "x.idx", &err),
 			 PK_UNSUPPORTED);
 	assert_string_equal(err.message,
 			    "x.idx: a compiled index is not a source to import (expected xml, csv, services or npm-json; open an index with pk_registry_open_file)");
-	assert_int_equal(pk_import(b, (pk_format)42, "", 0, "x", &err), PK_INVAL);
+	assert_int_equal(pk__import(b, (pk_format)42, "", 0, "x", &err), PK_INVAL);
 	assert_string_equal(err.message,
 			    "x: unknown format 42 (expected xml, csv, services or npm-json)");
-	assert_int_equal(pk_builder_count(b), 0);
+	assert_int_equal(pk__builder_count(b), 0);
 	/* AUTO dispatches on content: a services line. */
-	assert_int_equal(pk_import(b, PK_FORMAT_AUTO, "echo 7/tcp\n", 11, "s", &err),
+	assert_int_equal(pk__import(b, PK_FORMAT_AUTO, "echo 7/tcp\n", 11, "s", &err),
 			 PK_OK);
-	assert_int_equal(pk_builder_count(b), 1);
-	pk_builder_free(b);
+	assert_int_equal(pk__builder_count(b), 1);
+	pk__builder_free(b);
 }
 
 int main(void)

@@ -72,11 +72,11 @@ static void test_fixture(void **state)
 	pk_registry_close(reg);
 }
 
-/* pk_import_services_ex gives the records the origin asked for. */
+/* pk__import_services_ex gives the records the origin asked for. */
 static void test_origin(void **state)
 {
 	static const char text[] = "grafana 3000/tcp # Grafana web UI\n";
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 	pk_registry *reg;
 	pk_registry_info info;
 	pk_error err;
@@ -84,7 +84,7 @@ static void test_origin(void **state)
 
 	(void)state;
 	assert_non_null(b);
-	assert_int_equal(pk_import_services_ex(b, text, sizeof text - 1, "unofficial",
+	assert_int_equal(pk__import_services_ex(b, text, sizeof text - 1, "unofficial",
 					       PK_ORIGIN_UNOFFICIAL, &err),
 			 PK_OK);
 	reg = regfix_open(b); /* fails the test unless it compiles and opens */
@@ -94,7 +94,7 @@ static void test_origin(void **state)
 	assert_int_equal(r.origin, PK_ORIGIN_UNOFFICIAL);
 	assert_string_equal(r.description, "Grafana web UI");
 	pk_registry_close(reg);
-	pk_builder_free(b);
+	pk__builder_free(b);
 }
 
 static void test_malformed(void **state)

@@ -40,8 +40,8 @@ static void reseal(unsigned char *d, size_t len)
 {
 	pk_idx_header *h = hdr_of(d);
 
-	h->body_checksum = pk_hash64(d + sizeof *h, len - sizeof *h, 0);
-	h->header_checksum = pk_idx_header_checksum(d, sizeof *h);
+	h->body_checksum = pk__hash64(d + sizeof *h, len - sizeof *h, 0);
+	h->header_checksum = pk__idx_header_checksum(d, sizeof *h);
 }
 
 static void test_roundtrip_header(void **state)
@@ -70,7 +70,7 @@ static void test_roundtrip_header(void **state)
 	assert_int_equal(h->sections[PK_SEC_PORT_POSTINGS].count, 36 + 2 * 63 + 10 + 9);
 	assert_int_equal(h->sections[PK_SEC_PEOPLE].count, 4);
 
-	assert_int_equal(pk_registry_from_index(d, len, PK_MEM_HEAP, false, "fixture", &reg,
+	assert_int_equal(pk__registry_from_index(d, len, PK_MEM_HEAP, false, "fixture", &reg,
 						&err), PK_OK);
 	pk_registry_get_info(reg, &info);
 	assert_string_equal(info.source, "portkit test fixture");
@@ -99,25 +99,25 @@ static void test_hash_properties(void **state)
 		buf[i] = (unsigned char)(i * 37 + 11);
 	/* Every single-bit change of every length is seen. */
 	for (size_t len = 1; len <= sizeof buf; len += 13) {
-		uint64_t h0 = pk_hash64(buf, len, 0);
+		uint64_t h0 = pk__hash64(buf, len, 0);
 		for (size_t i = 0; i < len; i++) {
 			for (int bit = 0; bit < 8; bit++) {
 				buf[i] ^= (unsigned char)(1u << bit);
-				assert_true(pk_hash64(buf, len, 0) != h0);
+				assert_true(pk__hash64(buf, len, 0) != h0);
 				buf[i] ^= (unsigned char)(1u << bit);
 			}
 		}
-		assert_true(pk_hash64(buf, len, 1) != h0);
+		assert_true(pk__hash64(buf, len, 1) != h0);
 	}
 	/* Length matters, even for zero bytes. */
 	unsigned char z[16] = { 0 };
 	for (size_t a = 0; a < 16; a++)
 		for (size_t b = a + 1; b <= 16; b++)
-			assert_true(pk_hash64(z, a, 0) != pk_hash64(z, b, 0));
+			assert_true(pk__hash64(z, a, 0) != pk__hash64(z, b, 0));
 	/* Name hashing ignores ASCII case only. */
-	assert_int_equal(pk_name_hash("HTTP", SIZE_MAX), pk_name_hash("http", SIZE_MAX));
-	assert_int_equal(pk_name_hash("http-alt", 4), pk_name_hash("http", SIZE_MAX));
-	assert_int_not_equal(pk_name_hash("http", SIZE_MAX), pk_name_hash("https", SIZE_MAX));
+	assert_int_equal(pk__name_hash("HTTP", SIZE_MAX), pk__name_hash("http", SIZE_MAX));
+	assert_int_equal(pk__name_hash("http-alt", 4), pk__name_hash("http", SIZE_MAX));
+	assert_int_not_equal(pk__name_hash("http", SIZE_MAX), pk__name_hash("https", SIZE_MAX));
 }
 
 static void expect_fail(const unsigned char *d, size_t len, bool trusted,
@@ -126,8 +126,8 @@ static void expect_fail(const unsigned char *d, size_t len, bool trusted,
 	pk_registry *reg = (pk_registry *)0x1;
 	pk_error err;
 
-	pk_error_clear(&err);
-	pk_status st = pk_registry_from_index(d, len, PK_MEM_STATIC, trusted, "t.idx",
+	pk__error_clear(&err);
+	pk_status st = pk__registry_from_index(d, len, PK_MEM_STATIC, trusted, "t.idx",
 					      &reg, &err);
 	if (st != want)
 		fail_msg("expected %s, got %s (%s), needle '%s'", pk_status_name(want),
@@ -187,7 +187,7 @@ static void flip_one(unsigned char *d, size_t len, size_t i)
 	expect_fail(d, len, false, version ? PK_VERSION : PK_CORRUPT, NULL);
 	/* Trusted (no checksum): validation alone must stop anything that
 	 * could make a lookup read outside the index. */
-	if (pk_registry_from_index(d, len, PK_MEM_STATIC, true, "t", &reg, &err) == PK_OK) {
+	if (pk__registry_from_index(d, len, PK_MEM_STATIC, true, "t", &reg, &err) == PK_OK) {
 		flips_accepted++;
 		(void)exercise_registry(reg);
 		pk_registry_close(reg);
@@ -244,7 +244,7 @@ static void test_checksums(void **state)
 	assert_non_null(x);
 	x[0] = 'Y';
 	expect_fail(d, len, false, PK_CORRUPT, "checksum mismatch");
-	assert_int_equal(pk_registry_from_index(d, len, PK_MEM_STATIC, true, "t", &reg, &err),
+	assert_int_equal(pk__registry_from_index(d, len, PK_MEM_STATIC, true, "t", &reg, &err),
 			 PK_OK);
 	pk_recid id;
 	pk_record r;
@@ -460,7 +460,7 @@ static void test_trailing_bytes_and_alignment(void **state)
 	expect_fail(big, len + 8, false, PK_CORRUPT, "trailing bytes");
 	/* The sections are read in place: the data must be 8-byte aligned. */
 	memmove(big + 1, big, len);
-	assert_int_equal(pk_registry_from_index(big + 1, len, PK_MEM_STATIC, false, "t",
+	assert_int_equal(pk__registry_from_index(big + 1, len, PK_MEM_STATIC, false, "t",
 						&reg, &err), PK_INVAL);
 	assert_null(reg);
 	assert_non_null(strstr(err.message, "aligned"));
@@ -540,7 +540,7 @@ static void test_save_and_open_file(void **state)
 	/* The file is the index, byte for byte. */
 	char *bytes;
 	size_t blen;
-	assert_int_equal(pk_read_file(path, 1 << 24, &bytes, &blen, &err), PK_OK);
+	assert_int_equal(pk__read_file(path, 1 << 24, &bytes, &blen, &err), PK_OK);
 	assert_int_equal(blen, len);
 	assert_memory_equal(bytes, d, len);
 	free(bytes);

@@ -562,7 +562,7 @@ static uint16_t documented_first(const char *lower_name, uint16_t lo,
 	}
 	memcpy(buf, lower_name, len);
 	buf[len] = 0;
-	uint64_t h1 = pk_siphash24(&key, buf, len + 1);
+	uint64_t h1 = pk__siphash24(&key, buf, len + 1);
 	return (uint16_t)(lo + h1 % ((uint32_t)hi - lo + 1));
 }
 

@@ -17,17 +17,17 @@ static void test_xoshiro_by_hand(void **state)
 
 	(void)state;
 	/* out = rotl(s1 * 5, 7) * 9 = (10 << 7) * 9 = 11520 */
-	assert_int_equal(pk_prng_next(&r), 11520);
+	assert_int_equal(pk__prng_next(&r), 11520);
 	/* update: s2=3^1=2, s3=4^2=6, s1=2^2=0, s0=1^6=7, s2^=2<<17,
 	 * s3=rotl(6,45); next out = rotl(0*5,7)*9 = 0 */
 	assert_int_equal(r.s[0], 7);
 	assert_int_equal(r.s[1], 0);
 	assert_int_equal(r.s[2], 2 ^ (2u << 17));
 	assert_true(r.s[3] == (uint64_t)6 << 45);
-	assert_int_equal(pk_prng_next(&r), 0);
+	assert_int_equal(pk__prng_next(&r), 0);
 	/* s = {7^(6<<45), 262149, 262149, rotl(6<<45, 45)}; out uses the
 	 * s1 after the second update: 262149 = 2^18 + 5 */
-	assert_true(pk_prng_next(&r) == (uint64_t)262149 * 5 * 128 * 9);
+	assert_true(pk__prng_next(&r) == (uint64_t)262149 * 5 * 128 * 9);
 }
 
 static void test_splitmix_seeding(void **state)
@@ -42,17 +42,17 @@ static void test_splitmix_seeding(void **state)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
 	z ^= z >> 31;
-	assert_true(pk_splitmix64(&sm) == z);
+	assert_true(pk__splitmix64(&sm) == z);
 	assert_true(sm == 0x9e3779b97f4a7c15u);
 	/* Published value of the first SplitMix64 output from seed 0. */
 	assert_true(z == 0xe220a8397b1dcdafu);
 
-	pk_prng_seed(&a, 42);
-	pk_prng_seed(&b, 42);
+	pk__prng_seed(&a, 42);
+	pk__prng_seed(&b, 42);
 	for (int i = 0; i < 100; i++)
-		assert_true(pk_prng_next(&a) == pk_prng_next(&b));
-	pk_prng_seed(&b, 43);
-	assert_true(pk_prng_next(&a) != pk_prng_next(&b));
+		assert_true(pk__prng_next(&a) == pk__prng_next(&b));
+	pk__prng_seed(&b, 43);
+	assert_true(pk__prng_next(&a) != pk__prng_next(&b));
 }
 
 static void test_below_small_cases(void **state)
@@ -60,23 +60,23 @@ static void test_below_small_cases(void **state)
 	pk_prng r, twin;
 
 	(void)state;
-	pk_prng_seed(&r, 7);
+	pk__prng_seed(&r, 7);
 	twin = r;
-	assert_int_equal(pk_prng_below(&r, 0), 0);
-	assert_int_equal(pk_prng_below(&r, 1), 0);
+	assert_int_equal(pk__prng_below(&r, 0), 0);
+	assert_int_equal(pk__prng_below(&r, 1), 0);
 	/* bound 0 and 1 draw nothing */
-	assert_true(pk_prng_next(&r) == pk_prng_next(&twin));
+	assert_true(pk__prng_next(&r) == pk__prng_next(&twin));
 
 	/* Lemire by hand: x = upper 32 bits, m = x * 10, result m >> 32,
 	 * rejected only when (uint32)m < 2^32 mod 10 = 6. */
-	pk_prng_seed(&r, 99);
+	pk__prng_seed(&r, 99);
 	twin = r;
 	for (int i = 0; i < 1000; i++) {
 		uint64_t m;
 		do {
-			m = (pk_prng_next(&twin) >> 32) * 10;
+			m = (pk__prng_next(&twin) >> 32) * 10;
 		} while ((uint32_t)m < 6);
-		assert_int_equal(pk_prng_below(&r, 10), m >> 32);
+		assert_int_equal(pk__prng_below(&r, 10), m >> 32);
 	}
 }
 
@@ -89,9 +89,9 @@ static void test_below_is_unbiased(void **state)
 	unsigned low = 0, n = 200000;
 
 	(void)state;
-	pk_prng_seed(&r, 2024);
+	pk__prng_seed(&r, 2024);
 	for (unsigned i = 0; i < n; i++) {
-		uint32_t v = pk_prng_below(&r, bound);
+		uint32_t v = pk__prng_below(&r, bound);
 		assert_true(v < bound);
 		low += v < (uint32_t)(bound / 3);
 	}
@@ -107,9 +107,9 @@ static void test_below_chi_square(void **state)
 	unsigned counts[7] = { 0 }, n = 70000;
 
 	(void)state;
-	pk_prng_seed(&r, 1);
+	pk__prng_seed(&r, 1);
 	for (unsigned i = 0; i < n; i++)
-		counts[pk_prng_below(&r, 7)]++;
+		counts[pk__prng_below(&r, 7)]++;
 	double chi2 = 0, e = n / 7.0;
 	for (int i = 0; i < 7; i++)
 		chi2 += (counts[i] - e) * (counts[i] - e) / e;
@@ -124,19 +124,19 @@ static void test_unit_and_exp(void **state)
 	unsigned n = 100000;
 
 	(void)state;
-	pk_prng_seed(&r, 5);
+	pk__prng_seed(&r, 5);
 	for (unsigned i = 0; i < n; i++) {
-		double u = pk_prng_unit(&r);
+		double u = pk__prng_unit(&r);
 		assert_true(u >= 0 && u < 1);
 	}
 	for (unsigned i = 0; i < n; i++) {
-		double x = pk_prng_exp(&r, 2.0);
+		double x = pk__prng_exp(&r, 2.0);
 		assert_true(x >= 0);
 		sum += x;
 	}
 	/* mean 2, sd 2: the mean of 1e5 draws is within 0.05 (8 sigma). */
 	assert_true(fabs(sum / n - 2.0) < 0.05);
-	assert_true(pk_prng_exp(&r, 0) == 0);
+	assert_true(pk__prng_exp(&r, 0) == 0);
 }
 
 int main(void)

@@ -411,23 +411,23 @@ static void test_diff(void **state)
 	/* Added: newsvc/udp/4000, and mdns/tcp with another range (a new
 	 * key); modified: a new reference on whois, another description
 	 * spelling; the names compare case-insensitively. */
-	assert_int_equal(pk_builder_add(b, &in, NULL), PK_OK);
+	assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
 	in = (pk_rec_in){ .name = "MDNS", .proto = PK_PROTO_TCP, .has_port = true,
 			  .port_lo = 5353, .port_hi = 5354, .description = "Multicast DNS" };
-	assert_int_equal(pk_builder_add(b, &in, NULL), PK_OK);
+	assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
 	pk_registry *mid = regfix_open(b);
 	pk_recid id;
 	assert_int_equal(pk_lookup_name(mid, "whois", 0, &id, 1), 1);
-	pk_builder_free(b);
-	b = pk_builder_new();
+	pk__builder_free(b);
+	b = pk__builder_new();
 	pk_error err;
-	assert_int_equal(pk_builder_add_registry(b, mid, 0xf, &err), PK_OK);
+	assert_int_equal(pk__builder_add_registry(b, mid, 0xf, &err), PK_OK);
 	/* The copy keeps builder indexes in id order: id is whois. */
-	assert_int_equal(pk_builder_add_ref(b, id, PK_REF_RFC, "rfc3912"), PK_OK);
+	assert_int_equal(pk__builder_add_ref(b, id, PK_REF_RFC, "rfc3912"), PK_OK);
 	assert_int_equal(pk_lookup_name(mid, "syslog-tls", 0, &id, 1), 1);
 	b->recs[id].description = b->recs[0].description; /* "Reserved" */
 	pk_registry *new_reg = regfix_open(b);
-	pk_builder_free(b);
+	pk__builder_free(b);
 	pk_registry_close(mid);
 
 	pk_registry_diff(old, new_reg, log_change, &log, &st);
@@ -591,7 +591,7 @@ static void assert_file_is(const char *path, const char *content)
 	size_t len;
 	pk_error err;
 
-	assert_int_equal(pk_read_file(path, 1 << 20, &data, &len, &err), PK_OK);
+	assert_int_equal(pk__read_file(path, 1 << 20, &data, &len, &err), PK_OK);
 	assert_string_equal(data, content);
 	free(data);
 }

@@ -21,26 +21,26 @@ static uint32_t add(pk_builder *b, const char *name, pk_proto proto,
 			 .description = desc };
 	uint32_t idx;
 
-	assert_int_equal(pk_builder_add(b, &in, &idx), PK_OK);
+	assert_int_equal(pk__builder_add(b, &in, &idx), PK_OK);
 	return idx;
 }
 
 /* IANA's registry as `portkit update` downloads it. */
 static pk_registry *base_registry(void)
 {
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 
 	assert_non_null(b);
-	assert_int_equal(pk_builder_set_source(b, "IANA XML"), PK_OK);
-	assert_int_equal(pk_builder_set_updated(b, "2026-08-17"), PK_OK);
-	pk_builder_add_flags(b, PK_REGFLAG_FULL | PK_REGFLAG_METADATA);
+	assert_int_equal(pk__builder_set_source(b, "IANA XML"), PK_OK);
+	assert_int_equal(pk__builder_set_updated(b, "2026-08-17"), PK_OK);
+	pk__builder_add_flags(b, PK_REGFLAG_FULL | PK_REGFLAG_METADATA);
 	add(b, "ssh", PK_PROTO_TCP, 22, 22, PK_ORIGIN_IANA, "The Secure Shell (SSH) Protocol");
 	add(b, "http", PK_PROTO_TCP, 80, 80, PK_ORIGIN_IANA, "World Wide Web HTTP");
 	add(b, "www", PK_PROTO_TCP, 80, 80, PK_ORIGIN_IANA, "World Wide Web HTTP");
 	add(b, "kerberos", PK_PROTO_UDP, 88, 88, PK_ORIGIN_IANA, "Kerberos");
 	add(b, "x11", PK_PROTO_TCP, 6000, 6063, PK_ORIGIN_IANA, "X Window System");
 	pk_registry *reg = regfix_open(b);
-	pk_builder_free(b);
+	pk__builder_free(b);
 	return reg;
 }
 
@@ -48,28 +48,28 @@ static pk_registry *base_registry(void)
  * netbase-only names, the supplement and unofficial uses. */
 static pk_registry *snapshot_registry(void)
 {
-	pk_builder *b = pk_builder_new();
+	pk_builder *b = pk__builder_new();
 
 	assert_non_null(b);
-	assert_int_equal(pk_builder_set_source(b, "embedded snapshot"), PK_OK);
-	pk_builder_add_flags(b, PK_REGFLAG_EMBEDDED | PK_REGFLAG_UNOFFICIAL);
+	assert_int_equal(pk__builder_set_source(b, "embedded snapshot"), PK_OK);
+	pk__builder_add_flags(b, PK_REGFLAG_EMBEDDED | PK_REGFLAG_UNOFFICIAL);
 	/* npm's record with netbase's aliases folded in. */
 	uint32_t k = add(b, "kerberos", PK_PROTO_UDP, 88, 88, PK_ORIGIN_IANA, "Kerberos");
-	assert_int_equal(pk_builder_add_alias(b, k, "krb5"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(b, k, "krb5"), PK_OK);
 	/* An npm record IANA has since dropped, with a netbase alias. */
 	uint32_t m = add(b, "smtp", PK_PROTO_TCP, 25, 25, PK_ORIGIN_IANA, "Simple Mail Transfer");
-	assert_int_equal(pk_builder_add_alias(b, m, "mail"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(b, m, "mail"), PK_OK);
 	/* npm records without aliases: IANA's copy wins, nothing is added. */
 	add(b, "ssh", PK_PROTO_TCP, 22, 22, PK_ORIGIN_IANA, "old description");
 	add(b, "gone", PK_PROTO_TCP, 999, 999, PK_ORIGIN_IANA, "dropped by IANA");
 	/* netbase's own record on 80/tcp, where npm has www-http. */
 	uint32_t h = add(b, "http", PK_PROTO_TCP, 80, 80, PK_ORIGIN_SERVICES, "WorldWideWeb HTTP");
-	assert_int_equal(pk_builder_add_alias(b, h, "www"), PK_OK);
+	assert_int_equal(pk__builder_add_alias(b, h, "www"), PK_OK);
 	add(b, "webmin", PK_PROTO_TCP, 10000, 10000, PK_ORIGIN_SERVICES, "");
 	add(b, "x11", PK_PROTO_TCP, 6000, 6063, PK_ORIGIN_SUPPLEMENT, "X Window System");
 	add(b, "grafana", PK_PROTO_TCP, 3000, 3000, PK_ORIGIN_UNOFFICIAL, "Grafana web UI");
 	pk_registry *reg = regfix_open(b);
-	pk_builder_free(b);
+	pk__builder_free(b);
 	return reg;
 }
 

@@ -21,7 +21,7 @@ pk_status pk_format_parse(const char *s, pk_format *out)
 		return PK_INVAL;
 	for (unsigned i = 0; i < sizeof format_names / sizeof format_names[0];
 	     i++) {
-		if (pk_strcasecmp(s, format_names[i]) == 0) {
+		if (pk__strcasecmp(s, format_names[i]) == 0) {
 			*out = (pk_format)i;
 			return PK_OK;
 		}
@@ -36,7 +36,7 @@ static bool starts_with(const char *p, const char *end, const char *prefix,
 
 	if ((size_t)(end - p) < n)
 		return false;
-	return nocase ? pk_strncasecmp(p, prefix, n) == 0
+	return nocase ? pk__strncasecmp(p, prefix, n) == 0
 		      : memcmp(p, prefix, n) == 0;
 }
 
@@ -63,28 +63,28 @@ pk_format pk_format_detect(const char *data, size_t len)
 	return PK_FORMAT_SERVICES;
 }
 
-pk_status pk_import(pk_builder *b, pk_format fmt, const char *data,
+pk_status pk__import(pk_builder *b, pk_format fmt, const char *data,
 		    size_t len, const char *label, pk_error *err)
 {
 	if (fmt == PK_FORMAT_AUTO)
 		fmt = pk_format_detect(data, len);
 	switch (fmt) {
 	case PK_FORMAT_XML:
-		return pk_import_xml(b, data, len, label, err);
+		return pk__import_xml(b, data, len, label, err);
 	case PK_FORMAT_CSV:
-		return pk_import_csv(b, data, len, label, err);
+		return pk__import_csv(b, data, len, label, err);
 	case PK_FORMAT_SERVICES:
-		return pk_import_services(b, data, len, label, err);
+		return pk__import_services(b, data, len, label, err);
 	case PK_FORMAT_NPM_JSON:
-		return pk_import_npm_json(b, data, len, label, err);
+		return pk__import_npm_json(b, data, len, label, err);
 	case PK_FORMAT_INDEX:
-		return pk_error_set(err, PK_UNSUPPORTED,
+		return pk__error_set(err, PK_UNSUPPORTED,
 				    "%s: a compiled index is not a source to import (expected xml, csv, services or npm-json; open an index with pk_registry_open_file)",
 				    label != NULL ? label : "<input>");
 	case PK_FORMAT_AUTO:
 		break;
 	}
-	return pk_error_set(err, PK_INVAL,
+	return pk__error_set(err, PK_INVAL,
 			    "%s: unknown format %d (expected xml, csv, services or npm-json)",
 			    label != NULL ? label : "<input>", (int)fmt);
 }

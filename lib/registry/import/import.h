@@ -12,17 +12,17 @@
 #include "registry/registry_internal.h"
 
 /* Stores "label:line: <message>" in err and returns status. */
-pk_status pk_import_fail(pk_error *err, pk_status status, const char *label,
+pk_status pk__import_fail(pk_error *err, pk_status status, const char *label,
 			 unsigned long line, const char *fmt, ...)
 	PK_PRINTF(5, 6);
 
 /* Clears err and refuses an input over PK_IMPORT_MAX_BYTES (PK_TOOBIG):
  * what every importer does first. */
-pk_status pk_import_begin(size_t len, const char *label, pk_error *err);
+pk_status pk__import_begin(size_t len, const char *label, pk_error *err);
 
 /* Quotes s[0..len) for a message: at most 40 bytes, non-printable bytes as
  * \xNN, "..." when cut.  Returns buf. */
-const char *pk_quote(const char *s, size_t len, char *buf, size_t size);
+const char *pk__quote(const char *s, size_t len, char *buf, size_t size);
 #define PK_QUOTE_SIZE 180
 
 /*
@@ -32,37 +32,37 @@ const char *pk_quote(const char *s, size_t len, char *buf, size_t size);
  * s[len] need not be NUL; the result is NUL-terminated at the returned
  * length (which is <= len, so s must have room for len + 1 bytes).
  */
-size_t pk_text_clean(char *s, size_t len);
+size_t pk__text_clean(char *s, size_t len);
 
 /* Trims blanks and newlines at both ends, in place; returns the new
  * start and NUL-terminates it. */
-char *pk_text_trim(char *s);
+char *pk__text_trim(char *s);
 /* The same for s of length *len (no strlen); *len receives the new one. */
-char *pk_text_trim_n(char *s, size_t *len);
+char *pk__text_trim_n(char *s, size_t *len);
 
 /* Finds IANA's historic-alias marker, `This entry is an alias to "X"`,
  * in text; on success *name / *len is X (not NUL-terminated). */
-bool pk_text_alias_of(const char *text, const char **name, size_t *len);
+bool pk__text_alias_of(const char *text, const char **name, size_t *len);
 
 /* "YYYY-MM-DD" or "YYYY-MM" with a plausible month and day. */
-bool pk_date_valid(const char *s);
+bool pk__date_valid(const char *s);
 
 /* A DCCP service code: a decimal 0-4294967295. */
-bool pk_service_code_valid(const char *s);
+bool pk__service_code_valid(const char *s);
 
 /* A service name: non-empty, printable ASCII without blanks.  Historic
  * names such as "sql*net", "914c/g" or "z39.50" are kept as IANA has
  * them. */
-bool pk_service_name_valid(const char *s);
+bool pk__service_name_valid(const char *s);
 
 /* Offset of the first byte that is NUL or not valid UTF-8, or len. */
-size_t pk_utf8_check(const char *s, size_t len);
+size_t pk__utf8_check(const char *s, size_t len);
 
 /* 1 + the number of '\n' in data[0..off). */
-unsigned long pk_line_at(const char *data, size_t off);
+unsigned long pk__line_at(const char *data, size_t off);
 
 /* Applies the historic-alias rule to rec (notes first, then description):
  * sets alias_of (copied into buf) and PK_RECFLAG_HISTORIC. */
-void pk_rec_detect_alias(pk_rec_in *rec, char *buf, size_t size);
+void pk__rec_detect_alias(pk_rec_in *rec, char *buf, size_t size);
 
 #endif /* PK_IMPORT_H */

@@ -57,7 +57,7 @@ static pk_status fail(csv *c, unsigned long line, pk_status st,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	return pk_import_fail(c->err, st, c->label, line, "%s", msg);
+	return pk__import_fail(c->err, st, c->label, line, "%s", msg);
 }
 
 static pk_status fail_status(csv *c, unsigned long line, pk_status st)
@@ -81,7 +81,7 @@ static pk_status take(csv *c, size_t from, size_t to)
 	for (const char *p = c->data + from, *end = c->data + to;
 	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
 		c->line++;
-	return pk_buf_add(&c->buf, c->data + from, to - from);
+	return pk__buf_add(&c->buf, c->data + from, to - from);
 }
 
 /* Reads one quoted field starting at the opening quote. */
@@ -99,7 +99,7 @@ static pk_status read_quoted(csv *c, unsigned long fline)
 		if ((st = take(c, c->pos, at)) != PK_OK)
 			return fail_status(c, fline, st);
 		if (at + 1 < c->len && c->data[at + 1] == '"') {
-			if ((st = pk_buf_addc(&c->buf, '"')) != PK_OK)
+			if ((st = pk__buf_addc(&c->buf, '"')) != PK_OK)
 				return fail_status(c, fline, st);
 			c->pos = at + 2;
 			continue;
@@ -114,7 +114,7 @@ static pk_status read_quoted(csv *c, unsigned long fline)
 		char q[PK_QUOTE_SIZE];
 		return fail(c, c->line, PK_PARSE,
 			    "'%s' after a closing quote (expected ',' or the end of the line)",
-			    pk_quote(c->data + c->pos, 1, q, sizeof q));
+			    pk__quote(c->data + c->pos, 1, q, sizeof q));
 	}
 	return PK_OK;
 }
@@ -136,7 +136,7 @@ static pk_status read_plain(csv *c)
 	if (end < c->len && c->data[end] == '\n' && end > start &&
 	    c->data[end - 1] == '\r')
 		end--;
-	if ((st = pk_buf_add(&c->buf, c->data + start, end - start)) != PK_OK)
+	if ((st = pk__buf_add(&c->buf, c->data + start, end - start)) != PK_OK)
 		return fail_status(c, c->line, st);
 	return PK_OK;
 }
@@ -165,7 +165,7 @@ static pk_status read_record(csv *c, bool *got)
 			st = read_plain(c);
 		if (st != PK_OK)
 			return st;
-		if ((st = pk_buf_addc(&c->buf, '\0')) != PK_OK)
+		if ((st = pk__buf_addc(&c->buf, '\0')) != PK_OK)
 			return fail_status(c, fline, st);
 		if (i < CSV_MAX_FIELDS) {
 			c->off[i] = start;
@@ -196,11 +196,11 @@ static pk_status check_header(csv *c)
 	char q[PK_QUOTE_SIZE];
 
 	for (size_t i = 0; i < 4; i++) {
-		const char *h = i < c->nfields ? pk_text_trim(field(c, i)) : "";
-		if (pk_strcasecmp(h, want[i]) != 0)
+		const char *h = i < c->nfields ? pk__text_trim(field(c, i)) : "";
+		if (pk__strcasecmp(h, want[i]) != 0)
 			return fail(c, 1, PK_PARSE,
 				    "column %zu of the header is '%s' (expected an IANA CSV header 'Service Name,Port Number,Transport Protocol,Description,...')",
-				    i + 1, pk_quote(h, strlen(h), q, sizeof q));
+				    i + 1, pk__quote(h, strlen(h), q, sizeof q));
 	}
 	if (c->nfields != C_COUNT)
 		return fail(c, 1, PK_PARSE,
@@ -215,19 +215,19 @@ static pk_ref_type classify_ref(const char *s)
 	size_t n = strlen(s);
 	size_t d = 3;
 
-	if (n > 3 && pk_strncasecmp(s, "rfc", 3) == 0) {
+	if (n > 3 && pk__strncasecmp(s, "rfc", 3) == 0) {
 		while (d < n && s[d] >= '0' && s[d] <= '9')
 			d++;
 		if (d == n)
 			return PK_REF_RFC;
 	}
-	if (pk_strncasecmp(s, "draft-", 6) == 0 ||
-	    pk_strncasecmp(s, "rfc-", 4) == 0)
+	if (pk__strncasecmp(s, "draft-", 6) == 0 ||
+	    pk__strncasecmp(s, "rfc-", 4) == 0)
 		return PK_REF_DRAFT;
 	if (n > 0 && strspn(s, "0123456789") == n)
 		return PK_REF_NOTE;
-	if (strstr(s, "://") != NULL || pk_strncasecmp(s, "mailto:", 7) == 0 ||
-	    pk_strncasecmp(s, "urn:", 4) == 0)
+	if (strstr(s, "://") != NULL || pk__strncasecmp(s, "mailto:", 7) == 0 ||
+	    pk__strncasecmp(s, "urn:", 4) == 0)
 		return PK_REF_URI;
 	return PK_REF_TEXT;
 }
@@ -258,23 +258,23 @@ static pk_status add_list(csv *c, uint32_t idx, size_t col, int kind)
 			p = s + n;
 		}
 		c->tok.len = 0;
-		if ((st = pk_buf_add(&c->tok, item, len)) != PK_OK ||
-		    (st = pk_buf_terminate(&c->tok)) != PK_OK)
+		if ((st = pk__buf_add(&c->tok, item, len)) != PK_OK ||
+		    (st = pk__buf_terminate(&c->tok)) != PK_OK)
 			break;
 		char *t = c->tok.data;
-		if (pk_text_clean(t, c->tok.len) == 0)
+		if (pk__text_clean(t, c->tok.len) == 0)
 			continue;
 		if (kind == 'r') {
 			pk_ref_type type = bracketed ? classify_ref(t) : PK_REF_TEXT;
 			if (type == PK_REF_RFC) /* as the XML has it: rfc6335 */
 				for (char *u = t; *u != '\0'; u++)
-					*u = (char)pk_lower((unsigned char)*u);
-			st = pk_builder_add_ref(c->b, idx, type, t);
+					*u = (char)pk__lower((unsigned char)*u);
+			st = pk__builder_add_ref(c->b, idx, type, t);
 		} else {
 			const char *id = bracketed ? t : NULL;
 			const char *text = bracketed ? NULL : t;
-			st = kind == 'a' ? pk_builder_add_assignee(c->b, idx, id, text)
-					 : pk_builder_add_contact(c->b, idx, id, text);
+			st = kind == 'a' ? pk__builder_add_assignee(c->b, idx, id, text)
+					 : pk__builder_add_contact(c->b, idx, id, text);
 		}
 	}
 	if (st != PK_OK)
@@ -284,7 +284,7 @@ static pk_status add_list(csv *c, uint32_t idx, size_t col, int kind)
 
 static char *clean(csv *c, size_t col)
 {
-	pk_text_clean(field(c, col), c->flen[col]);
+	pk__text_clean(field(c, col), c->flen[col]);
 	return field(c, col);
 }
 
@@ -292,20 +292,20 @@ static pk_status add_record(csv *c)
 {
 	pk_rec_in in;
 	char q[PK_QUOTE_SIZE];
-	char *name = pk_text_trim(field(c, C_NAME));
-	char *port = pk_text_trim(field(c, C_PORT));
-	char *proto = pk_text_trim(field(c, C_PROTO));
-	char *reg = pk_text_trim(field(c, C_REGISTERED));
-	char *mod = pk_text_trim(field(c, C_MODIFIED));
-	char *sc = pk_text_trim(field(c, C_SERVICE_CODE));
+	char *name = pk__text_trim(field(c, C_NAME));
+	char *port = pk__text_trim(field(c, C_PORT));
+	char *proto = pk__text_trim(field(c, C_PROTO));
+	char *reg = pk__text_trim(field(c, C_REGISTERED));
+	char *mod = pk__text_trim(field(c, C_MODIFIED));
+	char *sc = pk__text_trim(field(c, C_SERVICE_CODE));
 	uint32_t idx;
 	pk_status st;
 
 	memset(&in, 0, sizeof in);
-	if (name[0] != '\0' && !pk_service_name_valid(name))
+	if (name[0] != '\0' && !pk__service_name_valid(name))
 		return fail(c, c->fline[C_NAME], PK_PARSE,
 			    "invalid service name '%s' (expected printable ASCII without blanks)",
-			    pk_quote(name, strlen(name), q, sizeof q));
+			    pk__quote(name, strlen(name), q, sizeof q));
 	in.name = name;
 	if (port[0] != '\0') {
 		pk_portspec spec;
@@ -313,7 +313,7 @@ static pk_status add_record(csv *c)
 		    spec.protos != 0)
 			return fail(c, c->fline[C_PORT], PK_PARSE,
 				    "invalid port number '%s' (expected a port 0-65535 or a range LO-HI with LO <= HI)",
-				    pk_quote(port, strlen(port), q, sizeof q));
+				    pk__quote(port, strlen(port), q, sizeof q));
 		in.has_port = true;
 		in.port_lo = spec.lo;
 		in.port_hi = spec.hi;
@@ -322,19 +322,19 @@ static pk_status add_record(csv *c)
 	    pk_proto_parse(proto, strlen(proto), &in.proto) != PK_OK)
 		return fail(c, c->fline[C_PROTO], PK_PARSE,
 			    "unknown transport protocol '%s' (expected tcp, udp, sctp, dccp or nothing)",
-			    pk_quote(proto, strlen(proto), q, sizeof q));
-	if (reg[0] != '\0' && !pk_date_valid(reg))
+			    pk__quote(proto, strlen(proto), q, sizeof q));
+	if (reg[0] != '\0' && !pk__date_valid(reg))
 		return fail(c, c->fline[C_REGISTERED], PK_PARSE,
 			    "invalid registration date '%s' (expected YYYY-MM-DD or YYYY-MM)",
-			    pk_quote(reg, strlen(reg), q, sizeof q));
-	if (mod[0] != '\0' && !pk_date_valid(mod))
+			    pk__quote(reg, strlen(reg), q, sizeof q));
+	if (mod[0] != '\0' && !pk__date_valid(mod))
 		return fail(c, c->fline[C_MODIFIED], PK_PARSE,
 			    "invalid modification date '%s' (expected YYYY-MM-DD or YYYY-MM)",
-			    pk_quote(mod, strlen(mod), q, sizeof q));
-	if (sc[0] != '\0' && !pk_service_code_valid(sc))
+			    pk__quote(mod, strlen(mod), q, sizeof q));
+	if (sc[0] != '\0' && !pk__service_code_valid(sc))
 		return fail(c, c->fline[C_SERVICE_CODE], PK_PARSE,
 			    "invalid service code '%s' (expected a decimal 0-4294967295)",
-			    pk_quote(sc, strlen(sc), q, sizeof q));
+			    pk__quote(sc, strlen(sc), q, sizeof q));
 	in.registered = reg;
 	in.modified = mod;
 	in.service_code = sc;
@@ -342,9 +342,9 @@ static pk_status add_record(csv *c)
 	in.unauthorized = clean(c, C_UNAUTHORIZED);
 	in.notes = clean(c, C_NOTES);
 	in.origin = PK_ORIGIN_IANA;
-	in.kind = pk_kind_from(name[0] != '\0' ? name : NULL, in.description);
-	pk_rec_detect_alias(&in, c->alias, sizeof c->alias);
-	if ((st = pk_builder_add(c->b, &in, &idx)) != PK_OK)
+	in.kind = pk__kind_from(name[0] != '\0' ? name : NULL, in.description);
+	pk__rec_detect_alias(&in, c->alias, sizeof c->alias);
+	if ((st = pk__builder_add(c->b, &in, &idx)) != PK_OK)
 		return fail_status(c, c->rline, st);
 	if ((st = add_list(c, idx, C_REFERENCE, 'r')) != PK_OK ||
 	    (st = add_list(c, idx, C_ASSIGNEE, 'a')) != PK_OK ||
@@ -355,13 +355,13 @@ static pk_status add_record(csv *c)
 
 static pk_status parse(csv *c)
 {
-	size_t bad = pk_utf8_check(c->data, c->len);
+	size_t bad = pk__utf8_check(c->data, c->len);
 	uint32_t records = 0;
 	pk_status st;
 	bool got;
 
 	if (bad < c->len)
-		return fail(c, pk_line_at(c->data, bad), PK_PARSE,
+		return fail(c, pk__line_at(c->data, bad), PK_PARSE,
 			    "byte 0x%02x is not text (expected UTF-8 CSV)",
 			    (unsigned char)c->data[bad]);
 	if (c->len >= 3 && memcmp(c->data, "\xef\xbb\xbf", 3) == 0)
@@ -373,7 +373,7 @@ static pk_status parse(csv *c)
 			    "empty input (expected an IANA CSV registry)");
 	if ((st = check_header(c)) != PK_OK)
 		return st;
-	if ((st = pk_builder_set_source(c->b, "IANA CSV")) != PK_OK)
+	if ((st = pk__builder_set_source(c->b, "IANA CSV")) != PK_OK)
 		return fail_status(c, 1, st);
 	for (;;) {
 		if ((st = read_record(c, &got)) != PK_OK)
@@ -394,11 +394,11 @@ static pk_status parse(csv *c)
 	if (records == 0)
 		return fail(c, c->line, PK_PARSE,
 			    "no records after the header (expected at least one)");
-	pk_builder_add_flags(c->b, PK_REGFLAG_RANGES | PK_REGFLAG_METADATA);
+	pk__builder_add_flags(c->b, PK_REGFLAG_RANGES | PK_REGFLAG_METADATA);
 	return PK_OK;
 }
 
-pk_status pk_import_csv(pk_builder *b, const char *data, size_t len,
+pk_status pk__import_csv(pk_builder *b, const char *data, size_t len,
 			const char *label, pk_error *err)
 {
 	csv c;
@@ -411,11 +411,11 @@ pk_status pk_import_csv(pk_builder *b, const char *data, size_t len,
 	c.label = label;
 	c.err = err;
 	c.b = b;
-	pk_buf_init(&c.buf, PK_IMPORT_MAX_BYTES);
-	pk_buf_init(&c.tok, PK_IMPORT_MAX_BYTES);
-	if ((st = pk_import_begin(len, label, err)) == PK_OK)
+	pk__buf_init(&c.buf, PK_IMPORT_MAX_BYTES);
+	pk__buf_init(&c.tok, PK_IMPORT_MAX_BYTES);
+	if ((st = pk__import_begin(len, label, err)) == PK_OK)
 		st = parse(&c);
-	pk_buf_free(&c.buf);
-	pk_buf_free(&c.tok);
+	pk__buf_free(&c.buf);
+	pk__buf_free(&c.tok);
 	return st;
 }

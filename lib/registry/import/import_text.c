@@ -6,7 +6,7 @@
 
 #include "registry/import/import.h"
 
-pk_status pk_import_fail(pk_error *err, pk_status status, const char *label,
+pk_status pk__import_fail(pk_error *err, pk_status status, const char *label,
 			 unsigned long line, const char *fmt, ...)
 {
 	char msg[PK_ERROR_MESSAGE_SIZE];
@@ -17,21 +17,21 @@ pk_status pk_import_fail(pk_error *err, pk_status status, const char *label,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	return pk_error_set(err, status, "%s:%lu: %s",
+	return pk__error_set(err, status, "%s:%lu: %s",
 			    label != NULL ? label : "<input>", line, msg);
 }
 
-pk_status pk_import_begin(size_t len, const char *label, pk_error *err)
+pk_status pk__import_begin(size_t len, const char *label, pk_error *err)
 {
-	pk_error_clear(err);
+	pk__error_clear(err);
 	if (len > PK_IMPORT_MAX_BYTES)
-		return pk_import_fail(err, PK_TOOBIG, label, 1,
+		return pk__import_fail(err, PK_TOOBIG, label, 1,
 				      "input of %zu bytes (expected at most %zu)",
 				      len, (size_t)PK_IMPORT_MAX_BYTES);
 	return PK_OK;
 }
 
-const char *pk_quote(const char *s, size_t len, char *buf, size_t size)
+const char *pk__quote(const char *s, size_t len, char *buf, size_t size)
 {
 	size_t o = 0;
 	size_t i = 0;
@@ -60,7 +60,7 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
 }
 
-size_t pk_text_clean(char *s, size_t len)
+size_t pk__text_clean(char *s, size_t len)
 {
 	size_t o = 0;              /* output length; never passes i */
 	bool in_line = false;      /* the current output line has text */
@@ -99,7 +99,7 @@ size_t pk_text_clean(char *s, size_t len)
 	return o;
 }
 
-char *pk_text_trim_n(char *s, size_t *len)
+char *pk__text_trim_n(char *s, size_t *len)
 {
 	size_t n = *len;
 
@@ -114,14 +114,14 @@ char *pk_text_trim_n(char *s, size_t *len)
 	return s;
 }
 
-char *pk_text_trim(char *s)
+char *pk__text_trim(char *s)
 {
 	size_t n = strlen(s);
 
-	return pk_text_trim_n(s, &n);
+	return pk__text_trim_n(s, &n);
 }
 
-bool pk_text_alias_of(const char *text, const char **name, size_t *len)
+bool pk__text_alias_of(const char *text, const char **name, size_t *len)
 {
 	static const char marker[] = "This entry is an alias to \"";
 	const char *p;
@@ -154,7 +154,7 @@ static unsigned two(const char *s)
 	return (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
 }
 
-bool pk_date_valid(const char *s)
+bool pk__date_valid(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -169,7 +169,7 @@ bool pk_date_valid(const char *s)
 	       two(s + 8) <= 31;
 }
 
-bool pk_service_code_valid(const char *s)
+bool pk__service_code_valid(const char *s)
 {
 	size_t n = strlen(s);
 	uint64_t v = 0;
@@ -181,7 +181,7 @@ bool pk_service_code_valid(const char *s)
 	return v <= UINT32_MAX;
 }
 
-bool pk_service_name_valid(const char *s)
+bool pk__service_name_valid(const char *s)
 {
 	if (s == NULL || s[0] == '\0')
 		return false;
@@ -193,7 +193,7 @@ bool pk_service_name_valid(const char *s)
 	return true;
 }
 
-size_t pk_utf8_check(const char *s, size_t len)
+size_t pk__utf8_check(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
@@ -236,7 +236,7 @@ size_t pk_utf8_check(const char *s, size_t len)
 	return len;
 }
 
-unsigned long pk_line_at(const char *data, size_t off)
+unsigned long pk__line_at(const char *data, size_t off)
 {
 	unsigned long line = 1;
 	const char *p = data;
@@ -249,13 +249,13 @@ unsigned long pk_line_at(const char *data, size_t off)
 	return line;
 }
 
-void pk_rec_detect_alias(pk_rec_in *rec, char *buf, size_t size)
+void pk__rec_detect_alias(pk_rec_in *rec, char *buf, size_t size)
 {
 	const char *name;
 	size_t len;
 
-	if (!pk_text_alias_of(rec->notes, &name, &len) &&
-	    !pk_text_alias_of(rec->description, &name, &len))
+	if (!pk__text_alias_of(rec->notes, &name, &len) &&
+	    !pk__text_alias_of(rec->description, &name, &len))
 		return;
 	/* A "name" too long for a service name is not one. */
 	if (len >= size)

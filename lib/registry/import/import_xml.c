@@ -19,7 +19,7 @@
 
 #include "registry/import/import.h"
 
-/* pk_import_begin()'s cap keeps every input within expat's int length. */
+/* pk__import_begin()'s cap keeps every input within expat's int length. */
 _Static_assert(PK_IMPORT_MAX_BYTES <= (size_t)INT_MAX,
 	       "inputs must fit XML_Parse's int length");
 
@@ -159,8 +159,8 @@ static pk_status fail_at(xctx *x, size_t pos, pk_status st,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	x->st = pk_import_fail(x->err, st, x->label,
-			       pk_line_at(x->data, pos < x->len ? pos : x->len),
+	x->st = pk__import_fail(x->err, st, x->label,
+			       pk__line_at(x->data, pos < x->len ? pos : x->len),
 			       "%s", msg);
 	stop(x);
 	return x->st;
@@ -201,7 +201,7 @@ static pk_status arena_add(xctx *x, const char *s, size_t n)
 		a->data[a->len] = '\0';
 		return PK_OK;
 	}
-	if ((st = pk_buf_add(a, s, n)) != PK_OK)
+	if ((st = pk__buf_add(a, s, n)) != PK_OK)
 		return fail_status(x, cur_pos(x), st);
 	return PK_OK;
 }
@@ -376,7 +376,7 @@ static pk_status end_xref(xctx *x, char *text)
 	uint32_t off = x->xref_data;
 
 	if (off == 0) {
-		size_t n = pk_text_clean(text, strlen(text));
+		size_t n = pk__text_clean(text, strlen(text));
 		if (n == 0)
 			return fail_at(x, x->field_pos, PK_PARSE,
 					     "empty <xref> (expected a data attribute or text)");
@@ -452,14 +452,14 @@ static pk_status begin_record(xctx *x, const XML_Char **atts)
 	r->nitems = 0;
 	r->cites_note = false;
 	x->where = XW_RECORD;
-	if (date != NULL && !pk_date_valid(date))
+	if (date != NULL && !pk__date_valid(date))
 		return fail_at(x, r->pos, PK_PARSE,
 			       "invalid date=\"%s\" (expected YYYY-MM-DD or YYYY-MM)",
-			       pk_quote(date, strlen(date), q, sizeof q));
-	if (updated != NULL && !pk_date_valid(updated))
+			       pk__quote(date, strlen(date), q, sizeof q));
+	if (updated != NULL && !pk__date_valid(updated))
 		return fail_at(x, r->pos, PK_PARSE,
 			       "invalid updated=\"%s\" (expected YYYY-MM-DD or YYYY-MM)",
-			       pk_quote(updated, strlen(updated), q, sizeof q));
+			       pk__quote(updated, strlen(updated), q, sizeof q));
 	if (date != NULL && (r->registered = arena_str(x, date)) == 0)
 		return x->st;
 	if (updated != NULL && (r->modified = arena_str(x, updated)) == 0)
@@ -478,33 +478,33 @@ static pk_status record_to_in(xctx *x, const xrec *r, const char *arena,
 	char q[PK_QUOTE_SIZE];
 
 	memset(in, 0, sizeof *in);
-	if (name[0] != '\0' && !pk_service_name_valid(name))
+	if (name[0] != '\0' && !pk__service_name_valid(name))
 		return fail_at(x, r->fpos[XF_NAME], PK_PARSE,
 			       "invalid service name '%s' (expected printable ASCII without blanks)",
-			       pk_quote(name, strlen(name), q, sizeof q));
+			       pk__quote(name, strlen(name), q, sizeof q));
 	in->name = name;
 	in->proto = PK_PROTO_NONE;
 	if (proto[0] != '\0' &&
 	    pk_proto_parse(proto, strlen(proto), &in->proto) != PK_OK)
 		return fail_at(x, r->fpos[XF_PROTOCOL], PK_PARSE,
 			       "unknown <protocol> '%s' (expected tcp, udp, sctp or dccp)",
-			       pk_quote(proto, strlen(proto), q, sizeof q));
+			       pk__quote(proto, strlen(proto), q, sizeof q));
 	if (r->off[XF_NUMBER] != 0) {
 		pk_portspec spec;
 		if (pk_portspec_parse(number, &spec, NULL) != PK_OK ||
 		    spec.protos != 0)
 			return fail_at(x, r->fpos[XF_NUMBER], PK_PARSE,
 				       "invalid <number> '%s' (expected a port 0-65535 or a range LO-HI with LO <= HI)",
-				       pk_quote(number, strlen(number), q,
+				       pk__quote(number, strlen(number), q,
 						sizeof q));
 		in->has_port = true;
 		in->port_lo = spec.lo;
 		in->port_hi = spec.hi;
 	}
-	if (sc[0] != '\0' && !pk_service_code_valid(sc))
+	if (sc[0] != '\0' && !pk__service_code_valid(sc))
 		return fail_at(x, r->fpos[XF_SC], PK_PARSE,
 			       "invalid <sc> '%s' (expected a DCCP service code, a decimal 0-4294967295)",
-			       pk_quote(sc, strlen(sc), q, sizeof q));
+			       pk__quote(sc, strlen(sc), q, sizeof q));
 	in->service_code = sc;
 	in->description = arena + r->off[XF_DESCRIPTION];
 	in->notes = arena + r->off[XF_NOTE];
@@ -512,9 +512,9 @@ static pk_status record_to_in(xctx *x, const xrec *r, const char *arena,
 	in->registered = arena + r->registered;
 	in->modified = arena + r->modified;
 	in->origin = PK_ORIGIN_IANA;
-	in->kind = pk_kind_from(name[0] != '\0' ? name : NULL,
+	in->kind = pk__kind_from(name[0] != '\0' ? name : NULL,
 				in->description);
-	pk_rec_detect_alias(in, x->alias, sizeof x->alias);
+	pk__rec_detect_alias(in, x->alias, sizeof x->alias);
 	return PK_OK;
 }
 
@@ -523,24 +523,24 @@ static pk_status record_commit(xctx *x, const xrec *r, const char *arena,
 {
 	uint32_t idx;
 	bool have_assignee = false;
-	pk_status st = pk_builder_add(x->b, in, &idx);
+	pk_status st = pk__builder_add(x->b, in, &idx);
 
 	for (size_t i = 0; st == PK_OK && i < r->nitems; i++) {
 		const char *s = arena + r->items[i].off;
 		switch (r->items[i].what) {
 		case XI_CONTACT:
-			st = pk_builder_add_contact(x->b, idx, s, NULL);
+			st = pk__builder_add_contact(x->b, idx, s, NULL);
 			break;
 		case XI_ASSIGNEE:
 			have_assignee = true;
-			st = pk_builder_add_assignee(x->b, idx, s, NULL);
+			st = pk__builder_add_assignee(x->b, idx, s, NULL);
 			break;
 		case XI_ASSIGNEE_TEXT:
 			have_assignee = true;
-			st = pk_builder_add_assignee(x->b, idx, NULL, s);
+			st = pk__builder_add_assignee(x->b, idx, NULL, s);
 			break;
 		default:
-			st = pk_builder_add_ref(x->b, idx,
+			st = pk__builder_add_ref(x->b, idx,
 						(pk_ref_type)r->items[i].what, s);
 			break;
 		}
@@ -549,7 +549,7 @@ static pk_status record_commit(xctx *x, const xrec *r, const char *arena,
 	 * shows it in both columns, and so do we (docs/import.md). */
 	for (size_t i = 0; st == PK_OK && !have_assignee && i < r->nitems; i++)
 		if (r->items[i].what == XI_CONTACT)
-			st = pk_builder_add_assignee(x->b, idx,
+			st = pk__builder_add_assignee(x->b, idx,
 						     arena + r->items[i].off,
 						     NULL);
 	if (st != PK_OK)
@@ -600,9 +600,9 @@ static pk_status add_footnote(const xctx *x, const char *anchor,
 		if (strcmp(a, anchor) == 0) {
 			pk_status st = PK_OK;
 			if (notes->len > 0)
-				st = pk_buf_addc(notes, '\n');
+				st = pk__buf_addc(notes, '\n');
 			if (st == PK_OK)
-				st = pk_buf_printf(notes, "[%s] %s", a, t);
+				st = pk__buf_printf(notes, "[%s] %s", a, t);
 			return st;
 		}
 		o = (size_t)(t - x->footnotes.data) + strlen(t) + 1;
@@ -616,19 +616,19 @@ static pk_status commit_deferred(xctx *x)
 	pk_buf notes;
 	pk_status st = PK_OK;
 
-	pk_buf_init(&notes, PK_IMPORT_MAX_BYTES);
+	pk__buf_init(&notes, PK_IMPORT_MAX_BYTES);
 	for (xdeferred *d = x->deferred; d != NULL && st == PK_OK; d = d->next) {
 		pk_rec_in in;
 		if (record_to_in(x, &d->rec, d->arena, &in) != PK_OK)
 			break;
 		notes.len = 0;
-		st = pk_buf_addstr(&notes, in.notes);
+		st = pk__buf_addstr(&notes, in.notes);
 		for (size_t i = 0; st == PK_OK && i < d->rec.nitems; i++)
 			if (d->rec.items[i].what == PK_REF_NOTE)
 				st = add_footnote(x, d->arena + d->rec.items[i].off,
 						  &notes);
 		if (st == PK_OK)
-			st = pk_buf_terminate(&notes);
+			st = pk__buf_terminate(&notes);
 		if (st != PK_OK) {
 			fail_status(x, d->rec.pos, st);
 			break;
@@ -636,7 +636,7 @@ static pk_status commit_deferred(xctx *x)
 		in.notes = notes.data;
 		st = record_commit(x, &d->rec, d->arena, &in);
 	}
-	pk_buf_free(&notes);
+	pk__buf_free(&notes);
 	return x->st;
 }
 
@@ -665,11 +665,11 @@ static pk_status end_person(xctx *x)
 	pk_status st;
 
 	x->where = XW_PEOPLE;
-	if (updated[0] != '\0' && !pk_date_valid(updated))
+	if (updated[0] != '\0' && !pk__date_valid(updated))
 		return fail_at(x, x->p_pos, PK_PARSE,
 			       "invalid <updated> '%s' of person (expected YYYY-MM-DD or YYYY-MM)",
-			       pk_quote(updated, strlen(updated), q, sizeof q));
-	st = pk_builder_add_person(x->b, a + x->p_id, a + x->p_off[XF_P_NAME],
+			       pk__quote(updated, strlen(updated), q, sizeof q));
+	st = pk__builder_add_person(x->b, a + x->p_id, a + x->p_off[XF_P_NAME],
 				   a + x->p_off[XF_P_ORG],
 				   a + x->p_off[XF_P_URI], updated);
 	if (st != PK_OK)
@@ -718,11 +718,11 @@ static pk_status set_title(xctx *x, const char *title)
 
 	if (title[0] == '\0')
 		return PK_OK;
-	pk_buf_init(&s, PK_IMPORT_MAX_BYTES);
-	st = pk_buf_printf(&s, "IANA XML: %s", title);
+	pk__buf_init(&s, PK_IMPORT_MAX_BYTES);
+	st = pk__buf_printf(&s, "IANA XML: %s", title);
 	if (st == PK_OK)
-		st = pk_builder_set_source(x->b, s.data);
-	pk_buf_free(&s);
+		st = pk__builder_set_source(x->b, s.data);
+	pk__buf_free(&s);
 	if (st != PK_OK)
 		return fail_status(x, x->field_pos, st);
 	return PK_OK;
@@ -733,11 +733,11 @@ static pk_status set_updated(xctx *x, const char *date)
 	char q[PK_QUOTE_SIZE];
 	pk_status st;
 
-	if (!pk_date_valid(date))
+	if (!pk__date_valid(date))
 		return fail_at(x, x->field_pos, PK_PARSE,
 			       "invalid registry <updated> '%s' (expected YYYY-MM-DD)",
-			       pk_quote(date, strlen(date), q, sizeof q));
-	st = pk_builder_set_updated(x->b, date);
+			       pk__quote(date, strlen(date), q, sizeof q));
+	st = pk__builder_set_updated(x->b, date);
 	if (st != PK_OK)
 		return fail_status(x, x->field_pos, st);
 	return PK_OK;
@@ -747,10 +747,10 @@ static pk_status add_footnote_text(xctx *x, const char *text)
 {
 	/* on_start stored the anchor at offset 1. */
 	const char *anchor = x->arena.data + 1;
-	pk_status st = pk_buf_add(&x->footnotes, anchor, strlen(anchor) + 1);
+	pk_status st = pk__buf_add(&x->footnotes, anchor, strlen(anchor) + 1);
 
 	if (st == PK_OK)
-		st = pk_buf_add(&x->footnotes, text, strlen(text) + 1);
+		st = pk__buf_add(&x->footnotes, text, strlen(text) + 1);
 	if (st != PK_OK)
 		return fail_status(x, x->field_pos, st);
 	return PK_OK;
@@ -769,13 +769,13 @@ static pk_status end_field(xctx *x)
 		return x->st;
 	text = x->arena.data + start;
 	if (rich(f)) {
-		size_t n = pk_text_clean(text, x->arena.len - 1 - start);
+		size_t n = pk__text_clean(text, x->arena.len - 1 - start);
 		x->arena.len = start + n + 1;
 	} else {
 		/* The field starts where its trimmed text does: no strlen,
 		 * no move. */
 		size_t n = x->arena.len - 1 - start;
-		text = pk_text_trim_n(text, &n);
+		text = pk__text_trim_n(text, &n);
 		start = (size_t)(text - x->arena.data);
 		x->arena.len = start + n + 1;
 	}
@@ -816,7 +816,7 @@ static pk_status end_field(xctx *x)
 
 static pk_status end_assignee(xctx *x)
 {
-	pk_status st = pk_buf_terminate(&x->atext);
+	pk_status st = pk__buf_terminate(&x->atext);
 	uint32_t off;
 	char *t;
 
@@ -824,10 +824,10 @@ static pk_status end_assignee(xctx *x)
 	want_text(x, false);
 	if (st != PK_OK)
 		return fail_status(x, cur_pos(x), st);
-	t = pk_text_trim(x->atext.data);
+	t = pk__text_trim(x->atext.data);
 	if (t[0] == '\0')
 		return PK_OK;
-	pk_text_clean(t, strlen(t));
+	pk__text_clean(t, strlen(t));
 	off = arena_str(x, t);
 	if (off == 0)
 		return x->st;
@@ -850,11 +850,11 @@ static pk_status start_root(xctx *x, const char *name, const XML_Char **atts)
 	if (strcmp(name, "registry") != 0)
 		return fail_at(x, cur_pos(x), PK_PARSE,
 			       "root element <%s> (expected <registry>, an IANA service-names-port-numbers.xml)",
-			       pk_quote(name, strlen(name), q, sizeof q));
+			       pk__quote(name, strlen(name), q, sizeof q));
 	if (id != NULL && strcmp(id, "service-names-port-numbers") != 0)
 		return fail_at(x, cur_pos(x), PK_PARSE,
 			       "registry id=\"%s\" (expected id=\"service-names-port-numbers\")",
-			       pk_quote(id, strlen(id), q, sizeof q));
+			       pk__quote(id, strlen(id), q, sizeof q));
 	x->where = XW_REGISTRY;
 	return PK_OK;
 }
@@ -999,7 +999,7 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 		return;
 	if (x->field == XF_NONE) {
 		if (x->where == XW_ASSIGNEE &&
-		    (st = pk_buf_add(&x->atext, s, (size_t)len)) != PK_OK)
+		    (st = pk__buf_add(&x->atext, s, (size_t)len)) != PK_OK)
 			fail_status(x, cur_pos(x), st);
 		return;
 	}
@@ -1035,10 +1035,10 @@ static pk_status parse(xctx *x, const char *data, size_t len)
 {
 	enum XML_Error code;
 
-	if (pk_buf_add(&x->arena, "", 1) != PK_OK ||
-	    pk_buf_terminate(&x->atext) != PK_OK)
+	if (pk__buf_add(&x->arena, "", 1) != PK_OK ||
+	    pk__buf_terminate(&x->atext) != PK_OK)
 		return fail_status(x, 1, PK_NOMEM);
-	if (pk_builder_set_source(x->b, "IANA XML") != PK_OK)
+	if (pk__builder_set_source(x->b, "IANA XML") != PK_OK)
 		return fail_status(x, 1, PK_NOMEM);
 	x->parser = XML_ParserCreate("UTF-8");
 	if (x->parser == NULL)
@@ -1050,7 +1050,7 @@ static pk_status parse(xctx *x, const char *data, size_t len)
 		if (x->st != PK_OK)
 			return x->st;
 		code = XML_GetErrorCode(x->parser);
-		x->st = pk_import_fail(x->err,
+		x->st = pk__import_fail(x->err,
 				       code == XML_ERROR_NO_MEMORY ? PK_NOMEM : PK_PARSE,
 				       x->label,
 				       (unsigned long)XML_GetCurrentLineNumber(x->parser),
@@ -1065,13 +1065,13 @@ static pk_status parse(xctx *x, const char *data, size_t len)
 			       "no <record> elements (expected an IANA service-names-port-numbers registry)");
 	if (commit_deferred(x) != PK_OK)
 		return x->st;
-	pk_builder_add_flags(x->b, PK_REGFLAG_FULL | PK_REGFLAG_RANGES |
+	pk__builder_add_flags(x->b, PK_REGFLAG_FULL | PK_REGFLAG_RANGES |
 					   PK_REGFLAG_METADATA |
 					   (x->saw_people ? PK_REGFLAG_PEOPLE : 0u));
 	return PK_OK;
 }
 
-pk_status pk_import_xml(pk_builder *b, const char *data, size_t len,
+pk_status pk__import_xml(pk_builder *b, const char *data, size_t len,
 			const char *label, pk_error *err)
 {
 	xctx x;
@@ -1084,12 +1084,12 @@ pk_status pk_import_xml(pk_builder *b, const char *data, size_t len,
 	x.label = label;
 	x.err = err;
 	x.deferred_tail = &x.deferred;
-	pk_buf_init(&x.arena, PK_IMPORT_MAX_BYTES);
-	pk_buf_init(&x.atext, PK_IMPORT_MAX_BYTES);
-	pk_buf_init(&x.footnotes, PK_IMPORT_MAX_BYTES);
-	st = pk_import_begin(len, label, err);
+	pk__buf_init(&x.arena, PK_IMPORT_MAX_BYTES);
+	pk__buf_init(&x.atext, PK_IMPORT_MAX_BYTES);
+	pk__buf_init(&x.footnotes, PK_IMPORT_MAX_BYTES);
+	st = pk__import_begin(len, label, err);
 	if (st == PK_OK && len == 0)
-		st = pk_import_fail(err, PK_PARSE, label, 1,
+		st = pk__import_fail(err, PK_PARSE, label, 1,
 				    "empty input (expected an IANA XML registry)");
 	else if (st == PK_OK)
 		st = parse(&x, data, len);
@@ -1102,8 +1102,8 @@ pk_status pk_import_xml(pk_builder *b, const char *data, size_t len,
 		free(d);
 	}
 	free(x.rec.items);
-	pk_buf_free(&x.arena);
-	pk_buf_free(&x.atext);
-	pk_buf_free(&x.footnotes);
+	pk__buf_free(&x.arena);
+	pk__buf_free(&x.atext);
+	pk__buf_free(&x.footnotes);
 	return st;
 }
