@@ -103,8 +103,11 @@ check "lib/: the checker saw the dependencies (more than 50 uses)" \
 
 # ---- docs/architecture.md mirrors the table ------------------------------------
 sh "$L" --table > "$CLI_TMP/table"
-sed -n '/^<!-- the layer table of tests\/tools\/layers.sh -->$/,/^```$/p' \
-	"$top/docs/architecture.md" | sed -e '1,2d' -e '$d' > "$CLI_TMP/doctable"
+# The fenced block right after the marker line.
+awk '/^<!-- the layer table of tests\/tools\/layers.sh -->$/ { at = 1; next }
+     at == 1 && /^```/ { at = 2; next }
+     at == 2 && /^```/ { exit }
+     at == 2 { print }' "$top/docs/architecture.md" > "$CLI_TMP/doctable"
 check "docs/architecture.md has the layer table" test -s "$CLI_TMP/doctable"
 check "docs/architecture.md's table is the checker's" \
 	diff -u "$CLI_TMP/table" "$CLI_TMP/doctable"
