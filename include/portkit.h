@@ -995,6 +995,62 @@ const pk_draft_field *pk_advice_draft_get(const pk_advice *advice, size_t i);
  * NULL) receives a short reason. */
 bool pk_service_name_check(const char *name, const char **why);
 
+/* ------------------------------------------------------------------------
+ * Rendering.  Every front end prints results through these, so that the
+ * CLI's --json and any other front end emit the same bytes for the same
+ * question (docs/json.md).  A renderer streams: it holds one bounded
+ * buffer, whatever the size of the answer, and hands full buffers to a
+ * write callback.  Text from the registry or from other users (process
+ * names) is escaped in every format: no control character, C1 control or
+ * bidirectional override reaches the output as such (docs/json.md).
+ * ---------------------------------------------------------------------- */
+typedef enum pk_render_format {
+	PK_RENDER_TEXT = 0, /* tables and sentences for people */
+	PK_RENDER_JSON = 1  /* the documents of docs/json.md */
+} pk_render_format;
+
+/* "text", "json". */
+const char *pk_render_format_name(pk_render_format fmt);
+
+/* The "schema" member of every JSON document: raised when a member is
+ * renamed, removed or retyped, never when one is added. */
+#define PK_JSON_SCHEMA 2
+
+#define PK_RENDER_COLOR 0x1u /* text: bold headers, for a terminal */
+#define PK_RENDER_LONG 0x2u  /* text: every field of a record */
+
+/* Receives rendered bytes; returns 0, or -1 to stop the rendering (a
+ * write error: the renderer then reports PK_IO). */
+typedef int (*pk_write_fn)(void *ctx, const char *data, size_t len);
+
+/* A pk_write_fn writing to a stdio stream: ctx is the FILE *. */
+int pk_write_stdio(void *ctx, const char *data, size_t len);
+
+typedef struct pk_render pk_render;
+
+/* write receives everything rendered, in order; ctx is passed along. */
+pk_status pk_render_new(pk_render_format fmt, pk_write_fn write, void *ctx,
+			pk_render **out, pk_error *err);
+/* Frees without flushing; call pk_render_flush() first. */
+void pk_render_free(pk_render *r);
+pk_render_format pk_render_get_format(const pk_render *r);
+/* PK_RENDER_COLOR, PK_RENDER_LONG. */
+void pk_render_set_flags(pk_render *r, unsigned flags);
+/* Text tables fold their last column to fit width columns; 0 never folds. */
+void pk_render_set_width(pk_render *r, unsigned width);
+
+/* Hands what is buffered to the write callback.  Returns the first error
+ * any rendering call met (PK_IO for a failed write, PK_NOMEM, ...), with
+ * its message, and PK_OK when everything was written. */
+pk_status pk_render_flush(pk_render *r, pk_error *err);
+
+/* A failure as the whole answer: in JSON the document
+ * {"schema", "command", "error": {"status", "message"}}; in text the
+ * message alone on a line.  command is the name of what was asked
+ * ("lookup", "audit", ...). */
+void pk_render_error(pk_render *r, const char *command, pk_status status,
+		     const char *message);
+
 #if defined(__GNUC__)
 #pragma GCC visibility pop
 #endif

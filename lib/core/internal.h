@@ -92,4 +92,15 @@ pk_status pk__read_file(const char *path, size_t limit, char **data,
 pk_status pk__write_file_atomic(const char *path, const void *data, size_t len,
 			       unsigned mode, pk_error *err);
 
+/* ---- UTF-8 (utf8.c) ---------------------------------------------------- */
+
+/* Decodes the code point at s[0..len) (len >= 1): returns its length in
+ * bytes (1-4) and stores it in *cp, or 0 when the bytes there are not
+ * well-formed UTF-8 (overlong forms, surrogates, beyond U+10FFFF, cut
+ * short), and then *cp is the first byte.  A NUL byte decodes as U+0000. */
+size_t pk__utf8_decode(const char *s, size_t len, uint32_t *cp);
+
+/* Offset of the first byte that is NUL or not valid UTF-8, or len. */
+size_t pk__utf8_check(const char *s, size_t len);
+
 #endif /* PK_INTERNAL_H */

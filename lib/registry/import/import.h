@@ -55,9 +55,6 @@ bool pk__service_code_valid(const char *s);
  * them. */
 bool pk__service_name_valid(const char *s);
 
-/* Offset of the first byte that is NUL or not valid UTF-8, or len. */
-size_t pk__utf8_check(const char *s, size_t len);
-
 /* 1 + the number of '\n' in data[0..off). */
 unsigned long pk__line_at(const char *data, size_t off);
 

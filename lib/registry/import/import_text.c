@@ -193,49 +193,6 @@ bool pk__service_name_valid(const char *s)
 	return true;
 }
 
-size_t pk__utf8_check(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = p[i];
-		size_t n;
-		uint32_t cp;
-		if (c == 0)
-			return i;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1fu;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0fu;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07u;
-		} else {
-			return i;
-		}
-		if (len - i <= n)
-			return i;
-		for (size_t k = 1; k <= n; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = (cp << 6) | (p[i + k] & 0x3fu);
-		}
-		/* Overlong forms, surrogates and beyond U+10FFFF. */
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return i;
-		i += n + 1;
-	}
-	return len;
-}
-
 unsigned long pk__line_at(const char *data, size_t off)
 {
 	unsigned long line = 1;

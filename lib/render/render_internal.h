@@ -1,0 +1,99 @@
+/*
+ * render_internal.h - what the renderers of lib/render/ share: the
+ * renderer's state, a streaming JSON writer and escaped text output.
+ *
+ * Writing calls never fail on their own: the first error (a failed write,
+ * nesting too deep, no memory) is kept in the renderer, later calls do
+ * nothing, and pk_render_flush() reports it.  Renderers of a result can
+ * therefore be written as straight-line code.
+ */
+#ifndef PK_RENDER_INTERNAL_H
+#define PK_RENDER_INTERNAL_H
+
+#include "core/internal.h"
+
+#define PK_RENDER_BUF 16384 /* bytes held before the write callback */
+#define PK_JSON_MAX_DEPTH 32
+
+struct pk_render {
+	pk_render_format format;
+	unsigned flags;
+	unsigned width;
+	pk_write_fn write;
+	void *ctx;
+	pk_error error;      /* the first failure; status PK_OK until then */
+	size_t len;          /* bytes in buf */
+	unsigned depth;      /* JSON: open objects and arrays */
+	bool first[PK_JSON_MAX_DEPTH + 1]; /* JSON: no member written yet */
+	char buf[PK_RENDER_BUF];
+};
+
+/* ---- output (render.c) ----------------------------------------------- */
+
+void pk__render_put(pk_render *r, const char *data, size_t len);
+void pk__render_puts(pk_render *r, const char *s);
+void pk__render_printf(pk_render *r, const char *fmt, ...) PK_PRINTF(2, 3);
+/* Records the first failure; later ones are ignored. */
+void pk__render_fail(pk_render *r, pk_status status, const char *fmt, ...)
+	PK_PRINTF(3, 4);
+static inline bool pk__render_ok(const pk_render *r)
+{
+	return r->error.status == PK_OK;
+}
+
+/* Text from outside (the registry, process names) for people: printable
+ * characters as they are; C0 and C1 controls, DEL, bidirectional
+ * controls and bytes that are not UTF-8 as visible escapes ("\x1b",
+ * "\u202e"); '\n' kept only when keep_newline. */
+void pk__render_text(pk_render *r, const char *s, size_t len,
+		     bool keep_newline);
+/* The same into a buffer (NUL-terminated). */
+pk_status pk__text_escape(pk_buf *out, const char *s, size_t len,
+			  bool keep_newline);
+/* Columns s takes on a terminal once escaped as pk__render_text would. */
+size_t pk__text_width(const char *s, size_t len);
+
+/* ---- text tables (table.c) -------------------------------------------
+ * Columns aligned to their widest cell, two spaces apart; the last column
+ * is folded to the renderer's width (when set and there is room) with its
+ * lines starting under the column.  Cells are escaped as pk__render_text
+ * does (a '\n' inside the last cell starts a new line there).  A failure
+ * to add a row is kept in the renderer. */
+typedef struct pk_text_table pk_text_table;
+
+/* NULL (and PK_NOMEM kept in r) when out of memory. */
+pk_text_table *pk__table_new(pk_render *r, unsigned ncols);
+void pk__table_free(pk_text_table *t);
+/* Copies ncols cells; NULL cells print as "". */
+void pk__table_add(pk_render *r, pk_text_table *t, const char *const *cells);
+/* A header row: bold when the renderer has PK_RENDER_COLOR. */
+void pk__table_add_header(pk_render *r, pk_text_table *t,
+			  const char *const *cells);
+/* A row of two cells, for a 2-column table of "label:" and value. */
+void pk__table_add_pair(pk_render *r, pk_text_table *t, const char *label,
+			const char *value);
+void pk__table_write(pk_render *r, const pk_text_table *t);
+
+/* ---- JSON (json.c) ----------------------------------------------------
+ * key is the member name inside an object, NULL inside an array or for
+ * the top-level value.  The layout is two-space indentation, one member
+ * or element per line, "[]" and "{}" when empty; the top-level value
+ * ends with a newline. */
+void pk__json_object_begin(pk_render *r, const char *key);
+void pk__json_object_end(pk_render *r);
+void pk__json_array_begin(pk_render *r, const char *key);
+void pk__json_array_end(pk_render *r);
+/* NULL s writes null. */
+void pk__json_string(pk_render *r, const char *key, const char *s);
+void pk__json_stringn(pk_render *r, const char *key, const char *s,
+		      size_t len);
+void pk__json_uint(pk_render *r, const char *key, uint64_t v);
+void pk__json_int(pk_render *r, const char *key, int64_t v);
+/* Six significant digits; NaN and infinities are null. */
+void pk__json_real(pk_render *r, const char *key, double v);
+void pk__json_bool(pk_render *r, const char *key, bool v);
+void pk__json_null(pk_render *r, const char *key);
+/* Opens the top-level object of a document: {"schema": N, "command": c. */
+void pk__json_document_begin(pk_render *r, const char *command);
+
+#endif /* PK_RENDER_INTERNAL_H */
