@@ -14,6 +14,10 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 LO="$BUILD/tests/tools/lookup_only"
 LIB="$BUILD/libportkit-lookup.a"
+# The CLI must answer from the embedded snapshot, as lookup_only does: an
+# index another test installed in the shared data directory would win.
+export XDG_DATA_HOME="$CLI_TMP/xdg"
+unset PORTKIT_INDEX
 
 # needed BINARY: the shared libraries it names (DT_NEEDED), one per line,
 # without the sanitizer runtimes a build-san binary also needs.
