@@ -60,10 +60,15 @@ for spec in 443 http 6000-6010 53/udp 4200-4210; do
 done
 run "$LO" search multicast ping
 expect "lookup_only search: multicast-ping" 0 '^9903 udp multicast-ping$'
-run "$LO" assigned 443 tcp
-expect "lookup_only assigned 443/tcp" 0 '^assigned$'
-run "$LO" assigned 4 tcp
-expect "lookup_only assigned 4/tcp (IANA: unassigned)" 0 '^not assigned$'
+nl='
+'
+run "$LO" use 443 tcp
+check "lookup_only use 443/tcp: assigned to https" test "$rc:$out" = "0:assigned${nl}443 tcp https"
+run "$LO" use 4250 tcp
+check "lookup_only use 4250/tcp: assigned to vrml-multi-use (a range naming no transport)" \
+	test "$rc:$out" = "0:assigned${nl}4200-4299 - vrml-multi-use"
+run "$LO" use 4 tcp
+expect "lookup_only use 4/tcp: unassigned" 0 '^unassigned$'
 run "$LO" no-such-service-name
 expect "lookup_only: a name nobody has is exit 1" 1
 run "$LO" 70000

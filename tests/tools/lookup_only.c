@@ -6,7 +6,9 @@
  *                                name: one line per record,
  *                                "PORT[-HI] PROTO NAME" (proto "-" when none)
  *   lookup_only search WORD...   records with every word, same lines
- *   lookup_only assigned PORT PROTO   "assigned" or "not assigned"
+ *   lookup_only use PORT PROTO   the port-use state over every origin
+ *                                ("assigned", ...), then the records that
+ *                                decide it, as above
  *   lookup_only verify FILE      writes the snapshot to FILE and opens it
  *                                again, checksum and every structure checked
  *
@@ -64,7 +66,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: lookup_only SPEC... | search WORD... | "
-				"assigned PORT PROTO | verify FILE\n");
+				"use PORT PROTO | verify FILE\n");
 		return 2;
 	}
 	if (pk_registry_open_embedded(&reg, &err) != PK_OK) {
@@ -76,15 +78,19 @@ int main(int argc, char **argv)
 				     (size_t)argc - 2, 0, ids, CAP);
 		print(reg, ids, n < CAP ? n : CAP);
 		rc = n == 0;
-	} else if (strcmp(argv[1], "assigned") == 0 && argc == 4) {
+	} else if (strcmp(argv[1], "use") == 0 && argc == 4) {
 		uint16_t port;
 		pk_proto proto;
+		size_t n = 0;
 		if (pk_port_parse(argv[2], &port, &err) != PK_OK ||
 		    pk_proto_parse(argv[3], strlen(argv[3]), &proto) != PK_OK) {
 			fprintf(stderr, "lookup_only: bad port or transport\n");
 			rc = 2;
 		} else {
-			puts(pk_port_is_assigned(reg, port, proto) ? "assigned" : "not assigned");
+			pk_port_state st = pk_port_use(reg, port, proto, PK_ORIGINMASK_ALL,
+						       ids, CAP, &n);
+			puts(pk_port_state_name(st));
+			print(reg, ids, n < CAP ? n : CAP);
 		}
 	} else if (strcmp(argv[1], "verify") == 0 && argc == 3) {
 		if (pk_registry_save(reg, argv[2], &err) != PK_OK ||
