@@ -32,14 +32,14 @@ static void service_names(const pk_registry *reg, const pk_socket *k,
 	n = pk_lookup_port(reg, k->port, PK_PROTOMASK(k->proto), ids, 32);
 	for (size_t i = 0; i < n && i < 32; i++) {
 		pk_record rec;
-		if (pk_record_get(reg, ids[i], &rec) != PK_OK || rec.name == NULL ||
+		if (pk_record_get(reg, ids[i], &rec, NULL) != PK_OK || rec.name == NULL ||
 		    rec.kind != PK_KIND_ASSIGNED)
 			continue;
 		/* The same name from IANA and services(5): once. */
 		bool seen = false;
 		for (size_t j = 0; j < i && !seen; j++) {
 			pk_record prev;
-			seen = pk_record_get(reg, ids[j], &prev) == PK_OK &&
+			seen = pk_record_get(reg, ids[j], &prev, NULL) == PK_OK &&
 			       prev.name != NULL && prev.kind == PK_KIND_ASSIGNED &&
 			       strcasecmp(prev.name, rec.name) == 0;
 		}

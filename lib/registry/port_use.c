@@ -79,7 +79,7 @@ pk_status pk__port_use_get(const pk_registry *reg, uint16_t port,
 	}
 	for (size_t i = 0; i < n; i++) {
 		pk_record rec;
-		if (pk_record_get(reg, ids[i], &rec) != PK_OK)
+		if (pk_record_get(reg, ids[i], &rec, NULL) != PK_OK)
 			continue;
 		unsigned bits = rec.proto == PK_PROTO_NONE ?
 					protomask :

@@ -256,7 +256,7 @@ static void test_port_taken(void **state)
 	char spec[16];
 	snprintf(spec, sizeof spec, "%u/tcp", p);
 	pk_expect_list *e;
-	assert_int_equal(pk_expect_list_new(&e), PK_OK);
+	assert_int_equal(pk_expect_list_new(&e, NULL), PK_OK);
 	assert_int_equal(pk_expect_add(e, spec, "billing", &err), PK_OK);
 	pk_audit *a = audit_now(e, NULL);
 	const pk_audit_finding *f = audit_find(a, PK_FIND_PORT_TAKEN, p);
