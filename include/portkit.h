@@ -101,8 +101,8 @@ typedef struct pk_error {
 	char message[PK_ERROR_MESSAGE_SIZE];
 } pk_error;
 
-/* How much a finding matters, for the audit (issue 4, never PK_SEV_OK) and
- * advise (issue 5).  Ordered: a larger value is more severe. */
+/* How much a finding matters, for the audit (which never reports
+ * PK_SEV_OK) and advise.  Ordered: a larger value is more severe. */
 typedef enum pk_severity {
 	PK_SEV_OK = 0,      /* a check that passes */
 	PK_SEV_INFO = 1,    /* advice; nothing wrong */
@@ -491,7 +491,7 @@ void pk_registry_diff(const pk_registry *old_reg, const pk_registry *new_reg,
 		      pk_diff_fn fn, void *ctx, pk_diff_stats *out);
 
 /* ------------------------------------------------------------------------
- * Ephemeral port ranges and selection algorithms (issue 3).
+ * Ephemeral port ranges and selection algorithms.
  * ---------------------------------------------------------------------- */
 
 /* An operating system's default ephemeral (dynamic client) port range. */
@@ -684,7 +684,7 @@ pk_status pk_observe_loopback_(size_t max, uint32_t max_ms, uint16_t *ports,
 			     sizeof *(out), (err))
 
 /* ------------------------------------------------------------------------
- * Host introspection and audit (issue 4).
+ * Host introspection and audit.
  * ---------------------------------------------------------------------- */
 
 /* This host's (this network namespace's) port settings, from
@@ -888,7 +888,7 @@ pk_status pk_audit_write_sysctl(const pk_audit *a, const char *path,
 				pk_error *err);
 
 /* ------------------------------------------------------------------------
- * Choosing a port: pick and advise (issue 5).  Design notes: docs/pick.md.
+ * Choosing a port: pick and advise.  Design notes: docs/pick.md.
  * ---------------------------------------------------------------------- */
 
 /*

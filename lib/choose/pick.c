@@ -1,5 +1,5 @@
 /* pick.c - choosing ports that satisfy every constraint, and saying why
- * (issue 5; RFC 6335 section 6, RFC 7605 section 7).  docs/pick.md
+ * (RFC 6335 section 6, RFC 7605 section 7).  docs/pick.md
  * describes the choices; the name-derived sequence there is normative. */
 #include <errno.h>
 #include <netinet/in.h>

@@ -82,7 +82,7 @@ static void test_agrees_with_xml(void **state)
 
 	(void)state;
 	/* (name, number, transport, description) of every record, and
-	 * beyond the issue's requirement every other field both formats
+	 * beyond those four every other field both formats
 	 * carry, with the assignee/contact model of docs/import.md. */
 	expect_same(xml, csv, false);
 	expect_same(xml, csv, true);
