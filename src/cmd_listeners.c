@@ -41,7 +41,7 @@ static void service_text(const pk_registry *reg, pk_recid id, char *buf,
 	pk_record rec;
 
 	buf[0] = '\0';
-	if (pk_record_get(reg, id, &rec) == PK_OK)
+	if (pk_record_get(reg, id, &rec, NULL) == PK_OK)
 		snprintf(buf, size, "%s%s", rec.name,
 			 rec.origin == PK_ORIGIN_UNOFFICIAL ? " (unofficial)" : "");
 }

@@ -18,7 +18,7 @@ static bool is_assignment(const pk_registry *reg, pk_recid id)
 {
 	pk_record r;
 
-	return pk_record_get(reg, id, &r) == PK_OK && r.kind == PK_KIND_ASSIGNED &&
+	return pk_record_get(reg, id, &r, NULL) == PK_OK && r.kind == PK_KIND_ASSIGNED &&
 	       r.origin < 32 && (PK_ORIGINMASK(r.origin) & PK_ORIGINMASK_IANA);
 }
 

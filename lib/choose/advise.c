@@ -167,12 +167,12 @@ static void describe(const pk_registry *reg, pk_recid id, char *buf,
 	const char *who = "";
 	size_t len;
 
-	if (pk_record_get(reg, id, &rec) != PK_OK) {
+	if (pk_record_get(reg, id, &rec, NULL) != PK_OK) {
 		snprintf(buf, size, "record %u", id);
 		return;
 	}
 	if (rec.assignee_count > 0 &&
-	    pk_record_assignee(reg, id, 0, &party) == PK_OK)
+	    pk_record_assignee(reg, id, 0, &party, NULL) == PK_OK)
 		who = party.name[0] != '\0' ? party.name : party.org;
 	snprintf(buf, size, "'%s'", rec.name != NULL ? rec.name : "(no name)");
 	len = strlen(buf);
@@ -202,7 +202,7 @@ static bool record_named(const pk_registry *reg, pk_recid id,
 	pk_record rec;
 	const char *alias;
 
-	if (name == NULL || pk_record_get(reg, id, &rec) != PK_OK)
+	if (name == NULL || pk_record_get(reg, id, &rec, NULL) != PK_OK)
 		return false;
 	if (rec.name != NULL && pk__strcasecmp(rec.name, name) == 0)
 		return true;
@@ -409,7 +409,7 @@ static void check_name(pk_advice *a, const pk_registry *reg,
 	if (plan->has_port) {
 		for (size_t i = 0; i < n; i++) {
 			pk_record rec;
-			if (pk_record_get(reg, ids[i], &rec) != PK_OK ||
+			if (pk_record_get(reg, ids[i], &rec, NULL) != PK_OK ||
 			    !rec.has_port || plan->port < rec.port_lo ||
 			    plan->port > rec.port_hi)
 				continue;
@@ -432,7 +432,7 @@ static void check_name(pk_advice *a, const pk_registry *reg,
 	char desc[256], where[64] = "";
 	pk_record rec;
 	describe(reg, ids[0], desc, sizeof desc);
-	if (pk_record_get(reg, ids[0], &rec) == PK_OK && rec.has_port) {
+	if (pk_record_get(reg, ids[0], &rec, NULL) == PK_OK && rec.has_port) {
 		if (rec.port_lo == rec.port_hi)
 			snprintf(where, sizeof where, " on %u/%s", rec.port_lo,
 				 pk_proto_name(rec.proto));
@@ -535,7 +535,7 @@ static bool port_deregistered(const pk_registry *reg, uint16_t port,
 		n = sizeof ids / sizeof ids[0];
 	for (size_t i = 0; i < n; i++) {
 		pk_record rec;
-		if (pk_record_get(reg, ids[i], &rec) == PK_OK &&
+		if (pk_record_get(reg, ids[i], &rec, NULL) == PK_OK &&
 		    rec.kind == PK_KIND_DEREGISTERED) {
 			*found = ids[i];
 			return true;
@@ -857,19 +857,20 @@ static void build_draft(pk_advice *a, const pk_registry *reg,
 
 /* ---- entry points -------------------------------------------------------- */
 
-pk_status pk_advise(const pk_registry *reg, const pk_plan *plan,
-		    pk_advice **out, pk_error *err)
+pk_status pk_advise_(const pk_registry *reg, const pk_plan *plan,
+		     size_t plan_size, pk_advice **out, pk_error *err)
 {
 	pk_advice *a;
-	pk_plan p;
+	pk_plan p = { 0 };
 	bool assumed = false;
 
 	pk__error_clear(err);
 	*out = NULL;
-	if (plan == NULL || (plan->name == NULL && !plan->has_port))
+	if (plan != NULL)
+		pk__copy_in(&p, sizeof p, plan, plan_size);
+	if (plan == NULL || (p.name == NULL && !p.has_port))
 		return pk__error_set(err, PK_INVAL,
 				    "nothing to review: expected a service name, a port, or both");
-	p = *plan;
 	p.protos &= PK_PROTOMASK_TRANSPORTS;
 	if (p.protos == 0) {
 		p.protos = PK_PROTOMASK(PK_PROTO_TCP);

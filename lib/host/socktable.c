@@ -391,10 +391,10 @@ pk_host_sockets_info *pk__host_sockets_info(pk_host_sockets *s)
 
 /* ---- accessors ---------------------------------------------------------- */
 
-void pk_host_sockets_get_info(const pk_host_sockets *s,
-			      pk_host_sockets_info *out)
+void pk_host_sockets_get_info_(const pk_host_sockets *s,
+			       pk_host_sockets_info *out, size_t out_size)
 {
-	*out = s->info;
+	pk__copy_out(out, out_size, &s->info, sizeof s->info);
 }
 
 size_t pk_host_sockets_count(const pk_host_sockets *s)

@@ -26,7 +26,7 @@ static void print(const pk_registry *reg, const pk_recid *ids, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		pk_record r;
-		if (pk_record_get(reg, ids[i], &r) != PK_OK)
+		if (pk_record_get(reg, ids[i], &r, NULL) != PK_OK)
 			continue;
 		if (r.port_lo == r.port_hi)
 			printf("%u", (unsigned)r.port_lo);
@@ -83,8 +83,8 @@ int main(int argc, char **argv)
 		pk_proto proto;
 		size_t n = 0;
 		if (pk_port_parse(argv[2], &port, &err) != PK_OK ||
-		    pk_proto_parse(argv[3], strlen(argv[3]), &proto) != PK_OK) {
-			fprintf(stderr, "lookup_only: bad port or transport\n");
+		    pk_proto_parse(argv[3], strlen(argv[3]), &proto, &err) != PK_OK) {
+			fprintf(stderr, "lookup_only: %s\n", err.message);
 			rc = 2;
 		} else {
 			pk_port_state st = pk_port_use(reg, port, proto, PK_ORIGINMASK_ALL,
