@@ -468,9 +468,9 @@ typedef enum pk_update_target {
 typedef enum pk_update_step {
 	PK_UPDATE_NOT_RUN = 0,
 	PK_UPDATE_TARGET = 1,  /* no place for the index (no XDG_DATA_HOME, HOME) */
-	PK_UPDATE_FETCH = 2,   /* downloading or reading the source */
+	PK_UPDATE_FETCH = 2,   /* downloading the source */
 	PK_UPDATE_FORMAT = 3,  /* the source is not IANA's XML or CSV */
-	PK_UPDATE_IMPORT = 4,  /* parsing and validating it */
+	PK_UPDATE_IMPORT = 4,  /* reading (a file), parsing and validating it */
 	PK_UPDATE_EMPTY = 5,   /* it holds no records */
 	PK_UPDATE_MERGE = 6,   /* adding the extras */
 	PK_UPDATE_DIRS = 7,    /* creating the target's directories */
@@ -699,6 +699,7 @@ void pk_sim_sweep_set_progress(pk_sim_sweep *s, pk_sim_progress_fn fn,
 pk_status pk_sim_sweep_run(pk_sim_sweep *s, pk_error *err);
 
 const pk_sim_workload *pk_sim_sweep_workload(const pk_sim_sweep *s);
+/* The grid, in order; i below the count. */
 size_t pk_sim_sweep_algo_count(const pk_sim_sweep *s);
 pk_eph_algo pk_sim_sweep_algo(const pk_sim_sweep *s, size_t i);
 size_t pk_sim_sweep_occupancy_count(const pk_sim_sweep *s);
