@@ -836,25 +836,23 @@ static bool record_matches(const pk_registry *reg, const pk_record *rec,
 	return false;
 }
 
-/* Names of the assigned records of (proto, port), "a, b"; whether the
- * process name or the admin's label for the port matches one of them. */
+/* The services IANA assigns (proto, port) to, by the port-use rule, as
+ * "a, b"; whether the process name or the admin's label for the port
+ * matches one of them. */
 static pk_status assigned_names(const pk_registry *reg, pk_proto proto,
 				uint16_t port, const char *who,
 				const char *label, pk_buf *names, bool *match,
 				size_t *count)
 {
 	pk_recid ids[32];
-	size_t n = pk_lookup_port(reg, port, PK_PROTOMASK(proto), ids, 32);
+	size_t n = pk_port_services(reg, port, proto, PK_ORIGINMASK_IANA, ids, 32);
 	pk_status st = PK_OK;
 
 	*match = false;
 	*count = 0;
 	for (size_t i = 0; i < n && i < 32; i++) {
 		pk_record rec;
-		if (pk_record_get(reg, ids[i], &rec) != PK_OK ||
-		    rec.kind != PK_KIND_ASSIGNED || rec.name == NULL ||
-		    rec.origin != PK_ORIGIN_IANA ||
-		    (rec.flags & PK_RECFLAG_HISTORIC))
+		if (pk_record_get(reg, ids[i], &rec) != PK_OK)
 			continue;
 		if ((who != NULL && record_matches(reg, &rec, who)) ||
 		    (label != NULL && record_matches(reg, &rec, label)))
@@ -918,7 +916,8 @@ static pk_status check_registry(run *r)
 		st = assigned_names(reg, k->proto, k->port, who,
 				    e != NULL && e->label[0] ? e->label : NULL,
 				    &names, &match, &count);
-		if (st == PK_OK && count == 0 &&
+		if (st == PK_OK &&
+		    !pk_port_is_assigned(reg, k->port, k->proto) &&
 		    pk_port_class_of(k->port) == PK_CLASS_USER) {
 			draft_init(&d, PK_FIND_SQUATTING, PK_SEV_INFO);
 			d.proto = k->proto;
