@@ -46,9 +46,11 @@ static inline bool speaks_for(const pk_idx_rec *r, pk_proto proto)
 	return r->proto == (unsigned)proto || r->proto == PK_PROTO_NONE;
 }
 
-pk_port_state pk_port_use(const pk_registry *reg, uint16_t port,
-			  pk_proto proto, unsigned originmask, pk_recid *out,
-			  size_t cap, size_t *count)
+/* pk_port_use(), inlined into its callers here: public functions can be
+ * interposed in a shared library, so the compiler will not inline them. */
+static inline pk_port_state port_use(const pk_registry *reg, uint16_t port,
+				     pk_proto proto, unsigned originmask,
+				     pk_recid *out, size_t cap, size_t *count)
 {
 	pk_port_state best = PK_PORT_NO_RECORD;
 	size_t n = 0;
@@ -82,11 +84,18 @@ pk_port_state pk_port_use(const pk_registry *reg, uint16_t port,
 	return best;
 }
 
+pk_port_state pk_port_use(const pk_registry *reg, uint16_t port,
+			  pk_proto proto, unsigned originmask, pk_recid *out,
+			  size_t cap, size_t *count)
+{
+	return port_use(reg, port, proto, originmask, out, cap, count);
+}
+
 bool pk_port_is_assigned(const pk_registry *reg, uint16_t port,
 			 pk_proto proto)
 {
-	return pk_port_use(reg, port, proto, PK_ORIGINMASK_IANA, NULL, 0,
-			   NULL) == PK_PORT_ASSIGNED;
+	return port_use(reg, port, proto, PK_ORIGINMASK_IANA, NULL, 0, NULL) ==
+	       PK_PORT_ASSIGNED;
 }
 
 /* ---- the services on a port -------------------------------------------- */
