@@ -98,3 +98,6 @@ expect_err "ranges --host, nothing readable: exit 1, said on stderr" 1 'no port 
 envelope "ranges --host, nothing readable" ranges
 check "ranges --host, nothing readable: every setting null" \
 	test "$("$J" host.ip_local_port_range host.ip_local_reserved_ports host.matches < "$CLI_TMP/out" | tr '\n' ' ')" = "null null [] "
+# A negative number is caught before the options are read: still JSON.
+error "lookup -1 --json" 2 lookup 443 -1 --json
+error "range -5 -j" 2 range range -j -5
