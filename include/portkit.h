@@ -296,29 +296,45 @@ typedef enum pk_rec_origin {
 /* Record flags. */
 #define PK_RECFLAG_HISTORIC 0x1u /* an alias to a well-formed name, historic */
 
+/*
+ * A record's fields, the one list the library generates its record
+ * structures from: pk_record below, the index's and the builder's records
+ * (lib/registry/index.h), and the code that copies, compares, checks and
+ * stores them.  Adding a field means adding it here, at the end, and to
+ * the index format (docs/index-format.md).  A front end may use the list
+ * too, e.g. to print every text field without naming them.
+ * VAL(type, field) is a value; STR(field) a string, "" when absent.
+ */
+#define PK_RECORD_FIELDS(VAL, STR)                                          \
+	VAL(pk_proto, proto)                                                \
+	VAL(bool, has_port)                                                 \
+	VAL(uint16_t, port_lo)                                              \
+	VAL(uint16_t, port_hi)  /* == port_lo unless the record is a range */ \
+	VAL(pk_rec_kind, kind)                                              \
+	VAL(pk_rec_origin, origin)                                          \
+	VAL(uint32_t, flags)    /* PK_RECFLAG_* */                          \
+	STR(description)        /* clean text, markup removed */            \
+	STR(notes)                                                          \
+	STR(unauthorized)       /* unauthorized use reported */             \
+	STR(registered)         /* "YYYY-MM-DD" or "YYYY-MM" */             \
+	STR(modified)                                                       \
+	STR(service_code)       /* DCCP service code, decimal */            \
+	STR(alias_of)           /* the name this historic alias stands for */
+
+#define PK_RECORD_VAL_MEMBER_(type, field) type field;
+#define PK_RECORD_STR_MEMBER_(field) const char *field;
+
 /* A read-only view of one record.  Strings are "" when absent, never NULL,
- * except name, which is NULL for nameless records. */
+ * except name, which is NULL for nameless records.  The fields of the list
+ * come last, so that a new one extends the struct at its end. */
 typedef struct pk_record {
 	pk_recid id;
 	const char *name;
-	pk_proto proto;
-	bool has_port;
-	uint16_t port_lo;
-	uint16_t port_hi; /* == port_lo unless the record is a range */
-	pk_rec_kind kind;
-	pk_rec_origin origin;
-	uint32_t flags;         /* PK_RECFLAG_* */
-	const char *description; /* clean text, markup removed */
-	const char *notes;
-	const char *unauthorized; /* unauthorized use reported */
-	const char *registered;   /* "YYYY-MM-DD" or "YYYY-MM" */
-	const char *modified;
-	const char *service_code; /* DCCP service code, decimal */
-	const char *alias_of;     /* the name this historic alias stands for */
 	uint32_t alias_count;     /* other names (services(5) aliases) */
 	uint32_t ref_count;
 	uint32_t assignee_count;
 	uint32_t contact_count;
+	PK_RECORD_FIELDS(PK_RECORD_VAL_MEMBER_, PK_RECORD_STR_MEMBER_)
 } pk_record;
 
 /* Fills *out; PK_RANGE when id is out of range. */

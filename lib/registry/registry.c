@@ -26,29 +26,7 @@ pk_status pk_record_get(const pk_registry *reg, pk_recid id, pk_record *out)
 {
 	if (id >= reg->nrecs)
 		return PK_RANGE;
-	const pk_idx_rec *r = &reg->recs[id];
-	*out = (pk_record){
-		.id = id,
-		.name = r->name ? pk_idx_str(reg, r->name) : NULL,
-		.proto = (pk_proto)r->proto,
-		.has_port = r->has_port != 0,
-		.port_lo = r->port_lo,
-		.port_hi = r->port_hi,
-		.kind = (pk_rec_kind)r->kind,
-		.origin = (pk_rec_origin)r->origin,
-		.flags = r->flags,
-		.description = pk_idx_str(reg, r->description),
-		.notes = pk_idx_str(reg, r->notes),
-		.unauthorized = pk_idx_str(reg, r->unauthorized),
-		.registered = pk_idx_str(reg, r->registered),
-		.modified = pk_idx_str(reg, r->modified),
-		.service_code = pk_idx_str(reg, r->service_code),
-		.alias_of = pk_idx_str(reg, r->alias_of),
-		.alias_count = r->alias_count,
-		.ref_count = r->ref_count,
-		.assignee_count = r->assignee_count,
-		.contact_count = r->contact_count,
-	};
+	pk_idx_rec_view(reg->pool, &reg->recs[id], id, out);
 	return PK_OK;
 }
 

@@ -31,7 +31,7 @@ static pk_status add_services_aliases(pk_builder *x, const pk_registry *extras,
 		    r.origin != PK_ORIGIN_IANA || r.alias_count == 0 ||
 		    r.name == NULL)
 			continue;
-		pk_rec_in in = {
+		pk_record in = {
 			.name = r.name,
 			.proto = r.proto,
 			.has_port = r.has_port,

@@ -31,9 +31,12 @@ static size_t exercise_registry(const pk_registry *reg)
 		pk_party p;
 		if (pk_record_get(reg, id, &r) != PK_OK)
 			return sum; /* cannot happen: id < count */
-		sum += (r.name ? strlen(r.name) : 0) + strlen(r.description) +
-		       strlen(r.notes) + strlen(r.unauthorized) + strlen(r.registered) +
-		       strlen(r.modified) + strlen(r.service_code) + strlen(r.alias_of);
+		sum += r.name ? strlen(r.name) : 0;
+#define EXERCISE_VAL_(type, field) sum += (size_t)r.field;
+#define EXERCISE_STR_(field) sum += strlen(r.field);
+		PK_RECORD_FIELDS(EXERCISE_VAL_, EXERCISE_STR_)
+#undef EXERCISE_VAL_
+#undef EXERCISE_STR_
 		for (uint32_t i = 0; i <= r.alias_count; i++) {
 			const char *a = pk_record_alias(reg, id, i);
 			sum += a ? strlen(a) : 1;

@@ -33,7 +33,7 @@ static void test_kind_from(void **state)
 static void test_add_rejects_bad_records(void **state)
 {
 	pk_builder *b = pk__builder_new();
-	pk_rec_in in = { .name = "ok", .proto = PK_PROTO_TCP, .has_port = true,
+	pk_record in = { .name = "ok", .proto = PK_PROTO_TCP, .has_port = true,
 			 .port_lo = 10, .port_hi = 10 };
 	uint32_t i;
 
@@ -100,7 +100,7 @@ static void test_interning_shares_strings(void **state)
 static void test_aliases_dedup(void **state)
 {
 	pk_builder *b = pk__builder_new();
-	pk_rec_in in = { .name = "http", .proto = PK_PROTO_TCP, .has_port = true,
+	pk_record in = { .name = "http", .proto = PK_PROTO_TCP, .has_port = true,
 			 .port_lo = 80, .port_hi = 80 };
 	uint32_t i;
 
@@ -180,7 +180,7 @@ static void test_finish_keeps_builder_usable(void **state)
 	/* Deterministic: the same builder gives the same bytes. */
 	assert_int_equal(l1, l2);
 	assert_memory_equal(d1, d2, l1);
-	pk_rec_in in = { .name = "late", .proto = PK_PROTO_UDP, .has_port = true,
+	pk_record in = { .name = "late", .proto = PK_PROTO_UDP, .has_port = true,
 			 .port_lo = 7, .port_hi = 7 };
 	assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
 	pk_registry *reg = regfix_open(b);
@@ -218,7 +218,7 @@ static void test_empty_builder(void **state)
 static uint32_t add_rec(pk_builder *b, const char *name, pk_proto proto, int port,
 			pk_rec_origin origin, const char *desc)
 {
-	pk_rec_in in = { .name = name, .proto = proto, .has_port = port >= 0,
+	pk_record in = { .name = name, .proto = proto, .has_port = port >= 0,
 			 .port_lo = (uint16_t)(port < 0 ? 0 : port),
 			 .port_hi = (uint16_t)(port < 0 ? 0 : port),
 			 .kind = pk__kind_from(name, desc), .origin = origin,
@@ -255,7 +255,7 @@ static void test_merge(void **state)
 	assert_int_equal(pk__builder_add_alias(src, i, "WWW"), PK_OK);
 	assert_int_equal(pk__builder_add_alias(src, i, "web"), PK_OK);
 	{
-		pk_rec_in in = { .name = "x11", .proto = PK_PROTO_TCP, .has_port = true,
+		pk_record in = { .name = "x11", .proto = PK_PROTO_TCP, .has_port = true,
 				 .port_lo = 6000, .port_hi = 6063,
 				 .origin = PK_ORIGIN_SUPPLEMENT, .description = "X Window System" };
 		assert_int_equal(pk__builder_add(src, &in, NULL), PK_OK);
@@ -332,7 +332,7 @@ static void test_merge_borrows_from_range(void **state)
 
 	(void)state;
 	{
-		pk_rec_in in = { .name = "x11", .proto = PK_PROTO_TCP, .has_port = true,
+		pk_record in = { .name = "x11", .proto = PK_PROTO_TCP, .has_port = true,
 				 .port_lo = 6000, .port_hi = 6063,
 				 .origin = PK_ORIGIN_SUPPLEMENT, .description = "X Window System" };
 		assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
@@ -421,6 +421,62 @@ static void test_add_registry_by_origin(void **state)
 	pk_registry_close(reg);
 }
 
+/* Record id 0 of reg holds every field of want. */
+static void assert_fields(const pk_registry *reg, const pk_record *want)
+{
+	pk_record r;
+
+	assert_int_equal(pk_registry_count(reg), 1);
+	assert_int_equal(pk_record_get(reg, 0, &r), PK_OK);
+	assert_string_equal(r.name, want->name);
+#define VAL_(type, field) assert_true(r.field == want->field);
+#define STR_(field) assert_string_equal(r.field, want->field);
+	PK_RECORD_FIELDS(VAL_, STR_)
+#undef VAL_
+#undef STR_
+}
+
+/* Every field of PK_RECORD_FIELDS, set to something other than its
+ * default, goes through the builder, the index, and both ways of copying
+ * records (another registry's, another builder's) unchanged. */
+static void test_every_field_round_trips(void **state)
+{
+	pk_record in = { .name = "allfields", .proto = PK_PROTO_SCTP, .has_port = true,
+			 .port_lo = 7000, .port_hi = 7009, .kind = PK_KIND_ASSIGNED,
+			 .origin = PK_ORIGIN_SERVICES, .flags = PK_RECFLAG_HISTORIC };
+	pk_error err;
+
+	(void)state;
+#define NO_VAL_(type, field)
+#define STR_(field) in.field = "the " #field;
+	PK_RECORD_FIELDS(NO_VAL_, STR_)
+#undef STR_
+	pk_builder *b = pk__builder_new();
+	assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
+	pk_registry *reg = regfix_open(b);
+	assert_fields(reg, &in);
+
+	pk_builder *c = pk__builder_new();
+	assert_int_equal(pk__builder_add_registry(c, reg, 0xf, &err), PK_OK);
+	pk_registry *copy = regfix_open(c);
+	assert_fields(copy, &in);
+
+	pk_builder *m = pk__builder_new();
+	assert_int_equal(pk__builder_merge(m, b, &err), PK_OK);
+	pk_registry *merged = regfix_open(m);
+	assert_fields(merged, &in);
+
+	pk_diff_stats ds;
+	pk_registry_diff(reg, merged, NULL, NULL, &ds);
+	assert_int_equal(ds.unchanged, 1);
+	pk_registry_close(reg);
+	pk_registry_close(copy);
+	pk_registry_close(merged);
+	pk__builder_free(b);
+	pk__builder_free(c);
+	pk__builder_free(m);
+}
+
 static void test_many_records(void **state)
 {
 	pk_builder *b = pk__builder_new();
@@ -460,7 +516,7 @@ static void test_many_records(void **state)
 static void test_too_many_postings(void **state)
 {
 	pk_builder *b = pk__builder_new();
-	pk_rec_in in = { .name = "all", .proto = PK_PROTO_TCP, .has_port = true,
+	pk_record in = { .name = "all", .proto = PK_PROTO_TCP, .has_port = true,
 			 .port_lo = 0, .port_hi = 65535 };
 	void *data = NULL;
 	size_t len = 0;
@@ -505,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_merge_borrows_from_range),
 		cmocka_unit_test(test_add_registry_by_origin),
+		cmocka_unit_test(test_every_field_round_trips),
 		cmocka_unit_test(test_many_records),
 		cmocka_unit_test(test_too_many_postings),
 		cmocka_unit_test(test_list_length_cap),

@@ -402,7 +402,7 @@ static void test_diff(void **state)
 {
 	const pk_registry *old = *state;
 	pk_builder *b = regfix_builder();
-	pk_rec_in in = { .name = "newsvc", .proto = PK_PROTO_UDP, .has_port = true,
+	pk_record in = { .name = "newsvc", .proto = PK_PROTO_UDP, .has_port = true,
 			 .port_lo = 4000, .port_hi = 4000, .description = "New" };
 	diff_log log = { "" };
 	pk_diff_stats st;
@@ -410,9 +410,10 @@ static void test_diff(void **state)
 	(void)state;
 	/* Added: newsvc/udp/4000, and mdns/tcp with another range (a new
 	 * key); modified: a new reference on whois, another description
-	 * spelling; the names compare case-insensitively. */
+	 * spelling, the last text field (alias_of) of x11/tcp and the origin
+	 * of minecraft; the names compare case-insensitively. */
 	assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
-	in = (pk_rec_in){ .name = "MDNS", .proto = PK_PROTO_TCP, .has_port = true,
+	in = (pk_record){ .name = "MDNS", .proto = PK_PROTO_TCP, .has_port = true,
 			  .port_lo = 5353, .port_hi = 5354, .description = "Multicast DNS" };
 	assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
 	pk_registry *mid = regfix_open(b);
@@ -426,22 +427,28 @@ static void test_diff(void **state)
 	assert_int_equal(pk__builder_add_ref(b, id, PK_REF_RFC, "rfc3912"), PK_OK);
 	assert_int_equal(pk_lookup_name(mid, "syslog-tls", 0, &id, 1), 1);
 	b->recs[id].description = b->recs[0].description; /* "Reserved" */
+	assert_int_equal(pk_lookup_name(mid, "x11", PK_PROTOMASK(PK_PROTO_TCP), &id, 1), 1);
+	b->recs[id].alias_of = b->recs[0].description;
+	assert_int_equal(pk_lookup_name(mid, "minecraft", 0, &id, 1), 1);
+	b->recs[id].origin = PK_ORIGIN_SERVICES;
 	pk_registry *new_reg = regfix_open(b);
 	pk__builder_free(b);
 	pk_registry_close(mid);
 
 	pk_registry_diff(old, new_reg, log_change, &log, &st);
 	assert_string_equal(log.text, "~whois/tcp/43 +newsvc/udp/4000 +MDNS/tcp/5353-5354 "
-				      "~syslog-tls/dccp/6514");
+				      "~x11/tcp/6000-6063 ~syslog-tls/dccp/6514 "
+				      "~minecraft/tcp/25565");
 	assert_int_equal(st.added, 2);
 	assert_int_equal(st.removed, 0);
-	assert_int_equal(st.modified, 2);
-	assert_int_equal(st.unchanged, 36);
+	assert_int_equal(st.modified, 4);
+	assert_int_equal(st.unchanged, 34);
 
 	log.text[0] = '\0';
 	pk_registry_diff(new_reg, old, log_change, &log, &st);
 	assert_string_equal(log.text, "~whois/tcp/43 -newsvc/udp/4000 -MDNS/tcp/5353-5354 "
-				      "~syslog-tls/dccp/6514");
+				      "~x11/tcp/6000-6063 ~syslog-tls/dccp/6514 "
+				      "~minecraft/tcp/25565");
 	assert_int_equal(st.added, 0);
 	assert_int_equal(st.removed, 2);
 	pk_registry_diff(old, old, NULL, NULL, &st);

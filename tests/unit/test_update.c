@@ -15,7 +15,7 @@ static uint32_t add(pk_builder *b, const char *name, pk_proto proto,
 		    unsigned lo, unsigned hi, pk_rec_origin origin,
 		    const char *desc)
 {
-	pk_rec_in in = { .name = name, .proto = proto, .has_port = true,
+	pk_record in = { .name = name, .proto = proto, .has_port = true,
 			 .port_lo = (uint16_t)lo, .port_hi = (uint16_t)hi,
 			 .kind = PK_KIND_ASSIGNED, .origin = origin,
 			 .description = desc };

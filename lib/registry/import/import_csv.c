@@ -290,7 +290,7 @@ static char *clean(csv *c, size_t col)
 
 static pk_status add_record(csv *c)
 {
-	pk_rec_in in;
+	pk_record in;
 	char q[PK_QUOTE_SIZE];
 	char *name = pk__text_trim(field(c, C_NAME));
 	char *port = pk__text_trim(field(c, C_PORT));
