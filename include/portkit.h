@@ -209,8 +209,12 @@ pk_format pk_format_detect(const char *data, size_t len);
 /* The snapshot compiled into the library; never fails except for memory. */
 pk_status pk_registry_open_embedded(pk_registry **out, pk_error *err);
 
-/* A compiled index file: mmap'd read-only and fully validated (magic,
- * version, sizes, every offset, checksum) before it is used. */
+/* A compiled index file, fully validated (magic, version, sizes, every
+ * offset, checksum) before it is used.  It is mmap'd read-only when only
+ * the caller (effective uid) or root can change it: owned by either, and
+ * writable by neither group nor others; any other file is read into
+ * private memory first, so that nobody can change it after validation.
+ * Anything but a regular file is refused without blocking (a FIFO). */
 pk_status pk_registry_open_file(const char *path, pk_registry **out,
 				pk_error *err);
 
@@ -233,7 +237,9 @@ pk_status pk_registry_open_default(pk_registry **out, pk_error *err);
 #define PK_SYSTEM_INDEX_PATH "/var/lib/portkit/registry.idx"
 #endif
 /* Writes the per-user index path into buf (ERANGE-like PK_TOOBIG when it
- * does not fit, PK_NOTFOUND when neither XDG_DATA_HOME nor HOME is set). */
+ * does not fit, PK_NOTFOUND when neither XDG_DATA_HOME nor HOME is set to
+ * an absolute path: relative values are ignored, as the XDG base
+ * directory specification says). */
 pk_status pk_user_index_path(char *buf, size_t buflen);
 
 /* Parses a source file (any format but PK_FORMAT_INDEX) into a new
