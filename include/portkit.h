@@ -436,10 +436,24 @@ size_t pk_search(const pk_registry *reg, const char *const *words,
  * non-zero to abort the transfer. */
 typedef int (*pk_progress_fn)(void *ctx, uint64_t now, uint64_t total);
 
+/* How long a whole download may take by default, in seconds: IANA's
+ * 4 MB file needs seconds; a server trickling bytes just above the speed
+ * floor is cut off here instead of holding a cron job for hours. */
+#define PK_DOWNLOAD_TIMEOUT_DEFAULT 300u
+
 /* Downloads url into memory (at most max_bytes), NUL-terminated. The
- * caller frees *data with free(). */
+ * caller frees *data with free().  http, https and file URLs; at most 5
+ * redirects, to http or https only, and a download that starts over https
+ * never continues over anything else.  Limits: 30 s to connect, a minute
+ * below 1 kB/s, and PK_DOWNLOAD_TIMEOUT_DEFAULT seconds in all. */
 pk_status pk_download(const char *url, size_t max_bytes, pk_progress_fn fn,
 		      void *ctx, char **data, size_t *len, pk_error *err);
+/* The same with a deadline of its own: timeout_s seconds for everything
+ * (connecting and redirects included), 0 for PK_DOWNLOAD_TIMEOUT_DEFAULT.
+ * A download still running then fails with PK_NETWORK. */
+pk_status pk_download_timeout(const char *url, size_t max_bytes,
+			      unsigned timeout_s, pk_progress_fn fn, void *ctx,
+			      char **data, size_t *len, pk_error *err);
 
 /* The registry `portkit update` installs: every record of base (typically
  * IANA's XML, just imported) plus what extras (typically the embedded
