@@ -16,6 +16,26 @@
  *  - A registry is immutable once opened: lookups on one registry from
  *    several threads need no locking.
  *  - There is no global mutable state.
+ *  - Structs a caller allocates may grow in later versions, at their end
+ *    only, without breaking programs built against an older header.  A
+ *    function that takes one is exported as NAME_ with the struct's size
+ *    after the pointer, and the header's macro NAME passes sizeof *(ptr):
+ *        pk_status pk_record_get_(const pk_registry *, pk_recid,
+ *                                 pk_record *out, size_t out_size,
+ *                                 pk_error *);
+ *        #define pk_record_get(reg, id, out, err)
+ *                pk_record_get_(reg, id, out, sizeof *(out), err)
+ *    A struct the library fills: it writes the first min(out_size, its
+ *    own size) bytes and nothing beyond.  A struct the caller fills
+ *    (pk_sim_workload, pk_plan, pk_eph_config, pk_eph_request,
+ *    pk_audit_input): it reads at most that many bytes and gives the
+ *    fields beyond them their defaults (zero, unless documented).  An
+ *    array of them (pk_pick_run) is strided by that size.  A struct the
+ *    library hands back to itself later carries its size as its first
+ *    field (pk_host_portconf).  Value types complete by definition
+ *    (pk_portspec, pk_portset, pk_ref, pk_diff_stats, pk_error) take no
+ *    size, and structs the library owns and returns by pointer
+ *    (pk_socket, pk_audit_finding, ...) may grow without one.
  */
 #ifndef PORTKIT_H
 #define PORTKIT_H
@@ -81,8 +101,8 @@ typedef struct pk_error {
 	char message[PK_ERROR_MESSAGE_SIZE];
 } pk_error;
 
-/* How much a finding matters, for the audit (issue 4, never PK_SEV_OK) and
- * advise (issue 5).  Ordered: a larger value is more severe. */
+/* How much a finding matters, for the audit (which never reports
+ * PK_SEV_OK) and advise.  Ordered: a larger value is more severe. */
 typedef enum pk_severity {
 	PK_SEV_OK = 0,      /* a check that passes */
 	PK_SEV_INFO = 1,    /* advice; nothing wrong */
@@ -113,7 +133,8 @@ typedef enum pk_proto {
 /* "tcp", "udp", "sctp", "dccp", or "" for PK_PROTO_NONE. */
 const char *pk_proto_name(pk_proto proto);
 /* Parses one transport name (case-insensitive) of len bytes. */
-pk_status pk_proto_parse(const char *s, size_t len, pk_proto *out);
+pk_status pk_proto_parse(const char *s, size_t len, pk_proto *out,
+			 pk_error *err);
 
 /* RFC 6335 section 6 classes of the port number space. */
 typedef enum pk_port_class {
@@ -201,7 +222,7 @@ typedef enum pk_format {
 
 /* "auto", "xml", "csv", "services", "npm-json", "index". */
 const char *pk_format_name(pk_format fmt);
-pk_status pk_format_parse(const char *s, pk_format *out);
+pk_status pk_format_parse(const char *s, pk_format *out, pk_error *err);
 /* What PK_FORMAT_AUTO takes data to be, from its first bytes: XML for
  * markup, npm-json for '{', CSV for IANA's header, else services. */
 pk_format pk_format_detect(const char *data, size_t len);
@@ -240,7 +261,7 @@ pk_status pk_registry_open_default(pk_registry **out, pk_error *err);
  * does not fit, PK_NOTFOUND when neither XDG_DATA_HOME nor HOME is set to
  * an absolute path: relative values are ignored, as the XDG base
  * directory specification says). */
-pk_status pk_user_index_path(char *buf, size_t buflen);
+pk_status pk_user_index_path(char *buf, size_t buflen, pk_error *err);
 
 /* Parses a source file (any format but PK_FORMAT_INDEX) into a new
  * in-memory registry.  Errors name file:line. */
@@ -277,7 +298,10 @@ typedef struct pk_registry_info {
 	uint32_t counts_by_proto[PK_PROTO_COUNT];
 } pk_registry_info;
 
-void pk_registry_get_info(const pk_registry *reg, pk_registry_info *out);
+void pk_registry_get_info_(const pk_registry *reg, pk_registry_info *out,
+			   size_t out_size);
+#define pk_registry_get_info(reg, out) \
+	pk_registry_get_info_((reg), (out), sizeof *(out))
 uint32_t pk_registry_count(const pk_registry *reg);
 
 /* A 64-bit digest of what the registry says (records, lists, people,
@@ -299,7 +323,8 @@ typedef enum pk_rec_kind {
 	PK_KIND_OTHER = 4         /* nameless but described ("any private ...") */
 } pk_rec_kind;
 
-/* Where a record comes from. */
+/* Where a record comes from.  This list only grows (an application
+ * catalog is next): new origins are added last, none is renumbered. */
 typedef enum pk_rec_origin {
 	PK_ORIGIN_IANA = 0,       /* the IANA registry (XML, CSV, or npm copy) */
 	PK_ORIGIN_SERVICES = 1,   /* a services(5) file, e.g. Debian netbase */
@@ -352,7 +377,10 @@ typedef struct pk_record {
 } pk_record;
 
 /* Fills *out; PK_RANGE when id is out of range. */
-pk_status pk_record_get(const pk_registry *reg, pk_recid id, pk_record *out);
+pk_status pk_record_get_(const pk_registry *reg, pk_recid id, pk_record *out,
+			 size_t out_size, pk_error *err);
+#define pk_record_get(reg, id, out, err) \
+	pk_record_get_((reg), (id), (out), sizeof *(out), (err))
 
 /* The i-th alias of a record, NULL when i is out of range. */
 const char *pk_record_alias(const pk_registry *reg, pk_recid id, uint32_t i);
@@ -373,8 +401,9 @@ typedef struct pk_ref {
 	const char *data; /* "rfc6335", a URI, a person id, or text */
 } pk_ref;
 
+/* The i-th reference of a record; PK_RANGE when id or i is out of range. */
 pk_status pk_record_ref(const pk_registry *reg, pk_recid id, uint32_t i,
-			pk_ref *out);
+			pk_ref *out, pk_error *err);
 
 /* An assignee or contact: a person from the people section, or free text
  * (then id is "" and name holds the text). */
@@ -386,14 +415,23 @@ typedef struct pk_party {
 	const char *updated;
 } pk_party;
 
-pk_status pk_record_assignee(const pk_registry *reg, pk_recid id, uint32_t i,
-			     pk_party *out);
-pk_status pk_record_contact(const pk_registry *reg, pk_recid id, uint32_t i,
-			    pk_party *out);
+/* The i-th assignee or contact of a record; PK_RANGE when id or i is out
+ * of range. */
+pk_status pk_record_assignee_(const pk_registry *reg, pk_recid id, uint32_t i,
+			      pk_party *out, size_t out_size, pk_error *err);
+#define pk_record_assignee(reg, id, i, out, err) \
+	pk_record_assignee_((reg), (id), (i), (out), sizeof *(out), (err))
+pk_status pk_record_contact_(const pk_registry *reg, pk_recid id, uint32_t i,
+			     pk_party *out, size_t out_size, pk_error *err);
+#define pk_record_contact(reg, id, i, out, err) \
+	pk_record_contact_((reg), (id), (i), (out), sizeof *(out), (err))
 
-/* Looks a person up by id in the people section. */
-pk_status pk_person_get(const pk_registry *reg, const char *person_id,
-			pk_party *out);
+/* Looks a person up by id in the people section: PK_NOTFOUND when it does
+ * not hold person_id. */
+pk_status pk_person_get_(const pk_registry *reg, const char *person_id,
+			 pk_party *out, size_t out_size, pk_error *err);
+#define pk_person_get(reg, person_id, out, err) \
+	pk_person_get_((reg), (person_id), (out), sizeof *(out), (err))
 
 /* ------------------------------------------------------------------------
  * Lookups.  Each returns the total number of matching records and stores
@@ -415,16 +453,112 @@ size_t pk_lookup_name(const pk_registry *reg, const char *name,
 size_t pk_lookup_range(const pk_registry *reg, uint16_t lo, uint16_t hi,
 		       unsigned protomask, pk_recid *out, size_t cap);
 
-/* Is port assigned (a named, non-historic-only IANA record) for proto?
- * A record that names no transport counts for every transport. */
-bool pk_port_is_assigned(const pk_registry *reg, uint16_t port,
-			 pk_proto proto);
 
 /* Full-text search: records whose name, aliases or description contain
  * every word (case-insensitive substring).  Exact name matches come first,
  * then name-prefix matches, then the rest by port. */
 size_t pk_search(const pk_registry *reg, const char *const *words,
 		 size_t nwords, unsigned protomask, pk_recid *out, size_t cap);
+
+/* ------------------------------------------------------------------------
+ * Port use: the one answer to "what does the registry say about port P for
+ * transport T".  Lookup, `range --unassigned`, the audit, listeners, pick
+ * and advise all ask pk_port_use(); docs/registry.md states the rule.
+ *
+ * The records that speak for (port, proto) are those whose port or range
+ * holds port and whose transport is proto or none (a record that names no
+ * transport, such as IANA's older ranges, speaks for every transport), of
+ * the origins asked about.  Each has a standing:
+ *   assigned    a named record (PK_KIND_ASSIGNED) that is not a historic
+ *               alias (PK_RECFLAG_HISTORIC): whoever it names owns the port;
+ *   reserved    a "Reserved" record (PK_KIND_RESERVED);
+ *   unassigned  any other: "Unassigned", "De-registered", a nameless
+ *               description (PK_KIND_OTHER), or a historic alias, which
+ *               stands for another record and assigns nothing on its own.
+ * The port's state is the strongest standing among them, whatever their
+ * order, transport or origin: assigned > reserved > unassigned > no record.
+ * Origins are chosen by the caller, not ranked: "assigned by IANA" is the
+ * state over PK_ORIGINMASK_IANA, "listed in services(5)" the state over
+ * PK_ORIGINMASK(PK_ORIGIN_SERVICES), and so on.
+ * ---------------------------------------------------------------------- */
+typedef enum pk_port_state {
+	PK_PORT_NO_RECORD = 0,  /* no record speaks for the port */
+	PK_PORT_UNASSIGNED = 1, /* records do, none assigns or reserves it */
+	PK_PORT_RESERVED = 2,   /* Reserved, and no record assigns it */
+	PK_PORT_ASSIGNED = 3    /* a current, named record assigns it */
+} pk_port_state;
+
+/* "no-record", "unassigned", "reserved", "assigned" ("unknown" otherwise). */
+const char *pk_port_state_name(pk_port_state state);
+
+/* Sets of origins are bit masks of PK_ORIGINMASK(origin). */
+#define PK_ORIGINMASK(o) (1u << (unsigned)(o))
+/* IANA's word: its registry, and portkit's supplement of IANA's ranges. */
+#define PK_ORIGINMASK_IANA \
+	(PK_ORIGINMASK(PK_ORIGIN_IANA) | PK_ORIGINMASK(PK_ORIGIN_SUPPLEMENT))
+/* Every origin, those of later versions included; 0 means the same. */
+#define PK_ORIGINMASK_ALL 0xffffffffu
+
+/*
+ * The state of port for proto (a transport; PK_PROTO_NONE asks about the
+ * records that name none only) by the records of the origins in
+ * originmask.  *count (may be NULL) receives the number of records of the
+ * winning standing, the ones that decide the state, and up to cap of their
+ * ids are stored in out (may be NULL when cap is 0), in lookup order.
+ * PK_PORT_NO_RECORD, count 0, when reg is NULL.  Never allocates or fails.
+ */
+pk_port_state pk_port_use(const pk_registry *reg, uint16_t port,
+			  pk_proto proto, unsigned originmask, pk_recid *out,
+			  size_t cap, size_t *count);
+
+/* Is port assigned by IANA for proto?  The same as pk_port_use() over
+ * PK_ORIGINMASK_IANA being PK_PORT_ASSIGNED. */
+bool pk_port_is_assigned(const pk_registry *reg, uint16_t port,
+			 pk_proto proto);
+
+/*
+ * The services the registry names on port for proto: the records that
+ * pk_port_use() over originmask finds assigning it, one per name (a name
+ * several records carry, such as IANA's and a services(5) file's http, is
+ * given once, by the record of the first origin below).  Ordered by
+ * origin - IANA, supplement, services(5), unofficial, then later origins
+ * in their enum order - and by lookup order within one.  Nameless records
+ * are left out.  (A name is compared with 64 earlier records at most: on
+ * a port with more, which no real registry has, it may come twice.)  Returns their number and stores up to cap ids in out;
+ * pk_record_get() gives each one's name and origin.  Never fails; 0 when
+ * the port is not assigned.
+ */
+size_t pk_port_services(const pk_registry *reg, uint16_t port, pk_proto proto,
+			unsigned originmask, pk_recid *out, size_t cap);
+
+/*
+ * Unassigned ports: the runs of consecutive ports of [lo, hi] that IANA
+ * has not assigned for a transport (pk_port_use() over PK_ORIGINMASK_IANA
+ * is not PK_PORT_ASSIGNED: no record, Unassigned, De-registered, Reserved),
+ * each as long as possible but never crossing an RFC 6335 class boundary.
+ * protomask: the transports to answer for (tcp, udp, sctp, dccp bits; 0
+ * means all four; the PK_PROTO_NONE bit is ignored).  Runs are ordered by
+ * transport, then port.  PK_RANGE when lo > hi, PK_NOMEM.
+ */
+typedef struct pk_port_runs pk_port_runs;
+
+/* One run; owned by the pk_port_runs it came from. */
+typedef struct pk_port_run {
+	uint16_t lo;
+	uint16_t hi;
+	pk_proto proto;
+	pk_port_class cls; /* the class of all of its ports */
+} pk_port_run;
+
+pk_status pk_unassigned_runs(const pk_registry *reg, uint16_t lo, uint16_t hi,
+			     unsigned protomask, pk_port_runs **out,
+			     pk_error *err);
+void pk_port_runs_free(pk_port_runs *runs);
+size_t pk_port_runs_count(const pk_port_runs *runs);
+/* NULL when i is out of range. */
+const pk_port_run *pk_port_runs_get(const pk_port_runs *runs, size_t i);
+/* The ports of all runs of one transport (0 for one not asked about). */
+uint32_t pk_port_runs_total(const pk_port_runs *runs, pk_proto proto);
 
 /* ------------------------------------------------------------------------
  * Updating from IANA (libcurl, loaded only when this is called).
@@ -482,7 +616,7 @@ void pk_registry_diff(const pk_registry *old_reg, const pk_registry *new_reg,
 		      pk_diff_fn fn, void *ctx, pk_diff_stats *out);
 
 /* ------------------------------------------------------------------------
- * Ephemeral port ranges and selection algorithms (issue 3).
+ * Ephemeral port ranges and selection algorithms.
  * ---------------------------------------------------------------------- */
 
 /* An operating system's default ephemeral (dynamic client) port range. */
@@ -553,18 +687,25 @@ typedef struct pk_eph_config {
 typedef struct pk_eph pk_eph;
 
 /* PK_RANGE when lo > hi. */
-pk_status pk_eph_new(pk_eph_algo algo, const pk_eph_config *cfg,
-		     pk_eph **out, pk_error *err);
+pk_status pk_eph_new_(pk_eph_algo algo, const pk_eph_config *cfg,
+		      size_t cfg_size, pk_eph **out, pk_error *err);
+#define pk_eph_new(algo, cfg, out, err) \
+	pk_eph_new_((algo), (cfg), sizeof *(cfg), (out), (err))
 void pk_eph_free(pk_eph *st);
 
 /* Chooses a port for req: PK_OK and *port, or PK_EXHAUSTED when the
  * algorithm gives up (possibly while usable ports remain: rfc6056-2 and
  * -5 do not visit every port).  usable NULL means every port is usable.
  * *probes (may be NULL) receives the number of candidate ports the
- * algorithm examined, reserved ones included. */
-pk_status pk_eph_select(pk_eph *st, const pk_eph_request *req,
-			pk_eph_usable_fn usable, void *ctx, uint16_t *port,
-			uint32_t *probes);
+ * algorithm examined, reserved ones included.  usable receives a request
+ * the library's size: a caller built against an older header reads the
+ * fields it knows. */
+pk_status pk_eph_select_(pk_eph *st, const pk_eph_request *req,
+			 size_t req_size, pk_eph_usable_fn usable, void *ctx,
+			 uint16_t *port, uint32_t *probes, pk_error *err);
+#define pk_eph_select(st, req, usable, ctx, port, probes, err)              \
+	pk_eph_select_((st), (req), sizeof *(req), (usable), (ctx), (port), \
+		       (probes), (err))
 
 /*
  * The simulator: one seeded workload, replayed against any algorithm.
@@ -588,9 +729,14 @@ typedef struct pk_sim_workload {
 	uint64_t seed;              /* default 1 */
 } pk_sim_workload;
 
-void pk_sim_workload_default(pk_sim_workload *w);
-/* PK_RANGE / PK_INVAL naming the first bad field. */
-pk_status pk_sim_workload_check(const pk_sim_workload *w, pk_error *err);
+void pk_sim_workload_default_(pk_sim_workload *w, size_t w_size);
+#define pk_sim_workload_default(w) pk_sim_workload_default_((w), sizeof *(w))
+/* PK_RANGE / PK_INVAL naming the first bad field.  Fields beyond w_size
+ * take their defaults, here and in pk_sim_run. */
+pk_status pk_sim_workload_check_(const pk_sim_workload *w, size_t w_size,
+				 pk_error *err);
+#define pk_sim_workload_check(w, err) \
+	pk_sim_workload_check_((w), sizeof *(w), (err))
 
 typedef struct pk_sim_result {
 	pk_eph_algo algo;
@@ -616,8 +762,12 @@ typedef struct pk_sim_result {
 /* Runs the workload with `occupancy` (0 <= occupancy < 1) of the range
  * held; 1 (no free port) is PK_RANGE.  The same
  * workload and seed give the same result (but for ns_per_alloc). */
-pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
-		     double occupancy, pk_sim_result *out, pk_error *err);
+pk_status pk_sim_run_(const pk_sim_workload *w, size_t w_size,
+		      pk_eph_algo algo, double occupancy, pk_sim_result *out,
+		      size_t out_size, pk_error *err);
+#define pk_sim_run(w, algo, occupancy, out, err)                           \
+	pk_sim_run_((w), sizeof *(w), (algo), (occupancy), (out),          \
+		    sizeof *(out), (err))
 
 /* Metrics of a sequence of ports chosen for one destination, one after
  * another: what `portkit sim --observe` computes on the kernel's. */
@@ -633,9 +783,12 @@ typedef struct pk_seq_stats {
 	double chi2;          /* chi-square / df over 64 bins of the range */
 } pk_seq_stats;
 
-pk_status pk_seq_analyze(const uint16_t *ports, size_t n, uint16_t lo,
-			 uint16_t hi, uint32_t guesses, pk_seq_stats *out,
-			 pk_error *err);
+pk_status pk_seq_analyze_(const uint16_t *ports, size_t n, uint16_t lo,
+			  uint16_t hi, uint32_t guesses, pk_seq_stats *out,
+			  size_t out_size, pk_error *err);
+#define pk_seq_analyze(ports, n, lo, hi, guesses, out, err)                \
+	pk_seq_analyze_((ports), (n), (lo), (hi), (guesses), (out),        \
+			sizeof *(out), (err))
 
 /* Opens up to max TCP connections over 127.0.0.1 to a listener bound to
  * port 0, one after another, for at most max_ms, recording the source
@@ -648,19 +801,26 @@ typedef struct pk_observation {
 	uint64_t connect_ns;   /* total time spent in connect() */
 } pk_observation;
 
-pk_status pk_observe_loopback(size_t max, uint32_t max_ms, uint16_t *ports,
-			      uint64_t *when_ns, pk_observation *out,
-			      pk_error *err);
+pk_status pk_observe_loopback_(size_t max, uint32_t max_ms, uint16_t *ports,
+			       uint64_t *when_ns, pk_observation *out,
+			       size_t out_size, pk_error *err);
+#define pk_observe_loopback(max, max_ms, ports, when_ns, out, err)         \
+	pk_observe_loopback_((max), (max_ms), (ports), (when_ns), (out),   \
+			     sizeof *(out), (err))
 
 /* ------------------------------------------------------------------------
- * Host introspection and audit (issue 4).
+ * Host introspection and audit.
  * ---------------------------------------------------------------------- */
 
 /* This host's (this network namespace's) port settings, from
  * PROC_ROOT/sys/net/ipv4/{ip_local_port_range, ip_local_reserved_ports,
  * ip_unprivileged_port_start}.  A file that cannot be read leaves its
- * have_* flag false; that is not an error. */
+ * have_* flag false; that is not an error.  The library hands it back to
+ * itself (pk_audit_input), so it carries its size: the bytes of it the
+ * caller has, which pk_host_portconf_read sets; the library reads no
+ * further.  A caller filling one by hand sets size to sizeof *conf. */
 typedef struct pk_host_portconf {
+	size_t size;
 	bool have_range;
 	uint16_t ephemeral_lo;
 	uint16_t ephemeral_hi;
@@ -671,8 +831,10 @@ typedef struct pk_host_portconf {
 } pk_host_portconf;
 
 /* proc_root NULL means $PROC_ROOT, else "/proc". */
-pk_status pk_host_portconf_read(const char *proc_root, pk_host_portconf *out,
-				pk_error *err);
+pk_status pk_host_portconf_read_(const char *proc_root, pk_host_portconf *out,
+				 size_t out_size, pk_error *err);
+#define pk_host_portconf_read(proc_root, out, err) \
+	pk_host_portconf_read_((proc_root), (out), sizeof *(out), (err))
 
 /* ---- sockets of this host ------------------------------------------------
  * Every listening TCP socket and every bound, unconnected UDP socket of this
@@ -736,8 +898,10 @@ typedef struct pk_host_sockets_info {
 pk_status pk_host_sockets_read(const char *proc_root, unsigned flags,
 			       pk_host_sockets **out, pk_error *err);
 void pk_host_sockets_free(pk_host_sockets *s);
-void pk_host_sockets_get_info(const pk_host_sockets *s,
-			      pk_host_sockets_info *out);
+void pk_host_sockets_get_info_(const pk_host_sockets *s,
+			       pk_host_sockets_info *out, size_t out_size);
+#define pk_host_sockets_get_info(s, out) \
+	pk_host_sockets_get_info_((s), (out), sizeof *(out))
 /* Listed sockets, sorted by (proto, port, family, address). */
 size_t pk_host_sockets_count(const pk_host_sockets *s);
 const pk_socket *pk_host_sockets_get(const pk_host_sockets *s, size_t i);
@@ -766,7 +930,7 @@ typedef struct pk_expect {
 	const char *origin; /* "--expect", or "FILE:LINE" */
 } pk_expect;
 
-pk_status pk_expect_list_new(pk_expect_list **out);
+pk_status pk_expect_list_new(pk_expect_list **out, pk_error *err);
 void pk_expect_list_free(pk_expect_list *l);
 /* One spec (pk_portspec_parse syntax) with an optional label. */
 pk_status pk_expect_add(pk_expect_list *l, const char *spec,
@@ -824,8 +988,10 @@ typedef struct pk_audit_input {
 	const pk_registry *reg;         /* NULL: no registry findings */
 } pk_audit_input;
 
-pk_status pk_audit_run(const pk_audit_input *in, pk_audit **out,
-		       pk_error *err);
+pk_status pk_audit_run_(const pk_audit_input *in, size_t in_size,
+			pk_audit **out, pk_error *err);
+#define pk_audit_run(in, out, err) \
+	pk_audit_run_((in), sizeof *(in), (out), (err))
 void pk_audit_free(pk_audit *a);
 /* Findings, most severe first. */
 size_t pk_audit_count(const pk_audit *a);
@@ -847,7 +1013,7 @@ pk_status pk_audit_write_sysctl(const pk_audit *a, const char *path,
 				pk_error *err);
 
 /* ------------------------------------------------------------------------
- * Choosing a port: pick and advise (issue 5).  Design notes: docs/pick.md.
+ * Choosing a port: pick and advise.  Design notes: docs/pick.md.
  * ---------------------------------------------------------------------- */
 
 /*
@@ -949,8 +1115,10 @@ typedef struct pk_pick_result {
  * when a socket or getrandom call fails for another reason than the port
  * being busy.
  */
-pk_status pk_pick_run(pk_pick *pick, size_t count, pk_pick_result *out,
-		      size_t *found, pk_error *err);
+pk_status pk_pick_run_(pk_pick *pick, size_t count, pk_pick_result *out,
+		       size_t out_size, size_t *found, pk_error *err);
+#define pk_pick_run(pick, count, out, found, err) \
+	pk_pick_run_((pick), (count), (out), sizeof *(out), (found), (err))
 
 /* What the last pk_pick_run looked at.  Each rejected candidate is counted
  * once, under the first constraint it failed, in this order. */
@@ -974,13 +1142,18 @@ typedef struct pk_pick_stats {
 				    this kernel lacks the transport or IPv6 */
 } pk_pick_stats;
 
-void pk_pick_get_stats(const pk_pick *pick, pk_pick_stats *out);
+void pk_pick_get_stats_(const pk_pick *pick, pk_pick_stats *out,
+			size_t out_size);
+#define pk_pick_get_stats(pick, out) \
+	pk_pick_get_stats_((pick), (out), sizeof *(out))
 
 /* One line of English saying why r was chosen ("random in 1024-49151;
  * unassigned for tcp,udp; ...").  Returns the length the whole text needs
  * (like snprintf). */
-size_t pk_pick_explain(const pk_pick *pick, const pk_pick_result *r,
-		       char *buf, size_t size);
+size_t pk_pick_explain_(const pk_pick *pick, const pk_pick_result *r,
+			size_t r_size, char *buf, size_t size);
+#define pk_pick_explain(pick, r, buf, size) \
+	pk_pick_explain_((pick), (r), sizeof *(r), (buf), (size))
 
 /*
  * pk_advise: reviews a planned service the way an IANA port expert would
@@ -1024,8 +1197,10 @@ typedef struct pk_advice pk_advice;
 
 /* reg may be NULL (then nothing is said about registrations).  Fails only
  * for memory or a plan with neither a name nor a port (PK_INVAL). */
-pk_status pk_advise(const pk_registry *reg, const pk_plan *plan,
-		    pk_advice **out, pk_error *err);
+pk_status pk_advise_(const pk_registry *reg, const pk_plan *plan,
+		     size_t plan_size, pk_advice **out, pk_error *err);
+#define pk_advise(reg, plan, out, err) \
+	pk_advise_((reg), (plan), sizeof *(plan), (out), (err))
 void pk_advice_free(pk_advice *advice);
 size_t pk_advice_count(const pk_advice *advice);
 /* NULL when i is out of range.  Valid until pk_advice_free. */

@@ -109,7 +109,7 @@ int cli_parse_protos(const char *s, unsigned *mask)
 	for (;;) {
 		size_t n = strcspn(p, ",");
 		pk_proto proto;
-		if (n == 0 || pk_proto_parse(p, n, &proto) != PK_OK) {
+		if (n == 0 || pk_proto_parse(p, n, &proto, NULL) != PK_OK) {
 			cli_error("invalid transport '%s': expected tcp, udp, sctp, dccp or a comma-separated list",
 				  s);
 			return EXIT_USAGE;

@@ -278,7 +278,7 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 	int rc = EXIT_FOUND;
 	int opt;
 
-	if (pk_expect_list_new(&exp) != PK_OK) {
+	if (pk_expect_list_new(&exp, NULL) != PK_OK) {
 		cli_error("out of memory");
 		return EXIT_DATA;
 	}

@@ -38,7 +38,7 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 			       "Compiles FILE into an index (default: the per-user index).\n");
 			return 0;
 		case 'f':
-			if (pk_format_parse(optarg, &fmt) != PK_OK ||
+			if (pk_format_parse(optarg, &fmt, NULL) != PK_OK ||
 			    fmt == PK_FORMAT_INDEX) {
 				cli_error("invalid format '%.40s': expected auto, xml, csv, services or npm-json",
 					  optarg);
@@ -61,7 +61,7 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 	}
 	const char *input = argv[optind];
 	if (output == NULL) {
-		st = pk_user_index_path(user_path, sizeof user_path);
+		st = pk_user_index_path(user_path, sizeof user_path, NULL);
 		if (st != PK_OK) {
 			cli_error("no place for the index: set XDG_DATA_HOME or HOME, or give -o INDEX");
 			return EXIT_DATA;

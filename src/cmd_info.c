@@ -26,7 +26,7 @@ static void gather(const pk_registry *reg, stats *s)
 	uint32_t n = pk_registry_count(reg);
 	for (pk_recid id = 0; id < n; id++) {
 		pk_record r;
-		if (pk_record_get(reg, id, &r) != PK_OK || (unsigned)r.origin >= 4)
+		if (pk_record_get(reg, id, &r, NULL) != PK_OK || (unsigned)r.origin >= 4)
 			continue;
 		s->by_origin[r.origin]++;
 		if (r.has_port && r.port_lo != r.port_hi)
@@ -36,7 +36,7 @@ static void gather(const pk_registry *reg, stats *s)
 	size_t k = pk_lookup_port(reg, 80, PK_PROTOMASK(PK_PROTO_TCP), ids, 64);
 	for (size_t i = 0; i < k && i < 64; i++) {
 		pk_record r;
-		if (pk_record_get(reg, ids[i], &r) != PK_OK || r.name == NULL ||
+		if (pk_record_get(reg, ids[i], &r, NULL) != PK_OK || r.name == NULL ||
 		    (unsigned)r.origin >= 4 || r.port_lo != r.port_hi)
 			continue;
 		char *dst = s->http_names[r.origin];
@@ -202,7 +202,7 @@ int cmd_info(int argc, char **argv, cli_ctx *ctx)
 	if (rc != 0)
 		return rc;
 	gather(reg, &s);
-	const char *up = pk_user_index_path(user_path, sizeof user_path) == PK_OK ?
+	const char *up = pk_user_index_path(user_path, sizeof user_path, NULL) == PK_OK ?
 				 user_path : NULL;
 	rc = ctx->json ? print_json(&s, up) : print_text(&s, up, ctx);
 	pk_registry_close(reg);

@@ -44,7 +44,7 @@ static bool parse_proto_list(const char *s, unsigned *mask)
 	for (;;) {
 		size_t n = strcspn(s, ",");
 		pk_proto p;
-		if (n == 0 || pk_proto_parse(s, n, &p) != PK_OK ||
+		if (n == 0 || pk_proto_parse(s, n, &p, NULL) != PK_OK ||
 		    p == PK_PROTO_NONE)
 			return false;
 		m |= PK_PROTOMASK(p);

@@ -529,7 +529,7 @@ static int observe(uint32_t n, uint32_t max_ms, uint32_t guesses, uint64_t seed,
 			pk_eph_request req = { 0x7f000001u, 0x7f000001u, obs.listen_port,
 					       false, when[i] / 1000000u };
 			if (pk_eph_select(e, &req, not_listener, &obs.listen_port,
-					  &model[got], NULL) == PK_OK)
+					  &model[got], NULL, NULL) == PK_OK)
 				got++;
 		}
 		ns[v] = (double)(mono_ns() - t0) / (double)obs.count;

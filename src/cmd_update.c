@@ -57,7 +57,7 @@ static void on_change(void *ctx, char change, const pk_registry *reg,
 	pk_record r;
 	char ports[16] = "-";
 
-	if (!c->print || pk_record_get(reg, id, &r) != PK_OK)
+	if (!c->print || pk_record_get(reg, id, &r, NULL) != PK_OK)
 		return;
 	if (r.has_port && r.port_lo == r.port_hi)
 		snprintf(ports, sizeof ports, "%u", (unsigned)r.port_lo);
@@ -252,7 +252,7 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 			file = optarg;
 			break;
 		case 'F':
-			if (pk_format_parse(optarg, &fmt) != PK_OK ||
+			if (pk_format_parse(optarg, &fmt, NULL) != PK_OK ||
 			    (fmt != PK_FORMAT_XML && fmt != PK_FORMAT_CSV)) {
 				cli_error("invalid format '%.40s': expected xml or csv (IANA's two formats)",
 					  optarg);
@@ -287,7 +287,7 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 	if (system_wide) {
 		target = PK_SYSTEM_INDEX_PATH;
 	} else if (target == NULL) {
-		if (pk_user_index_path(user_path, sizeof user_path) != PK_OK) {
+		if (pk_user_index_path(user_path, sizeof user_path, NULL) != PK_OK) {
 			cli_error("no place for the index: set XDG_DATA_HOME or HOME, or use --system");
 			return EXIT_DATA;
 		}
@@ -360,7 +360,7 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 	if (env != NULL && env[0] != '\0' && strcmp(env, target) != 0)
 		cli_warn("PORTKIT_INDEX=%s takes precedence over %s", env, target);
 	else if (system_wide &&
-		 pk_user_index_path(user_path, sizeof user_path) == PK_OK &&
+		 pk_user_index_path(user_path, sizeof user_path, NULL) == PK_OK &&
 		 access(user_path, F_OK) == 0)
 		cli_warn("your per-user index %s takes precedence over %s", user_path,
 			 target);

@@ -51,7 +51,9 @@ struct pk_audit {
 
 /* Working state of one run; on the heap for its port sets. */
 typedef struct run {
-	const pk_audit_input *in;
+	const pk_audit_input *in; /* &in_full */
+	pk_audit_input in_full;   /* the caller's, whatever its size */
+	pk_host_portconf conf_full;
 	pk_audit *a;
 	bool have_range;          /* a usable current range */
 	uint16_t lo, hi;          /* the current range, normalised */
@@ -836,25 +838,23 @@ static bool record_matches(const pk_registry *reg, const pk_record *rec,
 	return false;
 }
 
-/* Names of the assigned records of (proto, port), "a, b"; whether the
- * process name or the admin's label for the port matches one of them. */
+/* The services IANA assigns (proto, port) to, by the port-use rule, as
+ * "a, b"; whether the process name or the admin's label for the port
+ * matches one of them. */
 static pk_status assigned_names(const pk_registry *reg, pk_proto proto,
 				uint16_t port, const char *who,
 				const char *label, pk_buf *names, bool *match,
 				size_t *count)
 {
 	pk_recid ids[32];
-	size_t n = pk_lookup_port(reg, port, PK_PROTOMASK(proto), ids, 32);
+	size_t n = pk_port_services(reg, port, proto, PK_ORIGINMASK_IANA, ids, 32);
 	pk_status st = PK_OK;
 
 	*match = false;
 	*count = 0;
 	for (size_t i = 0; i < n && i < 32; i++) {
 		pk_record rec;
-		if (pk_record_get(reg, ids[i], &rec) != PK_OK ||
-		    rec.kind != PK_KIND_ASSIGNED || rec.name == NULL ||
-		    rec.origin != PK_ORIGIN_IANA ||
-		    (rec.flags & PK_RECFLAG_HISTORIC))
+		if (pk_record_get(reg, ids[i], &rec, NULL) != PK_OK)
 			continue;
 		if ((who != NULL && record_matches(reg, &rec, who)) ||
 		    (label != NULL && record_matches(reg, &rec, label)))
@@ -918,7 +918,8 @@ static pk_status check_registry(run *r)
 		st = assigned_names(reg, k->proto, k->port, who,
 				    e != NULL && e->label[0] ? e->label : NULL,
 				    &names, &match, &count);
-		if (st == PK_OK && count == 0 &&
+		if (st == PK_OK &&
+		    !pk_port_is_assigned(reg, k->port, k->proto) &&
 		    pk_port_class_of(k->port) == PK_CLASS_USER) {
 			draft_init(&d, PK_FIND_SQUATTING, PK_SEV_INFO);
 			d.proto = k->proto;
@@ -1154,7 +1155,12 @@ static int cmp_finding(const void *pa, const void *pb)
 	return (int)a->proto - (int)b->proto;
 }
 
-pk_status pk_audit_run(const pk_audit_input *in, pk_audit **out, pk_error *err)
+/* The first pk_host_portconf with a size field ended with reserved: no
+ * caller has less. */
+#define PORTCONF_MIN_SIZE (offsetof(pk_host_portconf, reserved) + sizeof(pk_portset))
+
+pk_status pk_audit_run_(const pk_audit_input *in_arg, size_t in_size,
+			pk_audit **out, pk_error *err)
 {
 	run *r = NULL;
 	pk_audit *a = NULL;
@@ -1162,15 +1168,34 @@ pk_status pk_audit_run(const pk_audit_input *in, pk_audit **out, pk_error *err)
 
 	*out = NULL;
 	pk__error_clear(err);
-	if (in == NULL || in->conf == NULL)
-		return pk__error_set(err, PK_INVAL, "audit: no host settings given");
+	if (in_arg == NULL)
+		return pk__error_set(err, PK_INVAL, "audit: no input given");
 	r = calloc(1, sizeof *r);
 	a = calloc(1, sizeof *a);
 	if (r == NULL || a == NULL) {
 		st = PK_NOMEM;
 		goto fail;
 	}
-	r->in = in;
+	/* The input and the settings come from a caller perhaps built
+	 * against an older header: read no further than it has, and see
+	 * zeros beyond. */
+	pk__copy_in(&r->in_full, sizeof r->in_full, in_arg, in_size);
+	const pk_host_portconf *cin = r->in_full.conf;
+	if (cin == NULL || cin->size < PORTCONF_MIN_SIZE) {
+		free(r);
+		free(a);
+		if (cin == NULL)
+			return pk__error_set(err, PK_INVAL, "audit: no host settings given");
+		return pk__error_set(err, PK_INVAL,
+				    "audit: host settings of size %zu, expected at least %zu "
+				    "(fill them with pk_host_portconf_read, or set size)",
+				    cin->size, (size_t)PORTCONF_MIN_SIZE);
+	}
+	pk__copy_in(&r->conf_full, sizeof r->conf_full, cin, cin->size);
+	r->conf_full.size = sizeof r->conf_full;
+	r->in_full.conf = &r->conf_full;
+	r->in = &r->in_full;
+	const pk_audit_input *in = r->in;
 	r->a = a;
 	const pk_host_portconf *c = in->conf;
 	if (c->have_reserved)

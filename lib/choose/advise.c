@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "core/internal.h"
-#include "registry/port_use.h"
 
 #define DRAFT_MAX 16
 /* Longest part of a record's description quoted in a finding. */
@@ -168,12 +167,12 @@ static void describe(const pk_registry *reg, pk_recid id, char *buf,
 	const char *who = "";
 	size_t len;
 
-	if (pk_record_get(reg, id, &rec) != PK_OK) {
+	if (pk_record_get(reg, id, &rec, NULL) != PK_OK) {
 		snprintf(buf, size, "record %u", id);
 		return;
 	}
 	if (rec.assignee_count > 0 &&
-	    pk_record_assignee(reg, id, 0, &party) == PK_OK)
+	    pk_record_assignee(reg, id, 0, &party, NULL) == PK_OK)
 		who = party.name[0] != '\0' ? party.name : party.org;
 	snprintf(buf, size, "'%s'", rec.name != NULL ? rec.name : "(no name)");
 	len = strlen(buf);
@@ -203,7 +202,7 @@ static bool record_named(const pk_registry *reg, pk_recid id,
 	pk_record rec;
 	const char *alias;
 
-	if (name == NULL || pk_record_get(reg, id, &rec) != PK_OK)
+	if (name == NULL || pk_record_get(reg, id, &rec, NULL) != PK_OK)
 		return false;
 	if (rec.name != NULL && pk__strcasecmp(rec.name, name) == 0)
 		return true;
@@ -410,22 +409,30 @@ static void check_name(pk_advice *a, const pk_registry *reg,
 	if (plan->has_port) {
 		for (size_t i = 0; i < n; i++) {
 			pk_record rec;
-			if (pk_record_get(reg, ids[i], &rec) != PK_OK ||
+			if (pk_record_get(reg, ids[i], &rec, NULL) != PK_OK ||
 			    !rec.has_port || plan->port < rec.port_lo ||
-			    plan->port > rec.port_hi ||
-			    !(PK_PROTOMASK(rec.proto) & plan->protos))
+			    plan->port > rec.port_hi)
 				continue;
+			/* A record that names no transport holds the port
+			 * for every transport (the port-use rule). */
+			unsigned on = rec.proto == PK_PROTO_NONE ?
+					      plan->protos :
+					      PK_PROTOMASK(rec.proto) & plan->protos;
+			if (on == 0)
+				continue;
+			char pn[32];
+			pk__protomask_format(on, pn, sizeof pn);
 			add(a, "name-matches-assignment", PK_SEV_OK,
 			    "RFC 6335 §8.1", &ids[i],
 			    "'%s' is already assigned on %u/%s: nothing to request for it",
-			    name, plan->port, pk_proto_name(rec.proto));
+			    name, plan->port, pn);
 			return;
 		}
 	}
 	char desc[256], where[64] = "";
 	pk_record rec;
 	describe(reg, ids[0], desc, sizeof desc);
-	if (pk_record_get(reg, ids[0], &rec) == PK_OK && rec.has_port) {
+	if (pk_record_get(reg, ids[0], &rec, NULL) == PK_OK && rec.has_port) {
 		if (rec.port_lo == rec.port_hi)
 			snprintf(where, sizeof where, " on %u/%s", rec.port_lo,
 				 pk_proto_name(rec.proto));
@@ -452,7 +459,9 @@ static bool port_has_name(const pk_registry *reg, uint16_t port,
 
 	if (name == NULL)
 		return false;
-	n = pk_lookup_port(reg, port, PK_PROTOMASK(proto), ids,
+	/* Records that name no transport are on it for every transport. */
+	n = pk_lookup_port(reg, port,
+			   PK_PROTOMASK(proto) | PK_PROTOMASK(PK_PROTO_NONE), ids,
 			   sizeof ids / sizeof ids[0]);
 	if (n > sizeof ids / sizeof ids[0])
 		n = sizeof ids / sizeof ids[0];
@@ -499,44 +508,95 @@ static void named_use(pk_advice *a, const pk_registry *reg,
 		    plan->port, pn, desc);
 }
 
+/* The first record deciding pk_port_use() for port/proto over originmask,
+ * and the state; *has is false when no record decides it. */
+static pk_port_state port_use_first(const pk_registry *reg, uint16_t port,
+				    pk_proto proto, unsigned originmask,
+				    pk_recid *id, bool *has)
+{
+	size_t n = 0;
+	pk_port_state s = pk_port_use(reg, port, proto, originmask, id, 1, &n);
+
+	*has = n > 0;
+	return s;
+}
+
+/* A De-registered record among those on port/proto (IANA's origins). */
+static bool port_deregistered(const pk_registry *reg, uint16_t port,
+			      pk_proto proto, pk_recid *found)
+{
+	pk_recid ids[32];
+	size_t n = 0;
+
+	if (pk_port_use(reg, port, proto, PK_ORIGINMASK_IANA, ids,
+			sizeof ids / sizeof ids[0], &n) != PK_PORT_UNASSIGNED)
+		return false;
+	if (n > sizeof ids / sizeof ids[0])
+		n = sizeof ids / sizeof ids[0];
+	for (size_t i = 0; i < n; i++) {
+		pk_record rec;
+		if (pk_record_get(reg, ids[i], &rec, NULL) == PK_OK &&
+		    rec.kind == PK_KIND_DEREGISTERED) {
+			*found = ids[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Uses of a port without an IANA assignment: unofficial records, and
+ * whatever origins later versions add. */
+#define ORIGINS_UNOFFICIAL \
+	(PK_ORIGINMASK_ALL & ~(PK_ORIGINMASK_IANA | PK_ORIGINMASK(PK_ORIGIN_SERVICES)))
+
 static void check_port_registry(pk_advice *a, const pk_registry *reg,
 				const pk_plan *plan)
 {
-	pk_port_use use;
 	pk_registry_info info;
 	char desc[256], others[32];
 	uint16_t port = plan->port;
+	/* What IANA says per transport (the port-use rule), and the first
+	 * record assigning it. */
+	pk_port_state iana[PK_PROTO_COUNT] = { 0 };
+	pk_recid iana_rec[PK_PROTO_COUNT] = { 0 };
+	unsigned assigned = 0;
 
-	if (pk__port_use_get(reg, port, PK_PROTOMASK_TRANSPORTS, &use) != PK_OK) {
-		a->st = PK_NOMEM;
-		return;
+	for (unsigned proto = PK_PROTO_TCP; proto < PK_PROTO_COUNT; proto++) {
+		bool has;
+		iana[proto] = port_use_first(reg, port, (pk_proto)proto,
+					     PK_ORIGINMASK_IANA, &iana_rec[proto],
+					     &has);
+		if (iana[proto] == PK_PORT_ASSIGNED && has)
+			assigned |= PK_PROTOMASK(proto);
 	}
 	for (unsigned proto = PK_PROTO_TCP; proto < PK_PROTO_COUNT; proto++) {
 		unsigned bit = PK_PROTOMASK(proto);
 		const char *pn = pk_proto_name((pk_proto)proto);
+		pk_recid id;
+		bool has;
 		if (!(plan->protos & bit))
 			continue;
-		if (use.assigned & bit) {
-			/* An IANA assignment, or a services(5) entry: both name
-			 * a service that owns the number (or is the plan). */
-			named_use(a, reg, plan, use.assigned_rec[proto],
-				  (pk_proto)proto, false);
-		} else if (use.listed & bit) {
-			named_use(a, reg, plan, use.listed_rec[proto],
-				  (pk_proto)proto, true);
-		} else if (use.reserved & bit) {
+		if (assigned & bit) {
+			/* An IANA assignment: a service that owns the number
+			 * (or is the plan). */
+			named_use(a, reg, plan, iana_rec[proto], (pk_proto)proto,
+				  false);
+		} else if (port_use_first(reg, port, (pk_proto)proto,
+					  PK_ORIGINMASK(PK_ORIGIN_SERVICES), &id,
+					  &has) == PK_PORT_ASSIGNED && has) {
+			named_use(a, reg, plan, id, (pk_proto)proto, true);
+		} else if (iana[proto] == PK_PORT_RESERVED) {
 			add(a, "port-reserved", PK_SEV_WARNING, "RFC 6335 §8.1",
 			    NULL,
 			    "%u/%s is Reserved: IANA assigns only numbers that are neither assigned nor reserved",
 			    port, pn);
-		} else if (use.assigned & PK_PROTOMASK_TRANSPORTS) {
-			unsigned other = use.assigned & PK_PROTOMASK_TRANSPORTS;
+		} else if (assigned != 0) {
 			unsigned first = PK_PROTO_TCP;
-			while (!(other & PK_PROTOMASK(first)))
+			while (!(assigned & PK_PROTOMASK(first)))
 				first++;
-			pk_recid id = use.assigned_rec[first];
+			id = iana_rec[first];
 			describe(reg, id, desc, sizeof desc);
-			pk__protomask_format(other, others, sizeof others);
+			pk__protomask_format(assigned, others, sizeof others);
 			if (record_named(reg, id, plan->name))
 				add(a, "port-other-transport-same-service",
 				    PK_SEV_INFO, "RFC 6335 §7.2", &id,
@@ -547,9 +607,9 @@ static void check_port_registry(pk_advice *a, const pk_registry *reg,
 				    PK_SEV_WARNING, "RFC 6335 §7.2", &id,
 				    "%u/%s has no assignment, but %u/%s is assigned to %s: IANA keeps a number for one service across transports",
 				    port, pn, port, others, desc);
-		} else if (use.deregistered & bit) {
+		} else if (port_deregistered(reg, port, (pk_proto)proto, &id)) {
 			add(a, "port-deregistered", PK_SEV_INFO, "RFC 6335 §8.3",
-			    &use.deregistered_rec[proto],
+			    &id,
 			    "%u/%s was de-registered: IANA re-uses such numbers only with care, so expect to be offered another",
 			    port, pn);
 		} else if (pk_port_class_of(port) == PK_CLASS_USER) {
@@ -558,8 +618,8 @@ static void check_port_registry(pk_advice *a, const pk_registry *reg,
 			    "%u/%s is unassigned today: request it (portkit advise --draft) and do not ship it as a default before IANA assigns it; the list does not show pending requests",
 			    port, pn);
 		}
-		if (use.unofficial & bit) {
-			pk_recid id = use.unofficial_rec[proto];
+		if (port_use_first(reg, port, (pk_proto)proto, ORIGINS_UNOFFICIAL,
+				   &id, &has) == PK_PORT_ASSIGNED && has) {
 			describe(reg, id, desc, sizeof desc);
 			if (!record_named(reg, id, plan->name))
 				add(a, "port-unofficial", PK_SEV_WARNING,
@@ -761,16 +821,17 @@ static void build_draft(pk_advice *a, const pk_registry *reg,
 	/* Known unauthorized uses: what the registry knows of squatters. */
 	bool known = false;
 	if (reg != NULL && plan->has_port) {
-		pk_port_use use;
 		char desc[256];
-		if (pk__port_use_get(reg, plan->port, plan->protos, &use) ==
-			    PK_OK &&
-		    (use.unofficial & plan->protos) != 0) {
-			unsigned proto = PK_PROTO_TCP;
-			while (!(use.unofficial & PK_PROTOMASK(proto)))
-				proto++;
-			describe(reg, use.unofficial_rec[proto], desc,
-				 sizeof desc);
+		for (unsigned proto = PK_PROTO_TCP; !known && proto < PK_PROTO_COUNT;
+		     proto++) {
+			pk_recid id;
+			bool has;
+			if (!(plan->protos & PK_PROTOMASK(proto)) ||
+			    port_use_first(reg, plan->port, (pk_proto)proto,
+					   ORIGINS_UNOFFICIAL, &id,
+					   &has) != PK_PORT_ASSIGNED || !has)
+				continue;
+			describe(reg, id, desc, sizeof desc);
 			draft(a, "Known Unauthorized Uses", true, "%s", desc);
 			known = true;
 		}
@@ -796,19 +857,20 @@ static void build_draft(pk_advice *a, const pk_registry *reg,
 
 /* ---- entry points -------------------------------------------------------- */
 
-pk_status pk_advise(const pk_registry *reg, const pk_plan *plan,
-		    pk_advice **out, pk_error *err)
+pk_status pk_advise_(const pk_registry *reg, const pk_plan *plan,
+		     size_t plan_size, pk_advice **out, pk_error *err)
 {
 	pk_advice *a;
-	pk_plan p;
+	pk_plan p = { 0 };
 	bool assumed = false;
 
 	pk__error_clear(err);
 	*out = NULL;
-	if (plan == NULL || (plan->name == NULL && !plan->has_port))
+	if (plan != NULL)
+		pk__copy_in(&p, sizeof p, plan, plan_size);
+	if (plan == NULL || (p.name == NULL && !p.has_port))
 		return pk__error_set(err, PK_INVAL,
 				    "nothing to review: expected a service name, a port, or both");
-	p = *plan;
 	p.protos &= PK_PROTOMASK_TRANSPORTS;
 	if (p.protos == 0) {
 		p.protos = PK_PROTOMASK(PK_PROTO_TCP);

@@ -1,5 +1,5 @@
 /* pick.c - choosing ports that satisfy every constraint, and saying why
- * (issue 5; RFC 6335 section 6, RFC 7605 section 7).  docs/pick.md
+ * (RFC 6335 section 6, RFC 7605 section 7).  docs/pick.md
  * describes the choices; the name-derived sequence there is normative. */
 #include <errno.h>
 #include <netinet/in.h>
@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "core/internal.h"
-#include "registry/port_use.h"
 #include "core/siphash.h"
 
 #define PICK_MAX_PROFILES 64
@@ -320,9 +319,10 @@ const char *pk_pick_why_name(unsigned why)
 	return NULL;
 }
 
-void pk_pick_get_stats(const pk_pick *pick, pk_pick_stats *out)
+void pk_pick_get_stats_(const pk_pick *pick, pk_pick_stats *out,
+			size_t out_size)
 {
-	*out = pick->stats;
+	pk__copy_out(out, out_size, &pick->stats, sizeof pick->stats);
 }
 
 /* ---- randomness -------------------------------------------------------- */
@@ -374,11 +374,51 @@ static pk_status rand_below(rng *g, uint32_t n, uint32_t *out, pk_error *err)
 
 /* ---- checks ------------------------------------------------------------ */
 
-/* The constraints that need no socket, cheapest first. */
-static reject static_check(pk_pick *p, uint16_t port, pk_error *err,
-			   pk_status *st)
+/* Uses of a port without an IANA assignment: unofficial records, and
+ * whatever origins later versions add. */
+#define ORIGINS_UNOFFICIAL \
+	(PK_ORIGINMASK_ALL & ~(PK_ORIGINMASK_IANA | PK_ORIGINMASK(PK_ORIGIN_SERVICES)))
+
+/* What the registry says against port, by the port-use rule, for any of
+ * the transports: the first of assigned, listed, reserved, unofficial
+ * (the order pk_pick_stats counts them in). */
+static reject registry_check(const pk_pick *p, uint16_t port)
 {
-	*st = PK_OK;
+	bool assigned = !(p->flags & PK_PICK_ALLOW_ASSIGNED);
+	bool unofficial = !(p->flags & PK_PICK_ALLOW_UNOFFICIAL);
+	reject why = REJ_NONE;
+
+	for (unsigned proto = PK_PROTO_TCP; proto < PK_PROTO_COUNT; proto++) {
+		if (!(p->protos & PK_PROTOMASK(proto)))
+			continue;
+		if (assigned) {
+			pk_port_state s = pk_port_use(p->reg, port, (pk_proto)proto,
+						      PK_ORIGINMASK_IANA, NULL, 0, NULL);
+			if (s == PK_PORT_ASSIGNED)
+				return REJ_ASSIGNED;
+			if (why > REJ_LISTED || why == REJ_NONE) {
+				if (pk_port_use(p->reg, port, (pk_proto)proto,
+						PK_ORIGINMASK(PK_ORIGIN_SERVICES), NULL, 0,
+						NULL) == PK_PORT_ASSIGNED)
+					why = REJ_LISTED;
+				/* IANA keeps a Reserved number (typically for
+				 * the service assigned it on another transport):
+				 * not ours to take. */
+				else if (s == PK_PORT_RESERVED)
+					why = REJ_RESERVED;
+			}
+		}
+		if (unofficial && why == REJ_NONE &&
+		    pk_port_use(p->reg, port, (pk_proto)proto, ORIGINS_UNOFFICIAL,
+				NULL, 0, NULL) == PK_PORT_ASSIGNED)
+			why = REJ_UNOFFICIAL;
+	}
+	return why;
+}
+
+/* The constraints that need no socket, cheapest first. */
+static reject static_check(const pk_pick *p, uint16_t port)
+{
 	if (p->have_avoid && pk_portset_contains(&p->avoid, port))
 		return REJ_AVOIDED;
 	if (p->nprofiles > 0 && pk_portset_contains(&p->os_set, port))
@@ -391,26 +431,8 @@ static reject static_check(pk_pick *p, uint16_t port, pk_error *err,
 		    pk_portset_contains(&p->host.reserved, port))
 			return REJ_HOST_RESERVED;
 	}
-	if (p->reg != NULL &&
-	    (p->flags & (PK_PICK_ALLOW_ASSIGNED | PK_PICK_ALLOW_UNOFFICIAL)) !=
-		    (PK_PICK_ALLOW_ASSIGNED | PK_PICK_ALLOW_UNOFFICIAL)) {
-		pk_port_use use;
-		*st = pk__port_use_get(p->reg, port, p->protos, &use);
-		if (*st != PK_OK) {
-			pk__error_set(err, *st, "out of memory");
-			return REJ_NONE;
-		}
-		if (!(p->flags & PK_PICK_ALLOW_ASSIGNED) && use.assigned != 0)
-			return REJ_ASSIGNED;
-		if (!(p->flags & PK_PICK_ALLOW_ASSIGNED) && use.listed != 0)
-			return REJ_LISTED;
-		/* IANA keeps a Reserved number (typically for the service
-		 * assigned it on another transport): not ours to take. */
-		if (!(p->flags & PK_PICK_ALLOW_ASSIGNED) && use.reserved != 0)
-			return REJ_RESERVED;
-		if (!(p->flags & PK_PICK_ALLOW_UNOFFICIAL) && use.unofficial != 0)
-			return REJ_UNOFFICIAL;
-	}
+	if (p->reg != NULL)
+		return registry_check(p, port);
 	return REJ_NONE;
 }
 
@@ -588,20 +610,23 @@ static unsigned why_bits(const pk_pick *p, unsigned bound)
 /* A run in progress: where answers go. */
 typedef struct run {
 	size_t count;
-	pk_pick_result *out;
+	unsigned char *out; /* the caller's array */
+	size_t stride;      /* its element size */
 	size_t found;
 } run;
 
 static void accept_port(pk_pick *p, run *r, uint16_t port, unsigned bound,
 			uint32_t distance, uint32_t sequence)
 {
-	pk_pick_result *res = &r->out[r->found++];
+	pk_pick_result res = {
+		.port = port,
+		.bound = bound,
+		.why = why_bits(p, bound),
+		.distance = distance,
+		.sequence = sequence,
+	};
 
-	res->port = port;
-	res->bound = bound;
-	res->why = why_bits(p, bound);
-	res->distance = distance;
-	res->sequence = sequence;
+	pk__copy_out(r->out + r->found++ * r->stride, r->stride, &res, sizeof res);
 	pk_portset_add(&p->chosen, port);
 }
 
@@ -617,9 +642,7 @@ static pk_status consider(pk_pick *p, uint16_t port, unsigned *bound,
 	if (port == 0 || pk_portset_contains(&p->chosen, port))
 		return PK_OK;
 	p->stats.examined++;
-	why = static_check(p, port, err, &st);
-	if (st != PK_OK)
-		return st;
+	why = static_check(p, port);
 	if (why == REJ_NONE && !(p->flags & PK_PICK_NO_HOST_CHECK)) {
 		why = host_check(p, port, bound, &st, err);
 		if (st != PK_OK)
@@ -680,9 +703,7 @@ static pk_status run_random(pk_pick *p, run *r, pk_error *err)
 		if (pk_portset_contains(&p->chosen, (uint16_t)port))
 			continue;
 		p->stats.examined++;
-		reject why = static_check(p, (uint16_t)port, err, &st);
-		if (st != PK_OK)
-			goto out;
+		reject why = static_check(p, (uint16_t)port);
 		if (why == REJ_NONE)
 			cand[m++] = (uint16_t)port;
 		count_reject(p, why);
@@ -849,10 +870,10 @@ static pk_status read_host(pk_pick *pick, pk_error *err)
 	return PK_OK;
 }
 
-pk_status pk_pick_run(pk_pick *pick, size_t count, pk_pick_result *out,
-		      size_t *found, pk_error *err)
+pk_status pk_pick_run_(pk_pick *pick, size_t count, pk_pick_result *out,
+		       size_t out_size, size_t *found, pk_error *err)
 {
-	run r = { count, out, 0 };
+	run r = { count, (unsigned char *)out, out_size, 0 };
 	pk_status st;
 
 	pk__error_clear(err);
@@ -860,6 +881,8 @@ pk_status pk_pick_run(pk_pick *pick, size_t count, pk_pick_result *out,
 	if (count == 0 || out == NULL)
 		return pk__error_set(err, PK_INVAL,
 				    "invalid count 0: expected at least 1 port");
+	if (out_size == 0)
+		return pk__error_set(err, PK_INVAL, "invalid result size 0");
 	memset(&pick->stats, 0, sizeof pick->stats);
 	pk_portset_clear(&pick->chosen);
 	if (!(pick->flags & PK_PICK_NO_HOST_CHECK)) {
@@ -926,13 +949,16 @@ static const char *bound_text(unsigned bound, char *buf, size_t size)
 	return buf;
 }
 
-size_t pk_pick_explain(const pk_pick *pick, const pk_pick_result *r,
-		       char *buf, size_t size)
+size_t pk_pick_explain_(const pk_pick *pick, const pk_pick_result *r_in,
+			size_t r_size, char *buf, size_t size)
 {
 	pk_buf b;
 	char tmp[256];
 	size_t need;
+	pk_pick_result full = { 0 };
+	const pk_pick_result *r = &full;
 
+	pk__copy_in(&full, sizeof full, r_in, r_size);
 	pk__buf_init(&b, 64 * 1024);
 	switch (pick->mode) {
 	case MODE_NEAR:

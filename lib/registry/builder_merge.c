@@ -201,7 +201,7 @@ static pk_status copy_reg_person(pk_builder *b, const pk_registry *reg,
 	pk_party p;
 
 	if (pk__builder_find_person(b, id) != PK_B_NONE ||
-	    pk_person_get(reg, id, &p) != PK_OK)
+	    pk_person_get(reg, id, &p, NULL) != PK_OK)
 		return PK_OK;
 	return pk__builder_add_person(b, p.id, p.name, p.org, p.uri, p.updated);
 }
@@ -215,9 +215,9 @@ static pk_status copy_reg_parties(pk_builder *b, const pk_registry *reg,
 	for (uint32_t i = 0; i < n && st == PK_OK; i++) {
 		pk_party p;
 		if (assignee)
-			st = pk_record_assignee(reg, id, i, &p);
+			st = pk_record_assignee(reg, id, i, &p, NULL);
 		else
-			st = pk_record_contact(reg, id, i, &p);
+			st = pk_record_contact(reg, id, i, &p, NULL);
 		if (st != PK_OK)
 			break;
 		if (p.id[0] != '\0') {
@@ -245,7 +245,7 @@ static pk_status copy_reg_record(pk_builder *b, const pk_registry *reg,
 	}
 	for (uint32_t i = 0; i < r->ref_count && st == PK_OK; i++) {
 		pk_ref ref;
-		if ((st = pk_record_ref(reg, r->id, i, &ref)) != PK_OK)
+		if ((st = pk_record_ref(reg, r->id, i, &ref, NULL)) != PK_OK)
 			break;
 		if (ref.type == PK_REF_PERSON &&
 		    (st = copy_reg_person(b, reg, ref.data)) != PK_OK)
@@ -266,7 +266,7 @@ pk_status pk__builder_add_registry(pk_builder *b, const pk_registry *reg,
 
 	for (pk_recid id = 0; id < n; id++) {
 		pk_record r = { 0 };
-		pk_status st = pk_record_get(reg, id, &r);
+		pk_status st = pk_record_get(reg, id, &r, NULL);
 		if (st == PK_OK && !(origin_mask & (1u << (unsigned)r.origin)))
 			continue;
 		if (st == PK_OK)

@@ -31,11 +31,11 @@ static bool same_parties(const pk_registry *ra, pk_recid ia,
 	for (uint32_t i = 0; i < n; i++) {
 		pk_party pa, pb;
 		if (assignee) {
-			pk_record_assignee(ra, ia, i, &pa);
-			pk_record_assignee(rb, ib, i, &pb);
+			pk_record_assignee(ra, ia, i, &pa, NULL);
+			pk_record_assignee(rb, ib, i, &pb, NULL);
 		} else {
-			pk_record_contact(ra, ia, i, &pa);
-			pk_record_contact(rb, ib, i, &pb);
+			pk_record_contact(ra, ia, i, &pa, NULL);
+			pk_record_contact(rb, ib, i, &pb, NULL);
 		}
 		if (strcmp(pa.id, pb.id) != 0 || strcmp(pa.name, pb.name) != 0)
 			return false;

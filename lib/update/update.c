@@ -27,7 +27,7 @@ static pk_status add_services_aliases(pk_builder *x, const pk_registry *extras,
 	for (pk_recid id = 0; id < n; id++) {
 		pk_record r;
 		uint32_t idx;
-		if (pk_record_get(extras, id, &r) != PK_OK ||
+		if (pk_record_get(extras, id, &r, NULL) != PK_OK ||
 		    r.origin != PK_ORIGIN_IANA || r.alias_count == 0 ||
 		    r.name == NULL)
 			continue;

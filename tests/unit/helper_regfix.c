@@ -236,7 +236,7 @@ const char *regfix_describe(const pk_registry *reg, pk_recid id, char *buf)
 	pk_record r;
 	char port[16] = "-";
 
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	if (r.has_port && r.port_lo == r.port_hi)
 		snprintf(port, sizeof port, "%u", (unsigned)r.port_lo);
 	else if (r.has_port)

@@ -265,7 +265,7 @@ static void test_details(void **state)
 	assert_non_null(strstr(f->text, "World Wide Web HTTP"));
 	assert_true(f->has_record);
 	pk_record rec;
-	assert_int_equal(pk_record_get(reg, f->record, &rec), PK_OK);
+	assert_int_equal(pk_record_get(reg, f->record, &rec, NULL), PK_OK);
 	assert_string_equal(rec.name, "http");
 	assert_int_equal(pk_advice_worst(a), PK_SEV_WARNING);
 	pk_advice_free(a);
@@ -278,7 +278,7 @@ static void test_details(void **state)
 	assert_non_null(f);
 	assert_non_null(strstr(f->text, "'widget-ctl'"));
 	assert_true(f->has_record);
-	assert_int_equal(pk_record_get(reg, f->record, &rec), PK_OK);
+	assert_int_equal(pk_record_get(reg, f->record, &rec, NULL), PK_OK);
 	assert_string_equal(rec.name, "widget-ctl");
 	pk_advice_free(a);
 

@@ -27,6 +27,7 @@ static void set_conf(uint16_t lo, uint16_t hi, const char *reserved,
 	pk_error err;
 
 	memset(&conf, 0, sizeof conf);
+	conf.size = sizeof conf;
 	conf.have_range = true;
 	conf.ephemeral_lo = lo;
 	conf.ephemeral_hi = hi;
@@ -85,7 +86,7 @@ static pk_expect_list *expect(const char *spec, const char *label)
 	pk_expect_list *l;
 	pk_error err;
 
-	assert_int_equal(pk_expect_list_new(&l), PK_OK);
+	assert_int_equal(pk_expect_list_new(&l, NULL), PK_OK);
 	if (spec != NULL)
 		assert_int_equal(pk_expect_add(l, spec, label, &err), PK_OK);
 	return l;
@@ -494,6 +495,7 @@ static void test_dynamic_and_visibility(void **state)
 
 	/* Nothing readable: the audit says what it could not check. */
 	memset(&conf, 0, sizeof conf);
+	conf.size = sizeof conf;
 	a = audit(NULL, NULL);
 	assert_non_null(audit_find(a, PK_FIND_NOT_SEEN, 0));
 	assert_contains(pk_audit_get(a, 0)->summary, "ip_local_port_range could not be read");

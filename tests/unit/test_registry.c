@@ -240,7 +240,7 @@ static void test_record_fields(void **state)
 	pk_party p;
 
 	assert_int_equal(pk_lookup_port(reg, 80, TCP, &id, 1), 3);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_int_equal(r.id, id);
 	assert_string_equal(r.name, "http");
 	assert_int_equal(r.proto, PK_PROTO_TCP);
@@ -261,36 +261,36 @@ static void test_record_fields(void **state)
 	assert_int_equal(r.ref_count, 2);
 	assert_int_equal(r.assignee_count, 1);
 	assert_int_equal(r.contact_count, 1);
-	assert_int_equal(pk_record_ref(reg, id, 0, &ref), PK_OK);
+	assert_int_equal(pk_record_ref(reg, id, 0, &ref, NULL), PK_OK);
 	assert_int_equal(ref.type, PK_REF_PERSON);
 	assert_string_equal(ref.data, "IETF_Chair");
-	assert_int_equal(pk_record_ref(reg, id, 1, &ref), PK_OK);
+	assert_int_equal(pk_record_ref(reg, id, 1, &ref, NULL), PK_OK);
 	assert_int_equal(ref.type, PK_REF_RFC);
 	assert_string_equal(ref.data, "rfc9110");
-	assert_int_equal(pk_record_ref(reg, id, 2, &ref), PK_RANGE);
-	assert_int_equal(pk_record_assignee(reg, id, 0, &p), PK_OK);
+	assert_int_equal(pk_record_ref(reg, id, 2, &ref, NULL), PK_RANGE);
+	assert_int_equal(pk_record_assignee(reg, id, 0, &p, NULL), PK_OK);
 	assert_string_equal(p.id, "IESG");
 	assert_string_equal(p.name, "Internet Engineering Steering Group");
 	assert_string_equal(p.org, "");
 	assert_string_equal(p.uri, "mailto:iesg&ietf.org");
 	assert_string_equal(p.updated, "");
-	assert_int_equal(pk_record_assignee(reg, id, 1, &p), PK_RANGE);
-	assert_int_equal(pk_record_contact(reg, id, 0, &p), PK_OK);
+	assert_int_equal(pk_record_assignee(reg, id, 1, &p, NULL), PK_RANGE);
+	assert_int_equal(pk_record_contact(reg, id, 0, &p, NULL), PK_OK);
 	assert_string_equal(p.id, "IETF_Chair");
 	assert_string_equal(p.name, "IETF Chair");
 	assert_string_equal(p.org, "IETF");
 	assert_string_equal(p.updated, "2015-05-11");
-	assert_int_equal(pk_record_contact(reg, id, 1, &p), PK_RANGE);
+	assert_int_equal(pk_record_contact(reg, id, 1, &p, NULL), PK_RANGE);
 
 	/* http/sctp: a free-text assignee, a contact the people section lacks,
 	 * every kind of reference. */
 	assert_int_equal(pk_lookup_port(reg, 80, SCTP, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
-	assert_int_equal(pk_record_assignee(reg, id, 0, &p), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
+	assert_int_equal(pk_record_assignee(reg, id, 0, &p, NULL), PK_OK);
 	assert_string_equal(p.id, "");
 	assert_string_equal(p.name, "IETF TSVWG");
 	assert_string_equal(p.uri, "");
-	assert_int_equal(pk_record_contact(reg, id, 0, &p), PK_OK);
+	assert_int_equal(pk_record_contact(reg, id, 0, &p, NULL), PK_OK);
 	assert_string_equal(p.id, "Ghost_Person");
 	assert_string_equal(p.name, "");
 	assert_int_equal(r.ref_count, 4);
@@ -298,54 +298,54 @@ static void test_record_fields(void **state)
 	static const char *const data[] = { "draft-ietf-tsvwg-sctp", "https://example.org/sctp",
 					    "see the SCTP notes", "note-7" };
 	for (uint32_t i = 0; i < 4; i++) {
-		assert_int_equal(pk_record_ref(reg, id, i, &ref), PK_OK);
+		assert_int_equal(pk_record_ref(reg, id, i, &ref, NULL), PK_OK);
 		assert_int_equal(ref.type, types[i]);
 		assert_string_equal(ref.data, data[i]);
 	}
 
 	/* A range with an unauthorized-use note and a person reference. */
 	assert_int_equal(pk_lookup_port(reg, 6000, UDP, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_int_equal(r.port_lo, 6000);
 	assert_int_equal(r.port_hi, 6063);
 	assert_string_equal(r.unauthorized, "Known Unauthorized Use on port 6003");
-	assert_int_equal(pk_record_ref(reg, id, 0, &ref), PK_OK);
+	assert_int_equal(pk_record_ref(reg, id, 0, &ref, NULL), PK_OK);
 	assert_int_equal(ref.type, PK_REF_PERSON);
-	assert_int_equal(pk_person_get(reg, ref.data, &p), PK_OK);
+	assert_int_equal(pk_person_get(reg, ref.data, &p, NULL), PK_OK);
 	assert_string_equal(p.name, "Stephen Gildea");
 
 	/* A historic alias. */
 	assert_int_equal(pk_lookup_name(reg, "nicname", UDP, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_int_equal(r.flags, PK_RECFLAG_HISTORIC);
 	assert_string_equal(r.alias_of, "whois");
 
 	/* DCCP service code. */
 	assert_int_equal(pk_lookup_port(reg, 6514, DCCP, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_string_equal(r.service_code, "1398361159");
 	assert_string_equal(r.registered, "2010-02-05");
 
 	/* Nameless and portless records. */
 	assert_int_equal(pk_lookup_port(reg, 0, TCP, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_null(r.name);
 	assert_int_equal(r.kind, PK_KIND_RESERVED);
 	assert_string_equal(r.description, "Reserved");
 	assert_int_equal(pk_lookup_name(reg, "nameonly-svc", 0, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_false(r.has_port);
 	assert_int_equal(r.proto, PK_PROTO_NONE);
 	assert_int_equal(r.port_lo, 0);
 	assert_int_equal(r.port_hi, 0);
 
 	/* Out of range ids. */
-	assert_int_equal(pk_record_get(reg, 38, &r), PK_RANGE);
-	assert_int_equal(pk_record_get(reg, UINT32_MAX, &r), PK_RANGE);
+	assert_int_equal(pk_record_get(reg, 38, &r, NULL), PK_RANGE);
+	assert_int_equal(pk_record_get(reg, UINT32_MAX, &r, NULL), PK_RANGE);
 	assert_null(pk_record_alias(reg, 38, 0));
-	assert_int_equal(pk_record_ref(reg, 38, 0, &ref), PK_RANGE);
-	assert_int_equal(pk_record_assignee(reg, 38, 0, &p), PK_RANGE);
-	assert_int_equal(pk_record_contact(reg, 1000, 0, &p), PK_RANGE);
+	assert_int_equal(pk_record_ref(reg, 38, 0, &ref, NULL), PK_RANGE);
+	assert_int_equal(pk_record_assignee(reg, 38, 0, &p, NULL), PK_RANGE);
+	assert_int_equal(pk_record_contact(reg, 1000, 0, &p, NULL), PK_RANGE);
 }
 
 static void test_people(void **state)
@@ -353,20 +353,20 @@ static void test_people(void **state)
 	const pk_registry *reg = *state;
 	pk_party p;
 
-	assert_int_equal(pk_person_get(reg, "_3GPP", &p), PK_OK);
+	assert_int_equal(pk_person_get(reg, "_3GPP", &p, NULL), PK_OK);
 	assert_string_equal(p.id, "_3GPP");
 	assert_string_equal(p.name, "");
 	assert_string_equal(p.org, "3GPP");
 	assert_string_equal(p.uri, "mailto:dongwook.kim&etsi.org");
 	assert_string_equal(p.updated, "2026-01-23");
-	assert_int_equal(pk_person_get(reg, "IESG", &p), PK_OK);
-	assert_int_equal(pk_person_get(reg, "IETF_Chair", &p), PK_OK);
-	assert_int_equal(pk_person_get(reg, "Stephen_Gildea", &p), PK_OK);
+	assert_int_equal(pk_person_get(reg, "IESG", &p, NULL), PK_OK);
+	assert_int_equal(pk_person_get(reg, "IETF_Chair", &p, NULL), PK_OK);
+	assert_int_equal(pk_person_get(reg, "Stephen_Gildea", &p, NULL), PK_OK);
 	/* Person ids are exact: not case-insensitive like service names. */
-	assert_int_equal(pk_person_get(reg, "iesg", &p), PK_NOTFOUND);
-	assert_int_equal(pk_person_get(reg, "Ghost_Person", &p), PK_NOTFOUND);
-	assert_int_equal(pk_person_get(reg, "", &p), PK_NOTFOUND);
-	assert_int_equal(pk_person_get(reg, NULL, &p), PK_INVAL);
+	assert_int_equal(pk_person_get(reg, "iesg", &p, NULL), PK_NOTFOUND);
+	assert_int_equal(pk_person_get(reg, "Ghost_Person", &p, NULL), PK_NOTFOUND);
+	assert_int_equal(pk_person_get(reg, "", &p, NULL), PK_NOTFOUND);
+	assert_int_equal(pk_person_get(reg, NULL, &p, NULL), PK_INVAL);
 }
 
 static void test_names(void **state)
@@ -516,29 +516,29 @@ static void test_user_index_path(void **state)
 	(void)state;
 	setenv("XDG_DATA_HOME", "/x/data", 1);
 	setenv("HOME", "/home/u", 1);
-	assert_int_equal(pk_user_index_path(buf, sizeof buf), PK_OK);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_OK);
 	assert_string_equal(buf, "/x/data/portkit/registry.idx");
-	assert_int_equal(pk_user_index_path(buf, 10), PK_TOOBIG);
+	assert_int_equal(pk_user_index_path(buf, 10, NULL), PK_TOOBIG);
 	/* A relative XDG_DATA_HOME is ignored (XDG base directory spec). */
 	setenv("XDG_DATA_HOME", "rel", 1);
-	assert_int_equal(pk_user_index_path(buf, sizeof buf), PK_OK);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_OK);
 	assert_string_equal(buf, "/home/u/.local/share/portkit/registry.idx");
 	unsetenv("XDG_DATA_HOME");
-	assert_int_equal(pk_user_index_path(buf, sizeof buf), PK_OK);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_OK);
 	assert_string_equal(buf, "/home/u/.local/share/portkit/registry.idx");
 	unsetenv("HOME");
-	assert_int_equal(pk_user_index_path(buf, sizeof buf), PK_NOTFOUND);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_NOTFOUND);
 	/* A relative HOME is ignored too: the registry must not depend on
 	 * the working directory. */
 	setenv("HOME", "home/u", 1);
-	assert_int_equal(pk_user_index_path(buf, sizeof buf), PK_NOTFOUND);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_NOTFOUND);
 	setenv("HOME", "", 1);
-	assert_int_equal(pk_user_index_path(buf, sizeof buf), PK_NOTFOUND);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_NOTFOUND);
 	setenv("HOME", ".", 1);
 	setenv("XDG_DATA_HOME", "data", 1);
-	assert_int_equal(pk_user_index_path(buf, sizeof buf), PK_NOTFOUND);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_NOTFOUND);
 	setenv("XDG_DATA_HOME", "/x/data", 1);
-	assert_int_equal(pk_user_index_path(buf, sizeof buf), PK_OK);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_OK);
 	assert_string_equal(buf, "/x/data/portkit/registry.idx");
 	unsetenv("XDG_DATA_HOME");
 	unsetenv("HOME");

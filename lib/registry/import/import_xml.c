@@ -485,7 +485,7 @@ static pk_status record_to_in(xctx *x, const xrec *r, const char *arena,
 	in->name = name;
 	in->proto = PK_PROTO_NONE;
 	if (proto[0] != '\0' &&
-	    pk_proto_parse(proto, strlen(proto), &in->proto) != PK_OK)
+	    pk_proto_parse(proto, strlen(proto), &in->proto, NULL) != PK_OK)
 		return fail_at(x, r->fpos[XF_PROTOCOL], PK_PARSE,
 			       "unknown <protocol> '%s' (expected tcp, udp, sctp or dccp)",
 			       pk__quote(proto, strlen(proto), q, sizeof q));
