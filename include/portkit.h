@@ -277,6 +277,11 @@ pk_status pk_registry_import_mem(const char *data, size_t len, pk_format fmt,
 pk_status pk_registry_save(const pk_registry *reg, const char *path,
 			   pk_error *err);
 
+/* Creates the directories leading to path (mkdir -p of everything before
+ * its last '/'), mode 0755; directories that exist already are fine.
+ * PK_PERM or PK_IO naming the directory that could not be created. */
+pk_status pk_make_parent_dirs(const char *path, pk_error *err);
+
 void pk_registry_close(pk_registry *reg);
 
 /* What a registry is. */
@@ -615,6 +620,95 @@ typedef void (*pk_diff_fn)(void *ctx, char change, const pk_registry *reg,
 void pk_registry_diff(const pk_registry *old_reg, const pk_registry *new_reg,
 		      pk_diff_fn fn, void *ctx, pk_diff_stats *out);
 
+/*
+ * The whole update, as `portkit update` runs it: fetch IANA's registry (a
+ * URL, by default PK_IANA_XML_URL, or a file), check that it is IANA's
+ * XML or CSV, import and validate it, add what the extras registry knows
+ * beyond IANA (pk_registry_add_extras), compare it with the registry it
+ * replaces, create the target's directories and install it atomically
+ * (pk_registry_save).  Nothing is written before every earlier step has
+ * succeeded, so a failed or interrupted update leaves the previous index
+ * as it was.  The outcome is data: where it went, the registries before
+ * and after (pk_registry_get_info gives counts, source and date), and
+ * what changed.
+ */
+typedef struct pk_update pk_update;
+
+/* Where the new index goes. */
+typedef enum pk_update_target {
+	PK_UPDATE_USER = 0,   /* the per-user index (pk_user_index_path): default */
+	PK_UPDATE_SYSTEM = 1, /* PK_SYSTEM_INDEX_PATH */
+	PK_UPDATE_FILE = 2    /* a path of the caller's */
+} pk_update_target;
+
+/* How far pk_update_run got: PK_UPDATE_DONE after success, otherwise the
+ * step that failed. */
+typedef enum pk_update_step {
+	PK_UPDATE_NOT_RUN = 0,
+	PK_UPDATE_TARGET = 1,  /* no place for the index (no XDG_DATA_HOME, HOME) */
+	PK_UPDATE_FETCH = 2,   /* downloading the source */
+	PK_UPDATE_FORMAT = 3,  /* the source is not IANA's XML or CSV */
+	PK_UPDATE_IMPORT = 4,  /* reading (a file), parsing and validating it */
+	PK_UPDATE_EMPTY = 5,   /* it holds no records */
+	PK_UPDATE_MERGE = 6,   /* adding the extras */
+	PK_UPDATE_DIRS = 7,    /* creating the target's directories */
+	PK_UPDATE_INSTALL = 8, /* writing the index */
+	PK_UPDATE_DONE = 9
+} pk_update_step;
+
+pk_status pk_update_new(pk_update **out, pk_error *err);
+void pk_update_free(pk_update *u);
+/* The source, copied; the last of the two calls wins. */
+pk_status pk_update_set_url(pk_update *u, const char *url, pk_error *err);
+pk_status pk_update_set_file(pk_update *u, const char *path, pk_error *err);
+/* PK_FORMAT_AUTO (the default: XML or CSV is told from the first bytes,
+ * and anything else refused), PK_FORMAT_XML or PK_FORMAT_CSV. */
+pk_status pk_update_set_format(pk_update *u, pk_format fmt, pk_error *err);
+/* Where to install; path (copied) only with PK_UPDATE_FILE, else NULL. */
+pk_status pk_update_set_output(pk_update *u, pk_update_target target,
+			       const char *path, pk_error *err);
+/* What the new registry is compared with when the per-user or system
+ * index does not exist yet: the index lookups use now.  NULL (the
+ * default) means whatever pk_registry_open_default() opens. */
+pk_status pk_update_set_current(pk_update *u, const char *path,
+				pk_error *err);
+/* The registry whose services(5) names and unofficial uses are kept (see
+ * pk_registry_add_extras); it must outlive pk_update_run.  Default: the
+ * embedded snapshot.  NULL keeps nothing beyond the source. */
+void pk_update_set_extras(pk_update *u, const pk_registry *extras);
+/* Download progress, as for pk_download (non-zero aborts). */
+void pk_update_set_progress(pk_update *u, pk_progress_fn fn, void *ctx);
+
+/* Runs the update once.  On failure pk_update_step() says which step
+ * failed and nothing has been written. */
+pk_status pk_update_run(pk_update *u, pk_error *err);
+
+pk_update_step pk_update_get_step(const pk_update *u);
+/* The URL or file the registry came from. */
+const char *pk_update_input(const pk_update *u);
+/* The index written (known once the target step has passed), else "". */
+const char *pk_update_output(const pk_update *u);
+/* The registry installed; NULL until the update is done. */
+const pk_registry *pk_update_registry(const pk_update *u);
+/* The registry compared with: the file replaced, or (for a new per-user or
+ * system index) the registry in use; NULL when there was nothing. */
+const pk_registry *pk_update_previous(const pk_update *u);
+/* When that registry could not be read, why (the comparison is then with
+ * the embedded snapshot, or with nothing); NULL otherwise. */
+const char *pk_update_previous_problem(const pk_update *u);
+/* Counts of the comparison (all 0 when there was nothing to compare). */
+void pk_update_get_changes(const pk_update *u, pk_diff_stats *out);
+/* The changes one by one, in pk_registry_diff's order: '+', '-' or '~'
+ * with the record (in the previous registry for '-', else in the new one);
+ * 0 when i is out of range. */
+size_t pk_update_change_count(const pk_update *u);
+char pk_update_change(const pk_update *u, size_t i, const pk_registry **reg,
+		      pk_recid *id);
+/* An index that pk_registry_open_default() opens ahead of the one just
+ * installed: $PORTKIT_INDEX naming another file, or after a system update
+ * an existing per-user index.  NULL when the new index is the one used. */
+const char *pk_update_shadowed_by(const pk_update *u);
+
 /* ------------------------------------------------------------------------
  * Ephemeral port ranges and selection algorithms.
  * ---------------------------------------------------------------------- */
@@ -769,6 +863,71 @@ pk_status pk_sim_run_(const pk_sim_workload *w, size_t w_size,
 	pk_sim_run_((w), sizeof *(w), (algo), (occupancy), (out),          \
 		    sizeof *(out), (err))
 
+/*
+ * A sweep: every chosen algorithm at every chosen occupancy, on one
+ * workload (what `portkit sim` runs).  The result at occupancy i for
+ * algorithm a is exactly pk_sim_run(w, algo a, occupancy i).
+ */
+typedef struct pk_sim_sweep pk_sim_sweep;
+
+/* Copies the workload (and its reserved set); fails as
+ * pk_sim_workload_check does. */
+pk_status pk_sim_sweep_new(const pk_sim_workload *w, pk_sim_sweep **out,
+			   pk_error *err);
+void pk_sim_sweep_free(pk_sim_sweep *s);
+/* The algorithms, in this order (default: all, in enum order); one named
+ * twice counts once.  PK_INVAL for an empty list or an unknown value. */
+pk_status pk_sim_sweep_set_algos(pk_sim_sweep *s, const pk_eph_algo *algos,
+				 size_t n, pk_error *err);
+/* The occupancies, in this order (default 0, 0.5, 0.9, 0.99), each in
+ * [0, 1): PK_RANGE naming the first that is not. */
+pk_status pk_sim_sweep_set_occupancies(pk_sim_sweep *s, const double *occ,
+				       size_t n, pk_error *err);
+/* Called before each run: index counts from 1 to total.  Non-zero stops
+ * the sweep (pk_sim_sweep_run then returns PK_INVAL). */
+typedef int (*pk_sim_progress_fn)(void *ctx, pk_eph_algo algo,
+				  double occupancy, size_t index, size_t total);
+void pk_sim_sweep_set_progress(pk_sim_sweep *s, pk_sim_progress_fn fn,
+			       void *ctx);
+/* Runs every point, occupancy by occupancy. */
+pk_status pk_sim_sweep_run(pk_sim_sweep *s, pk_error *err);
+
+const pk_sim_workload *pk_sim_sweep_workload(const pk_sim_sweep *s);
+/* The grid, in order; i below the count. */
+size_t pk_sim_sweep_algo_count(const pk_sim_sweep *s);
+pk_eph_algo pk_sim_sweep_algo(const pk_sim_sweep *s, size_t i);
+size_t pk_sim_sweep_occupancy_count(const pk_sim_sweep *s);
+double pk_sim_sweep_occupancy(const pk_sim_sweep *s, size_t i);
+/* The result at occupancy oi for algorithm ai; NULL when either is out of
+ * range or the sweep has not run to its end. */
+const pk_sim_result *pk_sim_sweep_result(const pk_sim_sweep *s, size_t oi,
+					 size_t ai);
+
+/* The simulator's metrics, addressed by name: each reads one number of a
+ * pk_sim_result. */
+typedef struct pk_sim_metric pk_sim_metric;
+
+/* How a metric is best plotted. */
+typedef enum pk_sim_scale {
+	PK_SIM_SCALE_LINEAR = 0, /* from 0 to a round number */
+	PK_SIM_SCALE_SHARE = 1,  /* a share: from 0 to 1 */
+	PK_SIM_SCALE_LOG = 2     /* powers of ten (linear when a value is 0) */
+} pk_sim_scale;
+
+size_t pk_sim_metric_count(void);
+/* NULL when i is out of range. */
+const pk_sim_metric *pk_sim_metric_at(size_t i);
+/* By name ("probes", "pred-blind") or by its column in the CSV and JSON
+ * ("probes_mean", "pred_blind"); PK_NOTFOUND with a message listing the
+ * names otherwise. */
+pk_status pk_sim_metric_find(const char *name, const pk_sim_metric **out,
+			     pk_error *err);
+const char *pk_sim_metric_name(const pk_sim_metric *m);   /* "pred-blind" */
+const char *pk_sim_metric_column(const pk_sim_metric *m); /* "pred_blind" */
+const char *pk_sim_metric_title(const pk_sim_metric *m);  /* one line */
+pk_sim_scale pk_sim_metric_scale(const pk_sim_metric *m);
+double pk_sim_metric_value(const pk_sim_metric *m, const pk_sim_result *r);
+
 /* Metrics of a sequence of ports chosen for one destination, one after
  * another: what `portkit sim --observe` computes on the kernel's. */
 typedef struct pk_seq_stats {
@@ -807,6 +966,55 @@ pk_status pk_observe_loopback_(size_t max, uint32_t max_ms, uint16_t *ports,
 #define pk_observe_loopback(max, max_ms, ports, when_ns, out, err)         \
 	pk_observe_loopback_((max), (max_ms), (ports), (when_ns), (out),   \
 			     sizeof *(out), (err))
+
+/*
+ * The kernel next to the models (`portkit sim --observe`): observes the
+ * kernel's ports over loopback (pk_observe_loopback), replays the same
+ * requests at the same times against each model, and analyses every
+ * sequence (pk_seq_analyze).  The range and reserved ports to give the
+ * models are the host's (pk_host_portconf_read).
+ */
+typedef struct pk_observe_compare pk_observe_compare;
+
+/* cfg: the models' range, reserved ports, seed and tunables (copied).
+ * PK_RANGE when lo > hi. */
+pk_status pk_observe_compare_new(const pk_eph_config *cfg,
+				 pk_observe_compare **out, pk_error *err);
+void pk_observe_compare_free(pk_observe_compare *c);
+/* At most max connections (>= 2; default 1000) in max_ms (default 10 s). */
+pk_status pk_observe_compare_set_limits(pk_observe_compare *c, size_t max,
+					uint32_t max_ms, pk_error *err);
+/* The attacker's guesses for the predictability metrics (>= 1; default
+ * 10). */
+pk_status pk_observe_compare_set_guesses(pk_observe_compare *c,
+					 uint32_t guesses, pk_error *err);
+/* The models, in order (default linux, linux-2021); one named twice counts
+ * once. */
+pk_status pk_observe_compare_set_models(pk_observe_compare *c,
+					const pk_eph_algo *models, size_t n,
+					pk_error *err);
+/* PK_PERM/PK_IO when loopback connections cannot be made, PK_EXHAUSTED
+ * when fewer than two were made in the time allowed. */
+pk_status pk_observe_compare_run(pk_observe_compare *c, pk_error *err);
+
+/* What was observed: connections, the listener's port, time in connect(). */
+void pk_observe_compare_get_observation(const pk_observe_compare *c,
+					pk_observation *out);
+/* From the first connect() to the last. */
+uint64_t pk_observe_compare_elapsed_ns(const pk_observe_compare *c);
+/* Sources: 0 is the kernel, 1 .. count-1 the models in order.  0 before a
+ * successful run. */
+size_t pk_observe_compare_count(const pk_observe_compare *c);
+/* True when source i is a model (then *model, which may be NULL, receives
+ * it); false for the kernel and out of range. */
+bool pk_observe_compare_is_model(const pk_observe_compare *c, size_t i,
+				 pk_eph_algo *model);
+/* NULL when i is out of range. */
+const pk_seq_stats *pk_observe_compare_stats(const pk_observe_compare *c,
+					     size_t i);
+/* Nanoseconds per port: per connect() for the kernel, per
+ * pk_eph_select() for a model. */
+double pk_observe_compare_ns_per_op(const pk_observe_compare *c, size_t i);
 
 /* ------------------------------------------------------------------------
  * Host introspection and audit.
@@ -1269,6 +1477,17 @@ pk_status pk_render_flush(pk_render *r, pk_error *err);
  * ("lookup", "audit", ...). */
 void pk_render_error(pk_render *r, const char *command, pk_status status,
 		     const char *message);
+
+/* The plot `portkit sim --svg` draws: metric m of every algorithm of a
+ * sweep that has run, one line per algorithm against occupancy (x on a
+ * -log10(1 - occupancy) scale), as a standalone SVG document.
+ * pk_sim_svg_write hands it to fn; pk_sim_svg returns it in a malloc'd,
+ * NUL-terminated buffer (*len bytes) the caller frees.  PK_INVAL when the
+ * sweep has not run. */
+pk_status pk_sim_svg_write(const pk_sim_sweep *s, const pk_sim_metric *m,
+			   pk_write_fn fn, void *ctx, pk_error *err);
+pk_status pk_sim_svg(const pk_sim_sweep *s, const pk_sim_metric *m,
+		     char **out, size_t *len, pk_error *err);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

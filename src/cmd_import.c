@@ -67,9 +67,9 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 			return EXIT_DATA;
 		}
 		output = user_path;
-		rc = cli_make_parent_dirs(output);
-		if (rc != 0)
-			return rc;
+		st = pk_make_parent_dirs(output, &err);
+		if (st != PK_OK)
+			return cli_report(st, &err);
 	}
 	st = pk_registry_import(input, fmt, &reg, &err);
 	if (st != PK_OK)
