@@ -678,6 +678,11 @@ pk_status pk_update_set_current(pk_update *u, const char *path,
 void pk_update_set_extras(pk_update *u, const pk_registry *extras);
 /* Download progress, as for pk_download (non-zero aborts). */
 void pk_update_set_progress(pk_update *u, pk_progress_fn fn, void *ctx);
+/* The download's deadline in seconds, as for pk_download_timeout: 0 (the
+ * default) is PK_DOWNLOAD_TIMEOUT_DEFAULT; more than PK_DOWNLOAD_TIMEOUT_MAX
+ * is PK_RANGE. */
+#define PK_DOWNLOAD_TIMEOUT_MAX 86400u
+pk_status pk_update_set_timeout(pk_update *u, unsigned seconds, pk_error *err);
 
 /* Runs the update once.  On failure pk_update_step() says which step
  * failed and nothing has been written. */

@@ -153,3 +153,29 @@ run "$PORTKIT" --index "$CLI_TMP/k1.idx" ECHO x11 whois++
 a=$out
 run "$PORTKIT" --index "$CLI_TMP/k2.idx" ECHO x11 whois++
 check "... and answer name lookups alike" test -n "$a" -a "$a" = "$out"
+
+# ---- update --timeout -----------------------------------------------------------
+# A server trickling its bytes (pk_httpd's /slow/: 2.5 kB/s, about 2 s for the
+# fixture) held `portkit update` as long as it liked.
+if [ -x "$BUILD/tests/tools/pk_httpd" ]; then
+	"$BUILD/tests/tools/pk_httpd" "$DATA/cli" > "$CLI_TMP/port" 2> "$CLI_TMP/httpd.err" &
+	HTTPD=$!
+	trap 'kill "$HTTPD" 2>/dev/null; rm -rf "$CLI_TMP"' EXIT
+	i=0
+	while [ ! -s "$CLI_TMP/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	URL=http://127.0.0.1:$(cat "$CLI_TMP/port")
+	start=$(date +%s)
+	run timeout 20 "$PORTKIT" update --url "$URL/slow/registry.xml" --timeout 1 -o "$CLI_TMP/late.idx"
+	took=$(($(date +%s) - start))
+	expect_err "update --timeout 1 against a trickling server: given up, exit 3" 3 "not complete after 1 s, the download deadline"
+	check "update --timeout 1: given up within seconds ($took s)" test "$took" -le 5
+	check "update --timeout 1: nothing written" test ! -e "$CLI_TMP/late.idx"
+	run timeout 60 "$PORTKIT" update --url "$URL/slow/registry.xml" --timeout 30 -o "$CLI_TMP/late.idx"
+	expect "control: the same with --timeout 30 completes" 0 "^installed $URL/slow/registry.xml$"
+else
+	skip "update --timeout" "no tests/tools/pk_httpd in $BUILD"
+fi
+for bad in 0 -1 x 1s 86401 99999999999999999999 ""; do
+	run "$PORTKIT" update --timeout "$bad" -o "$CLI_TMP/bad.idx"
+	expect_err "update --timeout '$bad': usage error" 2 "invalid --timeout '$bad': expected seconds, 1 to 86400"
+done
