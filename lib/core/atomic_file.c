@@ -55,19 +55,6 @@ static pk_status sys_error(pk_error *err, const char *what, const char *path)
 			    "%s %s: %s", what, path, strerror(e));
 }
 
-static const char *file_type(mode_t m)
-{
-	switch (m & S_IFMT) {
-	case S_IFCHR: return "a character device";
-	case S_IFBLK: return "a block device";
-	case S_IFIFO: return "a FIFO";
-	case S_IFSOCK: return "a socket";
-	case S_IFDIR: return "a directory";
-	case S_IFLNK: return "a symbolic link";
-	default: return "not a regular file";
-	}
-}
-
 /* The file a write to path replaces: path itself, or the regular file
  * its symbolic links lead to.  *out (malloc'd) is NULL when path does not
  * exist (a new file).  Refuses anything that is not a regular file. */
@@ -98,7 +85,7 @@ static pk_status resolve_target(const char *path, char **out, pk_error *err)
 		if (!S_ISLNK(sb.st_mode)) {
 			pk_status st = pk__error_set(err, PK_INVAL, "%s is %s, not a regular "
 						    "file; refusing to replace it", cur,
-						    file_type(sb.st_mode));
+						    pk__file_type_name(sb.st_mode));
 			free(cur);
 			return st;
 		}

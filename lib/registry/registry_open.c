@@ -58,18 +58,6 @@ pk_status pk_registry_open_mem(const void *data, size_t len,
 	return st;
 }
 
-static const char *file_type(mode_t m)
-{
-	switch (m & S_IFMT) {
-	case S_IFCHR: return "a character device";
-	case S_IFBLK: return "a block device";
-	case S_IFIFO: return "a FIFO";
-	case S_IFSOCK: return "a socket";
-	case S_IFDIR: return "a directory";
-	default: return "not a regular file";
-	}
-}
-
 /* May the file behind sb be mapped and read in place?  Only when nobody
  * but the invoking user or root can change it under the mapping: owned
  * by one of them, and writable by neither group nor others (a POSIX ACL
@@ -131,7 +119,7 @@ pk_status pk_registry_open_file(const char *path, pk_registry **out,
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		st = pk__error_set(err, PK_IO, "%s is %s, not a regular file; an index is "
-				  "a file", path, file_type(sb.st_mode));
+				  "a file", path, pk__file_type_name(sb.st_mode));
 		goto out;
 	}
 	if ((uint64_t)sb.st_size > PK_IDX_MAX_BYTES) {
