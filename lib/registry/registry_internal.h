@@ -133,6 +133,13 @@ pk_status pk__registry_from_index(const void *data, size_t len,
 				 const char *origin, pk_registry **out,
 				 pk_error *err);
 
+/* The same for an index image that is part of the program (the embedded
+ * snapshot, fully checked when it was built): the header and section
+ * table are checked, the records, tables and checksums are not. */
+pk_status pk__registry_from_image(const void *data, size_t len,
+				 const char *origin, pk_registry **out,
+				 pk_error *err);
+
 /* The embedded snapshot, from tools/embedded.S (tools/no_embedded.c for
  * the index tool and the unit tests, which must not depend on it). */
 extern const unsigned char pk__embedded_index[];

@@ -29,10 +29,10 @@ pk_status pk_registry_open_embedded(pk_registry **out, pk_error *err)
 	*out = NULL;
 	if (pk__embedded_index_size == 0)
 		return pk__error_set(err, PK_NOTFOUND, "this build has no embedded registry");
-	/* Part of the library's read-only image: the structure is checked,
-	 * the checksum is not (the build verified it). */
-	return pk__registry_from_index(pk__embedded_index, pk__embedded_index_size,
-				      PK_MEM_STATIC, true, "embedded", out, err);
+	/* Part of the library's read-only image, verified byte for byte when
+	 * the build made it: its layout is checked, its contents are not. */
+	return pk__registry_from_image(pk__embedded_index, pk__embedded_index_size,
+				      "embedded", out, err);
 }
 
 pk_status pk_registry_open_mem(const void *data, size_t len,
