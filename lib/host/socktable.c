@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/siphash.h"
 #include "host/host_sockets.h"
 
 typedef struct conn {
@@ -27,6 +28,7 @@ struct pk_host_sockets {
 	size_t ndests, capdests;
 	uint32_t *slots; /* open addressing: dest index + 1, 0 = empty */
 	size_t nslots;   /* a power of two, > 2 * ndests */
+	pk_sipkey key;   /* of dest_hash, random per table */
 	pk_portset out_tcp, out_udp;
 	bool bindv6only;
 	bool have_range;
@@ -44,6 +46,7 @@ pk_status pk__host_sockets_begin(bool bindv6only, pk_host_sockets **out)
 		return PK_NOMEM;
 	s->bindv6only = bindv6only;
 	s->info.source = "";
+	pk__sipkey_random(&s->key);
 	*out = s;
 	return PK_OK;
 }
@@ -100,10 +103,11 @@ static bool addr_is_v4mapped(const uint8_t a[16])
 
 /* ---- destinations: a small hash table over (proto, family, addr, port) */
 
-static uint32_t dest_hash(const pk_dest_load *d)
+/* Keyed: any local user chooses the destinations of the sockets it
+ * opens (a UDP connect() costs nothing), and with an unkeyed hash could
+ * make them all share a slot and the table quadratic. */
+static uint32_t dest_hash(const pk_host_sockets *s, const pk_dest_load *d)
 {
-	/* FNV-1a: the keys come from this host's own connections. */
-	uint32_t h = 2166136261u;
 	uint8_t key[20];
 
 	key[0] = (uint8_t)d->proto;
@@ -111,11 +115,7 @@ static uint32_t dest_hash(const pk_dest_load *d)
 	key[2] = (uint8_t)(d->port >> 8);
 	key[3] = (uint8_t)d->port;
 	memcpy(key + 4, d->addr, 16);
-	for (size_t i = 0; i < sizeof key; i++) {
-		h ^= key[i];
-		h *= 16777619u;
-	}
-	return h;
+	return (uint32_t)pk__siphash24(&s->key, key, sizeof key);
 }
 
 static bool dest_equal(const pk_dest_load *a, const pk_dest_load *b)
@@ -132,7 +132,7 @@ static pk_status rehash(pk_host_sockets *s)
 	if (slots == NULL)
 		return PK_NOMEM;
 	for (size_t i = 0; i < s->ndests; i++) {
-		size_t j = dest_hash(&s->dests[i]) & (n - 1);
+		size_t j = dest_hash(s, &s->dests[i]) & (n - 1);
 		while (slots[j] != 0)
 			j = (j + 1) & (n - 1);
 		slots[j] = (uint32_t)i + 1;
@@ -151,7 +151,7 @@ static pk_status dest_find(pk_host_sockets *s, const pk_dest_load *key,
 
 	if (2 * (s->ndests + 1) > s->nslots && (st = rehash(s)) != PK_OK)
 		return st;
-	size_t j = dest_hash(key) & (s->nslots - 1);
+	size_t j = dest_hash(s, key) & (s->nslots - 1);
 	while (s->slots[j] != 0) {
 		if (dest_equal(&s->dests[s->slots[j] - 1], key)) {
 			*index = s->slots[j] - 1;

@@ -105,6 +105,7 @@ static void map_sections(pk_registry *reg)
 	reg->port_post = (const uint32_t *)(d + s[PK_SEC_PORT_POSTINGS].offset);
 	reg->names = (const pk_idx_name *)(d + s[PK_SEC_NAMES].offset);
 	reg->name_mask = s[PK_SEC_NAMES].count - 1;
+	reg->name_key = (pk_sipkey){ reg->hdr->name_key[0], reg->hdr->name_key[1] };
 	reg->name_post = (const uint32_t *)(d + s[PK_SEC_NAME_POSTINGS].offset);
 	reg->items = (const pk_idx_item *)(d + s[PK_SEC_LISTS].offset);
 	reg->people = (const pk_idx_person *)(d + s[PK_SEC_PEOPLE].offset);

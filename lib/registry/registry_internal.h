@@ -19,6 +19,7 @@
 #define PK_REGISTRY_INTERNAL_H
 
 #include "core/internal.h"
+#include "core/siphash.h"
 
 /* Largest input file any importer accepts: the real XML is about 4 MB. */
 #define PK_IMPORT_MAX_BYTES ((size_t)256 << 20)
@@ -27,7 +28,14 @@
 
 typedef struct pk_builder pk_builder;
 
+/* A builder whose hashes (and the index's name table) use a random key:
+ * what every import of outside data uses, so that nobody can prepare
+ * names that collide. */
 pk_builder *pk__builder_new(void);
+/* The same with a chosen key (NULL: random), for builds that must give
+ * the same bytes every time from inputs an attacker does not write: the
+ * embedded snapshot (tools/mkindex.c), fuzz seeds, tests. */
+pk_builder *pk__builder_new_keyed(const pk_sipkey *key);
 void pk__builder_free(pk_builder *b);
 
 /* Registry-level metadata; strings copied. */
