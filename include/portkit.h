@@ -285,7 +285,8 @@ typedef enum pk_rec_kind {
 	PK_KIND_OTHER = 4         /* nameless but described ("any private ...") */
 } pk_rec_kind;
 
-/* Where a record comes from. */
+/* Where a record comes from.  This list only grows (an application
+ * catalog is next): new origins are added last, none is renumbered. */
 typedef enum pk_rec_origin {
 	PK_ORIGIN_IANA = 0,       /* the IANA registry (XML, CSV, or npm copy) */
 	PK_ORIGIN_SERVICES = 1,   /* a services(5) file, e.g. Debian netbase */
@@ -385,16 +386,111 @@ size_t pk_lookup_name(const pk_registry *reg, const char *name,
 size_t pk_lookup_range(const pk_registry *reg, uint16_t lo, uint16_t hi,
 		       unsigned protomask, pk_recid *out, size_t cap);
 
-/* Is port assigned (a named, non-historic-only IANA record) for proto?
- * A record that names no transport counts for every transport. */
-bool pk_port_is_assigned(const pk_registry *reg, uint16_t port,
-			 pk_proto proto);
 
 /* Full-text search: records whose name, aliases or description contain
  * every word (case-insensitive substring).  Exact name matches come first,
  * then name-prefix matches, then the rest by port. */
 size_t pk_search(const pk_registry *reg, const char *const *words,
 		 size_t nwords, unsigned protomask, pk_recid *out, size_t cap);
+
+/* ------------------------------------------------------------------------
+ * Port use: the one answer to "what does the registry say about port P for
+ * transport T".  Lookup, `range --unassigned`, the audit, listeners, pick
+ * and advise all ask pk_port_use(); docs/registry.md states the rule.
+ *
+ * The records that speak for (port, proto) are those whose port or range
+ * holds port and whose transport is proto or none (a record that names no
+ * transport, such as IANA's older ranges, speaks for every transport), of
+ * the origins asked about.  Each has a standing:
+ *   assigned    a named record (PK_KIND_ASSIGNED) that is not a historic
+ *               alias (PK_RECFLAG_HISTORIC): whoever it names owns the port;
+ *   reserved    a "Reserved" record (PK_KIND_RESERVED);
+ *   unassigned  any other: "Unassigned", "De-registered", a nameless
+ *               description (PK_KIND_OTHER), or a historic alias, which
+ *               stands for another record and assigns nothing on its own.
+ * The port's state is the strongest standing among them, whatever their
+ * order, transport or origin: assigned > reserved > unassigned > no record.
+ * Origins are chosen by the caller, not ranked: "assigned by IANA" is the
+ * state over PK_ORIGINMASK_IANA, "listed in services(5)" the state over
+ * PK_ORIGINMASK(PK_ORIGIN_SERVICES), and so on.
+ * ---------------------------------------------------------------------- */
+typedef enum pk_port_state {
+	PK_PORT_NO_RECORD = 0,  /* no record speaks for the port */
+	PK_PORT_UNASSIGNED = 1, /* records do, none assigns or reserves it */
+	PK_PORT_RESERVED = 2,   /* Reserved, and no record assigns it */
+	PK_PORT_ASSIGNED = 3    /* a current, named record assigns it */
+} pk_port_state;
+
+/* "no-record", "unassigned", "reserved", "assigned" ("unknown" otherwise). */
+const char *pk_port_state_name(pk_port_state state);
+
+/* Sets of origins are bit masks of PK_ORIGINMASK(origin). */
+#define PK_ORIGINMASK(o) (1u << (unsigned)(o))
+/* IANA's word: its registry, and portkit's supplement of IANA's ranges. */
+#define PK_ORIGINMASK_IANA \
+	(PK_ORIGINMASK(PK_ORIGIN_IANA) | PK_ORIGINMASK(PK_ORIGIN_SUPPLEMENT))
+/* Every origin, those of later versions included; 0 means the same. */
+#define PK_ORIGINMASK_ALL 0xffffffffu
+
+/*
+ * The state of port for proto (a transport; PK_PROTO_NONE asks about the
+ * records that name none only) by the records of the origins in
+ * originmask.  *count (may be NULL) receives the number of records of the
+ * winning standing, the ones that decide the state, and up to cap of their
+ * ids are stored in out (may be NULL when cap is 0), in lookup order.
+ * PK_PORT_NO_RECORD, count 0, when reg is NULL.  Never allocates or fails.
+ */
+pk_port_state pk_port_use(const pk_registry *reg, uint16_t port,
+			  pk_proto proto, unsigned originmask, pk_recid *out,
+			  size_t cap, size_t *count);
+
+/* Is port assigned by IANA for proto?  The same as pk_port_use() over
+ * PK_ORIGINMASK_IANA being PK_PORT_ASSIGNED. */
+bool pk_port_is_assigned(const pk_registry *reg, uint16_t port,
+			 pk_proto proto);
+
+/*
+ * The services the registry names on port for proto: the records that
+ * pk_port_use() over originmask finds assigning it, one per name (a name
+ * several records carry, such as IANA's and a services(5) file's http, is
+ * given once, by the record of the first origin below).  Ordered by
+ * origin - IANA, supplement, services(5), unofficial, then later origins
+ * in their enum order - and by lookup order within one.  Nameless records
+ * are left out.  Returns their number and stores up to cap ids in out;
+ * pk_record_get() gives each one's name and origin.  Never fails; 0 when
+ * the port is not assigned.
+ */
+size_t pk_port_services(const pk_registry *reg, uint16_t port, pk_proto proto,
+			unsigned originmask, pk_recid *out, size_t cap);
+
+/*
+ * Unassigned ports: the runs of consecutive ports of [lo, hi] that IANA
+ * has not assigned for a transport (pk_port_use() over PK_ORIGINMASK_IANA
+ * is not PK_PORT_ASSIGNED: no record, Unassigned, De-registered, Reserved),
+ * each as long as possible but never crossing an RFC 6335 class boundary.
+ * protomask: the transports to answer for (tcp, udp, sctp, dccp bits; 0
+ * means all four; the PK_PROTO_NONE bit is ignored).  Runs are ordered by
+ * transport, then port.  PK_RANGE when lo > hi, PK_NOMEM.
+ */
+typedef struct pk_port_runs pk_port_runs;
+
+/* One run; owned by the pk_port_runs it came from. */
+typedef struct pk_port_run {
+	uint16_t lo;
+	uint16_t hi;
+	pk_proto proto;
+	pk_port_class cls; /* the class of all of its ports */
+} pk_port_run;
+
+pk_status pk_unassigned_runs(const pk_registry *reg, uint16_t lo, uint16_t hi,
+			     unsigned protomask, pk_port_runs **out,
+			     pk_error *err);
+void pk_port_runs_free(pk_port_runs *runs);
+size_t pk_port_runs_count(const pk_port_runs *runs);
+/* NULL when i is out of range. */
+const pk_port_run *pk_port_runs_get(const pk_port_runs *runs, size_t i);
+/* The ports of all runs of one transport (0 for one not asked about). */
+uint32_t pk_port_runs_total(const pk_port_runs *runs, pk_proto proto);
 
 /* ------------------------------------------------------------------------
  * Updating from IANA (libcurl, loaded only when this is called).

@@ -1,10 +1,9 @@
 /* cmd_listeners.c - `portkit listeners`: what this host listens on, like
- * `ss -tulpn`, with each port named from the full registry and marked when
- * it sits in the ephemeral range. */
+ * `ss -tulpn`, with the services the registry names on each port
+ * (pk_port_services) and a mark when it sits in the ephemeral range. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
@@ -19,35 +18,46 @@ static void usage(FILE *out)
 	      "exit status: 0 sockets listed, 1 none, 2 usage, 3 system error.\n", out);
 }
 
-/* "http, www, www-http", unofficial uses marked; "" when none. */
+/* The services the registry names on a socket (pk_port_services, every
+ * origin); up to SERVICES_MAX. */
+#define SERVICES_MAX 32
+
+static size_t socket_services(const pk_registry *reg, const pk_socket *k,
+			      pk_recid *ids)
+{
+	size_t n;
+
+	if (reg == NULL)
+		return 0;
+	n = pk_port_services(reg, k->port, k->proto, PK_ORIGINMASK_ALL, ids,
+			     SERVICES_MAX);
+	return n < SERVICES_MAX ? n : SERVICES_MAX;
+}
+
+/* One service as shown: its name, unofficial uses marked. */
+static void service_text(const pk_registry *reg, pk_recid id, char *buf,
+			 size_t size)
+{
+	pk_record rec;
+
+	buf[0] = '\0';
+	if (pk_record_get(reg, id, &rec) == PK_OK)
+		snprintf(buf, size, "%s%s", rec.name,
+			 rec.origin == PK_ORIGIN_UNOFFICIAL ? " (unofficial)" : "");
+}
+
+/* "http, www, ng-serve (unofficial)"; "" when none. */
 static void service_names(const pk_registry *reg, const pk_socket *k,
 			  char *buf, size_t size)
 {
-	pk_recid ids[32];
-	size_t n, len = 0;
+	pk_recid ids[SERVICES_MAX];
+	size_t n = socket_services(reg, k, ids), len = 0;
+	char one[128];
 
 	buf[0] = '\0';
-	if (reg == NULL)
-		return;
-	n = pk_lookup_port(reg, k->port, PK_PROTOMASK(k->proto), ids, 32);
-	for (size_t i = 0; i < n && i < 32; i++) {
-		pk_record rec;
-		if (pk_record_get(reg, ids[i], &rec) != PK_OK || rec.name == NULL ||
-		    rec.kind != PK_KIND_ASSIGNED)
-			continue;
-		/* The same name from IANA and services(5): once. */
-		bool seen = false;
-		for (size_t j = 0; j < i && !seen; j++) {
-			pk_record prev;
-			seen = pk_record_get(reg, ids[j], &prev) == PK_OK &&
-			       prev.name != NULL && prev.kind == PK_KIND_ASSIGNED &&
-			       strcasecmp(prev.name, rec.name) == 0;
-		}
-		if (seen)
-			continue;
-		int w = snprintf(buf + len, size - len, "%s%s%s", len ? ", " : "",
-				 rec.name,
-				 rec.origin == PK_ORIGIN_UNOFFICIAL ? " (unofficial)" : "");
+	for (size_t i = 0; i < n; i++) {
+		service_text(reg, ids[i], one, sizeof one);
+		int w = snprintf(buf + len, size - len, "%s%s", len ? ", " : "", one);
 		if (w < 0 || (size_t)w >= size - len) {
 			buf[len] = '\0';
 			break;
@@ -126,7 +136,8 @@ static int print_json(const pk_host_sockets *socks, const pk_registry *reg,
 	pk_host_sockets_info info;
 	json_t *root = json_object();
 	json_t *arr = json_array();
-	char addr[64], names[512];
+	char addr[64], one[128];
+	pk_recid ids[SERVICES_MAX];
 
 	pk_host_sockets_get_info(socks, &info);
 	json_object_set_new(root, "source", json_string(info.source));
@@ -138,13 +149,10 @@ static int print_json(const pk_host_sockets *socks, const pk_registry *reg,
 			continue;
 		pk_addr_format(k->family, k->addr, addr, sizeof addr);
 		json_t *svc = json_array();
-		service_names(reg, k, names, sizeof names);
-		for (char *p = names; *p;) {
-			size_t n = strcspn(p, ",");
-			json_array_append_new(svc, json_stringn(p, n));
-			p += n;
-			while (*p == ',' || *p == ' ')
-				p++;
+		size_t nsvc = socket_services(reg, k, ids);
+		for (size_t j = 0; j < nsvc; j++) {
+			service_text(reg, ids[j], one, sizeof one);
+			json_array_append_new(svc, json_string(one));
 		}
 		const char *note = range_note(conf, k->port);
 		json_array_append_new(

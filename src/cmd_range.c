@@ -1,13 +1,8 @@
 /* cmd_range.c - `portkit range LO-HI [--assigned|--unassigned]`: the
  * records of a port range, only the IANA assignments in it, or the ports
- * in it that have no assignment.
- *
- * "Unassigned" is per transport (RFC 6335 assigns tcp, udp, sctp and dccp
- * separately): a port is unassigned for a transport when no IANA record
- * assigns it for that transport or for no transport in particular
- * (pk_port_is_assigned), which includes ports with no record at all;
- * Reserved ports count as unassigned.  Without --proto, --unassigned answers for tcp and udp, the
- * transports nearly every question is about. */
+ * in it that have no assignment (pk_unassigned_runs, by the port-use rule
+ * of docs/registry.md).  Without --proto, --unassigned answers for tcp and
+ * udp, the transports nearly every question is about. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,80 +12,27 @@
 enum filter { F_ALL, F_ASSIGNED, F_UNASSIGNED };
 static const char *const filter_names[] = { "all", "assigned", "unassigned" };
 
-/* A run of unassigned ports, never crossing an RFC 6335 class boundary. */
-typedef struct run {
-	uint16_t lo, hi;
-	pk_proto proto;
-} run;
-
-typedef struct runs {
-	run *v;
-	size_t n, cap;
-	uint32_t count[PK_PROTO_COUNT];
-} runs;
-
-static int runs_add(runs *r, uint16_t lo, uint16_t hi, pk_proto proto)
-{
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		run *v = realloc(r->v, cap * sizeof *v);
-		if (v == NULL)
-			return -1;
-		r->v = v;
-		r->cap = cap;
-	}
-	r->v[r->n++] = (run){ lo, hi, proto };
-	r->count[proto] += (uint32_t)(hi - lo) + 1;
-	return 0;
-}
-
-static int find_unassigned(const pk_registry *reg, uint16_t lo, uint16_t hi,
-			   unsigned mask, runs *out)
-{
-	for (int p = PK_PROTO_TCP; p <= PK_PROTO_DCCP; p++) {
-		if (!(mask & PK_PROTOMASK(p)))
-			continue;
-		int32_t start = -1;
-		for (uint32_t port = lo; port <= hi; port++) {
-			bool free_port = !pk_port_is_assigned(reg, (uint16_t)port, (pk_proto)p);
-			bool boundary = start >= 0 &&
-					pk_port_class_of((uint16_t)port) !=
-						pk_port_class_of((uint16_t)start);
-			if (start >= 0 && (!free_port || boundary)) {
-				if (runs_add(out, (uint16_t)start,
-					     (uint16_t)(port - 1), (pk_proto)p) != 0)
-					return -1;
-				start = -1;
-			}
-			if (free_port && start < 0)
-				start = (int32_t)port;
-		}
-		if (start >= 0 && runs_add(out, (uint16_t)start, hi, (pk_proto)p) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* IANA's assignments: named records from the registry or its supplement,
- * not services(5) names or unofficial uses. */
+/* IANA's named records (its origins, PK_ORIGINMASK_IANA), historic
+ * aliases included: a list of records, not the state of a port. */
 static bool is_assignment(const pk_registry *reg, pk_recid id)
 {
 	pk_record r;
 
 	return pk_record_get(reg, id, &r) == PK_OK && r.kind == PK_KIND_ASSIGNED &&
-	       (r.origin == PK_ORIGIN_IANA || r.origin == PK_ORIGIN_SUPPLEMENT);
+	       r.origin < 32 && (PK_ORIGINMASK(r.origin) & PK_ORIGINMASK_IANA);
 }
 
-static int print_runs_text(const runs *r, unsigned mask, uint16_t lo,
+static int print_runs_text(const pk_port_runs *r, unsigned mask, uint16_t lo,
 			   uint16_t hi, const cli_ctx *ctx)
 {
 	static const char *const header[4] = { "PORTS", "PROTO", "CLASS", "COUNT" };
 	cli_table *t = cli_table_new(4);
 	int rc = t == NULL || cli_table_add_header(t, header, ctx->color) != 0;
 
-	for (size_t i = 0; rc == 0 && i < r->n; i++) {
+	size_t nruns = pk_port_runs_count(r);
+	for (size_t i = 0; rc == 0 && i < nruns; i++) {
 		char ports[16], cls[48], count[16];
-		const run *x = &r->v[i];
+		const pk_port_run *x = pk_port_runs_get(r, i);
 		if (x->lo == x->hi)
 			snprintf(ports, sizeof ports, "%u", (unsigned)x->lo);
 		else
@@ -106,16 +48,17 @@ static int print_runs_text(const runs *r, unsigned mask, uint16_t lo,
 		cli_error("out of memory");
 		return EXIT_DATA;
 	}
-	if (r->n > 0)
+	if (nruns > 0)
 		cli_table_print(t, stdout, ctx->width);
 	cli_table_free(t);
-	printf("%sunassigned in %u-%u:", r->n > 0 ? "\n" : "", (unsigned)lo,
+	printf("%sunassigned in %u-%u:", nruns > 0 ? "\n" : "", (unsigned)lo,
 	       (unsigned)hi);
 	const char *sep = " ";
 	for (int p = PK_PROTO_TCP; p <= PK_PROTO_DCCP; p++)
 		if (mask & PK_PROTOMASK(p)) {
 			printf("%s%s %u of %u", sep, pk_proto_name((pk_proto)p),
-			       (unsigned)r->count[p], (unsigned)(hi - lo) + 1);
+			       (unsigned)pk_port_runs_total(r, (pk_proto)p),
+			       (unsigned)(hi - lo) + 1);
 			sep = ", ";
 		}
 	fputc('\n', stdout);
@@ -124,7 +67,7 @@ static int print_runs_text(const runs *r, unsigned mask, uint16_t lo,
 
 static int print_json(const pk_registry *reg, uint16_t lo, uint16_t hi,
 		      unsigned asked, enum filter f, const pk_recid *ids,
-		      size_t n, const runs *r, unsigned runmask)
+		      size_t n, const pk_port_runs *r, unsigned runmask)
 {
 	json_t *root = json_object();
 	json_t *recs = json_array();
@@ -147,8 +90,8 @@ static int print_json(const pk_registry *reg, uint16_t lo, uint16_t hi,
 		json_t *arr = json_array();
 		json_t *counts = json_object();
 		ok = ok && arr != NULL && counts != NULL;
-		for (size_t i = 0; ok && i < r->n; i++) {
-			const run *x = &r->v[i];
+		for (size_t i = 0; ok && i < pk_port_runs_count(r); i++) {
+			const pk_port_run *x = pk_port_runs_get(r, i);
 			json_t *o = json_object();
 			char cls[48];
 			rec_class_text(x->lo, x->hi, cls, sizeof cls);
@@ -165,7 +108,7 @@ static int print_json(const pk_registry *reg, uint16_t lo, uint16_t hi,
 		for (int p = PK_PROTO_TCP; ok && p <= PK_PROTO_DCCP; p++)
 			if (runmask & PK_PROTOMASK(p))
 				ok = json_object_set_new(counts, pk_proto_name((pk_proto)p),
-							 json_integer(r->count[p])) == 0;
+							 json_integer(pk_port_runs_total(r, (pk_proto)p))) == 0;
 		ok = json_object_set_new(root, "unassigned", arr) == 0 && ok;
 		ok = json_object_set_new(root, "unassigned_counts", counts) == 0 && ok;
 	} else {
@@ -190,7 +133,7 @@ int cmd_range(int argc, char **argv, cli_ctx *ctx)
 	enum filter f = F_ALL;
 	pk_registry *reg = NULL;
 	pk_recid *ids = NULL;
-	runs r = { 0 };
+	pk_port_runs *r = NULL;
 	size_t n = 0;
 	pk_portspec spec;
 	pk_error err;
@@ -242,9 +185,10 @@ int cmd_range(int argc, char **argv, cli_ctx *ctx)
 	if (rc != 0)
 		return rc;
 	if (f == F_UNASSIGNED) {
-		if (mask != 0 && find_unassigned(reg, spec.lo, spec.hi, runmask, &r) != 0) {
-			cli_error("out of memory");
-			rc = EXIT_DATA;
+		st = mask != 0 ? pk_unassigned_runs(reg, spec.lo, spec.hi, runmask,
+						    &r, &err) : PK_OK;
+		if (st != PK_OK) {
+			rc = cli_report(st, &err);
 			goto out;
 		}
 	} else if (mask != 0) {
@@ -262,13 +206,13 @@ int cmd_range(int argc, char **argv, cli_ctx *ctx)
 		}
 	}
 	if (ctx->json)
-		rc = print_json(reg, spec.lo, spec.hi, asked, f, ids, n, &r,
+		rc = print_json(reg, spec.lo, spec.hi, asked, f, ids, n, r,
 				mask ? runmask : 0);
 	else if (f == F_UNASSIGNED)
-		rc = print_runs_text(&r, mask ? runmask : 0, spec.lo, spec.hi, ctx);
+		rc = print_runs_text(r, mask ? runmask : 0, spec.lo, spec.hi, ctx);
 	else if (n > 0)
 		rc = rec_print_list(ctx, reg, ids, n);
-	if (rc == 0 && (f == F_UNASSIGNED ? r.n == 0 : n == 0)) {
+	if (rc == 0 && (f == F_UNASSIGNED ? pk_port_runs_count(r) == 0 : n == 0)) {
 		if (!ctx->json && f != F_UNASSIGNED)
 			cli_error("no %srecords in %u-%u", f == F_ASSIGNED ? "assigned " : "",
 				  (unsigned)spec.lo, (unsigned)spec.hi);
@@ -276,7 +220,7 @@ int cmd_range(int argc, char **argv, cli_ctx *ctx)
 	}
 out:
 	free(ids);
-	free(r.v);
+	pk_port_runs_free(r);
 	pk_registry_close(reg);
 	return rc;
 }

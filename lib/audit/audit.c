@@ -608,24 +608,22 @@ static bool record_matches(const pk_registry *reg, const pk_record *rec,
 	return false;
 }
 
-/* The assigned records of (proto, port), at most cap; whether the process
- * name or the admin's label for the port matches one of them. */
+/* The services IANA assigns (proto, port) to, by the port-use rule, at
+ * most cap; whether the process name or the admin's label for the port
+ * matches one of them. */
 static size_t assigned_records(const pk_registry *reg, pk_proto proto,
 			       uint16_t port, const char *who,
 			       const char *label, pk_recid *out, size_t cap,
 			       bool *match)
 {
 	pk_recid ids[32];
-	size_t n = pk_lookup_port(reg, port, PK_PROTOMASK(proto), ids, 32);
+	size_t n = pk_port_services(reg, port, proto, PK_ORIGINMASK_IANA, ids, 32);
 	size_t count = 0;
 
 	*match = false;
 	for (size_t i = 0; i < n && i < 32 && count < cap; i++) {
 		pk_record rec;
-		if (pk_record_get(reg, ids[i], &rec) != PK_OK ||
-		    rec.kind != PK_KIND_ASSIGNED || rec.name == NULL ||
-		    rec.origin != PK_ORIGIN_IANA ||
-		    (rec.flags & PK_RECFLAG_HISTORIC))
+		if (pk_record_get(reg, ids[i], &rec) != PK_OK)
 			continue;
 		if ((who != NULL && record_matches(reg, &rec, who)) ||
 		    (label != NULL && record_matches(reg, &rec, label)))
@@ -684,7 +682,8 @@ static void check_registry(run *r)
 						owner ? owner->comm : NULL,
 						e != NULL && e->label[0] ? e->label : NULL,
 						ids, 32, &match);
-		if (count == 0 && pk_port_class_of(k->port) == PK_CLASS_USER) {
+		if (!pk_port_is_assigned(reg, k->port, k->proto) &&
+		    pk_port_class_of(k->port) == PK_CLASS_USER) {
 			start(r, SQUATTING, PK_SEV_INFO, k->port, k->proto);
 			pk__cite(r->l, "RFC 7605");
 			fact_listener(r, k, owner);

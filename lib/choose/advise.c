@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "core/internal.h"
-#include "registry/port_use.h"
 
 #define DRAFT_MAX 16
 /* RFC 6335 section 5.1: a service name has 1-15 characters. */
@@ -407,15 +406,20 @@ static void check_name(pk_advice *a, const pk_registry *reg,
 			pk_record rec;
 			if (pk_record_get(reg, ids[i], &rec) != PK_OK ||
 			    !rec.has_port || plan->port < rec.port_lo ||
-			    plan->port > rec.port_hi ||
-			    !(PK_PROTOMASK(rec.proto) & plan->protos))
+			    plan->port > rec.port_hi)
+				continue;
+			/* A record that names no transport holds the port
+			 * for every transport (the port-use rule). */
+			unsigned on = rec.proto == PK_PROTO_NONE ?
+					      plan->protos :
+					      PK_PROTOMASK(rec.proto) & plan->protos;
+			if (on == 0)
 				continue;
 			add(a, "name-matches-assignment", PK_SEV_OK,
 			    "RFC 6335 §8.1");
 			fact_name(a, name);
 			pk__fact_uint(a->findings, "port", plan->port);
-			pk__fact_protos(a->findings, "protocols",
-					PK_PROTOMASK(rec.proto));
+			pk__fact_protos(a->findings, "protocols", on);
 			fact_record(a, reg, ids[i]);
 			return;
 		}
@@ -444,7 +448,9 @@ static bool port_has_name(const pk_registry *reg, uint16_t port,
 
 	if (name == NULL)
 		return false;
-	n = pk_lookup_port(reg, port, PK_PROTOMASK(proto), ids,
+	/* Records that name no transport are on it for every transport. */
+	n = pk_lookup_port(reg, port,
+			   PK_PROTOMASK(proto) | PK_PROTOMASK(PK_PROTO_NONE), ids,
 			   sizeof ids / sizeof ids[0]);
 	if (n > sizeof ids / sizeof ids[0])
 		n = sizeof ids / sizeof ids[0];
@@ -484,38 +490,89 @@ static void named_use(pk_advice *a, const pk_registry *reg,
 	fact_record(a, reg, id);
 }
 
+/* The first record deciding pk_port_use() for port/proto over originmask,
+ * and the state; *has is false when no record decides it. */
+static pk_port_state port_use_first(const pk_registry *reg, uint16_t port,
+				    pk_proto proto, unsigned originmask,
+				    pk_recid *id, bool *has)
+{
+	size_t n = 0;
+	pk_port_state s = pk_port_use(reg, port, proto, originmask, id, 1, &n);
+
+	*has = n > 0;
+	return s;
+}
+
+/* A De-registered record among those on port/proto (IANA's origins). */
+static bool port_deregistered(const pk_registry *reg, uint16_t port,
+			      pk_proto proto, pk_recid *found)
+{
+	pk_recid ids[32];
+	size_t n = 0;
+
+	if (pk_port_use(reg, port, proto, PK_ORIGINMASK_IANA, ids,
+			sizeof ids / sizeof ids[0], &n) != PK_PORT_UNASSIGNED)
+		return false;
+	if (n > sizeof ids / sizeof ids[0])
+		n = sizeof ids / sizeof ids[0];
+	for (size_t i = 0; i < n; i++) {
+		pk_record rec;
+		if (pk_record_get(reg, ids[i], &rec) == PK_OK &&
+		    rec.kind == PK_KIND_DEREGISTERED) {
+			*found = ids[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Uses of a port without an IANA assignment: unofficial records, and
+ * whatever origins later versions add. */
+#define ORIGINS_UNOFFICIAL \
+	(PK_ORIGINMASK_ALL & ~(PK_ORIGINMASK_IANA | PK_ORIGINMASK(PK_ORIGIN_SERVICES)))
+
 static void check_port_registry(pk_advice *a, const pk_registry *reg,
 				const pk_plan *plan)
 {
-	pk_port_use use;
 	pk_registry_info info;
 	uint16_t port = plan->port;
+	/* What IANA says per transport (the port-use rule), and the first
+	 * record assigning it. */
+	pk_port_state iana[PK_PROTO_COUNT] = { 0 };
+	pk_recid iana_rec[PK_PROTO_COUNT] = { 0 };
+	unsigned assigned = 0;
 
-	if (pk__port_use_get(reg, port, PK_PROTOMASK_TRANSPORTS, &use) != PK_OK) {
-		a->st = PK_NOMEM;
-		return;
+	for (unsigned proto = PK_PROTO_TCP; proto < PK_PROTO_COUNT; proto++) {
+		bool has;
+		iana[proto] = port_use_first(reg, port, (pk_proto)proto,
+					     PK_ORIGINMASK_IANA, &iana_rec[proto],
+					     &has);
+		if (iana[proto] == PK_PORT_ASSIGNED && has)
+			assigned |= PK_PROTOMASK(proto);
 	}
 	for (unsigned proto = PK_PROTO_TCP; proto < PK_PROTO_COUNT; proto++) {
 		unsigned bit = PK_PROTOMASK(proto);
+		pk_recid id;
+		bool has;
 		if (!(plan->protos & bit))
 			continue;
-		if (use.assigned & bit) {
-			/* An IANA assignment, or a services(5) entry: both name
-			 * a service that owns the number (or is the plan). */
-			named_use(a, reg, plan, use.assigned_rec[proto],
-				  (pk_proto)proto, false);
-		} else if (use.listed & bit) {
-			named_use(a, reg, plan, use.listed_rec[proto],
-				  (pk_proto)proto, true);
-		} else if (use.reserved & bit) {
+		if (assigned & bit) {
+			/* An IANA assignment: a service that owns the number
+			 * (or is the plan). */
+			named_use(a, reg, plan, iana_rec[proto], (pk_proto)proto,
+				  false);
+		} else if (port_use_first(reg, port, (pk_proto)proto,
+					  PK_ORIGINMASK(PK_ORIGIN_SERVICES), &id,
+					  &has) == PK_PORT_ASSIGNED && has) {
+			named_use(a, reg, plan, id, (pk_proto)proto, true);
+		} else if (iana[proto] == PK_PORT_RESERVED) {
 			add(a, "port-reserved", PK_SEV_WARNING, "RFC 6335 §8.1");
 			fact_port(a, port, (pk_proto)proto);
-		} else if (use.assigned & PK_PROTOMASK_TRANSPORTS) {
-			unsigned other = use.assigned & PK_PROTOMASK_TRANSPORTS;
+		} else if (assigned != 0) {
 			unsigned first = PK_PROTO_TCP;
-			while (!(other & PK_PROTOMASK(first)))
+			while (!(assigned & PK_PROTOMASK(first)))
 				first++;
-			pk_recid id = use.assigned_rec[first];
+			id = iana_rec[first];
 			if (record_named(reg, id, plan->name))
 				add(a, "port-other-transport-same-service",
 				    PK_SEV_INFO, "RFC 6335 §7.2");
@@ -523,19 +580,19 @@ static void check_port_registry(pk_advice *a, const pk_registry *reg,
 				add(a, "port-assigned-other-transport",
 				    PK_SEV_WARNING, "RFC 6335 §7.2");
 			fact_port(a, port, (pk_proto)proto);
-			pk__fact_protos(a->findings, "assigned_protocols", other);
+			pk__fact_protos(a->findings, "assigned_protocols", assigned);
 			fact_record(a, reg, id);
-		} else if (use.deregistered & bit) {
+		} else if (port_deregistered(reg, port, (pk_proto)proto, &id)) {
 			add(a, "port-deregistered", PK_SEV_INFO, "RFC 6335 §8.3");
 			fact_port(a, port, (pk_proto)proto);
-			fact_record(a, reg, use.deregistered_rec[proto]);
+			fact_record(a, reg, id);
 		} else if (pk_port_class_of(port) == PK_CLASS_USER) {
 			add(a, "port-unassigned", PK_SEV_INFO,
 			    "RFC 7605 §7.7, §7.8");
 			fact_port(a, port, (pk_proto)proto);
 		}
-		if (use.unofficial & bit) {
-			pk_recid id = use.unofficial_rec[proto];
+		if (port_use_first(reg, port, (pk_proto)proto, ORIGINS_UNOFFICIAL,
+				   &id, &has) == PK_PORT_ASSIGNED && has) {
 			if (!record_named(reg, id, plan->name)) {
 				add(a, "port-unofficial", PK_SEV_WARNING,
 				    "RFC 7605 §7.8");
@@ -735,16 +792,17 @@ static void build_draft(pk_advice *a, const pk_registry *reg,
 	/* Known unauthorized uses: what the registry knows of squatters. */
 	bool known = false;
 	if (reg != NULL && plan->has_port) {
-		pk_port_use use;
 		char desc[256];
-		if (pk__port_use_get(reg, plan->port, plan->protos, &use) ==
-			    PK_OK &&
-		    (use.unofficial & plan->protos) != 0) {
-			unsigned proto = PK_PROTO_TCP;
-			while (!(use.unofficial & PK_PROTOMASK(proto)))
-				proto++;
-			describe(reg, use.unofficial_rec[proto], desc,
-				 sizeof desc);
+		for (unsigned proto = PK_PROTO_TCP; !known && proto < PK_PROTO_COUNT;
+		     proto++) {
+			pk_recid id;
+			bool has;
+			if (!(plan->protos & PK_PROTOMASK(proto)) ||
+			    port_use_first(reg, plan->port, (pk_proto)proto,
+					   ORIGINS_UNOFFICIAL, &id,
+					   &has) != PK_PORT_ASSIGNED || !has)
+				continue;
+			describe(reg, id, desc, sizeof desc);
 			draft(a, "Known Unauthorized Uses", true, "%s", desc);
 			known = true;
 		}

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "core/internal.h"
-#include "registry/port_use.h"
 #include "core/siphash.h"
 
 #define PICK_MAX_PROFILES 64
@@ -374,11 +373,51 @@ static pk_status rand_below(rng *g, uint32_t n, uint32_t *out, pk_error *err)
 
 /* ---- checks ------------------------------------------------------------ */
 
-/* The constraints that need no socket, cheapest first. */
-static reject static_check(pk_pick *p, uint16_t port, pk_error *err,
-			   pk_status *st)
+/* Uses of a port without an IANA assignment: unofficial records, and
+ * whatever origins later versions add. */
+#define ORIGINS_UNOFFICIAL \
+	(PK_ORIGINMASK_ALL & ~(PK_ORIGINMASK_IANA | PK_ORIGINMASK(PK_ORIGIN_SERVICES)))
+
+/* What the registry says against port, by the port-use rule, for any of
+ * the transports: the first of assigned, listed, reserved, unofficial
+ * (the order pk_pick_stats counts them in). */
+static reject registry_check(const pk_pick *p, uint16_t port)
 {
-	*st = PK_OK;
+	bool assigned = !(p->flags & PK_PICK_ALLOW_ASSIGNED);
+	bool unofficial = !(p->flags & PK_PICK_ALLOW_UNOFFICIAL);
+	reject why = REJ_NONE;
+
+	for (unsigned proto = PK_PROTO_TCP; proto < PK_PROTO_COUNT; proto++) {
+		if (!(p->protos & PK_PROTOMASK(proto)))
+			continue;
+		if (assigned) {
+			pk_port_state s = pk_port_use(p->reg, port, (pk_proto)proto,
+						      PK_ORIGINMASK_IANA, NULL, 0, NULL);
+			if (s == PK_PORT_ASSIGNED)
+				return REJ_ASSIGNED;
+			if (why > REJ_LISTED || why == REJ_NONE) {
+				if (pk_port_use(p->reg, port, (pk_proto)proto,
+						PK_ORIGINMASK(PK_ORIGIN_SERVICES), NULL, 0,
+						NULL) == PK_PORT_ASSIGNED)
+					why = REJ_LISTED;
+				/* IANA keeps a Reserved number (typically for
+				 * the service assigned it on another transport):
+				 * not ours to take. */
+				else if (s == PK_PORT_RESERVED)
+					why = REJ_RESERVED;
+			}
+		}
+		if (unofficial && why == REJ_NONE &&
+		    pk_port_use(p->reg, port, (pk_proto)proto, ORIGINS_UNOFFICIAL,
+				NULL, 0, NULL) == PK_PORT_ASSIGNED)
+			why = REJ_UNOFFICIAL;
+	}
+	return why;
+}
+
+/* The constraints that need no socket, cheapest first. */
+static reject static_check(const pk_pick *p, uint16_t port)
+{
 	if (p->have_avoid && pk_portset_contains(&p->avoid, port))
 		return REJ_AVOIDED;
 	if (p->nprofiles > 0 && pk_portset_contains(&p->os_set, port))
@@ -391,26 +430,8 @@ static reject static_check(pk_pick *p, uint16_t port, pk_error *err,
 		    pk_portset_contains(&p->host.reserved, port))
 			return REJ_HOST_RESERVED;
 	}
-	if (p->reg != NULL &&
-	    (p->flags & (PK_PICK_ALLOW_ASSIGNED | PK_PICK_ALLOW_UNOFFICIAL)) !=
-		    (PK_PICK_ALLOW_ASSIGNED | PK_PICK_ALLOW_UNOFFICIAL)) {
-		pk_port_use use;
-		*st = pk__port_use_get(p->reg, port, p->protos, &use);
-		if (*st != PK_OK) {
-			pk__error_set(err, *st, "out of memory");
-			return REJ_NONE;
-		}
-		if (!(p->flags & PK_PICK_ALLOW_ASSIGNED) && use.assigned != 0)
-			return REJ_ASSIGNED;
-		if (!(p->flags & PK_PICK_ALLOW_ASSIGNED) && use.listed != 0)
-			return REJ_LISTED;
-		/* IANA keeps a Reserved number (typically for the service
-		 * assigned it on another transport): not ours to take. */
-		if (!(p->flags & PK_PICK_ALLOW_ASSIGNED) && use.reserved != 0)
-			return REJ_RESERVED;
-		if (!(p->flags & PK_PICK_ALLOW_UNOFFICIAL) && use.unofficial != 0)
-			return REJ_UNOFFICIAL;
-	}
+	if (p->reg != NULL)
+		return registry_check(p, port);
 	return REJ_NONE;
 }
 
@@ -617,9 +638,7 @@ static pk_status consider(pk_pick *p, uint16_t port, unsigned *bound,
 	if (port == 0 || pk_portset_contains(&p->chosen, port))
 		return PK_OK;
 	p->stats.examined++;
-	why = static_check(p, port, err, &st);
-	if (st != PK_OK)
-		return st;
+	why = static_check(p, port);
 	if (why == REJ_NONE && !(p->flags & PK_PICK_NO_HOST_CHECK)) {
 		why = host_check(p, port, bound, &st, err);
 		if (st != PK_OK)
@@ -680,9 +699,7 @@ static pk_status run_random(pk_pick *p, run *r, pk_error *err)
 		if (pk_portset_contains(&p->chosen, (uint16_t)port))
 			continue;
 		p->stats.examined++;
-		reject why = static_check(p, (uint16_t)port, err, &st);
-		if (st != PK_OK)
-			goto out;
+		reject why = static_check(p, (uint16_t)port);
 		if (why == REJ_NONE)
 			cand[m++] = (uint16_t)port;
 		count_reject(p, why);

@@ -109,24 +109,6 @@ size_t pk_lookup_range(const pk_registry *reg, uint16_t lo, uint16_t hi,
 	return n;
 }
 
-bool pk_port_is_assigned(const pk_registry *reg, uint16_t port,
-			 pk_proto proto)
-{
-	for (uint32_t k = reg->ports[port]; k < reg->ports[port + 1]; k++) {
-		const pk_idx_rec *r = &reg->recs[reg->port_post[k]];
-		/* The supplement holds IANA's own ranges; services(5) files and
-		 * unofficial uses are not assignments.  A record that names no
-		 * transport (IANA's older ranges such as vrml-multi-use
-		 * 4200-4299) assigns the port for every transport. */
-		if ((r->proto == (unsigned)proto || r->proto == PK_PROTO_NONE) &&
-		    r->kind == PK_KIND_ASSIGNED &&
-		    (r->origin == PK_ORIGIN_IANA || r->origin == PK_ORIGIN_SUPPLEMENT) &&
-		    !(r->flags & PK_RECFLAG_HISTORIC))
-			return true;
-	}
-	return false;
-}
-
 /* ---- full-text search ------------------------------------------------------ */
 
 #define SEARCH_MAX_WORDS 16

@@ -4,7 +4,10 @@
  * sockets (always on port 0: the kernel picks, inside or outside the range
  * as the case needs), audits, then applies the proposed fix exactly as
  * `sysctl -w` would and checks that the kernel accepts it and the finding
- * goes away.  Cases SKIP where namespaces are not permitted. */
+ * goes away.  A listener on 4250/tcp, inside IANA's vrml-multi-use
+ * 4200-4299 (a range naming no transport), is that service's port for the
+ * audit and for naming the socket alike.  Cases SKIP where namespaces are
+ * not permitted. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -24,6 +27,7 @@
 #include <cmocka.h>
 
 #include "helper_audit.h"
+#include "helper_regfix.h"
 
 /* A fresh namespace with loopback up; false when not permitted. */
 static bool enter_netns(void)
@@ -366,6 +370,59 @@ static void test_settings(void **state)
 	pk_audit_free(a);
 }
 
+/* A real listener on 4250/tcp: the audit and the socket's services name
+ * vrml-multi-use, as pk_port_use() says, and nobody calls it squatting. */
+static void test_port_4250(void **state)
+{
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(4250) };
+	pk_host_sockets *s;
+	pk_audit *a;
+	pk_error err;
+
+	(void)state;
+	NETNS_OR_SKIP();
+	/* IANA's range as the snapshot's supplement holds it. */
+	pk_builder *b = pk__builder_new();
+	assert_non_null(b);
+	pk_rec_in in = { .name = "vrml-multi-use", .proto = PK_PROTO_NONE,
+			 .has_port = true, .port_lo = 4200, .port_hi = 4299,
+			 .kind = PK_KIND_ASSIGNED, .origin = PK_ORIGIN_SUPPLEMENT,
+			 .description = "VRML Multi User Systems" };
+	assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
+	pk_registry *reg = regfix_open(b);
+	pk__builder_free(b);
+
+	/* A fresh namespace: nothing else can hold the port. */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a4, sizeof a4), 0);
+	assert_int_equal(listen(fd, 8), 0);
+
+	assert_int_equal(pk_host_portconf_read("/proc", &conf, &err), PK_OK);
+	assert_int_equal(pk_host_sockets_read("/proc", 0, &s, &err), PK_OK);
+	pk_audit_input ain = { .conf = &conf, .sockets = s, .reg = reg };
+	if (pk_audit_run(&ain, &a, &err) != PK_OK)
+		fail_msg("audit: %s", err.message);
+	const pk_socket *k = socket_find(s, PK_PROTO_TCP, 4250);
+	assert_non_null(k);
+	assert_int_equal(k->pid, getpid());
+	const pk_audit_finding *f = audit_find(a, PK_FIND_IANA_OTHER, 4250);
+	assert_non_null(f);
+	assert_contains(f->summary, "listens on 4250/tcp, which IANA assigns to vrml-multi-use");
+	assert_null(audit_find(a, PK_FIND_SQUATTING, 4250));
+	/* What `portkit listeners` shows for the socket. */
+	pk_recid ids[4];
+	pk_record rec;
+	assert_int_equal(pk_port_services(reg, k->port, k->proto, PK_ORIGINMASK_ALL, ids, 4), 1);
+	assert_int_equal(pk_record_get(reg, ids[0], &rec), PK_OK);
+	assert_string_equal(rec.name, "vrml-multi-use");
+	assert_int_equal(rec.origin, PK_ORIGIN_SUPPLEMENT);
+	pk_audit_free(a);
+	pk_host_sockets_free(s);
+	close(fd);
+	pk_registry_close(reg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_port_taken),
 		cmocka_unit_test(test_exhaustion),
 		cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_port_4250),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
