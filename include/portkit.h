@@ -493,6 +493,100 @@ const pk_port_run *pk_port_runs_get(const pk_port_runs *runs, size_t i);
 uint32_t pk_port_runs_total(const pk_port_runs *runs, pk_proto proto);
 
 /* ------------------------------------------------------------------------
+ * Queries: a question as a user types it, checked, run against a
+ * registry, and holding its answer for a renderer (pk_render_lookup,
+ * pk_render_search, pk_render_range).  Every front end parses arguments
+ * with these, so `portkit 80/xyz` and the same question over HTTP get the
+ * same answer or the same error.
+ *
+ * The lookup grammar (pk_query_parse), one argument at a time:
+ *   - an argument whose part before the first '/' holds only digits, '-'
+ *     and blanks (or nothing) is a port specification (pk_portspec_parse):
+ *     "443", "6000-6010", "53/udp", "9/tcp,udp".  When it is invalid it is
+ *     an error ("70000", "-1", "80-", "80-70", "80/xyz", "80 "), never a
+ *     name;
+ *   - anything else is a service name, compared case-insensitively:
+ *     printable ASCII without blanks, at most PK_QUERY_NAME_MAX bytes,
+ *     optionally followed by "/PROTO[,PROTO]".  Names may contain '/'
+ *     themselves ("914c/g"): a suffix that is not a list of transports
+ *     stays part of the name.
+ * protomask (PK_PROTOMASK bits of tcp..dccp, 0 for none) restricts the
+ * query further, as --proto does: with a /PROTO suffix both must hold
+ * (nothing matches when they exclude each other).  Records that name no
+ * transport apply to every transport and always match.
+ * ---------------------------------------------------------------------- */
+typedef enum pk_query_type {
+	PK_QUERY_PORT = 0,  /* one port: "443", "53/udp" */
+	PK_QUERY_RANGE = 1, /* LO-HI with LO < HI: "6000-6010" */
+	PK_QUERY_NAME = 2,  /* a service name: "http", "kerberos/udp" */
+	PK_QUERY_WORDS = 3  /* words of a full-text search */
+} pk_query_type;
+
+/* Which records a range query keeps (`portkit range`). */
+typedef enum pk_range_filter {
+	PK_FILTER_ALL = 0,       /* every record overlapping the range */
+	PK_FILTER_ASSIGNED = 1,  /* IANA's named assignments only (its registry
+				    and portkit's supplement of IANA ranges) */
+	PK_FILTER_UNASSIGNED = 2 /* no records: the runs of ports IANA has
+				    not assigned (pk_unassigned_runs) */
+} pk_range_filter;
+
+/* "all", "assigned", "unassigned". */
+const char *pk_range_filter_name(pk_range_filter filter);
+
+#define PK_QUERY_NAME_MAX 63   /* bytes of a service name (RFC 6335: 15) */
+#define PK_QUERY_WORD_MAX 256  /* bytes of a search word */
+
+typedef struct pk_query pk_query;
+
+/* One argument of a lookup (the grammar above).  PK_INVAL with a message
+ * naming the argument when it is neither a valid port specification nor a
+ * well-formed name. */
+pk_status pk_query_parse(const char *arg, unsigned protomask, pk_query **out,
+			 pk_error *err);
+/* A port specification only, never a name (`portkit range LO-HI`): "abc"
+ * is an invalid port.  filter chooses what pk_query_run() keeps. */
+pk_status pk_query_parse_range(const char *arg, unsigned protomask,
+			       pk_range_filter filter, pk_query **out,
+			       pk_error *err);
+/* A full-text search for records having every word (pk_search): at least
+ * one word, none empty or longer than PK_QUERY_WORD_MAX.  Words are
+ * copied. */
+pk_status pk_query_parse_words(const char *const *words, size_t nwords,
+			       unsigned protomask, pk_query **out,
+			       pk_error *err);
+void pk_query_free(pk_query *q);
+
+pk_query_type pk_query_get_type(const pk_query *q);
+/* The argument as given ("kerberos/udp"); the words joined by ' ' for a
+ * search. */
+const char *pk_query_text(const pk_query *q);
+/* The service name without its /PROTO suffix; NULL unless a name query. */
+const char *pk_query_name(const pk_query *q);
+/* The ports asked about; false (and 0-0) for names and words. */
+bool pk_query_ports(const pk_query *q, uint16_t *lo, uint16_t *hi);
+size_t pk_query_word_count(const pk_query *q);
+const char *pk_query_word(const pk_query *q, size_t i); /* NULL past the end */
+/* PK_FILTER_ALL except for pk_query_parse_range() queries. */
+pk_range_filter pk_query_filter(const pk_query *q);
+/* The transports the answer is about (tcp..dccp bits): those the query
+ * was restricted to, 0 when it was not or when its restrictions exclude
+ * each other; for PK_FILTER_UNASSIGNED the transports answered for (tcp
+ * and udp unless restricted, 0 when the restrictions exclude each other). */
+unsigned pk_query_protocols(const pk_query *q);
+
+/* Runs the query, replacing an earlier answer.  PK_NOMEM. */
+pk_status pk_query_run(const pk_registry *reg, pk_query *q, pk_error *err);
+/* The records found, in lookup order (pk_lookup_*, pk_search); *count
+ * receives their number.  None before pk_query_run(). */
+const pk_recid *pk_query_records(const pk_query *q, size_t *count);
+/* The unassigned runs of a PK_FILTER_UNASSIGNED query, else NULL. */
+const pk_port_runs *pk_query_runs(const pk_query *q);
+/* Did the query find anything: a record, or for PK_FILTER_UNASSIGNED an
+ * unassigned port. */
+bool pk_query_found(const pk_query *q);
+
+/* ------------------------------------------------------------------------
  * Updating from IANA (libcurl, loaded only when this is called).
  * ---------------------------------------------------------------------- */
 #define PK_IANA_XML_URL \
@@ -1094,6 +1188,18 @@ typedef struct pk_pick_result {
 pk_status pk_pick_run(pk_pick *pick, size_t count, pk_pick_result *out,
 		      size_t *found, pk_error *err);
 
+/* What a pick was set up with (after the defaults and the setters): the
+ * range (port 0 already left out), transports, PK_PICK_* flags, the near
+ * port (false when none), the lower-cased name (NULL when none), and the
+ * OS profiles avoided (their number; up to cap stored in out). */
+void pk_pick_get_range(const pk_pick *pick, uint16_t *lo, uint16_t *hi);
+unsigned pk_pick_get_protos(const pk_pick *pick);
+unsigned pk_pick_get_flags(const pk_pick *pick);
+bool pk_pick_get_near(const pk_pick *pick, uint16_t *port);
+const char *pk_pick_get_name(const pk_pick *pick);
+size_t pk_pick_get_avoided_os(const pk_pick *pick, const pk_os_profile **out,
+			      size_t cap);
+
 /* What the last pk_pick_run looked at.  Each rejected candidate is counted
  * once, under the first constraint it failed, in this order. */
 typedef struct pk_pick_stats {
@@ -1232,7 +1338,43 @@ pk_status pk_render_flush(pk_render *r, pk_error *err);
 void pk_render_error(pk_render *r, const char *command, pk_status status,
 		     const char *message);
 
-/* Findings (lib/render/finding.c words them; docs/findings.md) ---------- */
+/* ---- renderers of results ---------------------------------------------
+ * Each writes one whole answer in the renderer's format: JSON as the
+ * document of docs/json.md for its command, text as the CLI prints it.
+ * Failures are kept in r and reported by pk_render_flush(). */
+
+/* Supplies the queries of a lookup one at a time, each already run
+ * (pk_query_run); NULL after the last.  A query need only stay valid
+ * until the next call. */
+typedef const pk_query *(*pk_query_next_fn)(void *ctx);
+
+/* `portkit ARG...`: every query with its records.  JSON is written query
+ * by query (memory does not grow with their number); text is one table
+ * over all queries, a row with the class for ports no record has, or with
+ * PK_RENDER_LONG every field of each record. */
+void pk_render_lookup(pk_render *r, const pk_registry *reg,
+		      pk_query_next_fn next, void *ctx);
+/* A pk_query_parse_words() query, run. */
+void pk_render_search(pk_render *r, const pk_registry *reg, const pk_query *q);
+/* A pk_query_parse_range() query, run: its records, or for
+ * PK_FILTER_UNASSIGNED the unassigned runs and counts. */
+void pk_render_range(pk_render *r, const pk_registry *reg, const pk_query *q);
+/* What reg is, what it holds and lacks.  user_index_path: where an update
+ * installs (NULL when unknown); update_command: how this front end
+ * updates the registry ("portkit update"), NULL to leave the hint out. */
+void pk_render_info(pk_render *r, const pk_registry *reg,
+		    const char *user_index_path, const char *update_command);
+/* A registry imported from input and saved to output. */
+void pk_render_import(pk_render *r, const pk_registry *reg, const char *input,
+		      const char *output);
+/* The OS profiles of pk_os_profiles(), or only the one given. */
+void pk_render_os_profiles(pk_render *r, const pk_os_profile *only);
+/* This host's ephemeral range, reserved ports, unprivileged port start
+ * and the profiles whose range it equals. */
+void pk_render_host_ports(pk_render *r, const pk_host_portconf *conf);
+/* The n ports pk_pick_run() chose (all that were asked for). */
+void pk_render_pick(pk_render *r, const pk_registry *reg, const pk_pick *pick,
+		    const pk_pick_result *res, size_t n);
 
 /* A finding's text for people, in one part at a time: its summary (one
  * line), its detail (what was seen, lines separated by '\n', "" when

@@ -33,19 +33,75 @@ void cli_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+static const char *message_of(pk_status st, const pk_error *err)
+{
+	return err != NULL && err->message[0] != '\0' ? err->message :
+							 pk_strerror(st);
+}
+
 int cli_report(pk_status st, const pk_error *err)
 {
-	if (err != NULL && err->message[0] != '\0')
-		cli_error("%s", err->message);
-	else
-		cli_error("%s", pk_strerror(st));
-	switch (st) {
-	case PK_INVAL:
-	case PK_RANGE:
-		return EXIT_USAGE;
-	default:
-		return EXIT_DATA;
+	cli_error("%s", message_of(st, err));
+	return st == PK_INVAL || st == PK_RANGE ? EXIT_USAGE : EXIT_DATA;
+}
+
+void cli_json_error(const cli_ctx *ctx, pk_status st, const pk_error *err)
+{
+	if (ctx->json) {
+		pk_render *r = cli_render_new(ctx);
+		if (r != NULL)
+			pk_render_error(r, ctx->command, st, message_of(st, err));
+		cli_render_end(r, 0);
 	}
+}
+
+int cli_fail(const cli_ctx *ctx, pk_status st, const pk_error *err)
+{
+	cli_json_error(ctx, st, err);
+	return cli_report(st, err);
+}
+
+int cli_usage(const cli_ctx *ctx, const char *fmt, ...)
+{
+	pk_error err = { .status = PK_INVAL };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err.message, sizeof err.message, fmt, ap);
+	va_end(ap);
+	cli_fail(ctx, PK_INVAL, &err);
+	return EXIT_USAGE;
+}
+
+pk_render *cli_render_new(const cli_ctx *ctx)
+{
+	pk_render *r;
+	pk_error err;
+
+	if (pk_render_new(ctx->json ? PK_RENDER_JSON : PK_RENDER_TEXT,
+			  pk_write_stdio, stdout, &r, &err) != PK_OK) {
+		cli_error("%s", err.message);
+		return NULL;
+	}
+	pk_render_set_flags(r, (ctx->color ? PK_RENDER_COLOR : 0u) |
+			       (ctx->long_format ? PK_RENDER_LONG : 0u));
+	pk_render_set_width(r, ctx->width > 0 ? (unsigned)ctx->width : 0u);
+	return r;
+}
+
+int cli_render_end(pk_render *r, int rc)
+{
+	pk_error err;
+
+	if (r == NULL)
+		return EXIT_DATA;
+	pk_status st = pk_render_flush(r, &err);
+	pk_render_free(r);
+	if (st == PK_OK)
+		return rc;
+	if (st != PK_IO)
+		cli_error("%s", err.message);
+	return EXIT_DATA;
 }
 
 int cli_open_registry(const cli_ctx *ctx, pk_registry **out)
@@ -58,7 +114,7 @@ int cli_open_registry(const cli_ctx *ctx, pk_registry **out)
 	else
 		st = pk_registry_open_default(out, &err);
 	if (st != PK_OK) {
-		cli_report(st, &err);
+		cli_fail(ctx, st, &err);
 		return EXIT_DATA;
 	}
 	return EXIT_FOUND;

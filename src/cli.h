@@ -25,6 +25,7 @@ enum {
 
 /* Options every subcommand understands (parsed by cli_common_option). */
 typedef struct cli_ctx {
+	const char *command;    /* "lookup", "search", ...: names JSON documents */
 	const char *index_path; /* --index FILE, or NULL for the default */
 	bool json;              /* --json */
 	bool long_format;       /* --long */
@@ -42,8 +43,25 @@ void cli_warn(const char *fmt, ...) CLI_PRINTF(1, 2);
  * EXIT_USAGE for invalid input, EXIT_DATA for everything else. */
 int cli_report(pk_status st, const pk_error *err);
 
-/* Opens ctx->index_path, or the default registry.  On failure prints the
- * error and returns EXIT_DATA; on success returns EXIT_FOUND. */
+/* A failure of ctx->command: the message on stderr and, with --json, the
+ * error document on stdout (pk_render_error).  Returns the exit code for
+ * st as cli_report() does. */
+int cli_fail(const cli_ctx *ctx, pk_status st, const pk_error *err);
+/* The error document alone, with --json (nothing otherwise). */
+void cli_json_error(const cli_ctx *ctx, pk_status st, const pk_error *err);
+/* A usage error found by the CLI itself: cli_fail() with PK_INVAL and the
+ * formatted message; returns EXIT_USAGE. */
+int cli_usage(const cli_ctx *ctx, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/* A renderer on stdout in the form ctx asks for (--json, --long, colour,
+ * terminal width); NULL after a message when there is no memory. */
+pk_render *cli_render_new(const cli_ctx *ctx);
+/* Flushes and frees r (NULL: out of memory).  Returns rc, or EXIT_DATA
+ * when rendering failed (a write error is left to cli_finish to name). */
+int cli_render_end(pk_render *r, int rc);
+
+/* Opens ctx->index_path, or the default registry.  On failure reports the
+ * error (cli_fail) and returns EXIT_DATA; on success returns EXIT_FOUND. */
 int cli_open_registry(const cli_ctx *ctx, pk_registry **out);
 
 /* For commands that work without a registry too (audit, listeners): the

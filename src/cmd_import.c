@@ -4,10 +4,8 @@
  * in (`portkit update --file FILE` adds the services(5) names and
  * unofficial uses too). */
 #include <getopt.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "records.h"
+#include "cli.h"
 
 int cmd_import(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
@@ -21,13 +19,12 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 		{ NULL, 0, NULL, 0 },
 	};
 	pk_format fmt = PK_FORMAT_AUTO;
-	const char *output = NULL;
+	const char *output = NULL, *format = NULL;
 	char user_path[4096];
 	pk_registry *reg = NULL;
 	pk_error err;
 	pk_status st;
-	int rc;
-	int opt;
+	int rc, opt;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "hf:o:" CLI_COMMON_SHORTOPTS,
@@ -38,76 +35,47 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 			       "Compiles FILE into an index (default: the per-user index).\n");
 			return 0;
 		case 'f':
-			if (pk_format_parse(optarg, &fmt) != PK_OK ||
-			    fmt == PK_FORMAT_INDEX) {
-				cli_error("invalid format '%.40s': expected auto, xml, csv, services or npm-json",
-					  optarg);
-				return EXIT_USAGE;
-			}
+			format = optarg;
 			break;
 		case 'o':
 			output = optarg;
 			break;
 		default:
-			rc = cli_common_option(opt, optarg, ctx);
-			if (rc != 0)
+			if ((rc = cli_common_option(opt, optarg, ctx)) != 0)
 				return rc;
 		}
 	}
-	if (argc - optind != 1) {
-		cli_error(argc == optind ? "no file given: expected portkit import FILE" :
-					   "too many arguments: expected one FILE");
-		return EXIT_USAGE;
-	}
+	if (format != NULL && (pk_format_parse(format, &fmt) != PK_OK ||
+			       fmt == PK_FORMAT_INDEX))
+		return cli_usage(ctx, "invalid format '%.40s': expected auto, xml, csv, services or npm-json",
+				 format);
+	if (argc - optind != 1)
+		return cli_usage(ctx, argc == optind ? "no file given: expected portkit import FILE" :
+						       "too many arguments: expected one FILE");
 	const char *input = argv[optind];
 	if (output == NULL) {
-		st = pk_user_index_path(user_path, sizeof user_path);
-		if (st != PK_OK) {
-			cli_error("no place for the index: set XDG_DATA_HOME or HOME, or give -o INDEX");
+		if (pk_user_index_path(user_path, sizeof user_path) != PK_OK) {
+			err.status = PK_NOTFOUND;
+			snprintf(err.message, sizeof err.message,
+				 "no place for the index: set XDG_DATA_HOME or HOME, or give -o INDEX");
+			cli_fail(ctx, PK_NOTFOUND, &err);
 			return EXIT_DATA;
 		}
 		output = user_path;
-		rc = cli_make_parent_dirs(output);
-		if (rc != 0)
+		if ((rc = cli_make_parent_dirs(output)) != 0)
 			return rc;
 	}
-	st = pk_registry_import(input, fmt, &reg, &err);
-	if (st != PK_OK)
-		return cli_report(st, &err);
-	st = pk_registry_save(reg, output, &err);
-	if (st != PK_OK) {
-		cli_report(st, &err);
+	if ((st = pk_registry_import(input, fmt, &reg, &err)) != PK_OK)
+		return cli_fail(ctx, st, &err);
+	if ((st = pk_registry_save(reg, output, &err)) != PK_OK) {
+		cli_fail(ctx, st, &err);
 		rc = EXIT_DATA;
-		goto out;
-	}
-	pk_registry_info info;
-	pk_registry_get_info(reg, &info);
-	if (ctx->json) {
-		json_t *root = json_object();
-		bool ok = root != NULL &&
-			  json_object_set_new(root, "input", json_string(input)) == 0 &&
-			  json_object_set_new(root, "output", json_string(output)) == 0 &&
-			  json_object_set_new(root, "source", json_string(info.source)) == 0 &&
-			  json_object_set_new(root, "updated", json_string(info.updated)) == 0 &&
-			  json_object_set_new(root, "records", json_integer(info.records)) == 0 &&
-			  json_object_set_new(root, "by_protocol", rec_counts_json(&info)) == 0 &&
-			  json_object_set_new(root, "names", json_integer(info.names)) == 0 &&
-			  json_object_set_new(root, "people", json_integer(info.people)) == 0;
-		if (!ok) {
-			json_decref(root);
-			root = NULL;
-		}
-		rc = cli_json_print(root);
 	} else {
-		char counts[256];
-		rec_counts_text(&info, counts, sizeof counts);
-		printf("imported %s\n  source:   %s\n  updated:  %s\n  records:  %s\n"
-		       "  names:    %u\n  people:   %u\nwrote %s\n",
-		       input, info.source, info.updated[0] ? info.updated : "unknown",
-		       counts, (unsigned)info.names, (unsigned)info.people, output);
-		rc = 0;
+		pk_render *r = cli_render_new(ctx);
+		if (r != NULL)
+			pk_render_import(r, reg, input, output);
+		rc = cli_render_end(r, EXIT_FOUND);
 	}
-out:
 	pk_registry_close(reg);
 	return rc;
 }

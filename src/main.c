@@ -126,9 +126,11 @@ int main(int argc, char **argv)
 			memmove(argv + 2, argv + 1, (size_t)(first - 1) * sizeof *argv);
 			snprintf(prog, sizeof prog, "portkit %s", commands[i].name);
 			argv[1] = prog;
+			ctx.command = commands[i].name;
 			return cli_finish(commands[i].fn(argc - 1, argv + 1, &ctx));
 		}
 	/* No subcommand: every argument (and option) belongs to a lookup. */
 	argv[0] = (char *)"portkit";
+	ctx.command = "lookup";
 	return cli_finish(cmd_lookup(argc, argv, &ctx));
 }

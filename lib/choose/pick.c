@@ -1016,3 +1016,40 @@ size_t pk_pick_explain(const pk_pick *pick, const pk_pick_result *r,
 	pk__buf_free(&b);
 	return need;
 }
+
+/* ---- what a pick was asked (for renderers) ------------------------------ */
+
+void pk_pick_get_range(const pk_pick *pick, uint16_t *lo, uint16_t *hi)
+{
+	*lo = pick->lo;
+	*hi = pick->hi;
+}
+
+unsigned pk_pick_get_protos(const pk_pick *pick)
+{
+	return pick->protos;
+}
+
+unsigned pk_pick_get_flags(const pk_pick *pick)
+{
+	return pick->flags;
+}
+
+bool pk_pick_get_near(const pk_pick *pick, uint16_t *port)
+{
+	*port = pick->mode == MODE_NEAR ? pick->near : 0;
+	return pick->mode == MODE_NEAR;
+}
+
+const char *pk_pick_get_name(const pk_pick *pick)
+{
+	return pick->mode == MODE_NAME ? pick->name : NULL;
+}
+
+size_t pk_pick_get_avoided_os(const pk_pick *pick, const pk_os_profile **out,
+			      size_t cap)
+{
+	for (size_t i = 0; i < pick->nprofiles && i < cap; i++)
+		out[i] = pick->profiles[i];
+	return pick->nprofiles;
+}

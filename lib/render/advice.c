@@ -62,7 +62,7 @@ static void json_advice(pk_render *r, const pk_registry *reg,
 			bool with_draft)
 {
 	pk__json_document_begin(r, "advise");
-	pk__json_registry(r, reg);
+	pk__json_registry(r, "registry", reg);
 	pk__json_object_begin(r, "plan");
 	pk__json_string(r, "name", plan->name);
 	if (plan->has_port)

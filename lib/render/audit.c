@@ -155,7 +155,7 @@ static void json_audit(pk_render *r, const pk_audit_input *in,
 		       const pk_audit *a)
 {
 	pk__json_document_begin(r, "audit");
-	pk__json_registry(r, in->reg);
+	pk__json_registry(r, "registry", in->reg);
 	pk__json_host(r, in->conf, in->sockets);
 	pk__json_array_begin(r, "expected");
 	for (size_t i = 0; in->expect != NULL && i < pk_expect_count(in->expect); i++) {

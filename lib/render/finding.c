@@ -94,10 +94,7 @@ static bool has(const pk_finding *f, const char *key)
 
 static const char *range_text(pk_port_range r, char *buf, size_t size)
 {
-	if (r.lo == r.hi)
-		snprintf(buf, size, "%u", r.lo);
-	else
-		snprintf(buf, size, "%u-%u", r.lo, r.hi);
+	pk__ports_text(r.lo, r.hi, buf, size);
 	return buf;
 }
 
@@ -803,15 +800,6 @@ void pk__json_range(pk_render *r, const char *key, uint16_t lo, uint16_t hi)
 	pk__json_object_end(r);
 }
 
-void pk__json_protocols(pk_render *r, const char *key, unsigned mask)
-{
-	pk__json_array_begin(r, key);
-	for (unsigned p = PK_PROTO_TCP; p < PK_PROTO_COUNT; p++)
-		if (mask & PK_PROTOMASK(p))
-			pk__json_string(r, NULL, pk_proto_name((pk_proto)p));
-	pk__json_array_end(r);
-}
-
 void pk__json_portset(pk_render *r, const char *key, const pk_portset *set)
 {
 	int32_t p = pk_portset_next(set, 0);
@@ -825,22 +813,6 @@ void pk__json_portset(pk_render *r, const char *key, const pk_portset *set)
 		p = hi == 65535 ? -1 : pk_portset_next(set, (uint32_t)hi + 1);
 	}
 	pk__json_array_end(r);
-}
-
-void pk__json_registry(pk_render *r, const pk_registry *reg)
-{
-	pk_registry_info info;
-
-	if (reg == NULL) {
-		pk__json_null(r, "registry");
-		return;
-	}
-	pk_registry_get_info(reg, &info);
-	pk__json_object_begin(r, "registry");
-	pk__json_string(r, "source", info.source);
-	pk__json_string(r, "updated", info.updated);
-	pk__json_string(r, "origin", info.origin);
-	pk__json_object_end(r);
 }
 
 static void json_proto(pk_render *r, const char *key, pk_proto p)
@@ -993,19 +965,25 @@ void pk__json_host(pk_render *r, const pk_host_portconf *conf,
 		   const pk_host_sockets *socks)
 {
 	pk__json_object_begin(r, "host");
-	if (conf->have_range)
-		pk__json_range(r, "ephemeral_range", conf->ephemeral_lo,
-			       conf->ephemeral_hi);
-	else
-		pk__json_null(r, "ephemeral_range");
+	if (conf->have_range) {
+		pk__json_object_begin(r, "ip_local_port_range");
+		pk__json_uint(r, "port_lo", conf->ephemeral_lo);
+		pk__json_uint(r, "port_hi", conf->ephemeral_hi);
+		/* As read: a reversed range holds no port. */
+		pk__json_uint(r, "count", conf->ephemeral_lo <= conf->ephemeral_hi ?
+				  (unsigned)(conf->ephemeral_hi - conf->ephemeral_lo) + 1 : 0);
+		pk__json_object_end(r);
+	} else {
+		pk__json_null(r, "ip_local_port_range");
+	}
 	if (conf->have_reserved)
-		pk__json_portset(r, "reserved_ports", &conf->reserved);
+		pk__json_portset(r, "ip_local_reserved_ports", &conf->reserved);
 	else
-		pk__json_null(r, "reserved_ports");
+		pk__json_null(r, "ip_local_reserved_ports");
 	if (conf->have_unprivileged)
-		pk__json_uint(r, "unprivileged_port_start", conf->unprivileged_start);
+		pk__json_uint(r, "ip_unprivileged_port_start", conf->unprivileged_start);
 	else
-		pk__json_null(r, "unprivileged_port_start");
+		pk__json_null(r, "ip_unprivileged_port_start");
 	if (socks == NULL) {
 		pk__json_null(r, "sockets");
 	} else {

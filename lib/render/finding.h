@@ -16,17 +16,11 @@ pk_status pk__finding_text(pk_buf *b, const pk_finding *f,
  * "cite", "text"} (docs/json.md). */
 void pk__json_finding(pk_render *r, const char *key, const pk_finding *f);
 
-/* "registry": {"source", "updated", "origin"}, or null without one. */
-void pk__json_registry(pk_render *r, const pk_registry *reg);
-
 /* A list of port ranges: [{"port_lo", "port_hi"}, ...]. */
 void pk__json_portset(pk_render *r, const char *key, const pk_portset *set);
 
 /* {"port_lo", "port_hi"}. */
 void pk__json_range(pk_render *r, const char *key, uint16_t lo, uint16_t hi);
-
-/* "tcp" names of the transports of a mask, as a list in enum order. */
-void pk__json_protocols(pk_render *r, const char *key, unsigned mask);
 
 /* "host": this host's settings and what its socket tables showed (socks
  * may be NULL). */

@@ -8,7 +8,7 @@
 /* Services named on one port, at most this many. */
 #define SERVICES_MAX 32
 
-/* JSON codes of a record's origin and of a port class. */
+/* The JSON code of a record's origin. */
 static const char *origin_code(pk_rec_origin o)
 {
 	static const char *const names[] = { "iana", "services", "supplement",
@@ -16,11 +16,6 @@ static const char *origin_code(pk_rec_origin o)
 	return (unsigned)o < sizeof names / sizeof names[0] ? names[o] : "unknown";
 }
 
-static const char *class_code(pk_port_class c)
-{
-	static const char *const names[] = { "system", "user", "dynamic" };
-	return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "unknown";
-}
 
 /* The assigned records of the socket's port and transport, one per name
  * (the same name from IANA and services(5) once, the first record's). */
@@ -138,7 +133,7 @@ static void json_listeners(pk_render *r, const pk_registry *reg,
 	for (size_t i = 0; i < pk_host_sockets_count(socks); i++)
 		count += listed(pk_host_sockets_get(socks, i), protomask);
 	pk__json_document_begin(r, "listeners");
-	pk__json_registry(r, reg);
+	pk__json_registry(r, "registry", reg);
 	pk__json_host(r, conf, socks);
 	pk__json_protocols(r, "protocols", protomask);
 	pk__json_uint(r, "count", count);
@@ -168,7 +163,7 @@ static void json_listeners(pk_render *r, const pk_registry *reg,
 			pk__json_null(r, "process");
 		}
 		pk__json_uint(r, "processes", k->nprocs);
-		pk__json_string(r, "class", class_code(pk_port_class_of(k->port)));
+		pk__json_string(r, "class", pk__class_code(pk_port_class_of(k->port)));
 		pk__json_array_begin(r, "services");
 		size_t n = services(reg, k, ids, SERVICES_MAX);
 		for (size_t s = 0; s < n; s++) {

@@ -96,4 +96,45 @@ void pk__json_null(pk_render *r, const char *key);
 /* Opens the top-level object of a document: {"schema": N, "command": c. */
 void pk__json_document_begin(pk_render *r, const char *command);
 
+/* ---- registry records (record.c) -------------------------------------
+ * The pieces every document about the registry shares (docs/json.md):
+ * the registry object, the record object, port classes and transports. */
+
+/* "system", "user", "dynamic": the JSON codes of the port classes. */
+const char *pk__class_code(pk_port_class cls);
+/* "System", "User", "Dynamic/Private", or "System..User" for ports that
+ * span classes: the text form. */
+void pk__class_text(uint16_t lo, uint16_t hi, char *buf, size_t size);
+/* "80", "6000-6063". */
+void pk__ports_text(uint16_t lo, uint16_t hi, char *buf, size_t size);
+
+/* {"source", "updated", "origin"} of reg, null for no registry. */
+void pk__json_registry(pk_render *r, const char *key, const pk_registry *reg);
+/* The RFC 6335 classes [lo, hi] touches, as a list of codes. */
+void pk__json_classes(pk_render *r, const char *key, uint16_t lo, uint16_t hi);
+/* The transports of mask (tcp..dccp bits) in their order. */
+void pk__json_protocols(pk_render *r, const char *key, unsigned mask);
+/* {"tcp": n, "udp": n, "sctp": n, "dccp": n, "none": n} */
+void pk__json_proto_counts(pk_render *r, const char *key,
+			   const pk_registry_info *info);
+/* The record object: every field of the record. */
+void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
+		     pk_recid id);
+
+/* The record table: its header, and one row per record (PORT PROTO CLASS
+ * NAME DESCRIPTION). */
+#define PK_RECORD_COLS 5
+void pk__record_header(pk_render *r, pk_text_table *t);
+void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
+		    pk_recid id);
+/* Every field of a record as a block of "label: value" lines. */
+void pk__record_long(pk_render *r, const pk_registry *reg, pk_recid id);
+/* Records as a table, or as --long blocks separated by blank lines
+ * (PK_RENDER_LONG); nothing when n is 0. */
+void pk__record_list(pk_render *r, const pk_registry *reg,
+		     const pk_recid *ids, size_t n);
+/* "14533 (tcp 6100, udp 6050, sctp 91, dccp 10, no transport 282)" */
+void pk__proto_counts_text(const pk_registry_info *info, char *buf,
+			   size_t size);
+
 #endif /* PK_RENDER_INTERNAL_H */

@@ -49,7 +49,7 @@ if [ -n "$IDX" ]; then
 	run $P $STATIC --range 40000-40010 --near 40002 --count 1 --proto tcp --json
 	check "pick: --json distance" jqout '.ports[0].port == 40001 and .ports[0].distance == 1'
 	check "pick: --json reasons" jqout '.ports[0].why | index("unassigned") and index("near")'
-	check "pick: --json constraints" jqout '.constraints.range == [40000,40010] and .constraints.protos == ["tcp"] and .constraints.host_check == false'
+	check "pick: --json constraints" jqout '.constraints.port_lo == 40000 and .constraints.port_hi == 40010 and .constraints.protocols == ["tcp"] and .constraints.host_check == false'
 
 	# Ranges with no acceptable port: exit 1, a clear message, no output.
 	run $P $STATIC --range 40000-40000

@@ -44,7 +44,7 @@ J=$BUILD/tests/tools/json_get
 printf '%s\n' "$out" > "$CLI_TMP/r.json"
 check "json: filter" test "$("$J" filter < "$CLI_TMP/r.json")" = unassigned
 check "json: 4 runs" test "$("$J" unassigned.# < "$CLI_TMP/r.json")" = 4
-check "json: first run" test "$("$J" unassigned.0.port_lo unassigned.0.port_hi unassigned.0.protocol unassigned.0.class unassigned.0.count < "$CLI_TMP/r.json" | tr '\n' ' ')" = "1020 1023 tcp System 4 "
+check "json: first run" test "$("$J" unassigned.0.port_lo unassigned.0.port_hi unassigned.0.protocol unassigned.0.class unassigned.0.count < "$CLI_TMP/r.json" | tr '\n' ' ')" = "1020 1023 tcp system 4 "
 check "json: tcp count" test "$("$J" unassigned_counts.tcp < "$CLI_TMP/r.json")" = 11
 check "json: records empty for --unassigned" test "$("$J" records.# < "$CLI_TMP/r.json")" = 0
 check "json: --unassigned without --proto names tcp and udp as its protocols" test "$("$J" protocols < "$CLI_TMP/r.json")" = '["tcp","udp"]'

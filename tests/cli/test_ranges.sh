@@ -25,7 +25,7 @@ expect_err "ranges --os without a value" 2 "requires an argument"
 run "$PORTKIT" ranges --json
 expect "ranges --json" 0 '"id": "linux"'
 check "ranges --json has 16 profiles" test "$(printf '%s\n' "$out" | grep -c '"id":')" -eq 16
-check "ranges --json gives numbers" sh -c "printf '%s\n' \"\$1\" | grep -q '\"lo\": 49152'" _ "$out"
+check "ranges --json gives numbers" sh -c "printf '%s\n' \"\$1\" | grep -q '\"port_lo\": 49152'" _ "$out"
 run "$PORTKIT" ranges --os macos --json
 expect "ranges --os --json" 0 '"classes": \['
 check "ranges --os --json has one profile" test "$(printf '%s\n' "$out" | grep -c '"id":')" -eq 1
@@ -49,8 +49,11 @@ expect "ranges --host: reserved" 0 '^ip_local_reserved_ports +8080,40500-40509 \
 expect "ranges --host: unprivileged start" 0 '^ip_unprivileged_port_start +80$'
 expect "ranges --host: no profile matches" 0 '^same as profile +none$'
 run env PROC_ROOT="$proc" "$PORTKIT" ranges --host --json
-expect "ranges --host --json" 0 '"lo": 40000'
-expect "ranges --host --json reserved" 0 '"ip_local_reserved_ports": "8080,40500-40509"'
+expect "ranges --host --json" 0 '"port_lo": 40000'
+J=$BUILD/tests/tools/json_get
+printf '%s\n' "$out" > "$CLI_TMP/h.json"
+check "ranges --host --json reserved: a list of ranges" test "$("$J" host.ip_local_reserved_ports < "$CLI_TMP/h.json")" = \
+	'[{"port_lo":8080,"port_hi":8080},{"port_lo":40500,"port_hi":40509}]'
 expect "ranges --host --json count" 0 '"reserved_in_range": 10'
 
 printf '32768 60999\n' > "$proc/sys/net/ipv4/ip_local_port_range"

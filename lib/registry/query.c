@@ -1,0 +1,350 @@
+/* query.c - questions as users type them: the lookup grammar (ports,
+ * ranges, /PROTO suffixes, names that contain '/'), range and search
+ * queries, each checked before it is run and holding its answer. */
+#include <stdlib.h>
+
+#include "registry/registry_internal.h"
+
+struct pk_query {
+	pk_query_type type;
+	pk_range_filter filter;
+	uint16_t lo, hi;
+	unsigned mask;      /* the lookup mask; 0 when nothing can match */
+	unsigned protocols; /* pk_query_protocols() */
+	char *text;
+	char name[PK_QUERY_NAME_MAX + 1];
+	char **words;
+	size_t nwords;
+	pk_recid *ids;
+	size_t nids;
+	pk_port_runs *runs;
+};
+
+const char *pk_range_filter_name(pk_range_filter filter)
+{
+	switch (filter) {
+	case PK_FILTER_ALL:
+		return "all";
+	case PK_FILTER_ASSIGNED:
+		return "assigned";
+	case PK_FILTER_UNASSIGNED:
+		return "unassigned";
+	}
+	return "unknown";
+}
+
+/* The lookup mask for a query's own transports (/PROTO) and the caller's:
+ * both given means both must hold (0 when that leaves none); none at all
+ * means every one.  Records that name no transport apply to every
+ * transport, so they always match. */
+static unsigned lookup_mask(unsigned own, unsigned option)
+{
+	own &= PK_PROTOMASK_TRANSPORTS;
+	option &= PK_PROTOMASK_TRANSPORTS;
+	unsigned m = own && option ? (own & option) : (own | option);
+
+	if (own && option && m == 0)
+		return 0; /* "53/udp --proto tcp": nothing can match */
+	if (m == 0)
+		return PK_PROTOMASK_ANY;
+	return m | PK_PROTOMASK(PK_PROTO_NONE);
+}
+
+static void set_mask(pk_query *q, unsigned own, unsigned option)
+{
+	q->mask = lookup_mask(own, option);
+	q->protocols = q->mask == PK_PROTOMASK_ANY ? 0 :
+		       q->mask & PK_PROTOMASK_TRANSPORTS;
+}
+
+static pk_status new_query(const char *text, pk_query_type type,
+			   pk_query **out, pk_error *err)
+{
+	pk_query *q = calloc(1, sizeof *q);
+
+	if (q == NULL || (q->text = strdup(text)) == NULL) {
+		free(q);
+		return pk__error_set(err, PK_NOMEM, "out of memory");
+	}
+	q->type = type;
+	*out = q;
+	return PK_OK;
+}
+
+static pk_status parse_ports(const char *arg, unsigned protomask,
+			     pk_query **out, pk_error *err)
+{
+	pk_portspec spec;
+	pk_status st = pk_portspec_parse(arg, &spec, err);
+
+	if (st == PK_OK)
+		st = new_query(arg, spec.lo == spec.hi ? PK_QUERY_PORT :
+					PK_QUERY_RANGE, out, err);
+	if (st != PK_OK)
+		return st;
+	(*out)->lo = spec.lo;
+	(*out)->hi = spec.hi;
+	set_mask(*out, spec.protos, protomask);
+	return PK_OK;
+}
+
+/* Digits, '-' and blanks only before any '/': blanks cannot be part of a
+ * name, so "80 " is a port with a typo, not a service. */
+static bool numeric_looking(const char *s)
+{
+	return strspn(s, "0123456789- \t") == strcspn(s, "/");
+}
+
+/* Parses "tcp", "tcp,udp" into a mask; false when s is not such a list. */
+static bool parse_proto_list(const char *s, unsigned *mask)
+{
+	unsigned m = 0;
+
+	for (;;) {
+		size_t n = strcspn(s, ",");
+		pk_proto p;
+		if (n == 0 || pk_proto_parse(s, n, &p) != PK_OK ||
+		    p == PK_PROTO_NONE)
+			return false;
+		m |= PK_PROTOMASK(p);
+		if (s[n] == '\0')
+			break;
+		s += n + 1;
+	}
+	*mask = m;
+	return true;
+}
+
+pk_status pk_query_parse(const char *arg, unsigned protomask, pk_query **out,
+			 pk_error *err)
+{
+	*out = NULL;
+	if (arg == NULL)
+		return pk__error_set(err, PK_INVAL, "no query");
+	if (numeric_looking(arg))
+		return parse_ports(arg, protomask, out, err);
+	size_t len = strlen(arg);
+	if (len > PK_QUERY_NAME_MAX)
+		return pk__error_set(err, PK_INVAL,
+				     "invalid service name '%.40s...' (%zu bytes): expected at most %d characters",
+				     arg, len, PK_QUERY_NAME_MAX);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)arg[i];
+		if (c <= 0x20 || c >= 0x7f)
+			return pk__error_set(err, PK_INVAL,
+					     "invalid service name: byte 0x%02x at position %zu; expected printable ASCII without blanks",
+					     c, i + 1);
+	}
+	pk_status st = new_query(arg, PK_QUERY_NAME, out, err);
+	if (st != PK_OK)
+		return st;
+	pk_query *q = *out;
+	unsigned own = 0;
+	const char *slash = strrchr(arg, '/');
+	memcpy(q->name, arg, len + 1);
+	if (slash != NULL && slash != arg && parse_proto_list(slash + 1, &own))
+		q->name[slash - arg] = '\0';
+	set_mask(q, own, protomask);
+	return PK_OK;
+}
+
+pk_status pk_query_parse_range(const char *arg, unsigned protomask,
+			       pk_range_filter filter, pk_query **out,
+			       pk_error *err)
+{
+	*out = NULL;
+	if ((unsigned)filter > PK_FILTER_UNASSIGNED)
+		return pk__error_set(err, PK_INVAL, "unknown range filter %d",
+				     (int)filter);
+	pk_status st = parse_ports(arg ? arg : "", protomask, out, err);
+	if (st != PK_OK)
+		return st;
+	pk_query *q = *out;
+	q->filter = filter;
+	/* Unassigned is per transport: without a restriction the answer is
+	 * for tcp and udp, the transports nearly every question is about. */
+	if (filter == PK_FILTER_UNASSIGNED && q->mask != 0 && q->protocols == 0)
+		q->protocols = PK_PROTOMASK(PK_PROTO_TCP) |
+			       PK_PROTOMASK(PK_PROTO_UDP);
+	return PK_OK;
+}
+
+pk_status pk_query_parse_words(const char *const *words, size_t nwords,
+			       unsigned protomask, pk_query **out,
+			       pk_error *err)
+{
+	pk_buf text;
+	pk_status st = PK_OK;
+
+	*out = NULL;
+	if (words == NULL || nwords == 0)
+		return pk__error_set(err, PK_INVAL,
+				     "nothing to search for: expected one or more words");
+	pk__buf_init(&text, (size_t)-1);
+	for (size_t i = 0; i < nwords && st == PK_OK; i++) {
+		size_t len = words[i] ? strlen(words[i]) : 0;
+		if (len == 0)
+			st = pk__error_set(err, PK_INVAL,
+					   "invalid search word '': expected a non-empty word");
+		else if (len > PK_QUERY_WORD_MAX)
+			st = pk__error_set(err, PK_INVAL,
+					   "invalid search word '%.40s...' (%zu bytes): expected at most %d bytes",
+					   words[i], len, PK_QUERY_WORD_MAX);
+		else if ((i > 0 && pk__buf_addc(&text, ' ') != PK_OK) ||
+			 pk__buf_addstr(&text, words[i]) != PK_OK ||
+			 pk__buf_terminate(&text) != PK_OK)
+			st = pk__error_set(err, PK_NOMEM, "out of memory");
+	}
+	if (st == PK_OK)
+		st = new_query(text.data, PK_QUERY_WORDS, out, err);
+	pk__buf_free(&text);
+	if (st != PK_OK)
+		return st;
+	pk_query *q = *out;
+	q->words = calloc(nwords, sizeof *q->words);
+	for (size_t i = 0; q->words != NULL && i < nwords; i++, q->nwords++)
+		if ((q->words[i] = strdup(words[i])) == NULL)
+			break;
+	if (q->words == NULL || q->nwords < nwords) {
+		pk_query_free(q);
+		*out = NULL;
+		return pk__error_set(err, PK_NOMEM, "out of memory");
+	}
+	set_mask(q, 0, protomask);
+	return PK_OK;
+}
+
+void pk_query_free(pk_query *q)
+{
+	if (q == NULL)
+		return;
+	for (size_t i = 0; i < q->nwords; i++)
+		free(q->words[i]);
+	free(q->words);
+	free(q->ids);
+	pk_port_runs_free(q->runs);
+	free(q->text);
+	free(q);
+}
+
+pk_query_type pk_query_get_type(const pk_query *q)
+{
+	return q->type;
+}
+
+const char *pk_query_text(const pk_query *q)
+{
+	return q->text;
+}
+
+const char *pk_query_name(const pk_query *q)
+{
+	return q->type == PK_QUERY_NAME ? q->name : NULL;
+}
+
+bool pk_query_ports(const pk_query *q, uint16_t *lo, uint16_t *hi)
+{
+	bool ports = q->type == PK_QUERY_PORT || q->type == PK_QUERY_RANGE;
+
+	*lo = ports ? q->lo : 0;
+	*hi = ports ? q->hi : 0;
+	return ports;
+}
+
+size_t pk_query_word_count(const pk_query *q)
+{
+	return q->nwords;
+}
+
+const char *pk_query_word(const pk_query *q, size_t i)
+{
+	return i < q->nwords ? q->words[i] : NULL;
+}
+
+pk_range_filter pk_query_filter(const pk_query *q)
+{
+	return q->filter;
+}
+
+unsigned pk_query_protocols(const pk_query *q)
+{
+	return q->protocols;
+}
+
+/* One lookup of the query's kind: the total, up to cap ids in out. */
+static size_t lookup(const pk_registry *reg, const pk_query *q, pk_recid *out,
+		     size_t cap)
+{
+	switch (q->type) {
+	case PK_QUERY_PORT:
+		return pk_lookup_port(reg, q->lo, q->mask, out, cap);
+	case PK_QUERY_RANGE:
+		return pk_lookup_range(reg, q->lo, q->hi, q->mask, out, cap);
+	case PK_QUERY_NAME:
+		return pk_lookup_name(reg, q->name, q->mask, out, cap);
+	case PK_QUERY_WORDS:
+		return pk_search(reg, (const char *const *)q->words, q->nwords,
+				 q->mask, out, cap);
+	}
+	return 0;
+}
+
+/* IANA's named records (its origins, PK_ORIGINMASK_IANA), historic
+ * aliases included: a list of records, not the state of a port
+ * (pk_port_use). */
+static bool is_assignment(const pk_registry *reg, pk_recid id)
+{
+	pk_record r;
+
+	return pk_record_get(reg, id, &r) == PK_OK && r.kind == PK_KIND_ASSIGNED &&
+	       r.origin < 32 && (PK_ORIGINMASK(r.origin) & PK_ORIGINMASK_IANA);
+}
+
+pk_status pk_query_run(const pk_registry *reg, pk_query *q, pk_error *err)
+{
+	free(q->ids);
+	q->ids = NULL;
+	q->nids = 0;
+	pk_port_runs_free(q->runs);
+	q->runs = NULL;
+	if (q->mask == 0)
+		return PK_OK;
+	if (q->filter == PK_FILTER_UNASSIGNED)
+		return pk_unassigned_runs(reg, q->lo, q->hi, q->protocols,
+					  &q->runs, err);
+	/* Count, then fill: the lookups return their total. */
+	size_t total = lookup(reg, q, NULL, 0);
+	if (total == 0)
+		return PK_OK;
+	q->ids = malloc(total * sizeof *q->ids);
+	if (q->ids == NULL)
+		return pk__error_set(err, PK_NOMEM, "out of memory");
+	size_t got = lookup(reg, q, q->ids, total);
+	q->nids = got < total ? got : total;
+	if (q->filter == PK_FILTER_ASSIGNED) {
+		size_t k = 0;
+		for (size_t i = 0; i < q->nids; i++)
+			if (is_assignment(reg, q->ids[i]))
+				q->ids[k++] = q->ids[i];
+		q->nids = k;
+	}
+	return PK_OK;
+}
+
+const pk_recid *pk_query_records(const pk_query *q, size_t *count)
+{
+	*count = q->nids;
+	return q->ids;
+}
+
+const pk_port_runs *pk_query_runs(const pk_query *q)
+{
+	return q->runs;
+}
+
+bool pk_query_found(const pk_query *q)
+{
+	if (q->filter == PK_FILTER_UNASSIGNED)
+		return q->runs != NULL && pk_port_runs_count(q->runs) > 0;
+	return q->nids > 0;
+}

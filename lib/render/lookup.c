@@ -1,0 +1,261 @@
+/* lookup.c - the answers to queries (include/portkit.h, "Queries"):
+ * `portkit ARG...`, `portkit search` and `portkit range`, as record tables
+ * or --long blocks, and as the documents of docs/json.md. */
+#include <stdio.h>
+
+#include "render/render_internal.h"
+
+static const char *query_type_name(pk_query_type t)
+{
+	switch (t) {
+	case PK_QUERY_PORT:
+		return "port";
+	case PK_QUERY_RANGE:
+		return "range";
+	case PK_QUERY_NAME:
+		return "name";
+	case PK_QUERY_WORDS:
+		return "words";
+	}
+	return "unknown";
+}
+
+/* ---- lookup ----------------------------------------------------------- */
+
+static void json_query(pk_render *r, const pk_registry *reg, const pk_query *q)
+{
+	uint16_t lo, hi;
+	size_t n;
+	const pk_recid *ids = pk_query_records(q, &n);
+
+	pk__json_object_begin(r, NULL);
+	pk__json_string(r, "query", pk_query_text(q));
+	pk__json_string(r, "type", query_type_name(pk_query_get_type(q)));
+	if (pk_query_ports(q, &lo, &hi)) {
+		pk__json_uint(r, "port_lo", lo);
+		pk__json_uint(r, "port_hi", hi);
+		pk__json_classes(r, "classes", lo, hi);
+	} else {
+		pk__json_string(r, "name", pk_query_name(q));
+	}
+	pk__json_protocols(r, "protocols", pk_query_protocols(q));
+	pk__json_bool(r, "found", n > 0);
+	pk__json_array_begin(r, "records");
+	for (size_t i = 0; i < n && pk__render_ok(r); i++)
+		pk__json_record(r, NULL, reg, ids[i]);
+	pk__json_array_end(r);
+	pk__json_object_end(r);
+}
+
+/* A row saying that ports have no record, with their class: the class is
+ * part of every answer. */
+static void empty_port_row(pk_render *r, pk_text_table *t, uint16_t lo,
+			   uint16_t hi)
+{
+	char port[16], cls[48];
+
+	pk__ports_text(lo, hi, port, sizeof port);
+	pk__class_text(lo, hi, cls, sizeof cls);
+	const char *why = pk_port_class_of(lo) == PK_CLASS_DYNAMIC &&
+					  pk_port_class_of(hi) == PK_CLASS_DYNAMIC ?
+				  "no record: Dynamic/Private ports are never assigned (RFC 6335)" :
+				  "no record: unassigned";
+	const char *cells[PK_RECORD_COLS] = { port, "-", cls, "-", why };
+	pk__table_add(r, t, cells);
+}
+
+/* --long: a block per record, and for ports nobody has, their class. */
+static void long_lookup(pk_render *r, const pk_registry *reg,
+			pk_query_next_fn next, void *ctx)
+{
+	bool first = true;
+	const pk_query *q;
+
+	while (pk__render_ok(r) && (q = next(ctx)) != NULL) {
+		size_t n;
+		uint16_t lo, hi;
+		const pk_recid *ids = pk_query_records(q, &n);
+		for (size_t i = 0; i < n; i++) {
+			if (!first)
+				pk__render_put(r, "\n", 1);
+			first = false;
+			pk__record_long(r, reg, ids[i]);
+		}
+		if (n == 0 && pk_query_ports(q, &lo, &hi)) {
+			char cls[48];
+			const char *text = pk_query_text(q);
+			pk__class_text(lo, hi, cls, sizeof cls);
+			pk__render_puts(r, first ? "port:   " : "\nport:   ");
+			pk__render_text(r, text, strlen(text), false);
+			pk__render_printf(r, "\nclass:  %s (RFC 6335)\nrecord: none\n", cls);
+			first = false;
+		}
+	}
+}
+
+void pk_render_lookup(pk_render *r, const pk_registry *reg,
+		      pk_query_next_fn next, void *ctx)
+{
+	const pk_query *q;
+
+	if (r->format == PK_RENDER_JSON) {
+		pk__json_document_begin(r, "lookup");
+		pk__json_registry(r, "registry", reg);
+		pk__json_array_begin(r, "queries");
+		while (pk__render_ok(r) && (q = next(ctx)) != NULL)
+			json_query(r, reg, q);
+		pk__json_array_end(r);
+		pk__json_object_end(r);
+		return;
+	}
+	if (r->flags & PK_RENDER_LONG) {
+		long_lookup(r, reg, next, ctx);
+		return;
+	}
+	/* One table for every query, so that its columns line up. */
+	pk_text_table *t = pk__table_new(r, PK_RECORD_COLS);
+	size_t rows = 0;
+	pk__record_header(r, t);
+	while (pk__render_ok(r) && (q = next(ctx)) != NULL) {
+		size_t n;
+		uint16_t lo, hi;
+		const pk_recid *ids = pk_query_records(q, &n);
+		for (size_t i = 0; i < n; i++, rows++)
+			pk__record_row(r, t, reg, ids[i]);
+		if (n == 0 && pk_query_ports(q, &lo, &hi)) {
+			empty_port_row(r, t, lo, hi);
+			rows++;
+		}
+	}
+	/* Only unknown names: nothing to show. */
+	if (rows > 0)
+		pk__table_write(r, t);
+	pk__table_free(t);
+}
+
+/* ---- search ----------------------------------------------------------- */
+
+void pk_render_search(pk_render *r, const pk_registry *reg, const pk_query *q)
+{
+	size_t n;
+	const pk_recid *ids = pk_query_records(q, &n);
+
+	if (r->format != PK_RENDER_JSON) {
+		pk__record_list(r, reg, ids, n);
+		return;
+	}
+	pk__json_document_begin(r, "search");
+	pk__json_registry(r, "registry", reg);
+	pk__json_array_begin(r, "words");
+	for (size_t i = 0; i < pk_query_word_count(q); i++)
+		pk__json_string(r, NULL, pk_query_word(q, i));
+	pk__json_array_end(r);
+	pk__json_protocols(r, "protocols", pk_query_protocols(q));
+	pk__json_uint(r, "count", n);
+	pk__json_array_begin(r, "records");
+	for (size_t i = 0; i < n && pk__render_ok(r); i++)
+		pk__json_record(r, NULL, reg, ids[i]);
+	pk__json_array_end(r);
+	pk__json_object_end(r);
+}
+
+/* ---- range ------------------------------------------------------------ */
+
+static void text_runs(pk_render *r, const pk_query *q)
+{
+	static const char *const header[4] = { "PORTS", "PROTO", "CLASS", "COUNT" };
+	const pk_port_runs *runs = pk_query_runs(q);
+	size_t nruns = runs ? pk_port_runs_count(runs) : 0;
+	unsigned mask = pk_query_protocols(q);
+	uint16_t lo, hi;
+
+	pk_query_ports(q, &lo, &hi);
+	if (nruns > 0) {
+		pk_text_table *t = pk__table_new(r, 4);
+		pk__table_add_header(r, t, header);
+		for (size_t i = 0; i < nruns; i++) {
+			const pk_port_run *x = pk_port_runs_get(runs, i);
+			char ports[16], count[16];
+			pk__ports_text(x->lo, x->hi, ports, sizeof ports);
+			snprintf(count, sizeof count, "%u", (unsigned)(x->hi - x->lo) + 1);
+			const char *cells[4] = { ports, pk_proto_name(x->proto),
+						 pk_port_class_name(x->cls), count };
+			pk__table_add(r, t, cells);
+		}
+		pk__table_write(r, t);
+		pk__table_free(t);
+		pk__render_put(r, "\n", 1);
+	}
+	pk__render_printf(r, "unassigned in %u-%u:", (unsigned)lo, (unsigned)hi);
+	const char *sep = " ";
+	for (int p = PK_PROTO_TCP; p <= PK_PROTO_DCCP; p++)
+		if (mask & PK_PROTOMASK(p)) {
+			pk__render_printf(r, "%s%s %u of %u", sep,
+					  pk_proto_name((pk_proto)p),
+					  runs ? (unsigned)pk_port_runs_total(runs, (pk_proto)p) : 0u,
+					  (unsigned)(hi - lo) + 1);
+			sep = ", ";
+		}
+	pk__render_put(r, "\n", 1);
+}
+
+static void json_runs(pk_render *r, const pk_query *q)
+{
+	const pk_port_runs *runs = pk_query_runs(q);
+	size_t nruns = runs ? pk_port_runs_count(runs) : 0;
+	unsigned mask = pk_query_protocols(q);
+
+	pk__json_array_begin(r, "unassigned");
+	for (size_t i = 0; i < nruns; i++) {
+		const pk_port_run *x = pk_port_runs_get(runs, i);
+		pk__json_object_begin(r, NULL);
+		pk__json_uint(r, "port_lo", x->lo);
+		pk__json_uint(r, "port_hi", x->hi);
+		pk__json_string(r, "protocol", pk_proto_name(x->proto));
+		pk__json_string(r, "class", pk__class_code(x->cls));
+		pk__json_uint(r, "count", (unsigned)(x->hi - x->lo) + 1);
+		pk__json_object_end(r);
+	}
+	pk__json_array_end(r);
+	pk__json_object_begin(r, "unassigned_counts");
+	for (int p = PK_PROTO_TCP; p <= PK_PROTO_DCCP; p++)
+		if (mask & PK_PROTOMASK(p))
+			pk__json_uint(r, pk_proto_name((pk_proto)p),
+				      runs ? pk_port_runs_total(runs, (pk_proto)p) : 0);
+	pk__json_object_end(r);
+}
+
+void pk_render_range(pk_render *r, const pk_registry *reg, const pk_query *q)
+{
+	size_t n;
+	uint16_t lo, hi;
+	const pk_recid *ids = pk_query_records(q, &n);
+	pk_range_filter f = pk_query_filter(q);
+
+	if (r->format != PK_RENDER_JSON) {
+		if (f == PK_FILTER_UNASSIGNED)
+			text_runs(r, q);
+		else
+			pk__record_list(r, reg, ids, n);
+		return;
+	}
+	pk_query_ports(q, &lo, &hi);
+	pk__json_document_begin(r, "range");
+	pk__json_registry(r, "registry", reg);
+	pk__json_uint(r, "port_lo", lo);
+	pk__json_uint(r, "port_hi", hi);
+	pk__json_classes(r, "classes", lo, hi);
+	pk__json_protocols(r, "protocols", pk_query_protocols(q));
+	pk__json_string(r, "filter", pk_range_filter_name(f));
+	pk__json_array_begin(r, "records");
+	for (size_t i = 0; i < n && pk__render_ok(r); i++)
+		pk__json_record(r, NULL, reg, ids[i]);
+	pk__json_array_end(r);
+	if (f == PK_FILTER_UNASSIGNED) {
+		json_runs(r, q);
+	} else {
+		pk__json_null(r, "unassigned");
+		pk__json_null(r, "unassigned_counts");
+	}
+	pk__json_object_end(r);
+}

@@ -1,0 +1,416 @@
+/* record.c - registry records for people and for programs: the record
+ * table and --long blocks, the record object, the registry object, port
+ * classes and transports (docs/json.md, "The record object"). */
+#include <stdio.h>
+
+#include "render/render_internal.h"
+
+static const char *const kind_names[] = { "assigned", "reserved", "unassigned",
+					  "deregistered", "other" };
+static const char *const origin_names[] = { "iana", "services", "supplement",
+					    "unofficial" };
+/* What each origin means, for --long. */
+static const char *const origin_text[] = {
+	"IANA registry",
+	"services(5) file (Debian netbase), not an IANA record",
+	"IANA range, from portkit's supplement",
+	"well-known unofficial use, not an IANA assignment",
+};
+
+static const char *kind_name(pk_rec_kind k)
+{
+	return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ?
+		       kind_names[k] : "other";
+}
+
+static const char *origin_name(pk_rec_origin o)
+{
+	return (unsigned)o < sizeof origin_names / sizeof origin_names[0] ?
+		       origin_names[o] : "iana";
+}
+
+const char *pk__class_code(pk_port_class cls)
+{
+	switch (cls) {
+	case PK_CLASS_SYSTEM:
+		return "system";
+	case PK_CLASS_USER:
+		return "user";
+	case PK_CLASS_DYNAMIC:
+		return "dynamic";
+	}
+	return "user";
+}
+
+void pk__class_text(uint16_t lo, uint16_t hi, char *buf, size_t size)
+{
+	pk_port_class a = pk_port_class_of(lo);
+	pk_port_class b = pk_port_class_of(hi);
+
+	if (a == b)
+		snprintf(buf, size, "%s", pk_port_class_name(a));
+	else
+		snprintf(buf, size, "%s..%s", pk_port_class_name(a),
+			 pk_port_class_name(b));
+}
+
+void pk__ports_text(uint16_t lo, uint16_t hi, char *buf, size_t size)
+{
+	if (lo == hi)
+		snprintf(buf, size, "%u", (unsigned)lo);
+	else
+		snprintf(buf, size, "%u-%u", (unsigned)lo, (unsigned)hi);
+}
+
+void pk__proto_counts_text(const pk_registry_info *in, char *buf, size_t size)
+{
+	snprintf(buf, size, "%u (tcp %u, udp %u, sctp %u, dccp %u, no transport %u)",
+		 (unsigned)in->records, (unsigned)in->counts_by_proto[PK_PROTO_TCP],
+		 (unsigned)in->counts_by_proto[PK_PROTO_UDP],
+		 (unsigned)in->counts_by_proto[PK_PROTO_SCTP],
+		 (unsigned)in->counts_by_proto[PK_PROTO_DCCP],
+		 (unsigned)in->counts_by_proto[PK_PROTO_NONE]);
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+void pk__json_registry(pk_render *r, const char *key, const pk_registry *reg)
+{
+	pk_registry_info info;
+
+	if (reg == NULL) {
+		pk__json_null(r, key);
+		return;
+	}
+	pk_registry_get_info(reg, &info);
+	pk__json_object_begin(r, key);
+	pk__json_string(r, "source", info.source);
+	pk__json_string(r, "updated", info.updated);
+	pk__json_string(r, "origin", info.origin);
+	pk__json_object_end(r);
+}
+
+void pk__json_classes(pk_render *r, const char *key, uint16_t lo, uint16_t hi)
+{
+	pk__json_array_begin(r, key);
+	for (int c = pk_port_class_of(lo); c <= (int)pk_port_class_of(hi); c++)
+		pk__json_string(r, NULL, pk__class_code((pk_port_class)c));
+	pk__json_array_end(r);
+}
+
+void pk__json_protocols(pk_render *r, const char *key, unsigned mask)
+{
+	pk__json_array_begin(r, key);
+	for (int p = PK_PROTO_TCP; p <= PK_PROTO_DCCP; p++)
+		if (mask & PK_PROTOMASK(p))
+			pk__json_string(r, NULL, pk_proto_name((pk_proto)p));
+	pk__json_array_end(r);
+}
+
+void pk__json_proto_counts(pk_render *r, const char *key,
+			   const pk_registry_info *info)
+{
+	pk__json_object_begin(r, key);
+	for (int p = PK_PROTO_TCP; p < PK_PROTO_COUNT; p++)
+		pk__json_uint(r, pk_proto_name((pk_proto)p),
+			      info->counts_by_proto[p]);
+	pk__json_uint(r, "none", info->counts_by_proto[PK_PROTO_NONE]);
+	pk__json_object_end(r);
+}
+
+static void json_party(pk_render *r, const char *key, const pk_party *p)
+{
+	pk__json_object_begin(r, key);
+	pk__json_string(r, "id", p->id);
+	pk__json_string(r, "name", p->name);
+	pk__json_string(r, "org", p->org);
+	pk__json_string(r, "uri", p->uri);
+	pk__json_string(r, "updated", p->updated);
+	pk__json_object_end(r);
+}
+
+void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
+		     pk_recid id)
+{
+	pk_record rec;
+	pk_party p;
+
+	if (pk_record_get(reg, id, &rec) != PK_OK) {
+		pk__render_fail(r, PK_RANGE, "no record %u", (unsigned)id);
+		return;
+	}
+	pk__json_object_begin(r, key);
+	pk__json_string(r, "name", rec.name);
+	pk__json_array_begin(r, "aliases");
+	for (uint32_t i = 0; i < rec.alias_count; i++) {
+		const char *a = pk_record_alias(reg, id, i);
+		if (a != NULL)
+			pk__json_string(r, NULL, a);
+	}
+	pk__json_array_end(r);
+	pk__json_string(r, "protocol", rec.proto == PK_PROTO_NONE ? NULL :
+					pk_proto_name(rec.proto));
+	if (rec.has_port) {
+		pk__json_uint(r, "port_lo", rec.port_lo);
+		pk__json_uint(r, "port_hi", rec.port_hi);
+		pk__json_classes(r, "classes", rec.port_lo, rec.port_hi);
+	} else {
+		pk__json_null(r, "port_lo");
+		pk__json_null(r, "port_hi");
+		pk__json_array_begin(r, "classes");
+		pk__json_array_end(r);
+	}
+	pk__json_string(r, "kind", kind_name(rec.kind));
+	pk__json_string(r, "origin", origin_name(rec.origin));
+	pk__json_bool(r, "historic", rec.flags & PK_RECFLAG_HISTORIC);
+	pk__json_string(r, "alias_of", rec.alias_of[0] ? rec.alias_of : NULL);
+	pk__json_string(r, "description", rec.description);
+	pk__json_string(r, "notes", rec.notes);
+	pk__json_string(r, "unauthorized", rec.unauthorized);
+	pk__json_string(r, "registered", rec.registered);
+	pk__json_string(r, "modified", rec.modified);
+	pk__json_string(r, "service_code", rec.service_code);
+	pk__json_array_begin(r, "references");
+	for (uint32_t i = 0; i < rec.ref_count; i++) {
+		pk_ref ref;
+		if (pk_record_ref(reg, id, i, &ref) != PK_OK)
+			continue;
+		pk__json_object_begin(r, NULL);
+		pk__json_string(r, "type", pk_ref_type_name(ref.type));
+		pk__json_string(r, "data", ref.data);
+		if (ref.type == PK_REF_PERSON) {
+			if (pk_person_get(reg, ref.data, &p) == PK_OK)
+				json_party(r, "person", &p);
+			else
+				pk__json_null(r, "person");
+		}
+		pk__json_object_end(r);
+	}
+	pk__json_array_end(r);
+	pk__json_array_begin(r, "assignees");
+	for (uint32_t i = 0; i < rec.assignee_count; i++)
+		if (pk_record_assignee(reg, id, i, &p) == PK_OK)
+			json_party(r, NULL, &p);
+	pk__json_array_end(r);
+	pk__json_array_begin(r, "contacts");
+	for (uint32_t i = 0; i < rec.contact_count; i++)
+		if (pk_record_contact(reg, id, i, &p) == PK_OK)
+			json_party(r, NULL, &p);
+	pk__json_array_end(r);
+	pk__json_object_end(r);
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+static const char *const record_header[PK_RECORD_COLS] = {
+	"PORT", "PROTO", "CLASS", "NAME", "DESCRIPTION"
+};
+
+void pk__record_header(pk_render *r, pk_text_table *t)
+{
+	pk__table_add_header(r, t, record_header);
+}
+
+/* The aliases joined by ", " (nothing when none). */
+static void add_aliases(pk_buf *b, const pk_registry *reg, const pk_record *rec)
+{
+	bool first = true;
+
+	for (uint32_t i = 0; i < rec->alias_count; i++) {
+		const char *a = pk_record_alias(reg, rec->id, i);
+		if (a == NULL)
+			continue;
+		if (!first)
+			pk__buf_addstr(b, ", ");
+		pk__buf_addstr(b, a);
+		first = false;
+	}
+}
+
+void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
+		    pk_recid id)
+{
+	pk_record rec;
+	char port[16] = "-", cls[48] = "-";
+	pk_buf desc, aliases;
+
+	if (pk_record_get(reg, id, &rec) != PK_OK)
+		return;
+	if (rec.has_port) {
+		pk__ports_text(rec.port_lo, rec.port_hi, port, sizeof port);
+		pk__class_text(rec.port_lo, rec.port_hi, cls, sizeof cls);
+	}
+	/* The description carries what a reader must not miss: that a record
+	 * is not IANA's, that a name is a historic alias, the other names. */
+	const char *tag = rec.origin == PK_ORIGIN_UNOFFICIAL ? "[unofficial]" :
+			  rec.origin == PK_ORIGIN_SERVICES   ? "[services(5)]" :
+							       "";
+	const char *text = rec.description[0] != '\0' ? rec.description :
+			   rec.name == NULL ? kind_name(rec.kind) : "";
+	pk__buf_init(&desc, (size_t)1 << 24);
+	pk__buf_init(&aliases, (size_t)1 << 24);
+	pk__buf_addstr(&desc, tag);
+	if (tag[0] != '\0' && text[0] != '\0')
+		pk__buf_addc(&desc, ' ');
+	/* One line in the table: the registry's descriptions may hold
+	 * several. */
+	size_t start = desc.len;
+	pk__buf_addstr(&desc, text);
+	for (size_t i = start; desc.data != NULL && i < desc.len; i++)
+		if (desc.data[i] == '\n' || desc.data[i] == '\t')
+			desc.data[i] = ' ';
+	if ((rec.flags & PK_RECFLAG_HISTORIC) && rec.alias_of[0] != '\0')
+		pk__buf_printf(&desc, " [historic alias of %s]", rec.alias_of);
+	add_aliases(&aliases, reg, &rec);
+	if (aliases.len > 0)
+		pk__buf_printf(&desc, " (aliases: %.*s)", (int)aliases.len,
+			       aliases.data);
+	if (pk__buf_terminate(&desc) != PK_OK) {
+		pk__render_fail(r, PK_NOMEM, "out of memory");
+	} else {
+		const char *cells[PK_RECORD_COLS] = {
+			port, rec.proto == PK_PROTO_NONE ? "-" : pk_proto_name(rec.proto),
+			cls, rec.name ? rec.name : "-", desc.data
+		};
+		pk__table_add(r, t, cells);
+	}
+	pk__buf_free(&desc);
+	pk__buf_free(&aliases);
+}
+
+/* "Name (Org) <uri>", "Org <uri>" for an organisation, or the free text
+ * of a text-only party. */
+static void party_text(const pk_party *p, char *buf, size_t size)
+{
+	const char *who = p->name[0] ? p->name : p->org[0] ? p->org : p->id;
+	size_t n = (size_t)snprintf(buf, size, "%s", who);
+
+	if (p->name[0] != '\0' && p->org[0] != '\0' && n < size)
+		n += (size_t)snprintf(buf + n, size - n, " (%s)", p->org);
+	if (p->uri[0] != '\0' && n < size)
+		n += (size_t)snprintf(buf + n, size - n, " <%s>", p->uri);
+	if (p->updated[0] != '\0' && n < size)
+		snprintf(buf + n, size - n, ", updated %s", p->updated);
+}
+
+static void long_refs(pk_render *r, pk_text_table *t, const pk_registry *reg,
+		      const pk_record *rec)
+{
+	char buf[1024];
+
+	for (uint32_t i = 0; i < rec->ref_count; i++) {
+		pk_ref ref;
+		pk_party p;
+		if (pk_record_ref(reg, rec->id, i, &ref) != PK_OK)
+			continue;
+		if (ref.type == PK_REF_PERSON &&
+		    pk_person_get(reg, ref.data, &p) == PK_OK)
+			party_text(&p, buf, sizeof buf);
+		else
+			snprintf(buf, sizeof buf, "%s", ref.data);
+		size_t n = strlen(buf);
+		if (ref.type != PK_REF_PERSON && ref.type != PK_REF_TEXT &&
+		    n + 16 < sizeof buf)
+			snprintf(buf + n, sizeof buf - n, " (%s)",
+				 pk_ref_type_name(ref.type));
+		pk__table_add_pair(r, t, ref.type == PK_REF_PERSON ? "person:" :
+					 "reference:", buf);
+	}
+	for (uint32_t i = 0; i < rec->assignee_count; i++) {
+		pk_party p;
+		if (pk_record_assignee(reg, rec->id, i, &p) != PK_OK)
+			continue;
+		party_text(&p, buf, sizeof buf);
+		pk__table_add_pair(r, t, "assignee:", buf);
+	}
+	for (uint32_t i = 0; i < rec->contact_count; i++) {
+		pk_party p;
+		if (pk_record_contact(reg, rec->id, i, &p) != PK_OK)
+			continue;
+		party_text(&p, buf, sizeof buf);
+		pk__table_add_pair(r, t, "contact:", buf);
+	}
+}
+
+void pk__record_long(pk_render *r, const pk_registry *reg, pk_recid id)
+{
+	pk_record rec;
+	char buf[1024], port[16];
+	pk_buf aliases;
+
+	if (pk_record_get(reg, id, &rec) != PK_OK)
+		return;
+	pk_text_table *t = pk__table_new(r, 2);
+	if (t == NULL)
+		return;
+	pk__buf_init(&aliases, (size_t)1 << 24);
+	pk__table_add_pair(r, t, "name:", rec.name ? rec.name : "-");
+	if (rec.has_port)
+		pk__ports_text(rec.port_lo, rec.port_hi, port, sizeof port);
+	pk__table_add_pair(r, t, "port:", rec.has_port ? port : "none");
+	pk__table_add_pair(r, t, "transport:", rec.proto == PK_PROTO_NONE ?
+			   "none given" : pk_proto_name(rec.proto));
+	if (rec.has_port) {
+		uint16_t lo, hi;
+		char cls[48];
+		pk_port_class c = pk_port_class_of(rec.port_lo);
+		pk__class_text(rec.port_lo, rec.port_hi, cls, sizeof cls);
+		pk_port_class_bounds(c, &lo, &hi);
+		if (pk_port_class_of(rec.port_hi) == c)
+			snprintf(buf, sizeof buf, "%s (%u-%u, RFC 6335)", cls,
+				 (unsigned)lo, (unsigned)hi);
+		else
+			snprintf(buf, sizeof buf, "%s (RFC 6335)", cls);
+		pk__table_add_pair(r, t, "class:", buf);
+	}
+	pk__table_add_pair(r, t, "kind:", kind_name(rec.kind));
+	pk__table_add_pair(r, t, "origin:", (unsigned)rec.origin < 4 ?
+			   origin_text[rec.origin] : origin_text[0]);
+	pk__table_add_pair(r, t, "description:",
+			   rec.description[0] ? rec.description : "-");
+	add_aliases(&aliases, reg, &rec);
+	if (aliases.len > 0) {
+		if (pk__buf_terminate(&aliases) != PK_OK)
+			pk__render_fail(r, PK_NOMEM, "out of memory");
+		else
+			pk__table_add_pair(r, t, "aliases:", aliases.data);
+	}
+	if (rec.flags & PK_RECFLAG_HISTORIC) {
+		snprintf(buf, sizeof buf, "historic alias of %s",
+			 rec.alias_of[0] ? rec.alias_of : "another name");
+		pk__table_add_pair(r, t, "historic:", buf);
+	}
+	long_refs(r, t, reg, &rec);
+	const struct { const char *label, *value; } rest[] = {
+		{ "registered:", rec.registered }, { "modified:", rec.modified },
+		{ "notes:", rec.notes },	   { "unauthorized:", rec.unauthorized },
+		{ "service code:", rec.service_code },
+	};
+	for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
+		if (rest[i].value[0] != '\0')
+			pk__table_add_pair(r, t, rest[i].label, rest[i].value);
+	pk__table_write(r, t);
+	pk__table_free(t);
+	pk__buf_free(&aliases);
+}
+
+void pk__record_list(pk_render *r, const pk_registry *reg,
+		     const pk_recid *ids, size_t n)
+{
+	if (n == 0)
+		return;
+	if (r->flags & PK_RENDER_LONG) {
+		for (size_t i = 0; i < n; i++) {
+			if (i > 0)
+				pk__render_put(r, "\n", 1);
+			pk__record_long(r, reg, ids[i]);
+		}
+		return;
+	}
+	pk_text_table *t = pk__table_new(r, PK_RECORD_COLS);
+	pk__record_header(r, t);
+	for (size_t i = 0; i < n; i++)
+		pk__record_row(r, t, reg, ids[i]);
+	pk__table_write(r, t);
+	pk__table_free(t);
+}
