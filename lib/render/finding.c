@@ -501,7 +501,7 @@ static void step_text(text *t, const pk_finding *f, const pk_fix *x)
 		return;
 	case PK_FIX_FILE:
 		if (strcmp(c, "persist") == 0)
-			out(t, "To keep it across reboots: the snippet of the proposed settings, as %s.",
+			out(t, "To keep it across reboots, install the sysctl.d snippet of the proposed settings as %s.",
 			    x->path);
 		else
 			out(t, "Write %s.", x->path);

@@ -17,33 +17,17 @@ static const char *origin_code(pk_rec_origin o)
 }
 
 
-/* The assigned records of the socket's port and transport, one per name
- * (the same name from IANA and services(5) once, the first record's). */
+/* The services the registry names on the socket's port and transport,
+ * by the port-use rule (pk_port_services, every origin). */
 static size_t services(const pk_registry *reg, const pk_socket *k,
 		       pk_recid *out, size_t cap)
 {
-	pk_recid ids[SERVICES_MAX];
-	size_t n, count = 0;
+	size_t n;
 
 	if (reg == NULL)
 		return 0;
-	n = pk_lookup_port(reg, k->port, PK_PROTOMASK(k->proto), ids,
-			   SERVICES_MAX);
-	for (size_t i = 0; i < n && i < SERVICES_MAX && count < cap; i++) {
-		pk_record rec;
-		if (pk_record_get(reg, ids[i], &rec) != PK_OK || rec.name == NULL ||
-		    rec.kind != PK_KIND_ASSIGNED)
-			continue;
-		bool seen = false;
-		for (size_t j = 0; j < count && !seen; j++) {
-			pk_record prev;
-			seen = pk_record_get(reg, out[j], &prev) == PK_OK &&
-			       pk__strcasecmp(prev.name, rec.name) == 0;
-		}
-		if (!seen)
-			out[count++] = ids[i];
-	}
-	return count;
+	n = pk_port_services(reg, k->port, k->proto, PK_ORIGINMASK_ALL, out, cap);
+	return n < cap ? n : cap;
 }
 
 /* "ephemeral" inside ip_local_port_range, "reserved" there but reserved,
