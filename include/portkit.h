@@ -909,7 +909,7 @@ typedef struct pk_expect {
 	uint16_t hi;
 	unsigned protos;    /* PK_PROTOMASK bits, 0 = any transport */
 	const char *label;  /* "" when none */
-	const char *origin; /* "--expect", or "FILE:LINE" */
+	const char *origin; /* "FILE:LINE", "" for pk_expect_add() */
 } pk_expect;
 
 pk_status pk_expect_list_new(pk_expect_list **out);

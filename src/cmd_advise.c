@@ -52,6 +52,7 @@ int cmd_advise(int argc, char **argv, cli_ctx *ctx)
 		{ NULL, 0, NULL, 0 }
 	};
 	pk_plan plan = { 0 };
+	const char *port_arg = NULL;
 	unsigned port_protos = 0;
 	bool with_draft = false;
 	pk_registry *reg = NULL;
@@ -67,18 +68,9 @@ int cmd_advise(int argc, char **argv, cli_ctx *ctx)
 		case 'N':
 			plan.name = optarg;
 			break;
-		case 'P': {
-			pk_portspec spec;
-			if ((st = pk_portspec_parse(optarg, &spec, &err)) != PK_OK)
-				return cli_fail(ctx, PK_INVAL, &err);
-			if (spec.lo != spec.hi)
-				return cli_usage(ctx, "invalid port '%s': expected one port, not a range",
-						 optarg);
-			plan.has_port = true;
-			plan.port = spec.lo;
-			port_protos = spec.protos;
+		case 'P':
+			port_arg = optarg;
 			break;
-		}
 		case OPT_DRAFT:
 			with_draft = true;
 			break;
@@ -101,6 +93,18 @@ int cmd_advise(int argc, char **argv, cli_ctx *ctx)
 			if ((rc = cli_other_option(opt, optarg, ctx, usage)) != 0)
 				return rc;
 		}
+	}
+	/* Checked once every option is read: --json may come after. */
+	if (port_arg != NULL) {
+		pk_portspec spec;
+		if ((st = pk_portspec_parse(port_arg, &spec, &err)) != PK_OK)
+			return cli_fail(ctx, PK_INVAL, &err);
+		if (spec.lo != spec.hi)
+			return cli_usage(ctx, "invalid port '%s': expected one port, not a range",
+					 port_arg);
+		plan.has_port = true;
+		plan.port = spec.lo;
+		port_protos = spec.protos;
 	}
 	if (optind < argc) {
 		usage(stderr);

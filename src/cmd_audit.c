@@ -117,26 +117,30 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 	pk_audit *audit = NULL;
 	const char *proc_root = NULL;
 	const char *write_path = NULL;
+	/* --expect and --config in order, read once every option is (--json
+	 * may come after them): 'e' or 'c', and the argument. */
+	const char **specs = calloc((size_t)argc + 1, sizeof *specs);
+	char *kinds = calloc((size_t)argc + 1, 1);
+	size_t nspecs = 0;
 	bool quiet = false;
 	pk_error err;
 	pk_status st;
 	int rc = EXIT_FOUND;
 	int opt;
 
-	if (pk_expect_list_new(&exp) != PK_OK) {
+	if (pk_expect_list_new(&exp) != PK_OK || specs == NULL || kinds == NULL) {
 		cli_error("out of memory");
-		return EXIT_DATA;
+		rc = EXIT_DATA;
+		goto out;
 	}
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "e:c:w:qh" CLI_COMMON_SHORTOPTS,
 				  longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'e':
-			rc = add_expect(ctx, exp, optarg);
-			break;
 		case 'c':
-			st = pk_expect_load(exp, optarg, &err);
-			rc = st == PK_OK ? 0 : cli_fail(ctx, st, &err);
+			kinds[nspecs] = (char)opt;
+			specs[nspecs++] = optarg;
 			break;
 		case 'w':
 			write_path = optarg;
@@ -162,6 +166,15 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 			       argv[optind]);
 		goto out;
 	}
+	for (size_t i = 0; i < nspecs && rc == 0; i++) {
+		if (kinds[i] == 'e') {
+			rc = add_expect(ctx, exp, specs[i]);
+		} else if ((st = pk_expect_load(exp, specs[i], &err)) != PK_OK) {
+			rc = cli_fail(ctx, st, &err);
+		}
+	}
+	if (rc != 0)
+		goto out;
 
 	/* Owners only show in the detail and in information-level
 	 * findings, which --quiet does not print: the scan of every
@@ -211,5 +224,7 @@ out:
 	pk_host_sockets_free(socks);
 	free(conf);
 	pk_expect_list_free(exp);
+	free(specs);
+	free(kinds);
 	return rc;
 }

@@ -344,6 +344,21 @@ static void audit_summary(text *t, const pk_finding *f)
 	}
 }
 
+/* "Declared at FILE:LINE" and then, or else (no place known), other. */
+static void declared(text *t, const pk_finding *f, const char *then,
+		     const char *other)
+{
+	const char *at = str(f, "declared_at");
+
+	if (at[0] == '\0') {
+		out(t, "%s", other);
+		return;
+	}
+	if (t->b->len > 0 && t->b->data[t->b->len - 1] != '\n')
+		out(t, " ");
+	out(t, "Declared at %s%s", at, then);
+}
+
 static void audit_detail(text *t, const pk_finding *f)
 {
 	char a[16], p[32];
@@ -359,9 +374,11 @@ static void audit_detail(text *t, const pk_finding *f)
 		if (u(f, "socket_count") > shown)
 			out(t, "\n... and %llu more sockets",
 			    (unsigned long long)(u(f, "socket_count") - shown));
-		if (str(f, "label")[0] != '\0')
+		if (str(f, "label")[0] != '\0' && str(f, "declared_at")[0] != '\0')
 			out(t, "\nExpected as '%s' (%s).", str(f, "label"),
 			    str(f, "declared_at"));
+		else if (str(f, "label")[0] != '\0')
+			out(t, "\nExpected as '%s'.", str(f, "label"));
 		if (pk_finding_severity(f) >= PK_SEV_WARNING)
 			out(t, "\nWhile it runs the port is safe; when it restarts, an outgoing connection may hold %u first and bind() fails with EADDRINUSE.",
 			    uport(f, "port"));
@@ -369,11 +386,13 @@ static void audit_detail(text *t, const pk_finding *f)
 			out(t, "\nA UDP socket here may be a client whose port the kernel chose; if it is a service, it can lose %u to an outgoing connection when it restarts.",
 			    uport(f, "port"));
 	} else if (is(f, "ephemeral-port")) {
-		out(t, "Declared at %s; not listening now. When the service starts, an outgoing connection may hold %u and bind() fails with EADDRINUSE.",
-		    str(f, "declared_at"), uport(f, "port"));
+		declared(t, f, "; not listening now.", "Not listening now.");
+		out(t, " When the service starts, an outgoing connection may hold %u and bind() fails with EADDRINUSE.",
+		    uport(f, "port"));
 	} else if (is(f, "ephemeral-overlap")) {
-		out(t, "Declared at %s. Overlap %s, of which %u ports are not reserved: outgoing connections can take any of them before the services that need them.",
-		    str(f, "declared_at"), range_text(range(f, "overlap"), a, sizeof a),
+		declared(t, f, ". ", "");
+		out(t, "Overlap %s, of which %u ports are not reserved: outgoing connections can take any of them before the services that need them.",
+		    range_text(range(f, "overlap"), a, sizeof a),
 		    uport(f, "unreserved_count"));
 		if (u(f, "overlap_large"))
 			out(t, " The overlap is a large part of the range: moving the range (or the services) is the better cure than reserving it.");
@@ -381,8 +400,9 @@ static void audit_detail(text *t, const pk_finding *f)
 		pk_port_range e = range(f, "expected");
 		out(t, "Taken: ");
 		ports_list(t, pk_finding_fact(f, "taken"), u(f, "taken_count"));
-		out(t, "\nA service binding %s now fails with EADDRINUSE until those connections close. Declared at %s.",
-		    e.lo == e.hi ? "it" : "them", str(f, "declared_at"));
+		out(t, "\nA service binding %s now fails with EADDRINUSE until those connections close.",
+		    e.lo == e.hi ? "it" : "them");
+		declared(t, f, ".", "");
 	} else if (is(f, "exhaustion") && u(f, "protocol") == PK_PROTO_UDP) {
 		out(t, "ip_local_port_range %s. A UDP port is not shared between destinations: once all are bound, bind(0) and connect() fail with EAGAIN/EADDRINUSE.",
 		    range_text(eph, a, sizeof a));
