@@ -481,12 +481,17 @@ int cli_next_operand(int argc, char **argv, int from, const char *shortopts,
 }
 
 int cli_negative_operand(int argc, char **argv, const char *shortopts,
-			 const struct option *longopts)
+			 const struct option *longopts, cli_ctx *ctx)
 {
 	for (int i = cli_next_operand(argc, argv, 1, shortopts, longopts); i > 0;
-	     i = cli_next_operand(argc, argv, i + 1, shortopts, longopts))
-		if (argv[i][0] == '-' && argv[i][1] != '\0')
-			return i;
+	     i = cli_next_operand(argc, argv, i + 1, shortopts, longopts)) {
+		if (argv[i][0] != '-' || argv[i][1] == '\0')
+			continue;
+		for (int j = 1; j < argc && strcmp(argv[j], "--") != 0; j++)
+			if (strcmp(argv[j], "--json") == 0 || strcmp(argv[j], "-j") == 0)
+				ctx->json = true;
+		return i;
+	}
 	return 0;
 }
 

@@ -150,9 +150,11 @@ struct option;
 int cli_next_operand(int argc, char **argv, int from, const char *shortopts,
 		     const struct option *longopts);
 
-/* The index of the first operand that looks like a negative number, or 0. */
+/* The index of the first operand that looks like a negative number, or 0.
+ * Sets ctx->json when --json or -j is among the arguments, so that the
+ * error about the operand is a JSON document then too. */
 int cli_negative_operand(int argc, char **argv, const char *shortopts,
-			 const struct option *longopts);
+			 const struct option *longopts, cli_ctx *ctx);
 
 /* Parses the options of a subcommand that takes only the common ones and
  * --help/-h (which prints usage on stdout).  Returns -1 when the caller

@@ -58,7 +58,7 @@ int cmd_lookup(int argc, char **argv, cli_ctx *ctx)
 
 	/* Options and operands mix ("portkit 443 --json"), but a negative
 	 * number is an invalid port, not an option. */
-	int neg = cli_negative_operand(argc, argv, NULL, NULL);
+	int neg = cli_negative_operand(argc, argv, NULL, NULL, ctx);
 	if (neg > 0) {
 		st = pk_query_parse(argv[neg], 0, &q, &err);
 		pk_query_free(q);

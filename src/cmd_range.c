@@ -25,7 +25,7 @@ int cmd_range(int argc, char **argv, cli_ctx *ctx)
 	int rc, opt;
 
 	/* "-5" is an invalid port, not an option. */
-	int neg = cli_negative_operand(argc, argv, shortopts, longopts);
+	int neg = cli_negative_operand(argc, argv, shortopts, longopts, ctx);
 	if (neg > 0) {
 		st = pk_query_parse_range(argv[neg], 0, f, &q, &err);
 		pk_query_free(q);
