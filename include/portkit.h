@@ -456,7 +456,8 @@ bool pk_port_is_assigned(const pk_registry *reg, uint16_t port,
  * given once, by the record of the first origin below).  Ordered by
  * origin - IANA, supplement, services(5), unofficial, then later origins
  * in their enum order - and by lookup order within one.  Nameless records
- * are left out.  Returns their number and stores up to cap ids in out;
+ * are left out.  (A name is compared with 64 earlier records at most: on
+ * a port with more, which no real registry has, it may come twice.)  Returns their number and stores up to cap ids in out;
  * pk_record_get() gives each one's name and origin.  Never fails; 0 when
  * the port is not assigned.
  */

@@ -100,6 +100,9 @@ bool pk_port_is_assigned(const pk_registry *reg, uint16_t port,
 
 /* ---- the services on a port -------------------------------------------- */
 
+/* Earlier records a name is compared with (real ports have a handful). */
+#define DEDUP_MAX 64
+
 /* Where an origin's names come in pk_port_services(): IANA's word first,
  * then a system's services(5), then uses without assignment, then origins
  * added later, in their order. */
@@ -153,10 +156,14 @@ size_t pk_port_services(const pk_registry *reg, uint16_t port, pk_proto proto,
 			if ((rk < 63 ? rk : 63) != pass)
 				continue;
 			/* Given once: skip a name an earlier record (a
-			 * stronger origin, or the same one earlier) has. */
+			 * stronger origin, or the same one earlier) has.
+			 * Compared with DEDUP_MAX earlier records at most,
+			 * so that a hostile index with thousands of names on
+			 * one port costs linear time, not quadratic. */
 			const char *name = pk_idx_str(reg, r->name);
 			bool seen = false;
-			for (uint32_t j = a; j < z && !seen; j++) {
+			unsigned compared = 0;
+			for (uint32_t j = a; j < z && !seen && compared < DEDUP_MAX; j++) {
 				if (j == k || !names_port(reg, j, proto, originmask))
 					continue;
 				const pk_idx_rec *q = &reg->recs[reg->port_post[j]];
@@ -164,6 +171,7 @@ size_t pk_port_services(const pk_registry *reg, uint16_t port, pk_proto proto,
 				qk = qk < 63 ? qk : 63;
 				if (qk > pass || (qk == pass && j > k))
 					continue;
+				compared++;
 				seen = pk__strcasecmp(pk_idx_str(reg, q->name), name) == 0;
 			}
 			if (seen)

@@ -429,6 +429,36 @@ static void test_services(void **state)
 	pk_registry_close(reg);
 }
 
+/* Thousands of names on one port (a hostile index): each is given, the
+ * same name twice only once, and nothing is quadratic about it. */
+static void test_services_many(void **state)
+{
+	pk_builder *b = pk__builder_new();
+	char name[32];
+
+	(void)state;
+	assert_non_null(b);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(name, sizeof name, "svc%04d", i);
+		pk_rec_in in = { .name = name, .proto = TCP, .has_port = true,
+				 .port_lo = 30000, .port_hi = 30000,
+				 .kind = PK_KIND_ASSIGNED, .origin = PK_ORIGIN_IANA };
+		assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
+		if (i < 10) { /* the same name from services(5) */
+			in.origin = PK_ORIGIN_SERVICES;
+			assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
+		}
+	}
+	pk_registry *reg = regfix_open(b);
+	pk__builder_free(b);
+	size_t n = 0;
+	assert_int_equal(pk_port_use(reg, 30000, TCP, M_ALL, NULL, 0, &n), PK_PORT_ASSIGNED);
+	assert_int_equal(n, 3010);
+	assert_int_equal(pk_port_services(reg, 30000, TCP, M_ALL, NULL, 0), 3000);
+	assert_int_equal(pk_port_services(reg, 30000, TCP, M_SERVICES, NULL, 0), 10);
+	pk_registry_close(reg);
+}
+
 /* "lo-hi/proto" words of the runs, and the totals. */
 static const char *runs_text(const pk_port_runs *r)
 {
@@ -883,6 +913,7 @@ int main(void)
 		cmocka_unit_test(test_reference),
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_services),
+		cmocka_unit_test(test_services_many),
 		cmocka_unit_test(test_runs),
 		cmocka_unit_test(test_pick_and_advise),
 		cmocka_unit_test(test_audit),
