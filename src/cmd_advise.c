@@ -107,12 +107,14 @@ int cmd_advise(int argc, char **argv, cli_ctx *ctx)
 		port_protos = spec.protos;
 	}
 	if (optind < argc) {
+		rc = cli_usage(ctx, "advise: unexpected argument '%s'", argv[optind]);
 		usage(stderr);
-		return cli_usage(ctx, "advise: unexpected argument '%s'", argv[optind]);
+		return rc;
 	}
 	if (plan.name == NULL && !plan.has_port) {
+		rc = cli_usage(ctx, "advise: nothing to review: expected --name, --port, or both");
 		usage(stderr);
-		return cli_usage(ctx, "advise: nothing to review: expected --name, --port, or both");
+		return rc;
 	}
 	/* --port 80/udp and --proto udp say the same; both must agree. */
 	if (port_protos != 0 && ctx->protomask != 0 && port_protos != ctx->protomask)
