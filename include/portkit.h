@@ -1278,7 +1278,8 @@ size_t pk_advice_draft_count(const pk_advice *advice);
 const pk_draft_field *pk_advice_draft_get(const pk_advice *advice, size_t i);
 /* RFC 6335 section 5.1: 1-15 letters, digits, hyphens, at least one letter,
  * no hyphen at either end or next to another.  On false, *why (may be
- * NULL) receives a short reason. */
+ * NULL) receives the code of the first rule broken ("name-too-long", ...:
+ * the codes of advise's findings, docs/findings.md). */
 bool pk_service_name_check(const char *name, const char **why);
 
 /* ------------------------------------------------------------------------

@@ -407,6 +407,47 @@ static void test_draft(void **state)
 	pk_registry_close(reg);
 }
 
+/* A broken rule is data: the limit the sentence names is a fact. */
+static void test_name_facts(void **state)
+{
+	(void)state;
+	pk_advice *a = advise(NULL, "a-very-long-service-name", NOPORT, 0);
+	const pk_finding *f = find(a, "name-too-long");
+	assert_non_null(f);
+	assert_string_equal(pk_finding_string(f, "name"), "a-very-long-service-name");
+	assert_int_equal(fact_u(f, "length"), 24);
+	assert_int_equal(fact_u(f, "max_length"), 15);
+	assert_int_equal(pk_finding_fix_count(f), 0);
+	assert_string_equal(SUMMARY(f),
+			    "'a-very-long-service-name' is not a valid service name: it is longer than 15 characters");
+	assert_string_equal(CITE(f), "RFC 6335 §5.1");
+	assert_int_equal(pk_finding_cite(f, 0)->rfc, 6335);
+	assert_string_equal(pk_finding_cite(f, 0)->section, "5.1");
+	assert_null(pk_finding_cite(f, 1));
+	assert_null(pk_finding_fact_at(f, 99));
+	assert_null(pk_finding_fact(f, "no-such-fact"));
+	assert_null(pk_finding_string(f, "length")); /* a uint, not a string */
+	uint64_t v;
+	assert_false(pk_finding_uint(f, "name", &v));
+	/* pk_finding_text says how long the whole text is, like snprintf. */
+	char small[8];
+	size_t need = pk_finding_text(f, PK_FINDING_SUMMARY, small, sizeof small);
+	assert_int_equal(need, strlen(SUMMARY(f)));
+	assert_string_equal(small, "'a-very");
+	pk_advice_free(a);
+
+	/* Several citations of one RFC are grouped in the words. */
+	a = advise(NULL, NULL, 50000, PK_PROTOMASK(PK_PROTO_TCP));
+	f = find(a, "port-dynamic");
+	assert_int_equal(pk_finding_cite_count(f), 2);
+	assert_string_equal(CITE(f), "RFC 6335 §6, §8.1.2");
+	pk_port_range r;
+	assert_true(pk_finding_range(f, "class_ports", &r));
+	assert_int_equal(r.lo, 49152);
+	assert_int_equal(r.hi, 65535);
+	pk_advice_free(a);
+}
+
 static void test_service_name_check(void **state)
 {
 	const char *why = NULL;
@@ -416,12 +457,13 @@ static void test_service_name_check(void **state)
 	assert_null(why);
 	assert_true(pk_service_name_check("z39-50", NULL));
 	assert_false(pk_service_name_check("z39.50", &why));
-	assert_non_null(why);
+	assert_string_equal(why, "name-bad-char");
 	assert_false(pk_service_name_check("sql*net", &why));
 	assert_false(pk_service_name_check("", &why));
 	assert_false(pk_service_name_check(NULL, &why));
 	assert_false(pk_service_name_check("a-", &why));
 	assert_false(pk_service_name_check("0123456789abcdef", &why));
+	assert_string_equal(why, "name-too-long");
 	assert_true(pk_service_name_check("0123456789abcde", &why));
 	/* Non-ASCII letters are not letters here. */
 	assert_false(pk_service_name_check("caf\xc3\xa9", &why));
@@ -450,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_details),
 		cmocka_unit_test(test_draft),
+		cmocka_unit_test(test_name_facts),
 		cmocka_unit_test(test_service_name_check),
 		cmocka_unit_test(test_bad_plan),
 	};
