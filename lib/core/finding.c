@@ -631,16 +631,3 @@ pk_severity pk__findings_worst(const pk_findings *l)
 			w = l->items[i].severity;
 	return w;
 }
-
-size_t pk__cut_at_word(const char *s, size_t max, bool *more)
-{
-	size_t n = strlen(s);
-
-	*more = n > max;
-	if (n <= max)
-		return n;
-	n = max;
-	while (n > max / 2 && s[n] != ' ')
-		n--;
-	return n;
-}

@@ -47,6 +47,9 @@ int pk__strcasecmp(const char *a, const char *b);
 int pk__strncasecmp(const char *a, const char *b, size_t n);
 /* Case-insensitive substring search; needle must already be lower case. */
 const char *pk__strcasestr_lower(const char *haystack, const char *needle_lower);
+/* The length of the first at most max bytes of s, cut back to a space
+ * (down to max / 2) when s is longer: *more is then true. */
+size_t pk__cut_at_word(const char *s, size_t max, bool *more);
 
 /* A growable byte buffer with a hard size cap (like curl's dynbuf). */
 typedef struct pk_buf {
@@ -168,9 +171,5 @@ size_t pk__findings_count(const pk_findings *l);
 const pk_finding *pk__findings_get(const pk_findings *l, size_t i);
 /* The worst severity of any finding (PK_SEV_OK when none). */
 pk_severity pk__findings_worst(const pk_findings *l);
-
-/* The length of the first at most max bytes of s, cut back to a space
- * (down to max / 2) when s is longer: *more is then true. */
-size_t pk__cut_at_word(const char *s, size_t max, bool *more);
 
 #endif /* PK_INTERNAL_H */
