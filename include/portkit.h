@@ -576,7 +576,8 @@ pk_range_filter pk_query_filter(const pk_query *q);
  * and udp unless restricted, 0 when the restrictions exclude each other). */
 unsigned pk_query_protocols(const pk_query *q);
 
-/* Runs the query, replacing an earlier answer.  PK_NOMEM. */
+/* Runs the query, replacing an earlier answer.  PK_NOMEM; PK_INVAL for
+ * no registry. */
 pk_status pk_query_run(const pk_registry *reg, pk_query *q, pk_error *err);
 /* The records found, in lookup order (pk_lookup_*, pk_search); *count
  * receives their number.  None before pk_query_run(). */

@@ -32,10 +32,11 @@ static int show_host(const cli_ctx *ctx)
 		const char *root = getenv("PROC_ROOT");
 		cli_error("no port settings found under %s/sys/net/ipv4",
 			  root != NULL && root[0] != '\0' ? root : "/proc");
-		/* With --json: the document, every setting null. */
-		if (!ctx->json)
-			return EXIT_NOTFOUND;
 		rc = EXIT_NOTFOUND;
+		/* Nothing to show; with --json, the document, every setting
+		 * null. */
+		if (!ctx->json)
+			return rc;
 	}
 	pk_render *r = cli_render_new(ctx);
 	if (r != NULL)

@@ -307,6 +307,8 @@ pk_status pk_query_run(const pk_registry *reg, pk_query *q, pk_error *err)
 	q->nids = 0;
 	pk_port_runs_free(q->runs);
 	q->runs = NULL;
+	if (reg == NULL)
+		return pk__error_set(err, PK_INVAL, "no registry to ask");
 	if (q->mask == 0)
 		return PK_OK;
 	if (q->filter == PK_FILTER_UNASSIGNED)

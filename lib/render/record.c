@@ -211,20 +211,24 @@ void pk__record_header(pk_render *r, pk_text_table *t)
 	pk__table_add_header(r, t, record_header);
 }
 
-/* The aliases joined by ", " (nothing when none). */
-static void add_aliases(pk_buf *b, const pk_registry *reg, const pk_record *rec)
+/* Appends the aliases joined by ", " between before and after; nothing
+ * when there are none.  False when out of memory. */
+static bool add_aliases(pk_buf *b, const pk_registry *reg,
+			const pk_record *rec, const char *before,
+			const char *after)
 {
-	bool first = true;
+	bool ok = true, first = true;
 
 	for (uint32_t i = 0; i < rec->alias_count; i++) {
 		const char *a = pk_record_alias(reg, rec->id, i);
 		if (a == NULL)
 			continue;
-		if (!first)
-			pk__buf_addstr(b, ", ");
-		pk__buf_addstr(b, a);
+		ok = ok && pk__buf_addstr(b, first ? before : ", ") == PK_OK &&
+		     pk__buf_addstr(b, a) == PK_OK;
 		first = false;
 	}
+	return ok && (first || pk__buf_addstr(b, after) == PK_OK) &&
+	       pk__buf_terminate(b) == PK_OK;
 }
 
 void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
@@ -232,7 +236,7 @@ void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
 {
 	pk_record rec;
 	char port[16] = "-", cls[48] = "-";
-	pk_buf desc, aliases;
+	pk_buf desc;
 
 	if (pk_record_get(reg, id, &rec) != PK_OK)
 		return;
@@ -248,24 +252,20 @@ void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
 	const char *text = rec.description[0] != '\0' ? rec.description :
 			   rec.name == NULL ? kind_name(rec.kind) : "";
 	pk__buf_init(&desc, (size_t)1 << 24);
-	pk__buf_init(&aliases, (size_t)1 << 24);
-	pk__buf_addstr(&desc, tag);
-	if (tag[0] != '\0' && text[0] != '\0')
-		pk__buf_addc(&desc, ' ');
+	bool ok = pk__buf_printf(&desc, "%s%s", tag,
+				 tag[0] != '\0' && text[0] != '\0' ? " " : "") == PK_OK;
 	/* One line in the table: the registry's descriptions may hold
 	 * several. */
 	size_t start = desc.len;
-	pk__buf_addstr(&desc, text);
-	for (size_t i = start; desc.data != NULL && i < desc.len; i++)
+	ok = ok && pk__buf_addstr(&desc, text) == PK_OK;
+	for (size_t i = start; ok && i < desc.len; i++)
 		if (desc.data[i] == '\n' || desc.data[i] == '\t')
 			desc.data[i] = ' ';
 	if ((rec.flags & PK_RECFLAG_HISTORIC) && rec.alias_of[0] != '\0')
-		pk__buf_printf(&desc, " [historic alias of %s]", rec.alias_of);
-	add_aliases(&aliases, reg, &rec);
-	if (aliases.len > 0)
-		pk__buf_printf(&desc, " (aliases: %.*s)", (int)aliases.len,
-			       aliases.data);
-	if (pk__buf_terminate(&desc) != PK_OK) {
+		ok = ok && pk__buf_printf(&desc, " [historic alias of %s]",
+					  rec.alias_of) == PK_OK;
+	ok = ok && add_aliases(&desc, reg, &rec, " (aliases: ", ")");
+	if (!ok) {
 		pk__render_fail(r, PK_NOMEM, "out of memory");
 	} else {
 		const char *cells[PK_RECORD_COLS] = {
@@ -275,7 +275,6 @@ void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
 		pk__table_add(r, t, cells);
 	}
 	pk__buf_free(&desc);
-	pk__buf_free(&aliases);
 }
 
 /* "Name (Org) <uri>", "Org <uri>" for an organisation, or the free text
@@ -368,13 +367,10 @@ void pk__record_long(pk_render *r, const pk_registry *reg, pk_recid id)
 			   origin_text[rec.origin] : origin_text[0]);
 	pk__table_add_pair(r, t, "description:",
 			   rec.description[0] ? rec.description : "-");
-	add_aliases(&aliases, reg, &rec);
-	if (aliases.len > 0) {
-		if (pk__buf_terminate(&aliases) != PK_OK)
-			pk__render_fail(r, PK_NOMEM, "out of memory");
-		else
-			pk__table_add_pair(r, t, "aliases:", aliases.data);
-	}
+	if (!add_aliases(&aliases, reg, &rec, "", ""))
+		pk__render_fail(r, PK_NOMEM, "out of memory");
+	else if (aliases.len > 0)
+		pk__table_add_pair(r, t, "aliases:", aliases.data);
 	if (rec.flags & PK_RECFLAG_HISTORIC) {
 		snprintf(buf, sizeof buf, "historic alias of %s",
 			 rec.alias_of[0] ? rec.alias_of : "another name");

@@ -250,6 +250,12 @@ static void test_run(void **state)
 	assert_string_equal(run(reg, "KRB5/udp", 0), "kerberos/udp/88");
 	assert_string_equal(run(reg, "nameonly-svc", TCP), "nameonly-svc/-/-");
 	assert_string_equal(run(reg, "nosuchservice", 0), "");
+	pk_query *q;
+	pk_error err;
+	assert_int_equal(pk_query_parse("80", 0, &q, NULL), PK_OK);
+	assert_int_equal(pk_query_run(NULL, q, &err), PK_INVAL);
+	assert_false(pk_query_found(q));
+	pk_query_free(q);
 	pk_registry_close(reg);
 }
 

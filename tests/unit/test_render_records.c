@@ -115,7 +115,9 @@ static void test_record_object(void **state)
 
 	json_t *q0 = json_array_get(json_object_get(doc, "queries"), 0);
 	assert_string_equal(json_string_value(json_object_get(q0, "type")), "port");
-	assert_string_equal(json_dumps(json_object_get(q0, "classes"), JSON_COMPACT), "[\"system\"]");
+	char *classes = json_dumps(json_object_get(q0, "classes"), JSON_COMPACT);
+	assert_string_equal(classes, "[\"system\"]");
+	free(classes);
 	json_t *recs = json_object_get(q0, "records");
 	assert_int_equal(json_array_size(recs), 2); /* nicname, whois */
 	json_t *rec = json_array_get(recs, 0);
