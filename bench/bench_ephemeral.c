@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 					uint16_t port;
 					req.daddr += 0x9e3779b9u; /* many destinations */
 					req.now_ms += 1;
-					pk_eph_select(st, &req, not_held, &held, &port, NULL);
+					pk_eph_select(st, &req, not_held, &held, &port, NULL, NULL);
 				}
 				n += 256;
 				t = bench_now_s() - t0;
@@ -114,7 +114,7 @@ int main(int argc, char **argv)
 				       when[i] / 1000000u };
 		pk_portset_clear(&held);
 		pk_portset_add(&held, obs.listen_port);
-		if (pk_eph_select(st, &req, not_held, &held, &model[got], NULL) == PK_OK)
+		if (pk_eph_select(st, &req, not_held, &held, &model[got], NULL, NULL) == PK_OK)
 			got++;
 	}
 	pk_eph_free(st);

@@ -4,7 +4,8 @@
  *   - expat alone parsing the XML with empty handlers (the floor for any
  *     expat-based importer);
  *   - Python's xml.etree.ElementTree.parse on the same file, when python3
- *     is installed (the issue's reference point, "about 78 ms").
+ *     is installed (the reference point the import was measured
+ *     against, "about 78 ms").
  * Reads $PK_IANA_DIR/service-names-port-numbers.{xml,csv}; says SKIP
  * without them.  PK_BENCH_RUNS sets the number of runs (default 15); the
  * table shows medians.

@@ -131,7 +131,7 @@ static void op_search_naive(void *p, size_t i)
 	(void)i;
 	for (pk_recid id = 0; id < n; id++) {
 		pk_record r;
-		pk_record_get(c->reg, id, &r);
+		pk_record_get(c->reg, id, &r, NULL);
 		bool hit = (r.name && strcasestr(r.name, "multicast")) ||
 			   strcasestr(r.description, "multicast");
 		for (uint32_t k = 0; !hit && k < r.alias_count; k++)
@@ -218,7 +218,7 @@ static size_t collect_names(const pk_registry *reg, char **out, size_t max)
 
 	for (pk_recid id = 0; id < n && pool; id++) {
 		pk_record r;
-		pk_record_get(reg, id, &r);
+		pk_record_get(reg, id, &r, NULL);
 		if (r.name)
 			pool[all++] = (char *)r.name;
 		for (uint32_t k = 0; k < r.alias_count && k < 3; k++)

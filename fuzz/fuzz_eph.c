@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint16_t port;
 		uint32_t probes;
 		b.last_yes = -1;
-		pk_status s = pk_eph_select(st, &req, answer, &b, &port, &probes);
+		pk_status s = pk_eph_select(st, &req, answer, &b, &port, &probes, NULL);
 		if (s == PK_OK) {
 			if (port < lo || port > hi || pk_portset_contains(&reserved, port) ||
 			    b.last_yes != port || probes == 0)

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pk_expect_list *l;
 	pk_error err;
 
-	if (pk_expect_list_new(&l) != PK_OK)
+	if (pk_expect_list_new(&l, NULL) != PK_OK)
 		return 0;
 	/* The reader NUL-terminates what it reads; so does this copy. */
 	char *text = malloc(size + 1);

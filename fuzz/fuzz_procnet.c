@@ -41,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			     sel & 2 ? 6 : 4, "fuzz", &err) != PK_OK ||
 	    pk__host_sockets_finish(s) != PK_OK)
 		goto out;
+	conf->size = sizeof *conf;
 	conf->have_range = true;
 	conf->ephemeral_lo = (uint16_t)(data[1] << 8 | data[2]);
 	conf->ephemeral_hi = (uint16_t)(data[3] << 8 | data[4]);

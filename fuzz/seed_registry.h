@@ -15,19 +15,19 @@ static pk_builder *seed_registry(int which)
 
 	if (b == NULL || which == 0)
 		return b;
-	pk_rec_in http = { .name = "http", .proto = PK_PROTO_TCP, .has_port = true,
+	pk_record http = { .name = "http", .proto = PK_PROTO_TCP, .has_port = true,
 			   .port_lo = 80, .port_hi = 80, .description = "World Wide Web HTTP" };
 	if (pk__builder_add(b, &http, &i) != PK_OK)
 		goto fail;
 	if (which == 1)
 		return b;
-	pk_rec_in x11 = { .name = "x11", .proto = PK_PROTO_UDP, .has_port = true,
+	pk_record x11 = { .name = "x11", .proto = PK_PROTO_UDP, .has_port = true,
 			  .port_lo = 6000, .port_hi = 6063, .description = "X Window System",
 			  .registered = "1992-05", .flags = PK_RECFLAG_HISTORIC, .alias_of = "x" };
-	pk_rec_in none = { .proto = PK_PROTO_NONE, .has_port = true, .kind = PK_KIND_RESERVED,
+	pk_record none = { .proto = PK_PROTO_NONE, .has_port = true, .kind = PK_KIND_RESERVED,
 			   .description = "Reserved" };
-	pk_rec_in noport = { .name = "svc", .proto = PK_PROTO_SCTP, .description = "no port" };
-	pk_rec_in www = { .name = "WWW", .proto = PK_PROTO_TCP, .has_port = true,
+	pk_record noport = { .name = "svc", .proto = PK_PROTO_SCTP, .description = "no port" };
+	pk_record www = { .name = "WWW", .proto = PK_PROTO_TCP, .has_port = true,
 			  .port_lo = 80, .port_hi = 80, .description = "World Wide Web HTTP" };
 	if (pk__builder_add_alias(b, i, "www") != PK_OK ||
 	    pk__builder_add_ref(b, i, PK_REF_RFC, "rfc9110") != PK_OK ||

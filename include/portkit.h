@@ -16,6 +16,26 @@
  *  - A registry is immutable once opened: lookups on one registry from
  *    several threads need no locking.
  *  - There is no global mutable state.
+ *  - Structs a caller allocates may grow in later versions, at their end
+ *    only, without breaking programs built against an older header.  A
+ *    function that takes one is exported as NAME_ with the struct's size
+ *    after the pointer, and the header's macro NAME passes sizeof *(ptr):
+ *        pk_status pk_record_get_(const pk_registry *, pk_recid,
+ *                                 pk_record *out, size_t out_size,
+ *                                 pk_error *);
+ *        #define pk_record_get(reg, id, out, err)
+ *                pk_record_get_(reg, id, out, sizeof *(out), err)
+ *    A struct the library fills: it writes the first min(out_size, its
+ *    own size) bytes and nothing beyond.  A struct the caller fills
+ *    (pk_sim_workload, pk_plan, pk_eph_config, pk_eph_request,
+ *    pk_audit_input): it reads at most that many bytes and gives the
+ *    fields beyond them their defaults (zero, unless documented).  An
+ *    array of them (pk_pick_run) is strided by that size.  A struct the
+ *    library hands back to itself later carries its size as its first
+ *    field (pk_host_portconf).  Value types complete by definition
+ *    (pk_portspec, pk_portset, pk_ref, pk_diff_stats, pk_error) take no
+ *    size, and structs the library owns and returns by pointer
+ *    (pk_socket, pk_fact, pk_fix, ...) may grow without one.
  */
 #ifndef PORTKIT_H
 #define PORTKIT_H
@@ -81,8 +101,8 @@ typedef struct pk_error {
 	char message[PK_ERROR_MESSAGE_SIZE];
 } pk_error;
 
-/* How much a finding matters, for the audit (issue 4, never PK_SEV_OK) and
- * advise (issue 5).  Ordered: a larger value is more severe. */
+/* How much a finding matters, for the audit (which never reports
+ * PK_SEV_OK) and advise.  Ordered: a larger value is more severe. */
 typedef enum pk_severity {
 	PK_SEV_OK = 0,      /* a check that passes */
 	PK_SEV_INFO = 1,    /* advice; nothing wrong */
@@ -113,7 +133,8 @@ typedef enum pk_proto {
 /* "tcp", "udp", "sctp", "dccp", or "" for PK_PROTO_NONE. */
 const char *pk_proto_name(pk_proto proto);
 /* Parses one transport name (case-insensitive) of len bytes. */
-pk_status pk_proto_parse(const char *s, size_t len, pk_proto *out);
+pk_status pk_proto_parse(const char *s, size_t len, pk_proto *out,
+			 pk_error *err);
 
 /* RFC 6335 section 6 classes of the port number space. */
 typedef enum pk_port_class {
@@ -201,7 +222,7 @@ typedef enum pk_format {
 
 /* "auto", "xml", "csv", "services", "npm-json", "index". */
 const char *pk_format_name(pk_format fmt);
-pk_status pk_format_parse(const char *s, pk_format *out);
+pk_status pk_format_parse(const char *s, pk_format *out, pk_error *err);
 /* What PK_FORMAT_AUTO takes data to be, from its first bytes: XML for
  * markup, npm-json for '{', CSV for IANA's header, else services. */
 pk_format pk_format_detect(const char *data, size_t len);
@@ -234,7 +255,7 @@ pk_status pk_registry_open_default(pk_registry **out, pk_error *err);
 #endif
 /* Writes the per-user index path into buf (ERANGE-like PK_TOOBIG when it
  * does not fit, PK_NOTFOUND when neither XDG_DATA_HOME nor HOME is set). */
-pk_status pk_user_index_path(char *buf, size_t buflen);
+pk_status pk_user_index_path(char *buf, size_t buflen, pk_error *err);
 
 /* Parses a source file (any format but PK_FORMAT_INDEX) into a new
  * in-memory registry.  Errors name file:line. */
@@ -249,6 +270,11 @@ pk_status pk_registry_import_mem(const char *data, size_t len, pk_format fmt,
  * the previous file at path is untouched. */
 pk_status pk_registry_save(const pk_registry *reg, const char *path,
 			   pk_error *err);
+
+/* Creates the directories leading to path (mkdir -p of everything before
+ * its last '/'), mode 0755; directories that exist already are fine.
+ * PK_PERM or PK_IO naming the directory that could not be created. */
+pk_status pk_make_parent_dirs(const char *path, pk_error *err);
 
 void pk_registry_close(pk_registry *reg);
 
@@ -271,7 +297,10 @@ typedef struct pk_registry_info {
 	uint32_t counts_by_proto[PK_PROTO_COUNT];
 } pk_registry_info;
 
-void pk_registry_get_info(const pk_registry *reg, pk_registry_info *out);
+void pk_registry_get_info_(const pk_registry *reg, pk_registry_info *out,
+			   size_t out_size);
+#define pk_registry_get_info(reg, out) \
+	pk_registry_get_info_((reg), (out), sizeof *(out))
 uint32_t pk_registry_count(const pk_registry *reg);
 
 /* ------------------------------------------------------------------------
@@ -297,33 +326,52 @@ typedef enum pk_rec_origin {
 /* Record flags. */
 #define PK_RECFLAG_HISTORIC 0x1u /* an alias to a well-formed name, historic */
 
+/*
+ * A record's fields, the one list the library generates its record
+ * structures from: pk_record below, the index's and the builder's records
+ * (lib/registry/index.h), and the code that copies, compares, checks and
+ * stores them.  Adding a field means adding it here, at the end, and to
+ * the index format (docs/index-format.md).  A front end may use the list
+ * too, e.g. to print every text field without naming them.
+ * VAL(type, field) is a value; STR(field) a string, "" when absent.
+ */
+#define PK_RECORD_FIELDS(VAL, STR)                                          \
+	VAL(pk_proto, proto)                                                \
+	VAL(bool, has_port)                                                 \
+	VAL(uint16_t, port_lo)                                              \
+	VAL(uint16_t, port_hi)  /* == port_lo unless the record is a range */ \
+	VAL(pk_rec_kind, kind)                                              \
+	VAL(pk_rec_origin, origin)                                          \
+	VAL(uint32_t, flags)    /* PK_RECFLAG_* */                          \
+	STR(description)        /* clean text, markup removed */            \
+	STR(notes)                                                          \
+	STR(unauthorized)       /* unauthorized use reported */             \
+	STR(registered)         /* "YYYY-MM-DD" or "YYYY-MM" */             \
+	STR(modified)                                                       \
+	STR(service_code)       /* DCCP service code, decimal */            \
+	STR(alias_of)           /* the name this historic alias stands for */
+
+#define PK_RECORD_VAL_MEMBER_(type, field) type field;
+#define PK_RECORD_STR_MEMBER_(field) const char *field;
+
 /* A read-only view of one record.  Strings are "" when absent, never NULL,
- * except name, which is NULL for nameless records. */
+ * except name, which is NULL for nameless records.  The fields of the list
+ * come last, so that a new one extends the struct at its end. */
 typedef struct pk_record {
 	pk_recid id;
 	const char *name;
-	pk_proto proto;
-	bool has_port;
-	uint16_t port_lo;
-	uint16_t port_hi; /* == port_lo unless the record is a range */
-	pk_rec_kind kind;
-	pk_rec_origin origin;
-	uint32_t flags;         /* PK_RECFLAG_* */
-	const char *description; /* clean text, markup removed */
-	const char *notes;
-	const char *unauthorized; /* unauthorized use reported */
-	const char *registered;   /* "YYYY-MM-DD" or "YYYY-MM" */
-	const char *modified;
-	const char *service_code; /* DCCP service code, decimal */
-	const char *alias_of;     /* the name this historic alias stands for */
 	uint32_t alias_count;     /* other names (services(5) aliases) */
 	uint32_t ref_count;
 	uint32_t assignee_count;
 	uint32_t contact_count;
+	PK_RECORD_FIELDS(PK_RECORD_VAL_MEMBER_, PK_RECORD_STR_MEMBER_)
 } pk_record;
 
 /* Fills *out; PK_RANGE when id is out of range. */
-pk_status pk_record_get(const pk_registry *reg, pk_recid id, pk_record *out);
+pk_status pk_record_get_(const pk_registry *reg, pk_recid id, pk_record *out,
+			 size_t out_size, pk_error *err);
+#define pk_record_get(reg, id, out, err) \
+	pk_record_get_((reg), (id), (out), sizeof *(out), (err))
 
 /* The i-th alias of a record, NULL when i is out of range. */
 const char *pk_record_alias(const pk_registry *reg, pk_recid id, uint32_t i);
@@ -344,8 +392,9 @@ typedef struct pk_ref {
 	const char *data; /* "rfc6335", a URI, a person id, or text */
 } pk_ref;
 
+/* The i-th reference of a record; PK_RANGE when id or i is out of range. */
 pk_status pk_record_ref(const pk_registry *reg, pk_recid id, uint32_t i,
-			pk_ref *out);
+			pk_ref *out, pk_error *err);
 
 /* An assignee or contact: a person from the people section, or free text
  * (then id is "" and name holds the text). */
@@ -357,14 +406,23 @@ typedef struct pk_party {
 	const char *updated;
 } pk_party;
 
-pk_status pk_record_assignee(const pk_registry *reg, pk_recid id, uint32_t i,
-			     pk_party *out);
-pk_status pk_record_contact(const pk_registry *reg, pk_recid id, uint32_t i,
-			    pk_party *out);
+/* The i-th assignee or contact of a record; PK_RANGE when id or i is out
+ * of range. */
+pk_status pk_record_assignee_(const pk_registry *reg, pk_recid id, uint32_t i,
+			      pk_party *out, size_t out_size, pk_error *err);
+#define pk_record_assignee(reg, id, i, out, err) \
+	pk_record_assignee_((reg), (id), (i), (out), sizeof *(out), (err))
+pk_status pk_record_contact_(const pk_registry *reg, pk_recid id, uint32_t i,
+			     pk_party *out, size_t out_size, pk_error *err);
+#define pk_record_contact(reg, id, i, out, err) \
+	pk_record_contact_((reg), (id), (i), (out), sizeof *(out), (err))
 
-/* Looks a person up by id in the people section. */
-pk_status pk_person_get(const pk_registry *reg, const char *person_id,
-			pk_party *out);
+/* Looks a person up by id in the people section: PK_NOTFOUND when it does
+ * not hold person_id. */
+pk_status pk_person_get_(const pk_registry *reg, const char *person_id,
+			 pk_party *out, size_t out_size, pk_error *err);
+#define pk_person_get(reg, person_id, out, err) \
+	pk_person_get_((reg), (person_id), (out), sizeof *(out), (err))
 
 /* ------------------------------------------------------------------------
  * Lookups.  Each returns the total number of matching records and stores
@@ -629,8 +687,97 @@ typedef void (*pk_diff_fn)(void *ctx, char change, const pk_registry *reg,
 void pk_registry_diff(const pk_registry *old_reg, const pk_registry *new_reg,
 		      pk_diff_fn fn, void *ctx, pk_diff_stats *out);
 
+/*
+ * The whole update, as `portkit update` runs it: fetch IANA's registry (a
+ * URL, by default PK_IANA_XML_URL, or a file), check that it is IANA's
+ * XML or CSV, import and validate it, add what the extras registry knows
+ * beyond IANA (pk_registry_add_extras), compare it with the registry it
+ * replaces, create the target's directories and install it atomically
+ * (pk_registry_save).  Nothing is written before every earlier step has
+ * succeeded, so a failed or interrupted update leaves the previous index
+ * as it was.  The outcome is data: where it went, the registries before
+ * and after (pk_registry_get_info gives counts, source and date), and
+ * what changed.
+ */
+typedef struct pk_update pk_update;
+
+/* Where the new index goes. */
+typedef enum pk_update_target {
+	PK_UPDATE_USER = 0,   /* the per-user index (pk_user_index_path): default */
+	PK_UPDATE_SYSTEM = 1, /* PK_SYSTEM_INDEX_PATH */
+	PK_UPDATE_FILE = 2    /* a path of the caller's */
+} pk_update_target;
+
+/* How far pk_update_run got: PK_UPDATE_DONE after success, otherwise the
+ * step that failed. */
+typedef enum pk_update_step {
+	PK_UPDATE_NOT_RUN = 0,
+	PK_UPDATE_TARGET = 1,  /* no place for the index (no XDG_DATA_HOME, HOME) */
+	PK_UPDATE_FETCH = 2,   /* downloading the source */
+	PK_UPDATE_FORMAT = 3,  /* the source is not IANA's XML or CSV */
+	PK_UPDATE_IMPORT = 4,  /* reading (a file), parsing and validating it */
+	PK_UPDATE_EMPTY = 5,   /* it holds no records */
+	PK_UPDATE_MERGE = 6,   /* adding the extras */
+	PK_UPDATE_DIRS = 7,    /* creating the target's directories */
+	PK_UPDATE_INSTALL = 8, /* writing the index */
+	PK_UPDATE_DONE = 9
+} pk_update_step;
+
+pk_status pk_update_new(pk_update **out, pk_error *err);
+void pk_update_free(pk_update *u);
+/* The source, copied; the last of the two calls wins. */
+pk_status pk_update_set_url(pk_update *u, const char *url, pk_error *err);
+pk_status pk_update_set_file(pk_update *u, const char *path, pk_error *err);
+/* PK_FORMAT_AUTO (the default: XML or CSV is told from the first bytes,
+ * and anything else refused), PK_FORMAT_XML or PK_FORMAT_CSV. */
+pk_status pk_update_set_format(pk_update *u, pk_format fmt, pk_error *err);
+/* Where to install; path (copied) only with PK_UPDATE_FILE, else NULL. */
+pk_status pk_update_set_output(pk_update *u, pk_update_target target,
+			       const char *path, pk_error *err);
+/* What the new registry is compared with when the per-user or system
+ * index does not exist yet: the index lookups use now.  NULL (the
+ * default) means whatever pk_registry_open_default() opens. */
+pk_status pk_update_set_current(pk_update *u, const char *path,
+				pk_error *err);
+/* The registry whose services(5) names and unofficial uses are kept (see
+ * pk_registry_add_extras); it must outlive pk_update_run.  Default: the
+ * embedded snapshot.  NULL keeps nothing beyond the source. */
+void pk_update_set_extras(pk_update *u, const pk_registry *extras);
+/* Download progress, as for pk_download (non-zero aborts). */
+void pk_update_set_progress(pk_update *u, pk_progress_fn fn, void *ctx);
+
+/* Runs the update once.  On failure pk_update_step() says which step
+ * failed and nothing has been written. */
+pk_status pk_update_run(pk_update *u, pk_error *err);
+
+pk_update_step pk_update_get_step(const pk_update *u);
+/* The URL or file the registry came from. */
+const char *pk_update_input(const pk_update *u);
+/* The index written (known once the target step has passed), else "". */
+const char *pk_update_output(const pk_update *u);
+/* The registry installed; NULL until the update is done. */
+const pk_registry *pk_update_registry(const pk_update *u);
+/* The registry compared with: the file replaced, or (for a new per-user or
+ * system index) the registry in use; NULL when there was nothing. */
+const pk_registry *pk_update_previous(const pk_update *u);
+/* When that registry could not be read, why (the comparison is then with
+ * the embedded snapshot, or with nothing); NULL otherwise. */
+const char *pk_update_previous_problem(const pk_update *u);
+/* Counts of the comparison (all 0 when there was nothing to compare). */
+void pk_update_get_changes(const pk_update *u, pk_diff_stats *out);
+/* The changes one by one, in pk_registry_diff's order: '+', '-' or '~'
+ * with the record (in the previous registry for '-', else in the new one);
+ * 0 when i is out of range. */
+size_t pk_update_change_count(const pk_update *u);
+char pk_update_change(const pk_update *u, size_t i, const pk_registry **reg,
+		      pk_recid *id);
+/* An index that pk_registry_open_default() opens ahead of the one just
+ * installed: $PORTKIT_INDEX naming another file, or after a system update
+ * an existing per-user index.  NULL when the new index is the one used. */
+const char *pk_update_shadowed_by(const pk_update *u);
+
 /* ------------------------------------------------------------------------
- * Ephemeral port ranges and selection algorithms (issue 3).
+ * Ephemeral port ranges and selection algorithms.
  * ---------------------------------------------------------------------- */
 
 /* An operating system's default ephemeral (dynamic client) port range. */
@@ -701,18 +848,25 @@ typedef struct pk_eph_config {
 typedef struct pk_eph pk_eph;
 
 /* PK_RANGE when lo > hi. */
-pk_status pk_eph_new(pk_eph_algo algo, const pk_eph_config *cfg,
-		     pk_eph **out, pk_error *err);
+pk_status pk_eph_new_(pk_eph_algo algo, const pk_eph_config *cfg,
+		      size_t cfg_size, pk_eph **out, pk_error *err);
+#define pk_eph_new(algo, cfg, out, err) \
+	pk_eph_new_((algo), (cfg), sizeof *(cfg), (out), (err))
 void pk_eph_free(pk_eph *st);
 
 /* Chooses a port for req: PK_OK and *port, or PK_EXHAUSTED when the
  * algorithm gives up (possibly while usable ports remain: rfc6056-2 and
  * -5 do not visit every port).  usable NULL means every port is usable.
  * *probes (may be NULL) receives the number of candidate ports the
- * algorithm examined, reserved ones included. */
-pk_status pk_eph_select(pk_eph *st, const pk_eph_request *req,
-			pk_eph_usable_fn usable, void *ctx, uint16_t *port,
-			uint32_t *probes);
+ * algorithm examined, reserved ones included.  usable receives a request
+ * the library's size: a caller built against an older header reads the
+ * fields it knows. */
+pk_status pk_eph_select_(pk_eph *st, const pk_eph_request *req,
+			 size_t req_size, pk_eph_usable_fn usable, void *ctx,
+			 uint16_t *port, uint32_t *probes, pk_error *err);
+#define pk_eph_select(st, req, usable, ctx, port, probes, err)              \
+	pk_eph_select_((st), (req), sizeof *(req), (usable), (ctx), (port), \
+		       (probes), (err))
 
 /*
  * The simulator: one seeded workload, replayed against any algorithm.
@@ -736,9 +890,14 @@ typedef struct pk_sim_workload {
 	uint64_t seed;              /* default 1 */
 } pk_sim_workload;
 
-void pk_sim_workload_default(pk_sim_workload *w);
-/* PK_RANGE / PK_INVAL naming the first bad field. */
-pk_status pk_sim_workload_check(const pk_sim_workload *w, pk_error *err);
+void pk_sim_workload_default_(pk_sim_workload *w, size_t w_size);
+#define pk_sim_workload_default(w) pk_sim_workload_default_((w), sizeof *(w))
+/* PK_RANGE / PK_INVAL naming the first bad field.  Fields beyond w_size
+ * take their defaults, here and in pk_sim_run. */
+pk_status pk_sim_workload_check_(const pk_sim_workload *w, size_t w_size,
+				 pk_error *err);
+#define pk_sim_workload_check(w, err) \
+	pk_sim_workload_check_((w), sizeof *(w), (err))
 
 typedef struct pk_sim_result {
 	pk_eph_algo algo;
@@ -764,8 +923,77 @@ typedef struct pk_sim_result {
 /* Runs the workload with `occupancy` (0 <= occupancy < 1) of the range
  * held; 1 (no free port) is PK_RANGE.  The same
  * workload and seed give the same result (but for ns_per_alloc). */
-pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
-		     double occupancy, pk_sim_result *out, pk_error *err);
+pk_status pk_sim_run_(const pk_sim_workload *w, size_t w_size,
+		      pk_eph_algo algo, double occupancy, pk_sim_result *out,
+		      size_t out_size, pk_error *err);
+#define pk_sim_run(w, algo, occupancy, out, err)                           \
+	pk_sim_run_((w), sizeof *(w), (algo), (occupancy), (out),          \
+		    sizeof *(out), (err))
+
+/*
+ * A sweep: every chosen algorithm at every chosen occupancy, on one
+ * workload (what `portkit sim` runs).  The result at occupancy i for
+ * algorithm a is exactly pk_sim_run(w, algo a, occupancy i).
+ */
+typedef struct pk_sim_sweep pk_sim_sweep;
+
+/* Copies the workload (and its reserved set); fails as
+ * pk_sim_workload_check does. */
+pk_status pk_sim_sweep_new(const pk_sim_workload *w, pk_sim_sweep **out,
+			   pk_error *err);
+void pk_sim_sweep_free(pk_sim_sweep *s);
+/* The algorithms, in this order (default: all, in enum order); one named
+ * twice counts once.  PK_INVAL for an empty list or an unknown value. */
+pk_status pk_sim_sweep_set_algos(pk_sim_sweep *s, const pk_eph_algo *algos,
+				 size_t n, pk_error *err);
+/* The occupancies, in this order (default 0, 0.5, 0.9, 0.99), each in
+ * [0, 1): PK_RANGE naming the first that is not. */
+pk_status pk_sim_sweep_set_occupancies(pk_sim_sweep *s, const double *occ,
+				       size_t n, pk_error *err);
+/* Called before each run: index counts from 1 to total.  Non-zero stops
+ * the sweep (pk_sim_sweep_run then returns PK_INVAL). */
+typedef int (*pk_sim_progress_fn)(void *ctx, pk_eph_algo algo,
+				  double occupancy, size_t index, size_t total);
+void pk_sim_sweep_set_progress(pk_sim_sweep *s, pk_sim_progress_fn fn,
+			       void *ctx);
+/* Runs every point, occupancy by occupancy. */
+pk_status pk_sim_sweep_run(pk_sim_sweep *s, pk_error *err);
+
+const pk_sim_workload *pk_sim_sweep_workload(const pk_sim_sweep *s);
+/* The grid, in order; i below the count. */
+size_t pk_sim_sweep_algo_count(const pk_sim_sweep *s);
+pk_eph_algo pk_sim_sweep_algo(const pk_sim_sweep *s, size_t i);
+size_t pk_sim_sweep_occupancy_count(const pk_sim_sweep *s);
+double pk_sim_sweep_occupancy(const pk_sim_sweep *s, size_t i);
+/* The result at occupancy oi for algorithm ai; NULL when either is out of
+ * range or the sweep has not run to its end. */
+const pk_sim_result *pk_sim_sweep_result(const pk_sim_sweep *s, size_t oi,
+					 size_t ai);
+
+/* The simulator's metrics, addressed by name: each reads one number of a
+ * pk_sim_result. */
+typedef struct pk_sim_metric pk_sim_metric;
+
+/* How a metric is best plotted. */
+typedef enum pk_sim_scale {
+	PK_SIM_SCALE_LINEAR = 0, /* from 0 to a round number */
+	PK_SIM_SCALE_SHARE = 1,  /* a share: from 0 to 1 */
+	PK_SIM_SCALE_LOG = 2     /* powers of ten (linear when a value is 0) */
+} pk_sim_scale;
+
+size_t pk_sim_metric_count(void);
+/* NULL when i is out of range. */
+const pk_sim_metric *pk_sim_metric_at(size_t i);
+/* By name ("probes", "pred-blind") or by its column in the CSV and JSON
+ * ("probes_mean", "pred_blind"); PK_NOTFOUND with a message listing the
+ * names otherwise. */
+pk_status pk_sim_metric_find(const char *name, const pk_sim_metric **out,
+			     pk_error *err);
+const char *pk_sim_metric_name(const pk_sim_metric *m);   /* "pred-blind" */
+const char *pk_sim_metric_column(const pk_sim_metric *m); /* "pred_blind" */
+const char *pk_sim_metric_title(const pk_sim_metric *m);  /* one line */
+pk_sim_scale pk_sim_metric_scale(const pk_sim_metric *m);
+double pk_sim_metric_value(const pk_sim_metric *m, const pk_sim_result *r);
 
 /* Metrics of a sequence of ports chosen for one destination, one after
  * another: what `portkit sim --observe` computes on the kernel's. */
@@ -781,9 +1009,12 @@ typedef struct pk_seq_stats {
 	double chi2;          /* chi-square / df over 64 bins of the range */
 } pk_seq_stats;
 
-pk_status pk_seq_analyze(const uint16_t *ports, size_t n, uint16_t lo,
-			 uint16_t hi, uint32_t guesses, pk_seq_stats *out,
-			 pk_error *err);
+pk_status pk_seq_analyze_(const uint16_t *ports, size_t n, uint16_t lo,
+			  uint16_t hi, uint32_t guesses, pk_seq_stats *out,
+			  size_t out_size, pk_error *err);
+#define pk_seq_analyze(ports, n, lo, hi, guesses, out, err)                \
+	pk_seq_analyze_((ports), (n), (lo), (hi), (guesses), (out),        \
+			sizeof *(out), (err))
 
 /* Opens up to max TCP connections over 127.0.0.1 to a listener bound to
  * port 0, one after another, for at most max_ms, recording the source
@@ -796,19 +1027,75 @@ typedef struct pk_observation {
 	uint64_t connect_ns;   /* total time spent in connect() */
 } pk_observation;
 
-pk_status pk_observe_loopback(size_t max, uint32_t max_ms, uint16_t *ports,
-			      uint64_t *when_ns, pk_observation *out,
-			      pk_error *err);
+pk_status pk_observe_loopback_(size_t max, uint32_t max_ms, uint16_t *ports,
+			       uint64_t *when_ns, pk_observation *out,
+			       size_t out_size, pk_error *err);
+#define pk_observe_loopback(max, max_ms, ports, when_ns, out, err)         \
+	pk_observe_loopback_((max), (max_ms), (ports), (when_ns), (out),   \
+			     sizeof *(out), (err))
+
+/*
+ * The kernel next to the models (`portkit sim --observe`): observes the
+ * kernel's ports over loopback (pk_observe_loopback), replays the same
+ * requests at the same times against each model, and analyses every
+ * sequence (pk_seq_analyze).  The range and reserved ports to give the
+ * models are the host's (pk_host_portconf_read).
+ */
+typedef struct pk_observe_compare pk_observe_compare;
+
+/* cfg: the models' range, reserved ports, seed and tunables (copied).
+ * PK_RANGE when lo > hi. */
+pk_status pk_observe_compare_new(const pk_eph_config *cfg,
+				 pk_observe_compare **out, pk_error *err);
+void pk_observe_compare_free(pk_observe_compare *c);
+/* At most max connections (>= 2; default 1000) in max_ms (default 10 s). */
+pk_status pk_observe_compare_set_limits(pk_observe_compare *c, size_t max,
+					uint32_t max_ms, pk_error *err);
+/* The attacker's guesses for the predictability metrics (>= 1; default
+ * 10). */
+pk_status pk_observe_compare_set_guesses(pk_observe_compare *c,
+					 uint32_t guesses, pk_error *err);
+/* The models, in order (default linux, linux-2021); one named twice counts
+ * once. */
+pk_status pk_observe_compare_set_models(pk_observe_compare *c,
+					const pk_eph_algo *models, size_t n,
+					pk_error *err);
+/* PK_PERM/PK_IO when loopback connections cannot be made, PK_EXHAUSTED
+ * when fewer than two were made in the time allowed. */
+pk_status pk_observe_compare_run(pk_observe_compare *c, pk_error *err);
+
+/* What was observed: connections, the listener's port, time in connect(). */
+void pk_observe_compare_get_observation(const pk_observe_compare *c,
+					pk_observation *out);
+/* From the first connect() to the last. */
+uint64_t pk_observe_compare_elapsed_ns(const pk_observe_compare *c);
+/* Sources: 0 is the kernel, 1 .. count-1 the models in order.  0 before a
+ * successful run. */
+size_t pk_observe_compare_count(const pk_observe_compare *c);
+/* True when source i is a model (then *model, which may be NULL, receives
+ * it); false for the kernel and out of range. */
+bool pk_observe_compare_is_model(const pk_observe_compare *c, size_t i,
+				 pk_eph_algo *model);
+/* NULL when i is out of range. */
+const pk_seq_stats *pk_observe_compare_stats(const pk_observe_compare *c,
+					     size_t i);
+/* Nanoseconds per port: per connect() for the kernel, per
+ * pk_eph_select() for a model. */
+double pk_observe_compare_ns_per_op(const pk_observe_compare *c, size_t i);
 
 /* ------------------------------------------------------------------------
- * Host introspection and audit (issue 4).
+ * Host introspection and audit.
  * ---------------------------------------------------------------------- */
 
 /* This host's (this network namespace's) port settings, from
  * PROC_ROOT/sys/net/ipv4/{ip_local_port_range, ip_local_reserved_ports,
  * ip_unprivileged_port_start}.  A file that cannot be read leaves its
- * have_* flag false; that is not an error. */
+ * have_* flag false; that is not an error.  The library hands it back to
+ * itself (pk_audit_input), so it carries its size: the bytes of it the
+ * caller has, which pk_host_portconf_read sets; the library reads no
+ * further.  A caller filling one by hand sets size to sizeof *conf. */
 typedef struct pk_host_portconf {
+	size_t size;
 	bool have_range;
 	uint16_t ephemeral_lo;
 	uint16_t ephemeral_hi;
@@ -819,8 +1106,10 @@ typedef struct pk_host_portconf {
 } pk_host_portconf;
 
 /* proc_root NULL means $PROC_ROOT, else "/proc". */
-pk_status pk_host_portconf_read(const char *proc_root, pk_host_portconf *out,
-				pk_error *err);
+pk_status pk_host_portconf_read_(const char *proc_root, pk_host_portconf *out,
+				 size_t out_size, pk_error *err);
+#define pk_host_portconf_read(proc_root, out, err) \
+	pk_host_portconf_read_((proc_root), (out), sizeof *(out), (err))
 
 /* ---- sockets of this host ------------------------------------------------
  * Every listening TCP socket and every bound, unconnected UDP socket of this
@@ -884,8 +1173,10 @@ typedef struct pk_host_sockets_info {
 pk_status pk_host_sockets_read(const char *proc_root, unsigned flags,
 			       pk_host_sockets **out, pk_error *err);
 void pk_host_sockets_free(pk_host_sockets *s);
-void pk_host_sockets_get_info(const pk_host_sockets *s,
-			      pk_host_sockets_info *out);
+void pk_host_sockets_get_info_(const pk_host_sockets *s,
+			       pk_host_sockets_info *out, size_t out_size);
+#define pk_host_sockets_get_info(s, out) \
+	pk_host_sockets_get_info_((s), (out), sizeof *(out))
 /* Listed sockets, sorted by (proto, port, family, address). */
 size_t pk_host_sockets_count(const pk_host_sockets *s);
 const pk_socket *pk_host_sockets_get(const pk_host_sockets *s, size_t i);
@@ -914,7 +1205,7 @@ typedef struct pk_expect {
 	const char *origin; /* "FILE:LINE", "" for pk_expect_add() */
 } pk_expect;
 
-pk_status pk_expect_list_new(pk_expect_list **out);
+pk_status pk_expect_list_new(pk_expect_list **out, pk_error *err);
 void pk_expect_list_free(pk_expect_list *l);
 /* One spec (pk_portspec_parse syntax) with an optional label. */
 pk_status pk_expect_add(pk_expect_list *l, const char *spec,
@@ -1059,9 +1350,15 @@ typedef struct pk_audit_input {
 	const pk_registry *reg;         /* NULL: no registry findings */
 } pk_audit_input;
 
-pk_status pk_audit_run(const pk_audit_input *in, pk_audit **out,
-		       pk_error *err);
+pk_status pk_audit_run_(const pk_audit_input *in, size_t in_size,
+			pk_audit **out, pk_error *err);
+#define pk_audit_run(in, out, err) \
+	pk_audit_run_((in), sizeof *(in), (out), (err))
 void pk_audit_free(pk_audit *a);
+/* What the audit ran on: the host settings (a copy), and the caller's
+ * sockets, expected services and registry, which pk_render_audit() reads:
+ * they must outlive the audit's rendering. */
+const pk_audit_input *pk_audit_get_input(const pk_audit *a);
 /* Findings, most severe first, then by code and port.  NULL when i is out
  * of range; valid until pk_audit_free. */
 size_t pk_audit_count(const pk_audit *a);
@@ -1085,7 +1382,7 @@ pk_status pk_audit_write_sysctl(const pk_audit *a, const char *path,
 				pk_error *err);
 
 /* ------------------------------------------------------------------------
- * Choosing a port: pick and advise (issue 5).  Design notes: docs/pick.md.
+ * Choosing a port: pick and advise.  Design notes: docs/pick.md.
  * ---------------------------------------------------------------------- */
 
 /*
@@ -1187,8 +1484,10 @@ typedef struct pk_pick_result {
  * when a socket or getrandom call fails for another reason than the port
  * being busy.
  */
-pk_status pk_pick_run(pk_pick *pick, size_t count, pk_pick_result *out,
-		      size_t *found, pk_error *err);
+pk_status pk_pick_run_(pk_pick *pick, size_t count, pk_pick_result *out,
+		       size_t out_size, size_t *found, pk_error *err);
+#define pk_pick_run(pick, count, out, found, err) \
+	pk_pick_run_((pick), (count), (out), sizeof *(out), (found), (err))
 
 /* What a pick was set up with (after the defaults and the setters): the
  * range (port 0 already left out), transports, PK_PICK_* flags, the near
@@ -1224,13 +1523,18 @@ typedef struct pk_pick_stats {
 				    this kernel lacks the transport or IPv6 */
 } pk_pick_stats;
 
-void pk_pick_get_stats(const pk_pick *pick, pk_pick_stats *out);
+void pk_pick_get_stats_(const pk_pick *pick, pk_pick_stats *out,
+			size_t out_size);
+#define pk_pick_get_stats(pick, out) \
+	pk_pick_get_stats_((pick), (out), sizeof *(out))
 
 /* One line of English saying why r was chosen ("random in 1024-49151;
  * unassigned for tcp,udp; ...").  Returns the length the whole text needs
  * (like snprintf). */
-size_t pk_pick_explain(const pk_pick *pick, const pk_pick_result *r,
-		       char *buf, size_t size);
+size_t pk_pick_explain_(const pk_pick *pick, const pk_pick_result *r,
+			size_t r_size, char *buf, size_t size);
+#define pk_pick_explain(pick, r, buf, size) \
+	pk_pick_explain_((pick), (r), sizeof *(r), (buf), (size))
 
 /*
  * pk_advise: reviews a planned service the way an IANA port expert would
@@ -1266,8 +1570,10 @@ typedef struct pk_advice pk_advice;
 
 /* reg may be NULL (then nothing is said about registrations).  Fails only
  * for memory or a plan with neither a name nor a port (PK_INVAL). */
-pk_status pk_advise(const pk_registry *reg, const pk_plan *plan,
-		    pk_advice **out, pk_error *err);
+pk_status pk_advise_(const pk_registry *reg, const pk_plan *plan,
+		     size_t plan_size, pk_advice **out, pk_error *err);
+#define pk_advise(reg, plan, out, err) \
+	pk_advise_((reg), (plan), sizeof *(plan), (out), (err))
 void pk_advice_free(pk_advice *advice);
 size_t pk_advice_count(const pk_advice *advice);
 /* In review order: name, port, transports, general advice.  NULL when i
@@ -1275,6 +1581,13 @@ size_t pk_advice_count(const pk_advice *advice);
 const pk_finding *pk_advice_get(const pk_advice *advice, size_t i);
 /* The most severe finding (PK_SEV_OK when there is none). */
 pk_severity pk_advice_worst(const pk_advice *advice);
+/* The plan as reviewed: the caller's (its strings too), read no further
+ * than its size, protos reduced to transports and tcp when none was given
+ * (*protos_assumed, may be NULL, then true).  The registry reviewed
+ * against (NULL when none). */
+const pk_plan *pk_advice_get_plan(const pk_advice *advice,
+				  bool *protos_assumed);
+const pk_registry *pk_advice_get_registry(const pk_advice *advice);
 size_t pk_advice_draft_count(const pk_advice *advice);
 const pk_draft_field *pk_advice_draft_get(const pk_advice *advice, size_t i);
 /* RFC 6335 section 5.1: 1-15 letters, digits, hyphens, at least one letter,
@@ -1396,18 +1709,15 @@ size_t pk_finding_text(const pk_finding *f, pk_finding_part part, char *buf,
 		       size_t size);
 
 /* The audit: this host's settings and sockets, the findings (most severe
- * first, each with its fix), the proposed settings and the counts.  in is
- * what pk_audit_run() was given.  PK_RENDER_BRIEF: warnings and errors
- * only, one line each, nothing on a clean host. */
-void pk_render_audit(pk_render *r, const pk_audit_input *in,
-		     const pk_audit *a);
+ * first, each with its fix), the proposed settings and the counts, from
+ * what the audit ran on (pk_audit_get_input).  PK_RENDER_BRIEF: warnings
+ * and errors only, one line each, nothing on a clean host. */
+void pk_render_audit(pk_render *r, const pk_audit *a);
 
-/* A review by pk_advise(): the plan as given (no transport means tcp,
- * assumed), the findings and, with with_draft, the fields of the IANA
- * request.  reg as given to pk_advise() (may be NULL). */
-void pk_render_advice(pk_render *r, const pk_registry *reg,
-		      const pk_plan *plan, const pk_advice *advice,
-		      bool with_draft);
+/* A review by pk_advise(): the plan (pk_advice_get_plan), the findings
+ * and, with with_draft, the fields of the IANA request.  The registry and
+ * the plan's strings given to pk_advise() must outlive the rendering. */
+void pk_render_advice(pk_render *r, const pk_advice *advice, bool with_draft);
 
 /* Listening TCP and bound UDP sockets of this host (those of the
  * transports in protomask; 0 means all), each with where its port lies
@@ -1417,6 +1727,17 @@ void pk_render_advice(pk_render *r, const pk_registry *reg,
 void pk_render_listeners(pk_render *r, const pk_registry *reg,
 			 const pk_host_portconf *conf,
 			 const pk_host_sockets *socks, unsigned protomask);
+
+/* The plot `portkit sim --svg` draws: metric m of every algorithm of a
+ * sweep that has run, one line per algorithm against occupancy (x on a
+ * -log10(1 - occupancy) scale), as a standalone SVG document.
+ * pk_sim_svg_write hands it to fn; pk_sim_svg returns it in a malloc'd,
+ * NUL-terminated buffer (*len bytes) the caller frees.  PK_INVAL when the
+ * sweep has not run. */
+pk_status pk_sim_svg_write(const pk_sim_sweep *s, const pk_sim_metric *m,
+			   pk_write_fn fn, void *ctx, pk_error *err);
+pk_status pk_sim_svg(const pk_sim_sweep *s, const pk_sim_metric *m,
+		     char **out, size_t *len, pk_error *err);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

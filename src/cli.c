@@ -5,7 +5,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -165,7 +164,7 @@ int cli_parse_protos(const char *s, unsigned *mask)
 	for (;;) {
 		size_t n = strcspn(p, ",");
 		pk_proto proto;
-		if (n == 0 || pk_proto_parse(p, n, &proto) != PK_OK) {
+		if (n == 0 || pk_proto_parse(p, n, &proto, NULL) != PK_OK) {
 			cli_error("invalid transport '%s': expected tcp, udp, sctp, dccp or a comma-separated list",
 				  s);
 			return EXIT_USAGE;
@@ -511,36 +510,6 @@ int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage)
 			return rc;
 	}
 	return -1;
-}
-
-int cli_make_parent_dirs(const char *path)
-{
-	char dir[4096];
-	size_t len = strlen(path);
-
-	if (len >= sizeof dir) {
-		cli_error("path too long: '%.40s...'", path);
-		return EXIT_DATA;
-	}
-	memcpy(dir, path, len + 1);
-	char *slash = strrchr(dir, '/');
-	if (slash == NULL || slash == dir)
-		return 0;
-	*slash = '\0';
-	for (char *p = dir + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-			cli_error("cannot create directory %s: %s", dir, strerror(errno));
-			return EXIT_DATA;
-		}
-		*p = c;
-		if (c == '\0')
-			break;
-	}
-	return 0;
 }
 
 int cli_table_finish(cli_table *t, bool ok, int width)

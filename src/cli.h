@@ -161,8 +161,4 @@ int cli_negative_operand(int argc, char **argv, const char *shortopts,
  * goes on with its operands at argv[optind], otherwise the exit code. */
 int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage);
 
-/* Creates the directories leading to path (like mkdir -p on its dirname),
- * mode 0755.  Prints a message and returns EXIT_DATA on failure. */
-int cli_make_parent_dirs(const char *path);
-
 #endif /* PK_CLI_H */

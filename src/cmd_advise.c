@@ -130,7 +130,7 @@ int cmd_advise(int argc, char **argv, cli_ctx *ctx)
 	}
 	pk_render *r = cli_render_new(ctx);
 	if (r != NULL)
-		pk_render_advice(r, reg, &plan, adv, with_draft);
+		pk_render_advice(r, adv, with_draft);
 	rc = cli_render_end(r, pk_advice_worst(adv) >= PK_SEV_WARNING ?
 				       EXIT_NOTFOUND : EXIT_FOUND);
 	if (!ctx->json && rc != EXIT_DATA)

@@ -128,7 +128,7 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 	int rc = EXIT_FOUND;
 	int opt;
 
-	if (pk_expect_list_new(&exp) != PK_OK || specs == NULL || kinds == NULL) {
+	if (pk_expect_list_new(&exp, NULL) != PK_OK || specs == NULL || kinds == NULL) {
 		cli_error("out of memory");
 		rc = EXIT_DATA;
 		goto out;
@@ -213,7 +213,7 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 		if (quiet)
 			pk_render_set_flags(r, PK_RENDER_BRIEF |
 					       (ctx->color ? PK_RENDER_COLOR : 0u));
-		pk_render_audit(r, &in, audit);
+		pk_render_audit(r, audit);
 	}
 	rc = cli_render_end(r, rc);
 	if (!ctx->json && !quiet && rc != EXIT_DATA)

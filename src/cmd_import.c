@@ -45,7 +45,7 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 				return rc;
 		}
 	}
-	if (format != NULL && (pk_format_parse(format, &fmt) != PK_OK ||
+	if (format != NULL && (pk_format_parse(format, &fmt, NULL) != PK_OK ||
 			       fmt == PK_FORMAT_INDEX))
 		return cli_usage(ctx, "invalid format '%.40s': expected auto, xml, csv, services or npm-json",
 				 format);
@@ -54,7 +54,7 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 						       "too many arguments: expected one FILE");
 	const char *input = argv[optind];
 	if (output == NULL) {
-		if (pk_user_index_path(user_path, sizeof user_path) != PK_OK) {
+		if (pk_user_index_path(user_path, sizeof user_path, NULL) != PK_OK) {
 			err.status = PK_NOTFOUND;
 			snprintf(err.message, sizeof err.message,
 				 "no place for the index: set XDG_DATA_HOME or HOME, or give -o INDEX");
@@ -62,8 +62,10 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 			return EXIT_DATA;
 		}
 		output = user_path;
-		if ((rc = cli_make_parent_dirs(output)) != 0)
-			return rc;
+		if ((st = pk_make_parent_dirs(output, &err)) != PK_OK) {
+			cli_fail(ctx, st, &err);
+			return EXIT_DATA;
+		}
 	}
 	if ((st = pk_registry_import(input, fmt, &reg, &err)) != PK_OK)
 		return cli_fail(ctx, st, &err);

@@ -23,7 +23,7 @@ int cmd_info(int argc, char **argv, cli_ctx *ctx)
 		return rc;
 	pk_render *r = cli_render_new(ctx);
 	if (r != NULL)
-		pk_render_info(r, reg, pk_user_index_path(user_path, sizeof user_path) ==
+		pk_render_info(r, reg, pk_user_index_path(user_path, sizeof user_path, NULL) ==
 				       PK_OK ? user_path : NULL, "portkit update");
 	pk_registry_close(reg);
 	return cli_render_end(r, EXIT_FOUND);

@@ -17,6 +17,7 @@
 int cmd_sim(int argc, char **argv, cli_ctx *ctx);
 
 #define MAX_OCC 32
+#define MAX_ALGO 64
 
 static void usage(FILE *out)
 {
@@ -112,45 +113,21 @@ static int parse_u32(const char *what, const char *s, uint32_t lo, uint32_t hi,
 	return rc;
 }
 
-/* ---- metrics, by name -------------------------------------------------- */
+/* ---- output ------------------------------------------------------------ */
 
-static const struct metric {
-	const char *name;
-	const char *title;
-	bool logscale;
-} metrics[] = {
-	{ "probes", "mean probes per allocation", true },
-	{ "p99", "99th percentile of probes per allocation", true },
-	{ "max", "most probes for one allocation", true },
-	{ "failures", "failed allocations", false },
-	{ "reuse-tw", "share of same-destination reuses within TIME_WAIT", false },
-	{ "pred-blind", "P(next port among k blind guesses)", false },
-	{ "pred-same", "P(next port among k guesses | last port to that server)", false },
-	{ "pred-own", "P(next port among k guesses | port to the attacker's server)", false },
-	{ "leak", "cross-destination leakage (attacker's advantage)", false },
-	{ "chi2", "chi-square per degree of freedom (1 = uniform)", true },
-	{ "ns", "nanoseconds per allocation", true },
-};
-#define NMETRICS (sizeof metrics / sizeof metrics[0])
-
-static double metric_value(const pk_sim_result *r, size_t m)
+/* The sweep's results in its order: occupancy by occupancy, each with
+ * every algorithm. */
+static size_t npoints(const pk_sim_sweep *s)
 {
-	switch (m) {
-	case 0: return r->probes_mean;
-	case 1: return r->probes_p99;
-	case 2: return r->probes_max;
-	case 3: return (double)r->failures;
-	case 4: return r->reuse_in_tw;
-	case 5: return r->pred_blind;
-	case 6: return r->pred_same;
-	case 7: return r->pred_own;
-	case 8: return r->leak;
-	case 9: return r->chi2;
-	default: return r->ns_per_alloc;
-	}
+	return pk_sim_sweep_occupancy_count(s) * pk_sim_sweep_algo_count(s);
 }
 
-/* ---- output ------------------------------------------------------------ */
+static const pk_sim_result *point(const pk_sim_sweep *s, size_t k)
+{
+	size_t nalgo = pk_sim_sweep_algo_count(s);
+
+	return pk_sim_sweep_result(s, k / nalgo, k % nalgo);
+}
 
 static json_t *result_json(const pk_sim_result *r)
 {
@@ -183,13 +160,13 @@ static json_t *workload_json(const pk_sim_workload *w)
 			 "leak_conns", (int)w->leak_conns, "seed", (json_int_t)w->seed);
 }
 
-static void print_csv(const pk_sim_result *res, size_t n)
+static void print_csv(const pk_sim_sweep *s)
 {
 	puts("algorithm,occupancy,allocations,failures,false_failures,probes_mean,"
 	     "probes_p99,probes_max,reuses,reuse_min_s,reuse_mean_s,reuse_within_tw,"
 	     "pred_blind,pred_same,pred_own,leak,chi2_per_df,ns_per_alloc");
-	for (size_t i = 0; i < n; i++) {
-		const pk_sim_result *r = &res[i];
+	for (size_t i = 0; i < npoints(s); i++) {
+		const pk_sim_result *r = point(s, i);
 		printf("%s,%g,%llu,%llu,%llu,%.4f,%u,%u,%llu,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.1f\n",
 		       pk_eph_algo_name(r->algo), r->occupancy,
 		       (unsigned long long)r->allocations, (unsigned long long)r->failures,
@@ -200,9 +177,9 @@ static void print_csv(const pk_sim_result *res, size_t n)
 	}
 }
 
-static int print_table(const pk_sim_workload *w, const pk_sim_result *res,
-		       size_t n, const cli_ctx *ctx)
+static int print_table(const pk_sim_sweep *s, const cli_ctx *ctx)
 {
+	const pk_sim_workload *w = pk_sim_sweep_workload(s);
 	char k[16];
 	snprintf(k, sizeof k, "%u", w->guesses);
 	printf("workload: ports %u-%u (%u), %u destinations, %g conn/s, lifetime %g s, "
@@ -215,8 +192,8 @@ static int print_table(const pk_sim_workload *w, const pk_sim_result *res,
 			       "REUSE<TW", "MIN-REUSE", "BLIND", "SAME-DST", "OWN-DST",
 			       "LEAK", "CHI2/DF", "NS" };
 	bool ok = t != NULL && cli_table_add(t, head) == 0;
-	for (size_t i = 0; ok && i < n; i++) {
-		const pk_sim_result *r = &res[i];
+	for (size_t i = 0; ok && i < npoints(s); i++) {
+		const pk_sim_result *r = point(s, i);
 		char c[14][32];
 		snprintf(c[0], 32, "%s", pk_eph_algo_name(r->algo));
 		snprintf(c[1], 32, "%g", r->occupancy);
@@ -248,208 +225,24 @@ static int print_table(const pk_sim_workload *w, const pk_sim_result *res,
 
 /* ---- the SVG plot ------------------------------------------------------ */
 
-/* Ten colours a reader can tell apart (Tableau 10). */
-static const char *const palette[] = {
-	"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-	"#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
-};
-
-static void xml_text(FILE *f, const char *s)
+static int write_svg(const char *path, const pk_sim_sweep *s, const pk_sim_metric *m)
 {
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
+	char *doc;
+	size_t len;
+	pk_error err;
+	pk_status st = pk_sim_svg(s, m, &doc, &len, &err);
 
-/* Ten dash patterns and ten marker shapes, so that lines with equal
- * values (sequential and descending, say) stay apart in grey too. */
-static const char *const dashes[] = {
-	"", "8 4", "2 3", "8 3 2 3", "12 4", "4 4", "8 3 2 3 2 3", "1 4", "14 3 4 3", "6 2",
-};
-
-static void marker(FILE *f, size_t a, double x, double y, const char *col)
-{
-	switch (a % 5) {
-	case 0:
-		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"", x, y);
-		break;
-	case 1:
-		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"7\" height=\"7\"",
-			x - 3.5, y - 3.5);
-		break;
-	case 2:
-		fprintf(f, "<path d=\"M%.1f,%.1f l4,7 h-8 z\"", x, y - 4.5);
-		break;
-	case 3:
-		fprintf(f, "<path d=\"M%.1f,%.1f l4.5,4.5 l-4.5,4.5 l-4.5,-4.5 z\"", x,
-			y - 4.5);
-		break;
-	default:
-		fprintf(f, "<path d=\"M%.1f,%.1f l8,0 l-4,7 z\"", x - 4, y - 2.5);
-	}
-	/* the second five are hollow */
-	if (a % 10 < 5)
-		fprintf(f, " fill=\"%s\"/>\n", col);
-	else
-		fprintf(f, " fill=\"white\" stroke=\"%s\" stroke-width=\"1.5\"/>\n", col);
-}
-
-/* The x axis is -log10(1 - occupancy): 0, 0.9, 0.99 and 0.999 are equally
- * spaced, which is where probes grow tenfold.  Occupancy is below 1. */
-static double occ_scale(double p)
-{
-	return -log10(1 - p);
-}
-
-static int write_svg(const char *path, const pk_sim_workload *w,
-		     const pk_sim_result *res, const pk_eph_algo *algos,
-		     size_t nalgo, const double *occ, size_t nocc, size_t m)
-{
-	const double W = 860, H = 480, L = 80, R = 210, T = 50, B = 60;
-	const double pw = W - L - R, ph = H - T - B;
-	double lo = INFINITY, hi = -INFINITY, xlo = INFINITY, xhi = -INFINITY;
-	bool logy = metrics[m].logscale;
+	if (st != PK_OK)
+		return cli_report(st, &err);
 	FILE *f = fopen(path, "w");
-
 	if (f == NULL) {
 		cli_error("cannot write '%s': %s", path, strerror(errno));
+		free(doc);
 		return EXIT_DATA;
 	}
-	for (size_t i = 0; i < nalgo * nocc; i++) {
-		double v = metric_value(&res[i], m);
-		if (logy && v <= 0)
-			logy = false;
-		lo = v < lo ? v : lo;
-		hi = v > hi ? v : hi;
-	}
-	for (size_t i = 0; i < nocc; i++) {
-		xlo = fmin(xlo, occ_scale(occ[i]));
-		xhi = fmax(xhi, occ_scale(occ[i]));
-	}
-	double ylo, yhi;
-	if (logy) {
-		ylo = floor(log10(lo));
-		yhi = ceil(log10(hi));
-		if (yhi <= ylo)
-			yhi = ylo + 1;
-	} else {
-		/* shares run 0-1; anything else gets a round top: 1, 2 or 5
-		 * times a power of ten per tick */
-		ylo = 0;
-		bool share = strncmp(metrics[m].name, "pred", 4) == 0 ||
-			     strcmp(metrics[m].name, "leak") == 0 ||
-			     strcmp(metrics[m].name, "reuse-tw") == 0;
-		if (share || hi <= 0) {
-			yhi = 1;
-		} else {
-			double raw = hi / 5, mag = pow(10, floor(log10(raw)));
-			double step = raw <= mag ? mag : raw <= 2 * mag ? 2 * mag :
-				      raw <= 5 * mag ? 5 * mag : 10 * mag;
-			yhi = ceil(hi / step) * step;
-		}
-	}
-	/* Headroom: the top tick sits 6% below the frame, so a line at the
-	 * maximum (a share of 1, say) does not run along the frame. */
-	const double ytop = yhi + 0.06 * (yhi - ylo);
-	/* Margins inside the frame, and a small sideways offset per
-	 * algorithm, so that points with equal values sit side by side. */
-	const double xpad = 24, spread = nalgo > 1 ? 2.0 : 0;
-#define XPOS(p) (L + xpad + (xhi > xlo ? (pw - 2 * xpad) * (occ_scale(p) - xlo) / (xhi - xlo) \
-				      : (pw - 2 * xpad) / 2))
-#define XOFF(a) (spread * ((double)(a) - (double)(nalgo - 1) / 2))
-#define YPOS(v) (T + ph - ph * ((logy ? log10(v) : (v)) - ylo) / (ytop - ylo))
-
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-		   "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n"
-		   "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-		W, H, W, H);
-	fprintf(f, "<text x=\"%.0f\" y=\"24\" font-size=\"15\" font-weight=\"bold\">",
-		L);
-	xml_text(f, metrics[m].title);
-	fprintf(f, "</text>\n<text x=\"%.0f\" y=\"40\" fill=\"#555\">ports %u-%u, "
-		   "%u destinations, %g conn/s, %u connections, seed %llu (portkit sim)</text>\n",
-		L, w->lo, w->hi, w->destinations, w->rate, w->connections,
-		(unsigned long long)w->seed);
-	/* axes and grid */
-	fprintf(f, "<g stroke=\"#ddd\" stroke-width=\"1\">\n");
-	int nticks = logy ? (int)(yhi - ylo) : 5;
-	for (int i = 0; i <= nticks; i++) {
-		double y = YPOS(logy ? pow(10, ylo + i) : ylo + (yhi - ylo) * i / nticks);
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", L, y,
-			L + pw, y);
-	}
-	for (size_t i = 0; i < nocc; i++)
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-			XPOS(occ[i]), T, XPOS(occ[i]), T + ph);
-	fprintf(f, "</g>\n<g fill=\"#333\" text-anchor=\"end\">\n");
-	for (int i = 0; i <= nticks; i++) {
-		double v = logy ? pow(10, ylo + i) : ylo + (yhi - ylo) * i / nticks;
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%g</text>\n", L - 6, YPOS(v) + 4, v);
-	}
-	/* ticks at the measured occupancies only, labelled with their values;
-	 * a label too close to the previous one is left out (the tick stays) */
-	fprintf(f, "</g>\n<g fill=\"#333\" text-anchor=\"middle\">\n");
-	double last = -INFINITY;
-	for (size_t i = 0; i < nocc; i++) {
-		double x = XPOS(occ[i]);
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n",
-			x, T + ph, x, T + ph + 5);
-		if (x - last >= 34) {
-			fprintf(f, "<text class=\"xtick\" x=\"%.1f\" y=\"%.1f\">%g</text>\n", x,
-				T + ph + 18, occ[i]);
-			last = x;
-		}
-	}
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">occupancy (share of the range held by other "
-		   "sockets; scale -log10(1 - occupancy))</text>\n",
-		L + pw / 2, H - 14);
-	fprintf(f, "<text transform=\"translate(18,%.1f) rotate(-90)\">%s%s</text>\n</g>\n",
-		T + ph / 2, metrics[m].name, logy ? " (log scale)" : "");
-	fprintf(f, "<rect class=\"frame\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-		   "fill=\"none\" stroke=\"#333\"/>\n", L, T, pw, ph);
-	/* one line per algorithm, and the legend */
-	for (size_t a = 0; a < nalgo; a++) {
-		const char *col = palette[a % 10];
-		const char *dash = dashes[a % 10];
-		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"", col);
-		if (dash[0] != '\0')
-			fprintf(f, " stroke-dasharray=\"%s\"", dash);
-		fputs(" points=\"", f);
-		for (size_t i = 0; i < nocc; i++)
-			fprintf(f, "%.1f,%.1f ", XPOS(occ[i]) + XOFF(a),
-				YPOS(metric_value(&res[i * nalgo + a], m)));
-		fprintf(f, "\"/>\n");
-		for (size_t i = 0; i < nocc; i++)
-			marker(f, a, XPOS(occ[i]) + XOFF(a),
-			       YPOS(metric_value(&res[i * nalgo + a], m)), col);
-		double ly = T + 10 + 20 * (double)a;
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-			   "stroke-width=\"2\"", L + pw + 12, ly, L + pw + 52, ly, col);
-		if (dash[0] != '\0')
-			fprintf(f, " stroke-dasharray=\"%s\"", dash);
-		fputs("/>\n", f);
-		marker(f, a, L + pw + 32, ly, col);
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", L + pw + 58, ly + 4,
-			pk_eph_algo_name(algos[a]));
-	}
-	if (nalgo > 1)
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#555\" font-size=\"10\">"
-			   "points shifted up to %.0f px sideways</text>\n"
-			   "<text x=\"%.1f\" y=\"%.1f\" fill=\"#555\" font-size=\"10\">"
-			   "so that equal values show</text>\n",
-			L + pw + 12, T + 14 + 20 * (double)nalgo, XOFF(nalgo - 1),
-			L + pw + 12, T + 27 + 20 * (double)nalgo);
-	fputs("</svg>\n", f);
-#undef XPOS
-#undef XOFF
-#undef YPOS
-	if (ferror(f) || fclose(f) != 0) {
+	bool bad = fwrite(doc, 1, len, f) != len || ferror(f);
+	free(doc);
+	if (fclose(f) != 0 || bad) {
 		cli_error("error writing '%s': %s", path, strerror(errno));
 		return EXIT_DATA;
 	}
@@ -458,141 +251,109 @@ static int write_svg(const char *path, const pk_sim_workload *w,
 
 /* ---- --observe: the kernel next to the models --------------------------- */
 
-static bool not_listener(void *ctx, uint16_t port, const pk_eph_request *req)
-{
-	(void)req;
-	return port != *(const uint16_t *)ctx;
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static int observe(uint32_t n, uint32_t max_ms, uint32_t guesses, uint64_t seed,
 		   const cli_ctx *ctx)
 {
 	pk_host_portconf conf;
-	pk_observation obs;
+	pk_observe_compare *c = NULL;
 	pk_error err;
 	int rc = EXIT_DATA;
-	uint16_t *ports = malloc(n * sizeof *ports), *model = malloc(n * sizeof *model);
-	uint64_t *when = malloc(n * sizeof *when);
-	pk_seq_stats st[3];
-	double ns[3] = { 0 };
-	const char *names[3] = { "kernel", "model linux", "model linux-2021" };
-	json_t *arr = NULL;
 
-	if (ports == NULL || model == NULL || when == NULL) {
-		cli_error("out of memory");
-		goto out;
-	}
 	if (pk_host_portconf_read(NULL, &conf, &err) != PK_OK) {
 		cli_report(PK_PARSE, &err);
-		goto out;
+		return EXIT_DATA;
 	}
 	if (!conf.have_range) {
 		cli_error("observe: cannot read ip_local_port_range (is this Linux?)");
-		goto out;
+		return EXIT_DATA;
 	}
-	pk_status s = pk_observe_loopback(n, max_ms, ports, when, &obs, &err);
-	if (s != PK_OK) {
-		cli_report(s, &err);
+	pk_eph_config cfg = { conf.ephemeral_lo, conf.ephemeral_hi,
+			      conf.have_reserved ? &conf.reserved : NULL, seed, 0, 0 };
+	pk_status st = pk_observe_compare_new(&cfg, &c, &err);
+	if (st == PK_OK)
+		st = pk_observe_compare_set_limits(c, n, max_ms, &err);
+	if (st == PK_OK)
+		st = pk_observe_compare_set_guesses(c, guesses, &err);
+	if (st == PK_OK)
+		st = pk_observe_compare_run(c, &err);
+	if (st != PK_OK) {
+		cli_report(st, &err);
 		goto out;
-	}
-	if (obs.count < 2) {
-		cli_error("observe: only %zu connection(s) in %u ms; nothing to compare",
-			  obs.count, max_ms);
-		goto out;
-	}
-	if (pk_seq_analyze(ports, obs.count, conf.ephemeral_lo, conf.ephemeral_hi,
-			   guesses, &st[0], &err) != PK_OK) {
-		cli_report(PK_PARSE, &err);
-		goto out;
-	}
-	ns[0] = (double)obs.connect_ns / (double)obs.count;
-	/* The models, replaying the same requests at the same times. */
-	for (int v = 1; v < 3; v++) {
-		pk_eph_config cfg = { conf.ephemeral_lo, conf.ephemeral_hi,
-				      conf.have_reserved ? &conf.reserved : NULL, seed, 0, 0 };
-		pk_eph *e = NULL;
-		if (pk_eph_new(v == 1 ? PK_EPH_LINUX : PK_EPH_LINUX_2021, &cfg, &e, &err) != PK_OK) {
-			cli_report(PK_NOMEM, &err);
-			goto out;
-		}
-		uint64_t t0 = mono_ns();
-		size_t got = 0;
-		for (size_t i = 0; i < obs.count; i++) {
-			pk_eph_request req = { 0x7f000001u, 0x7f000001u, obs.listen_port,
-					       false, when[i] / 1000000u };
-			if (pk_eph_select(e, &req, not_listener, &obs.listen_port,
-					  &model[got], NULL) == PK_OK)
-				got++;
-		}
-		ns[v] = (double)(mono_ns() - t0) / (double)obs.count;
-		pk_eph_free(e);
-		if (pk_seq_analyze(model, got, conf.ephemeral_lo, conf.ephemeral_hi,
-				   guesses, &st[v], &err) != PK_OK) {
-			cli_report(PK_PARSE, &err);
-			goto out;
-		}
 	}
 
+	pk_observation obs;
+	pk_observe_compare_get_observation(c, &obs);
+	double elapsed = (double)pk_observe_compare_elapsed_ns(c) / 1e9;
+	size_t nsrc = pk_observe_compare_count(c);
+	char names[PK_EPH_ALGO_COUNT + 1][32];
+	for (size_t v = 0; v < nsrc && v <= PK_EPH_ALGO_COUNT; v++) {
+		pk_eph_algo a;
+		if (pk_observe_compare_is_model(c, v, &a))
+			snprintf(names[v], sizeof names[v], "model %s", pk_eph_algo_name(a));
+		else
+			snprintf(names[v], sizeof names[v], "kernel");
+	}
 	if (ctx->json) {
-		arr = json_array();
-		for (int v = 0; v < 3; v++)
+		json_t *arr = json_array();
+		for (size_t v = 0; v < nsrc; v++) {
+			const pk_seq_stats *q = pk_observe_compare_stats(c, v);
 			json_array_append_new(arr, json_pack(
 				"{s:s, s:I, s:i, s:f, s:f, s:i, s:f, s:f, s:f, s:f, s:f}",
-				"source", names[v], "count", (json_int_t)st[v].count,
-				"distinct", (int)st[v].distinct, "same_parity", st[v].same_parity,
-				"small_steps", st[v].small_steps, "step_mode", (int)st[v].step_mode,
-				"step_mode_share", st[v].step_mode_share,
-				"pred_blind", st[v].pred_blind, "pred_same", st[v].pred_same,
-				"chi2_per_df", st[v].chi2, "ns_per_op", ns[v]));
+				"source", names[v], "count", (json_int_t)q->count,
+				"distinct", (int)q->distinct, "same_parity", q->same_parity,
+				"small_steps", q->small_steps, "step_mode", (int)q->step_mode,
+				"step_mode_share", q->step_mode_share,
+				"pred_blind", q->pred_blind, "pred_same", q->pred_same,
+				"chi2_per_df", q->chi2,
+				"ns_per_op", pk_observe_compare_ns_per_op(c, v)));
+		}
 		rc = cli_json_print(json_pack("{s:{s:i, s:i, s:i, s:i, s:f, s:o}}", "observe",
 					 "lo", (int)conf.ephemeral_lo, "hi", (int)conf.ephemeral_hi,
 					 "listen_port", (int)obs.listen_port, "guesses", (int)guesses,
-					 "elapsed_s", (double)when[obs.count - 1] / 1e9,
-					 "sources", arr));
+					 "elapsed_s", elapsed, "sources", arr));
 		goto out;
 	}
 	printf("observed %zu connections to 127.0.0.1:%u in %.2f s; ports %u-%u; "
-	       "attacker: %u guesses\n\n", obs.count, obs.listen_port,
-	       (double)when[obs.count - 1] / 1e9, conf.ephemeral_lo, conf.ephemeral_hi,
-	       guesses);
+	       "attacker: %u guesses\n\n", obs.count, obs.listen_port, elapsed,
+	       conf.ephemeral_lo, conf.ephemeral_hi, guesses);
 	cli_table *t = cli_table_new(10);
 	const char *head[] = { "SOURCE", "N", "DISTINCT", "SAME-PARITY", "STEPS<=16",
 			       "STEP-MODE", "MODE-SHARE", "SAME-DST", "CHI2/DF", "NS/OP" };
 	bool ok = t != NULL && cli_table_add(t, head) == 0;
-	for (int v = 0; ok && v < 3; v++) {
-		char c[10][32];
-		snprintf(c[0], 32, "%s", names[v]);
-		snprintf(c[1], 32, "%zu", st[v].count);
-		snprintf(c[2], 32, "%u", st[v].distinct);
-		snprintf(c[3], 32, "%.3f", st[v].same_parity);
-		snprintf(c[4], 32, "%.3f", st[v].small_steps);
-		snprintf(c[5], 32, "%+d", st[v].step_mode);
-		snprintf(c[6], 32, "%.3f", st[v].step_mode_share);
-		snprintf(c[7], 32, "%.3f", st[v].pred_same);
-		snprintf(c[8], 32, "%.2f", st[v].chi2);
-		snprintf(c[9], 32, "%.0f", ns[v]);
+	for (size_t v = 0; ok && v < nsrc; v++) {
+		const pk_seq_stats *q = pk_observe_compare_stats(c, v);
+		char cell[10][32];
+		snprintf(cell[0], 32, "%s", names[v]);
+		snprintf(cell[1], 32, "%zu", q->count);
+		snprintf(cell[2], 32, "%u", q->distinct);
+		snprintf(cell[3], 32, "%.3f", q->same_parity);
+		snprintf(cell[4], 32, "%.3f", q->small_steps);
+		snprintf(cell[5], 32, "%+d", q->step_mode);
+		snprintf(cell[6], 32, "%.3f", q->step_mode_share);
+		snprintf(cell[7], 32, "%.3f", q->pred_same);
+		snprintf(cell[8], 32, "%.2f", q->chi2);
+		snprintf(cell[9], 32, "%.0f", pk_observe_compare_ns_per_op(c, v));
 		const char *row[10];
 		for (int j = 0; j < 10; j++)
-			row[j] = c[j];
+			row[j] = cell[j];
 		ok = cli_table_add(t, row) == 0;
 	}
 	rc = cli_table_finish(t, ok, ctx->width);
 out:
-	free(ports);
-	free(model);
-	free(when);
+	pk_observe_compare_free(c);
 	return rc;
 }
 
 /* ---- the command ------------------------------------------------------ */
+
+static int show_progress(void *ctx, pk_eph_algo algo, double occupancy,
+			 size_t index, size_t total)
+{
+	(void)ctx;
+	fprintf(stderr, "\rsim: %-11s at occupancy %-5g [%zu/%zu] ",
+		pk_eph_algo_name(algo), occupancy, index, total);
+	return 0;
+}
 
 /* Splits a comma-separated list in place into at most `max` items;
  * an empty item ("0.5,", ",0.5", "0.5,,0.9") is an error, not skipped. */
@@ -642,25 +403,18 @@ static int parse_list_occ(const char *s, double *occ, size_t *n)
 static int parse_list_algo(const char *s, pk_eph_algo *algos, size_t *n)
 {
 	char buf[1024];
-	char *items[64];
+	char *items[MAX_ALGO];
 	size_t nitems;
 	pk_error err;
 
-	if (split_list("algorithm", s, buf, sizeof buf, items, 64, &nitems) != 0)
+	if (split_list("algorithm", s, buf, sizeof buf, items, MAX_ALGO, &nitems) != 0)
 		return EXIT_USAGE;
-	*n = 0;
-	for (size_t k = 0; k < nitems; k++) {
-		pk_eph_algo a;
-		if (pk_eph_algo_parse(items[k], &a, &err) != PK_OK) {
+	for (size_t k = 0; k < nitems; k++)
+		if (pk_eph_algo_parse(items[k], &algos[k], &err) != PK_OK) {
 			cli_error("%s", err.message);
 			return EXIT_USAGE;
 		}
-		bool dup = false;
-		for (size_t i = 0; i < *n; i++)
-			dup |= algos[i] == a;
-		if (!dup)
-			algos[(*n)++] = a;
-	}
+	*n = nitems; /* the sweep counts a repeated one once */
 	return 0;
 }
 
@@ -699,10 +453,12 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 	};
 	pk_sim_workload w;
 	pk_portset reserved;
-	double occ[MAX_OCC] = { 0, 0.5, 0.9, 0.99 };
-	size_t nocc = 4, nalgo = PK_EPH_ALGO_COUNT, metric = 0;
+	double occ[MAX_OCC];
+	size_t nocc = 0, nalgo = 0;
+	const pk_sim_metric *metric = pk_sim_metric_at(0);
 	bool metric_given = false;
-	pk_eph_algo algos[PK_EPH_ALGO_COUNT];
+	pk_eph_algo algos[MAX_ALGO];
+	pk_sim_sweep *sweep = NULL;
 	const char *svg = NULL;
 	bool csv = false;
 	uint32_t observe_n = 0;
@@ -711,8 +467,6 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 	int opt, rc;
 
 	pk_sim_workload_default(&w);
-	for (size_t i = 0; i < PK_EPH_ALGO_COUNT; i++)
-		algos[i] = (pk_eph_algo)i;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		rc = 0;
@@ -792,12 +546,8 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 			svg = optarg;
 			break;
 		case OPT_METRIC:
-			for (metric = 0; metric < NMETRICS; metric++)
-				if (strcmp(optarg, metrics[metric].name) == 0)
-					break;
-			if (metric == NMETRICS) {
-				cli_error("unknown metric '%s': expected probes, p99, max, failures, reuse-tw, pred-blind, pred-same, pred-own, leak, chi2 or ns",
-					  optarg);
+			if (pk_sim_metric_find(optarg, &metric, &err) != PK_OK) {
+				cli_error("%s", err.message);
 				return EXIT_USAGE;
 			}
 			metric_given = true;
@@ -833,48 +583,44 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 	}
 	if (observe_n > 0)
 		return observe(observe_n, (uint32_t)(observe_s * 1000), w.guesses, w.seed, ctx);
-	if (pk_sim_workload_check(&w, &err) != PK_OK)
-		return cli_report(err.status, &err);
-
-	pk_sim_result *res = calloc(nocc * nalgo, sizeof *res);
-	if (res == NULL) {
-		cli_error("out of memory");
-		return EXIT_DATA;
+	pk_status st = pk_sim_sweep_new(&w, &sweep, &err);
+	if (st == PK_OK && nalgo > 0)
+		st = pk_sim_sweep_set_algos(sweep, algos, nalgo, &err);
+	if (st == PK_OK && nocc > 0)
+		st = pk_sim_sweep_set_occupancies(sweep, occ, nocc, &err);
+	if (st != PK_OK) {
+		pk_sim_sweep_free(sweep);
+		return cli_report(st, &err);
 	}
-	bool progress = isatty(STDERR_FILENO);
-	for (size_t i = 0; i < nocc; i++)
-		for (size_t a = 0; a < nalgo; a++) {
-			if (progress)
-				fprintf(stderr, "\rsim: %-11s at occupancy %-5g [%zu/%zu] ",
-					pk_eph_algo_name(algos[a]), occ[i], i * nalgo + a + 1,
-					nocc * nalgo);
-			pk_status st = pk_sim_run(&w, algos[a], occ[i], &res[i * nalgo + a], &err);
-			if (st != PK_OK) {
-				if (progress)
-					fputc('\n', stderr);
-				free(res);
-				return cli_report(st, &err);
-			}
-		}
-	if (progress)
+	bool tty = isatty(STDERR_FILENO);
+	if (tty)
+		pk_sim_sweep_set_progress(sweep, show_progress, NULL);
+	st = pk_sim_sweep_run(sweep, &err);
+	if (tty && st == PK_OK)
 		fprintf(stderr, "\r%60s\r", "");
+	else if (tty)
+		fputc('\n', stderr);
+	if (st != PK_OK) {
+		pk_sim_sweep_free(sweep);
+		return cli_report(st, &err);
+	}
 
 	rc = EXIT_FOUND;
 	if (svg != NULL)
-		rc = write_svg(svg, &w, res, algos, nalgo, occ, nocc, metric);
+		rc = write_svg(svg, sweep, metric);
 	if (rc == EXIT_FOUND) {
 		if (ctx->json) {
 			json_t *arr = json_array();
-			for (size_t i = 0; i < nocc * nalgo; i++)
-				json_array_append_new(arr, result_json(&res[i]));
+			for (size_t i = 0; i < npoints(sweep); i++)
+				json_array_append_new(arr, result_json(point(sweep, i)));
 			rc = cli_json_print(json_pack("{s:o, s:o}", "workload", workload_json(&w),
 						 "results", arr));
 		} else if (csv) {
-			print_csv(res, nocc * nalgo);
+			print_csv(sweep);
 		} else {
-			rc = print_table(&w, res, nocc * nalgo, ctx);
+			rc = print_table(sweep, ctx);
 		}
 	}
-	free(res);
+	pk_sim_sweep_free(sweep);
 	return rc;
 }

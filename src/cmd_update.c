@@ -1,13 +1,7 @@
 /* cmd_update.c - `portkit update [--url URL | --file FILE] [--system]`:
- * installs the full IANA registry.
- *
- * The order makes a failed or interrupted update harmless: download,
- * import (which validates everything), add the embedded snapshot's
- * services(5) names and unofficial uses, compare with the registry in use,
- * and only then write the index, atomically (pk_registry_save: temporary
- * file, fsync, rename).  Until the rename the previous index is untouched;
- * Ctrl-C at any point leaves it as it was. */
-#include <errno.h>
+ * installs the full IANA registry.  The sequence (download, format check,
+ * import, extras, comparison, directories, atomic install) is
+ * pk_update_run's; this file parses the options and prints the outcome. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +9,7 @@
 
 #include "records.h"
 
-/* The official XML is about 4 MB; anything far larger is not it. */
-#define DOWNLOAD_MAX_BYTES ((size_t)64 << 20)
-
 typedef struct progress {
-	const char *url;
 	int last_permille;
 	uint64_t last_bytes;
 	bool shown;
@@ -45,94 +35,28 @@ static int show_progress(void *ctx, uint64_t now, uint64_t total)
 	return 0;
 }
 
-typedef struct change_ctx {
-	bool print;
-	unsigned shown;
-} change_ctx;
-
-static void on_change(void *ctx, char change, const pk_registry *reg,
-		      pk_recid id)
+/* "+ 70/tcp gopher": one line per change, for --long. */
+static void print_changes(const pk_update *u)
 {
-	change_ctx *c = ctx;
-	pk_record r;
-	char ports[16] = "-";
+	size_t n = pk_update_change_count(u);
 
-	if (!c->print || pk_record_get(reg, id, &r) != PK_OK)
-		return;
-	if (r.has_port && r.port_lo == r.port_hi)
-		snprintf(ports, sizeof ports, "%u", (unsigned)r.port_lo);
-	else if (r.has_port)
-		snprintf(ports, sizeof ports, "%u-%u", (unsigned)r.port_lo,
-			 (unsigned)r.port_hi);
-	printf("%c %s/%s %s\n", change, ports,
-	       r.proto == PK_PROTO_NONE ? "-" : pk_proto_name(r.proto),
-	       r.name ? r.name : r.description);
-	c->shown++;
-}
-
-/* What to compare with: the file about to be replaced when there is one;
- * else, for the default places, the registry in use now (which the new
- * index will shadow); a new -o FILE has nothing before it (NULL).  An
- * unreadable index is about to be replaced, so that is a warning (and the
- * comparison is with the embedded snapshot, or with nothing). */
-static pk_registry *open_previous(const cli_ctx *ctx, const char *target,
-				  bool explicit_target)
-{
-	pk_registry *reg = NULL;
-	pk_error err;
-	pk_status st;
-
-	if (access(target, F_OK) == 0)
-		st = pk_registry_open_file(target, &reg, &err);
-	else if (explicit_target)
-		return NULL;
-	else if (ctx->index_path)
-		st = pk_registry_open_file(ctx->index_path, &reg, &err);
-	else
-		st = pk_registry_open_default(&reg, &err);
-
-	if (st == PK_OK)
-		return reg;
-	if (explicit_target)
-		cli_warn("%s cannot be read (%s); comparing with the embedded snapshot",
-			 target, err.message);
-	else
-		cli_warn("the registry in use cannot be read (%s); comparing with the embedded snapshot",
-			 err.message);
-	if (pk_registry_open_embedded(&reg, &err) != PK_OK)
-		reg = NULL;
-	return reg;
-}
-
-/* update takes IANA's registry only: XML or CSV.  Without --format, the
- * first bytes decide (as for import); anything else is refused here,
- * naming what it looks like, rather than failing as "malformed XML". */
-static int check_format(const char *data, size_t len, const char *input,
-			pk_format *fmt)
-{
-	if (*fmt != PK_FORMAT_AUTO)
-		return 0;
-	*fmt = pk_format_detect(data, len);
-	if (*fmt == PK_FORMAT_XML || *fmt == PK_FORMAT_CSV)
-		return 0;
-	cli_error("%s: looks like the %s format, not IANA's XML or CSV registry: update "
-		  "installs IANA's registry (--format xml|csv forces one; "
-		  "`portkit import` takes other formats)", input, pk_format_name(*fmt));
-	return EXIT_DATA;
-}
-
-/* The first bytes of a file, for check_format; an unreadable file is left
- * to the import, whose message names it. */
-static size_t peek_file(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n = 0;
-
-	if (f != NULL) {
-		n = fread(buf, 1, size, f);
-		fclose(f);
+	for (size_t i = 0; i < n; i++) {
+		const pk_registry *reg;
+		pk_recid id;
+		char change = pk_update_change(u, i, &reg, &id);
+		pk_record r;
+		char ports[16] = "-";
+		if (pk_record_get(reg, id, &r, NULL) != PK_OK)
+			continue;
+		if (r.has_port && r.port_lo == r.port_hi)
+			snprintf(ports, sizeof ports, "%u", (unsigned)r.port_lo);
+		else if (r.has_port)
+			snprintf(ports, sizeof ports, "%u-%u", (unsigned)r.port_lo,
+				 (unsigned)r.port_hi);
+		printf("%c %s/%s %s\n", change, ports,
+		       r.proto == PK_PROTO_NONE ? "-" : pk_proto_name(r.proto),
+		       r.name ? r.name : r.description);
 	}
-	return n;
 }
 
 /* The date line: IANA's CSV carries no registry date, so say that rather
@@ -202,6 +126,27 @@ static int print_result(const cli_ctx *ctx, const pk_registry *reg,
 	return 0;
 }
 
+/* Says what failed, and that nothing changed: pk_update_run wrote nothing. */
+static int report_failure(const pk_update *u, pk_status st, const pk_error *err)
+{
+	switch (pk_update_get_step(u)) {
+	case PK_UPDATE_TARGET:
+		cli_error("no place for the index: set XDG_DATA_HOME or HOME, or use --system");
+		break;
+	case PK_UPDATE_FORMAT:
+		cli_error("%s: update installs IANA's registry (--format xml|csv forces one; "
+			  "`portkit import` takes other formats)", err->message);
+		break;
+	case PK_UPDATE_EMPTY:
+		cli_error("%s; the registry in use is unchanged", err->message);
+		break;
+	default:
+		cli_report(st, err);
+		cli_error("update failed; the registry in use is unchanged");
+	}
+	return EXIT_DATA;
+}
+
 int cmd_update(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
 int cmd_update(int argc, char **argv, cli_ctx *ctx)
@@ -221,15 +166,7 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 	const char *target = NULL;
 	bool system_wide = false;
 	pk_format fmt = PK_FORMAT_AUTO;
-	bool explicit_target = false;
-	char user_path[4096];
-	char head[4096];
-	char *data = NULL;
-	size_t len = 0;
-	pk_registry *fresh = NULL;
-	pk_registry *embedded = NULL;
-	pk_registry *merged = NULL;
-	pk_registry *prev = NULL;
+	pk_update *u = NULL;
 	pk_error err;
 	pk_status st;
 	int rc;
@@ -252,7 +189,7 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 			file = optarg;
 			break;
 		case 'F':
-			if (pk_format_parse(optarg, &fmt) != PK_OK ||
+			if (pk_format_parse(optarg, &fmt, NULL) != PK_OK ||
 			    (fmt != PK_FORMAT_XML && fmt != PK_FORMAT_CSV)) {
 				cli_error("invalid format '%.40s': expected xml or csv (IANA's two formats)",
 					  optarg);
@@ -264,7 +201,6 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 			break;
 		case 'o':
 			target = optarg;
-			explicit_target = true;
 			break;
 		default:
 			rc = cli_common_option(opt, optarg, ctx);
@@ -284,91 +220,60 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 		cli_error("--system and -o exclude each other");
 		return EXIT_USAGE;
 	}
-	if (system_wide) {
-		target = PK_SYSTEM_INDEX_PATH;
-	} else if (target == NULL) {
-		if (pk_user_index_path(user_path, sizeof user_path) != PK_OK) {
-			cli_error("no place for the index: set XDG_DATA_HOME or HOME, or use --system");
-			return EXIT_DATA;
-		}
-		target = user_path;
-	}
-	if (url == NULL && file == NULL)
-		url = PK_IANA_XML_URL;
 
-	/* 1. Fetch and validate: nothing is written before this succeeds. */
-	if (file != NULL) {
-		size_t n = peek_file(file, head, sizeof head);
-		if (n > 0 && (rc = check_format(head, n, file, &fmt)) != 0)
-			goto out;
-		st = pk_registry_import(file, fmt == PK_FORMAT_AUTO ? PK_FORMAT_XML : fmt,
-					&fresh, &err);
-	} else {
-		progress p = { url, -1, 0, false };
-		bool tty = isatty(STDERR_FILENO);
-		st = pk_download(url, DOWNLOAD_MAX_BYTES, tty ? show_progress : NULL,
-				 &p, &data, &len, &err);
-		if (p.shown)
-			fputc('\n', stderr);
-		if (st == PK_OK && (rc = check_format(data, len, url, &fmt)) != 0)
-			goto out;
-		if (st == PK_OK)
-			st = pk_registry_import_mem(data, len, fmt, url, &fresh, &err);
-	}
+	progress p = { -1, 0, false };
+	st = pk_update_new(&u, &err);
+	if (st == PK_OK && url != NULL)
+		st = pk_update_set_url(u, url, &err);
+	if (st == PK_OK && file != NULL)
+		st = pk_update_set_file(u, file, &err);
+	if (st == PK_OK)
+		st = pk_update_set_format(u, fmt, &err);
+	if (st == PK_OK)
+		st = pk_update_set_output(u, target ? PK_UPDATE_FILE :
+					  system_wide ? PK_UPDATE_SYSTEM : PK_UPDATE_USER,
+					  target, &err);
+	if (st == PK_OK)
+		st = pk_update_set_current(u, ctx->index_path, &err);
 	if (st != PK_OK) {
-		cli_report(st, &err);
-		cli_error("update failed; the registry in use is unchanged");
-		rc = EXIT_DATA;
+		rc = cli_report(st, &err);
 		goto out;
 	}
-	if (pk_registry_count(fresh) == 0) {
-		cli_error("%s holds no records; the registry in use is unchanged",
-			  file ? file : url);
-		rc = EXIT_DATA;
+	if (isatty(STDERR_FILENO))
+		pk_update_set_progress(u, show_progress, &p);
+
+	st = pk_update_run(u, &err);
+	if (p.shown)
+		fputc('\n', stderr);
+	/* An unreadable index is about to be replaced: a warning, not a failure. */
+	const char *problem = pk_update_previous_problem(u);
+	if (problem != NULL && target != NULL)
+		cli_warn("%s cannot be read (%s); comparing with the embedded snapshot",
+			 target, problem);
+	else if (problem != NULL)
+		cli_warn("the registry in use cannot be read (%s); comparing with the embedded snapshot",
+			 problem);
+	if (st != PK_OK) {
+		rc = report_failure(u, st, &err);
 		goto out;
 	}
 
-	/* 2. Keep what the snapshot knows beyond IANA. */
-	if (pk_registry_open_embedded(&embedded, &err) != PK_OK)
-		embedded = NULL; /* a library built without one */
-	st = pk_registry_add_extras(fresh, embedded, &merged, &err);
-	if (st != PK_OK) {
-		cli_report(st, &err);
-		rc = EXIT_DATA;
-		goto out;
-	}
-
-	/* 3. What changes, then 4. install. */
-	prev = open_previous(ctx, target, explicit_target);
-	pk_diff_stats d = { 0 };
-	change_ctx cc = { ctx->long_format && !ctx->json, 0 };
-	if (prev != NULL)
-		pk_registry_diff(prev, merged, on_change, &cc, &d);
-	rc = cli_make_parent_dirs(target);
-	if (rc != 0)
-		goto out;
-	st = pk_registry_save(merged, target, &err);
-	if (st != PK_OK) {
-		cli_report(st, &err);
-		cli_error("update failed; the registry in use is unchanged");
-		rc = EXIT_DATA;
-		goto out;
-	}
-	rc = print_result(ctx, merged, prev, file ? file : url, target, &d);
+	pk_diff_stats d;
+	pk_update_get_changes(u, &d);
+	if (ctx->long_format && !ctx->json)
+		print_changes(u);
+	rc = print_result(ctx, pk_update_registry(u), pk_update_previous(u),
+			  pk_update_input(u), pk_update_output(u), &d);
 	/* Say so when the index just installed is not the one lookups use. */
+	const char *shadow = pk_update_shadowed_by(u);
 	const char *env = getenv("PORTKIT_INDEX");
-	if (env != NULL && env[0] != '\0' && strcmp(env, target) != 0)
-		cli_warn("PORTKIT_INDEX=%s takes precedence over %s", env, target);
-	else if (system_wide &&
-		 pk_user_index_path(user_path, sizeof user_path) == PK_OK &&
-		 access(user_path, F_OK) == 0)
-		cli_warn("your per-user index %s takes precedence over %s", user_path,
-			 target);
+	if (shadow != NULL && env != NULL && strcmp(shadow, env) == 0)
+		cli_warn("PORTKIT_INDEX=%s takes precedence over %s", shadow,
+			 pk_update_output(u));
+	else if (shadow != NULL)
+		cli_warn("your per-user index %s takes precedence over %s", shadow,
+			 pk_update_output(u));
 out:
-	free(data);
-	pk_registry_close(fresh);
-	pk_registry_close(embedded);
-	pk_registry_close(merged);
-	pk_registry_close(prev);
+	pk_update_free(u);
 	return rc;
 }

@@ -77,7 +77,7 @@ json_t *rec_to_json(const pk_registry *reg, pk_recid id)
 	json_t *o;
 	bool ok = true;
 
-	if (pk_record_get(reg, id, &r) != PK_OK)
+	if (pk_record_get(reg, id, &r, NULL) != PK_OK)
 		return NULL;
 	o = json_object();
 	set(o, "name", r.name ? json_string(r.name) : json_null(), &ok);
@@ -109,13 +109,13 @@ json_t *rec_to_json(const pk_registry *reg, pk_recid id)
 	for (uint32_t i = 0; i < r.ref_count; i++) {
 		pk_ref ref;
 		pk_party p;
-		if (pk_record_ref(reg, id, i, &ref) != PK_OK)
+		if (pk_record_ref(reg, id, i, &ref, NULL) != PK_OK)
 			continue;
 		json_t *jr = json_object();
 		set(jr, "type", json_string(pk_ref_type_name(ref.type)), &ok);
 		set(jr, "data", json_string(ref.data), &ok);
 		if (ref.type == PK_REF_PERSON)
-			set(jr, "person", pk_person_get(reg, ref.data, &p) == PK_OK ?
+			set(jr, "person", pk_person_get(reg, ref.data, &p, NULL) == PK_OK ?
 						  party_json(&p) : json_null(), &ok);
 		append(refs, jr, &ok);
 	}
@@ -123,14 +123,14 @@ json_t *rec_to_json(const pk_registry *reg, pk_recid id)
 	json_t *assignees = json_array();
 	for (uint32_t i = 0; i < r.assignee_count; i++) {
 		pk_party p;
-		if (pk_record_assignee(reg, id, i, &p) == PK_OK)
+		if (pk_record_assignee(reg, id, i, &p, NULL) == PK_OK)
 			append(assignees, party_json(&p), &ok);
 	}
 	set(o, "assignees", assignees, &ok);
 	json_t *contacts = json_array();
 	for (uint32_t i = 0; i < r.contact_count; i++) {
 		pk_party p;
-		if (pk_record_contact(reg, id, i, &p) == PK_OK)
+		if (pk_record_contact(reg, id, i, &p, NULL) == PK_OK)
 			append(contacts, party_json(&p), &ok);
 	}
 	set(o, "contacts", contacts, &ok);

@@ -71,6 +71,10 @@ static const char *const codes[] = {
 
 struct pk_audit {
 	pk_findings *findings;
+	/* What the audit ran on, for its renderer: the settings copied, the
+	 * other pointers the caller's. */
+	pk_audit_input input;
+	pk_host_portconf conf;
 	bool have_range;
 	uint16_t range_lo, range_hi;
 	char *reserved; /* "" when unchanged */
@@ -80,7 +84,9 @@ struct pk_audit {
 
 /* Working state of one run; on the heap for its port sets. */
 typedef struct run {
-	const pk_audit_input *in;
+	const pk_audit_input *in; /* &in_full */
+	pk_audit_input in_full;   /* the caller's, whatever its size */
+	pk_host_portconf conf_full;
 	pk_audit *a;
 	pk_findings *l;
 	bool have_range;          /* a usable current range */
@@ -623,7 +629,7 @@ static size_t assigned_records(const pk_registry *reg, pk_proto proto,
 	*match = false;
 	for (size_t i = 0; i < n && i < 32 && count < cap; i++) {
 		pk_record rec;
-		if (pk_record_get(reg, ids[i], &rec) != PK_OK)
+		if (pk_record_get(reg, ids[i], &rec, NULL) != PK_OK)
 			continue;
 		if ((who != NULL && record_matches(reg, &rec, who)) ||
 		    (label != NULL && record_matches(reg, &rec, label)))
@@ -695,7 +701,7 @@ static void check_registry(run *r)
 			pk__fact_list(r->l, "services", PK_FACT_STRING);
 			for (size_t m = 0; m < count; m++) {
 				pk_record rec;
-				if (pk_record_get(reg, ids[m], &rec) == PK_OK)
+				if (pk_record_get(reg, ids[m], &rec, NULL) == PK_OK)
 					pk__fact_string(r->l, "services", rec.name);
 			}
 			pk__fact_list(r->l, "records", PK_FACT_RECORD);
@@ -875,7 +881,12 @@ out:
 	return st;
 }
 
-pk_status pk_audit_run(const pk_audit_input *in, pk_audit **out, pk_error *err)
+/* The first pk_host_portconf with a size field ended with reserved: no
+ * caller has less. */
+#define PORTCONF_MIN_SIZE (offsetof(pk_host_portconf, reserved) + sizeof(pk_portset))
+
+pk_status pk_audit_run_(const pk_audit_input *in_arg, size_t in_size,
+			pk_audit **out, pk_error *err)
 {
 	run *r = NULL;
 	pk_audit *a = NULL;
@@ -883,15 +894,34 @@ pk_status pk_audit_run(const pk_audit_input *in, pk_audit **out, pk_error *err)
 
 	*out = NULL;
 	pk__error_clear(err);
-	if (in == NULL || in->conf == NULL)
-		return pk__error_set(err, PK_INVAL, "audit: no host settings given");
+	if (in_arg == NULL)
+		return pk__error_set(err, PK_INVAL, "audit: no input given");
 	r = calloc(1, sizeof *r);
 	a = calloc(1, sizeof *a);
 	if (r == NULL || a == NULL || (a->findings = pk__findings_new()) == NULL) {
 		st = PK_NOMEM;
 		goto fail;
 	}
-	r->in = in;
+	/* The input and the settings come from a caller perhaps built
+	 * against an older header: read no further than it has, and see
+	 * zeros beyond. */
+	pk__copy_in(&r->in_full, sizeof r->in_full, in_arg, in_size);
+	const pk_host_portconf *cin = r->in_full.conf;
+	if (cin == NULL || cin->size < PORTCONF_MIN_SIZE) {
+		free(r);
+		pk_audit_free(a);
+		if (cin == NULL)
+			return pk__error_set(err, PK_INVAL, "audit: no host settings given");
+		return pk__error_set(err, PK_INVAL,
+				    "audit: host settings of size %zu, expected at least %zu "
+				    "(fill them with pk_host_portconf_read, or set size)",
+				    cin->size, (size_t)PORTCONF_MIN_SIZE);
+	}
+	pk__copy_in(&r->conf_full, sizeof r->conf_full, cin, cin->size);
+	r->conf_full.size = sizeof r->conf_full;
+	r->in_full.conf = &r->conf_full;
+	r->in = &r->in_full;
+	const pk_audit_input *in = r->in;
 	r->a = a;
 	r->l = a->findings;
 	const pk_host_portconf *c = in->conf;
@@ -931,6 +961,9 @@ pk_status pk_audit_run(const pk_audit_input *in, pk_audit **out, pk_error *err)
 	pk__findings_sort(r->l);
 	if ((st = pk__findings_finish(r->l)) != PK_OK)
 		goto fail;
+	a->conf = r->conf_full;
+	a->input = r->in_full;
+	a->input.conf = &a->conf;
 	free(r);
 	*out = a;
 	return PK_OK;
@@ -938,6 +971,11 @@ fail:
 	free(r);
 	pk_audit_free(a);
 	return pk__error_set(err, st, "audit: %s", pk_strerror(st));
+}
+
+const pk_audit_input *pk_audit_get_input(const pk_audit *a)
+{
+	return &a->input;
 }
 
 size_t pk_audit_count(const pk_audit *a)

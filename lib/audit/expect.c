@@ -18,10 +18,12 @@ struct pk_expect_list {
 	size_t n, cap;
 };
 
-pk_status pk_expect_list_new(pk_expect_list **out)
+pk_status pk_expect_list_new(pk_expect_list **out, pk_error *err)
 {
 	*out = calloc(1, sizeof **out);
-	return *out ? PK_OK : PK_NOMEM;
+	if (*out == NULL)
+		return pk__error_set(err, PK_NOMEM, "out of memory");
+	return PK_OK;
 }
 
 void pk_expect_list_free(pk_expect_list *l)

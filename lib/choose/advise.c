@@ -17,6 +17,11 @@
 
 struct pk_advice {
 	pk_findings *findings;
+	/* What was reviewed, for the renderer: the plan as normalised (its
+	 * strings the caller's) and the caller's registry. */
+	pk_plan plan;
+	bool assumed;
+	const pk_registry *reg;
 	pk_draft_field draft[DRAFT_MAX];
 	char *draft_owned[DRAFT_MAX]; /* values we formatted (else static) */
 	size_t ndraft;
@@ -146,10 +151,10 @@ static void fact_record(pk_advice *a, const pk_registry *reg, pk_recid id)
 	const char *who = "";
 
 	pk__fact_record(a->findings, "record", id);
-	if (pk_record_get(reg, id, &rec) != PK_OK)
+	if (pk_record_get(reg, id, &rec, NULL) != PK_OK)
 		return;
 	if (rec.assignee_count > 0 &&
-	    pk_record_assignee(reg, id, 0, &party) == PK_OK)
+	    pk_record_assignee(reg, id, 0, &party, NULL) == PK_OK)
 		who = party.name[0] != '\0' ? party.name : party.org;
 	pk__fact_string(a->findings, "service", rec.name);
 	pk__fact_string(a->findings, "description", rec.description);
@@ -168,12 +173,12 @@ static void describe(const pk_registry *reg, pk_recid id, char *buf,
 	size_t len;
 	bool cut;
 
-	if (pk_record_get(reg, id, &rec) != PK_OK) {
+	if (pk_record_get(reg, id, &rec, NULL) != PK_OK) {
 		snprintf(buf, size, "record %u", id);
 		return;
 	}
 	if (rec.assignee_count > 0 &&
-	    pk_record_assignee(reg, id, 0, &party) == PK_OK)
+	    pk_record_assignee(reg, id, 0, &party, NULL) == PK_OK)
 		who = party.name[0] != '\0' ? party.name : party.org;
 	snprintf(buf, size, "'%s'", rec.name != NULL ? rec.name : "(no name)");
 	len = strlen(buf);
@@ -197,7 +202,7 @@ static bool record_named(const pk_registry *reg, pk_recid id,
 	pk_record rec;
 	const char *alias;
 
-	if (name == NULL || pk_record_get(reg, id, &rec) != PK_OK)
+	if (name == NULL || pk_record_get(reg, id, &rec, NULL) != PK_OK)
 		return false;
 	if (rec.name != NULL && pk__strcasecmp(rec.name, name) == 0)
 		return true;
@@ -404,7 +409,7 @@ static void check_name(pk_advice *a, const pk_registry *reg,
 	if (plan->has_port) {
 		for (size_t i = 0; i < n; i++) {
 			pk_record rec;
-			if (pk_record_get(reg, ids[i], &rec) != PK_OK ||
+			if (pk_record_get(reg, ids[i], &rec, NULL) != PK_OK ||
 			    !rec.has_port || plan->port < rec.port_lo ||
 			    plan->port > rec.port_hi)
 				continue;
@@ -429,7 +434,7 @@ static void check_name(pk_advice *a, const pk_registry *reg,
 	fact_name(a, name);
 	fact_record(a, reg, ids[0]);
 	/* Where it is registered, when on a port. */
-	if (pk_record_get(reg, ids[0], &rec) == PK_OK && rec.has_port) {
+	if (pk_record_get(reg, ids[0], &rec, NULL) == PK_OK && rec.has_port) {
 		pk__fact_range(a->findings, "ports", rec.port_lo, rec.port_hi);
 		pk__fact_proto(a->findings, "protocol", rec.proto);
 	}
@@ -517,7 +522,7 @@ static bool port_deregistered(const pk_registry *reg, uint16_t port,
 		n = sizeof ids / sizeof ids[0];
 	for (size_t i = 0; i < n; i++) {
 		pk_record rec;
-		if (pk_record_get(reg, ids[i], &rec) == PK_OK &&
+		if (pk_record_get(reg, ids[i], &rec, NULL) == PK_OK &&
 		    rec.kind == PK_KIND_DEREGISTERED) {
 			*found = ids[i];
 			return true;
@@ -828,19 +833,20 @@ static void build_draft(pk_advice *a, const pk_registry *reg,
 
 /* ---- entry points -------------------------------------------------------- */
 
-pk_status pk_advise(const pk_registry *reg, const pk_plan *plan,
-		    pk_advice **out, pk_error *err)
+pk_status pk_advise_(const pk_registry *reg, const pk_plan *plan,
+		     size_t plan_size, pk_advice **out, pk_error *err)
 {
 	pk_advice *a;
-	pk_plan p;
+	pk_plan p = { 0 };
 	bool assumed = false;
 
 	pk__error_clear(err);
 	*out = NULL;
-	if (plan == NULL || (plan->name == NULL && !plan->has_port))
+	if (plan != NULL)
+		pk__copy_in(&p, sizeof p, plan, plan_size);
+	if (plan == NULL || (p.name == NULL && !p.has_port))
 		return pk__error_set(err, PK_INVAL,
 				    "nothing to review: expected a service name, a port, or both");
-	p = *plan;
 	p.protos &= PK_PROTOMASK_TRANSPORTS;
 	if (p.protos == 0) {
 		p.protos = PK_PROTOMASK(PK_PROTO_TCP);
@@ -860,6 +866,9 @@ pk_status pk_advise(const pk_registry *reg, const pk_plan *plan,
 	build_draft(a, reg, &p, assumed);
 	if (a->st == PK_OK)
 		a->st = pk__findings_finish(a->findings);
+	a->plan = p;
+	a->assumed = assumed;
+	a->reg = reg;
 	if (a->st != PK_OK) {
 		pk_status st = a->st;
 		pk_advice_free(a);
@@ -892,6 +901,19 @@ const pk_finding *pk_advice_get(const pk_advice *advice, size_t i)
 pk_severity pk_advice_worst(const pk_advice *advice)
 {
 	return pk__findings_worst(advice->findings);
+}
+
+const pk_plan *pk_advice_get_plan(const pk_advice *advice,
+				  bool *protos_assumed)
+{
+	if (protos_assumed != NULL)
+		*protos_assumed = advice->assumed;
+	return &advice->plan;
+}
+
+const pk_registry *pk_advice_get_registry(const pk_advice *advice)
+{
+	return advice->reg;
 }
 
 size_t pk_advice_draft_count(const pk_advice *advice)

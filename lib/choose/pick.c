@@ -1,5 +1,5 @@
 /* pick.c - choosing ports that satisfy every constraint, and saying why
- * (issue 5; RFC 6335 section 6, RFC 7605 section 7).  docs/pick.md
+ * (RFC 6335 section 6, RFC 7605 section 7).  docs/pick.md
  * describes the choices; the name-derived sequence there is normative. */
 #include <errno.h>
 #include <netinet/in.h>
@@ -319,9 +319,10 @@ const char *pk_pick_why_name(unsigned why)
 	return NULL;
 }
 
-void pk_pick_get_stats(const pk_pick *pick, pk_pick_stats *out)
+void pk_pick_get_stats_(const pk_pick *pick, pk_pick_stats *out,
+			size_t out_size)
 {
-	*out = pick->stats;
+	pk__copy_out(out, out_size, &pick->stats, sizeof pick->stats);
 }
 
 /* ---- randomness -------------------------------------------------------- */
@@ -609,20 +610,23 @@ static unsigned why_bits(const pk_pick *p, unsigned bound)
 /* A run in progress: where answers go. */
 typedef struct run {
 	size_t count;
-	pk_pick_result *out;
+	unsigned char *out; /* the caller's array */
+	size_t stride;      /* its element size */
 	size_t found;
 } run;
 
 static void accept_port(pk_pick *p, run *r, uint16_t port, unsigned bound,
 			uint32_t distance, uint32_t sequence)
 {
-	pk_pick_result *res = &r->out[r->found++];
+	pk_pick_result res = {
+		.port = port,
+		.bound = bound,
+		.why = why_bits(p, bound),
+		.distance = distance,
+		.sequence = sequence,
+	};
 
-	res->port = port;
-	res->bound = bound;
-	res->why = why_bits(p, bound);
-	res->distance = distance;
-	res->sequence = sequence;
+	pk__copy_out(r->out + r->found++ * r->stride, r->stride, &res, sizeof res);
 	pk_portset_add(&p->chosen, port);
 }
 
@@ -866,10 +870,10 @@ static pk_status read_host(pk_pick *pick, pk_error *err)
 	return PK_OK;
 }
 
-pk_status pk_pick_run(pk_pick *pick, size_t count, pk_pick_result *out,
-		      size_t *found, pk_error *err)
+pk_status pk_pick_run_(pk_pick *pick, size_t count, pk_pick_result *out,
+		       size_t out_size, size_t *found, pk_error *err)
 {
-	run r = { count, out, 0 };
+	run r = { count, (unsigned char *)out, out_size, 0 };
 	pk_status st;
 
 	pk__error_clear(err);
@@ -877,6 +881,8 @@ pk_status pk_pick_run(pk_pick *pick, size_t count, pk_pick_result *out,
 	if (count == 0 || out == NULL)
 		return pk__error_set(err, PK_INVAL,
 				    "invalid count 0: expected at least 1 port");
+	if (out_size == 0)
+		return pk__error_set(err, PK_INVAL, "invalid result size 0");
 	memset(&pick->stats, 0, sizeof pick->stats);
 	pk_portset_clear(&pick->chosen);
 	if (!(pick->flags & PK_PICK_NO_HOST_CHECK)) {
@@ -943,13 +949,16 @@ static const char *bound_text(unsigned bound, char *buf, size_t size)
 	return buf;
 }
 
-size_t pk_pick_explain(const pk_pick *pick, const pk_pick_result *r,
-		       char *buf, size_t size)
+size_t pk_pick_explain_(const pk_pick *pick, const pk_pick_result *r_in,
+			size_t r_size, char *buf, size_t size)
 {
 	pk_buf b;
 	char tmp[256];
 	size_t need;
+	pk_pick_result full = { 0 };
+	const pk_pick_result *r = &full;
 
+	pk__copy_in(&full, sizeof full, r_in, r_size);
 	pk__buf_init(&b, 64 * 1024);
 	switch (pick->mode) {
 	case MODE_NEAR:

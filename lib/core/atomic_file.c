@@ -1,7 +1,8 @@
 /* atomic_file.c - writing a whole file so that readers see the old or the
  * new contents, never a mix: a temporary file in the same directory,
  * fsync, rename over the target, fsync of the directory.  Used by
- * pk_registry_save and pk_audit_write_sysctl. */
+ * pk_registry_save and pk_audit_write_sysctl.  And creating the
+ * directories a new file goes into. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -95,6 +96,37 @@ out:
 	if (tmp != NULL && tmp[0] != '\0')
 		unlink(tmp);
 	free(tmp);
+	free(dir);
+	return st;
+}
+
+pk_status pk_make_parent_dirs(const char *path, pk_error *err)
+{
+	char *dir = strdup(path);
+	pk_status st = PK_OK;
+
+	if (dir == NULL)
+		return pk__error_set(err, PK_NOMEM, "%s: %s", path, pk_strerror(PK_NOMEM));
+	char *slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		goto out; /* the current or the root directory */
+	*slash = '\0';
+	/* Each prefix in turn, as mkdir -p does; one that exists is fine
+	 * (EEXIST also covers a race with another creator). */
+	for (char *p = dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+			st = sys_error(err, "cannot create directory", dir);
+			goto out;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+out:
 	free(dir);
 	return st;
 }

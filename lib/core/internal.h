@@ -29,6 +29,31 @@ pk_status pk__error_setv(pk_error *err, pk_status status, const char *fmt,
 			va_list ap);
 void pk__error_clear(pk_error *err);
 
+/* ---- structs sized by the caller (portkit.h's opening comment) -------- */
+
+/* Gives the caller the first out_size bytes of the library's full struct
+ * (size bytes), and nothing beyond: a program built against an older
+ * header has a smaller one. */
+static inline void pk__copy_out(void *out, size_t out_size, const void *full,
+				size_t size)
+{
+	size_t n = out_size < size ? out_size : size;
+
+	if (n > 0)
+		memcpy(out, full, n);
+}
+
+/* Reads the first in_size bytes of a struct the caller filled over full
+ * (size bytes), which holds the defaults of the fields beyond them. */
+static inline void pk__copy_in(void *full, size_t size, const void *in,
+			       size_t in_size)
+{
+	size_t n = in_size < size ? in_size : size;
+
+	if (n > 0)
+		memcpy(full, in, n);
+}
+
 /* ---- transports (portspec.c) ------------------------------------------ */
 
 /* "tcp,udp" for a transport mask, "" for none; an entry that does not fit

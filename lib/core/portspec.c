@@ -35,7 +35,8 @@ const char *pk__protomask_format(unsigned mask, char *buf, size_t size)
 	return buf;
 }
 
-pk_status pk_proto_parse(const char *s, size_t len, pk_proto *out)
+pk_status pk_proto_parse(const char *s, size_t len, pk_proto *out,
+			 pk_error *err)
 {
 	for (unsigned p = PK_PROTO_TCP; p < PK_PROTO_COUNT; p++) {
 		if (strlen(proto_names[p]) == len &&
@@ -44,7 +45,9 @@ pk_status pk_proto_parse(const char *s, size_t len, pk_proto *out)
 			return PK_OK;
 		}
 	}
-	return PK_INVAL;
+	return pk__error_set(err, PK_INVAL,
+			    "'%.*s' is not a transport (tcp, udp, sctp or dccp)",
+			    len > 64 ? 64 : (int)len, s);
 }
 
 pk_port_class pk_port_class_of(uint16_t port)
@@ -181,7 +184,7 @@ pk_status pk_portspec_parse(const char *s, pk_portspec *out, pk_error *err)
 		for (;;) {
 			size_t n = strcspn(p, ",/");
 			pk_proto proto;
-			if (n == 0 || pk_proto_parse(p, n, &proto) != PK_OK) {
+			if (n == 0 || pk_proto_parse(p, n, &proto, NULL) != PK_OK) {
 				char q[200];
 				return pk__error_set(err, PK_INVAL,
 						    "invalid transport in '%s': expected tcp, udp, sctp or dccp",

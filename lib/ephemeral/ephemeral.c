@@ -77,13 +77,16 @@ uint64_t pk__eph_hash_tuple(const pk_sipkey *key, const pk_eph_request *req)
 	return pk__siphash24(key, m, sizeof m);
 }
 
-pk_status pk_eph_new(pk_eph_algo algo, const pk_eph_config *cfg,
-		     pk_eph **out, pk_error *err)
+pk_status pk_eph_new_(pk_eph_algo algo, const pk_eph_config *cfg_in,
+		      size_t cfg_size, pk_eph **out, pk_error *err)
 {
 	pk_status st = PK_OK;
 	pk_eph *e = NULL;
+	pk_eph_config full = { 0 };
+	const pk_eph_config *cfg = &full;
 
 	*out = NULL;
+	pk__copy_in(&full, sizeof full, cfg_in, cfg_size);
 	if ((unsigned)algo >= PK_EPH_ALGO_COUNT)
 		return pk__error_set(err, PK_INVAL,
 				    "invalid algorithm %d: expected 0-%d",
@@ -134,14 +137,28 @@ void pk_eph_free(pk_eph *st)
 	free(st);
 }
 
-pk_status pk_eph_select(pk_eph *st, const pk_eph_request *req,
-			pk_eph_usable_fn usable, void *ctx, uint16_t *port,
-			uint32_t *probes)
+pk_status pk_eph_select_(pk_eph *st, const pk_eph_request *req,
+			 size_t req_size, pk_eph_usable_fn usable, void *ctx,
+			 uint16_t *port, uint32_t *probes, pk_error *err)
 {
 	uint32_t n = 0;
+	pk_eph_request full;
+
+	/* The models and usable read a whole request: an older caller's is
+	 * extended with zeros (the common case costs one comparison). */
+	if (req_size < sizeof full) {
+		memset(&full, 0, sizeof full);
+		pk__copy_in(&full, sizeof full, req, req_size);
+		req = &full;
+	}
 	pk_status s = algos[st->algo].select(st, req, usable, ctx, port, &n);
 
 	if (probes != NULL)
 		*probes = n;
+	if (s == PK_EXHAUSTED)
+		pk__error_set(err, s, "%s found no usable port in %u-%u after %u probes",
+			      pk_eph_algo_name(st->algo), st->lo, st->hi, (unsigned)n);
+	else if (s != PK_OK)
+		pk__error_set(err, s, "%s: %s", pk_eph_algo_name(st->algo), pk_strerror(s));
 	return s;
 }

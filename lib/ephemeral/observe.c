@@ -19,9 +19,9 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-pk_status pk_observe_loopback(size_t max, uint32_t max_ms, uint16_t *ports,
-			      uint64_t *when_ns, pk_observation *out,
-			      pk_error *err)
+static pk_status observe_loopback(size_t max, uint32_t max_ms, uint16_t *ports,
+				  uint64_t *when_ns, pk_observation *out,
+				  pk_error *err)
 {
 	struct sockaddr_in addr;
 	socklen_t len = sizeof addr;
@@ -80,5 +80,16 @@ pk_status pk_observe_loopback(size_t max, uint32_t max_ms, uint16_t *ports,
 out:
 	if (lfd >= 0)
 		close(lfd);
+	return st;
+}
+
+pk_status pk_observe_loopback_(size_t max, uint32_t max_ms, uint16_t *ports,
+			       uint64_t *when_ns, pk_observation *out,
+			       size_t out_size, pk_error *err)
+{
+	pk_observation full;
+	pk_status st = observe_loopback(max, max_ms, ports, when_ns, &full, err);
+
+	pk__copy_out(out, out_size, &full, sizeof full);
 	return st;
 }

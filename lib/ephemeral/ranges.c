@@ -21,7 +21,7 @@ static const pk_os_profile profiles[] = {
 	/* net/ipv4/tcp_ipv4.c in 2.2/2.4: sysctl_local_port_range[2] =
 	 * {1024, 4999}, "for high-usage systems, use sysctl to change this
 	 * to 32768-61000"; tcp_init() raised it on large-memory machines.
-	 * (Issue 3 says 1024-32767 here; the kernel source says 4999.) */
+	 * (1024-32767 is sometimes quoted for it; the source says 4999.) */
 	{ "linux-2.4", "Linux 2.2 and 2.4 (small-memory default)", 1024, 4999, false,
 	  "net/ipv4/tcp_ipv4.c sysctl_local_port_range = {1024, 4999} and tcp_init() in Linux 2.2/2.4" },
 	/* sys/netinet/in.h: IPPORT_EPHEMERALFIRST 10000, IPPORT_EPHEMERALLAST

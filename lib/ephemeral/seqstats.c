@@ -80,9 +80,9 @@ double pk__stats_chi2_per_df(const uint64_t *counts, const double *weight,
 	return chi2 / (used - 1);
 }
 
-pk_status pk_seq_analyze(const uint16_t *ports, size_t n, uint16_t lo,
-			 uint16_t hi, uint32_t guesses, pk_seq_stats *out,
-			 pk_error *err)
+static pk_status seq_analyze(const uint16_t *ports, size_t n, uint16_t lo,
+			     uint16_t hi, uint32_t guesses, pk_seq_stats *out,
+			     pk_error *err)
 {
 	uint32_t *offs = NULL, *steps = NULL, *stepcount = NULL;
 	pk_portset seen;
@@ -158,5 +158,16 @@ out:
 	free(offs);
 	free(steps);
 	free(stepcount);
+	return st;
+}
+
+pk_status pk_seq_analyze_(const uint16_t *ports, size_t n, uint16_t lo,
+			  uint16_t hi, uint32_t guesses, pk_seq_stats *out,
+			  size_t out_size, pk_error *err)
+{
+	pk_seq_stats full;
+	pk_status st = seq_analyze(ports, n, lo, hi, guesses, &full, err);
+
+	pk__copy_out(out, out_size, &full, sizeof full);
 	return st;
 }

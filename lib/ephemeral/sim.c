@@ -27,7 +27,7 @@
 #define MAX_CONNECTIONS 10000000u
 #define FRESH_DEST UINT32_MAX     /* a destination seen once, never held */
 
-void pk_sim_workload_default(pk_sim_workload *w)
+static void workload_default(pk_sim_workload *w)
 {
 	memset(w, 0, sizeof *w);
 	w->lo = 32768;
@@ -44,7 +44,23 @@ void pk_sim_workload_default(pk_sim_workload *w)
 	w->seed = 1;
 }
 
-pk_status pk_sim_workload_check(const pk_sim_workload *w, pk_error *err)
+void pk_sim_workload_default_(pk_sim_workload *w, size_t w_size)
+{
+	pk_sim_workload full;
+
+	workload_default(&full);
+	pk__copy_out(w, w_size, &full, sizeof full);
+}
+
+/* The caller's workload, its fields beyond w_size at their defaults. */
+static void workload_in(pk_sim_workload *full, const pk_sim_workload *w,
+			size_t w_size)
+{
+	workload_default(full);
+	pk__copy_in(full, sizeof *full, w, w_size);
+}
+
+static pk_status workload_check(const pk_sim_workload *w, pk_error *err)
 {
 	if (w->lo > w->hi)
 		return pk__error_set(err, PK_RANGE,
@@ -87,6 +103,15 @@ pk_status pk_sim_workload_check(const pk_sim_workload *w, pk_error *err)
 				    "invalid leakage game %u x %u: expected at most 1000000 rounds of 10000 connections",
 				    w->leak_trials, w->leak_conns);
 	return PK_OK;
+}
+
+pk_status pk_sim_workload_check_(const pk_sim_workload *w, size_t w_size,
+				 pk_error *err)
+{
+	pk_sim_workload full;
+
+	workload_in(&full, w, w_size);
+	return workload_check(&full, err);
 }
 
 /* ---- (destination, port) table: open connections and last close ------- */
@@ -315,14 +340,14 @@ static pk_status run_select(runner *r, const pk_eph_request *req,
 {
 	r->view.dest = dest;
 	uint64_t t0 = now_ns();
-	pk_status s = pk_eph_select(r->eph, req, sim_usable, &r->view, port, probes);
+	pk_status s = pk_eph_select(r->eph, req, sim_usable, &r->view, port, probes, NULL);
 	r->select_ns += now_ns() - t0;
 	r->selects++;
 	return s;
 }
 
-pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
-		     double occupancy, pk_sim_result *out, pk_error *err)
+static pk_status sim_run(const pk_sim_workload *w, pk_eph_algo algo,
+			 double occupancy, pk_sim_result *out, pk_error *err)
 {
 	pk_status st;
 	runner r = { 0 };
@@ -339,7 +364,7 @@ pk_status pk_sim_run(const pk_sim_workload *w, pk_eph_algo algo,
 	memset(out, 0, sizeof *out);
 	out->algo = algo;
 	out->occupancy = occupancy;
-	if ((st = pk_sim_workload_check(w, err)) != PK_OK)
+	if ((st = workload_check(w, err)) != PK_OK)
 		return st;
 	/* At 1 no port is left: every selection would fail after scanning
 	 * the whole range, and there is no algorithm behaviour to compare. */
@@ -577,5 +602,18 @@ out:
 	free(dest_addr);
 	free(prev_port);
 	free(leak_hist);
+	return st;
+}
+
+pk_status pk_sim_run_(const pk_sim_workload *w, size_t w_size,
+		      pk_eph_algo algo, double occupancy, pk_sim_result *out,
+		      size_t out_size, pk_error *err)
+{
+	pk_sim_workload full;
+	pk_sim_result r;
+
+	workload_in(&full, w, w_size);
+	pk_status st = sim_run(&full, algo, occupancy, &r, err);
+	pk__copy_out(out, out_size, &r, sizeof r);
 	return st;
 }

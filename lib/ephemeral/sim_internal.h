@@ -1,5 +1,5 @@
 /* sim_internal.h - statistics shared by the simulator (sim.c) and the
- * analysis of observed port sequences (seqstats.c). */
+ * analysis of observed port sequences (seqstats.c); sweeps (sweep.c). */
 #ifndef PK_SIM_INTERNAL_H
 #define PK_SIM_INTERNAL_H
 
@@ -26,5 +26,9 @@ pk_status pk__stats_topk_rate(const uint32_t *train, size_t ntrain,
  * 0 are left out).  0 when fewer than two bins count. */
 double pk__stats_chi2_per_df(const uint64_t *counts, const double *weight,
 			    unsigned nbins);
+
+/* Takes res (occupancy-major, nocc * nalgo results) as the sweep's
+ * outcome instead of running it: a plot of known numbers, for tests. */
+pk_status pk__sim_sweep_fill(pk_sim_sweep *s, const pk_sim_result *res);
 
 #endif /* PK_SIM_INTERNAL_H */

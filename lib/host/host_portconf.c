@@ -75,8 +75,8 @@ static pk_status file_error(pk_error *err, const char *root, const char *name)
 			    inner);
 }
 
-pk_status pk_host_portconf_read(const char *proc_root, pk_host_portconf *out,
-				pk_error *err)
+static pk_status portconf_read(const char *proc_root, pk_host_portconf *out,
+			       pk_error *err)
 {
 	char buf[65536];
 	pk_status st;
@@ -113,4 +113,15 @@ pk_status pk_host_portconf_read(const char *proc_root, pk_host_portconf *out,
 		out->have_reserved = true;
 	}
 	return PK_OK;
+}
+
+pk_status pk_host_portconf_read_(const char *proc_root, pk_host_portconf *out,
+				 size_t out_size, pk_error *err)
+{
+	pk_host_portconf full;
+	pk_status st = portconf_read(proc_root, &full, err);
+
+	full.size = out_size < sizeof full ? out_size : sizeof full;
+	pk__copy_out(out, out_size, &full, sizeof full);
+	return st;
 }

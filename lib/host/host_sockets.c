@@ -688,10 +688,10 @@ out:
 
 /* ---- accessors ---------------------------------------------------------- */
 
-void pk_host_sockets_get_info(const pk_host_sockets *s,
-			      pk_host_sockets_info *out)
+void pk_host_sockets_get_info_(const pk_host_sockets *s,
+			       pk_host_sockets_info *out, size_t out_size)
 {
-	*out = s->info;
+	pk__copy_out(out, out_size, &s->info, sizeof s->info);
 }
 
 size_t pk_host_sockets_count(const pk_host_sockets *s)

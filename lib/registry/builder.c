@@ -133,6 +133,7 @@ void pk__builder_free(pk_builder *b)
 	pk__bhash_free(&b->strings);
 	pk__bhash_free(&b->people_by_id);
 	free(b->recs);
+	free(b->lists);
 	free(b->items);
 	free(b->people);
 	free(b);
@@ -174,10 +175,11 @@ static pk_status grow(void **arr, uint32_t *cap, uint32_t n, size_t elem)
 	return PK_OK;
 }
 
-pk_status pk__builder_add(pk_builder *b, const pk_rec_in *rec,
+pk_status pk__builder_add(pk_builder *b, const pk_record *rec,
 			 uint32_t *index_out)
 {
-	pk_brec r;
+	pk_idx_rec r;
+	pk_blists lists;
 	pk_status st;
 
 	if ((unsigned)rec->proto >= PK_PROTO_COUNT ||
@@ -187,28 +189,27 @@ pk_status pk__builder_add(pk_builder *b, const pk_rec_in *rec,
 	if (rec->has_port && rec->port_lo > rec->port_hi)
 		return PK_INVAL;
 	memset(&r, 0, sizeof r);
-	if ((st = pk__builder_intern(b, rec->name, &r.name)) != PK_OK ||
-	    (st = pk__builder_intern(b, rec->description, &r.description)) != PK_OK ||
-	    (st = pk__builder_intern(b, rec->notes, &r.notes)) != PK_OK ||
-	    (st = pk__builder_intern(b, rec->unauthorized, &r.unauthorized)) != PK_OK ||
-	    (st = pk__builder_intern(b, rec->registered, &r.registered)) != PK_OK ||
-	    (st = pk__builder_intern(b, rec->modified, &r.modified)) != PK_OK ||
-	    (st = pk__builder_intern(b, rec->service_code, &r.service_code)) != PK_OK ||
-	    (st = pk__builder_intern(b, rec->alias_of, &r.alias_of)) != PK_OK)
+	if ((st = pk__builder_intern(b, rec->name, &r.name)) != PK_OK)
 		return st;
-	r.flags = rec->flags;
-	r.has_port = rec->has_port ? 1 : 0;
-	r.port_lo = rec->has_port ? rec->port_lo : 0;
-	r.port_hi = rec->has_port ? rec->port_hi : 0;
-	r.proto = (uint8_t)rec->proto;
-	r.kind = (uint8_t)rec->kind;
-	r.origin = (uint8_t)rec->origin;
+	/* Every field of the list, in its stored form. */
+#define STR_(field) rec->field,
+	const char *str[PK_IDX_NSTR] = { PK_RECORD_FIELDS(PK_IDX_NO_VAL_, STR_) };
+#undef STR_
+#define VAL_(type, field) r.field = (__typeof__(r.field))rec->field;
+	PK_RECORD_FIELDS(VAL_, PK_IDX_NO_STR_)
+#undef VAL_
+	for (int f = 0; f < PK_IDX_NSTR; f++)
+		if ((st = pk__builder_intern(b, str[f], &r.str[f])) != PK_OK)
+			return st;
+	if (!rec->has_port)
+		r.port_lo = r.port_hi = 0;
 	for (int l = 0; l < PK_L_COUNT_; l++)
-		r.head[l] = r.tail[l] = PK_B_NONE;
-	st = grow((void **)&b->recs, &b->caprecs, b->nrecs, sizeof *b->recs);
-	if (st != PK_OK)
+		lists.head[l] = lists.tail[l] = PK_B_NONE;
+	if ((st = grow((void **)&b->recs, &b->caprecs, b->nrecs, sizeof *b->recs)) != PK_OK ||
+	    (st = grow((void **)&b->lists, &b->caplists, b->nrecs, sizeof *b->lists)) != PK_OK)
 		return st;
 	b->recs[b->nrecs] = r;
+	b->lists[b->nrecs] = lists;
 	if (index_out != NULL)
 		*index_out = b->nrecs;
 	b->nrecs++;
@@ -218,7 +219,8 @@ pk_status pk__builder_add(pk_builder *b, const pk_rec_in *rec,
 static pk_status add_item(pk_builder *b, uint32_t rec, int list, uint32_t a,
 			  uint32_t bb)
 {
-	pk_brec *r = &b->recs[rec];
+	pk_idx_rec *r = &b->recs[rec];
+	pk_blists *ls = &b->lists[rec];
 
 	if (r->count[list] >= PK_B_MAX_LIST)
 		return PK_TOOBIG;
@@ -228,11 +230,11 @@ static pk_status add_item(pk_builder *b, uint32_t rec, int list, uint32_t a,
 		return st;
 	uint32_t i = b->nitems++;
 	b->items[i] = (pk_bitem){ PK_B_NONE, a, bb };
-	if (r->tail[list] == PK_B_NONE)
-		r->head[list] = i;
+	if (ls->tail[list] == PK_B_NONE)
+		ls->head[list] = i;
 	else
-		b->items[r->tail[list]].next = i;
-	r->tail[list] = i;
+		b->items[ls->tail[list]].next = i;
+	ls->tail[list] = i;
 	r->count[list]++;
 	return PK_OK;
 }
@@ -247,10 +249,10 @@ pk_status pk__builder_add_alias(pk_builder *b, uint32_t rec, const char *alias)
 		return PK_INVAL;
 	/* Names compare case-insensitively: a second spelling of the name
 	 * or of an alias adds nothing a lookup could find. */
-	const pk_brec *r = &b->recs[rec];
+	const pk_idx_rec *r = &b->recs[rec];
 	if (r->name != 0 && pk__strcasecmp(pk_bstr(b, r->name), alias) == 0)
 		return PK_OK;
-	for (uint32_t i = r->head[PK_L_ALIAS]; i != PK_B_NONE; i = b->items[i].next)
+	for (uint32_t i = b->lists[rec].head[PK_L_ALIAS]; i != PK_B_NONE; i = b->items[i].next)
 		if (pk__strcasecmp(pk_bstr(b, b->items[i].a), alias) == 0)
 			return PK_OK;
 	pk_status st = pk__builder_intern(b, alias, &off);

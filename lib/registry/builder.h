@@ -1,38 +1,23 @@
 /* builder.h - the builder's insides, shared by builder.c, builder_merge.c
- * and index_write.c (which serialises it).  Private to lib/. */
+ * and index_write.c (which serialises it).  Private to lib/.  Records are
+ * kept as the index stores them (pk_idx_rec), with arena offsets: the
+ * writer puts the arena first in the string section, so they stay valid. */
 #ifndef PK_BUILDER_H
 #define PK_BUILDER_H
 
 #include <stdint.h>
 
-#include "registry/registry_internal.h"
-
-/* The per-record lists, in the order the index stores them. */
-enum { PK_L_ALIAS = 0, PK_L_REF = 1, PK_L_ASSIGNEE = 2, PK_L_CONTACT = 3, PK_L_COUNT_ = 4 };
+#include "registry/index.h"
 
 #define PK_B_NONE 0xffffffffu
 #define PK_B_MAX_LIST 0xffffu /* list lengths are 16-bit in the index */
 
-typedef struct pk_brec {
-	uint32_t name; /* string offsets into the arena, 0 = absent */
-	uint32_t description;
-	uint32_t notes;
-	uint32_t unauthorized;
-	uint32_t registered;
-	uint32_t modified;
-	uint32_t service_code;
-	uint32_t alias_of;
-	uint32_t flags;
-	uint16_t port_lo;
-	uint16_t port_hi;
-	uint8_t proto;
-	uint8_t kind;
-	uint8_t origin;
-	uint8_t has_port;
+/* A record's lists while they grow: item chains through pk_bitem.next.
+ * Their lengths are the record's count[]. */
+typedef struct pk_blists {
 	uint32_t head[PK_L_COUNT_]; /* first item, PK_B_NONE when empty */
 	uint32_t tail[PK_L_COUNT_];
-	uint16_t count[PK_L_COUNT_];
-} pk_brec;
+} pk_blists;
 
 /* One list entry.  alias: a = string; ref: a = type, b = string;
  * party: a = person id string (0 for text), b = text string. */
@@ -74,8 +59,9 @@ void pk__bhash_free(pk_bhash *h);
 struct pk_builder {
 	pk_buf arena; /* "\0" then NUL-terminated strings */
 	pk_bhash strings; /* values: arena offsets */
-	pk_brec *recs;
-	uint32_t nrecs, caprecs;
+	pk_idx_rec *recs; /* strings as arena offsets; items unused */
+	pk_blists *lists; /* per record */
+	uint32_t nrecs, caprecs, caplists;
 	pk_bitem *items;
 	uint32_t nitems, capitems;
 	pk_bperson *people;

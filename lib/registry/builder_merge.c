@@ -14,7 +14,7 @@ static uint32_t mix32(uint32_t h, uint32_t v)
 }
 
 /* The merge key: (name case-insensitively, transport, ports). */
-static uint32_t key_hash(const char *name, const pk_brec *r)
+static uint32_t key_hash(const char *name, const pk_idx_rec *r)
 {
 	uint32_t h = pk__name_hash(name, SIZE_MAX);
 
@@ -23,8 +23,8 @@ static uint32_t key_hash(const char *name, const pk_brec *r)
 	return h;
 }
 
-static bool same_key(const pk_builder *b, const pk_brec *x,
-		     const pk_builder *src, const pk_brec *y)
+static bool same_key(const pk_builder *b, const pk_idx_rec *x,
+		     const pk_builder *src, const pk_idx_rec *y)
 {
 	return x->proto == y->proto && x->has_port == y->has_port &&
 	       x->port_lo == y->port_lo && x->port_hi == y->port_hi &&
@@ -32,7 +32,7 @@ static bool same_key(const pk_builder *b, const pk_brec *x,
 	       pk__strcasecmp(pk_bstr(b, x->name), pk_bstr(src, y->name)) == 0;
 }
 
-static uint32_t port_hash(const pk_brec *r)
+static uint32_t port_hash(const pk_idx_rec *r)
 {
 	return mix32(mix32(0x5a17u, r->proto), (uint32_t)r->port_lo << 16 | r->port_hi);
 }
@@ -51,40 +51,26 @@ static pk_status copy_person(pk_builder *b, const pk_builder *src,
 				     pk_bstr(src, q->updated));
 }
 
-/* Adds src's record r to b (a new record), with its lists and people. */
+/* Adds src's record s to b (a new record), with its lists and people. */
 static pk_status copy_record(pk_builder *b, const pk_builder *src,
-			     const pk_brec *r, uint32_t description,
-			     uint32_t *out)
+			     uint32_t s, uint32_t description, uint32_t *out)
 {
-	pk_rec_in in = {
-		.name = pk_bstr(src, r->name),
-		.proto = (pk_proto)r->proto,
-		.has_port = r->has_port != 0,
-		.port_lo = r->port_lo,
-		.port_hi = r->port_hi,
-		.kind = (pk_rec_kind)r->kind,
-		.origin = (pk_rec_origin)r->origin,
-		.flags = r->flags,
-		.description = pk_bstr(src, r->description),
-		.notes = pk_bstr(src, r->notes),
-		.unauthorized = pk_bstr(src, r->unauthorized),
-		.registered = pk_bstr(src, r->registered),
-		.modified = pk_bstr(src, r->modified),
-		.service_code = pk_bstr(src, r->service_code),
-		.alias_of = pk_bstr(src, r->alias_of),
-	};
+	const pk_idx_rec *r = &src->recs[s];
+	const pk_blists *ls = &src->lists[s];
+	pk_record in;
 	pk_status st;
 	uint32_t id;
 
+	pk_idx_rec_view(src->arena.data, r, 0, &in);
 	if ((st = pk__builder_add(b, &in, &id)) != PK_OK)
 		return st;
 	/* A borrowed description is already in b's arena. */
 	if (r->description == 0)
 		b->recs[id].description = description;
-	for (uint32_t i = r->head[PK_L_ALIAS]; i != PK_B_NONE; i = src->items[i].next)
+	for (uint32_t i = ls->head[PK_L_ALIAS]; i != PK_B_NONE; i = src->items[i].next)
 		if ((st = pk__builder_add_alias(b, id, pk_bstr(src, src->items[i].a))) != PK_OK)
 			return st;
-	for (uint32_t i = r->head[PK_L_REF]; i != PK_B_NONE; i = src->items[i].next) {
+	for (uint32_t i = ls->head[PK_L_REF]; i != PK_B_NONE; i = src->items[i].next) {
 		const pk_bitem *it = &src->items[i];
 		if (it->a == PK_REF_PERSON &&
 		    (st = copy_person(b, src, pk_bstr(src, it->b))) != PK_OK)
@@ -94,7 +80,7 @@ static pk_status copy_record(pk_builder *b, const pk_builder *src,
 			return st;
 	}
 	for (int l = PK_L_ASSIGNEE; l <= PK_L_CONTACT; l++) {
-		for (uint32_t i = r->head[l]; i != PK_B_NONE; i = src->items[i].next) {
+		for (uint32_t i = ls->head[l]; i != PK_B_NONE; i = src->items[i].next) {
 			const pk_bitem *it = &src->items[i];
 			if (it->a != 0 &&
 			    (st = copy_person(b, src, pk_bstr(src, it->a))) != PK_OK)
@@ -127,7 +113,7 @@ pk_status pk__builder_merge(pk_builder *b, const pk_builder *src,
 		goto out;
 	}
 	for (uint32_t i = 0; i < nb; i++) {
-		const pk_brec *r = &b->recs[i];
+		const pk_idx_rec *r = &b->recs[i];
 		if (r->name != 0) {
 			if ((st = pk__bhash_reserve(&keys)) != PK_OK)
 				goto out;
@@ -142,7 +128,7 @@ pk_status pk__builder_merge(pk_builder *b, const pk_builder *src,
 		}
 	}
 	for (uint32_t s = 0; s < src->nrecs; s++) {
-		const pk_brec *r = &src->recs[s];
+		const pk_idx_rec *r = &src->recs[s];
 		uint32_t target = PK_B_NONE;
 		uint32_t kh = 0;
 
@@ -158,7 +144,7 @@ pk_status pk__builder_merge(pk_builder *b, const pk_builder *src,
 			target = best;
 		}
 		if (target != PK_B_NONE) {
-			for (uint32_t i = r->head[PK_L_ALIAS]; i != PK_B_NONE;
+			for (uint32_t i = src->lists[s].head[PK_L_ALIAS]; i != PK_B_NONE;
 			     i = src->items[i].next) {
 				st = pk__builder_add_alias(b, target, pk_bstr(src, src->items[i].a));
 				if (st != PK_OK)
@@ -171,7 +157,7 @@ pk_status pk__builder_merge(pk_builder *b, const pk_builder *src,
 			uint32_t ph = port_hash(r), best = PK_B_NONE;
 			PK_BHASH_FOREACH(&ports, ph, j) {
 				uint32_t cand = ports.slot[j].val - 1;
-				const pk_brec *c = &b->recs[cand];
+				const pk_idx_rec *c = &b->recs[cand];
 				if (cand < best && c->proto == r->proto &&
 				    c->port_lo == r->port_lo && c->port_hi == r->port_hi)
 					best = cand;
@@ -180,7 +166,7 @@ pk_status pk__builder_merge(pk_builder *b, const pk_builder *src,
 			 * ranges covering them (netbase's x11-1 on 6001
 			 * lies inside IANA's x11 6000-6063). */
 			for (uint32_t k = 0; best == PK_B_NONE && k < nranges; k++) {
-				const pk_brec *c = &b->recs[ranges[k]];
+				const pk_idx_rec *c = &b->recs[ranges[k]];
 				if (c->proto == r->proto && c->port_lo <= r->port_lo &&
 				    r->port_hi <= c->port_hi)
 					best = ranges[k];
@@ -189,7 +175,7 @@ pk_status pk__builder_merge(pk_builder *b, const pk_builder *src,
 				description = b->recs[best].description;
 		}
 		uint32_t id;
-		if ((st = copy_record(b, src, r, description, &id)) != PK_OK)
+		if ((st = copy_record(b, src, s, description, &id)) != PK_OK)
 			goto out;
 		/* Later records of src with the same key fold into this one. */
 		if (r->name != 0) {
@@ -215,7 +201,7 @@ static pk_status copy_reg_person(pk_builder *b, const pk_registry *reg,
 	pk_party p;
 
 	if (pk__builder_find_person(b, id) != PK_B_NONE ||
-	    pk_person_get(reg, id, &p) != PK_OK)
+	    pk_person_get(reg, id, &p, NULL) != PK_OK)
 		return PK_OK;
 	return pk__builder_add_person(b, p.id, p.name, p.org, p.uri, p.updated);
 }
@@ -229,9 +215,9 @@ static pk_status copy_reg_parties(pk_builder *b, const pk_registry *reg,
 	for (uint32_t i = 0; i < n && st == PK_OK; i++) {
 		pk_party p;
 		if (assignee)
-			st = pk_record_assignee(reg, id, i, &p);
+			st = pk_record_assignee(reg, id, i, &p, NULL);
 		else
-			st = pk_record_contact(reg, id, i, &p);
+			st = pk_record_contact(reg, id, i, &p, NULL);
 		if (st != PK_OK)
 			break;
 		if (p.id[0] != '\0') {
@@ -250,25 +236,8 @@ static pk_status copy_reg_parties(pk_builder *b, const pk_registry *reg,
 static pk_status copy_reg_record(pk_builder *b, const pk_registry *reg,
 				 const pk_record *r)
 {
-	pk_rec_in in = {
-		.name = r->name,
-		.proto = r->proto,
-		.has_port = r->has_port,
-		.port_lo = r->port_lo,
-		.port_hi = r->port_hi,
-		.kind = r->kind,
-		.origin = r->origin,
-		.flags = r->flags,
-		.description = r->description,
-		.notes = r->notes,
-		.unauthorized = r->unauthorized,
-		.registered = r->registered,
-		.modified = r->modified,
-		.service_code = r->service_code,
-		.alias_of = r->alias_of,
-	};
 	uint32_t to;
-	pk_status st = pk__builder_add(b, &in, &to);
+	pk_status st = pk__builder_add(b, r, &to);
 
 	for (uint32_t i = 0; i < r->alias_count && st == PK_OK; i++) {
 		const char *a = pk_record_alias(reg, r->id, i);
@@ -276,7 +245,7 @@ static pk_status copy_reg_record(pk_builder *b, const pk_registry *reg,
 	}
 	for (uint32_t i = 0; i < r->ref_count && st == PK_OK; i++) {
 		pk_ref ref;
-		if ((st = pk_record_ref(reg, r->id, i, &ref)) != PK_OK)
+		if ((st = pk_record_ref(reg, r->id, i, &ref, NULL)) != PK_OK)
 			break;
 		if (ref.type == PK_REF_PERSON &&
 		    (st = copy_reg_person(b, reg, ref.data)) != PK_OK)
@@ -297,7 +266,7 @@ pk_status pk__builder_add_registry(pk_builder *b, const pk_registry *reg,
 
 	for (pk_recid id = 0; id < n; id++) {
 		pk_record r = { 0 };
-		pk_status st = pk_record_get(reg, id, &r);
+		pk_status st = pk_record_get(reg, id, &r, NULL);
 		if (st == PK_OK && !(origin_mask & (1u << (unsigned)r.origin)))
 			continue;
 		if (st == PK_OK)

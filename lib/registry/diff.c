@@ -31,11 +31,11 @@ static bool same_parties(const pk_registry *ra, pk_recid ia,
 	for (uint32_t i = 0; i < n; i++) {
 		pk_party pa, pb;
 		if (assignee) {
-			pk_record_assignee(ra, ia, i, &pa);
-			pk_record_assignee(rb, ib, i, &pb);
+			pk_record_assignee(ra, ia, i, &pa, NULL);
+			pk_record_assignee(rb, ib, i, &pb, NULL);
 		} else {
-			pk_record_contact(ra, ia, i, &pa);
-			pk_record_contact(rb, ib, i, &pb);
+			pk_record_contact(ra, ia, i, &pa, NULL);
+			pk_record_contact(rb, ib, i, &pb, NULL);
 		}
 		if (strcmp(pa.id, pb.id) != 0 || strcmp(pa.name, pb.name) != 0)
 			return false;
@@ -49,15 +49,15 @@ static bool modified(const pk_registry *ra, pk_recid ia, const pk_registry *rb,
 {
 	const pk_idx_rec *a = &ra->recs[ia], *b = &rb->recs[ib];
 
-	if (a->kind != b->kind || a->flags != b->flags ||
-	    !same_str(ra, a->description, rb, b->description) ||
-	    !same_str(ra, a->notes, rb, b->notes) ||
-	    !same_str(ra, a->unauthorized, rb, b->unauthorized) ||
-	    !same_str(ra, a->registered, rb, b->registered) ||
-	    !same_str(ra, a->modified, rb, b->modified) ||
-	    !same_str(ra, a->service_code, rb, b->service_code) ||
-	    !same_str(ra, a->alias_of, rb, b->alias_of) ||
-	    a->ref_count != b->ref_count || a->assignee_count != b->assignee_count ||
+	/* Every field of the list; the key's are equal already. */
+#define VAL_(type, field) || a->field != b->field
+	if (false PK_RECORD_FIELDS(VAL_, PK_IDX_NO_STR_))
+		return true;
+#undef VAL_
+	for (int f = 0; f < PK_IDX_NSTR; f++)
+		if (!same_str(ra, a->str[f], rb, b->str[f]))
+			return true;
+	if (a->ref_count != b->ref_count || a->assignee_count != b->assignee_count ||
 	    a->contact_count != b->contact_count)
 		return true;
 	for (uint32_t i = 0; i < a->ref_count; i++) {

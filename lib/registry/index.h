@@ -68,15 +68,29 @@ typedef struct pk_idx_header {
 	pk_idx_section_ent sections[PK_SEC_COUNT_];
 } pk_idx_header;
 
+/* The per-record lists, in the order the index stores them. */
+enum { PK_L_ALIAS = 0, PK_L_REF = 1, PK_L_ASSIGNEE = 2, PK_L_CONTACT = 3, PK_L_COUNT_ = 4 };
+
+/* The text fields of PK_RECORD_FIELDS, numbered in list order: PK_RSTR_notes
+ * is the index of notes in pk_idx_rec.str. */
+#define PK_IDX_NO_VAL_(type, field)
+#define PK_IDX_NO_STR_(field)
+#define PK_IDX_STR_ENUM_(field) PK_RSTR_##field,
+#define PK_IDX_STR_MEMBER_(field) uint32_t field;
+enum { PK_RECORD_FIELDS(PK_IDX_NO_VAL_, PK_IDX_STR_ENUM_) PK_IDX_NSTR };
+
+/* A record as the index stores it, and the builder keeps it.  The text
+ * fields are string offsets in list order, by name or as the array str;
+ * the values are the on-disk form of PK_RECORD_FIELDS' values and must
+ * carry their names (a new value field is a change of this format). */
 typedef struct pk_idx_rec {
 	uint32_t name; /* 0: nameless */
-	uint32_t description;
-	uint32_t notes;
-	uint32_t unauthorized;
-	uint32_t registered;
-	uint32_t modified;
-	uint32_t service_code;
-	uint32_t alias_of;
+	union {
+		struct {
+			PK_RECORD_FIELDS(PK_IDX_NO_VAL_, PK_IDX_STR_MEMBER_)
+		};
+		uint32_t str[PK_IDX_NSTR];
+	};
 	uint32_t items; /* first entry in PK_SEC_LISTS: aliases, refs, assignees, contacts */
 	uint16_t port_lo;
 	uint16_t port_hi;
@@ -85,11 +99,34 @@ typedef struct pk_idx_rec {
 	uint8_t origin;
 	uint8_t has_port;
 	uint32_t flags;
-	uint16_t alias_count;
-	uint16_t ref_count;
-	uint16_t assignee_count;
-	uint16_t contact_count;
+	union {
+		struct {
+			uint16_t alias_count;
+			uint16_t ref_count;
+			uint16_t assignee_count;
+			uint16_t contact_count;
+		};
+		uint16_t count[PK_L_COUNT_]; /* by PK_L_* */
+	};
 } pk_idx_rec;
+
+/* The record's fields as pk_record has them: strings from pool (the index's
+ * string section, or the builder's arena, which has the same offsets). */
+static inline void pk_idx_rec_view(const char *pool, const pk_idx_rec *r,
+				   pk_recid id, pk_record *out)
+{
+	out->id = id;
+	out->name = r->name ? pool + r->name : NULL;
+	out->alias_count = r->alias_count;
+	out->ref_count = r->ref_count;
+	out->assignee_count = r->assignee_count;
+	out->contact_count = r->contact_count;
+#define PK_IDX_VIEW_VAL_(type, field) out->field = (type)r->field;
+#define PK_IDX_VIEW_STR_(field) out->field = pool + r->field;
+	PK_RECORD_FIELDS(PK_IDX_VIEW_VAL_, PK_IDX_VIEW_STR_)
+#undef PK_IDX_VIEW_VAL_
+#undef PK_IDX_VIEW_STR_
+}
 
 /* alias: a = string; ref: a = pk_ref_type, b = string;
  * party: a = person index or PK_IDX_PARTY_*, b = string (text or id). */

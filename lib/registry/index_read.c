@@ -125,9 +125,10 @@ static pk_status check_records(const pk_registry *reg, const char *o,
 		return CORRUPT("%s: counts disagree with the section sizes", o);
 	for (uint32_t i = 0; i < reg->nrecs; i++) {
 		const pk_idx_rec *r = &reg->recs[i];
-		if (r->name >= ps || r->description >= ps || r->notes >= ps ||
-		    r->unauthorized >= ps || r->registered >= ps ||
-		    r->modified >= ps || r->service_code >= ps || r->alias_of >= ps)
+		bool str_bad = r->name >= ps;
+		for (int f = 0; f < PK_IDX_NSTR; f++)
+			str_bad |= r->str[f] >= ps;
+		if (str_bad)
 			return CORRUPT("%s: record %u has a string outside the string pool", o, i);
 		if (r->proto >= PK_PROTO_COUNT || r->kind > PK_KIND_OTHER ||
 		    r->origin > PK_ORIGIN_UNOFFICIAL || r->has_port > 1)

@@ -44,7 +44,7 @@ typedef struct writer {
 
 /* pk_idx_key_cmp's leading fields in one integer: with ports first, then
  * by port_lo, then by transport. */
-static uint64_t sort_key(const pk_brec *r)
+static uint64_t sort_key(const pk_idx_rec *r)
 {
 	return (uint64_t)(r->has_port ? 0 : 1) << 40 |
 	       (uint64_t)(r->has_port ? r->port_lo : 0) << 8 | r->proto;
@@ -60,7 +60,7 @@ static int cmp_records(const void *x, const void *y, void *ctx)
 	const sort_ctx *c = ctx;
 	const pk_builder *b = c->b;
 	uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
-	const pk_brec *r, *s;
+	const pk_idx_rec *r, *s;
 	int d;
 
 	if (c->key[i] != c->key[j])
@@ -175,9 +175,9 @@ static void count_key(writer *w, uint32_t k, uint32_t newid,
 static pk_status prepare_names(writer *w, uint32_t newid)
 {
 	const pk_builder *b = w->b;
-	const pk_brec *r = &b->recs[w->order[newid]];
+	const pk_idx_rec *r = &b->recs[w->order[newid]];
 	uint32_t off = r->name;
-	uint32_t item = r->head[PK_L_ALIAS];
+	uint32_t item = b->lists[w->order[newid]].head[PK_L_ALIAS];
 
 	for (;;) {
 		if (off != 0) {
@@ -200,7 +200,7 @@ static pk_status prepare_names(writer *w, uint32_t newid)
 static void emit_names(writer *w, uint32_t newid, uint32_t *postings,
 		       uint32_t *cursor)
 {
-	const pk_brec *r = &w->b->recs[w->order[newid]];
+	const pk_idx_rec *r = &w->b->recs[w->order[newid]];
 	uint32_t n = (r->name != 0) + r->count[PK_L_ALIAS];
 
 	for (uint32_t i = 0; i < n; i++)
@@ -208,12 +208,13 @@ static void emit_names(writer *w, uint32_t newid, uint32_t *postings,
 }
 
 /* name SEP alias SEP ... SEP description, lower-cased, NUL-terminated. */
-static pk_status add_text(writer *w, const pk_brec *r)
+static pk_status add_text(writer *w, uint32_t rec)
 {
 	const pk_builder *b = w->b;
+	const pk_idx_rec *r = &b->recs[rec];
 	pk_status st = add_lower(&w->text, pk_bstr(b, r->name), false);
 
-	for (uint32_t i = r->head[PK_L_ALIAS]; i != PK_B_NONE && st == PK_OK;
+	for (uint32_t i = b->lists[rec].head[PK_L_ALIAS]; i != PK_B_NONE && st == PK_OK;
 	     i = b->items[i].next) {
 		if ((st = pk__buf_addc(&w->text, PK_IDX_TEXT_SEP)) == PK_OK)
 			st = add_lower(&w->text, pk_bstr(b, b->items[i].a), false);
@@ -230,7 +231,7 @@ static uint32_t derived_flags(const pk_builder *b)
 	uint32_t f = b->npeople ? PK_REGFLAG_PEOPLE : 0;
 
 	for (uint32_t i = 0; i < b->nrecs; i++) {
-		const pk_brec *r = &b->recs[i];
+		const pk_idx_rec *r = &b->recs[i];
 		if (r->has_port && r->port_lo != r->port_hi)
 			f |= PK_REGFLAG_RANGES;
 		if (r->registered || r->modified || r->count[PK_L_REF] ||
@@ -292,7 +293,7 @@ static pk_status prepare(writer *w)
 
 	uint64_t nport_post = 0;
 	for (uint32_t id = 0; id < b->nrecs; id++) {
-		const pk_brec *r = &b->recs[w->order[id]];
+		const pk_idx_rec *r = &b->recs[w->order[id]];
 		if ((st = prepare_names(w, id)) != PK_OK)
 			return st;
 		for (int l = 0; l < PK_L_COUNT_; l++)
@@ -307,7 +308,7 @@ static pk_status prepare(writer *w)
 		if (w->text.len > UINT32_MAX - 1)
 			return PK_TOOBIG;
 		w->text_off[id] = (uint32_t)w->text.len;
-		if ((st = add_text(w, r)) != PK_OK)
+		if ((st = add_text(w, w->order[id])) != PK_OK)
 			return st;
 	}
 	if (w->text.len > UINT32_MAX)
@@ -400,22 +401,12 @@ static void emit(writer *w, unsigned char *out, const layout *L, uint32_t nslots
 	counts->people = b->npeople;
 	counts->names = w->nkeys;
 	for (uint32_t id = 0; id < b->nrecs; id++) {
-		const pk_brec *r = &b->recs[w->order[id]];
+		const pk_idx_rec *r = &b->recs[w->order[id]];
 		pk_idx_rec *o = &recs[id];
 
-		*o = (pk_idx_rec){
-			.name = r->name, .description = r->description,
-			.notes = r->notes, .unauthorized = r->unauthorized,
-			.registered = r->registered, .modified = r->modified,
-			.service_code = r->service_code, .alias_of = r->alias_of,
-			.items = nitems, .port_lo = r->port_lo, .port_hi = r->port_hi,
-			.proto = r->proto, .kind = r->kind, .origin = r->origin,
-			.has_port = r->has_port, .flags = r->flags,
-			.alias_count = r->count[PK_L_ALIAS],
-			.ref_count = r->count[PK_L_REF],
-			.assignee_count = r->count[PK_L_ASSIGNEE],
-			.contact_count = r->count[PK_L_CONTACT],
-		};
+		/* The builder's offsets are the pool's: it starts with the arena. */
+		*o = *r;
+		o->items = nitems;
 		counts->by_proto[r->proto]++;
 		if (r->has_port) {
 			counts->port_records++;
@@ -423,7 +414,8 @@ static void emit(writer *w, unsigned char *out, const layout *L, uint32_t nslots
 				port_post[w->port_count[p]++] = id;
 		}
 		for (int l = 0; l < PK_L_COUNT_; l++) {
-			for (uint32_t i = r->head[l]; i != PK_B_NONE; i = b->items[i].next) {
+			for (uint32_t i = b->lists[w->order[id]].head[l]; i != PK_B_NONE;
+			     i = b->items[i].next) {
 				const pk_bitem *it = &b->items[i];
 				pk_idx_item *x = &items[nitems++];
 				if (l == PK_L_ALIAS) {

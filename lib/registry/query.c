@@ -103,7 +103,7 @@ static bool parse_proto_list(const char *s, unsigned *mask)
 	for (;;) {
 		size_t n = strcspn(s, ",");
 		pk_proto p;
-		if (n == 0 || pk_proto_parse(s, n, &p) != PK_OK ||
+		if (n == 0 || pk_proto_parse(s, n, &p, NULL) != PK_OK ||
 		    p == PK_PROTO_NONE)
 			return false;
 		m |= PK_PROTOMASK(p);
@@ -296,7 +296,7 @@ static bool is_assignment(const pk_registry *reg, pk_recid id)
 {
 	pk_record r;
 
-	return pk_record_get(reg, id, &r) == PK_OK && r.kind == PK_KIND_ASSIGNED &&
+	return pk_record_get(reg, id, &r, NULL) == PK_OK && r.kind == PK_KIND_ASSIGNED &&
 	       r.origin < 32 && (PK_ORIGINMASK(r.origin) & PK_ORIGINMASK_IANA);
 }
 

@@ -4,17 +4,21 @@
 
 #include "registry/index.h"
 
-void pk_registry_get_info(const pk_registry *reg, pk_registry_info *out)
+void pk_registry_get_info_(const pk_registry *reg, pk_registry_info *out,
+			   size_t out_size)
 {
-	memset(out, 0, sizeof *out);
-	out->source = pk_idx_str(reg, reg->hdr->source);
-	out->updated = pk_idx_str(reg, reg->hdr->updated);
-	out->origin = reg->origin;
-	out->records = reg->nrecs;
-	out->people = reg->npeople;
-	out->names = reg->counts->names;
-	out->flags = reg->hdr->flags;
-	memcpy(out->counts_by_proto, reg->counts->by_proto, sizeof out->counts_by_proto);
+	pk_registry_info info = {
+		.source = pk_idx_str(reg, reg->hdr->source),
+		.updated = pk_idx_str(reg, reg->hdr->updated),
+		.origin = reg->origin,
+		.records = reg->nrecs,
+		.people = reg->npeople,
+		.names = reg->counts->names,
+		.flags = reg->hdr->flags,
+	};
+
+	memcpy(info.counts_by_proto, reg->counts->by_proto, sizeof info.counts_by_proto);
+	pk__copy_out(out, out_size, &info, sizeof info);
 }
 
 uint32_t pk_registry_count(const pk_registry *reg)
@@ -22,33 +26,31 @@ uint32_t pk_registry_count(const pk_registry *reg)
 	return reg->nrecs;
 }
 
-pk_status pk_record_get(const pk_registry *reg, pk_recid id, pk_record *out)
+/* PK_RANGE unless id is a record of reg (and i < n, its count of what is
+ * asked for). */
+static pk_status check_id(const pk_registry *reg, pk_recid id, uint32_t i,
+			  uint32_t n, const char *what, pk_error *err)
 {
 	if (id >= reg->nrecs)
-		return PK_RANGE;
-	const pk_idx_rec *r = &reg->recs[id];
-	*out = (pk_record){
-		.id = id,
-		.name = r->name ? pk_idx_str(reg, r->name) : NULL,
-		.proto = (pk_proto)r->proto,
-		.has_port = r->has_port != 0,
-		.port_lo = r->port_lo,
-		.port_hi = r->port_hi,
-		.kind = (pk_rec_kind)r->kind,
-		.origin = (pk_rec_origin)r->origin,
-		.flags = r->flags,
-		.description = pk_idx_str(reg, r->description),
-		.notes = pk_idx_str(reg, r->notes),
-		.unauthorized = pk_idx_str(reg, r->unauthorized),
-		.registered = pk_idx_str(reg, r->registered),
-		.modified = pk_idx_str(reg, r->modified),
-		.service_code = pk_idx_str(reg, r->service_code),
-		.alias_of = pk_idx_str(reg, r->alias_of),
-		.alias_count = r->alias_count,
-		.ref_count = r->ref_count,
-		.assignee_count = r->assignee_count,
-		.contact_count = r->contact_count,
-	};
+		return pk__error_set(err, PK_RANGE, "no record %u: the registry has %u",
+				    (unsigned)id, (unsigned)reg->nrecs);
+	if (i >= n)
+		return pk__error_set(err, PK_RANGE, "no %s %u: record %u has %u", what,
+				    (unsigned)i, (unsigned)id, (unsigned)n);
+	return PK_OK;
+}
+
+pk_status pk_record_get_(const pk_registry *reg, pk_recid id, pk_record *out,
+			 size_t out_size, pk_error *err)
+{
+	pk_record r;
+	pk_status st = check_id(reg, id, 0, 1, "record", err);
+
+	if (st != PK_OK)
+		return st;
+	memset(&r, 0, sizeof r); /* its padding too: no stack bytes leak out */
+	pk_idx_rec_view(reg->pool, &reg->recs[id], id, &r);
+	pk__copy_out(out, out_size, &r, sizeof r);
 	return PK_OK;
 }
 
@@ -69,10 +71,13 @@ const char *pk_ref_type_name(pk_ref_type t)
 }
 
 pk_status pk_record_ref(const pk_registry *reg, pk_recid id, uint32_t i,
-			pk_ref *out)
+			pk_ref *out, pk_error *err)
 {
-	if (id >= reg->nrecs || i >= reg->recs[id].ref_count)
-		return PK_RANGE;
+	pk_status st = check_id(reg, id, i, id < reg->nrecs ? reg->recs[id].ref_count : 0,
+				"reference", err);
+
+	if (st != PK_OK)
+		return st;
 	const pk_idx_rec *r = &reg->recs[id];
 	const pk_idx_item *it = &reg->items[r->items + r->alias_count + i];
 	out->type = (pk_ref_type)it->a;
@@ -80,65 +85,72 @@ pk_status pk_record_ref(const pk_registry *reg, pk_recid id, uint32_t i,
 	return PK_OK;
 }
 
-static void person_party(const pk_registry *reg, const pk_idx_person *p,
-			 pk_party *out)
+static pk_party person_party(const pk_registry *reg, const pk_idx_person *p)
 {
-	out->id = pk_idx_str(reg, p->id);
-	out->name = pk_idx_str(reg, p->name);
-	out->org = pk_idx_str(reg, p->org);
-	out->uri = pk_idx_str(reg, p->uri);
-	out->updated = pk_idx_str(reg, p->updated);
+	return (pk_party){
+		.id = pk_idx_str(reg, p->id),
+		.name = pk_idx_str(reg, p->name),
+		.org = pk_idx_str(reg, p->org),
+		.uri = pk_idx_str(reg, p->uri),
+		.updated = pk_idx_str(reg, p->updated),
+	};
 }
 
-static void item_party(const pk_registry *reg, const pk_idx_item *it,
-		       pk_party *out)
+/* The i-th entry of list l (PK_L_ASSIGNEE or PK_L_CONTACT) of record id. */
+static pk_status list_party(const pk_registry *reg, pk_recid id, uint32_t i,
+			    int l, pk_party *out, size_t out_size, pk_error *err)
 {
+	pk_status st = check_id(reg, id, i, id < reg->nrecs ? reg->recs[id].count[l] : 0,
+				l == PK_L_ASSIGNEE ? "assignee" : "contact", err);
+
+	if (st != PK_OK)
+		return st;
+	const pk_idx_rec *r = &reg->recs[id];
+	uint32_t at = r->items;
+	for (int k = 0; k < l; k++)
+		at += r->count[k];
+	const pk_idx_item *it = &reg->items[at + i];
+	pk_party p;
 	if (it->a < reg->npeople) {
-		person_party(reg, &reg->people[it->a], out);
-		return;
+		p = person_party(reg, &reg->people[it->a]);
+	} else {
+		/* Free text (id ""), or an id the people section does not hold. */
+		const char *s = pk_idx_str(reg, it->b);
+		p = (pk_party){ .id = "", .name = "", .org = "", .uri = "", .updated = "" };
+		if (it->a == PK_IDX_PARTY_ID)
+			p.id = s;
+		else
+			p.name = s;
 	}
-	/* Free text (id ""), or an id the people section does not hold. */
-	const char *s = pk_idx_str(reg, it->b);
-	*out = (pk_party){ .id = "", .name = "", .org = "", .uri = "", .updated = "" };
-	if (it->a == PK_IDX_PARTY_ID)
-		out->id = s;
-	else
-		out->name = s;
-}
-
-pk_status pk_record_assignee(const pk_registry *reg, pk_recid id, uint32_t i,
-			     pk_party *out)
-{
-	if (id >= reg->nrecs || i >= reg->recs[id].assignee_count)
-		return PK_RANGE;
-	const pk_idx_rec *r = &reg->recs[id];
-	item_party(reg, &reg->items[r->items + r->alias_count + r->ref_count + i], out);
+	pk__copy_out(out, out_size, &p, sizeof p);
 	return PK_OK;
 }
 
-pk_status pk_record_contact(const pk_registry *reg, pk_recid id, uint32_t i,
-			    pk_party *out)
+pk_status pk_record_assignee_(const pk_registry *reg, pk_recid id, uint32_t i,
+			      pk_party *out, size_t out_size, pk_error *err)
 {
-	if (id >= reg->nrecs || i >= reg->recs[id].contact_count)
-		return PK_RANGE;
-	const pk_idx_rec *r = &reg->recs[id];
-	item_party(reg, &reg->items[r->items + r->alias_count + r->ref_count +
-				    r->assignee_count + i], out);
-	return PK_OK;
+	return list_party(reg, id, i, PK_L_ASSIGNEE, out, out_size, err);
 }
 
-pk_status pk_person_get(const pk_registry *reg, const char *person_id,
-			pk_party *out)
+pk_status pk_record_contact_(const pk_registry *reg, pk_recid id, uint32_t i,
+			     pk_party *out, size_t out_size, pk_error *err)
+{
+	return list_party(reg, id, i, PK_L_CONTACT, out, out_size, err);
+}
+
+pk_status pk_person_get_(const pk_registry *reg, const char *person_id,
+			 pk_party *out, size_t out_size, pk_error *err)
 {
 	uint32_t lo = 0, hi = reg->npeople;
 
 	if (person_id == NULL)
-		return PK_INVAL;
+		return pk__error_set(err, PK_INVAL, "no person id given");
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(pk_idx_str(reg, reg->people[mid].id), person_id);
 		if (c == 0) {
-			person_party(reg, &reg->people[mid], out);
+			pk_party p = person_party(reg, &reg->people[mid]);
+			pk__copy_out(out, out_size, &p, sizeof p);
 			return PK_OK;
 		}
 		if (c < 0)
@@ -146,5 +158,5 @@ pk_status pk_person_get(const pk_registry *reg, const char *person_id,
 		else
 			hi = mid;
 	}
-	return PK_NOTFOUND;
+	return pk__error_set(err, PK_NOTFOUND, "no person '%s' in the registry", person_id);
 }

@@ -27,27 +27,6 @@
 
 typedef struct pk_builder pk_builder;
 
-/* A record as an importer describes it.  Every string is borrowed for the
- * duration of the call and copied by the builder; NULL and "" both mean
- * absent. */
-typedef struct pk_rec_in {
-	const char *name;
-	pk_proto proto;
-	bool has_port;
-	uint16_t port_lo;
-	uint16_t port_hi;
-	pk_rec_kind kind;
-	pk_rec_origin origin;
-	uint32_t flags; /* PK_RECFLAG_* */
-	const char *description;
-	const char *notes;
-	const char *unauthorized;
-	const char *registered;
-	const char *modified;
-	const char *service_code;
-	const char *alias_of;
-} pk_rec_in;
-
 pk_builder *pk__builder_new(void);
 void pk__builder_free(pk_builder *b);
 
@@ -56,9 +35,11 @@ pk_status pk__builder_set_source(pk_builder *b, const char *source);
 pk_status pk__builder_set_updated(pk_builder *b, const char *updated);
 void pk__builder_add_flags(pk_builder *b, uint32_t regflags);
 
-/* Appends a record; *index_out (may be NULL) receives its builder index,
- * used by the calls below. */
-pk_status pk__builder_add(pk_builder *b, const pk_rec_in *rec,
+/* Appends a record as an importer describes it: rec's id and counts are
+ * ignored (lists are added by the calls below), every string is borrowed
+ * for the duration of the call and copied, NULL and "" both mean absent.
+ * *index_out (may be NULL) receives its builder index, used below. */
+pk_status pk__builder_add(pk_builder *b, const pk_record *rec,
 			 uint32_t *index_out);
 uint32_t pk__builder_count(const pk_builder *b);
 pk_status pk__builder_add_alias(pk_builder *b, uint32_t rec, const char *alias);

@@ -121,7 +121,7 @@ out:
 	return st;
 }
 
-pk_status pk_user_index_path(char *buf, size_t buflen)
+pk_status pk_user_index_path(char *buf, size_t buflen, pk_error *err)
 {
 	const char *xdg = getenv("XDG_DATA_HOME");
 	const char *home = getenv("HOME");
@@ -133,9 +133,11 @@ pk_status pk_user_index_path(char *buf, size_t buflen)
 	else if (home != NULL && home[0] != '\0')
 		n = snprintf(buf, buflen, "%s/.local/share/portkit/registry.idx", home);
 	else
-		return PK_NOTFOUND;
+		return pk__error_set(err, PK_NOTFOUND, "neither XDG_DATA_HOME (absolute) "
+				    "nor HOME is set: no per-user index");
 	if (n < 0 || (size_t)n >= buflen)
-		return PK_TOOBIG;
+		return pk__error_set(err, PK_TOOBIG, "the per-user index path needs %d "
+				    "bytes, the buffer has %zu", n + 1, buflen);
 	return PK_OK;
 }
 
@@ -162,7 +164,7 @@ pk_status pk_registry_open_default(pk_registry **out, pk_error *err)
 	/* An explicit choice: a missing file is an error, not a fallback. */
 	if (env != NULL && env[0] != '\0')
 		return pk_registry_open_file(env, out, err);
-	if (pk_user_index_path(user, sizeof user) == PK_OK) {
+	if (pk_user_index_path(user, sizeof user, NULL) == PK_OK) {
 		st = exists(user, err);
 		if (st == PK_OK)
 			return pk_registry_open_file(user, out, err);

@@ -5,15 +5,6 @@
 
 #include "render/finding.h"
 
-/* The transports reviewed: tcp when the plan names none (pk_advise()
- * assumes it and says so). */
-static unsigned plan_protos(const pk_plan *plan)
-{
-	unsigned p = plan->protos & PK_PROTOMASK_TRANSPORTS;
-
-	return p != 0 ? p : PK_PROTOMASK(PK_PROTO_TCP);
-}
-
 static void text_advice(pk_render *r, const pk_advice *adv, bool with_draft)
 {
 	pk_text_table *t = pk__table_new(r, 3);
@@ -57,21 +48,21 @@ static void text_advice(pk_render *r, const pk_advice *adv, bool with_draft)
 	pk__table_free(d);
 }
 
-static void json_advice(pk_render *r, const pk_registry *reg,
-			const pk_plan *plan, const pk_advice *adv,
-			bool with_draft)
+static void json_advice(pk_render *r, const pk_advice *adv, bool with_draft)
 {
+	bool assumed;
+	const pk_plan *plan = pk_advice_get_plan(adv, &assumed);
+
 	pk__json_document_begin(r, "advise");
-	pk__json_registry(r, "registry", reg);
+	pk__json_registry(r, "registry", pk_advice_get_registry(adv));
 	pk__json_object_begin(r, "plan");
 	pk__json_string(r, "name", plan->name);
 	if (plan->has_port)
 		pk__json_uint(r, "port", plan->port);
 	else
 		pk__json_null(r, "port");
-	pk__json_protocols(r, "protocols", plan_protos(plan));
-	pk__json_bool(r, "protocols_assumed",
-		      (plan->protos & PK_PROTOMASK_TRANSPORTS) == 0);
+	pk__json_protocols(r, "protocols", plan->protos);
+	pk__json_bool(r, "protocols_assumed", assumed);
 	pk__json_object_end(r);
 	pk__json_string(r, "worst", pk_severity_name(pk_advice_worst(adv)));
 	pk__json_array_begin(r, "findings");
@@ -95,12 +86,10 @@ static void json_advice(pk_render *r, const pk_registry *reg,
 	pk__json_object_end(r);
 }
 
-void pk_render_advice(pk_render *r, const pk_registry *reg,
-		      const pk_plan *plan, const pk_advice *advice,
-		      bool with_draft)
+void pk_render_advice(pk_render *r, const pk_advice *advice, bool with_draft)
 {
 	if (r->format == PK_RENDER_JSON)
-		json_advice(r, reg, plan, advice, with_draft);
+		json_advice(r, advice, with_draft);
 	else
 		text_advice(r, advice, with_draft);
 }

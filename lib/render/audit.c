@@ -232,9 +232,10 @@ static void json_audit(pk_render *r, const pk_audit_input *in,
 	pk__json_object_end(r);
 }
 
-void pk_render_audit(pk_render *r, const pk_audit_input *in,
-		     const pk_audit *a)
+void pk_render_audit(pk_render *r, const pk_audit *a)
 {
+	const pk_audit_input *in = pk_audit_get_input(a);
+
 	if (r->format == PK_RENDER_JSON)
 		json_audit(r, in, a);
 	else if (r->flags & PK_RENDER_BRIEF)

@@ -28,7 +28,7 @@ static void gather(const pk_registry *reg, stats *s)
 	uint32_t n = pk_registry_count(reg);
 	for (pk_recid id = 0; id < n; id++) {
 		pk_record r;
-		if (pk_record_get(reg, id, &r) != PK_OK || (unsigned)r.origin >= NORIGINS)
+		if (pk_record_get(reg, id, &r, NULL) != PK_OK || (unsigned)r.origin >= NORIGINS)
 			continue;
 		s->by_origin[r.origin]++;
 		if (r.has_port && r.port_lo != r.port_hi)
@@ -38,7 +38,7 @@ static void gather(const pk_registry *reg, stats *s)
 	size_t k = pk_lookup_port(reg, 80, PK_PROTOMASK(PK_PROTO_TCP), ids, 64);
 	for (size_t i = 0; i < k && i < 64; i++) {
 		pk_record r;
-		if (pk_record_get(reg, ids[i], &r) != PK_OK || r.name == NULL ||
+		if (pk_record_get(reg, ids[i], &r, NULL) != PK_OK || r.name == NULL ||
 		    (unsigned)r.origin >= NORIGINS || r.port_lo != r.port_hi)
 			continue;
 		char *dst = s->http_names[r.origin];

@@ -82,7 +82,7 @@ static void text_listeners(pk_render *r, const pk_registry *reg,
 		size_t n = services(reg, k, ids, SERVICES_MAX);
 		for (size_t s = 0; s < n && st == PK_OK; s++) {
 			pk_record rec;
-			if (pk_record_get(reg, ids[s], &rec) != PK_OK)
+			if (pk_record_get(reg, ids[s], &rec, NULL) != PK_OK)
 				continue;
 			st = pk__buf_printf(&names, "%s%s%s", names.len ? ", " : "",
 					    rec.name,
@@ -152,7 +152,7 @@ static void json_listeners(pk_render *r, const pk_registry *reg,
 		size_t n = services(reg, k, ids, SERVICES_MAX);
 		for (size_t s = 0; s < n; s++) {
 			pk_record rec;
-			if (pk_record_get(reg, ids[s], &rec) != PK_OK)
+			if (pk_record_get(reg, ids[s], &rec, NULL) != PK_OK)
 				continue;
 			pk__json_object_begin(r, NULL);
 			pk__json_string(r, "name", rec.name);

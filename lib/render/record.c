@@ -135,7 +135,7 @@ void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
 	pk_record rec;
 	pk_party p;
 
-	if (pk_record_get(reg, id, &rec) != PK_OK) {
+	if (pk_record_get(reg, id, &rec, NULL) != PK_OK) {
 		pk__render_fail(r, PK_RANGE, "no record %u", (unsigned)id);
 		return;
 	}
@@ -173,13 +173,13 @@ void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
 	pk__json_array_begin(r, "references");
 	for (uint32_t i = 0; i < rec.ref_count; i++) {
 		pk_ref ref;
-		if (pk_record_ref(reg, id, i, &ref) != PK_OK)
+		if (pk_record_ref(reg, id, i, &ref, NULL) != PK_OK)
 			continue;
 		pk__json_object_begin(r, NULL);
 		pk__json_string(r, "type", pk_ref_type_name(ref.type));
 		pk__json_string(r, "data", ref.data);
 		if (ref.type == PK_REF_PERSON) {
-			if (pk_person_get(reg, ref.data, &p) == PK_OK)
+			if (pk_person_get(reg, ref.data, &p, NULL) == PK_OK)
 				json_party(r, "person", &p);
 			else
 				pk__json_null(r, "person");
@@ -189,12 +189,12 @@ void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
 	pk__json_array_end(r);
 	pk__json_array_begin(r, "assignees");
 	for (uint32_t i = 0; i < rec.assignee_count; i++)
-		if (pk_record_assignee(reg, id, i, &p) == PK_OK)
+		if (pk_record_assignee(reg, id, i, &p, NULL) == PK_OK)
 			json_party(r, NULL, &p);
 	pk__json_array_end(r);
 	pk__json_array_begin(r, "contacts");
 	for (uint32_t i = 0; i < rec.contact_count; i++)
-		if (pk_record_contact(reg, id, i, &p) == PK_OK)
+		if (pk_record_contact(reg, id, i, &p, NULL) == PK_OK)
 			json_party(r, NULL, &p);
 	pk__json_array_end(r);
 	pk__json_object_end(r);
@@ -238,7 +238,7 @@ void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
 	char port[16] = "-", cls[48] = "-";
 	pk_buf desc;
 
-	if (pk_record_get(reg, id, &rec) != PK_OK)
+	if (pk_record_get(reg, id, &rec, NULL) != PK_OK)
 		return;
 	if (rec.has_port) {
 		pk__ports_text(rec.port_lo, rec.port_hi, port, sizeof port);
@@ -300,10 +300,10 @@ static void long_refs(pk_render *r, pk_text_table *t, const pk_registry *reg,
 	for (uint32_t i = 0; i < rec->ref_count; i++) {
 		pk_ref ref;
 		pk_party p;
-		if (pk_record_ref(reg, rec->id, i, &ref) != PK_OK)
+		if (pk_record_ref(reg, rec->id, i, &ref, NULL) != PK_OK)
 			continue;
 		if (ref.type == PK_REF_PERSON &&
-		    pk_person_get(reg, ref.data, &p) == PK_OK)
+		    pk_person_get(reg, ref.data, &p, NULL) == PK_OK)
 			party_text(&p, buf, sizeof buf);
 		else
 			snprintf(buf, sizeof buf, "%s", ref.data);
@@ -317,14 +317,14 @@ static void long_refs(pk_render *r, pk_text_table *t, const pk_registry *reg,
 	}
 	for (uint32_t i = 0; i < rec->assignee_count; i++) {
 		pk_party p;
-		if (pk_record_assignee(reg, rec->id, i, &p) != PK_OK)
+		if (pk_record_assignee(reg, rec->id, i, &p, NULL) != PK_OK)
 			continue;
 		party_text(&p, buf, sizeof buf);
 		pk__table_add_pair(r, t, "assignee:", buf);
 	}
 	for (uint32_t i = 0; i < rec->contact_count; i++) {
 		pk_party p;
-		if (pk_record_contact(reg, rec->id, i, &p) != PK_OK)
+		if (pk_record_contact(reg, rec->id, i, &p, NULL) != PK_OK)
 			continue;
 		party_text(&p, buf, sizeof buf);
 		pk__table_add_pair(r, t, "contact:", buf);
@@ -337,7 +337,7 @@ void pk__record_long(pk_render *r, const pk_registry *reg, pk_recid id)
 	char buf[1024], port[16];
 	pk_buf aliases;
 
-	if (pk_record_get(reg, id, &rec) != PK_OK)
+	if (pk_record_get(reg, id, &rec, NULL) != PK_OK)
 		return;
 	pk_text_table *t = pk__table_new(r, 2);
 	if (t == NULL)

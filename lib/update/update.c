@@ -27,11 +27,11 @@ static pk_status add_services_aliases(pk_builder *x, const pk_registry *extras,
 	for (pk_recid id = 0; id < n; id++) {
 		pk_record r;
 		uint32_t idx;
-		if (pk_record_get(extras, id, &r) != PK_OK ||
+		if (pk_record_get(extras, id, &r, NULL) != PK_OK ||
 		    r.origin != PK_ORIGIN_IANA || r.alias_count == 0 ||
 		    r.name == NULL)
 			continue;
-		pk_rec_in in = {
+		pk_record in = {
 			.name = r.name,
 			.proto = r.proto,
 			.has_port = r.has_port,

@@ -79,6 +79,14 @@ check "sim --svg: x ticks labelled 0 0.5 0.9 0.99" test -n "$x0" -a -n "$x5" -a 
 check "sim --svg: x is -log10(1-p) ($x0 $x5 $x9 $x99)" awk -v a="$x0" -v b="$x5" -v c="$x9" -v d="$x99" \
 	'BEGIN { g = c - a; h = d - c; m = (b - a) / g; exit !(g > 0 && (g - h < 1 && h - g < 1) && m > 0.29 && m < 0.31) }'
 check "sim --svg: the axis says its scale" grep -q 'scale -log10(1 - occupancy)' "$svg"
+# metrics by name or by their CSV column: the same plot
+run "$PORTKIT" sim $small --svg "$CLI_TMP/a.svg" --metric pred-same --algo linux,sequential --occupancy 0,0.9
+run "$PORTKIT" sim $small --svg "$CLI_TMP/b.svg" --metric pred_same --algo linux,sequential --occupancy 0,0.9
+check "sim --metric pred_same (the CSV column) plots pred-same" cmp -s "$CLI_TMP/a.svg" "$CLI_TMP/b.svg"
+check "sim --svg: the metric's title and name" sh -c \
+	"grep -q '>P(next port among k guesses | last port to that server)</text>' '$CLI_TMP/a.svg' && grep -q 'rotate(-90)\">pred-same</text>' '$CLI_TMP/a.svg'"
+run "$PORTKIT" sim $small --svg "$CLI_TMP/c.svg" --metric probes --algo linux,sequential --occupancy 0,0.9
+check "sim --svg: another metric, another plot" sh -c "! cmp -s '$CLI_TMP/a.svg' '$CLI_TMP/c.svg' && grep -q 'probes (log scale)' '$CLI_TMP/c.svg'"
 run "$PORTKIT" sim $small --svg "$CLI_TMP/no/such/dir/x.svg"
 expect_err "sim --svg to an unwritable path" 3 "cannot write"
 
@@ -128,7 +136,7 @@ expect_err "sim --connections 12x" 2 "invalid number of connections '12x'"
 run "$PORTKIT" sim --algo rfc6056-9
 expect_err "sim --algo unknown" 2 "unknown algorithm 'rfc6056-9'"
 run "$PORTKIT" sim --metric speed --svg "$svg"
-expect_err "sim --metric unknown" 2 "unknown metric 'speed'"
+expect_err "sim --metric unknown" 2 "unknown metric 'speed': expected probes, p99, max, failures, reuse-tw, pred-blind, pred-same, pred-own, leak, chi2 or ns$"
 run "$PORTKIT" sim --os beos
 expect_err "sim --os unknown" 2 "unknown OS profile 'beos'"
 run "$PORTKIT" sim --reserved 8080-

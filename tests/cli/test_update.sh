@@ -73,6 +73,30 @@ expect_err "--file services(5): not IANA's registry, says what it looks like" 3 
 run "$PORTKIT" update --file "$DATA/cli/registry.csv" --format xml -o "$O"
 expect_err "--format xml forces XML" 3 "registry.csv"
 
+# ---- -o into directories that do not exist yet -----------------------------------
+run "$PORTKIT" update --file "$DATA/cli/registry.xml" -o "$CLI_TMP/new/a/b/x.idx"
+expect "-o: the parent directories are created" 0 "^  to:       $CLI_TMP/new/a/b/x.idx$"
+check "-o: the index is there" test -s "$CLI_TMP/new/a/b/x.idx"
+: > "$CLI_TMP/plain"
+run "$PORTKIT" update --file "$DATA/cli/registry.xml" -o "$CLI_TMP/plain/sub/x.idx"
+expect_err "-o: a file where a directory must go" 3 "^portkit: cannot create directory $CLI_TMP/plain/sub: "
+expect_err "-o: ... and nothing changed" 3 "^portkit: update failed; the registry in use is unchanged$"
+
+# ---- --system, in a private mount namespace (never this machine's /var/lib) ------
+if [ "$(id -u)" -eq 0 ] && unshare -m --propagation private true 2> /dev/null; then
+	run unshare -m --propagation private sh -c \
+		'mount -t tmpfs tmpfs /var/lib && "$1" update --system --file "$2" && test -s /var/lib/portkit/registry.idx' \
+		_ "$PORTKIT" "$DATA/cli/registry.xml"
+	expect "--system: installed under /var/lib" 0 '^  to:       /var/lib/portkit/registry.idx$'
+	expect_err "--system: the per-user index takes precedence" 0 "^portkit: warning: your per-user index $IDX takes precedence over /var/lib/portkit/registry.idx$"
+	run unshare -m --propagation private sh -c \
+		'mount -t tmpfs tmpfs /var/lib && PORTKIT_INDEX="$3" "$1" update --system --file "$2"' \
+		_ "$PORTKIT" "$DATA/cli/registry.xml" "$CLI_TMP/o.idx"
+	expect_err "--system: PORTKIT_INDEX takes precedence" 0 "^portkit: warning: PORTKIT_INDEX=$CLI_TMP/o.idx takes precedence over /var/lib/portkit/registry.idx$"
+else
+	skip "--system" "needs root and unshare -m for a private /var/lib"
+fi
+
 # ---- failures leave the installed index untouched --------------------------------
 cp "$IDX" "$CLI_TMP/before.idx"
 unchanged() { cmp -s "$IDX" "$CLI_TMP/before.idx"; }

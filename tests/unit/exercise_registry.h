@@ -29,11 +29,14 @@ static size_t exercise_registry(const pk_registry *reg)
 		pk_record r;
 		pk_ref ref;
 		pk_party p;
-		if (pk_record_get(reg, id, &r) != PK_OK)
+		if (pk_record_get(reg, id, &r, NULL) != PK_OK)
 			return sum; /* cannot happen: id < count */
-		sum += (r.name ? strlen(r.name) : 0) + strlen(r.description) +
-		       strlen(r.notes) + strlen(r.unauthorized) + strlen(r.registered) +
-		       strlen(r.modified) + strlen(r.service_code) + strlen(r.alias_of);
+		sum += r.name ? strlen(r.name) : 0;
+#define EXERCISE_VAL_(type, field) sum += (size_t)r.field;
+#define EXERCISE_STR_(field) sum += strlen(r.field);
+		PK_RECORD_FIELDS(EXERCISE_VAL_, EXERCISE_STR_)
+#undef EXERCISE_VAL_
+#undef EXERCISE_STR_
 		for (uint32_t i = 0; i <= r.alias_count; i++) {
 			const char *a = pk_record_alias(reg, id, i);
 			sum += a ? strlen(a) : 1;
@@ -41,17 +44,17 @@ static size_t exercise_registry(const pk_registry *reg)
 				sum += pk_lookup_name(reg, a, 0, ids, 64);
 		}
 		for (uint32_t i = 0; i <= r.ref_count; i++)
-			if (pk_record_ref(reg, id, i, &ref) == PK_OK)
+			if (pk_record_ref(reg, id, i, &ref, NULL) == PK_OK)
 				sum += strlen(ref.data) + strlen(pk_ref_type_name(ref.type));
 		for (uint32_t i = 0; i <= r.assignee_count; i++)
-			if (pk_record_assignee(reg, id, i, &p) == PK_OK) {
+			if (pk_record_assignee(reg, id, i, &p, NULL) == PK_OK) {
 				pk_party q;
 				sum += exercise_party(&p);
-				if (pk_person_get(reg, p.id, &q) == PK_OK)
+				if (pk_person_get(reg, p.id, &q, NULL) == PK_OK)
 					sum += exercise_party(&q);
 			}
 		for (uint32_t i = 0; i <= r.contact_count; i++)
-			if (pk_record_contact(reg, id, i, &p) == PK_OK)
+			if (pk_record_contact(reg, id, i, &p, NULL) == PK_OK)
 				sum += exercise_party(&p);
 		if (r.name != NULL) {
 			sum += pk_lookup_name(reg, r.name, 0, ids, 64);

@@ -79,7 +79,7 @@ size_t imp_count(const pk_registry *reg, const char *name, pk_proto proto,
 
 	for (pk_recid id = 0; id < pk_registry_count(reg); id++) {
 		pk_record r;
-		assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+		assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 		if (matches(&r, name, proto, port))
 			n++;
 	}
@@ -94,7 +94,7 @@ pk_recid imp_find(const pk_registry *reg, const char *name, pk_proto proto,
 
 	for (pk_recid id = 0; id < pk_registry_count(reg); id++) {
 		pk_record r;
-		assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+		assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 		if (matches(&r, name, proto, port)) {
 			found = id;
 			n++;
@@ -111,7 +111,7 @@ pk_record imp_get(const pk_registry *reg, const char *name, pk_proto proto,
 {
 	pk_record r;
 
-	assert_int_equal(pk_record_get(reg, imp_find(reg, name, proto, port), &r),
+	assert_int_equal(pk_record_get(reg, imp_find(reg, name, proto, port), &r, NULL),
 			 PK_OK);
 	return r;
 }
@@ -135,19 +135,19 @@ const char *imp_refs(const pk_registry *reg, pk_recid id)
 	pk_ref ref;
 
 	listbuf[0] = '\0';
-	for (uint32_t i = 0; pk_record_ref(reg, id, i, &ref) == PK_OK; i++)
+	for (uint32_t i = 0; pk_record_ref(reg, id, i, &ref, NULL) == PK_OK; i++)
 		append("%s:%s", pk_ref_type_name(ref.type), ref.data);
 	return listbuf;
 }
 
 static const char *parties(const pk_registry *reg, pk_recid id,
-			   pk_status (*get)(const pk_registry *, pk_recid,
-					    uint32_t, pk_party *))
+			   pk_status (*get)(const pk_registry *, pk_recid, uint32_t,
+					    pk_party *, size_t, pk_error *))
 {
 	pk_party p;
 
 	listbuf[0] = '\0';
-	for (uint32_t i = 0; get(reg, id, i, &p) == PK_OK; i++) {
+	for (uint32_t i = 0; get(reg, id, i, &p, sizeof p, NULL) == PK_OK; i++) {
 		if (p.id[0] != '\0')
 			append("%s", p.id);
 		else
@@ -158,12 +158,12 @@ static const char *parties(const pk_registry *reg, pk_recid id,
 
 const char *imp_assignees(const pk_registry *reg, pk_recid id)
 {
-	return parties(reg, id, pk_record_assignee);
+	return parties(reg, id, pk_record_assignee_);
 }
 
 const char *imp_contacts(const pk_registry *reg, pk_recid id)
 {
-	return parties(reg, id, pk_record_contact);
+	return parties(reg, id, pk_record_contact_);
 }
 
 const char *imp_aliases(const pk_registry *reg, pk_recid id)

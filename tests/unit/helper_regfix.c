@@ -48,7 +48,7 @@ typedef struct fix {
 
 static uint32_t add(pk_builder *b, const fix *f)
 {
-	pk_rec_in in = {
+	pk_record in = {
 		.name = f->name,
 		.proto = f->proto,
 		.has_port = f->lo >= 0,
@@ -85,7 +85,7 @@ pk_builder *regfix_builder(void)
 
 	i = add(b, &(fix){ "x11", TCP, 6000, 6063, IANA, 0, "X Window System" });
 	{
-		pk_rec_in in = { .name = "x11", .proto = UDP, .has_port = true,
+		pk_record in = { .name = "x11", .proto = UDP, .has_port = true,
 				 .port_lo = 6000, .port_hi = 6063,
 				 .kind = PK_KIND_ASSIGNED, .origin = IANA,
 				 .description = "X Window System",
@@ -101,7 +101,7 @@ pk_builder *regfix_builder(void)
 	add(b, &(fix){ "www-http", TCP, 80, -1, IANA, 0, "World Wide Web HTTP" });
 	add(b, &(fix){ "www", TCP, 80, -1, IANA, 0, "World Wide Web HTTP" });
 	{
-		pk_rec_in in = { .name = "http", .proto = TCP, .has_port = true,
+		pk_record in = { .name = "http", .proto = TCP, .has_port = true,
 				 .port_lo = 80, .port_hi = 80, .kind = PK_KIND_ASSIGNED,
 				 .origin = IANA, .description = "World Wide Web HTTP",
 				 .notes = "Defined TXT keys: u=<username> p=<password>",
@@ -126,7 +126,7 @@ pk_builder *regfix_builder(void)
 	add(b, &(fix){ NULL, TCP, 35, -1, IANA, 0, "any private printer server" });
 	add(b, &(fix){ "whois", TCP, 43, -1, IANA, 0, "Who Is" });
 	{
-		pk_rec_in in = { .name = "nicname", .proto = TCP, .has_port = true,
+		pk_record in = { .name = "nicname", .proto = TCP, .has_port = true,
 				 .port_lo = 43, .port_hi = 43, .kind = PK_KIND_ASSIGNED,
 				 .origin = IANA, .flags = H, .description = "Who Is",
 				 .alias_of = "whois" };
@@ -159,7 +159,7 @@ pk_builder *regfix_builder(void)
 	add(b, &(fix){ "mdns", UDP, 5353, -1, IANA, 0, "Multicast DNS" });
 	add(b, &(fix){ "mdns", TCP, 5353, -1, IANA, 0, "Multicast DNS" });
 	{
-		pk_rec_in in = { .name = "syslog-tls", .proto = DCCP, .has_port = true,
+		pk_record in = { .name = "syslog-tls", .proto = DCCP, .has_port = true,
 				 .port_lo = 6514, .port_hi = 6514, .kind = PK_KIND_ASSIGNED,
 				 .origin = IANA, .description = "syslog over DTLS",
 				 .service_code = "1398361159", .registered = "2010-02-05" };
@@ -231,7 +231,7 @@ const char *regfix_describe(const pk_registry *reg, pk_recid id, char *buf)
 	pk_record r;
 	char port[16] = "-";
 
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	if (r.has_port && r.port_lo == r.port_hi)
 		snprintf(port, sizeof port, "%u", (unsigned)r.port_lo);
 	else if (r.has_port)

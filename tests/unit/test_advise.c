@@ -272,7 +272,7 @@ static void test_details(void **state)
 	assert_non_null(strstr(SUMMARY(f), "'http'"));
 	assert_non_null(strstr(SUMMARY(f), "World Wide Web HTTP"));
 	pk_record rec;
-	assert_int_equal(pk_record_get(reg, (pk_recid)fact_u(f, "record"), &rec), PK_OK);
+	assert_int_equal(pk_record_get(reg, (pk_recid)fact_u(f, "record"), &rec, NULL), PK_OK);
 	assert_string_equal(rec.name, "http");
 	/* The facts the sentence is made of. */
 	assert_int_equal(fact_u(f, "port"), 80);
@@ -291,7 +291,7 @@ static void test_details(void **state)
 	f = find(a, "port-assigned-to-plan");
 	assert_non_null(f);
 	assert_non_null(strstr(SUMMARY(f), "'widget-ctl'"));
-	assert_int_equal(pk_record_get(reg, (pk_recid)fact_u(f, "record"), &rec), PK_OK);
+	assert_int_equal(pk_record_get(reg, (pk_recid)fact_u(f, "record"), &rec, NULL), PK_OK);
 	assert_string_equal(rec.name, "widget-ctl");
 	pk_advice_free(a);
 

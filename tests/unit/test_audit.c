@@ -27,6 +27,7 @@ static void set_conf(uint16_t lo, uint16_t hi, const char *reserved,
 	pk_error err;
 
 	memset(&conf, 0, sizeof conf);
+	conf.size = sizeof conf;
 	conf.have_range = true;
 	conf.ephemeral_lo = lo;
 	conf.ephemeral_hi = hi;
@@ -88,7 +89,7 @@ static pk_expect_list *expect(const char *spec, const char *label)
 	pk_expect_list *l;
 	pk_error err;
 
-	assert_int_equal(pk_expect_list_new(&l), PK_OK);
+	assert_int_equal(pk_expect_list_new(&l, NULL), PK_OK);
 	if (spec != NULL)
 		assert_int_equal(pk_expect_add(l, spec, label, &err), PK_OK);
 	return l;
@@ -603,6 +604,7 @@ static void test_dynamic_and_visibility(void **state)
 
 	/* Nothing readable: the audit says what it could not check. */
 	memset(&conf, 0, sizeof conf);
+	conf.size = sizeof conf;
 	a = audit(NULL, NULL);
 	assert_non_null(audit_find(a, "not-seen", 0));
 	assert_contains(SUMMARY(pk_audit_get(a, 0)), "ip_local_port_range could not be read");
@@ -666,7 +668,7 @@ static void test_fixture_with_registry(void **state)
 	uint64_t rec;
 	assert_true(pk_finding_uint(f, "records", &rec));
 	pk_record r;
-	assert_int_equal(pk_record_get(reg, (pk_recid)rec, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, (pk_recid)rec, &r, NULL), PK_OK);
 	assert_string_equal(r.name, "http-alt");
 	for (size_t i = 0; i < pk_audit_count(a); i++)
 		assert_no_cli_syntax(pk_audit_get(a, i));

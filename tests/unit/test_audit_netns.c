@@ -260,7 +260,7 @@ static void test_port_taken(void **state)
 	char spec[16];
 	snprintf(spec, sizeof spec, "%u/tcp", p);
 	pk_expect_list *e;
-	assert_int_equal(pk_expect_list_new(&e), PK_OK);
+	assert_int_equal(pk_expect_list_new(&e, NULL), PK_OK);
 	assert_int_equal(pk_expect_add(e, spec, "billing", &err), PK_OK);
 	pk_audit *a = audit_now(e, NULL);
 	const pk_finding *f = audit_find(a, "port-taken", p);
@@ -384,7 +384,7 @@ static void test_port_4250(void **state)
 	/* IANA's range as the snapshot's supplement holds it. */
 	pk_builder *b = pk__builder_new();
 	assert_non_null(b);
-	pk_rec_in in = { .name = "vrml-multi-use", .proto = PK_PROTO_NONE,
+	pk_record in = { .name = "vrml-multi-use", .proto = PK_PROTO_NONE,
 			 .has_port = true, .port_lo = 4200, .port_hi = 4299,
 			 .kind = PK_KIND_ASSIGNED, .origin = PK_ORIGIN_SUPPLEMENT,
 			 .description = "VRML Multi User Systems" };
@@ -414,7 +414,7 @@ static void test_port_4250(void **state)
 	pk_recid ids[4];
 	pk_record rec;
 	assert_int_equal(pk_port_services(reg, k->port, k->proto, PK_ORIGINMASK_ALL, ids, 4), 1);
-	assert_int_equal(pk_record_get(reg, ids[0], &rec), PK_OK);
+	assert_int_equal(pk_record_get(reg, ids[0], &rec, NULL), PK_OK);
 	assert_string_equal(rec.name, "vrml-multi-use");
 	assert_int_equal(rec.origin, PK_ORIGIN_SUPPLEMENT);
 	pk_audit_free(a);

@@ -33,7 +33,7 @@ static void test_kind_from(void **state)
 static void test_add_rejects_bad_records(void **state)
 {
 	pk_builder *b = pk__builder_new();
-	pk_rec_in in = { .name = "ok", .proto = PK_PROTO_TCP, .has_port = true,
+	pk_record in = { .name = "ok", .proto = PK_PROTO_TCP, .has_port = true,
 			 .port_lo = 10, .port_hi = 10 };
 	uint32_t i;
 
@@ -100,7 +100,7 @@ static void test_interning_shares_strings(void **state)
 static void test_aliases_dedup(void **state)
 {
 	pk_builder *b = pk__builder_new();
-	pk_rec_in in = { .name = "http", .proto = PK_PROTO_TCP, .has_port = true,
+	pk_record in = { .name = "http", .proto = PK_PROTO_TCP, .has_port = true,
 			 .port_lo = 80, .port_hi = 80 };
 	uint32_t i;
 
@@ -130,7 +130,7 @@ static void test_person_replaced_by_later(void **state)
 					       "mailto:postel&isi.edu", "1998-10"), PK_OK);
 	assert_int_equal(b->npeople, 1);
 	pk_registry *reg = regfix_open(b);
-	assert_int_equal(pk_person_get(reg, "Jon_Postel", &p), PK_OK);
+	assert_int_equal(pk_person_get(reg, "Jon_Postel", &p, NULL), PK_OK);
 	assert_string_equal(p.name, "Jon Postel");
 	assert_string_equal(p.org, "ISI");
 	assert_string_equal(p.updated, "1998-10");
@@ -180,7 +180,7 @@ static void test_finish_keeps_builder_usable(void **state)
 	/* Deterministic: the same builder gives the same bytes. */
 	assert_int_equal(l1, l2);
 	assert_memory_equal(d1, d2, l1);
-	pk_rec_in in = { .name = "late", .proto = PK_PROTO_UDP, .has_port = true,
+	pk_record in = { .name = "late", .proto = PK_PROTO_UDP, .has_port = true,
 			 .port_lo = 7, .port_hi = 7 };
 	assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
 	pk_registry *reg = regfix_open(b);
@@ -218,7 +218,7 @@ static void test_empty_builder(void **state)
 static uint32_t add_rec(pk_builder *b, const char *name, pk_proto proto, int port,
 			pk_rec_origin origin, const char *desc)
 {
-	pk_rec_in in = { .name = name, .proto = proto, .has_port = port >= 0,
+	pk_record in = { .name = name, .proto = proto, .has_port = port >= 0,
 			 .port_lo = (uint16_t)(port < 0 ? 0 : port),
 			 .port_hi = (uint16_t)(port < 0 ? 0 : port),
 			 .kind = pk__kind_from(name, desc), .origin = origin,
@@ -255,7 +255,7 @@ static void test_merge(void **state)
 	assert_int_equal(pk__builder_add_alias(src, i, "WWW"), PK_OK);
 	assert_int_equal(pk__builder_add_alias(src, i, "web"), PK_OK);
 	{
-		pk_rec_in in = { .name = "x11", .proto = PK_PROTO_TCP, .has_port = true,
+		pk_record in = { .name = "x11", .proto = PK_PROTO_TCP, .has_port = true,
 				 .port_lo = 6000, .port_hi = 6063,
 				 .origin = PK_ORIGIN_SUPPLEMENT, .description = "X Window System" };
 		assert_int_equal(pk__builder_add(src, &in, NULL), PK_OK);
@@ -281,7 +281,7 @@ static void test_merge(void **state)
 	assert_string_equal(regfix_range(reg, 6000, 6000, 0), "x11/tcp/6000-6063");
 
 	assert_int_equal(pk_lookup_name(reg, "http", 0, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_int_equal(r.origin, PK_ORIGIN_SERVICES);
 	/* Borrowed from b's assigned record on 80/tcp. */
 	assert_string_equal(r.description, "World Wide Web HTTP");
@@ -290,30 +290,30 @@ static void test_merge(void **state)
 	assert_string_equal(pk_record_alias(reg, id, 1), "web");
 
 	assert_int_equal(pk_lookup_name(reg, "http-alt", 0, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_int_equal(r.origin, PK_ORIGIN_IANA); /* b's record, kept */
 	assert_string_equal(r.name, "http-alt");
 
 	assert_int_equal(pk_lookup_port(reg, 53, PK_PROTOMASK(PK_PROTO_TCP), &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_string_equal(r.description, ""); /* nothing to borrow on 53/tcp */
 
 	assert_int_equal(pk_lookup_name(reg, "x11", 0, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_int_equal(r.origin, PK_ORIGIN_SUPPLEMENT);
 
 	assert_int_equal(pk_lookup_name(reg, "foo", 0, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_int_equal(r.origin, PK_ORIGIN_UNOFFICIAL);
-	assert_int_equal(pk_record_assignee(reg, id, 0, &p), PK_OK);
+	assert_int_equal(pk_record_assignee(reg, id, 0, &p, NULL), PK_OK);
 	assert_string_equal(p.id, "P1");
 	assert_string_equal(p.name, "Pat One");
 	assert_string_equal(p.org, "Foo Inc");
-	assert_int_equal(pk_record_contact(reg, id, 0, &p), PK_OK);
+	assert_int_equal(pk_record_contact(reg, id, 0, &p, NULL), PK_OK);
 	assert_string_equal(p.id, "");
 	assert_string_equal(p.name, "Foo team");
 	pk_ref ref;
-	assert_int_equal(pk_record_ref(reg, id, 0, &ref), PK_OK);
+	assert_int_equal(pk_record_ref(reg, id, 0, &ref, NULL), PK_OK);
 	assert_int_equal(ref.type, PK_REF_URI);
 	assert_string_equal(ref.data, "https://foo.example");
 	pk_registry_close(reg);
@@ -332,7 +332,7 @@ static void test_merge_borrows_from_range(void **state)
 
 	(void)state;
 	{
-		pk_rec_in in = { .name = "x11", .proto = PK_PROTO_TCP, .has_port = true,
+		pk_record in = { .name = "x11", .proto = PK_PROTO_TCP, .has_port = true,
 				 .port_lo = 6000, .port_hi = 6063,
 				 .origin = PK_ORIGIN_SUPPLEMENT, .description = "X Window System" };
 		assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
@@ -346,18 +346,18 @@ static void test_merge_borrows_from_range(void **state)
 
 	pk_registry *reg = regfix_open(b);
 	assert_int_equal(pk_lookup_name(reg, "x11-1", PK_PROTOMASK(PK_PROTO_TCP), &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_string_equal(r.description, "X Window System");
 	/* Only a range of the same transport lends its text. */
 	assert_int_equal(pk_lookup_name(reg, "x11-1", PK_PROTOMASK(PK_PROTO_UDP), &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_string_equal(r.description, "");
 	/* An exact port match wins over the covering range. */
 	assert_int_equal(pk_lookup_name(reg, "other", 0, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_string_equal(r.description, "Exact match");
 	assert_int_equal(pk_lookup_name(reg, "outside", 0, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_string_equal(r.description, "");
 	pk_registry_close(reg);
 	pk__builder_free(b);
@@ -394,8 +394,8 @@ static void test_add_registry_by_origin(void **state)
 	assert_int_equal(ds.added + ds.removed + ds.modified, 0);
 	for (pk_recid id = 0; id < 38; id++) {
 		pk_record a, c;
-		assert_int_equal(pk_record_get(reg, id, &a), PK_OK);
-		assert_int_equal(pk_record_get(copy, id, &c), PK_OK);
+		assert_int_equal(pk_record_get(reg, id, &a, NULL), PK_OK);
+		assert_int_equal(pk_record_get(copy, id, &c, NULL), PK_OK);
 		assert_int_equal(a.alias_count, c.alias_count);
 		assert_int_equal(a.kind, c.kind);
 		assert_int_equal(a.origin, c.origin);
@@ -404,8 +404,8 @@ static void test_add_registry_by_origin(void **state)
 			assert_string_equal(pk_record_alias(reg, id, k), pk_record_alias(copy, id, k));
 		for (uint32_t k = 0; k < a.contact_count; k++) {
 			pk_party x, y;
-			assert_int_equal(pk_record_contact(reg, id, k, &x), PK_OK);
-			assert_int_equal(pk_record_contact(copy, id, k, &y), PK_OK);
+			assert_int_equal(pk_record_contact(reg, id, k, &x, NULL), PK_OK);
+			assert_int_equal(pk_record_contact(copy, id, k, &y, NULL), PK_OK);
 			assert_string_equal(x.id, y.id);
 			assert_string_equal(x.name, y.name);
 			assert_string_equal(x.uri, y.uri);
@@ -413,12 +413,68 @@ static void test_add_registry_by_origin(void **state)
 		}
 	}
 	pk_party p;
-	assert_int_equal(pk_person_get(copy, "Stephen_Gildea", &p), PK_OK);
+	assert_int_equal(pk_person_get(copy, "Stephen_Gildea", &p, NULL), PK_OK);
 	assert_string_equal(p.uri, "mailto:gildea&stop.mail-abuse.org");
-	assert_int_equal(pk_person_get(copy, "_3GPP", &p), PK_NOTFOUND);
+	assert_int_equal(pk_person_get(copy, "_3GPP", &p, NULL), PK_NOTFOUND);
 	pk_registry_close(copy);
 	pk__builder_free(b);
 	pk_registry_close(reg);
+}
+
+/* Record id 0 of reg holds every field of want. */
+static void assert_fields(const pk_registry *reg, const pk_record *want)
+{
+	pk_record r;
+
+	assert_int_equal(pk_registry_count(reg), 1);
+	assert_int_equal(pk_record_get(reg, 0, &r, NULL), PK_OK);
+	assert_string_equal(r.name, want->name);
+#define VAL_(type, field) assert_true(r.field == want->field);
+#define STR_(field) assert_string_equal(r.field, want->field);
+	PK_RECORD_FIELDS(VAL_, STR_)
+#undef VAL_
+#undef STR_
+}
+
+/* Every field of PK_RECORD_FIELDS, set to something other than its
+ * default, goes through the builder, the index, and both ways of copying
+ * records (another registry's, another builder's) unchanged. */
+static void test_every_field_round_trips(void **state)
+{
+	pk_record in = { .name = "allfields", .proto = PK_PROTO_SCTP, .has_port = true,
+			 .port_lo = 7000, .port_hi = 7009, .kind = PK_KIND_ASSIGNED,
+			 .origin = PK_ORIGIN_SERVICES, .flags = PK_RECFLAG_HISTORIC };
+	pk_error err;
+
+	(void)state;
+#define NO_VAL_(type, field)
+#define STR_(field) in.field = "the " #field;
+	PK_RECORD_FIELDS(NO_VAL_, STR_)
+#undef STR_
+	pk_builder *b = pk__builder_new();
+	assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
+	pk_registry *reg = regfix_open(b);
+	assert_fields(reg, &in);
+
+	pk_builder *c = pk__builder_new();
+	assert_int_equal(pk__builder_add_registry(c, reg, 0xf, &err), PK_OK);
+	pk_registry *copy = regfix_open(c);
+	assert_fields(copy, &in);
+
+	pk_builder *m = pk__builder_new();
+	assert_int_equal(pk__builder_merge(m, b, &err), PK_OK);
+	pk_registry *merged = regfix_open(m);
+	assert_fields(merged, &in);
+
+	pk_diff_stats ds;
+	pk_registry_diff(reg, merged, NULL, NULL, &ds);
+	assert_int_equal(ds.unchanged, 1);
+	pk_registry_close(reg);
+	pk_registry_close(copy);
+	pk_registry_close(merged);
+	pk__builder_free(b);
+	pk__builder_free(c);
+	pk__builder_free(m);
 }
 
 static void test_many_records(void **state)
@@ -446,11 +502,11 @@ static void test_many_records(void **state)
 		pk_party p;
 		snprintf(name, sizeof name, "svc%u", i);
 		assert_int_equal(pk_lookup_name(reg, name, 0, ids, 4), 1);
-		assert_int_equal(pk_record_get(reg, ids[0], &r), PK_OK);
+		assert_int_equal(pk_record_get(reg, ids[0], &r, NULL), PK_OK);
 		assert_int_equal(r.port_lo, i * 7 % 65536);
 		snprintf(name, sizeof name, "Svc%u", i);
 		assert_string_equal(r.name, name);
-		assert_int_equal(pk_person_get(reg, name, &p), PK_OK);
+		assert_int_equal(pk_person_get(reg, name, &p, NULL), PK_OK);
 		assert_string_equal(p.name, name);
 	}
 	pk_registry_close(reg);
@@ -460,7 +516,7 @@ static void test_many_records(void **state)
 static void test_too_many_postings(void **state)
 {
 	pk_builder *b = pk__builder_new();
-	pk_rec_in in = { .name = "all", .proto = PK_PROTO_TCP, .has_port = true,
+	pk_record in = { .name = "all", .proto = PK_PROTO_TCP, .has_port = true,
 			 .port_lo = 0, .port_hi = 65535 };
 	void *data = NULL;
 	size_t len = 0;
@@ -505,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_merge_borrows_from_range),
 		cmocka_unit_test(test_add_registry_by_origin),
+		cmocka_unit_test(test_every_field_round_trips),
 		cmocka_unit_test(test_many_records),
 		cmocka_unit_test(test_too_many_postings),
 		cmocka_unit_test(test_list_length_cap),

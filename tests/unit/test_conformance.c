@@ -97,7 +97,7 @@ static pk_record get(const pk_registry *reg, const char *name, pk_proto proto,
 	pk_record r;
 
 	for (size_t i = 0; i < n && i < 64; i++) {
-		assert_int_equal(pk_record_get(reg, ids[i], &r), PK_OK);
+		assert_int_equal(pk_record_get(reg, ids[i], &r, NULL), PK_OK);
 		if (strcmp(r.name, name) == 0 && r.proto == proto &&
 		    (port < 0 ? !r.has_port : r.has_port && r.port_lo == port))
 			return r;
@@ -128,7 +128,7 @@ static void test_xml_counts(void **state)
 
 	for (pk_recid id = 0; id < info.records; id++) {
 		pk_record r;
-		assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+		assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 		contacts += r.contact_count;
 		assignees += r.assignee_count;
 		refs += r.ref_count;
@@ -204,13 +204,13 @@ static void test_xml_spot_checks(void **state)
 	r = get(reg, "airsharing", PK_PROTO_NONE, -1);
 	assert_string_equal(imp_contacts(reg, r.id), "Erik_Rogers Dave_Howell");
 
-	assert_int_equal(pk_person_get(reg, "IESG", &p), PK_OK);
+	assert_int_equal(pk_person_get(reg, "IESG", &p, NULL), PK_OK);
 	assert_string_equal(p.org, "IESG");
 	assert_string_equal(p.uri, "mailto:iesg&ietf.org");
-	assert_int_equal(pk_person_get(reg, "Tim_Berners_Lee", &p), PK_OK);
+	assert_int_equal(pk_person_get(reg, "Tim_Berners_Lee", &p, NULL), PK_OK);
 	assert_string_equal(p.name, "Tim Berners-Lee");
 	assert_string_equal(p.uri, "mailto:timbl&w3.org");
-	assert_int_equal(pk_person_get(reg, "_3GPP", &p), PK_OK);
+	assert_int_equal(pk_person_get(reg, "_3GPP", &p, NULL), PK_OK);
 	assert_string_equal(p.org, "3GPP");
 	assert_string_equal(p.updated, "2026-01-23");
 }
@@ -247,7 +247,7 @@ static tuple *tuples(const pk_registry *reg, uint32_t *count)
 		pk_record r;
 		char num[16];
 		size_t len;
-		assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+		assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 		number(&r, num, sizeof num);
 		len = strlen(r.name ? r.name : "") + strlen(num) +
 		      strlen(r.description) + 16;
@@ -275,7 +275,7 @@ static const char *newest_date(const pk_registry *reg)
 	newest[0] = '\0';
 	for (pk_recid id = 0; id < pk_registry_count(reg); id++) {
 		pk_record r;
-		assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+		assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 		if (strcmp(r.registered, newest) > 0)
 			snprintf(newest, sizeof newest, "%s", r.registered);
 		if (strcmp(r.modified, newest) > 0)
@@ -325,7 +325,7 @@ static bool rewrapped(const pk_record *r, const side *other)
 {
 	for (size_t i = 0; i < other->n; i++) {
 		pk_record o;
-		assert_int_equal(pk_record_get(other->reg, other->ids[i], &o), PK_OK);
+		assert_int_equal(pk_record_get(other->reg, other->ids[i], &o, NULL), PK_OK);
 		if (same_key(r, &o) && same_words(r->description, o.description))
 			return true;
 	}
@@ -339,7 +339,7 @@ static bool inside_other_range(const pk_record *r, const side *other)
 		return false;
 	for (size_t i = 0; i < other->n; i++) {
 		pk_record o;
-		assert_int_equal(pk_record_get(other->reg, other->ids[i], &o), PK_OK);
+		assert_int_equal(pk_record_get(other->reg, other->ids[i], &o, NULL), PK_OK);
 		if (o.name == NULL && o.has_port && o.port_lo <= r->port_lo &&
 		    r->port_hi <= o.port_hi)
 			return true;
@@ -353,7 +353,7 @@ static bool new_record_like(const pk_registry *reg, const pk_record *r,
 {
 	for (pk_recid id = 0; id < pk_registry_count(reg); id++) {
 		pk_record o;
-		assert_int_equal(pk_record_get(reg, id, &o), PK_OK);
+		assert_int_equal(pk_record_get(reg, id, &o, NULL), PK_OK);
 		if (!is_new(&o, newest))
 			continue;
 		if (!in_range && same_key(r, &o))
@@ -408,7 +408,7 @@ static void test_csv_agrees_with_xml(void **state)
 
 	for (size_t i = 0; i < xs.n; i++) {
 		pk_record r;
-		assert_int_equal(pk_record_get(rg->xml, xs.ids[i], &r), PK_OK);
+		assert_int_equal(pk_record_get(rg->xml, xs.ids[i], &r, NULL), PK_OK);
 		if (is_new(&r, newest))
 			xcount[0]++;
 		else if (inside_other_range(&r, &cs))
@@ -423,7 +423,7 @@ static void test_csv_agrees_with_xml(void **state)
 	}
 	for (size_t i = 0; i < cs.n; i++) {
 		pk_record r;
-		assert_int_equal(pk_record_get(rg->csv, cs.ids[i], &r), PK_OK);
+		assert_int_equal(pk_record_get(rg->csv, cs.ids[i], &r, NULL), PK_OK);
 		if (new_record_like(rg->xml, &r, newest, false))
 			ccount[0]++;
 		else if (new_record_like(rg->xml, &r, newest, true))

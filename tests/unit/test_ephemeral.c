@@ -51,7 +51,7 @@ static void expect_port(pk_eph *st, const pk_eph_request *req, unsigned want,
 {
 	uint16_t port = 0;
 	uint32_t probes = 0;
-	pk_status s = pk_eph_select(st, req, usable_not_held, NULL, &port, &probes);
+	pk_status s = pk_eph_select(st, req, usable_not_held, NULL, &port, &probes, NULL);
 
 	if (s != PK_OK)
 		fail_msg("line %d: %s, expected port %u", line, pk_status_name(s), want);
@@ -67,7 +67,7 @@ static void expect_exhausted(pk_eph *st, const pk_eph_request *req,
 {
 	uint16_t port = 0;
 	uint32_t probes = 0;
-	pk_status s = pk_eph_select(st, req, usable_not_held, NULL, &port, &probes);
+	pk_status s = pk_eph_select(st, req, usable_not_held, NULL, &port, &probes, NULL);
 
 	if (s != PK_EXHAUSTED)
 		fail_msg("line %d: %s (port %u), expected PK_EXHAUSTED", line,
@@ -329,7 +329,7 @@ static void test_rfc2_mean_probes(void **state)
 			uint16_t port;
 			uint32_t probes;
 			assert_int_equal(pk_eph_select(st, &req_a, usable_not_held,
-						       NULL, &port, &probes), PK_OK);
+						       NULL, &port, &probes, NULL), PK_OK);
 			sum += probes;
 		}
 		double want = 1.0 / (1.0 - (double)taken / num);
@@ -476,9 +476,9 @@ static void test_rfc5(void **state)
 	/* default N = 500: steps of 1..500 */
 	st = make(PK_EPH_RFC6056_5, 1024, 65535, NULL);
 	uint16_t prev, p;
-	assert_int_equal(pk_eph_select(st, &req_a, NULL, NULL, &prev, NULL), PK_OK);
+	assert_int_equal(pk_eph_select(st, &req_a, NULL, NULL, &prev, NULL, NULL), PK_OK);
 	for (int k = 0; k < 1000; k++) {
-		assert_int_equal(pk_eph_select(st, &req_a, NULL, NULL, &p, NULL), PK_OK);
+		assert_int_equal(pk_eph_select(st, &req_a, NULL, NULL, &p, NULL, NULL), PK_OK);
 		unsigned step = (p - prev + 64512u) % 64512u;
 		assert_true(step >= 1 && step <= 500);
 		prev = p;
@@ -561,7 +561,7 @@ static void test_linux_parity_reserved_exhaustion(void **state)
 	st = make(PK_EPH_LINUX, 32768, 32799, NULL);
 	for (int k = 0; k < 20; k++) {
 		assert_int_equal(pk_eph_select(st, &req_a, usable_not_held, NULL,
-					       &port, &probes), PK_OK);
+					       &port, &probes, NULL), PK_OK);
 		assert_true(port % 2 == 1);
 		assert_true(probes >= 17 && probes <= 32);
 	}
@@ -576,7 +576,7 @@ static void test_linux_parity_reserved_exhaustion(void **state)
 	st = make(PK_EPH_LINUX, 32768, 32799, &res);
 	for (int k = 0; k < 20; k++) {
 		assert_int_equal(pk_eph_select(st, &req_a, usable_not_held, NULL,
-					       &port, NULL), PK_OK);
+					       &port, NULL, NULL), PK_OK);
 		assert_true(port == 32798 || port == 32799);
 	}
 	pk_eph_free(st);
@@ -600,7 +600,7 @@ static void test_linux_wraparound_and_slots(void **state)
 
 	(void)state;
 	for (int k = 0; k < 100; k++) {
-		assert_int_equal(pk_eph_select(st, &r, NULL, NULL, &port, NULL), PK_OK);
+		assert_int_equal(pk_eph_select(st, &r, NULL, NULL, &port, NULL, NULL), PK_OK);
 		assert_true(port >= 65504 && port % 2 == 0);
 		if (k > 0 && port < prev)
 			wrapped = true;
@@ -690,9 +690,9 @@ static void test_linux_2021_shared_counters(void **state)
 			pk_eph_request other = req_b;
 			uint16_t a1, a2, x;
 			other.daddr = 0x0a000000u + d;
-			pk_eph_select(st, &req_a, NULL, NULL, &a1, NULL);
-			pk_eph_select(st, &other, NULL, NULL, &x, NULL);
-			pk_eph_select(st, &req_a, NULL, NULL, &a2, NULL);
+			pk_eph_select(st, &req_a, NULL, NULL, &a1, NULL, NULL);
+			pk_eph_select(st, &other, NULL, NULL, &x, NULL, NULL);
+			pk_eph_select(st, &req_a, NULL, NULL, &a2, NULL, NULL);
 			shared += (uint16_t)(a2 - a1) == 4;
 		}
 		if (algo == PK_EPH_LINUX_2021) {
@@ -734,7 +734,7 @@ static void test_every_algorithm_at_the_edges(void **state)
 		}
 		pk_portset_add(&held, 5000);
 		assert_int_equal(pk_eph_select(st, &req_a, usable_not_held, NULL,
-					       &port, &probes), PK_EXHAUSTED);
+					       &port, &probes, NULL), PK_EXHAUSTED);
 		assert_true(probes >= 1 && probes <= 2);
 		pk_eph_free(st);
 
@@ -742,7 +742,7 @@ static void test_every_algorithm_at_the_edges(void **state)
 		st = make(a, 65530, 65535, NULL);
 		for (int k = 0; k < 100; k++) {
 			assert_int_equal(pk_eph_select(st, k % 3 ? &req_a : &req_b, NULL,
-						       NULL, &port, NULL), PK_OK);
+						       NULL, &port, NULL, NULL), PK_OK);
 			assert_true(port >= 65530);
 		}
 		pk_eph_free(st);
@@ -752,7 +752,7 @@ static void test_every_algorithm_at_the_edges(void **state)
 		st = make(a, 100, 109, &res);
 		for (int k = 0; k < 50; k++) {
 			pk_status s = pk_eph_select(st, &req_a, usable_not_held, NULL,
-						    &port, &probes);
+						    &port, &probes, NULL);
 			if (s == PK_OK)
 				assert_int_equal(port, 109);
 			else if (!(s == PK_EXHAUSTED && may_give_up))
@@ -762,7 +762,7 @@ static void test_every_algorithm_at_the_edges(void **state)
 		}
 		pk_portset_add(&held, 109);
 		assert_int_equal(pk_eph_select(st, &req_a, usable_not_held, NULL,
-					       &port, &probes), PK_EXHAUSTED);
+					       &port, &probes, NULL), PK_EXHAUSTED);
 		assert_true(probes >= 10 && probes <= 20);
 		pk_eph_free(st);
 	}

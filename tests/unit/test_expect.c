@@ -18,7 +18,7 @@ static void test_add(void **state)
 	pk_error err;
 
 	(void)state;
-	assert_int_equal(pk_expect_list_new(&l), PK_OK);
+	assert_int_equal(pk_expect_list_new(&l, NULL), PK_OK);
 	assert_int_equal(pk_expect_add(l, "40000/tcp", "billing", &err), PK_OK);
 	assert_int_equal(pk_expect_add(l, "30000-32767/tcp", NULL, &err), PK_OK);
 	assert_int_equal(pk_expect_add(l, "5353/udp,tcp", "", &err), PK_OK);
@@ -64,7 +64,7 @@ static void test_add_bad(void **state)
 	pk_error err;
 
 	(void)state;
-	assert_int_equal(pk_expect_list_new(&l), PK_OK);
+	assert_int_equal(pk_expect_list_new(&l, NULL), PK_OK);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		pk_status st = pk_expect_add(l, cases[i].spec, cases[i].label, &err);
 		if (st != PK_INVAL || strstr(err.message, cases[i].msg) == NULL)
@@ -95,7 +95,7 @@ static void test_config(void **state)
 	pk_error err;
 
 	(void)state;
-	assert_int_equal(pk_expect_list_new(&l), PK_OK);
+	assert_int_equal(pk_expect_list_new(&l, NULL), PK_OK);
 	/* A '#' glued to the spec is part of it, which makes it invalid. */
 	assert_int_equal(pk_expect_load_mem(l, text, strlen(text), "ports.conf", &err),
 			 PK_INVAL);
@@ -145,7 +145,7 @@ static void test_config_bad(void **state)
 	pk_error err;
 
 	(void)state;
-	assert_int_equal(pk_expect_list_new(&l), PK_OK);
+	assert_int_equal(pk_expect_list_new(&l, NULL), PK_OK);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		pk_status st = pk_expect_load_mem(l, cases[i].text, strlen(cases[i].text),
 						  "f.conf", &err);
@@ -179,7 +179,7 @@ static void test_config_file(void **state)
 	const char *text = "40000/tcp billing\n";
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
-	assert_int_equal(pk_expect_list_new(&l), PK_OK);
+	assert_int_equal(pk_expect_list_new(&l, NULL), PK_OK);
 	assert_int_equal(pk_expect_load(l, path, &err), PK_OK);
 	assert_int_equal(pk_expect_count(l), 1);
 	char origin[64];

@@ -26,14 +26,14 @@ static void test_format_names(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		assert_string_equal(pk_format_name(cases[i].fmt), cases[i].name);
-		assert_int_equal(pk_format_parse(cases[i].name, &f), PK_OK);
+		assert_int_equal(pk_format_parse(cases[i].name, &f, NULL), PK_OK);
 		assert_int_equal(f, cases[i].fmt);
 	}
-	assert_int_equal(pk_format_parse("XML", &f), PK_OK);
+	assert_int_equal(pk_format_parse("XML", &f, NULL), PK_OK);
 	assert_int_equal(f, PK_FORMAT_XML);
-	assert_int_equal(pk_format_parse("json", &f), PK_INVAL);
-	assert_int_equal(pk_format_parse("", &f), PK_INVAL);
-	assert_int_equal(pk_format_parse(NULL, &f), PK_INVAL);
+	assert_int_equal(pk_format_parse("json", &f, NULL), PK_INVAL);
+	assert_int_equal(pk_format_parse("", &f, NULL), PK_INVAL);
+	assert_int_equal(pk_format_parse(NULL, &f, NULL), PK_INVAL);
 	assert_string_equal(pk_format_name((pk_format)99), "?");
 }
 

@@ -90,7 +90,7 @@ static void test_origin(void **state)
 	reg = regfix_open(b); /* fails the test unless it compiles and opens */
 	pk_registry_get_info(reg, &info);
 	assert_int_equal(info.flags, PK_REGFLAG_UNOFFICIAL);
-	assert_int_equal(pk_record_get(reg, 0, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, 0, &r, NULL), PK_OK);
 	assert_int_equal(r.origin, PK_ORIGIN_UNOFFICIAL);
 	assert_string_equal(r.description, "Grafana web UI");
 	pk_registry_close(reg);

@@ -112,7 +112,7 @@ static void test_range_and_unauthorized(void **state)
 	assert_int_equal(ids[0], r.id);
 	assert_int_equal(pk_lookup_port(reg, 6064, PK_PROTOMASK_ANY, ids, 4), 0);
 	/* The assignee resolves through the people section. */
-	assert_int_equal(pk_record_assignee(reg, r.id, 0, &p), PK_OK);
+	assert_int_equal(pk_record_assignee(reg, r.id, 0, &p, NULL), PK_OK);
 	assert_string_equal(p.id, "Stephen_Gildea");
 	assert_string_equal(p.name, "Stephen Gildea");
 	assert_string_equal(p.uri, "mailto:gildea&lcs.mit.edu");
@@ -259,19 +259,19 @@ static void test_people(void **state)
 	const pk_registry *reg = *state;
 	pk_party p;
 
-	assert_int_equal(pk_person_get(reg, "IESG", &p), PK_OK);
+	assert_int_equal(pk_person_get(reg, "IESG", &p, NULL), PK_OK);
 	assert_string_equal(p.name, "");
 	assert_string_equal(p.org, "IESG");
 	assert_string_equal(p.uri, "mailto:iesg&ietf.org");
-	assert_int_equal(pk_person_get(reg, "Broadband_Forum", &p), PK_OK);
+	assert_int_equal(pk_person_get(reg, "Broadband_Forum", &p, NULL), PK_OK);
 	assert_string_equal(p.org, "Broadband Forum");
 	assert_string_equal(p.updated, "2019-12-16");
-	assert_int_equal(pk_person_get(reg, "Oracle_Corp", &p), PK_OK);
+	assert_int_equal(pk_person_get(reg, "Oracle_Corp", &p, NULL), PK_OK);
 	assert_string_equal(p.uri, "mailto:bharathi.sivaramakrishnan&oracle.com "
 				   "mailto:chris.newman&oracle.com");
-	assert_int_equal(pk_person_get(reg, "Tim_Berners_Lee", &p), PK_OK);
+	assert_int_equal(pk_person_get(reg, "Tim_Berners_Lee", &p, NULL), PK_OK);
 	assert_string_equal(p.name, "Tim Berners-Lee");
-	assert_int_equal(pk_person_get(reg, "Nobody", &p), PK_NOTFOUND);
+	assert_int_equal(pk_person_get(reg, "Nobody", &p, NULL), PK_NOTFOUND);
 }
 
 /* The importer alone, without a registry: what it tells the builder. */
@@ -293,7 +293,7 @@ static void test_counts_without_people(void **state)
 	assert_string_equal(info.updated, "");
 	assert_int_equal(info.flags, PK_REGFLAG_FULL | PK_REGFLAG_RANGES |
 					     PK_REGFLAG_METADATA);
-	assert_int_equal(pk_record_get(reg, 0, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, 0, &r, NULL), PK_OK);
 	assert_int_equal(r.proto, PK_PROTO_TCP);
 	assert_int_equal(r.port_lo, 80);
 	pk_registry_close(reg);

@@ -249,7 +249,7 @@ static void test_checksums(void **state)
 	pk_recid id;
 	pk_record r;
 	assert_int_equal(pk_lookup_name(reg, "x11", 0, &id, 1), 2);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_string_equal(r.description, "Y Window System");
 	pk_registry_close(reg);
 	free(d);

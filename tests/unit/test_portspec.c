@@ -154,10 +154,10 @@ static void test_proto_names(void **state)
 	(void)state;
 	assert_string_equal(pk_proto_name(PK_PROTO_SCTP), "sctp");
 	assert_string_equal(pk_proto_name(PK_PROTO_NONE), "");
-	assert_int_equal(pk_proto_parse("DCCP", 4, &p), PK_OK);
+	assert_int_equal(pk_proto_parse("DCCP", 4, &p, NULL), PK_OK);
 	assert_int_equal(p, PK_PROTO_DCCP);
-	assert_int_equal(pk_proto_parse("tcpx", 4, &p), PK_INVAL);
-	assert_int_equal(pk_proto_parse("tc", 2, &p), PK_INVAL);
+	assert_int_equal(pk_proto_parse("tcpx", 4, &p, NULL), PK_INVAL);
+	assert_int_equal(pk_proto_parse("tc", 2, &p, NULL), PK_INVAL);
 }
 
 static void test_status_strings(void **state)

@@ -8,8 +8,8 @@
 
 #include "portkit.h"
 
-/* The numbers issue 3 asks for, written down independently of the table
- * (linux-2.4: the kernel source says 4999, see lib/ranges.c). */
+/* The ranges each profile must give, written down independently of the
+ * table (linux-2.4: the kernel source says 4999, see lib/ephemeral/ranges.c). */
 static const struct {
 	const char *id;
 	unsigned lo, hi;

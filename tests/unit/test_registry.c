@@ -240,7 +240,7 @@ static void test_record_fields(void **state)
 	pk_party p;
 
 	assert_int_equal(pk_lookup_port(reg, 80, TCP, &id, 1), 3);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_int_equal(r.id, id);
 	assert_string_equal(r.name, "http");
 	assert_int_equal(r.proto, PK_PROTO_TCP);
@@ -261,36 +261,36 @@ static void test_record_fields(void **state)
 	assert_int_equal(r.ref_count, 2);
 	assert_int_equal(r.assignee_count, 1);
 	assert_int_equal(r.contact_count, 1);
-	assert_int_equal(pk_record_ref(reg, id, 0, &ref), PK_OK);
+	assert_int_equal(pk_record_ref(reg, id, 0, &ref, NULL), PK_OK);
 	assert_int_equal(ref.type, PK_REF_PERSON);
 	assert_string_equal(ref.data, "IETF_Chair");
-	assert_int_equal(pk_record_ref(reg, id, 1, &ref), PK_OK);
+	assert_int_equal(pk_record_ref(reg, id, 1, &ref, NULL), PK_OK);
 	assert_int_equal(ref.type, PK_REF_RFC);
 	assert_string_equal(ref.data, "rfc9110");
-	assert_int_equal(pk_record_ref(reg, id, 2, &ref), PK_RANGE);
-	assert_int_equal(pk_record_assignee(reg, id, 0, &p), PK_OK);
+	assert_int_equal(pk_record_ref(reg, id, 2, &ref, NULL), PK_RANGE);
+	assert_int_equal(pk_record_assignee(reg, id, 0, &p, NULL), PK_OK);
 	assert_string_equal(p.id, "IESG");
 	assert_string_equal(p.name, "Internet Engineering Steering Group");
 	assert_string_equal(p.org, "");
 	assert_string_equal(p.uri, "mailto:iesg&ietf.org");
 	assert_string_equal(p.updated, "");
-	assert_int_equal(pk_record_assignee(reg, id, 1, &p), PK_RANGE);
-	assert_int_equal(pk_record_contact(reg, id, 0, &p), PK_OK);
+	assert_int_equal(pk_record_assignee(reg, id, 1, &p, NULL), PK_RANGE);
+	assert_int_equal(pk_record_contact(reg, id, 0, &p, NULL), PK_OK);
 	assert_string_equal(p.id, "IETF_Chair");
 	assert_string_equal(p.name, "IETF Chair");
 	assert_string_equal(p.org, "IETF");
 	assert_string_equal(p.updated, "2015-05-11");
-	assert_int_equal(pk_record_contact(reg, id, 1, &p), PK_RANGE);
+	assert_int_equal(pk_record_contact(reg, id, 1, &p, NULL), PK_RANGE);
 
 	/* http/sctp: a free-text assignee, a contact the people section lacks,
 	 * every kind of reference. */
 	assert_int_equal(pk_lookup_port(reg, 80, SCTP, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
-	assert_int_equal(pk_record_assignee(reg, id, 0, &p), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
+	assert_int_equal(pk_record_assignee(reg, id, 0, &p, NULL), PK_OK);
 	assert_string_equal(p.id, "");
 	assert_string_equal(p.name, "IETF TSVWG");
 	assert_string_equal(p.uri, "");
-	assert_int_equal(pk_record_contact(reg, id, 0, &p), PK_OK);
+	assert_int_equal(pk_record_contact(reg, id, 0, &p, NULL), PK_OK);
 	assert_string_equal(p.id, "Ghost_Person");
 	assert_string_equal(p.name, "");
 	assert_int_equal(r.ref_count, 4);
@@ -298,54 +298,54 @@ static void test_record_fields(void **state)
 	static const char *const data[] = { "draft-ietf-tsvwg-sctp", "https://example.org/sctp",
 					    "see the SCTP notes", "note-7" };
 	for (uint32_t i = 0; i < 4; i++) {
-		assert_int_equal(pk_record_ref(reg, id, i, &ref), PK_OK);
+		assert_int_equal(pk_record_ref(reg, id, i, &ref, NULL), PK_OK);
 		assert_int_equal(ref.type, types[i]);
 		assert_string_equal(ref.data, data[i]);
 	}
 
 	/* A range with an unauthorized-use note and a person reference. */
 	assert_int_equal(pk_lookup_port(reg, 6000, UDP, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_int_equal(r.port_lo, 6000);
 	assert_int_equal(r.port_hi, 6063);
 	assert_string_equal(r.unauthorized, "Known Unauthorized Use on port 6003");
-	assert_int_equal(pk_record_ref(reg, id, 0, &ref), PK_OK);
+	assert_int_equal(pk_record_ref(reg, id, 0, &ref, NULL), PK_OK);
 	assert_int_equal(ref.type, PK_REF_PERSON);
-	assert_int_equal(pk_person_get(reg, ref.data, &p), PK_OK);
+	assert_int_equal(pk_person_get(reg, ref.data, &p, NULL), PK_OK);
 	assert_string_equal(p.name, "Stephen Gildea");
 
 	/* A historic alias. */
 	assert_int_equal(pk_lookup_name(reg, "nicname", UDP, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_int_equal(r.flags, PK_RECFLAG_HISTORIC);
 	assert_string_equal(r.alias_of, "whois");
 
 	/* DCCP service code. */
 	assert_int_equal(pk_lookup_port(reg, 6514, DCCP, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_string_equal(r.service_code, "1398361159");
 	assert_string_equal(r.registered, "2010-02-05");
 
 	/* Nameless and portless records. */
 	assert_int_equal(pk_lookup_port(reg, 0, TCP, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_null(r.name);
 	assert_int_equal(r.kind, PK_KIND_RESERVED);
 	assert_string_equal(r.description, "Reserved");
 	assert_int_equal(pk_lookup_name(reg, "nameonly-svc", 0, &id, 1), 1);
-	assert_int_equal(pk_record_get(reg, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(reg, id, &r, NULL), PK_OK);
 	assert_false(r.has_port);
 	assert_int_equal(r.proto, PK_PROTO_NONE);
 	assert_int_equal(r.port_lo, 0);
 	assert_int_equal(r.port_hi, 0);
 
 	/* Out of range ids. */
-	assert_int_equal(pk_record_get(reg, 38, &r), PK_RANGE);
-	assert_int_equal(pk_record_get(reg, UINT32_MAX, &r), PK_RANGE);
+	assert_int_equal(pk_record_get(reg, 38, &r, NULL), PK_RANGE);
+	assert_int_equal(pk_record_get(reg, UINT32_MAX, &r, NULL), PK_RANGE);
 	assert_null(pk_record_alias(reg, 38, 0));
-	assert_int_equal(pk_record_ref(reg, 38, 0, &ref), PK_RANGE);
-	assert_int_equal(pk_record_assignee(reg, 38, 0, &p), PK_RANGE);
-	assert_int_equal(pk_record_contact(reg, 1000, 0, &p), PK_RANGE);
+	assert_int_equal(pk_record_ref(reg, 38, 0, &ref, NULL), PK_RANGE);
+	assert_int_equal(pk_record_assignee(reg, 38, 0, &p, NULL), PK_RANGE);
+	assert_int_equal(pk_record_contact(reg, 1000, 0, &p, NULL), PK_RANGE);
 }
 
 static void test_people(void **state)
@@ -353,20 +353,20 @@ static void test_people(void **state)
 	const pk_registry *reg = *state;
 	pk_party p;
 
-	assert_int_equal(pk_person_get(reg, "_3GPP", &p), PK_OK);
+	assert_int_equal(pk_person_get(reg, "_3GPP", &p, NULL), PK_OK);
 	assert_string_equal(p.id, "_3GPP");
 	assert_string_equal(p.name, "");
 	assert_string_equal(p.org, "3GPP");
 	assert_string_equal(p.uri, "mailto:dongwook.kim&etsi.org");
 	assert_string_equal(p.updated, "2026-01-23");
-	assert_int_equal(pk_person_get(reg, "IESG", &p), PK_OK);
-	assert_int_equal(pk_person_get(reg, "IETF_Chair", &p), PK_OK);
-	assert_int_equal(pk_person_get(reg, "Stephen_Gildea", &p), PK_OK);
+	assert_int_equal(pk_person_get(reg, "IESG", &p, NULL), PK_OK);
+	assert_int_equal(pk_person_get(reg, "IETF_Chair", &p, NULL), PK_OK);
+	assert_int_equal(pk_person_get(reg, "Stephen_Gildea", &p, NULL), PK_OK);
 	/* Person ids are exact: not case-insensitive like service names. */
-	assert_int_equal(pk_person_get(reg, "iesg", &p), PK_NOTFOUND);
-	assert_int_equal(pk_person_get(reg, "Ghost_Person", &p), PK_NOTFOUND);
-	assert_int_equal(pk_person_get(reg, "", &p), PK_NOTFOUND);
-	assert_int_equal(pk_person_get(reg, NULL, &p), PK_INVAL);
+	assert_int_equal(pk_person_get(reg, "iesg", &p, NULL), PK_NOTFOUND);
+	assert_int_equal(pk_person_get(reg, "Ghost_Person", &p, NULL), PK_NOTFOUND);
+	assert_int_equal(pk_person_get(reg, "", &p, NULL), PK_NOTFOUND);
+	assert_int_equal(pk_person_get(reg, NULL, &p, NULL), PK_INVAL);
 }
 
 static void test_names(void **state)
@@ -402,7 +402,7 @@ static void test_diff(void **state)
 {
 	const pk_registry *old = *state;
 	pk_builder *b = regfix_builder();
-	pk_rec_in in = { .name = "newsvc", .proto = PK_PROTO_UDP, .has_port = true,
+	pk_record in = { .name = "newsvc", .proto = PK_PROTO_UDP, .has_port = true,
 			 .port_lo = 4000, .port_hi = 4000, .description = "New" };
 	diff_log log = { "" };
 	pk_diff_stats st;
@@ -410,9 +410,10 @@ static void test_diff(void **state)
 	(void)state;
 	/* Added: newsvc/udp/4000, and mdns/tcp with another range (a new
 	 * key); modified: a new reference on whois, another description
-	 * spelling; the names compare case-insensitively. */
+	 * spelling, the last text field (alias_of) of x11/tcp and the origin
+	 * of minecraft; the names compare case-insensitively. */
 	assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
-	in = (pk_rec_in){ .name = "MDNS", .proto = PK_PROTO_TCP, .has_port = true,
+	in = (pk_record){ .name = "MDNS", .proto = PK_PROTO_TCP, .has_port = true,
 			  .port_lo = 5353, .port_hi = 5354, .description = "Multicast DNS" };
 	assert_int_equal(pk__builder_add(b, &in, NULL), PK_OK);
 	pk_registry *mid = regfix_open(b);
@@ -426,22 +427,28 @@ static void test_diff(void **state)
 	assert_int_equal(pk__builder_add_ref(b, id, PK_REF_RFC, "rfc3912"), PK_OK);
 	assert_int_equal(pk_lookup_name(mid, "syslog-tls", 0, &id, 1), 1);
 	b->recs[id].description = b->recs[0].description; /* "Reserved" */
+	assert_int_equal(pk_lookup_name(mid, "x11", PK_PROTOMASK(PK_PROTO_TCP), &id, 1), 1);
+	b->recs[id].alias_of = b->recs[0].description;
+	assert_int_equal(pk_lookup_name(mid, "minecraft", 0, &id, 1), 1);
+	b->recs[id].origin = PK_ORIGIN_SERVICES;
 	pk_registry *new_reg = regfix_open(b);
 	pk__builder_free(b);
 	pk_registry_close(mid);
 
 	pk_registry_diff(old, new_reg, log_change, &log, &st);
 	assert_string_equal(log.text, "~whois/tcp/43 +newsvc/udp/4000 +MDNS/tcp/5353-5354 "
-				      "~syslog-tls/dccp/6514");
+				      "~x11/tcp/6000-6063 ~syslog-tls/dccp/6514 "
+				      "~minecraft/tcp/25565");
 	assert_int_equal(st.added, 2);
 	assert_int_equal(st.removed, 0);
-	assert_int_equal(st.modified, 2);
-	assert_int_equal(st.unchanged, 36);
+	assert_int_equal(st.modified, 4);
+	assert_int_equal(st.unchanged, 34);
 
 	log.text[0] = '\0';
 	pk_registry_diff(new_reg, old, log_change, &log, &st);
 	assert_string_equal(log.text, "~whois/tcp/43 -newsvc/udp/4000 -MDNS/tcp/5353-5354 "
-				      "~syslog-tls/dccp/6514");
+				      "~x11/tcp/6000-6063 ~syslog-tls/dccp/6514 "
+				      "~minecraft/tcp/25565");
 	assert_int_equal(st.added, 0);
 	assert_int_equal(st.removed, 2);
 	pk_registry_diff(old, old, NULL, NULL, &st);
@@ -509,18 +516,18 @@ static void test_user_index_path(void **state)
 	(void)state;
 	setenv("XDG_DATA_HOME", "/x/data", 1);
 	setenv("HOME", "/home/u", 1);
-	assert_int_equal(pk_user_index_path(buf, sizeof buf), PK_OK);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_OK);
 	assert_string_equal(buf, "/x/data/portkit/registry.idx");
-	assert_int_equal(pk_user_index_path(buf, 10), PK_TOOBIG);
+	assert_int_equal(pk_user_index_path(buf, 10, NULL), PK_TOOBIG);
 	/* A relative XDG_DATA_HOME is ignored (XDG base directory spec). */
 	setenv("XDG_DATA_HOME", "rel", 1);
-	assert_int_equal(pk_user_index_path(buf, sizeof buf), PK_OK);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_OK);
 	assert_string_equal(buf, "/home/u/.local/share/portkit/registry.idx");
 	unsetenv("XDG_DATA_HOME");
-	assert_int_equal(pk_user_index_path(buf, sizeof buf), PK_OK);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_OK);
 	assert_string_equal(buf, "/home/u/.local/share/portkit/registry.idx");
 	unsetenv("HOME");
-	assert_int_equal(pk_user_index_path(buf, sizeof buf), PK_NOTFOUND);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_NOTFOUND);
 }
 
 static void test_open_default(void **state)

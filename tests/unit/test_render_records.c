@@ -180,7 +180,7 @@ static void test_hostile_text(void **state)
 {
 	(void)state;
 	pk_builder *b = pk__builder_new();
-	pk_rec_in in = { .name = "evil", .proto = PK_PROTO_TCP, .has_port = true,
+	pk_record in = { .name = "evil", .proto = PK_PROTO_TCP, .has_port = true,
 			 .port_lo = 4444, .port_hi = 4444,
 			 .description = "red\x1b[31m \xe2\x80\xae" "txt.exe",
 			 .notes = "line one\nline\x07two" };

@@ -15,7 +15,7 @@ static uint32_t add(pk_builder *b, const char *name, pk_proto proto,
 		    unsigned lo, unsigned hi, pk_rec_origin origin,
 		    const char *desc)
 {
-	pk_rec_in in = { .name = name, .proto = proto, .has_port = true,
+	pk_record in = { .name = name, .proto = proto, .has_port = true,
 			 .port_lo = (uint16_t)lo, .port_hi = (uint16_t)hi,
 			 .kind = PK_KIND_ASSIGNED, .origin = origin,
 			 .description = desc };
@@ -83,7 +83,7 @@ static const char *origin_of(const pk_registry *reg, const char *name,
 
 	for (size_t i = 0; i < n && i < 8; i++) {
 		pk_record r;
-		assert_int_equal(pk_record_get(reg, ids[i], &r), PK_OK);
+		assert_int_equal(pk_record_get(reg, ids[i], &r, NULL), PK_OK);
 		if (r.has_port && r.port_lo == port)
 			return names[r.origin];
 	}
@@ -112,7 +112,7 @@ static void test_extras(void **state)
 	pk_recid id;
 	assert_int_equal(pk_lookup_name(out, "ssh", PK_PROTOMASK_ANY, &id, 1), 1);
 	pk_record r;
-	assert_int_equal(pk_record_get(out, id, &r), PK_OK);
+	assert_int_equal(pk_record_get(out, id, &r, NULL), PK_OK);
 	assert_string_equal(r.description, "The Secure Shell (SSH) Protocol");
 	/* What IANA dropped stays dropped; a netbase alias keeps its name. */
 	assert_string_equal(origin_of(out, "gone", 999), "absent");

@@ -15,10 +15,10 @@ const char *pk_format_name(pk_format fmt)
 	return format_names[fmt];
 }
 
-pk_status pk_format_parse(const char *s, pk_format *out)
+pk_status pk_format_parse(const char *s, pk_format *out, pk_error *err)
 {
 	if (s == NULL)
-		return PK_INVAL;
+		return pk__error_set(err, PK_INVAL, "no format given");
 	for (unsigned i = 0; i < sizeof format_names / sizeof format_names[0];
 	     i++) {
 		if (pk__strcasecmp(s, format_names[i]) == 0) {
@@ -26,7 +26,9 @@ pk_status pk_format_parse(const char *s, pk_format *out)
 			return PK_OK;
 		}
 	}
-	return PK_INVAL;
+	return pk__error_set(err, PK_INVAL,
+			    "'%.64s' is not a format (auto, xml, csv, services, "
+			    "npm-json or index)", s);
 }
 
 static bool starts_with(const char *p, const char *end, const char *prefix,

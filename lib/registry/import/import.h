@@ -60,6 +60,6 @@ unsigned long pk__line_at(const char *data, size_t off);
 
 /* Applies the historic-alias rule to rec (notes first, then description):
  * sets alias_of (copied into buf) and PK_RECFLAG_HISTORIC. */
-void pk__rec_detect_alias(pk_rec_in *rec, char *buf, size_t size);
+void pk__rec_detect_alias(pk_record *rec, char *buf, size_t size);
 
 #endif /* PK_IMPORT_H */

@@ -290,7 +290,7 @@ static char *clean(csv *c, size_t col)
 
 static pk_status add_record(csv *c)
 {
-	pk_rec_in in;
+	pk_record in;
 	char q[PK_QUOTE_SIZE];
 	char *name = pk__text_trim(field(c, C_NAME));
 	char *port = pk__text_trim(field(c, C_PORT));
@@ -319,7 +319,7 @@ static pk_status add_record(csv *c)
 		in.port_hi = spec.hi;
 	}
 	if (proto[0] != '\0' &&
-	    pk_proto_parse(proto, strlen(proto), &in.proto) != PK_OK)
+	    pk_proto_parse(proto, strlen(proto), &in.proto, NULL) != PK_OK)
 		return fail(c, c->fline[C_PROTO], PK_PARSE,
 			    "unknown transport protocol '%s' (expected tcp, udp, sctp, dccp or nothing)",
 			    pk__quote(proto, strlen(proto), q, sizeof q));

@@ -97,7 +97,7 @@ static pk_status add_entry(npm_ctx *n, const char *key, json_t *value)
 	pk__text_clean(clean_desc, n->text.len);
 
 	for (unsigned p = PK_PROTO_TCP; st == PK_OK && p < PK_PROTO_COUNT; p++) {
-		pk_rec_in in;
+		pk_record in;
 		if ((spec.protos & PK_PROTOMASK(p)) == 0)
 			continue;
 		memset(&in, 0, sizeof in);

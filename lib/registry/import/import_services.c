@@ -112,7 +112,7 @@ static pk_status add_entry(services_ctx *s, char **w, size_t nw,
 	if (spec.protos == 0)
 		spec.protos = PK_PROTOMASK(PK_PROTO_NONE);
 	for (unsigned p = PK_PROTO_NONE; st == PK_OK && p < PK_PROTO_COUNT; p++) {
-		pk_rec_in in;
+		pk_record in;
 		uint32_t idx;
 		if ((spec.protos & PK_PROTOMASK(p)) == 0)
 			continue;

@@ -206,7 +206,7 @@ unsigned long pk__line_at(const char *data, size_t off)
 	return line;
 }
 
-void pk__rec_detect_alias(pk_rec_in *rec, char *buf, size_t size)
+void pk__rec_detect_alias(pk_record *rec, char *buf, size_t size)
 {
 	const char *name;
 	size_t len;

@@ -469,7 +469,7 @@ static pk_status begin_record(xctx *x, const XML_Char **atts)
 
 /* Checks a record's fields and fills *in (strings point into arena). */
 static pk_status record_to_in(xctx *x, const xrec *r, const char *arena,
-			      pk_rec_in *in)
+			      pk_record *in)
 {
 	const char *name = arena + r->off[XF_NAME];
 	const char *proto = arena + r->off[XF_PROTOCOL];
@@ -485,7 +485,7 @@ static pk_status record_to_in(xctx *x, const xrec *r, const char *arena,
 	in->name = name;
 	in->proto = PK_PROTO_NONE;
 	if (proto[0] != '\0' &&
-	    pk_proto_parse(proto, strlen(proto), &in->proto) != PK_OK)
+	    pk_proto_parse(proto, strlen(proto), &in->proto, NULL) != PK_OK)
 		return fail_at(x, r->fpos[XF_PROTOCOL], PK_PARSE,
 			       "unknown <protocol> '%s' (expected tcp, udp, sctp or dccp)",
 			       pk__quote(proto, strlen(proto), q, sizeof q));
@@ -519,7 +519,7 @@ static pk_status record_to_in(xctx *x, const xrec *r, const char *arena,
 }
 
 static pk_status record_commit(xctx *x, const xrec *r, const char *arena,
-			       const pk_rec_in *in)
+			       const pk_record *in)
 {
 	uint32_t idx;
 	bool have_assignee = false;
@@ -580,7 +580,7 @@ static pk_status defer_record(xctx *x)
 
 static pk_status end_record(xctx *x)
 {
-	pk_rec_in in;
+	pk_record in;
 
 	x->where = XW_REGISTRY;
 	if (record_to_in(x, &x->rec, x->arena.data, &in) != PK_OK)
@@ -618,7 +618,7 @@ static pk_status commit_deferred(xctx *x)
 
 	pk__buf_init(&notes, PK_IMPORT_MAX_BYTES);
 	for (xdeferred *d = x->deferred; d != NULL && st == PK_OK; d = d->next) {
-		pk_rec_in in;
+		pk_record in;
 		if (record_to_in(x, &d->rec, d->arena, &in) != PK_OK)
 			break;
 		notes.len = 0;
