@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (pk_render_new((pk_render_format)fmt, discard, NULL,
 						  &r, NULL) != PK_OK)
 					abort();
-				pk_render_advice(r, reg, &plan, adv, data[0] & 16);
+				pk_render_advice(r, adv, data[0] & 16);
 				if (pk_render_flush(r, NULL) != PK_OK)
 					abort();
 				pk_render_free(r);

@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (pk_render_new((pk_render_format)fmt, discard, NULL, &r,
 					  NULL) != PK_OK)
 				abort();
-			pk_render_audit(r, &in, a);
+			pk_render_audit(r, a);
 			if (pk_render_flush(r, NULL) != PK_OK)
 				abort();
 			pk_render_free(r);

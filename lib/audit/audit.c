@@ -189,6 +189,7 @@ static void check_range_config(run *r)
 	} else if (lo < 1024 && !(c->have_unprivileged &&
 				   c->unprivileged_start > lo)) {
 		start(r, RANGE_INVALID, PK_SEV_WARNING, 0, PK_PROTO_NONE);
+		pk__cite(r->l, "RFC 6335 §6");
 		pk__fact_range(r->l, "port_range", lo, hi);
 		pk__fact_string(r->l, "reason", "system-ports");
 		pk__fact_range(r->l, "system_ports", 0, 1023);

@@ -712,7 +712,7 @@ static void check_protos(pk_advice *a, const pk_plan *plan, bool assumed)
 	if (p & PK_PROTOMASK(PK_PROTO_UDP))
 		add(a, "proto-udp", PK_SEV_INFO, "RFC 7605 §7.6");
 	if (p & PK_PROTOMASK(PK_PROTO_DCCP))
-		add(a, "proto-dccp", PK_SEV_INFO, "RFC 6335 §8.1");
+		add(a, "proto-dccp", PK_SEV_INFO, "RFC 6335 §8.1; RFC 5595");
 }
 
 /* `assigned`: the plan is its port's assignment already (http on 80), so

@@ -550,6 +550,10 @@ void pk__findings_edit_fixes(pk_findings *l, pk__fix_edit_fn edit, void *ctx)
 	 * before any moves: edit sees them all as they were. */
 	for (size_t i = 0; i < l->n; i++) {
 		pk_finding *f = &l->items[i];
+		if (f->nfixes == 0) { /* and l->fixes may be NULL */
+			f->fix0 = out;
+			continue;
+		}
 		pk_fix *steps = &l->fixes[f->fix0];
 		uint64_t drop = 0;
 		for (size_t k = 0; k < f->nfixes && k < 64; k++)

@@ -215,11 +215,11 @@ static void cite_text(text *t, const pk_finding *f)
 	}
 }
 
-/* The first citation alone, "RFC 7605" or "RFC 6335 §6", for a sentence
- * that refers to it. */
-static void cite_first(text *t, const pk_finding *f)
+/* Citation i alone, "RFC 7605" or "RFC 6335 §6", for a sentence that
+ * refers to it. */
+static void cite_at(text *t, const pk_finding *f, size_t i)
 {
-	const pk_cite *c = pk_finding_cite(f, 0);
+	const pk_cite *c = pk_finding_cite(f, i);
 
 	if (c == NULL)
 		return;
@@ -430,8 +430,10 @@ static void audit_detail(text *t, const pk_finding *f)
 		pk_port_range r = range(f, "port_range");
 		const char *why = str(f, "reason");
 		if (strcmp(why, "system-ports") == 0) {
-			out(t, "net.ipv4.ip_local_port_range = %u %u: outgoing connections may take ports %s, which well-known services (RFC 6335 System ports) expect to find free.",
+			out(t, "net.ipv4.ip_local_port_range = %u %u: outgoing connections may take ports %s, which well-known services (the System ports, ",
 			    r.lo, r.hi, range_text(range(f, "system_ports"), a, sizeof a));
+			cite_at(t, f, 0);
+			out(t, ") expect to find free.");
 		} else {
 			out(t, "net.ipv4.ip_local_port_range = %u %u: ", r.lo, r.hi);
 			if (strcmp(why, "zero") == 0)
@@ -453,17 +455,17 @@ static void audit_detail(text *t, const pk_finding *f)
 		out(t, "Process %s (pid %u) is not ", str(f, "process"), uport(f, "pid"));
 		names_text(t, names);
 		out(t, " by name. A port number is only a hint of the service behind it (");
-		cite_first(t, f);
+		cite_at(t, f, 0);
 		out(t, "): clients and firewalls that go by the number will assume ");
 		names_text(t, names);
 		out(t, ".");
 	} else if (is(f, "squatting")) {
 		out(t, "Using an unassigned User port without registering it is squatting (");
-		cite_first(t, f);
+		cite_at(t, f, 0);
 		out(t, "): IANA may assign it to another service later.");
 	} else if (is(f, "dynamic-range")) {
 		out(t, "IANA never assigns these ports (");
-		cite_first(t, f);
+		cite_at(t, f, 0);
 		out(t, "): fine for private use, but Windows, macOS, FreeBSD and IANA's own recommendation use this range for outgoing connections, so the same service elsewhere can collide with them.");
 	} else if (is(f, "not-seen")) {
 		const char *s = str(f, "subject");
@@ -667,8 +669,9 @@ static void advise_summary(text *t, const pk_finding *f)
 		out(t, "%u is a Dynamic/Private port (%s): these are never assigned, and a service cannot count on finding one free; use it only when discovered dynamically or configured privately",
 		    uport(f, "port"), range_text(range(f, "class_ports"), a, sizeof a));
 	} else if (is(f, "port-experimental")) {
-		out(t, "%u is an experimental port (RFC 4727's exp1/exp2): for experiments only, in a controlled environment; never for deployment or as a shipped default",
-		    uport(f, "port"));
+		out(t, "%u is an experimental port (", uport(f, "port"));
+		cite_at(t, f, 1); /* RFC 4727's exp1/exp2 */
+		out(t, "'s exp1/exp2): for experiments only, in a controlled environment; never for deployment or as a shipped default");
 	} else if (is(f, "port-os-ephemeral")) {
 		const pk_fact *x = pk_finding_fact(f, "os");
 		out(t, "%u lies in the ephemeral range of ", uport(f, "port"));
@@ -730,7 +733,9 @@ static void advise_summary(text *t, const pk_finding *f)
 	} else if (is(f, "proto-udp")) {
 		out(t, "over UDP: provide congestion control, use multicast rather than broadcast for multi-host services, and do not use UDP to get around TCP's congestion control");
 	} else if (is(f, "proto-dccp")) {
-		out(t, "a DCCP assignment needs a service code (RFC 5595) in the request");
+		out(t, "a DCCP assignment needs a service code (");
+		cite_at(t, f, 1); /* RFC 5595 */
+		out(t, ") in the request");
 	} else if (is(f, "advice-need")) {
 		out(t, "first ask whether an assigned port is needed: a service found through configuration, a URI, a related service or discovery (mDNS/DNS-SD) can use a Dynamic port, and one used only inside a host should use IPC");
 	} else if (is(f, "advice-one-port")) {

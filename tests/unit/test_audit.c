@@ -614,6 +614,19 @@ static void test_dynamic_and_visibility(void **state)
 	assert_int_equal(serious(a), 0);
 	pk_audit_free(a);
 
+	/* Findings none of which has a fix step (the list of steps stays
+	 * empty): the unreadable reserved list alone. */
+	set_conf(32768, 60999, "", 1024);
+	conf.have_reserved = false;
+	a = audit(NULL, NULL);
+	assert_int_equal(pk_audit_count(a), 1);
+	assert_string_equal(pk_finding_string(pk_audit_get(a, 0), "subject"),
+			    "ip_local_reserved_ports");
+	assert_int_equal(pk_finding_fix_count(pk_audit_get(a, 0)), 0);
+	assert_null(pk_finding_fix(pk_audit_get(a, 0), 0));
+	assert_string_equal(FIX(pk_audit_get(a, 0)), "");
+	pk_audit_free(a);
+
 	pk_audit_input in = { 0 };
 	pk_error err;
 	assert_int_equal(pk_audit_run(&in, &a, &err), PK_INVAL);
