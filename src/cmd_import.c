@@ -62,10 +62,8 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 			return EXIT_DATA;
 		}
 		output = user_path;
-		if ((st = pk_make_parent_dirs(output, &err)) != PK_OK) {
-			cli_fail(ctx, st, &err);
-			return EXIT_DATA;
-		}
+		if ((st = pk_make_parent_dirs(output, &err)) != PK_OK)
+			return cli_fail(ctx, st, &err);
 	}
 	if ((st = pk_registry_import(input, fmt, &reg, &err)) != PK_OK)
 		return cli_fail(ctx, st, &err);

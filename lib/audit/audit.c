@@ -4,11 +4,11 @@
  * normalised ip_local_reserved_ports list.  The words are the renderer's
  * (lib/render/finding.c).  portkit proposes settings; it never changes
  * them. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fmath.h"
 #include "core/internal.h"
 
 /* Bounds on what one finding lists: the detail is for people. */
@@ -545,7 +545,7 @@ static void check_load(run *r)
 		if (sev >= PK_SEV_WARNING) {
 			/* Enough for the load, and not a small range any more:
 			 * the fix must clear this finding. */
-			uint32_t want = (uint32_t)ceil(busiest * 100.0 / LOAD_TARGET_PCT);
+			uint32_t want = (uint32_t)pk__ceil(busiest * 100.0 / LOAD_TARGET_PCT);
 			if (want < SMALL_RANGE)
 				want = SMALL_RANGE;
 			uint16_t plo, phi;
