@@ -10,6 +10,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A renderer's output, dropped: the renderer itself is what is tried. */
+static int discard(void *ctx, const char *data, size_t len)
+{
+	(void)ctx;
+	(void)data;
+	(void)len;
+	return 0;
+}
+
 static pk_registry *fixture(void)
 {
 	static pk_registry *reg;
@@ -73,9 +82,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		plan.protos = data[0] & PK_PROTOMASK_TRANSPORTS;
 		(void)pk_service_name_check(s, NULL);
 		if (pk_advise(reg, &plan, &adv, &err) == PK_OK) {
+			char text[64];
 			for (size_t i = 0; i < pk_advice_count(adv); i++)
-				if (strlen(pk_advice_get(adv, i)->text) == 0)
+				if (pk_finding_text(pk_advice_get(adv, i), PK_FINDING_SUMMARY,
+						    text, sizeof text) == 0)
 					abort();
+			/* Both formats render the whole review. */
+			for (int fmt = PK_RENDER_TEXT; fmt <= PK_RENDER_JSON; fmt++) {
+				pk_render *r;
+				if (pk_render_new((pk_render_format)fmt, discard, NULL,
+						  &r, NULL) != PK_OK)
+					abort();
+				pk_render_advice(r, adv, data[0] & 16);
+				if (pk_render_flush(r, NULL) != PK_OK)
+					abort();
+				pk_render_free(r);
+			}
 			pk_advice_free(adv);
 		}
 		break;

@@ -11,6 +11,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A renderer's output, dropped: the renderer itself is what is tried. */
+static int discard(void *ctx, const char *data, size_t len)
+{
+	(void)ctx;
+	(void)data;
+	(void)len;
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	pk_host_sockets *s = NULL;
@@ -43,11 +52,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conf->unprivileged_start = 1024;
 	pk_audit_input in = { .conf = conf, .sockets = s };
 	if (pk_audit_run(&in, &a, &err) == PK_OK) {
-		/* Every finding is complete text. */
-		for (size_t i = 0; i < pk_audit_count(a); i++) {
-			const pk_audit_finding *f = pk_audit_get(a, i);
-			if (strlen(f->summary) == 0 || f->evidence == NULL || f->fix == NULL)
+		/* Every finding has words, and both formats render. */
+		char text[64];
+		for (size_t i = 0; i < pk_audit_count(a); i++)
+			if (pk_finding_text(pk_audit_get(a, i), PK_FINDING_SUMMARY,
+					    text, sizeof text) == 0)
 				abort();
+		for (int fmt = PK_RENDER_TEXT; fmt <= PK_RENDER_JSON; fmt++) {
+			pk_render *r;
+			if (pk_render_new((pk_render_format)fmt, discard, NULL, &r,
+					  NULL) != PK_OK)
+				abort();
+			pk_render_audit(r, a);
+			if (pk_render_flush(r, NULL) != PK_OK)
+				abort();
+			pk_render_free(r);
 		}
 		(void)strlen(pk_audit_sysctl_snippet(a));
 	}

@@ -35,7 +35,7 @@
  *    field (pk_host_portconf).  Value types complete by definition
  *    (pk_portspec, pk_portset, pk_ref, pk_diff_stats, pk_error) take no
  *    size, and structs the library owns and returns by pointer
- *    (pk_socket, pk_audit_finding, ...) may grow without one.
+ *    (pk_socket, pk_fact, pk_fix, ...) may grow without one.
  */
 #ifndef PORTKIT_H
 #define PORTKIT_H
@@ -1235,7 +1235,7 @@ typedef struct pk_expect {
 	uint16_t hi;
 	unsigned protos;    /* PK_PROTOMASK bits, 0 = any transport */
 	const char *label;  /* "" when none */
-	const char *origin; /* "--expect", or "FILE:LINE" */
+	const char *origin; /* "FILE:LINE", "" for pk_expect_add() */
 } pk_expect;
 
 pk_status pk_expect_list_new(pk_expect_list **out, pk_error *err);
@@ -1252,41 +1252,128 @@ size_t pk_expect_count(const pk_expect_list *l);
 /* NULL when i is out of range; valid until the list is freed. */
 const pk_expect *pk_expect_get(const pk_expect_list *l, size_t i);
 
-/* ---- the audit ----------------------------------------------------------- */
-typedef enum pk_audit_kind {
-	PK_FIND_EPHEMERAL_PORT = 0, /* listening/expected port in the range,
-				       not reserved */
-	PK_FIND_EPHEMERAL_OVERLAP,  /* expected range overlaps the range */
-	PK_FIND_PORT_TAKEN,         /* expected port held by an outgoing
-				       connection right now */
-	PK_FIND_EXHAUSTION,         /* outbound load against the range */
-	PK_FIND_RESERVED_MOST,      /* reserved ports cover most of the range */
-	PK_FIND_RANGE_INVALID,      /* reversed, zero, below 1024... */
-	PK_FIND_RANGE_PARITY,       /* both ends of the same parity */
-	PK_FIND_UNPRIV_IN_RANGE,    /* ip_unprivileged_port_start inside it */
-	PK_FIND_IANA_OTHER,         /* listener on another service's port */
-	PK_FIND_SQUATTING,          /* listener on an unassigned User port */
-	PK_FIND_DYNAMIC,            /* listener in the Dynamic range */
-	PK_FIND_NOT_SEEN,           /* what the audit could not see */
-	PK_FIND_KIND_COUNT_
-} pk_audit_kind;
+/* ------------------------------------------------------------------------
+ * Findings: what the audit and advise report, as data.  A finding has a
+ * stable code ("ephemeral-port", "name-too-long"; docs/findings.md lists
+ * every one with its facts), a severity, the facts it rests on as named,
+ * typed values, the fix as data and, for advise, the RFC sections it
+ * applies.  Sentences for people are made from these by the renderers
+ * (pk_render_audit, pk_render_advice): the library's findings hold no
+ * prose.  Findings are owned by the audit or advice they come from and
+ * are read through the functions below.
+ * ---------------------------------------------------------------------- */
+typedef struct pk_finding pk_finding;
 
-/* A stable identifier: "ephemeral-port", "ephemeral-overlap", ... */
-const char *pk_audit_kind_name(pk_audit_kind kind);
+/* A port range, lo <= hi (one port: lo == hi). */
+typedef struct pk_port_range {
+	uint16_t lo;
+	uint16_t hi;
+} pk_port_range;
 
-/* One finding; strings are owned by the audit. */
-typedef struct pk_audit_finding {
-	pk_audit_kind kind;
-	pk_severity severity; /* PK_SEV_INFO, _WARNING or _ERROR */
-	pk_proto proto;      /* PK_PROTO_NONE when not about one transport */
-	bool has_port;
-	uint16_t port_lo;
-	uint16_t port_hi;
-	const char *summary;  /* one line */
-	const char *evidence; /* what was seen, may span lines */
-	const char *fix;      /* ready-to-use lines, "" when none */
-} pk_audit_finding;
+typedef enum pk_fact_type {
+	PK_FACT_UINT = 0,   /* a port, a count, a pid, a uid: uint */
+	PK_FACT_STRING = 1, /* a name, a label, an address, a place: string */
+	PK_FACT_BOOL = 2,   /* uint, 0 or 1 */
+	PK_FACT_RANGE = 3,  /* a port range: range (as read: a setting may
+			       hold lo > hi) */
+	PK_FACT_PROTO = 4,  /* one transport: uint, a pk_proto */
+	PK_FACT_PROTOS = 5, /* transports: uint, PK_PROTOMASK bits */
+	PK_FACT_RECORD = 6, /* a registry record: uint, its pk_recid */
+	PK_FACT_SOCKET = 7, /* a socket of this host: socket */
+	PK_FACT_DEST = 8,   /* a destination of outgoing connections: dest */
+	PK_FACT_OS = 9      /* an OS profile: os */
+} pk_fact_type;
 
+/* "uint", "string", "bool", "range", "protocol", "protocols", "record",
+ * "socket", "destination", "os" ("unknown" otherwise). */
+const char *pk_fact_type_name(pk_fact_type type);
+
+/* One value of a fact; the member its type names is set. */
+typedef struct pk_fact_value {
+	uint64_t uint;
+	const char *string;
+	pk_port_range range;
+	const pk_socket *socket;
+	const pk_dest_load *dest;
+	const pk_os_profile *os;
+} pk_fact_value;
+
+/* A fact: a name and one value, or a list of values (list true, count
+ * may then be 0).  The library allocates these views (a caller never
+ * does), so they may grow at the end in later versions. */
+typedef struct pk_fact {
+	const char *key; /* "port", "ephemeral_range", "process", ... */
+	pk_fact_type type;
+	bool list;
+	size_t count;
+	const pk_fact_value *values;
+} pk_fact;
+
+/* What a fix step is: its data, and which members hold it. */
+typedef enum pk_fix_kind {
+	PK_FIX_SYSCTL = 0,  /* set the sysctl key to value */
+	PK_FIX_RESERVE = 1, /* keep ports out of the kernel's automatic
+			       choice: ports, and the sysctl key/value that
+			       does it (the list merged over every finding) */
+	PK_FIX_FILE = 2,    /* the file path with the text value */
+	PK_FIX_ACTION = 3   /* a step by hand, named by code; the finding's
+			       facts say on what */
+} pk_fix_kind;
+
+/* "sysctl", "reserve", "file", "action" ("unknown" otherwise). */
+const char *pk_fix_kind_name(pk_fix_kind kind);
+
+/* One step of a fix.  Library-allocated view, like pk_fact. */
+typedef struct pk_fix {
+	pk_fix_kind kind;
+	const char *code;   /* stable: "reserve-ports", "set-port-range", ... */
+	bool alternative;   /* instead of the steps before it */
+	const char *key;    /* SYSCTL, RESERVE: "net.ipv4.ip_local_port_range";
+			       "" otherwise */
+	const char *value;  /* SYSCTL, RESERVE: the value to set; FILE: the
+			       file's text; NULL when too long to repeat in
+			       every finding (the audit's proposal holds it);
+			       "" for an action */
+	const char *path;   /* FILE: where; "" otherwise */
+	size_t port_count;  /* RESERVE: the ranges this finding needs */
+	const pk_port_range *ports;
+} pk_fix;
+
+/* A source a finding applies: RFC rfc, section ("5.1"; "" for the RFC as
+ * a whole). */
+typedef struct pk_cite {
+	uint32_t rfc;
+	const char *section;
+} pk_cite;
+
+const char *pk_finding_code(const pk_finding *f);
+pk_severity pk_finding_severity(const pk_finding *f);
+
+/* Facts in a fixed order per code; NULL when i is out of range. */
+size_t pk_finding_fact_count(const pk_finding *f);
+const pk_fact *pk_finding_fact_at(const pk_finding *f, size_t i);
+/* The fact named key, or NULL. */
+const pk_fact *pk_finding_fact(const pk_finding *f, const char *key);
+/* The first value of the fact named key: false (and *out untouched) when
+ * there is none or its type does not hold one of that kind.  uint: UINT,
+ * BOOL, PROTO, PROTOS, RECORD; string: STRING; range: RANGE. */
+bool pk_finding_uint(const pk_finding *f, const char *key, uint64_t *out);
+const char *pk_finding_string(const pk_finding *f, const char *key);
+bool pk_finding_range(const pk_finding *f, const char *key,
+		      pk_port_range *out);
+
+/* The fix, in the order to apply it; NULL when i is out of range. */
+size_t pk_finding_fix_count(const pk_finding *f);
+const pk_fix *pk_finding_fix(const pk_finding *f, size_t i);
+
+/* The sources the finding applies: RFC sections (every advise finding,
+ * some of the audit's). */
+size_t pk_finding_cite_count(const pk_finding *f);
+const pk_cite *pk_finding_cite(const pk_finding *f, size_t i);
+
+/* ---- the audit -----------------------------------------------------------
+ * Findings (codes in docs/findings.md) with severity PK_SEV_INFO, _WARNING
+ * or _ERROR, never PK_SEV_OK. */
 typedef struct pk_audit pk_audit;
 
 typedef struct pk_audit_input {
@@ -1301,9 +1388,14 @@ pk_status pk_audit_run_(const pk_audit_input *in, size_t in_size,
 #define pk_audit_run(in, out, err) \
 	pk_audit_run_((in), sizeof *(in), (out), (err))
 void pk_audit_free(pk_audit *a);
-/* Findings, most severe first. */
+/* What the audit ran on: the host settings (a copy), and the caller's
+ * sockets, expected services and registry, which pk_render_audit() reads:
+ * they must outlive the audit's rendering. */
+const pk_audit_input *pk_audit_get_input(const pk_audit *a);
+/* Findings, most severe first, then by code and port.  NULL when i is out
+ * of range; valid until pk_audit_free. */
 size_t pk_audit_count(const pk_audit *a);
-const pk_audit_finding *pk_audit_get(const pk_audit *a, size_t i);
+const pk_finding *pk_audit_get(const pk_audit *a, size_t i);
 /* Number of findings of each severity. */
 size_t pk_audit_count_severity(const pk_audit *a, pk_severity sev);
 /* The proposed settings; each false/"" when it needs no change.  The
@@ -1312,7 +1404,9 @@ size_t pk_audit_count_severity(const pk_audit *a, pk_severity sev);
 bool pk_audit_proposed_range(const pk_audit *a, uint16_t *lo, uint16_t *hi);
 const char *pk_audit_proposed_reserved(const pk_audit *a);
 /* `sysctl -w` lines and an /etc/sysctl.d/ snippet applying the proposed
- * settings, "" when nothing needs changing.  portkit never applies them. */
+ * settings, "" when nothing needs changing.  portkit never applies them.
+ * The snippet names PK_AUDIT_SNIPPET_PATH as its place. */
+#define PK_AUDIT_SNIPPET_PATH "/etc/sysctl.d/60-portkit.conf"
 const char *pk_audit_sysctl_commands(const pk_audit *a);
 const char *pk_audit_sysctl_snippet(const pk_audit *a);
 /* Writes the snippet to path atomically (temporary file, fsync, rename).
@@ -1480,8 +1574,9 @@ size_t pk_pick_explain_(const pk_pick *pick, const pk_pick_result *r,
  * (RFC 6335 sections 5, 6, 8; RFC 7605 sections 6-7).  Each finding cites
  * the section it applies.
  */
-/* Findings use pk_severity (status section): PK_SEV_OK is a check the
- * plan passes, PK_SEV_ERROR a port that cannot be assigned as planned. */
+/* Findings (pk_finding, codes in docs/findings.md) use every pk_severity:
+ * PK_SEV_OK is a check the plan passes, PK_SEV_ERROR a port that cannot
+ * be assigned as planned.  Each cites the RFC sections it applies. */
 
 /* A planned service.  Zero-initialise, then fill in what is known. */
 typedef struct pk_plan {
@@ -1495,15 +1590,6 @@ typedef struct pk_plan {
 	const char *assignee;
 	const char *contact;
 } pk_plan;
-
-typedef struct pk_finding {
-	const char *id;       /* stable identifier, e.g. "name-too-long" */
-	pk_severity severity;
-	const char *cite;     /* "RFC 6335 section 5.1" */
-	const char *text;     /* one or two sentences about this plan */
-	bool has_record;      /* the registry record the finding is about */
-	pk_recid record;
-} pk_finding;
 
 /* One field of an IANA assignment request (RFC 6335 section 8.1, the form
  * at https://www.iana.org/form/ports-services). */
@@ -1523,15 +1609,24 @@ pk_status pk_advise_(const pk_registry *reg, const pk_plan *plan,
 	pk_advise_((reg), (plan), sizeof *(plan), (out), (err))
 void pk_advice_free(pk_advice *advice);
 size_t pk_advice_count(const pk_advice *advice);
-/* NULL when i is out of range.  Valid until pk_advice_free. */
+/* In review order: name, port, transports, general advice.  NULL when i
+ * is out of range.  Valid until pk_advice_free. */
 const pk_finding *pk_advice_get(const pk_advice *advice, size_t i);
 /* The most severe finding (PK_SEV_OK when there is none). */
 pk_severity pk_advice_worst(const pk_advice *advice);
+/* The plan as reviewed: the caller's (its strings too), read no further
+ * than its size, protos reduced to transports and tcp when none was given
+ * (*protos_assumed, may be NULL, then true).  The registry reviewed
+ * against (NULL when none). */
+const pk_plan *pk_advice_get_plan(const pk_advice *advice,
+				  bool *protos_assumed);
+const pk_registry *pk_advice_get_registry(const pk_advice *advice);
 size_t pk_advice_draft_count(const pk_advice *advice);
 const pk_draft_field *pk_advice_draft_get(const pk_advice *advice, size_t i);
 /* RFC 6335 section 5.1: 1-15 letters, digits, hyphens, at least one letter,
  * no hyphen at either end or next to another.  On false, *why (may be
- * NULL) receives a short reason. */
+ * NULL) receives the code of the first rule broken ("name-too-long", ...:
+ * the codes of advise's findings, docs/findings.md). */
 bool pk_service_name_check(const char *name, const char **why);
 
 /* ------------------------------------------------------------------------
@@ -1557,6 +1652,8 @@ const char *pk_render_format_name(pk_render_format fmt);
 
 #define PK_RENDER_COLOR 0x1u /* text: bold headers, for a terminal */
 #define PK_RENDER_LONG 0x2u  /* text: every field of a record */
+#define PK_RENDER_BRIEF 0x4u /* text: only what needs attention, one line
+				each (audit: warnings and errors) */
 
 /* Receives rendered bytes; returns 0, or -1 to stop the rendering (a
  * write error: the renderer then reports PK_IO). */
@@ -1589,17 +1686,6 @@ pk_status pk_render_flush(pk_render *r, pk_error *err);
  * ("lookup", "audit", ...). */
 void pk_render_error(pk_render *r, const char *command, pk_status status,
 		     const char *message);
-
-/* The plot `portkit sim --svg` draws: metric m of every algorithm of a
- * sweep that has run, one line per algorithm against occupancy (x on a
- * -log10(1 - occupancy) scale), as a standalone SVG document.
- * pk_sim_svg_write hands it to fn; pk_sim_svg returns it in a malloc'd,
- * NUL-terminated buffer (*len bytes) the caller frees.  PK_INVAL when the
- * sweep has not run. */
-pk_status pk_sim_svg_write(const pk_sim_sweep *s, const pk_sim_metric *m,
-			   pk_write_fn fn, void *ctx, pk_error *err);
-pk_status pk_sim_svg(const pk_sim_sweep *s, const pk_sim_metric *m,
-		     char **out, size_t *len, pk_error *err);
 
 /* ---- renderers of results ---------------------------------------------
  * Each writes one whole answer in the renderer's format: JSON as the
@@ -1638,6 +1724,53 @@ void pk_render_host_ports(pk_render *r, const pk_host_portconf *conf);
 /* The n ports pk_pick_run() chose (all that were asked for). */
 void pk_render_pick(pk_render *r, const pk_registry *reg, const pk_pick *pick,
 		    const pk_pick_result *res, size_t n);
+
+/* A finding's text for people, in one part at a time: its summary (one
+ * line), its detail (what was seen, lines separated by '\n', "" when
+ * none), the words of its fix ("" when none), its citation ("RFC 6335
+ * §5.1", "" when none).  No part holds command-line syntax: a front
+ * end adds its own hints.  Returns the length the whole text needs (like
+ * snprintf); buf receives at most size-1 bytes and a NUL. */
+typedef enum pk_finding_part {
+	PK_FINDING_SUMMARY = 0,
+	PK_FINDING_DETAIL = 1,
+	PK_FINDING_FIX = 2,
+	PK_FINDING_CITE = 3
+} pk_finding_part;
+
+size_t pk_finding_text(const pk_finding *f, pk_finding_part part, char *buf,
+		       size_t size);
+
+/* The audit: this host's settings and sockets, the findings (most severe
+ * first, each with its fix), the proposed settings and the counts, from
+ * what the audit ran on (pk_audit_get_input).  PK_RENDER_BRIEF: warnings
+ * and errors only, one line each, nothing on a clean host. */
+void pk_render_audit(pk_render *r, const pk_audit *a);
+
+/* A review by pk_advise(): the plan (pk_advice_get_plan), the findings
+ * and, with with_draft, the fields of the IANA request.  The registry and
+ * the plan's strings given to pk_advise() must outlive the rendering. */
+void pk_render_advice(pk_render *r, const pk_advice *advice, bool with_draft);
+
+/* Listening TCP and bound UDP sockets of this host (those of the
+ * transports in protomask; 0 means all), each with where its port lies
+ * for the kernel (the ephemeral range, reserved) and the services the
+ * registry names on it (reg may be NULL).  Text: nothing when no socket
+ * is listed. */
+void pk_render_listeners(pk_render *r, const pk_registry *reg,
+			 const pk_host_portconf *conf,
+			 const pk_host_sockets *socks, unsigned protomask);
+
+/* The plot `portkit sim --svg` draws: metric m of every algorithm of a
+ * sweep that has run, one line per algorithm against occupancy (x on a
+ * -log10(1 - occupancy) scale), as a standalone SVG document.
+ * pk_sim_svg_write hands it to fn; pk_sim_svg returns it in a malloc'd,
+ * NUL-terminated buffer (*len bytes) the caller frees.  PK_INVAL when the
+ * sweep has not run. */
+pk_status pk_sim_svg_write(const pk_sim_sweep *s, const pk_sim_metric *m,
+			   pk_write_fn fn, void *ctx, pk_error *err);
+pk_status pk_sim_svg(const pk_sim_sweep *s, const pk_sim_metric *m,
+		     char **out, size_t *len, pk_error *err);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

@@ -132,7 +132,7 @@ int cli_open_registry_optional(const cli_ctx *ctx, pk_registry **out)
 	return EXIT_FOUND;
 }
 
-int cli_read_host(const char *proc_root, unsigned flags,
+int cli_read_host(const cli_ctx *ctx, const char *proc_root, unsigned flags,
 		  pk_host_portconf **conf, pk_host_sockets **socks)
 {
 	pk_error err;
@@ -141,12 +141,12 @@ int cli_read_host(const char *proc_root, unsigned flags,
 	*socks = NULL;
 	*conf = malloc(sizeof **conf);
 	if (*conf == NULL) {
-		cli_error("out of memory");
-		return EXIT_DATA;
-	}
-	if ((st = pk_host_portconf_read(proc_root, *conf, &err)) != PK_OK ||
-	    (st = pk_host_sockets_read(proc_root, flags, socks, &err)) != PK_OK) {
-		cli_report(st, &err);
+		st = err.status = PK_NOMEM;
+		snprintf(err.message, sizeof err.message, "out of memory");
+	} else if ((st = pk_host_portconf_read(proc_root, *conf, &err)) == PK_OK)
+		st = pk_host_sockets_read(proc_root, flags, socks, &err);
+	if (st != PK_OK) {
+		cli_fail(ctx, st, &err);
 		return EXIT_DATA;
 	}
 	return EXIT_FOUND;

@@ -71,9 +71,9 @@ int cli_open_registry_optional(const cli_ctx *ctx, pk_registry **out);
 
 /* For audit and listeners: this host's port settings (malloc'd) and
  * sockets, read under proc_root (NULL: $PROC_ROOT or /proc) with
- * PK_SOCKETS_* flags.  On failure prints the error and returns EXIT_DATA;
- * the caller frees *conf and *socks either way. */
-int cli_read_host(const char *proc_root, unsigned flags,
+ * PK_SOCKETS_* flags.  On failure reports the error (cli_fail) and returns
+ * EXIT_DATA; the caller frees *conf and *socks either way. */
+int cli_read_host(const cli_ctx *ctx, const char *proc_root, unsigned flags,
 		  pk_host_portconf **conf, pk_host_sockets **socks);
 
 /* Parses "tcp", "tcp,udp" or "any" into a protocol mask. */

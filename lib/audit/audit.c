@@ -1,7 +1,9 @@
 /* audit.c - does this host's ephemeral port range collide with the ports
- * its services use?  Findings with severity, evidence and the exact fix:
- * sysctl lines with the merged, normalised ip_local_reserved_ports list.
- * portkit proposes settings; it never changes them. */
+ * its services use?  Findings (lib/core/finding.c) with their facts and
+ * the exact fix as data: sysctl keys and values, with the merged,
+ * normalised ip_local_reserved_ports list.  The words are the renderer's
+ * (lib/render/finding.c).  portkit proposes settings; it never changes
+ * them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,39 +11,70 @@
 #include "core/fmath.h"
 #include "core/internal.h"
 
-/* Bounds on what one finding lists: the evidence is for people. */
+/* Bounds on what one finding lists: the detail is for people. */
 #define LIST_MAX 8
+/* Ports a finding lists (taken, reserved). */
+#define PORTS_MAX 64
 /* Outbound load against the usable ports: warning and error levels. */
 #define LOAD_WARN 0.5
 #define LOAD_ERROR 0.9
 /* Fewer usable ports than this is a small range whatever the load. */
 #define SMALL_RANGE 1024
 /* The widened range the exhaustion fix proposes keeps the busiest
- * destination under this share of it. */
-#define LOAD_TARGET 0.25
-/* Longest reserved list a finding's own fix repeats. */
+ * destination under this share (percent) of it. */
+#define LOAD_TARGET_PCT 25
+/* Longest reserved list a finding's own fix repeats: a long one is given
+ * once, with the proposal (repeated in each of thousands of findings it
+ * would cost quadratic time and memory). */
 #define FIX_LIST_MAX 200
-/* Where the snippet is suggested to go. */
-#define SNIPPET_PATH "/etc/sysctl.d/60-portkit.conf"
 
-/* Commands a finding's fix starts with, filled in once every finding is
- * known (the reserved list is merged over all of them). */
-#define FIX_RESERVE 0x1u
-#define FIX_RANGE 0x2u
+#define KEY_RESERVED "net.ipv4.ip_local_reserved_ports"
+#define KEY_RANGE "net.ipv4.ip_local_port_range"
+#define KEY_UNPRIV "net.ipv4.ip_unprivileged_port_start"
+#define KEY_TW_REUSE "net.ipv4.tcp_tw_reuse"
 
-typedef struct item {
-	pk_audit_finding f;
-	char *summary;
-	char *evidence;
-	char *fix_text; /* after the commands */
-	char *fix;      /* the whole fix */
-	unsigned cmds;  /* FIX_* */
-} item;
+/* The fix steps whose value is known only once every finding is. */
+#define STEP_RESERVE "reserve-ports"
+#define STEP_RANGE "set-port-range"
+#define STEP_PERSIST "persist"
+
+/* Codes, in the order findings of one severity are listed. */
+enum {
+	EPHEMERAL_PORT,
+	EPHEMERAL_OVERLAP,
+	PORT_TAKEN,
+	EXHAUSTION,
+	RESERVED_MOST,
+	RANGE_INVALID,
+	RANGE_PARITY,
+	UNPRIV_IN_RANGE,
+	IANA_OTHER,
+	SQUATTING,
+	DYNAMIC,
+	NOT_SEEN
+};
+
+static const char *const codes[] = {
+	[EPHEMERAL_PORT] = "ephemeral-port",
+	[EPHEMERAL_OVERLAP] = "ephemeral-overlap",
+	[PORT_TAKEN] = "port-taken",
+	[EXHAUSTION] = "exhaustion",
+	[RESERVED_MOST] = "reserved-most",
+	[RANGE_INVALID] = "range-invalid",
+	[RANGE_PARITY] = "range-parity",
+	[UNPRIV_IN_RANGE] = "unprivileged-in-range",
+	[IANA_OTHER] = "iana-other-service",
+	[SQUATTING] = "squatting",
+	[DYNAMIC] = "dynamic-range",
+	[NOT_SEEN] = "not-seen",
+};
 
 struct pk_audit {
-	item *items;
-	size_t n, cap;
-	pk_audit_finding *view; /* items[i].f, most severe first */
+	pk_findings *findings;
+	/* What the audit ran on, for its renderer: the settings copied, the
+	 * other pointers the caller's. */
+	pk_audit_input input;
+	pk_host_portconf conf;
 	bool have_range;
 	uint16_t range_lo, range_hi;
 	char *reserved; /* "" when unchanged */
@@ -55,54 +88,27 @@ typedef struct run {
 	pk_audit_input in_full;   /* the caller's, whatever its size */
 	pk_host_portconf conf_full;
 	pk_audit *a;
+	pk_findings *l;
 	bool have_range;          /* a usable current range */
 	uint16_t lo, hi;          /* the current range, normalised */
 	uint16_t floor;           /* lowest port a proposed range may use */
 	bool propose_range;
 	bool grow;                /* the proposal widens the range */
 	uint16_t plo, phi;
+	bool new_reserved;        /* the proposal reserves more */
 	pk_portset reserved;      /* current */
 	pk_portset reserve_add;   /* the fix reserves these */
 	pk_portset tcp_listen;    /* ports of TCP listeners */
 	pk_portset udp_bound;     /* ports of bound UDP sockets */
 	pk_portset expected;      /* every expected port */
-	pk_portset tmp, tmp2;     /* scratch */
+	pk_portset tmp;           /* scratch */
 } run;
-
-static const char *const kind_names[PK_FIND_KIND_COUNT_] = {
-	[PK_FIND_EPHEMERAL_PORT] = "ephemeral-port",
-	[PK_FIND_EPHEMERAL_OVERLAP] = "ephemeral-overlap",
-	[PK_FIND_PORT_TAKEN] = "port-taken",
-	[PK_FIND_EXHAUSTION] = "exhaustion",
-	[PK_FIND_RESERVED_MOST] = "reserved-most",
-	[PK_FIND_RANGE_INVALID] = "range-invalid",
-	[PK_FIND_RANGE_PARITY] = "range-parity",
-	[PK_FIND_UNPRIV_IN_RANGE] = "unprivileged-in-range",
-	[PK_FIND_IANA_OTHER] = "iana-other-service",
-	[PK_FIND_SQUATTING] = "squatting",
-	[PK_FIND_DYNAMIC] = "dynamic-range",
-	[PK_FIND_NOT_SEEN] = "not-seen",
-};
-
-const char *pk_audit_kind_name(pk_audit_kind kind)
-{
-	if ((unsigned)kind >= PK_FIND_KIND_COUNT_)
-		return "unknown";
-	return kind_names[kind];
-}
 
 void pk_audit_free(pk_audit *a)
 {
 	if (a == NULL)
 		return;
-	for (size_t i = 0; i < a->n; i++) {
-		free(a->items[i].summary);
-		free(a->items[i].evidence);
-		free(a->items[i].fix_text);
-		free(a->items[i].fix);
-	}
-	free(a->items);
-	free(a->view);
+	pk__findings_free(a->findings);
 	free(a->reserved);
 	free(a->commands);
 	free(a->snippet);
@@ -111,135 +117,38 @@ void pk_audit_free(pk_audit *a)
 
 /* ---- building findings --------------------------------------------------- */
 
-typedef struct draft {
-	pk_audit_kind kind;
-	pk_severity sev;
-	pk_proto proto;
-	bool has_port;
-	uint16_t lo, hi;
-	unsigned cmds;
-	pk_buf summary, evidence, fix;
-} draft;
-
-static void draft_init(draft *d, pk_audit_kind kind, pk_severity sev)
+static void start(run *r, unsigned code, pk_severity sev, uint32_t port,
+		  pk_proto proto)
 {
-	memset(d, 0, sizeof *d);
-	d->kind = kind;
-	d->sev = sev;
-	pk__buf_init(&d->summary, 1 << 16);
-	pk__buf_init(&d->evidence, 1 << 16);
-	pk__buf_init(&d->fix, 1 << 16);
+	pk__finding_add(r->l, codes[code], sev);
+	pk__finding_order(r->l, code, port, proto);
 }
 
-static void draft_free(draft *d)
+/* The one transport of a mask, or PK_PROTO_NONE. */
+static pk_proto single_proto(unsigned mask)
 {
-	pk__buf_free(&d->summary);
-	pk__buf_free(&d->evidence);
-	pk__buf_free(&d->fix);
+	if (mask != 0 && (mask & (mask - 1)) == 0)
+		return (pk_proto)__builtin_ctz(mask);
+	return PK_PROTO_NONE;
 }
 
-/* Takes the text of d (freed either way). */
-static pk_status emit(run *r, draft *d)
+static void fact_range_of_host(run *r)
 {
-	pk_audit *a = r->a;
-	pk_status st = PK_OK;
-
-	if ((st = pk__buf_terminate(&d->summary)) != PK_OK ||
-	    (st = pk__buf_terminate(&d->evidence)) != PK_OK ||
-	    (st = pk__buf_terminate(&d->fix)) != PK_OK)
-		goto out;
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 16;
-		item *p = realloc(a->items, cap * sizeof *p);
-		if (p == NULL) {
-			st = PK_NOMEM;
-			goto out;
-		}
-		a->items = p;
-		a->cap = cap;
-	}
-	item *it = &a->items[a->n++];
-	memset(it, 0, sizeof *it);
-	it->f.kind = d->kind;
-	it->f.severity = d->sev;
-	it->f.proto = d->proto;
-	it->f.has_port = d->has_port;
-	it->f.port_lo = d->lo;
-	it->f.port_hi = d->hi;
-	it->cmds = d->cmds;
-	it->summary = d->summary.data;
-	it->evidence = d->evidence.data;
-	it->fix_text = d->fix.data;
-	d->summary.data = d->evidence.data = d->fix.data = NULL;
-out:
-	draft_free(d);
-	return st;
+	pk__fact_range(r->l, "ephemeral_range", r->lo, r->hi);
 }
 
-/* Accumulates the first error of a sequence of pk_buf calls. */
-#define ADD(st, call)                  \
-	do {                           \
-		if ((st) == PK_OK)     \
-			(st) = (call); \
-	} while (0)
-
-static const char *range_text(uint16_t lo, uint16_t hi, char *buf, size_t size)
+/* The steps that reserve ports: the merged list, and the sysctl.d file
+ * that keeps it across reboots. */
+static void fix_reserve(run *r, uint16_t lo, uint16_t hi)
 {
-	if (lo == hi)
-		snprintf(buf, size, "%u", lo);
-	else
-		snprintf(buf, size, "%u-%u", lo, hi);
-	return buf;
+	pk__fix_reserve(r->l, STEP_RESERVE, lo, hi);
+	pk__fix_file(r->l, STEP_PERSIST, false, PK_AUDIT_SNIPPET_PATH, NULL);
 }
 
-/* "12.5%", and "<0.1%" rather than a misleading "0.0%". */
-static const char *pct(double ratio, char *buf, size_t size)
+static void fix_range(run *r)
 {
-	if (ratio > 0 && ratio < 0.0005)
-		snprintf(buf, size, "<0.1%%");
-	else
-		snprintf(buf, size, "%.1f%%", 100.0 * ratio);
-	return buf;
-}
-
-/* "tcp 0.0.0.0:40000 (java, pid 42)" */
-static pk_status describe_socket(pk_buf *b, const pk_socket *k)
-{
-	char addr[64];
-	pk_status st = PK_OK;
-
-	pk_addr_format(k->family, k->addr, addr, sizeof addr);
-	ADD(st, pk__buf_printf(b, k->family == 6 ? "%s [%s]:%u" : "%s %s:%u",
-			      pk_proto_name(k->proto), addr, k->port));
-	if (k->dual_stack)
-		ADD(st, pk__buf_addstr(b, " (IPv4 too)"));
-	if (k->pid != 0)
-		ADD(st, pk__buf_printf(b, ", process %s (pid %d, uid %u)",
-				      k->comm[0] ? k->comm : "?", k->pid, k->uid));
-	else
-		ADD(st, pk__buf_printf(b, ", uid %u, process not visible", k->uid));
-	return st;
-}
-
-/* Up to LIST_MAX ports of set within [lo, hi], as a normalised list. */
-static pk_status list_ports(pk_buf *b, const pk_portset *set, uint16_t lo,
-			    uint16_t hi, pk_portset *tmp)
-{
-	char buf[256];
-	int32_t p = pk_portset_next(set, lo);
-	size_t n = 0;
-
-	pk_portset_clear(tmp);
-	while (p >= 0 && p <= hi && n < 64) {
-		pk_portset_add(tmp, (uint16_t)p);
-		n++;
-		p = pk_portset_next(set, (uint32_t)p + 1);
-	}
-	size_t need = pk_portset_format(tmp, buf, sizeof buf);
-	pk_status st = pk__buf_addstr(b, buf);
-	if (st == PK_OK && (need >= sizeof buf || (p >= 0 && p <= hi)))
-		st = pk__buf_addstr(b, ",...");
-	return st;
+	pk__fix_sysctl(r->l, STEP_RANGE, false, KEY_RANGE, "");
+	pk__fix_file(r->l, STEP_PERSIST, false, PK_AUDIT_SNIPPET_PATH, NULL);
 }
 
 /* ---- checks of the settings themselves --------------------------------- */
@@ -259,128 +168,94 @@ static void fix_parity(uint16_t *lo, uint16_t *hi, uint16_t floor, bool grow)
 		(*hi)--; /* same parity and lo < hi: hi - lo >= 2 */
 }
 
-
-static pk_status check_range_config(run *r)
+static void check_range_config(run *r)
 {
 	const pk_host_portconf *c = r->in->conf;
-	char rt[32];
-	pk_status st = PK_OK;
-	draft d;
 
 	if (!c->have_range)
-		return PK_OK;
+		return;
 	uint16_t lo = c->ephemeral_lo, hi = c->ephemeral_hi;
 	if (lo > hi || lo == 0) {
-		draft_init(&d, PK_FIND_RANGE_INVALID, PK_SEV_ERROR);
-		ADD(st, pk__buf_printf(&d.summary,
-				      "ip_local_port_range \"%u %u\" is invalid",
-				      lo, hi));
-		ADD(st, pk__buf_printf(&d.evidence,
-				      "net.ipv4.ip_local_port_range = %u %u: %s; the kernel refuses to set it (EINVAL, net/ipv4/sysctl_net_ipv4.c ipv4_local_port_range).",
-				      lo, hi,
-				      lo == 0 ? "the lower end is 0, the kernel's minimum is 1" :
-						"the lower end is above the upper end"));
-		ADD(st, pk__buf_addstr(&d.fix,
-				      "Set the range with its lower end first."));
-		d.cmds = FIX_RANGE;
+		start(r, RANGE_INVALID, PK_SEV_ERROR, 0, PK_PROTO_NONE);
+		pk__fact_range(r->l, "port_range", lo, hi);
+		pk__fact_string(r->l, "reason", lo == 0 ? "zero" : "reversed");
+		fix_range(r);
+		pk__fix_action(r->l, "order-range-ends", false);
 		r->propose_range = true;
 		r->plo = lo > hi ? hi : lo;
 		r->phi = lo > hi ? lo : hi;
 		if (r->plo == 0)
 			r->plo = 1;
-		if ((st = emit(r, &d)) != PK_OK)
-			return st;
 	} else if (lo < 1024 && !(c->have_unprivileged &&
 				   c->unprivileged_start > lo)) {
-		draft_init(&d, PK_FIND_RANGE_INVALID, PK_SEV_WARNING);
-		ADD(st, pk__buf_printf(&d.summary,
-				      "ip_local_port_range %s reaches into the System ports (below 1024)",
-				      range_text(lo, hi, rt, sizeof rt)));
-		ADD(st, pk__buf_printf(&d.evidence,
-				      "net.ipv4.ip_local_port_range = %u %u: outgoing connections may take ports 0-1023, which well-known services (RFC 6335 System ports) expect to find free.",
-				      lo, hi));
-		ADD(st, pk__buf_addstr(&d.fix,
-				      "Start the range at 1024 or above."));
-		d.cmds = FIX_RANGE;
+		start(r, RANGE_INVALID, PK_SEV_WARNING, 0, PK_PROTO_NONE);
+		pk__cite(r->l, "RFC 6335 §6");
+		pk__fact_range(r->l, "port_range", lo, hi);
+		pk__fact_string(r->l, "reason", "system-ports");
+		pk__fact_range(r->l, "system_ports", 0, 1023);
+		fix_range(r);
+		pk__fix_action(r->l, "start-above-system-ports", false);
 		r->propose_range = true;
 		r->plo = r->floor;
 		r->phi = hi < r->plo ? r->plo : hi;
-		if ((st = emit(r, &d)) != PK_OK)
-			return st;
 	}
 	if (!r->have_range)
-		return PK_OK;
+		return;
 
 	if (c->have_unprivileged && c->unprivileged_start > r->lo) {
 		uint16_t u = c->unprivileged_start;
-		draft_init(&d, PK_FIND_UNPRIV_IN_RANGE, PK_SEV_ERROR);
-		ADD(st, pk__buf_printf(&d.summary,
-				      "ip_unprivileged_port_start %u is %s ip_local_port_range %s",
-				      u, u <= r->hi ? "inside" : "above",
-				      range_text(r->lo, r->hi, rt, sizeof rt)));
-		ADD(st, pk__buf_printf(&d.evidence,
-				      "Ports %u-%u are privileged (below net.ipv4.ip_unprivileged_port_start = %u) and ephemeral at once; the kernel refuses this combination (ipv4_local_port_range and ipv4_privileged_ports in net/ipv4/sysctl_net_ipv4.c require the range to start at or above it).",
-				      r->lo, u - 1 < r->hi ? u - 1 : r->hi, u));
+		char v[8];
+		snprintf(v, sizeof v, "%u", r->lo);
+		start(r, UNPRIV_IN_RANGE, PK_SEV_ERROR, 0, PK_PROTO_NONE);
+		pk__fact_uint(r->l, "unprivileged_port_start", u);
+		fact_range_of_host(r);
+		pk__fact_range(r->l, "privileged", r->lo,
+			       u - 1 < r->hi ? (uint16_t)(u - 1) : r->hi);
+		pk__fact_bool(r->l, "inside", u <= r->hi);
 		if (u <= r->hi) {
-			ADD(st, pk__buf_printf(&d.fix,
-					      "Or lower the privileged limit instead: sysctl -w net.ipv4.ip_unprivileged_port_start=%u",
-					      r->lo));
-			d.cmds = FIX_RANGE;
+			fix_range(r);
+			pk__fix_sysctl(r->l, "lower-unprivileged-start", true,
+				       KEY_UNPRIV, v);
 			r->propose_range = true;
 			r->plo = u;
 			r->phi = r->hi;
 		} else {
-			ADD(st, pk__buf_printf(&d.fix,
-					      "sysctl -w net.ipv4.ip_unprivileged_port_start=%u\n"
-					      "(or move ip_local_port_range above %u)",
-					      r->lo, u - 1));
+			pk__fix_sysctl(r->l, "lower-unprivileged-start", false,
+				       KEY_UNPRIV, v);
+			pk__fix_action(r->l, "move-range-up", true);
 		}
-		if ((st = emit(r, &d)) != PK_OK)
-			return st;
 	}
 
 	if (r->lo != r->hi && ((r->lo ^ r->hi) & 1) == 0) {
 		uint16_t nlo = r->lo, nhi = r->hi;
+		char v[16];
 		fix_parity(&nlo, &nhi, r->floor, false);
-		draft_init(&d, PK_FIND_RANGE_PARITY, PK_SEV_INFO);
-		ADD(st, pk__buf_printf(&d.summary,
-				      "ip_local_port_range %s: both ends have the same parity",
-				      range_text(r->lo, r->hi, rt, sizeof rt)));
-		ADD(st, pk__buf_addstr(&d.evidence,
-				      "Linux gives connect() the even ports of the range first and bind(0) the odd ones (net/ipv4/inet_hashtables.c __inet_hash_connect, inet_connection_sock.c inet_csk_find_open_port) and logs \"ip_local_port_range: prefer different parity for start/end values\" for a range like this one; the kernel's own default, 32768 60999, has one even and one odd end."));
-		ADD(st, pk__buf_printf(&d.fix,
-				      "sysctl -w net.ipv4.ip_local_port_range=\"%u %u\"",
-				      nlo, nhi));
-		if ((st = emit(r, &d)) != PK_OK)
-			return st;
+		snprintf(v, sizeof v, "%u %u", nlo, nhi);
+		start(r, RANGE_PARITY, PK_SEV_INFO, 0, PK_PROTO_NONE);
+		fact_range_of_host(r);
+		pk__fact_range(r->l, "kernel_default", 32768, 60999);
+		pk__fix_sysctl(r->l, "fix-parity", false, KEY_RANGE, v);
 	}
-	return st;
+}
+
+static char *format_set(const pk_portset *set)
+{
+	size_t need = pk_portset_format(set, NULL, 0);
+	char *s = malloc(need + 1);
+
+	if (s != NULL)
+		pk_portset_format(set, s, need + 1);
+	return s;
 }
 
 static pk_status check_reserved_most(run *r)
 {
-	char rt[32], pc[16];
-	pk_status st = PK_OK;
-	draft d;
-
 	if (!r->have_range)
 		return PK_OK;
 	uint32_t size = (uint32_t)r->hi - r->lo + 1;
 	uint32_t res = pk_portset_count(&r->reserved, r->lo, r->hi);
 	if (res * 2 < size || res == 0)
 		return PK_OK;
-	draft_init(&d, PK_FIND_RESERVED_MOST,
-		   res == size ? PK_SEV_ERROR : PK_SEV_WARNING);
-	ADD(st, pk__buf_printf(&d.summary,
-			      "ip_local_reserved_ports covers %u of the %u ports of ip_local_port_range %s (%s)",
-			      res, size, range_text(r->lo, r->hi, rt, sizeof rt),
-			      pct((double)res / size, pc, sizeof pc)));
-	ADD(st, pk__buf_addstr(&d.evidence, "Reserved inside the range: "));
-	ADD(st, list_ports(&d.evidence, &r->reserved, r->lo, r->hi, &r->tmp));
-	ADD(st, pk__buf_printf(&d.evidence,
-			      "\nOnly %u ports are left for outgoing connections and bind(0)%s.",
-			      size - res,
-			      res == size ? ": connect() fails with EADDRNOTAVAIL" : ""));
 	/* The reservations no known service needs are the ones to drop. */
 	pk_portset *keep = &r->tmp;
 	*keep = r->reserved;
@@ -390,24 +265,20 @@ static pk_status check_reserved_most(run *r)
 		    !pk_portset_contains(&r->udp_bound, (uint16_t)p) &&
 		    !pk_portset_contains(&r->expected, (uint16_t)p))
 			pk_portset_remove(keep, (uint16_t)p);
-	char *list = NULL;
-	size_t need = pk_portset_format(keep, NULL, 0);
-	if (st == PK_OK && (list = malloc(need + 1)) == NULL)
-		st = PK_NOMEM;
-	if (st == PK_OK) {
-		pk_portset_format(keep, list, need + 1);
-		ADD(st, pk__buf_printf(&d.fix,
-				      "Reserve only the ports services here use (declare others with --expect so they are kept), e.g.\n"
-				      "sysctl -w net.ipv4.ip_local_reserved_ports=%s\n"
-				      "or widen net.ipv4.ip_local_port_range.",
-				      list));
-	}
+	char *list = format_set(keep);
+	if (list == NULL)
+		return PK_NOMEM;
+	start(r, RESERVED_MOST, res == size ? PK_SEV_ERROR : PK_SEV_WARNING, 0,
+	      PK_PROTO_NONE);
+	fact_range_of_host(r);
+	pk__fact_uint(r->l, "range_size", size);
+	pk__fact_uint(r->l, "reserved_count", res);
+	pk__fact_ports(r->l, "reserved", &r->reserved, r->lo, r->hi, PORTS_MAX);
+	pk__fact_uint(r->l, "usable_count", size - res);
+	pk__fix_sysctl(r->l, "reserve-only-used", false, KEY_RESERVED, list);
+	pk__fix_action(r->l, "widen-port-range", true);
 	free(list);
-	if (st != PK_OK) {
-		draft_free(&d);
-		return st;
-	}
-	return emit(r, &d);
+	return PK_OK;
 }
 
 /* ---- services inside the ephemeral range -------------------------------- */
@@ -433,15 +304,19 @@ static const pk_expect *expected_for(const run *r, pk_proto proto,
 	return NULL;
 }
 
+static void fact_expected(run *r, const pk_expect *e)
+{
+	pk__fact_string(r->l, "label", e != NULL ? e->label : "");
+	pk__fact_string(r->l, "declared_at", e != NULL ? e->origin : "");
+}
+
 /* One finding per listened (transport, port) inside the range. */
-static pk_status check_listeners(run *r)
+static void check_listeners(run *r)
 {
 	const pk_host_sockets *s = r->in->sockets;
 	size_t n = s ? pk_host_sockets_count(s) : 0;
-	char rt[32];
-	pk_status st = PK_OK;
 
-	for (size_t i = 0; i < n && st == PK_OK;) {
+	for (size_t i = 0; i < n;) {
 		const pk_socket *k = pk_host_sockets_get(s, i);
 		size_t j = i + 1;
 		while (j < n && pk_host_sockets_get(s, j)->proto == k->proto &&
@@ -453,57 +328,30 @@ static pk_status check_listeners(run *r)
 			continue;
 		}
 		const pk_expect *e = expected_for(r, k->proto, k->port);
-		bool udp = k->proto == PK_PROTO_UDP;
 		/* A bound UDP socket in the range is as often a client that
 		 * got its port automatically as a service: say so, and
 		 * reserve it only when declared. */
-		bool serious = !udp || e != NULL;
-		draft d;
-		draft_init(&d, PK_FIND_EPHEMERAL_PORT,
-			   serious ? PK_SEV_WARNING : PK_SEV_INFO);
-		d.proto = k->proto;
-		d.has_port = true;
-		d.lo = d.hi = k->port;
-		ADD(st, pk__buf_printf(&d.summary,
-				      "%s port %u/%s is inside the ephemeral range %s and not reserved",
-				      udp ? "bound" : "listening", k->port,
-				      pk_proto_name(k->proto),
-				      range_text(r->lo, r->hi, rt, sizeof rt)));
-		for (size_t m = i; m < j && m < i + LIST_MAX; m++) {
-			ADD(st, pk__buf_addstr(&d.evidence, m == i ? "" : "\n"));
-			ADD(st, describe_socket(&d.evidence, pk_host_sockets_get(s, m)));
-		}
-		if (j - i > LIST_MAX)
-			ADD(st, pk__buf_printf(&d.evidence, "\n... and %zu more sockets",
-					      j - i - LIST_MAX));
-		if (e != NULL && e->label[0])
-			ADD(st, pk__buf_printf(&d.evidence, "\nExpected as '%s' (%s).",
-					      e->label, e->origin));
+		bool serious = k->proto != PK_PROTO_UDP || e != NULL;
+		start(r, EPHEMERAL_PORT, serious ? PK_SEV_WARNING : PK_SEV_INFO,
+		      k->port, k->proto);
+		pk__fact_uint(r->l, "port", k->port);
+		pk__fact_protos(r->l, "protocols", PK_PROTOMASK(k->proto));
+		fact_range_of_host(r);
+		pk__fact_bool(r->l, "listening", true);
+		fact_expected(r, e);
+		pk__fact_list(r->l, "sockets", PK_FACT_SOCKET);
+		for (size_t m = i; m < j && m < i + LIST_MAX; m++)
+			pk__fact_socket(r->l, "sockets", pk_host_sockets_get(s, m));
+		pk__fact_uint(r->l, "socket_count", j - i);
 		if (serious) {
-			ADD(st, pk__buf_printf(&d.evidence,
-					      "\nWhile it runs the port is safe; when it restarts, an outgoing connection may hold %u first and bind() fails with EADDRINUSE.",
-					      k->port));
-			ADD(st, pk__buf_printf(&d.fix,
-					      "(or move the service outside %s)",
-					      range_text(r->lo, r->hi, rt, sizeof rt)));
-			d.cmds = FIX_RESERVE;
+			fix_reserve(r, k->port, k->port);
+			pk__fix_action(r->l, "move-service", true);
 			pk_portset_add(&r->reserve_add, k->port);
 		} else {
-			ADD(st, pk__buf_printf(&d.evidence,
-					      "\nA UDP socket here may be a client whose port the kernel chose; if it is a service, it can lose %u to an outgoing connection when it restarts.",
-					      k->port));
-			ADD(st, pk__buf_printf(&d.fix,
-					      "If it is a service: portkit audit --expect %u/udp, then apply the fix it prints.",
-					      k->port));
+			pk__fix_action(r->l, "declare-expected", false);
 		}
-		if (st != PK_OK) {
-			draft_free(&d);
-			break;
-		}
-		st = emit(r, &d);
 		i = j;
 	}
-	return st;
 }
 
 /* Is any socket listening on (proto, port)?  protos 0 means either. */
@@ -515,23 +363,18 @@ static bool listened(const run *r, unsigned protos, uint16_t port)
 		pk_portset_contains(&r->udp_bound, port));
 }
 
-static pk_status check_expected(run *r)
+static void check_expected(run *r)
 {
 	const pk_expect_list *l = r->in->expect;
 	const pk_host_sockets *s = r->in->sockets;
 	size_t n = l ? pk_expect_count(l) : 0;
-	char rt[32], et[32], pt[32];
-	pk_status st = PK_OK;
 
-	for (size_t i = 0; i < n && st == PK_OK; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const pk_expect *e = pk_expect_get(l, i);
-		const char *lab = e->label[0] ? e->label : NULL;
-		range_text(e->lo, e->hi, et, sizeof et);
-		/* "/tcp,udp" after the port; nothing for any transport. */
-		pt[0] = '/';
-		pk__protomask_format(e->protos, pt + 1, sizeof pt - 1);
-		if (pt[1] == '\0')
-			pt[0] = '\0';
+		pk_proto one = single_proto(e->protos);
+		bool overlaps = r->have_range && e->hi >= r->lo && e->lo <= r->hi;
+		uint16_t olo = overlaps && e->lo > r->lo ? e->lo : r->lo;
+		uint16_t ohi = overlaps && e->hi < r->hi ? e->hi : r->hi;
 
 		/* Ports of the entry an outgoing connection holds now. */
 		pk_portset *taken = &r->tmp;
@@ -554,39 +397,21 @@ static pk_status check_expected(run *r)
 			}
 		}
 		if (ntaken > 0) {
-			draft d;
-			draft_init(&d, PK_FIND_PORT_TAKEN, PK_SEV_ERROR);
-			if (e->protos != 0 && (e->protos & (e->protos - 1)) == 0)
-				d.proto = (pk_proto)__builtin_ctz(e->protos);
-			d.has_port = true;
-			d.lo = e->lo;
-			d.hi = e->hi;
-			ADD(st, pk__buf_printf(&d.summary,
-					      "expected %s%s%s%s%s: %u port%s held by outgoing connections right now",
-					      e->lo == e->hi ? "port " : "ports ", et, pt,
-					      lab ? " " : "", lab ? lab : "", ntaken,
-					      ntaken == 1 ? " is" : "s are"));
-			ADD(st, pk__buf_addstr(&d.evidence, "Taken: "));
-			ADD(st, list_ports(&d.evidence, taken, e->lo, e->hi, &r->tmp2));
-			ADD(st, pk__buf_printf(&d.evidence,
-					      "\nA service binding %s now fails with EADDRINUSE until those connections close. Declared at %s.",
-					      e->lo == e->hi ? "it" : "them", e->origin));
-			ADD(st, pk__buf_addstr(&d.fix,
-					      "Reserve it so the kernel stops handing it out, then restart what holds it:"));
-			ADD(st, pk__buf_printf(&d.fix, "\nss -tanp 'sport = :%u'", e->lo));
-			d.cmds = FIX_RESERVE;
-			if (st != PK_OK) {
-				draft_free(&d);
-				break;
-			}
-			if ((st = emit(r, &d)) != PK_OK)
-				break;
+			start(r, PORT_TAKEN, PK_SEV_ERROR, e->lo, one);
+			pk__fact_range(r->l, "expected", e->lo, e->hi);
+			pk__fact_protos(r->l, "protocols", e->protos);
+			fact_expected(r, e);
+			pk__fact_ports(r->l, "taken", taken, e->lo, e->hi, PORTS_MAX);
+			pk__fact_uint(r->l, "taken_count", ntaken);
+			/* What the range overlap reserves (the finding below)
+			 * also frees this port for good. */
+			if (overlaps)
+				fix_reserve(r, olo, ohi);
+			pk__fix_action(r->l, "restart-holder", false);
 		}
 
-		if (!r->have_range || e->hi < r->lo || e->lo > r->hi)
+		if (!overlaps)
 			continue;
-		uint16_t olo = e->lo > r->lo ? e->lo : r->lo;
-		uint16_t ohi = e->hi < r->hi ? e->hi : r->hi;
 		uint32_t overlap = (uint32_t)ohi - olo + 1;
 		uint32_t unreserved = overlap - pk_portset_count(&r->reserved, olo, ohi);
 		if (unreserved == 0)
@@ -596,47 +421,34 @@ static pk_status check_expected(run *r)
 		if (e->lo == e->hi && listened(r, e->protos, e->lo))
 			continue;
 		pk_portset_add_range(&r->reserve_add, olo, ohi);
-		draft d;
-		draft_init(&d, e->lo == e->hi ? PK_FIND_EPHEMERAL_PORT :
-						 PK_FIND_EPHEMERAL_OVERLAP,
-			   PK_SEV_WARNING);
-		d.has_port = true;
-		d.lo = e->lo;
-		d.hi = e->hi;
-		if (e->protos != 0 && (e->protos & (e->protos - 1)) == 0)
-			d.proto = (pk_proto)__builtin_ctz(e->protos);
-		d.cmds = FIX_RESERVE;
-		range_text(r->lo, r->hi, rt, sizeof rt);
 		if (e->lo == e->hi) {
-			ADD(st, pk__buf_printf(&d.summary,
-					      "expected port %s%s%s%s is inside the ephemeral range %s and not reserved",
-					      et, pt, lab ? " " : "", lab ? lab : "", rt));
-			ADD(st, pk__buf_printf(&d.evidence,
-					      "Declared at %s; not listening now. When the service starts, an outgoing connection may hold %u and bind() fails with EADDRINUSE.",
-					      e->origin, e->lo));
+			start(r, EPHEMERAL_PORT, PK_SEV_WARNING, e->lo, one);
+			pk__fact_uint(r->l, "port", e->lo);
+			pk__fact_protos(r->l, "protocols", e->protos);
+			fact_range_of_host(r);
+			pk__fact_bool(r->l, "listening", false);
+			fact_expected(r, e);
+			pk__fact_list(r->l, "sockets", PK_FACT_SOCKET);
+			pk__fact_uint(r->l, "socket_count", 0);
+			fix_reserve(r, olo, ohi);
+			pk__fix_action(r->l, "move-service", true);
 		} else {
-			ADD(st, pk__buf_printf(&d.summary,
-					      "expected range %s%s%s%s overlaps the ephemeral range %s in %u ports",
-					      et, pt, lab ? " " : "", lab ? lab : "", rt,
-					      overlap));
-			ADD(st, pk__buf_printf(&d.evidence,
-					      "Declared at %s. Overlap %s, of which %u ports are not reserved: outgoing connections can take any of them before the services that need them.",
-					      e->origin, range_text(olo, ohi, et, sizeof et),
-					      unreserved));
-			if ((uint64_t)overlap * 4 > (uint64_t)r->hi - r->lo + 1)
-				ADD(st, pk__buf_addstr(&d.evidence,
-						      " The overlap is a large part of the range: moving the range (or the services) is the better cure than reserving it."));
+			start(r, EPHEMERAL_OVERLAP, PK_SEV_WARNING, e->lo, one);
+			pk__fact_range(r->l, "expected", e->lo, e->hi);
+			pk__fact_protos(r->l, "protocols", e->protos);
+			fact_expected(r, e);
+			fact_range_of_host(r);
+			pk__fact_range(r->l, "overlap", olo, ohi);
+			pk__fact_uint(r->l, "overlap_count", overlap);
+			pk__fact_uint(r->l, "unreserved_count", unreserved);
+			/* A large part of the range: moving it (or the
+			 * services) cures better than reserving. */
+			pk__fact_bool(r->l, "overlap_large",
+				      (uint64_t)overlap * 4 > (uint64_t)r->hi - r->lo + 1);
+			fix_reserve(r, olo, ohi);
+			pk__fix_action(r->l, "move-range", true);
 		}
-		ADD(st, pk__buf_printf(&d.fix, "(or move %s outside %s)",
-				      e->lo == e->hi ? "the service" : "the range",
-				      rt));
-		if (st != PK_OK) {
-			draft_free(&d);
-			break;
-		}
-		st = emit(r, &d);
 	}
-	return st;
 }
 
 /* ---- outbound load -------------------------------------------------------- */
@@ -654,7 +466,6 @@ static uint32_t usable(const run *r, uint16_t lo, uint16_t hi,
 			n++;
 	return n;
 }
-
 
 /* Grows the range (as proposed so far) upwards to 65535, then downwards
  * to the floor, until target ports are usable; false when even the widest
@@ -680,15 +491,12 @@ static bool widen(const run *r, uint32_t target, uint16_t *plo, uint16_t *phi)
 	return have >= target;
 }
 
-static pk_status check_load(run *r)
+static void check_load(run *r)
 {
 	const pk_host_sockets *s = r->in->sockets;
-	char rt[32], addr[64], pc[16];
-	pk_status st = PK_OK;
 
 	if (!r->have_range || s == NULL)
-		return PK_OK;
-	range_text(r->lo, r->hi, rt, sizeof rt);
+		return;
 
 	/* TCP: connect() may reuse a local port for another destination,
 	 * so the limit is per destination (address and port). */
@@ -716,67 +524,46 @@ static pk_status check_load(run *r)
 	else
 		report = false;
 	if (report) {
-		draft d;
-		draft_init(&d, PK_FIND_EXHAUSTION, sev);
-		d.proto = PK_PROTO_TCP;
-		if (busiest > 0) {
-			pk_addr_format(top->family, top->addr, addr, sizeof addr);
-			ADD(st, pk__buf_printf(&d.summary,
-					      "busiest destination %s%s%s:%u uses %u of %u usable ephemeral ports (%s)",
-					      top->family == 6 ? "[" : "", addr,
-					      top->family == 6 ? "]" : "", top->port,
-					      busiest, cap, pct(ratio, pc, sizeof pc)));
-		} else {
-			ADD(st, pk__buf_printf(&d.summary,
-					      "ephemeral range %s leaves only %u usable ports for outgoing TCP connections",
-					      rt, cap));
-		}
-		ADD(st, pk__buf_printf(&d.evidence,
-				      "ip_local_port_range %s: %u ports, %u reserved, %u held by listeners; %u usable. Each destination (address and port) can have one connection per usable port; then connect() fails with EADDRNOTAVAIL.",
-				      rt, size, reserved, size - reserved - cap, cap));
+		start(r, EXHAUSTION, sev, 0, PK_PROTO_TCP);
+		pk__fact_proto(r->l, "protocol", PK_PROTO_TCP);
+		fact_range_of_host(r);
+		pk__fact_uint(r->l, "range_size", size);
+		pk__fact_uint(r->l, "reserved_count", reserved);
+		pk__fact_uint(r->l, "listener_count", size - reserved - cap);
+		pk__fact_uint(r->l, "usable_count", cap);
+		pk__fact_uint(r->l, "busiest_count", busiest);
+		/* The busiest first. */
+		pk__fact_list(r->l, "destinations", PK_FACT_DEST);
 		size_t shown = 0;
 		for (size_t i = 0; i < pk_host_sockets_dest_count(s) && shown < 5; i++) {
 			const pk_dest_load *dl = pk_host_sockets_dest(s, i);
 			if (dl->proto != PK_PROTO_TCP)
 				continue;
-			pk_addr_format(dl->family, dl->addr, addr, sizeof addr);
-			ADD(st, pk__buf_printf(&d.evidence,
-					      "\n  %s%s%s:%u: %u connections (%u in TIME_WAIT), %s of usable",
-					      dl->family == 6 ? "[" : "", addr,
-					      dl->family == 6 ? "]" : "", dl->port,
-					      dl->count, dl->time_wait,
-					      pct(cap ? (double)dl->count / cap : 1.0, pc,
-						  sizeof pc)));
+			pk__fact_dest(r->l, "destinations", dl);
 			shown++;
 		}
 		if (sev >= PK_SEV_WARNING) {
 			/* Enough for the load, and not a small range any more:
 			 * the fix must clear this finding. */
-			uint32_t want = (uint32_t)pk__ceil(busiest / LOAD_TARGET);
+			uint32_t want = (uint32_t)pk__ceil(busiest * 100.0 / LOAD_TARGET_PCT);
 			if (want < SMALL_RANGE)
 				want = SMALL_RANGE;
 			uint16_t plo, phi;
 			bool enough = widen(r, want, &plo, &phi);
 			if (plo != r->lo || phi != r->hi) {
-				d.cmds = FIX_RANGE;
+				pk__fact_uint(r->l, "target_usable", want);
+				pk__fact_uint(r->l, "target_share_pct", LOAD_TARGET_PCT);
+				pk__fact_bool(r->l, "target_reached", enough);
+				fix_range(r);
+				pk__fix_action(r->l, "widened-range", false);
 				r->propose_range = true;
 				r->grow = true;
 				r->plo = plo;
 				r->phi = phi;
-				ADD(st, pk__buf_printf(&d.fix,
-						      "This widens the range to %s%u usable ports, so the busiest destination uses at most %.0f%% of them; listeners it takes in are added to the reserved list.\n",
-						      enough ? "" : "as many as it can, short of ", want,
-						      100 * LOAD_TARGET));
 			}
-			ADD(st, pk__buf_addstr(&d.fix,
-					      "Also: reuse connections (keep-alive, pools), spread them over more source addresses (IP_BIND_ADDRESS_NO_PORT), and when most are in TIME_WAIT, sysctl -w net.ipv4.tcp_tw_reuse=1."));
+			pk__fix_action(r->l, "reuse-connections", false);
+			pk__fix_sysctl(r->l, "tcp-tw-reuse", false, KEY_TW_REUSE, "1");
 		}
-		if (st != PK_OK) {
-			draft_free(&d);
-			return st;
-		}
-		if ((st = emit(r, &d)) != PK_OK)
-			return st;
 	}
 
 	/* UDP: a local port is not shared between sockets at all. */
@@ -790,25 +577,15 @@ static pk_status check_load(run *r)
 			 !pk_portset_contains(&r->reserved, (uint16_t)p);
 	double uratio = ucap ? (double)uused / ucap : 0.0;
 	if (ucap > 0 && uratio >= LOAD_WARN) {
-		draft d;
-		draft_init(&d, PK_FIND_EXHAUSTION,
-			   uratio >= LOAD_ERROR ? PK_SEV_ERROR : PK_SEV_WARNING);
-		d.proto = PK_PROTO_UDP;
-		ADD(st, pk__buf_printf(&d.summary,
-				      "UDP sockets hold %u of %u usable ephemeral ports (%s)",
-				      uused, ucap, pct(uratio, pc, sizeof pc)));
-		ADD(st, pk__buf_printf(&d.evidence,
-				      "ip_local_port_range %s. A UDP port is not shared between destinations: once all are bound, bind(0) and connect() fail with EAGAIN/EADDRINUSE.",
-				      rt));
-		ADD(st, pk__buf_addstr(&d.fix,
-				      "Widen net.ipv4.ip_local_port_range, or have clients reuse their sockets."));
-		if (st != PK_OK) {
-			draft_free(&d);
-			return st;
-		}
-		st = emit(r, &d);
+		start(r, EXHAUSTION, uratio >= LOAD_ERROR ? PK_SEV_ERROR : PK_SEV_WARNING,
+		      0, PK_PROTO_UDP);
+		pk__fact_proto(r->l, "protocol", PK_PROTO_UDP);
+		fact_range_of_host(r);
+		pk__fact_uint(r->l, "used_count", uused);
+		pk__fact_uint(r->l, "usable_count", ucap);
+		pk__fix_action(r->l, "widen-port-range", false);
+		pk__fix_action(r->l, "reuse-sockets", true);
 	}
-	return st;
 }
 
 /* ---- the registry: what the port number suggests ------------------------ */
@@ -838,41 +615,47 @@ static bool record_matches(const pk_registry *reg, const pk_record *rec,
 	return false;
 }
 
-/* The services IANA assigns (proto, port) to, by the port-use rule, as
- * "a, b"; whether the process name or the admin's label for the port
+/* The services IANA assigns (proto, port) to, by the port-use rule, at
+ * most cap; whether the process name or the admin's label for the port
  * matches one of them. */
-static pk_status assigned_names(const pk_registry *reg, pk_proto proto,
-				uint16_t port, const char *who,
-				const char *label, pk_buf *names, bool *match,
-				size_t *count)
+static size_t assigned_records(const pk_registry *reg, pk_proto proto,
+			       uint16_t port, const char *who,
+			       const char *label, pk_recid *out, size_t cap,
+			       bool *match)
 {
 	pk_recid ids[32];
 	size_t n = pk_port_services(reg, port, proto, PK_ORIGINMASK_IANA, ids, 32);
-	pk_status st = PK_OK;
+	size_t count = 0;
 
 	*match = false;
-	*count = 0;
-	for (size_t i = 0; i < n && i < 32; i++) {
+	for (size_t i = 0; i < n && i < 32 && count < cap; i++) {
 		pk_record rec;
 		if (pk_record_get(reg, ids[i], &rec, NULL) != PK_OK)
 			continue;
 		if ((who != NULL && record_matches(reg, &rec, who)) ||
 		    (label != NULL && record_matches(reg, &rec, label)))
 			*match = true;
-		ADD(st, pk__buf_printf(names, "%s%s", *count ? ", " : "", rec.name));
-		(*count)++;
+		out[count++] = ids[i];
 	}
-	return st;
+	return count;
 }
 
-static pk_status check_registry(run *r)
+static void fact_listener(run *r, const pk_socket *k, const pk_socket *owner)
+{
+	pk__fact_string(r->l, "process", owner ? owner->comm : "");
+	if (owner != NULL)
+		pk__fact_uint(r->l, "pid", (uint64_t)owner->pid);
+	pk__fact_uint(r->l, "port", k->port);
+	pk__fact_proto(r->l, "protocol", k->proto);
+}
+
+static void check_registry(run *r)
 {
 	const pk_host_sockets *s = r->in->sockets;
 	const pk_registry *reg = r->in->reg;
 	size_t n = s ? pk_host_sockets_count(s) : 0;
-	pk_status st = PK_OK;
 
-	for (size_t i = 0; i < n && st == PK_OK;) {
+	for (size_t i = 0; i < n;) {
 		const pk_socket *k = pk_host_sockets_get(s, i);
 		size_t j = i + 1;
 		const pk_socket *owner = k->pid ? k : NULL;
@@ -888,164 +671,140 @@ static pk_status check_registry(run *r)
 		 * automatic port: nothing to say about its number. */
 		if (k->proto == PK_PROTO_UDP && in_range(r, k->port) && e == NULL)
 			continue;
-		const char *proto = pk_proto_name(k->proto);
-		draft d;
+		if (owner != NULL && owner->comm[0] == '\0')
+			owner = NULL;
 
 		if (pk_port_class_of(k->port) == PK_CLASS_DYNAMIC) {
-			draft_init(&d, PK_FIND_DYNAMIC, PK_SEV_INFO);
-			d.proto = k->proto;
-			d.has_port = true;
-			d.lo = d.hi = k->port;
-			ADD(st, pk__buf_printf(&d.summary,
-					      "%s on %u/%s, in the Dynamic/Private range 49152-65535",
-					      owner ? owner->comm : "a listener", k->port,
-					      proto));
-			ADD(st, pk__buf_addstr(&d.evidence,
-					      "IANA never assigns these ports (RFC 6335 section 6): fine for private use, but Windows, macOS, FreeBSD and IANA's own recommendation use this range for outgoing connections, so the same service elsewhere can collide with them."));
-			if (st != PK_OK || (st = emit(r, &d)) != PK_OK)
-				break;
+			start(r, DYNAMIC, PK_SEV_INFO, k->port, k->proto);
+			pk__cite(r->l, "RFC 6335 §6");
+			fact_listener(r, k, owner);
+			pk__fact_range(r->l, "dynamic_ports", 49152, 65535);
 			continue;
 		}
 		if (reg == NULL)
 			continue;
-		pk_buf names;
-		pk__buf_init(&names, 1 << 12);
+		pk_recid ids[32];
 		bool match = false;
-		size_t count = 0;
-		const char *who = owner ? owner->comm : NULL;
-		if (who != NULL && who[0] == '\0')
-			who = NULL;
-		st = assigned_names(reg, k->proto, k->port, who,
-				    e != NULL && e->label[0] ? e->label : NULL,
-				    &names, &match, &count);
-		if (st == PK_OK &&
-		    !pk_port_is_assigned(reg, k->port, k->proto) &&
+		size_t count = assigned_records(reg, k->proto, k->port,
+						owner ? owner->comm : NULL,
+						e != NULL && e->label[0] ? e->label : NULL,
+						ids, 32, &match);
+		if (!pk_port_is_assigned(reg, k->port, k->proto) &&
 		    pk_port_class_of(k->port) == PK_CLASS_USER) {
-			draft_init(&d, PK_FIND_SQUATTING, PK_SEV_INFO);
-			d.proto = k->proto;
-			d.has_port = true;
-			d.lo = d.hi = k->port;
-			ADD(st, pk__buf_printf(&d.summary,
-					      "%s on %u/%s, a User port IANA has not assigned",
-					      who ? who : "a listener", k->port, proto));
-			ADD(st, pk__buf_addstr(&d.evidence,
-					      "Using an unassigned User port without registering it is squatting (RFC 7605): IANA may assign it to another service later."));
-			ADD(st, pk__buf_addstr(&d.fix,
-					      "Keep it private, or request an assignment from IANA (portkit advise)."));
-			if (st == PK_OK)
-				st = emit(r, &d);
-			else
-				draft_free(&d);
-		} else if (st == PK_OK && count > 0 && who != NULL && !match) {
-			draft_init(&d, PK_FIND_IANA_OTHER, PK_SEV_INFO);
-			d.proto = k->proto;
-			d.has_port = true;
-			d.lo = d.hi = k->port;
-			ADD(st, pk__buf_printf(&d.summary,
-					      "%s listens on %u/%s, which IANA assigns to %s",
-					      who, k->port, proto, names.data));
-			ADD(st, pk__buf_printf(&d.evidence,
-					      "Process %s (pid %d) is not %s by name. A port number is only a hint of the service behind it (RFC 7605): clients and firewalls that go by the number will assume %s.",
-					      who, owner->pid, names.data, names.data));
-			if (st == PK_OK)
-				st = emit(r, &d);
-			else
-				draft_free(&d);
+			start(r, SQUATTING, PK_SEV_INFO, k->port, k->proto);
+			pk__cite(r->l, "RFC 7605");
+			fact_listener(r, k, owner);
+			pk__fix_action(r->l, "keep-private-or-request", false);
+		} else if (count > 0 && owner != NULL && !match) {
+			start(r, IANA_OTHER, PK_SEV_INFO, k->port, k->proto);
+			pk__cite(r->l, "RFC 7605");
+			fact_listener(r, k, owner);
+			pk__fact_list(r->l, "services", PK_FACT_STRING);
+			for (size_t m = 0; m < count; m++) {
+				pk_record rec;
+				if (pk_record_get(reg, ids[m], &rec, NULL) == PK_OK)
+					pk__fact_string(r->l, "services", rec.name);
+			}
+			pk__fact_list(r->l, "records", PK_FACT_RECORD);
+			for (size_t m = 0; m < count; m++)
+				pk__fact_record(r->l, "records", ids[m]);
 		}
-		pk__buf_free(&names);
 	}
-	return st;
 }
 
 /* ---- what could not be seen ------------------------------------------- */
 
-static pk_status note(run *r, const char *summary, const char *evidence,
-		      const char *fix)
-{
-	draft d;
-	pk_status st = PK_OK;
-
-	draft_init(&d, PK_FIND_NOT_SEEN, PK_SEV_INFO);
-	ADD(st, pk__buf_addstr(&d.summary, summary));
-	ADD(st, pk__buf_addstr(&d.evidence, evidence));
-	ADD(st, pk__buf_addstr(&d.fix, fix));
-	if (st != PK_OK) {
-		draft_free(&d);
-		return st;
-	}
-	return emit(r, &d);
-}
-
-static pk_status check_visibility(run *r)
+static void check_visibility(run *r)
 {
 	const pk_host_portconf *c = r->in->conf;
 	const pk_host_sockets *s = r->in->sockets;
-	pk_status st = PK_OK;
-	char buf[512];
 
-	if (!c->have_range)
-		st = note(r, "ip_local_port_range could not be read",
-			  "Without the ephemeral range, no collision can be checked.",
-			  "Check that /proc/sys/net/ipv4 is mounted and readable (PROC_ROOT).");
-	if (st == PK_OK && !c->have_reserved)
-		st = note(r, "ip_local_reserved_ports could not be read",
-			  "Taken as empty: every port of the range counts as unreserved.", "");
-	if (st != PK_OK || s == NULL)
-		return st;
+	if (!c->have_range) {
+		start(r, NOT_SEEN, PK_SEV_INFO, 0, PK_PROTO_NONE);
+		pk__fact_string(r->l, "subject", "ip_local_port_range");
+		pk__fix_action(r->l, "check-proc", false);
+	}
+	if (!c->have_reserved) {
+		start(r, NOT_SEEN, PK_SEV_INFO, 0, PK_PROTO_NONE);
+		pk__fact_string(r->l, "subject", "ip_local_reserved_ports");
+	}
+	if (s == NULL)
+		return;
 	pk_host_sockets_info info;
 	pk_host_sockets_get_info(s, &info);
 	if (info.missing) {
-		snprintf(buf, sizeof buf, "Socket tables not read:%s%s%s%s (source: %s).",
-			 info.missing & PK_SOCKTAB_TCP4 ? " tcp" : "",
-			 info.missing & PK_SOCKTAB_TCP6 ? " tcp6" : "",
-			 info.missing & PK_SOCKTAB_UDP4 ? " udp" : "",
-			 info.missing & PK_SOCKTAB_UDP6 ? " udp6" : "",
-			 info.source);
-		st = note(r, "some socket tables could not be read", buf,
-			  "IPv6 may be disabled; otherwise check /proc/net.");
+		static const char *const names[] = { "tcp", "tcp6", "udp", "udp6" };
+		start(r, NOT_SEEN, PK_SEV_INFO, 0, PK_PROTO_NONE);
+		pk__fact_string(r->l, "subject", "socket_tables");
+		pk__fact_list(r->l, "tables_missing", PK_FACT_STRING);
+		for (unsigned t = 0; t < 4; t++)
+			if (info.missing & (1u << t))
+				pk__fact_string(r->l, "tables_missing", names[t]);
+		pk__fact_string(r->l, "source", info.source);
+		pk__fix_action(r->l, "check-ipv6", false);
 	}
-	if (st == PK_OK && info.owners_unknown > 0) {
-		int n = snprintf(buf, sizeof buf,
-				 "%u of %zu listed sockets have no known process: ",
-				 info.owners_unknown, pk_host_sockets_count(s));
-		if (info.procs_truncated)
-			snprintf(buf + n, sizeof buf - (size_t)n,
-				 "the process scan stopped at its bound.");
-		else if (info.procs_denied > 0)
-			snprintf(buf + n, sizeof buf - (size_t)n,
-				 "%u processes' descriptors could not be read.",
-				 info.procs_denied);
-		else
-			snprintf(buf + n, sizeof buf - (size_t)n,
-				 "no process visible here holds them (another PID namespace, e.g. a container, or the kernel itself).");
-		st = note(r, "owners of some sockets are not visible", buf,
-			  info.procs_denied ? "Run as root (or with CAP_SYS_PTRACE) to see every owner." :
-					      "");
+	if (info.owners_unknown > 0) {
+		start(r, NOT_SEEN, PK_SEV_INFO, 0, PK_PROTO_NONE);
+		pk__fact_string(r->l, "subject", "socket_owners");
+		pk__fact_uint(r->l, "owners_unknown", info.owners_unknown);
+		pk__fact_uint(r->l, "socket_count", pk_host_sockets_count(s));
+		pk__fact_string(r->l, "reason",
+				info.procs_truncated ? "scan-bounded" :
+				info.procs_denied > 0 ? "permission" :
+							"not-visible");
+		pk__fact_uint(r->l, "processes_denied", info.procs_denied);
+		if (info.procs_denied > 0)
+			pk__fix_action(r->l, "run-as-root", false);
 	}
-	return st;
 }
 
-/* ---- proposals, fixes, order --------------------------------------------- */
+/* ---- proposals, fixes -------------------------------------------------- */
 
-static char *format_set(const pk_portset *set)
+typedef struct fill {
+	const run *r;
+	const char *reserved; /* the merged list; NULL: too long to repeat */
+	const char *range;    /* "LO HI" of the proposal */
+	const char *snippet;  /* NULL: too long to repeat */
+} fill;
+
+/* The steps of one finding once every finding is known: the merged
+ * values filled in, and what changes nothing dropped. */
+static bool fill_step(void *ctx, pk_fix *steps, size_t n, size_t i)
 {
-	size_t need = pk_portset_format(set, NULL, 0);
-	char *s = malloc(need + 1);
+	const fill *f = ctx;
+	pk_fix *x = &steps[i];
 
-	if (s != NULL)
-		pk_portset_format(set, s, need + 1);
-	return s;
+	if (x->kind == PK_FIX_RESERVE) {
+		x->key = KEY_RESERVED;
+		x->value = f->reserved;
+		return f->r->new_reserved;
+	}
+	if (x->kind == PK_FIX_SYSCTL && strcmp(x->code, STEP_RANGE) == 0) {
+		x->value = f->range;
+		return f->r->a->have_range;
+	}
+	if (x->kind == PK_FIX_FILE && strcmp(x->code, STEP_PERSIST) == 0) {
+		x->value = f->snippet;
+		/* Only beside a setting this finding changes. */
+		for (size_t k = 0; k < n; k++)
+			if ((steps[k].kind == PK_FIX_RESERVE && f->r->new_reserved) ||
+			    (steps[k].kind == PK_FIX_SYSCTL &&
+			     strcmp(steps[k].code, STEP_RANGE) == 0 &&
+			     f->r->a->have_range))
+				return true;
+		return false;
+	}
+	return true;
 }
 
 static pk_status finalize(run *r)
 {
 	pk_audit *a = r->a;
 	pk_status st = PK_OK;
-	pk_buf cmds, snip, fix;
+	pk_buf cmds, snip;
 
 	pk__buf_init(&cmds, 1 << 20);
 	pk__buf_init(&snip, 1 << 20);
-	pk__buf_init(&fix, 1 << 20);
 
 	if (r->propose_range) {
 		fix_parity(&r->plo, &r->phi, r->floor, r->grow);
@@ -1063,14 +822,13 @@ static pk_status finalize(run *r)
 		a->range_hi = r->phi;
 	}
 	/* Reserving also what is reserved already changes nothing. */
-	bool new_reserved = false;
 	for (size_t w = 0; w < 65536 / 64; w++)
 		if (r->reserve_add.bits[w] & ~r->reserved.bits[w])
-			new_reserved = true;
+			r->new_reserved = true;
 	pk_portset *merged = &r->tmp;
 	*merged = r->reserved;
 	pk_portset_union(merged, &r->reserve_add);
-	a->reserved = new_reserved ? format_set(merged) : strdup("");
+	a->reserved = r->new_reserved ? format_set(merged) : strdup("");
 	if (a->reserved == NULL) {
 		st = PK_NOMEM;
 		goto out;
@@ -1078,81 +836,50 @@ static pk_status finalize(run *r)
 
 	/* Reserve first: a wider range must not hand out a listener's port
 	 * in between. */
-	if (new_reserved)
-		ADD(st, pk__buf_printf(&cmds, "sysctl -w net.ipv4.ip_local_reserved_ports=%s\n",
-				      a->reserved));
-	if (a->have_range)
-		ADD(st, pk__buf_printf(&cmds, "sysctl -w net.ipv4.ip_local_port_range=\"%u %u\"\n",
-				      a->range_lo, a->range_hi));
-	if (new_reserved || a->have_range) {
-		ADD(st, pk__buf_addstr(&snip,
-				      "# " SNIPPET_PATH " - proposed by `portkit audit`.\n"
-				      "# Apply with: sysctl -p " SNIPPET_PATH "\n"));
-		if (new_reserved)
-			ADD(st, pk__buf_printf(&snip,
-					      "# Keep service ports out of the kernel's automatic (ephemeral) choice;\n"
-					      "# this list also covers IPv6.\n"
-					      "net.ipv4.ip_local_reserved_ports = %s\n",
-					      a->reserved));
-		if (a->have_range)
-			ADD(st, pk__buf_printf(&snip, "net.ipv4.ip_local_port_range = %u %u\n",
-					      a->range_lo, a->range_hi));
+	if (r->new_reserved)
+		st = pk__buf_printf(&cmds, "sysctl -w " KEY_RESERVED "=%s\n",
+				    a->reserved);
+	if (st == PK_OK && a->have_range)
+		st = pk__buf_printf(&cmds, "sysctl -w " KEY_RANGE "=\"%u %u\"\n",
+				    a->range_lo, a->range_hi);
+	if (st == PK_OK && (r->new_reserved || a->have_range)) {
+		st = pk__buf_addstr(&snip,
+				    "# " PK_AUDIT_SNIPPET_PATH " - proposed by portkit.\n"
+				    "# Apply with: sysctl -p " PK_AUDIT_SNIPPET_PATH "\n");
+		if (st == PK_OK && r->new_reserved)
+			st = pk__buf_printf(&snip,
+					    "# Keep service ports out of the kernel's automatic (ephemeral) choice;\n"
+					    "# this list also covers IPv6.\n"
+					    KEY_RESERVED " = %s\n",
+					    a->reserved);
+		if (st == PK_OK && a->have_range)
+			st = pk__buf_printf(&snip, KEY_RANGE " = %u %u\n",
+					    a->range_lo, a->range_hi);
 	}
-	ADD(st, pk__buf_terminate(&cmds));
-	ADD(st, pk__buf_terminate(&snip));
+	if (st == PK_OK)
+		st = pk__buf_terminate(&cmds);
+	if (st == PK_OK)
+		st = pk__buf_terminate(&snip);
 	if (st != PK_OK)
 		goto out;
 	a->commands = cmds.data;
 	a->snippet = snip.data;
 	cmds.data = snip.data = NULL;
 
-	for (size_t i = 0; i < a->n && st == PK_OK; i++) {
-		item *it = &a->items[i];
-		fix.len = 0;
-		/* A long list is printed once, with the proposal: repeated in
-		 * each of thousands of findings it would cost quadratic time
-		 * and memory. */
-		if ((it->cmds & FIX_RESERVE) && new_reserved && strlen(a->reserved) <= FIX_LIST_MAX)
-			ADD(st, pk__buf_printf(&fix, "sysctl -w net.ipv4.ip_local_reserved_ports=%s\n",
-					      a->reserved));
-		else if ((it->cmds & FIX_RESERVE) && new_reserved)
-			ADD(st, pk__buf_addstr(&fix,
-					      "Apply the merged net.ipv4.ip_local_reserved_ports list of the proposed settings (too long to repeat here).\n"));
-		if ((it->cmds & FIX_RANGE) && a->have_range)
-			ADD(st, pk__buf_printf(&fix, "sysctl -w net.ipv4.ip_local_port_range=\"%u %u\"\n",
-					      a->range_lo, a->range_hi));
-		if (it->cmds && (new_reserved || a->have_range))
-			ADD(st, pk__buf_addstr(&fix,
-					      "To keep it across reboots: portkit audit --write-sysctl " SNIPPET_PATH " (same options)\n"));
-		ADD(st, pk__buf_addstr(&fix, it->fix_text));
-		ADD(st, pk__buf_terminate(&fix));
-		/* No trailing newline. */
-		while (st == PK_OK && fix.len > 0 && fix.data[fix.len - 1] == '\n')
-			fix.data[--fix.len] = '\0';
-		if (st == PK_OK && (it->fix = strdup(fix.data)) == NULL)
-			st = PK_NOMEM;
-		it->f.summary = it->summary;
-		it->f.evidence = it->evidence;
-		it->f.fix = it->fix;
-	}
+	char range[16];
+	snprintf(range, sizeof range, "%u %u", a->range_lo, a->range_hi);
+	bool repeat = strlen(a->reserved) <= FIX_LIST_MAX;
+	fill f = {
+		.r = r,
+		.reserved = repeat ? pk__findings_strdup(r->l, a->reserved) : NULL,
+		.range = pk__findings_strdup(r->l, range),
+		.snippet = repeat ? pk__findings_strdup(r->l, a->snippet) : NULL,
+	};
+	pk__findings_edit_fixes(r->l, fill_step, &f);
 out:
 	pk__buf_free(&cmds);
 	pk__buf_free(&snip);
-	pk__buf_free(&fix);
 	return st;
-}
-
-static int cmp_finding(const void *pa, const void *pb)
-{
-	const pk_audit_finding *a = pa, *b = pb;
-
-	if (a->severity != b->severity)
-		return a->severity > b->severity ? -1 : 1;
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	if (a->port_lo != b->port_lo)
-		return a->port_lo < b->port_lo ? -1 : 1;
-	return (int)a->proto - (int)b->proto;
 }
 
 /* The first pk_host_portconf with a size field ended with reserved: no
@@ -1172,7 +899,7 @@ pk_status pk_audit_run_(const pk_audit_input *in_arg, size_t in_size,
 		return pk__error_set(err, PK_INVAL, "audit: no input given");
 	r = calloc(1, sizeof *r);
 	a = calloc(1, sizeof *a);
-	if (r == NULL || a == NULL) {
+	if (r == NULL || a == NULL || (a->findings = pk__findings_new()) == NULL) {
 		st = PK_NOMEM;
 		goto fail;
 	}
@@ -1183,7 +910,7 @@ pk_status pk_audit_run_(const pk_audit_input *in_arg, size_t in_size,
 	const pk_host_portconf *cin = r->in_full.conf;
 	if (cin == NULL || cin->size < PORTCONF_MIN_SIZE) {
 		free(r);
-		free(a);
+		pk_audit_free(a);
 		if (cin == NULL)
 			return pk__error_set(err, PK_INVAL, "audit: no host settings given");
 		return pk__error_set(err, PK_INVAL,
@@ -1197,6 +924,7 @@ pk_status pk_audit_run_(const pk_audit_input *in_arg, size_t in_size,
 	r->in = &r->in_full;
 	const pk_audit_input *in = r->in;
 	r->a = a;
+	r->l = a->findings;
 	const pk_host_portconf *c = in->conf;
 	if (c->have_reserved)
 		r->reserved = c->reserved;
@@ -1221,23 +949,22 @@ pk_status pk_audit_run_(const pk_audit_input *in_arg, size_t in_size,
 			pk_portset_add_range(&r->expected, e->lo, e->hi);
 		}
 
-	if ((st = check_range_config(r)) != PK_OK ||
-	    (st = check_reserved_most(r)) != PK_OK ||
-	    (st = check_listeners(r)) != PK_OK ||
-	    (st = check_expected(r)) != PK_OK ||
-	    (st = check_load(r)) != PK_OK ||
-	    (st = check_registry(r)) != PK_OK ||
-	    (st = check_visibility(r)) != PK_OK ||
-	    (st = finalize(r)) != PK_OK)
+	check_range_config(r);
+	if ((st = check_reserved_most(r)) != PK_OK)
 		goto fail;
-	a->view = malloc((a->n ? a->n : 1) * sizeof *a->view);
-	if (a->view == NULL) {
-		st = PK_NOMEM;
+	check_listeners(r);
+	check_expected(r);
+	check_load(r);
+	check_registry(r);
+	check_visibility(r);
+	if ((st = finalize(r)) != PK_OK)
 		goto fail;
-	}
-	for (size_t i = 0; i < a->n; i++)
-		a->view[i] = a->items[i].f;
-	qsort(a->view, a->n, sizeof *a->view, cmp_finding);
+	pk__findings_sort(r->l);
+	if ((st = pk__findings_finish(r->l)) != PK_OK)
+		goto fail;
+	a->conf = r->conf_full;
+	a->input = r->in_full;
+	a->input.conf = &a->conf;
 	free(r);
 	*out = a;
 	return PK_OK;
@@ -1247,22 +974,27 @@ fail:
 	return pk__error_set(err, st, "audit: %s", pk_strerror(st));
 }
 
-size_t pk_audit_count(const pk_audit *a)
+const pk_audit_input *pk_audit_get_input(const pk_audit *a)
 {
-	return a->n;
+	return &a->input;
 }
 
-const pk_audit_finding *pk_audit_get(const pk_audit *a, size_t i)
+size_t pk_audit_count(const pk_audit *a)
 {
-	return i < a->n ? &a->view[i] : NULL;
+	return pk__findings_count(a->findings);
+}
+
+const pk_finding *pk_audit_get(const pk_audit *a, size_t i)
+{
+	return pk__findings_get(a->findings, i);
 }
 
 size_t pk_audit_count_severity(const pk_audit *a, pk_severity sev)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < a->n; i++)
-		n += a->view[i].severity == sev;
+	for (size_t i = 0; i < pk_audit_count(a); i++)
+		n += pk_finding_severity(pk_audit_get(a, i)) == sev;
 	return n;
 }
 

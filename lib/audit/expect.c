@@ -1,6 +1,6 @@
 /* expect.c - ports and ranges an admin declares services will use
- * (`portkit audit --expect 40000/tcp`, or a config file), so the audit
- * covers services that are not running at the moment it looks. */
+ * one by one or in a config file, so the audit covers services that are
+ * not running at the moment it looks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +107,7 @@ pk_status pk_expect_add(pk_expect_list *l, const char *spec,
 {
 	if (label == NULL)
 		label = "";
-	return add_entry(l, spec, label, strlen(label), "--expect", err);
+	return add_entry(l, spec, label, strlen(label), "", err);
 }
 
 static bool is_blank(char c)

@@ -1,6 +1,7 @@
 /* advise.c - reviewing a planned service as an IANA port expert would:
  * RFC 6335 (sections 5, 5.1, 6, 7.2, 8.1, 8.1.2, 8.3) and RFC 7605
- * (sections 7.1-7.8).  Every finding names the section it applies. */
+ * (sections 7.1-7.8).  Every finding names the section it applies and
+ * carries its facts (lib/core/finding.c); lib/render/finding.c words it. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,13 +10,18 @@
 #include "core/internal.h"
 
 #define DRAFT_MAX 16
+/* RFC 6335 section 5.1: a service name has 1-15 characters. */
+#define NAME_MAX_LEN 15
 /* Longest part of a record's description quoted in a finding. */
 #define DESC_MAX 100
 
 struct pk_advice {
-	pk_finding *items;
-	size_t n, cap;
-	pk_severity worst;
+	pk_findings *findings;
+	/* What was reviewed, for the renderer: the plan as normalised (its
+	 * strings the caller's) and the caller's registry. */
+	pk_plan plan;
+	bool assumed;
+	const pk_registry *reg;
 	pk_draft_field draft[DRAFT_MAX];
 	char *draft_owned[DRAFT_MAX]; /* values we formatted (else static) */
 	size_t ndraft;
@@ -52,7 +58,7 @@ static unsigned name_rules(const char *name)
 
 	if (len == 0)
 		return NAME_EMPTY;
-	if (len > 15)
+	if (len > NAME_MAX_LEN)
 		bad |= NAME_LONG;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
@@ -74,18 +80,13 @@ static unsigned name_rules(const char *name)
 static const struct name_rule {
 	unsigned bit;
 	const char *id;
-	const char *why;
 } name_rule_table[] = {
-	{ NAME_EMPTY, "name-empty", "it is empty (at least 1 character)" },
-	{ NAME_LONG, "name-too-long", "it is longer than 15 characters" },
-	{ NAME_CHAR, "name-bad-char",
-	  "only US-ASCII letters, digits and hyphens are allowed" },
-	{ NAME_NO_LETTER, "name-no-letter",
-	  "it needs at least one letter (so it cannot be mistaken for a port or a range)" },
-	{ NAME_HYPHEN_END, "name-hyphen-end",
-	  "it must not begin or end with a hyphen" },
-	{ NAME_HYPHEN_DOUBLE, "name-double-hyphen",
-	  "hyphens must not be next to each other" },
+	{ NAME_EMPTY, "name-empty" },
+	{ NAME_LONG, "name-too-long" },
+	{ NAME_CHAR, "name-bad-char" },
+	{ NAME_NO_LETTER, "name-no-letter" },
+	{ NAME_HYPHEN_END, "name-hyphen-end" },
+	{ NAME_HYPHEN_DOUBLE, "name-double-hyphen" },
 };
 
 bool pk_service_name_check(const char *name, const char **why)
@@ -95,7 +96,7 @@ bool pk_service_name_check(const char *name, const char **why)
 	for (size_t i = 0; i < sizeof name_rule_table / sizeof name_rule_table[0]; i++)
 		if (bad & name_rule_table[i].bit) {
 			if (why != NULL)
-				*why = name_rule_table[i].why;
+				*why = name_rule_table[i].id;
 			return false;
 		}
 	if (why != NULL)
@@ -121,44 +122,48 @@ static char *format_text(pk_advice *a, const char *fmt, va_list ap)
 	return copy;
 }
 
+/* Starts a finding; its facts follow (fact_*). */
 static void add(pk_advice *a, const char *id, pk_severity sev,
-		const char *cite, const pk_recid *rec, const char *fmt, ...)
-	PK_PRINTF(6, 7);
-
-static void add(pk_advice *a, const char *id, pk_severity sev,
-		const char *cite, const pk_recid *rec, const char *fmt, ...)
+		const char *cite)
 {
-	va_list ap;
-
-	if (a->st != PK_OK)
-		return;
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 16;
-		pk_finding *p = realloc(a->items, cap * sizeof *p);
-		if (p == NULL) {
-			a->st = PK_NOMEM;
-			return;
-		}
-		a->items = p;
-		a->cap = cap;
-	}
-	va_start(ap, fmt);
-	char *copy = format_text(a, fmt, ap);
-	va_end(ap);
-	if (copy == NULL)
-		return;
-	pk_finding *f = &a->items[a->n++];
-	f->id = id;
-	f->severity = sev;
-	f->cite = cite;
-	f->text = copy;
-	f->has_record = rec != NULL;
-	f->record = rec != NULL ? *rec : 0;
-	if (sev > a->worst)
-		a->worst = sev;
+	pk__finding_add(a->findings, id, sev);
+	pk__cite(a->findings, cite);
 }
 
-/* "'http' (World Wide Web HTTP; assignee Tim Berners-Lee)" */
+static void fact_name(pk_advice *a, const char *name)
+{
+	pk__fact_string(a->findings, "name", name);
+}
+
+static void fact_port(pk_advice *a, uint16_t port, pk_proto proto)
+{
+	pk__fact_uint(a->findings, "port", port);
+	if (proto != PK_PROTO_NONE)
+		pk__fact_proto(a->findings, "protocol", proto);
+}
+
+/* A record the finding is about: its id, and what people know it by
+ * (name, description, first assignee). */
+static void fact_record(pk_advice *a, const pk_registry *reg, pk_recid id)
+{
+	pk_record rec;
+	pk_party party;
+	const char *who = "";
+
+	pk__fact_record(a->findings, "record", id);
+	if (pk_record_get(reg, id, &rec, NULL) != PK_OK)
+		return;
+	if (rec.assignee_count > 0 &&
+	    pk_record_assignee(reg, id, 0, &party, NULL) == PK_OK)
+		who = party.name[0] != '\0' ? party.name : party.org;
+	pk__fact_string(a->findings, "service", rec.name);
+	pk__fact_string(a->findings, "description", rec.description);
+	pk__fact_string(a->findings, "assignee", who);
+}
+
+/* "'http' (World Wide Web HTTP; assignee Tim Berners-Lee)": the request
+ * draft's known unauthorized use (the words of the form, not of a
+ * finding). */
 static void describe(const pk_registry *reg, pk_recid id, char *buf,
 		     size_t size)
 {
@@ -166,6 +171,7 @@ static void describe(const pk_registry *reg, pk_recid id, char *buf,
 	pk_party party;
 	const char *who = "";
 	size_t len;
+	bool cut;
 
 	if (pk_record_get(reg, id, &rec, NULL) != PK_OK) {
 		snprintf(buf, size, "record %u", id);
@@ -177,14 +183,8 @@ static void describe(const pk_registry *reg, pk_recid id, char *buf,
 	snprintf(buf, size, "'%s'", rec.name != NULL ? rec.name : "(no name)");
 	len = strlen(buf);
 	/* Long descriptions are cut at a word, and say so. */
-	int dlen = (int)strlen(rec.description);
-	const char *more = "";
-	if (dlen > DESC_MAX) {
-		dlen = DESC_MAX;
-		while (dlen > DESC_MAX / 2 && rec.description[dlen] != ' ')
-			dlen--;
-		more = "...";
-	}
+	int dlen = (int)pk__cut_at_word(rec.description, DESC_MAX, &cut);
+	const char *more = cut ? "..." : "";
 	if (dlen > 0 && who[0] != '\0')
 		snprintf(buf + len, size - len, " (%.*s%s; assignee %.60s)", dlen,
 			 rec.description, more, who);
@@ -280,9 +280,9 @@ static void check_variant(pk_advice *a, const pk_registry *reg,
 	for (size_t i = 0; insecure_words[i] != NULL; i++)
 		if (t != name && pk__strcasecmp(t, insecure_words[i]) == 0) {
 			add(a, "name-insecure-variant", PK_SEV_WARNING,
-			    "RFC 7605 §7.4", NULL,
-			    "'%s' names an insecure variant: new services should build security in on one port, and a separate insecure port is unlikely to be approved",
-			    name);
+			    "RFC 7605 §7.4");
+			fact_name(a, name);
+			pk__fact_string(a->findings, "word", t);
 			return;
 		}
 	if (reg == NULL || len >= sizeof other - 8)
@@ -296,9 +296,9 @@ static void check_variant(pk_advice *a, const pk_registry *reg,
 		other[len - m] = '\0';
 		if (registered(reg, other)) {
 			add(a, "name-secure-variant", PK_SEV_WARNING,
-			    "RFC 7605 §7.4", NULL,
-			    "'%s' looks like a secure variant of the registered '%s': prefer securing '%s' in-band (e.g. a STARTTLS-style upgrade) over a second port, or justify both as independent services",
-			    name, other, other);
+			    "RFC 7605 §7.4");
+			fact_name(a, name);
+			pk__fact_string(a->findings, "registered_name", other);
 			return;
 		}
 	}
@@ -307,9 +307,9 @@ static void check_variant(pk_advice *a, const pk_registry *reg,
 		snprintf(other, sizeof other, "%s%s", name, secure_suffixes[i]);
 		if (registered(reg, other)) {
 			add(a, "name-insecure-variant", PK_SEV_WARNING,
-			    "RFC 7605 §7.4", NULL,
-			    "'%s' looks like an insecure variant of the registered secure service '%s': insecure versions of secure services should be avoided",
-			    name, other);
+			    "RFC 7605 §7.4");
+			fact_name(a, name);
+			pk__fact_string(a->findings, "registered_name", other);
 			return;
 		}
 	}
@@ -340,20 +340,23 @@ static void check_name(pk_advice *a, const pk_registry *reg,
 	pk_recid ids[64];
 
 	for (size_t i = 0; i < sizeof name_rule_table / sizeof name_rule_table[0]; i++)
-		if (bad & name_rule_table[i].bit)
+		if (bad & name_rule_table[i].bit) {
 			add(a, name_rule_table[i].id, PK_SEV_ERROR,
-			    "RFC 6335 §5.1", NULL,
-			    "'%.64s' is not a valid service name: %s", name,
-			    name_rule_table[i].why);
+			    "RFC 6335 §5.1");
+			fact_name(a, name);
+			if (name_rule_table[i].bit == NAME_LONG) {
+				pk__fact_uint(a->findings, "length", strlen(name));
+				pk__fact_uint(a->findings, "max_length", NAME_MAX_LEN);
+			}
+		}
 	if (bad != 0)
 		return; /* the registry cannot hold it: nothing more to say */
-	add(a, "name-syntax-ok", PK_SEV_OK, "RFC 6335 §5.1", NULL,
-	    "'%s' is a well-formed service name", name);
+	add(a, "name-syntax-ok", PK_SEV_OK, "RFC 6335 §5.1");
+	fact_name(a, name);
 	for (const char *p = name; *p != '\0'; p++)
 		if (*p >= 'A' && *p <= 'Z') {
-			add(a, "name-case", PK_SEV_INFO, "RFC 6335 §5.1", NULL,
-			    "service names compare case-insensitively: '%s' is the same name as its lower-case spelling, which the registry uses by convention",
-			    name);
+			add(a, "name-case", PK_SEV_INFO, "RFC 6335 §5.1");
+			fact_name(a, name);
 			break;
 		}
 
@@ -372,34 +375,31 @@ static void check_name(pk_advice *a, const pk_registry *reg,
 	for (size_t i = 0; word == NULL && redundant_inside[i] != NULL; i++)
 		if (pk__strcasestr_lower(name, redundant_inside[i]) != NULL)
 			word = redundant_inside[i];
-	if (word != NULL)
-		add(a, "name-redundant-word", PK_SEV_WARNING, "RFC 6335 §5",
-		    NULL,
-		    "'%s' contains '%s', which is redundant in a registry of services and ports: keep names brief and informative",
-		    name, word);
-	if (has_version(name))
-		add(a, "name-version", PK_SEV_WARNING, "RFC 7605 §7.5", NULL,
-		    "'%s' carries a version number: versions belong in-band, and names and descriptions should not include them",
-		    name);
+	if (word != NULL) {
+		add(a, "name-redundant-word", PK_SEV_WARNING, "RFC 6335 §5");
+		fact_name(a, name);
+		pk__fact_string(a->findings, "word", word);
+	}
+	if (has_version(name)) {
+		add(a, "name-version", PK_SEV_WARNING, "RFC 7605 §7.5");
+		fact_name(a, name);
+	}
 	if (!registered(reg, name))
 		check_variant(a, reg, name);
-	if (ends_with(name, "-disc"))
-		add(a, "name-disc", PK_SEV_INFO, "RFC 7605 §7.6", NULL,
-		    "'%s' uses the '-disc' suffix recommended for discovery services",
-		    name);
-	else if (pk__strcasestr_lower(name, "disco") != NULL)
-		add(a, "name-disc", PK_SEV_INFO, "RFC 7605 §7.6", NULL,
-		    "if '%s' is a discovery service, name it with the suffix '-disc'",
-		    name);
+	if (ends_with(name, "-disc") ||
+	    pk__strcasestr_lower(name, "disco") != NULL) {
+		add(a, "name-disc", PK_SEV_INFO, "RFC 7605 §7.6");
+		fact_name(a, name);
+		pk__fact_bool(a->findings, "suffix", ends_with(name, "-disc"));
+	}
 
 	if (reg == NULL)
 		return;
 	size_t n = pk_lookup_name(reg, name, PK_PROTOMASK_ANY, ids,
 				  sizeof ids / sizeof ids[0]);
 	if (n == 0) {
-		add(a, "name-available", PK_SEV_OK, "RFC 6335 §5", NULL,
-		    "'%s' is not registered: service names are assigned first come, first served",
-		    name);
+		add(a, "name-available", PK_SEV_OK, "RFC 6335 §5");
+		fact_name(a, name);
 		return;
 	}
 	if (n > sizeof ids / sizeof ids[0])
@@ -420,30 +420,24 @@ static void check_name(pk_advice *a, const pk_registry *reg,
 					      PK_PROTOMASK(rec.proto) & plan->protos;
 			if (on == 0)
 				continue;
-			char pn[32];
-			pk__protomask_format(on, pn, sizeof pn);
 			add(a, "name-matches-assignment", PK_SEV_OK,
-			    "RFC 6335 §8.1", &ids[i],
-			    "'%s' is already assigned on %u/%s: nothing to request for it",
-			    name, plan->port, pn);
+			    "RFC 6335 §8.1");
+			fact_name(a, name);
+			pk__fact_uint(a->findings, "port", plan->port);
+			pk__fact_protos(a->findings, "protocols", on);
+			fact_record(a, reg, ids[i]);
 			return;
 		}
 	}
-	char desc[256], where[64] = "";
 	pk_record rec;
-	describe(reg, ids[0], desc, sizeof desc);
+	add(a, "name-registered", PK_SEV_WARNING, "RFC 6335 §5");
+	fact_name(a, name);
+	fact_record(a, reg, ids[0]);
+	/* Where it is registered, when on a port. */
 	if (pk_record_get(reg, ids[0], &rec, NULL) == PK_OK && rec.has_port) {
-		if (rec.port_lo == rec.port_hi)
-			snprintf(where, sizeof where, " on %u/%s", rec.port_lo,
-				 pk_proto_name(rec.proto));
-		else
-			snprintf(where, sizeof where, " on %u-%u/%s",
-				 rec.port_lo, rec.port_hi,
-				 pk_proto_name(rec.proto));
+		pk__fact_range(a->findings, "ports", rec.port_lo, rec.port_hi);
+		pk__fact_proto(a->findings, "protocol", rec.proto);
 	}
-	add(a, "name-registered", PK_SEV_WARNING, "RFC 6335 §5", &ids[0],
-	    "'%s' is already registered%s as %s: service names are unique, choose another unless you are its assignee",
-	    name, where, desc);
 }
 
 /* ---- the port ------------------------------------------------------------ */
@@ -481,8 +475,6 @@ static void named_use(pk_advice *a, const pk_registry *reg,
 		      const pk_plan *plan, pk_recid id, pk_proto proto,
 		      bool listed)
 {
-	char desc[256];
-	const char *pn = pk_proto_name(proto);
 	/* The plan's own record, when another one (e.g. IANA's www-http
 	 * next to services(5)'s http on 80/tcp) came first. */
 	bool own = port_has_name(reg, plan->port, proto, plan->name, &id);
@@ -492,20 +484,15 @@ static void named_use(pk_advice *a, const pk_registry *reg,
 	 * port-experimental says what applies (experiments only). */
 	if (!own && !listed && (plan->port == 1021 || plan->port == 1022))
 		return;
-	describe(reg, id, desc, sizeof desc);
 	if (own)
 		add(a, listed ? "port-listed-for-plan" : "port-assigned-to-plan",
-		    PK_SEV_OK, "RFC 6335 §8.1", &id, "%u/%s is %s this service, %s%s",
-		    plan->port, pn, listed ? "listed in services(5) for" : "assigned to",
-		    desc, listed ? " (this registry has no IANA record to confirm an assignment)" : "");
+		    PK_SEV_OK, "RFC 6335 §8.1");
 	else if (listed)
-		add(a, "port-listed", PK_SEV_WARNING, "RFC 7605 §7.8", &id,
-		    "%u/%s is listed in services(5) as %s: another service there would meet it",
-		    plan->port, pn, desc);
+		add(a, "port-listed", PK_SEV_WARNING, "RFC 7605 §7.8");
 	else
-		add(a, "port-assigned", PK_SEV_WARNING, "RFC 7605 §7.8", &id,
-		    "%u/%s is assigned to %s: running another service on it is squatting, and both will meet on real networks",
-		    plan->port, pn, desc);
+		add(a, "port-assigned", PK_SEV_WARNING, "RFC 7605 §7.8");
+	fact_port(a, plan->port, proto);
+	fact_record(a, reg, id);
 }
 
 /* The first record deciding pk_port_use() for port/proto over originmask,
@@ -553,7 +540,6 @@ static void check_port_registry(pk_advice *a, const pk_registry *reg,
 				const pk_plan *plan)
 {
 	pk_registry_info info;
-	char desc[256], others[32];
 	uint16_t port = plan->port;
 	/* What IANA says per transport (the port-use rule), and the first
 	 * record assigning it. */
@@ -571,7 +557,6 @@ static void check_port_registry(pk_advice *a, const pk_registry *reg,
 	}
 	for (unsigned proto = PK_PROTO_TCP; proto < PK_PROTO_COUNT; proto++) {
 		unsigned bit = PK_PROTOMASK(proto);
-		const char *pn = pk_proto_name((pk_proto)proto);
 		pk_recid id;
 		bool has;
 		if (!(plan->protos & bit))
@@ -586,54 +571,47 @@ static void check_port_registry(pk_advice *a, const pk_registry *reg,
 					  &has) == PK_PORT_ASSIGNED && has) {
 			named_use(a, reg, plan, id, (pk_proto)proto, true);
 		} else if (iana[proto] == PK_PORT_RESERVED) {
-			add(a, "port-reserved", PK_SEV_WARNING, "RFC 6335 §8.1",
-			    NULL,
-			    "%u/%s is Reserved: IANA assigns only numbers that are neither assigned nor reserved",
-			    port, pn);
+			add(a, "port-reserved", PK_SEV_WARNING, "RFC 6335 §8.1");
+			fact_port(a, port, (pk_proto)proto);
 		} else if (assigned != 0) {
 			unsigned first = PK_PROTO_TCP;
 			while (!(assigned & PK_PROTOMASK(first)))
 				first++;
 			id = iana_rec[first];
-			describe(reg, id, desc, sizeof desc);
-			pk__protomask_format(assigned, others, sizeof others);
 			if (record_named(reg, id, plan->name))
 				add(a, "port-other-transport-same-service",
-				    PK_SEV_INFO, "RFC 6335 §7.2", &id,
-				    "%u is assigned to this service for %s only: adding %s needs a new request (Expert Review)",
-				    port, others, pn);
+				    PK_SEV_INFO, "RFC 6335 §7.2");
 			else
 				add(a, "port-assigned-other-transport",
-				    PK_SEV_WARNING, "RFC 6335 §7.2", &id,
-				    "%u/%s has no assignment, but %u/%s is assigned to %s: IANA keeps a number for one service across transports",
-				    port, pn, port, others, desc);
+				    PK_SEV_WARNING, "RFC 6335 §7.2");
+			fact_port(a, port, (pk_proto)proto);
+			pk__fact_protos(a->findings, "assigned_protocols", assigned);
+			fact_record(a, reg, id);
 		} else if (port_deregistered(reg, port, (pk_proto)proto, &id)) {
-			add(a, "port-deregistered", PK_SEV_INFO, "RFC 6335 §8.3",
-			    &id,
-			    "%u/%s was de-registered: IANA re-uses such numbers only with care, so expect to be offered another",
-			    port, pn);
+			add(a, "port-deregistered", PK_SEV_INFO, "RFC 6335 §8.3");
+			fact_port(a, port, (pk_proto)proto);
+			fact_record(a, reg, id);
 		} else if (pk_port_class_of(port) == PK_CLASS_USER) {
 			add(a, "port-unassigned", PK_SEV_INFO,
-			    "RFC 7605 §7.7, §7.8", NULL,
-			    "%u/%s is unassigned today: request it (portkit advise --draft) and do not ship it as a default before IANA assigns it; the list does not show pending requests",
-			    port, pn);
+			    "RFC 7605 §7.7, §7.8");
+			fact_port(a, port, (pk_proto)proto);
 		}
 		if (port_use_first(reg, port, (pk_proto)proto, ORIGINS_UNOFFICIAL,
 				   &id, &has) == PK_PORT_ASSIGNED && has) {
-			describe(reg, id, desc, sizeof desc);
-			if (!record_named(reg, id, plan->name))
+			if (!record_named(reg, id, plan->name)) {
 				add(a, "port-unofficial", PK_SEV_WARNING,
-				    "RFC 7605 §7.8", &id,
-				    "%u/%s is commonly used without assignment by %s: expect to meet it",
-				    port, pn, desc);
+				    "RFC 7605 §7.8");
+				fact_port(a, port, (pk_proto)proto);
+				fact_record(a, reg, id);
+			}
 		}
 	}
 	pk_registry_get_info(reg, &info);
-	if (!(info.flags & PK_REGFLAG_UNOFFICIAL))
-		add(a, "port-unofficial-unknown", PK_SEV_INFO, "RFC 7605 §7.8",
-		    NULL,
-		    "this registry (%s) holds no well-known unofficial uses: squatters on %u are not known",
-		    info.origin, port);
+	if (!(info.flags & PK_REGFLAG_UNOFFICIAL)) {
+		add(a, "port-unofficial-unknown", PK_SEV_INFO, "RFC 7605 §7.8");
+		fact_port(a, port, PK_PROTO_NONE);
+		pk__fact_string(a->findings, "registry", info.origin);
+	}
 }
 
 /* The plan is an existing assignment: its name is on its port for every
@@ -649,65 +627,69 @@ static bool plan_is_assignment(const pk_registry *reg, const pk_plan *plan)
 	return true;
 }
 
+/* The ports of a class, as a fact: the sentence names them. */
+static void fact_class(pk_advice *a, pk_port_class cls)
+{
+	uint16_t lo, hi;
+
+	pk_port_class_bounds(cls, &lo, &hi);
+	pk__fact_range(a->findings, "class_ports", lo, hi);
+}
+
 static void check_port(pk_advice *a, const pk_registry *reg,
 		       const pk_plan *plan)
 {
 	uint16_t port = plan->port;
-	size_t nprof = 0;
+	size_t nprof = 0, in = 0;
 	const pk_os_profile *prof = pk_os_profiles(&nprof);
-	char list[512];
-	size_t len = 0;
 
 	if (port == 0) {
-		add(a, "port-zero", PK_SEV_ERROR, "RFC 6335 §6", NULL,
-		    "port 0 is Reserved and cannot be a service port: to bind(2) it means \"any port\"");
+		add(a, "port-zero", PK_SEV_ERROR, "RFC 6335 §6");
+		fact_port(a, port, PK_PROTO_NONE);
 		return;
 	}
-	switch (pk_port_class_of(port)) {
+	pk_port_class cls = pk_port_class_of(port);
+	switch (cls) {
 	case PK_CLASS_SYSTEM:
 		if (plan_is_assignment(reg, plan))
-			add(a, "port-system", PK_SEV_INFO, "RFC 6335 §8.1.2", NULL,
-			    "%u is a System port (0-1023), assigned to this service already (through IETF Review or IESG Approval)",
-			    port);
+			add(a, "port-system", PK_SEV_INFO, "RFC 6335 §8.1.2");
 		else
 			add(a, "port-system", PK_SEV_WARNING,
-			    "RFC 6335 §8.1.2; RFC 7605 §7.3", NULL,
-			    "%u is a System port (0-1023): assigned only through IETF Review or IESG Approval, and developers should not apply for one (the privilege it implies is not enforced everywhere)",
-			    port);
+			    "RFC 6335 §8.1.2; RFC 7605 §7.3");
+		fact_port(a, port, PK_PROTO_NONE);
+		fact_class(a, cls);
+		pk__fact_bool(a->findings, "assigned_to_plan",
+			      plan_is_assignment(reg, plan));
 		break;
 	case PK_CLASS_USER:
-		add(a, "port-user", PK_SEV_OK, "RFC 6335 §8.1.2", NULL,
-		    "%u is a User port (1024-49151): IANA assigns these through Expert Review",
-		    port);
+		add(a, "port-user", PK_SEV_OK, "RFC 6335 §8.1.2");
+		fact_port(a, port, PK_PROTO_NONE);
+		fact_class(a, cls);
 		break;
 	case PK_CLASS_DYNAMIC:
-		add(a, "port-dynamic", PK_SEV_ERROR, "RFC 6335 §6, §8.1.2", NULL,
-		    "%u is a Dynamic/Private port (49152-65535): these are never assigned, and a service cannot count on finding one free; use it only when discovered dynamically or configured privately",
-		    port);
+		add(a, "port-dynamic", PK_SEV_ERROR, "RFC 6335 §6, §8.1.2");
+		fact_port(a, port, PK_PROTO_NONE);
+		fact_class(a, cls);
 		break;
 	}
-	if (port == 1021 || port == 1022)
+	if (port == 1021 || port == 1022) {
 		add(a, "port-experimental", PK_SEV_WARNING,
-		    "RFC 7605 §7.7; RFC 4727; RFC 6335", NULL,
-		    "%u is an experimental port (RFC 4727's exp1/exp2): for experiments only, in a controlled environment; never for deployment or as a shipped default",
-		    port);
-
-	list[0] = '\0';
-	for (size_t i = 0; i < nprof; i++) {
-		if (!prof[i].common || port < prof[i].lo || port > prof[i].hi)
-			continue;
-		int w = snprintf(list + len, sizeof list - len, "%s%s (%u-%u)",
-				 len > 0 ? ", " : "", prof[i].id, prof[i].lo,
-				 prof[i].hi);
-		if (w < 0 || (size_t)w >= sizeof list - len)
-			break;
-		len += (size_t)w;
+		    "RFC 7605 §7.7; RFC 4727; RFC 6335");
+		fact_port(a, port, PK_PROTO_NONE);
 	}
-	if (len > 0)
+
+	for (size_t i = 0; i < nprof; i++)
+		in += prof[i].common && port >= prof[i].lo && port <= prof[i].hi;
+	if (in > 0) {
 		add(a, "port-os-ephemeral", PK_SEV_WARNING,
-		    "RFC 6335 §6; RFC 6056 §3.2", NULL,
-		    "%u lies in the ephemeral range of %s: outgoing connections can hold it when the service starts",
-		    port, list);
+		    "RFC 6335 §6; RFC 6056 §3.2");
+		fact_port(a, port, PK_PROTO_NONE);
+		pk__fact_list(a->findings, "os", PK_FACT_OS);
+		for (size_t i = 0; i < nprof; i++)
+			if (prof[i].common && port >= prof[i].lo &&
+			    port <= prof[i].hi)
+				pk__fact_os(a->findings, "os", &prof[i]);
+	}
 
 	if (reg != NULL)
 		check_port_registry(a, reg, plan);
@@ -719,39 +701,33 @@ static void check_protos(pk_advice *a, const pk_plan *plan, bool assumed)
 {
 	unsigned p = plan->protos;
 
-	if (assumed)
-		add(a, "proto-assumed", PK_SEV_INFO, "RFC 6335 §8.1", NULL,
-		    "no transport given: tcp assumed (assignments are made per transport)");
-	if ((p & (p - 1)) != 0)
-		add(a, "proto-multiple", PK_SEV_INFO, "RFC 7605 §7.6", NULL,
-		    "several transports under one name only when they carry essentially the same service; otherwise use a name per transport (e.g. 'name-ctl', 'name-alarm')");
+	if (assumed) {
+		add(a, "proto-assumed", PK_SEV_INFO, "RFC 6335 §8.1");
+		pk__fact_proto(a->findings, "protocol", PK_PROTO_TCP);
+	}
+	if ((p & (p - 1)) != 0) {
+		add(a, "proto-multiple", PK_SEV_INFO, "RFC 7605 §7.6");
+		pk__fact_protos(a->findings, "protocols", p);
+	}
 	if (p & PK_PROTOMASK(PK_PROTO_UDP))
-		add(a, "proto-udp", PK_SEV_INFO, "RFC 7605 §7.6", NULL,
-		    "over UDP: provide congestion control, use multicast rather than broadcast for multi-host services, and do not use UDP to get around TCP's congestion control");
+		add(a, "proto-udp", PK_SEV_INFO, "RFC 7605 §7.6");
 	if (p & PK_PROTOMASK(PK_PROTO_DCCP))
-		add(a, "proto-dccp", PK_SEV_INFO, "RFC 6335 §8.1", NULL,
-		    "a DCCP assignment needs a service code (RFC 5595) in the request");
+		add(a, "proto-dccp", PK_SEV_INFO, "RFC 6335 §8.1; RFC 5595");
 }
 
 /* `assigned`: the plan is its port's assignment already (http on 80), so
  * the advice about the time before assignment does not apply. */
 static void general_advice(pk_advice *a, bool assigned)
 {
-	add(a, "advice-need", PK_SEV_INFO, "RFC 7605 §7.1", NULL,
-	    "first ask whether an assigned port is needed: a service found through configuration, a URI, a related service or discovery (mDNS/DNS-SD) can use a Dynamic port, and one used only inside a host should use IPC");
-	add(a, "advice-one-port", PK_SEV_INFO, "RFC 7605 §7.2", NULL,
-	    "ask for one port per service: multiplex further functions in-band over it and hand out Dynamic ports for the rest");
-	add(a, "advice-versions", PK_SEV_INFO, "RFC 7605 §7.5", NULL,
-	    "carry the protocol version in-band at the start of each association, not in the port number or the name");
-	add(a, "advice-security", PK_SEV_INFO, "RFC 7605 §7.4", NULL,
-	    "build security (TLS, DTLS, TCP-AO) into the one port; a separate insecure port is unlikely to be approved");
+	add(a, "advice-need", PK_SEV_INFO, "RFC 7605 §7.1");
+	add(a, "advice-one-port", PK_SEV_INFO, "RFC 7605 §7.2");
+	add(a, "advice-versions", PK_SEV_INFO, "RFC 7605 §7.5");
+	add(a, "advice-security", PK_SEV_INFO, "RFC 7605 §7.4");
 	if (assigned)
 		return;
-	add(a, "advice-experimental", PK_SEV_INFO, "RFC 7605 §7.7; RFC 4727",
-	    NULL,
-	    "until assignment, experiment on 1021/1022 in a controlled environment only, and never ship those as defaults");
-	add(a, "advice-squatting", PK_SEV_INFO, "RFC 7605 §7.7, §7.8", NULL,
-	    "do not deploy on an unassigned port before IANA assigns it: use a symbolic name and a configurable port until then");
+	add(a, "advice-experimental", PK_SEV_INFO, "RFC 7605 §7.7; RFC 4727");
+	pk__fact_range(a->findings, "experimental_ports", 1021, 1022);
+	add(a, "advice-squatting", PK_SEV_INFO, "RFC 7605 §7.7, §7.8");
 }
 
 /* ---- the request draft ------------------------------------------------- */
@@ -877,8 +853,10 @@ pk_status pk_advise_(const pk_registry *reg, const pk_plan *plan,
 		assumed = true;
 	}
 	a = calloc(1, sizeof *a);
-	if (a == NULL)
+	if (a == NULL || (a->findings = pk__findings_new()) == NULL) {
+		free(a);
 		return pk__error_set(err, PK_NOMEM, "out of memory");
+	}
 	if (p.name != NULL)
 		check_name(a, reg, &p);
 	if (p.has_port)
@@ -886,6 +864,11 @@ pk_status pk_advise_(const pk_registry *reg, const pk_plan *plan,
 	check_protos(a, &p, assumed);
 	general_advice(a, plan_is_assignment(reg, &p));
 	build_draft(a, reg, &p, assumed);
+	if (a->st == PK_OK)
+		a->st = pk__findings_finish(a->findings);
+	a->plan = p;
+	a->assumed = assumed;
+	a->reg = reg;
 	if (a->st != PK_OK) {
 		pk_status st = a->st;
 		pk_advice_free(a);
@@ -899,27 +882,38 @@ void pk_advice_free(pk_advice *advice)
 {
 	if (advice == NULL)
 		return;
-	for (size_t i = 0; i < advice->n; i++)
-		free((char *)advice->items[i].text);
 	for (size_t i = 0; i < advice->ndraft; i++)
 		free(advice->draft_owned[i]);
-	free(advice->items);
+	pk__findings_free(advice->findings);
 	free(advice);
 }
 
 size_t pk_advice_count(const pk_advice *advice)
 {
-	return advice->n;
+	return pk__findings_count(advice->findings);
 }
 
 const pk_finding *pk_advice_get(const pk_advice *advice, size_t i)
 {
-	return i < advice->n ? &advice->items[i] : NULL;
+	return pk__findings_get(advice->findings, i);
 }
 
 pk_severity pk_advice_worst(const pk_advice *advice)
 {
-	return advice->worst;
+	return pk__findings_worst(advice->findings);
+}
+
+const pk_plan *pk_advice_get_plan(const pk_advice *advice,
+				  bool *protos_assumed)
+{
+	if (protos_assumed != NULL)
+		*protos_assumed = advice->assumed;
+	return &advice->plan;
+}
+
+const pk_registry *pk_advice_get_registry(const pk_advice *advice)
+{
+	return advice->reg;
 }
 
 size_t pk_advice_draft_count(const pk_advice *advice)

@@ -72,6 +72,9 @@ int pk__strcasecmp(const char *a, const char *b);
 int pk__strncasecmp(const char *a, const char *b, size_t n);
 /* Case-insensitive substring search; needle must already be lower case. */
 const char *pk__strcasestr_lower(const char *haystack, const char *needle_lower);
+/* The length of the first at most max bytes of s, cut back to a space
+ * (down to max / 2) when s is longer: *more is then true. */
+size_t pk__cut_at_word(const char *s, size_t max, bool *more);
 
 /* A growable byte buffer with a hard size cap (like curl's dynbuf). */
 typedef struct pk_buf {
@@ -131,5 +134,71 @@ size_t pk__utf8_decode(const char *s, size_t len, uint32_t *cp);
 
 /* Offset of the first byte that is NUL or not valid UTF-8, or len. */
 size_t pk__utf8_check(const char *s, size_t len);
+
+/* ---- findings (finding.c) ---------------------------------------------
+ * The one finding type of the audit and advise, built one finding at a
+ * time: pk__finding_add() starts one, and the facts, fix steps and
+ * citations added after it belong to it.  A fact added with the key of
+ * the finding's last fact, when that one is a list, appends a value to
+ * it.  Strings are copied.  The first failure (no memory) is kept and
+ * every later call does nothing; pk__findings_finish() reports it and
+ * makes the findings readable (pk_finding_* accessors). */
+typedef struct pk_findings pk_findings;
+
+pk_findings *pk__findings_new(void); /* NULL when out of memory */
+void pk__findings_free(pk_findings *l);
+/* Starts a finding; code is a string that outlives the list (a literal).
+ * rank, port and proto order it in pk__findings_sort(). */
+void pk__finding_add(pk_findings *l, const char *code, pk_severity sev);
+void pk__finding_order(pk_findings *l, unsigned rank, uint32_t port,
+		       pk_proto proto);
+/* Facts of the last finding. */
+void pk__fact_uint(pk_findings *l, const char *key, uint64_t v);
+void pk__fact_bool(pk_findings *l, const char *key, bool v);
+void pk__fact_string(pk_findings *l, const char *key, const char *s);
+void pk__fact_range(pk_findings *l, const char *key, uint16_t lo,
+		    uint16_t hi);
+void pk__fact_proto(pk_findings *l, const char *key, pk_proto proto);
+void pk__fact_protos(pk_findings *l, const char *key, unsigned mask);
+void pk__fact_record(pk_findings *l, const char *key, pk_recid id);
+void pk__fact_socket(pk_findings *l, const char *key, const pk_socket *s);
+void pk__fact_dest(pk_findings *l, const char *key, const pk_dest_load *d);
+void pk__fact_os(pk_findings *l, const char *key, const pk_os_profile *os);
+/* An empty list fact of that type; values follow with the same key. */
+void pk__fact_list(pk_findings *l, const char *key, pk_fact_type type);
+/* The ports of set in [lo, hi] (at most max), as a list of ranges. */
+void pk__fact_ports(pk_findings *l, const char *key, const pk_portset *set,
+		    uint16_t lo, uint16_t hi, uint32_t max);
+/* Fix steps of the last finding (code: a literal). */
+void pk__fix_sysctl(pk_findings *l, const char *code, bool alternative,
+		    const char *key, const char *value);
+/* A RESERVE step for the ports of [lo, hi]; called again right after with
+ * the same code, it adds a range to the same step.  Its key and value are
+ * set once every finding is known (pk__findings_edit_fixes()). */
+void pk__fix_reserve(pk_findings *l, const char *code, uint16_t lo,
+		     uint16_t hi);
+void pk__fix_file(pk_findings *l, const char *code, bool alternative,
+		  const char *path, const char *text);
+void pk__fix_action(pk_findings *l, const char *code, bool alternative);
+/* Citations of the last finding, as "RFC 6335 §8.1.2; RFC 7605 §7.3" or
+ * "RFC 7605 §7.7, §7.8" (literals of the library). */
+void pk__cite(pk_findings *l, const char *text);
+/* Calls edit for every fix step of every finding (steps: the finding's
+ * steps, i: the one to look at); a step it returns false for is removed.
+ * edit may change the step's key, value and path (strings that outlive
+ * the list: literals, or from pk__findings_strdup()). */
+typedef bool (*pk__fix_edit_fn)(void *ctx, pk_fix *steps, size_t n, size_t i);
+void pk__findings_edit_fixes(pk_findings *l, pk__fix_edit_fn edit, void *ctx);
+/* A copy of s that lives as long as the list; NULL when out of memory
+ * (kept as the list's failure). */
+const char *pk__findings_strdup(pk_findings *l, const char *s);
+/* Most severe first, then by rank, port, proto and the order of adding. */
+void pk__findings_sort(pk_findings *l);
+/* The first failure, or PK_OK and the findings made readable. */
+pk_status pk__findings_finish(pk_findings *l);
+size_t pk__findings_count(const pk_findings *l);
+const pk_finding *pk__findings_get(const pk_findings *l, size_t i);
+/* The worst severity of any finding (PK_SEV_OK when none). */
+pk_severity pk__findings_worst(const pk_findings *l);
 
 #endif /* PK_INTERNAL_H */

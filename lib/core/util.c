@@ -193,6 +193,19 @@ out:
 	return st;
 }
 
+size_t pk__cut_at_word(const char *s, size_t max, bool *more)
+{
+	size_t n = strlen(s);
+
+	*more = n > max;
+	if (n <= max)
+		return n;
+	n = max;
+	while (n > max / 2 && s[n] != ' ')
+		n--;
+	return n;
+}
+
 const char *pk__file_type_name(unsigned mode)
 {
 	switch (mode & S_IFMT) {

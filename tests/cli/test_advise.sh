@@ -70,13 +70,21 @@ if [ -n "$IDX" ]; then
 
 	run $A --name newthing --port 4711 --proto tcp,udp --json --draft
 	check "advise: --json parses, worst is info" jqout '.worst == "info"'
-	check "advise: --json every finding cites an RFC" jqout '[.findings[] | select(.cite | startswith("RFC ") | not)] | length == 0'
-	check "advise: --json plan" jqout '.plan == {"name": "newthing", "port": 4711, "protos": ["tcp", "udp"]}'
+	check "advise: --json schema and command first" jqout '(keys_unsorted[0:3]) == ["schema", "command", "registry"] and .schema == 2 and .command == "advise"'
+	check "advise: --json every finding cites an RFC section, as data and in words" jqout '[.findings[] | select((.cite | length) == 0 or (.cite[0].rfc | type) != "number" or (.text.cite | startswith("RFC ") | not))] | length == 0'
+	check "advise: --json plan" jqout '.plan == {"name": "newthing", "port": 4711, "protocols": ["tcp", "udp"], "protocols_assumed": false}'
 	check "advise: --json draft" jqout '[.draft[] | select(.field == "Service Name" and .value == "newthing" and .known)] | length == 1'
-	check "advise: --json multiple transports advice" jqout '[.findings[] | select(.id == "proto-multiple")] | length == 1'
+	check "advise: --json multiple transports advice" jqout '[.findings[] | select(.code == "proto-multiple" and .facts.protocols == ["tcp", "udp"])] | length == 1'
+	check "advise: --json facts of port-unassigned" jqout '[.findings[] | select(.code == "port-unassigned") | .facts] == [{"port": 4711, "protocol": "tcp"}, {"port": 4711, "protocol": "udp"}]'
+	check "advise: --json no CLI syntax in the words" jqout '[.findings[].text[] | select(test("portkit |(^| )--[a-z]"))] | length == 0'
 	run $A --name myapp --port 40000/tcp --json
-	check "advise: --json record of an assigned port" jqout '[.findings[] | select(.id == "port-assigned") | .record.name] == ["alpha"]'
+	check "advise: --json record of an assigned port" jqout '[.findings[] | select(.code == "port-assigned") | .facts.service] == ["alpha"]'
+	check "advise: --json record id is a number" jqout '[.findings[] | select(.code == "port-assigned") | .facts.record | type] == ["number"]'
 	check "advise: --json exit 1 with warnings" [ "$rc" -eq 1 ]
+	run $A --port 4711 --json
+	check "advise: --json transport assumed" jqout '.plan.protocols == ["tcp"] and .plan.protocols_assumed and .plan.name == null'
+	run $A --name newthing --port 4711/tcp
+	expect "advise: the CLI's own hint names --draft" 0 "^hint: --draft adds the fields of the IANA assignment request$"
 fi
 
 # ---- usage: exit 2 ----------------------------------------------------------
@@ -89,6 +97,12 @@ bad() { # $1 name, $2 regex, rest: arguments
 	expect_err "advise: usage: $name" 2 "$re"
 }
 bad "nothing to review" "nothing to review: expected --name, --port, or both"
+run "$PORTKIT" advise $IDXOPT --port 70000 --json
+# (--json after the bad option: options are checked once all are read)
+expect_err "advise: usage error with --json: exit 2" 2 "70000"
+if command -v jq > /dev/null; then
+	check "advise: usage error with --json is a JSON error document" jqout '.schema == 2 and .command == "advise" and .error.status == "PK_INVAL"'
+fi
 bad "--port 70000" "70000" --port 70000
 bad "--port 80-90" "invalid port '80-90': expected one port, not a range" --port 80-90
 bad "--port abc" "abc" --port abc

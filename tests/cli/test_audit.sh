@@ -58,10 +58,14 @@ check "quiet: no info" sh -c "! grep -q '^info' '$CLI_TMP/out'"
 run "$PORTKIT" audit $IDX --proc-root "$P" --expect 40100/tcp=billing-api --json
 expect "json: exit status as without --json" 1
 check "json: counts" test "$($J counts.error counts.warning < "$CLI_TMP/out" | tr '\n' ' ')" = "1 2 "
-check "json: host" test "$($J host.ephemeral_range.lo host.ephemeral_range.hi host.reserved_ports host.unprivileged_port_start host.sockets.source host.sockets.outbound host.sockets.tables_missing < "$CLI_TMP/out" | tr '\n' ' ')" = '32768 60999 55555 1024 proc 4 ["udp6"] '
-check "json: first finding" test "$($J findings.0.kind findings.0.severity findings.0.proto findings.0.port_lo < "$CLI_TMP/out" | tr '\n' ' ')" = "port-taken error tcp 40100 "
-check "json: proposal" test "$($J proposed.ip_local_reserved_ports proposed.ip_local_port_range < "$CLI_TMP/out" | tr '\n' ' ')" = "40000,40100,55555 null "
-check "json: expected entries" test "$($J expected.0.lo expected.0.label expected.0.origin expected.0.protos < "$CLI_TMP/out" | tr '\n' ' ')" = '40100 billing-api --expect ["tcp"] '
+check "json: schema and command first" test "$($J keys < "$CLI_TMP/out" | cut -d, -f1-3)" = "schema,command,registry"
+check "json: host" test "$($J host.ip_local_port_range.port_lo host.ip_local_port_range.port_hi host.ip_local_reserved_ports host.ip_unprivileged_port_start host.sockets.source host.sockets.outbound host.sockets.tables_missing < "$CLI_TMP/out" | tr '\n' ' ')" = '32768 60999 [{"port_lo":55555,"port_hi":55555}] 1024 proc 4 ["udp6"] '
+check "json: first finding" test "$($J findings.0.code findings.0.severity findings.0.facts.protocols findings.0.facts.expected.port_lo findings.0.facts.taken_count < "$CLI_TMP/out" | tr '\n' ' ')" = 'port-taken error ["tcp"] 40100 1 '
+check "json: first finding's fix as data" test "$($J findings.0.fix.0.kind findings.0.fix.0.key findings.0.fix.0.value findings.0.fix.0.ports < "$CLI_TMP/out" | tr '\n' ' ')" = 'reserve net.ipv4.ip_local_reserved_ports 40000,40100,55555 [{"port_lo":40100,"port_hi":40100}] '
+check "json: first finding's words" test "$($J findings.0.text.summary < "$CLI_TMP/out")" = "expected port 40100/tcp billing-api: 1 port is held by outgoing connections right now"
+check "json: no CLI syntax in any finding's words" sh -c "! grep -E '\"(summary|detail|fix)\": \".*(portkit |--[a-z])' '$CLI_TMP/out'"
+check "json: proposal" test "$($J proposed.ip_local_reserved_ports proposed.ip_local_port_range proposed.sysctl.0.value proposed.file.path < "$CLI_TMP/out" | tr '\n' ' ')" = '[{"port_lo":40000,"port_hi":40000},{"port_lo":40100,"port_hi":40100},{"port_lo":55555,"port_hi":55555}] null 40000,40100,55555 /etc/sysctl.d/60-portkit.conf '
+check "json: expected entries" test "$($J expected.0.port_lo expected.0.label expected.0.origin expected.0.protocols < "$CLI_TMP/out" | tr '\n' ' ')" = '40100 billing-api  ["tcp"] '
 
 # The configuration file, as an admin writes it.
 printf '# services of this host\n40100/tcp   billing api   # moved here in 2024\n\n8443/tcp\n' > "$CLI_TMP/ports.conf"
@@ -84,7 +88,7 @@ run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-unpriv"
 expect "privileged limit inside the range" 1 '^\* ip_unprivileged_port_start 2048 is inside ip_local_port_range 1024-60999 \[unprivileged-in-range\]$'
 expect "privileged limit: the fix" 1 '^  sysctl -w net.ipv4.ip_local_port_range="2048 60999"$'
 run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-lowrange"
-expect "range into the System ports" 1 '^\* ip_local_port_range 500-60999 reaches into the System ports \(below 1024\) \[range-invalid\]$'
+expect "range into the System ports" 1 '^\* ip_local_port_range 500-60999 reaches into the System ports \(0-1023\) \[range-invalid\]$'
 expect "System ports: the fix" 1 '^  sysctl -w net.ipv4.ip_local_port_range="1024 60999"$'
 run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-parity"
 expect "same parity: information only, exit 0" 0 '^\* ip_local_port_range 32768-61000: both ends have the same parity \[range-parity\]$'
@@ -115,7 +119,8 @@ run "$PORTKIT" listeners $IDX --proc-root "$P" -p udp
 expect "listeners: --proto" 0 '^udp +0\.0\.0\.0 +45000 +ephemeral +0 +- +-$'
 check "listeners: --proto filters" test "$(wc -l < "$CLI_TMP/out")" -eq 2
 run "$PORTKIT" listeners $IDX --proc-root "$P" --json
-check "listeners json" test "$($J sockets.# sockets.2.port sockets.2.dual_stack sockets.2.process sockets.2.services sockets.2.class source < "$CLI_TMP/out" | tr '\n' ' ')" = '6 8080 true node ["http-alt"] User proc '
+check "listeners json" test "$($J sockets.# count sockets.2.port sockets.2.dual_stack sockets.2.process sockets.2.services sockets.2.class sockets.2.range host.sockets.source < "$CLI_TMP/out" | tr '\n' ' ')" = '6 6 8080 true node [{"name":"http-alt","origin":"iana"}] user null proc '
+check "listeners json: a port in the range" test "$($J sockets.3.port sockets.3.range < "$CLI_TMP/out" | tr '\n' ' ')" = '40000 ephemeral '
 run "$PORTKIT" listeners $IDX --proc-root "$DATA/proc-parity"
 expect "listeners: none, exit 1" 1 '^$'
 expect_err "listeners: none says so" 1 '^portkit: no listening TCP or bound UDP socket'

@@ -178,10 +178,10 @@ while read -r idx port proto iana names pick advise; do
 	# advise: the finding about the registration, and only that one.
 	run "$PORTKIT" advise --port "$port" --proto "$proto" --json $I
 	for id in $(printf '%s' "$advise" | tr '+' ' '); do
-		check "$c advise: $id" grep -q "\"id\": \"$id\"" "$CLI_TMP/out"
+		check "$c advise: $id" grep -q "\"code\": \"$id\"" "$CLI_TMP/out"
 	done
 	case $advise in *port-unofficial*) ;; *)
-		check "$c advise: no port-unofficial" sh -c "! grep -q '\"id\": \"port-unofficial\"' '$CLI_TMP/out'" ;;
+		check "$c advise: no port-unofficial" sh -c "! grep -q '\"code\": \"port-unofficial\"' '$CLI_TMP/out'" ;;
 	esac
 
 	[ "$little_endian" = 1 ] || continue
@@ -206,7 +206,7 @@ if [ "$little_endian" = 1 ]; then
 	run "$PORTKIT" listeners --index "$FX" --proc-root "$CLI_TMP/proc-fx" --json
 	check "listeners --json: services of 4200/tcp" test \
 		"$("$BUILD/tests/tools/json_get" sockets.0.port sockets.0.services < "$CLI_TMP/out" | tr '\n' ' ')" = \
-		'4200 ["vrml-multi-use","ng-serve (unofficial)"] '
+		'4200 [{"name":"vrml-multi-use","origin":"supplement"},{"name":"ng-serve","origin":"unofficial"}] '
 fi
 
 # range --unassigned over the whole space and four transports at once.

@@ -6,9 +6,24 @@
 
 #include "host/host_sockets.h"
 
-/* The finding of kind about port (0: any port), or NULL. */
-const pk_audit_finding *audit_find(const pk_audit *a, pk_audit_kind kind,
-				   uint16_t port);
+/* The finding with code about port (0: any port), or NULL: its fact
+ * "port", or the first port of its fact "expected". */
+const pk_finding *audit_find(const pk_audit *a, const char *code,
+			     uint16_t port);
+/* One part of a finding's words (pk_finding_text); each part has a buffer
+ * of its own, valid until the next call for that part. */
+const char *finding_text(const pk_finding *f, pk_finding_part part);
+#define SUMMARY(f) finding_text((f), PK_FINDING_SUMMARY)
+#define DETAIL(f) finding_text((f), PK_FINDING_DETAIL)
+#define FIX(f) finding_text((f), PK_FINDING_FIX)
+#define CITE(f) finding_text((f), PK_FINDING_CITE)
+/* The fix step of f with code, or NULL. */
+const pk_fix *fix_step(const pk_finding *f, const char *code);
+/* The uint fact key of f; fails the test when there is none. */
+uint64_t fact_u(const pk_finding *f, const char *key);
+/* Fails the test when the words of f hold command-line syntax: the
+ * program's name or an option. */
+void assert_no_cli_syntax(const pk_finding *f);
 /* The first listed socket of (proto, port), or NULL. */
 const pk_socket *socket_find(const pk_host_sockets *s, pk_proto proto,
 			     uint16_t port);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "helper_audit.h"
 #include "helper_pickfix.h"
 
 static const char fixture_csv[] =
@@ -181,7 +182,7 @@ static pk_registry *fixture(void)
 static const pk_finding *find(const pk_advice *a, const char *id)
 {
 	for (size_t i = 0; i < pk_advice_count(a); i++)
-		if (strcmp(pk_advice_get(a, i)->id, id) == 0)
+		if (strcmp(pk_finding_code(pk_advice_get(a, i)), id) == 0)
 			return pk_advice_get(a, i);
 	return NULL;
 }
@@ -216,25 +217,32 @@ static void test_table(void **state)
 			fprintf(stderr, "case %zu (%s, %d): findings:\n", i,
 				c->name ? c->name : "-", c->port);
 			for (size_t j = 0; j < pk_advice_count(a); j++)
-				fprintf(stderr, "  %s %s\n", pk_advice_get(a, j)->id,
-					pk_advice_get(a, j)->text);
+				fprintf(stderr, "  %s %s\n",
+					pk_finding_code(pk_advice_get(a, j)),
+					SUMMARY(pk_advice_get(a, j)));
 			fail_msg("case %zu: no finding '%s'", i, c->expect_id);
 		}
-		if (f->severity != c->expect_sev)
+		if (pk_finding_severity(f) != c->expect_sev)
 			fail_msg("case %zu: '%s' is %s, expected %s", i, c->expect_id,
-				 pk_severity_name(f->severity),
+				 pk_severity_name(pk_finding_severity(f)),
 				 pk_severity_name(c->expect_sev));
-		if (!cites(f->cite, c->cite))
+		if (!cites(CITE(f), c->cite))
 			fail_msg("case %zu: '%s' cites '%s', expected '%s'", i,
-				 c->expect_id, f->cite, c->cite);
-		if (f->text[0] == '\0')
+				 c->expect_id, CITE(f), c->cite);
+		if (SUMMARY(f)[0] == '\0')
 			fail_msg("case %zu: '%s' has no text", i, c->expect_id);
 		if (c->absent_id != NULL && find(a, c->absent_id) != NULL)
 			fail_msg("case %zu: '%s' reported: %s", i, c->absent_id,
-				 find(a, c->absent_id)->text);
-		/* Every finding cites an RFC section. */
-		for (size_t j = 0; j < pk_advice_count(a); j++)
-			assert_non_null(strstr(pk_advice_get(a, j)->cite, "RFC "));
+				 SUMMARY(find(a, c->absent_id)));
+		/* Every finding cites an RFC section, as data and in words,
+		 * and its words name no command line. */
+		for (size_t j = 0; j < pk_advice_count(a); j++) {
+			const pk_finding *g = pk_advice_get(a, j);
+			assert_true(pk_finding_cite_count(g) > 0);
+			assert_true(pk_finding_cite(g, 0)->rfc > 0);
+			assert_non_null(strstr(CITE(g), "RFC "));
+			assert_no_cli_syntax(g);
+		}
 		pk_advice_free(a);
 	}
 	pk_registry_close(reg);
@@ -261,12 +269,18 @@ static void test_details(void **state)
 	pk_advice *a = advise(reg, "myweb", 80, PK_PROTOMASK(PK_PROTO_TCP));
 	const pk_finding *f = find(a, "port-assigned");
 	assert_non_null(f);
-	assert_non_null(strstr(f->text, "'http'"));
-	assert_non_null(strstr(f->text, "World Wide Web HTTP"));
-	assert_true(f->has_record);
+	assert_non_null(strstr(SUMMARY(f), "'http'"));
+	assert_non_null(strstr(SUMMARY(f), "World Wide Web HTTP"));
 	pk_record rec;
-	assert_int_equal(pk_record_get(reg, f->record, &rec, NULL), PK_OK);
+	assert_int_equal(pk_record_get(reg, (pk_recid)fact_u(f, "record"), &rec, NULL), PK_OK);
 	assert_string_equal(rec.name, "http");
+	/* The facts the sentence is made of. */
+	assert_int_equal(fact_u(f, "port"), 80);
+	assert_int_equal(fact_u(f, "protocol"), PK_PROTO_TCP);
+	assert_string_equal(pk_finding_string(f, "service"), "http");
+	assert_string_equal(pk_finding_string(f, "description"), "World Wide Web HTTP");
+	assert_int_equal(pk_finding_cite(f, 0)->rfc, 7605);
+	assert_string_equal(pk_finding_cite(f, 0)->section, "7.8");
 	assert_int_equal(pk_advice_worst(a), PK_SEV_WARNING);
 	pk_advice_free(a);
 
@@ -276,9 +290,8 @@ static void test_details(void **state)
 	a = advise(reg, "widget-ctl", 4100, PK_PROTOMASK(PK_PROTO_TCP));
 	f = find(a, "port-assigned-to-plan");
 	assert_non_null(f);
-	assert_non_null(strstr(f->text, "'widget-ctl'"));
-	assert_true(f->has_record);
-	assert_int_equal(pk_record_get(reg, f->record, &rec, NULL), PK_OK);
+	assert_non_null(strstr(SUMMARY(f), "'widget-ctl'"));
+	assert_int_equal(pk_record_get(reg, (pk_recid)fact_u(f, "record"), &rec, NULL), PK_OK);
 	assert_string_equal(rec.name, "widget-ctl");
 	pk_advice_free(a);
 
@@ -286,20 +299,31 @@ static void test_details(void **state)
 	a = advise(reg, "widget", NOPORT, 0);
 	f = find(a, "name-registered");
 	assert_non_null(f);
-	assert_non_null(strstr(f->text, "4100/tcp"));
+	assert_non_null(strstr(SUMMARY(f), "4100/tcp"));
+	pk_port_range where;
+	assert_true(pk_finding_range(f, "ports", &where));
+	assert_int_equal(where.lo, 4100);
+	assert_int_equal(fact_u(f, "protocol"), PK_PROTO_TCP);
 	pk_advice_free(a);
 
 	/* An unofficial use names the user. */
 	a = advise(reg, NULL, 4500, PK_PROTOMASK(PK_PROTO_TCP));
 	f = find(a, "port-unofficial");
 	assert_non_null(f);
-	assert_non_null(strstr(f->text, "squatter"));
+	assert_non_null(strstr(SUMMARY(f), "squatter"));
 	pk_advice_free(a);
 
 	/* The ephemeral finding names the profiles whose range holds it. */
 	a = advise(reg, NULL, 33000, PK_PROTOMASK(PK_PROTO_TCP));
 	f = find(a, "port-os-ephemeral");
-	assert_non_null(strstr(f->text, "linux"));
+	assert_non_null(strstr(SUMMARY(f), "linux"));
+	const pk_fact *os = pk_finding_fact(f, "os");
+	assert_int_equal(os->type, PK_FACT_OS);
+	assert_true(os->count >= 1);
+	bool linux_seen = false;
+	for (size_t i = 0; i < os->count; i++)
+		linux_seen |= strcmp(os->values[i].os->id, "linux") == 0;
+	assert_true(linux_seen);
 	pk_advice_free(a);
 
 	/* A clean plan: nothing against it (worst is advice), so exit 0. */
@@ -317,7 +341,7 @@ static void test_details(void **state)
 	a = advise(reg, NULL, 4450, PK_PROTOMASK(PK_PROTO_TCP));
 	f = find(a, "port-unofficial-unknown");
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_INFO);
+	assert_int_equal(pk_finding_severity(f), PK_SEV_INFO);
 	pk_advice_free(a);
 	pk_registry_close(reg);
 
@@ -383,6 +407,47 @@ static void test_draft(void **state)
 	pk_registry_close(reg);
 }
 
+/* A broken rule is data: the limit the sentence names is a fact. */
+static void test_name_facts(void **state)
+{
+	(void)state;
+	pk_advice *a = advise(NULL, "a-very-long-service-name", NOPORT, 0);
+	const pk_finding *f = find(a, "name-too-long");
+	assert_non_null(f);
+	assert_string_equal(pk_finding_string(f, "name"), "a-very-long-service-name");
+	assert_int_equal(fact_u(f, "length"), 24);
+	assert_int_equal(fact_u(f, "max_length"), 15);
+	assert_int_equal(pk_finding_fix_count(f), 0);
+	assert_string_equal(SUMMARY(f),
+			    "'a-very-long-service-name' is not a valid service name: it is longer than 15 characters");
+	assert_string_equal(CITE(f), "RFC 6335 §5.1");
+	assert_int_equal(pk_finding_cite(f, 0)->rfc, 6335);
+	assert_string_equal(pk_finding_cite(f, 0)->section, "5.1");
+	assert_null(pk_finding_cite(f, 1));
+	assert_null(pk_finding_fact_at(f, 99));
+	assert_null(pk_finding_fact(f, "no-such-fact"));
+	assert_null(pk_finding_string(f, "length")); /* a uint, not a string */
+	uint64_t v;
+	assert_false(pk_finding_uint(f, "name", &v));
+	/* pk_finding_text says how long the whole text is, like snprintf. */
+	char small[8];
+	size_t need = pk_finding_text(f, PK_FINDING_SUMMARY, small, sizeof small);
+	assert_int_equal(need, strlen(SUMMARY(f)));
+	assert_string_equal(small, "'a-very");
+	pk_advice_free(a);
+
+	/* Several citations of one RFC are grouped in the words. */
+	a = advise(NULL, NULL, 50000, PK_PROTOMASK(PK_PROTO_TCP));
+	f = find(a, "port-dynamic");
+	assert_int_equal(pk_finding_cite_count(f), 2);
+	assert_string_equal(CITE(f), "RFC 6335 §6, §8.1.2");
+	pk_port_range r;
+	assert_true(pk_finding_range(f, "class_ports", &r));
+	assert_int_equal(r.lo, 49152);
+	assert_int_equal(r.hi, 65535);
+	pk_advice_free(a);
+}
+
 static void test_service_name_check(void **state)
 {
 	const char *why = NULL;
@@ -392,12 +457,13 @@ static void test_service_name_check(void **state)
 	assert_null(why);
 	assert_true(pk_service_name_check("z39-50", NULL));
 	assert_false(pk_service_name_check("z39.50", &why));
-	assert_non_null(why);
+	assert_string_equal(why, "name-bad-char");
 	assert_false(pk_service_name_check("sql*net", &why));
 	assert_false(pk_service_name_check("", &why));
 	assert_false(pk_service_name_check(NULL, &why));
 	assert_false(pk_service_name_check("a-", &why));
 	assert_false(pk_service_name_check("0123456789abcdef", &why));
+	assert_string_equal(why, "name-too-long");
 	assert_true(pk_service_name_check("0123456789abcde", &why));
 	/* Non-ASCII letters are not letters here. */
 	assert_false(pk_service_name_check("caf\xc3\xa9", &why));
@@ -426,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_details),
 		cmocka_unit_test(test_draft),
+		cmocka_unit_test(test_name_facts),
 		cmocka_unit_test(test_service_name_check),
 		cmocka_unit_test(test_bad_plan),
 	};

@@ -78,6 +78,9 @@ static pk_audit *audit(pk_host_sockets *s, pk_expect_list *e)
 	pk_status st = pk_audit_run(&in, &a, &err);
 	if (st != PK_OK)
 		fail_msg("audit: %s", err.message);
+	/* The library's words are for any front end: none names the CLI. */
+	for (size_t i = 0; i < pk_audit_count(a); i++)
+		assert_no_cli_syntax(pk_audit_get(a, i));
 	return a;
 }
 
@@ -95,9 +98,9 @@ static pk_expect_list *expect(const char *spec, const char *label)
 static void dump(const pk_audit *a)
 {
 	for (size_t i = 0; i < pk_audit_count(a); i++) {
-		const pk_audit_finding *f = pk_audit_get(a, i);
-		print_message("  %s %s: %s\n", pk_severity_name(f->severity),
-			      pk_audit_kind_name(f->kind), f->summary);
+		const pk_finding *f = pk_audit_get(a, i);
+		print_message("  %s %s: %s\n", pk_severity_name(pk_finding_severity(f)),
+			      pk_finding_code(f), SUMMARY(f));
 	}
 }
 
@@ -140,15 +143,49 @@ static void test_listener_in_range(void **state)
 	listen_on(s, 40000);
 	listen_on(s, 40001); /* reserved already: no finding */
 	pk_audit *a = audit(s, NULL);
-	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 40000);
+	const pk_finding *f = audit_find(a, "ephemeral-port", 40000);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_WARNING);
-	assert_int_equal(f->proto, PK_PROTO_TCP);
-	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, 40001));
-	assert_contains(f->summary, "40000/tcp");
-	assert_contains(f->summary, "32768-60999");
-	assert_contains(f->evidence, "EADDRINUSE");
-	assert_contains(f->fix, "sysctl -w net.ipv4.ip_local_reserved_ports=8080-8081,40000-40001\n");
+	assert_int_equal(pk_finding_severity(f), PK_SEV_WARNING);
+	/* The facts the words are made of. */
+	assert_int_equal(fact_u(f, "protocols"), PK_PROTOMASK(PK_PROTO_TCP));
+	assert_int_equal(fact_u(f, "port"), 40000);
+	assert_int_equal(fact_u(f, "listening"), 1);
+	assert_int_equal(fact_u(f, "socket_count"), 1);
+	pk_port_range eph;
+	assert_true(pk_finding_range(f, "ephemeral_range", &eph));
+	assert_int_equal(eph.lo, 32768);
+	assert_int_equal(eph.hi, 60999);
+	const pk_fact *socks = pk_finding_fact(f, "sockets");
+	assert_non_null(socks);
+	assert_true(socks->list);
+	assert_int_equal(socks->type, PK_FACT_SOCKET);
+	assert_int_equal(socks->count, 1);
+	assert_int_equal(socks->values[0].socket->port, 40000);
+	/* The fix as data: reserve this port; the sysctl sets the merged
+	 * list; the file keeps it; moving the service is the alternative. */
+	const pk_fix *x = fix_step(f, "reserve-ports");
+	assert_non_null(x);
+	assert_int_equal(x->kind, PK_FIX_RESERVE);
+	assert_string_equal(x->key, "net.ipv4.ip_local_reserved_ports");
+	assert_string_equal(x->value, "8080-8081,40000-40001");
+	assert_int_equal(x->port_count, 1);
+	assert_int_equal(x->ports[0].lo, 40000);
+	assert_int_equal(x->ports[0].hi, 40000);
+	x = fix_step(f, "persist");
+	assert_non_null(x);
+	assert_int_equal(x->kind, PK_FIX_FILE);
+	assert_string_equal(x->path, PK_AUDIT_SNIPPET_PATH);
+	assert_string_equal(x->value, pk_audit_sysctl_snippet(a));
+	x = fix_step(f, "move-service");
+	assert_non_null(x);
+	assert_int_equal(x->kind, PK_FIX_ACTION);
+	assert_true(x->alternative);
+	assert_int_equal(pk_finding_cite_count(f), 0);
+	assert_null(audit_find(a, "ephemeral-port", 40001));
+	assert_contains(SUMMARY(f), "40000/tcp");
+	assert_contains(SUMMARY(f), "32768-60999");
+	assert_contains(DETAIL(f), "EADDRINUSE");
+	assert_contains(FIX(f), "sysctl -w net.ipv4.ip_local_reserved_ports=8080-8081,40000-40001\n");
 	assert_string_equal(pk_audit_proposed_reserved(a), "8080-8081,40000-40001");
 	assert_string_equal(pk_audit_sysctl_commands(a),
 			    "sysctl -w net.ipv4.ip_local_reserved_ports=8080-8081,40000-40001\n");
@@ -170,9 +207,12 @@ static void test_many_listeners(void **state)
 		listen_on(s, (uint16_t)(40000 + 2 * i));
 	pk_audit *a = audit(s, NULL);
 	assert_int_equal(pk_audit_count_severity(a, PK_SEV_WARNING), 100);
-	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 40010);
+	const pk_finding *f = audit_find(a, "ephemeral-port", 40010);
 	assert_non_null(f);
-	assert_contains(f->fix, "Apply the merged net.ipv4.ip_local_reserved_ports list");
+	assert_contains(FIX(f), "Apply the merged net.ipv4.ip_local_reserved_ports list");
+	/* Too long to repeat: the step says which ports, not the list. */
+	assert_null(fix_step(f, "reserve-ports")->value);
+	assert_null(fix_step(f, "persist")->value);
 	const char *list = pk_audit_proposed_reserved(a);
 	assert_true(strncmp(list, "40000,40002,40004,", 18) == 0);
 	assert_non_null(strstr(list, ",40198"));
@@ -189,11 +229,13 @@ static void test_udp_in_range(void **state)
 	pk_host_sockets *s = host();
 	add(s, PK_PROTO_UDP, PK_TCP_CLOSE, 45000, NULL, 0);
 	pk_audit *a = audit(s, NULL);
-	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 45000);
+	const pk_finding *f = audit_find(a, "ephemeral-port", 45000);
 	assert_non_null(f);
 	/* Maybe a client's automatic port: said, not reserved. */
-	assert_int_equal(f->severity, PK_SEV_INFO);
-	assert_contains(f->fix, "--expect 45000/udp");
+	assert_int_equal(pk_finding_severity(f), PK_SEV_INFO);
+	assert_non_null(fix_step(f, "declare-expected"));
+	assert_null(fix_step(f, "reserve-ports"));
+	assert_int_equal(fact_u(f, "protocols"), PK_PROTOMASK(PK_PROTO_UDP));
 	assert_string_equal(pk_audit_proposed_reserved(a), "");
 	pk_audit_free(a);
 
@@ -202,14 +244,14 @@ static void test_udp_in_range(void **state)
 	pk_audit_input in = { .conf = &conf, .sockets = s, .expect = e };
 	pk_error err;
 	assert_int_equal(pk_audit_run(&in, &a, &err), PK_OK);
-	f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 45000);
-	assert_int_equal(f->severity, PK_SEV_WARNING);
-	assert_contains(f->evidence, "'syslog'");
+	f = audit_find(a, "ephemeral-port", 45000);
+	assert_int_equal(pk_finding_severity(f), PK_SEV_WARNING);
+	assert_contains(DETAIL(f), "'syslog'");
 	assert_string_equal(pk_audit_proposed_reserved(a), "45000");
 	/* One finding for the port, not one per source of knowledge. */
 	size_t n = 0;
 	for (size_t i = 0; i < pk_audit_count(a); i++)
-		n += pk_audit_get(a, i)->kind == PK_FIND_EPHEMERAL_PORT;
+		n += strcmp(pk_finding_code(pk_audit_get(a, i)), "ephemeral-port") == 0;
 	assert_int_equal(n, 1);
 	pk_audit_free(a);
 	pk_expect_list_free(e);
@@ -227,20 +269,33 @@ static void test_expected(void **state)
 	assert_int_equal(pk_expect_add(e, "20000-30000", "", &err), PK_OK);
 	assert_int_equal(pk_expect_add(e, "33000", "reserved already", &err), PK_OK);
 	pk_audit *a = audit(NULL, e);
-	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 45000);
+	const pk_finding *f = audit_find(a, "ephemeral-port", 45000);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_WARNING);
-	assert_contains(f->summary, "45000/tcp billing");
-	assert_contains(f->evidence, "--expect");
+	assert_int_equal(pk_finding_severity(f), PK_SEV_WARNING);
+	assert_contains(SUMMARY(f), "45000/tcp billing");
+	assert_int_equal(fact_u(f, "listening"), 0);
+	assert_string_equal(pk_finding_string(f, "label"), "billing");
+	/* Declared one by one: no place to name. */
+	assert_string_equal(pk_finding_string(f, "declared_at"), "");
+	assert_contains(DETAIL(f), "Not listening now.");
 	/* 30000-33000 overlaps 32768-60999 in 32768-33000: 233 ports, 232
 	 * of them unreserved (33000 is reserved). */
-	f = audit_find(a, PK_FIND_EPHEMERAL_OVERLAP, 30000);
+	f = audit_find(a, "ephemeral-overlap", 30000);
 	assert_non_null(f);
-	assert_int_equal(f->port_hi, 33000);
-	assert_contains(f->summary, "in 233 ports");
-	assert_contains(f->evidence, "232 ports are not reserved");
-	assert_null(audit_find(a, PK_FIND_EPHEMERAL_OVERLAP, 20000));
-	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, 33000));
+	pk_port_range r;
+	assert_true(pk_finding_range(f, "expected", &r));
+	assert_int_equal(r.hi, 33000);
+	assert_true(pk_finding_range(f, "overlap", &r));
+	assert_int_equal(r.lo, 32768);
+	assert_int_equal(r.hi, 33000);
+	assert_int_equal(fact_u(f, "overlap_count"), 233);
+	assert_int_equal(fact_u(f, "unreserved_count"), 232);
+	assert_int_equal(fact_u(f, "overlap_large"), 0);
+	assert_int_equal(fix_step(f, "reserve-ports")->ports[0].lo, 32768);
+	assert_contains(SUMMARY(f), "in 233 ports");
+	assert_contains(DETAIL(f), "232 ports are not reserved");
+	assert_null(audit_find(a, "ephemeral-overlap", 20000));
+	assert_null(audit_find(a, "ephemeral-port", 33000));
 	assert_string_equal(pk_audit_proposed_reserved(a), "32768-33000,45000");
 	assert_int_equal(serious(a), 2);
 	pk_audit_free(a);
@@ -255,13 +310,16 @@ static void test_port_taken(void **state)
 	connections(s, 45001, 1, "1.2.3.4", 443);
 	pk_expect_list *e = expect("45001/tcp", "api");
 	pk_audit *a = audit(s, e);
-	const pk_audit_finding *f = audit_find(a, PK_FIND_PORT_TAKEN, 45001);
+	const pk_finding *f = audit_find(a, "port-taken", 45001);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_ERROR);
-	assert_contains(f->evidence, "Taken: 45001");
-	assert_contains(f->fix, "ip_local_reserved_ports=45001");
+	assert_int_equal(pk_finding_severity(f), PK_SEV_ERROR);
+	assert_contains(DETAIL(f), "Taken: 45001");
+	assert_contains(FIX(f), "ip_local_reserved_ports=45001");
 	/* Most severe first. */
-	assert_int_equal(pk_audit_get(a, 0)->kind, PK_FIND_PORT_TAKEN);
+	assert_string_equal(pk_finding_code(pk_audit_get(a, 0)), "port-taken");
+	assert_int_equal(fact_u(f, "taken_count"), 1);
+	assert_non_null(fix_step(f, "restart-holder"));
+	assert_contains(FIX(f), "ss -tanp 'sport = :45001'");
 	pk_audit_free(a);
 	pk_expect_list_free(e);
 
@@ -270,7 +328,7 @@ static void test_port_taken(void **state)
 	pk_audit_input in = { .conf = &conf, .sockets = s, .expect = e };
 	pk_error err;
 	assert_int_equal(pk_audit_run(&in, &a, &err), PK_OK);
-	assert_null(audit_find(a, PK_FIND_PORT_TAKEN, 0));
+	assert_null(audit_find(a, "port-taken", 0));
 	pk_audit_free(a);
 	pk_expect_list_free(e);
 	pk_host_sockets_free(s);
@@ -284,23 +342,35 @@ static void test_range_config(void **state)
 	/* Reversed: swapped, then 61000 (same parity as 32768) lowered. */
 	set_conf(61000, 32768, "", 1024);
 	pk_audit *a = audit(NULL, NULL);
-	const pk_audit_finding *f = audit_find(a, PK_FIND_RANGE_INVALID, 0);
+	const pk_finding *f = audit_find(a, "range-invalid", 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_ERROR);
-	assert_contains(f->evidence, "EINVAL");
+	assert_int_equal(pk_finding_severity(f), PK_SEV_ERROR);
+	assert_contains(DETAIL(f), "EINVAL");
 	assert_true(pk_audit_proposed_range(a, &lo, &hi));
 	assert_int_equal(lo, 32768);
 	assert_int_equal(hi, 60999);
-	assert_contains(f->fix, "sysctl -w net.ipv4.ip_local_port_range=\"32768 60999\"");
+	assert_contains(FIX(f), "sysctl -w net.ipv4.ip_local_port_range=\"32768 60999\"");
 	assert_contains(pk_audit_sysctl_snippet(a), "net.ipv4.ip_local_port_range = 32768 60999\n");
+	pk_port_range as_read;
+	assert_true(pk_finding_range(f, "port_range", &as_read));
+	assert_int_equal(as_read.lo, 61000);
+	assert_int_equal(as_read.hi, 32768);
+	assert_string_equal(pk_finding_string(f, "reason"), "reversed");
+	const pk_fix *x = fix_step(f, "set-port-range");
+	assert_non_null(x);
+	assert_int_equal(x->kind, PK_FIX_SYSCTL);
+	assert_string_equal(x->key, "net.ipv4.ip_local_port_range");
+	assert_string_equal(x->value, "32768 60999");
 	pk_audit_free(a);
 
 	/* Into the System ports, which the privileged limit allows. */
 	set_conf(500, 60999, "", 0);
 	a = audit(NULL, NULL);
-	f = audit_find(a, PK_FIND_RANGE_INVALID, 0);
+	f = audit_find(a, "range-invalid", 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_WARNING);
+	assert_int_equal(pk_finding_severity(f), PK_SEV_WARNING);
+	assert_string_equal(pk_finding_string(f, "reason"), "system-ports");
+	assert_string_equal(fix_step(f, "set-port-range")->value, "1024 60999");
 	assert_true(pk_audit_proposed_range(a, &lo, &hi));
 	assert_int_equal(lo, 1024);
 	assert_int_equal(hi, 60999);
@@ -309,35 +379,43 @@ static void test_range_config(void **state)
 	/* The privileged limit inside the range (the kernel refuses). */
 	set_conf(1024, 60999, "", 2048);
 	a = audit(NULL, NULL);
-	f = audit_find(a, PK_FIND_UNPRIV_IN_RANGE, 0);
+	f = audit_find(a, "unprivileged-in-range", 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_ERROR);
-	assert_contains(f->summary, "2048 is inside");
-	assert_contains(f->evidence, "1024-2047");
-	assert_null(audit_find(a, PK_FIND_RANGE_INVALID, 0));
+	assert_int_equal(pk_finding_severity(f), PK_SEV_ERROR);
+	assert_contains(SUMMARY(f), "2048 is inside");
+	assert_contains(DETAIL(f), "1024-2047");
+	assert_null(audit_find(a, "range-invalid", 0));
 	assert_true(pk_audit_proposed_range(a, &lo, &hi));
 	assert_int_equal(lo, 2048);
 	assert_int_equal(hi, 60999);
-	assert_contains(f->fix, "ip_unprivileged_port_start=1024");
+	assert_contains(FIX(f), "ip_unprivileged_port_start=1024");
+	assert_int_equal(fact_u(f, "unprivileged_port_start"), 2048);
+	assert_int_equal(fact_u(f, "inside"), 1);
+	x = fix_step(f, "lower-unprivileged-start");
+	assert_non_null(x);
+	assert_true(x->alternative);
+	assert_string_equal(x->key, "net.ipv4.ip_unprivileged_port_start");
+	assert_string_equal(x->value, "1024");
 	pk_audit_free(a);
 
 	/* ... and above all of it: only the limit can move. */
 	set_conf(1024, 2001, "", 3000);
 	a = audit(NULL, NULL);
-	f = audit_find(a, PK_FIND_UNPRIV_IN_RANGE, 0);
+	f = audit_find(a, "unprivileged-in-range", 0);
 	assert_non_null(f);
-	assert_contains(f->summary, "above");
-	assert_contains(f->fix, "sysctl -w net.ipv4.ip_unprivileged_port_start=1024");
+	assert_contains(SUMMARY(f), "above");
+	assert_contains(FIX(f), "sysctl -w net.ipv4.ip_unprivileged_port_start=1024");
 	assert_false(pk_audit_proposed_range(a, &lo, &hi));
 	pk_audit_free(a);
 
 	/* Same parity: information, with the fix but no proposal. */
 	set_conf(32768, 61000, "", 1024);
 	a = audit(NULL, NULL);
-	f = audit_find(a, PK_FIND_RANGE_PARITY, 0);
+	f = audit_find(a, "range-parity", 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_INFO);
-	assert_string_equal(f->fix, "sysctl -w net.ipv4.ip_local_port_range=\"32768 60999\"");
+	assert_int_equal(pk_finding_severity(f), PK_SEV_INFO);
+	assert_string_equal(FIX(f), "sysctl -w net.ipv4.ip_local_port_range=\"32768 60999\"");
+	assert_string_equal(fix_step(f, "fix-parity")->value, "32768 60999");
 	assert_false(pk_audit_proposed_range(a, &lo, &hi));
 	assert_int_equal(serious(a), 0);
 	pk_audit_free(a);
@@ -351,12 +429,23 @@ static void test_reserved_most(void **state)
 	pk_host_sockets *s = host();
 	listen_on(s, 48000);
 	pk_audit *a = audit(s, NULL);
-	const pk_audit_finding *f = audit_find(a, PK_FIND_RESERVED_MOST, 0);
+	const pk_finding *f = audit_find(a, "reserved-most", 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_WARNING);
-	assert_contains(f->summary, "9000 of the 10000");
-	assert_contains(f->summary, "90.0%");
-	assert_contains(f->fix, "sysctl -w net.ipv4.ip_local_reserved_ports=48000\n");
+	assert_int_equal(pk_finding_severity(f), PK_SEV_WARNING);
+	assert_contains(SUMMARY(f), "9000 of the 10000");
+	assert_contains(SUMMARY(f), "90.0%");
+	assert_contains(FIX(f), "sysctl -w net.ipv4.ip_local_reserved_ports=48000\n");
+	assert_int_equal(fact_u(f, "reserved_count"), 9000);
+	assert_int_equal(fact_u(f, "range_size"), 10000);
+	assert_int_equal(fact_u(f, "usable_count"), 1000);
+	const pk_fact *listed = pk_finding_fact(f, "reserved");
+	assert_int_equal(listed->count, 1); /* one run, whole */
+	assert_int_equal(listed->values[0].range.lo, 40000);
+	assert_int_equal(listed->values[0].range.hi, 48999);
+	assert_contains(DETAIL(f), "Reserved inside the range: 40000-48999\n");
+	const pk_fix *x = fix_step(f, "reserve-only-used");
+	assert_string_equal(x->key, "net.ipv4.ip_local_reserved_ports");
+	assert_string_equal(x->value, "48000");
 	pk_audit_free(a);
 	pk_host_sockets_free(s);
 
@@ -364,15 +453,15 @@ static void test_reserved_most(void **state)
 	set_conf(40000, 40999, "39000-41000", 1024);
 	s = host();
 	a = audit(s, NULL);
-	f = audit_find(a, PK_FIND_RESERVED_MOST, 0);
+	f = audit_find(a, "reserved-most", 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_ERROR);
-	assert_contains(f->evidence, "EADDRNOTAVAIL");
+	assert_int_equal(pk_finding_severity(f), PK_SEV_ERROR);
+	assert_contains(DETAIL(f), "EADDRNOTAVAIL");
 	/* Reservations outside the range are not the problem: kept. */
-	assert_contains(f->fix, "ip_local_reserved_ports=39000-39999,41000\n");
-	f = audit_find(a, PK_FIND_EXHAUSTION, 0);
+	assert_contains(FIX(f), "ip_local_reserved_ports=39000-39999,41000\n");
+	f = audit_find(a, "exhaustion", 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_ERROR);
+	assert_int_equal(pk_finding_severity(f), PK_SEV_ERROR);
 	pk_audit_free(a);
 	pk_host_sockets_free(s);
 }
@@ -389,15 +478,24 @@ static void test_exhaustion(void **state)
 	pk_host_sockets *s = host();
 	connections(s, 60000, 95, "10.1.1.1", 80);
 	pk_audit *a = audit(s, NULL);
-	const pk_audit_finding *f = audit_find(a, PK_FIND_EXHAUSTION, 0);
+	const pk_finding *f = audit_find(a, "exhaustion", 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_ERROR);
-	assert_contains(f->summary, "10.1.1.1:80 uses 95 of 100");
-	assert_contains(f->summary, "95.0%");
+	assert_int_equal(pk_finding_severity(f), PK_SEV_ERROR);
+	assert_contains(SUMMARY(f), "10.1.1.1:80 uses 95 of 100");
+	assert_contains(SUMMARY(f), "95.0%");
 	assert_true(pk_audit_proposed_range(a, &lo, &hi));
 	assert_int_equal(lo, 60000);
 	assert_int_equal(hi, 61023);
-	assert_contains(f->fix, "sysctl -w net.ipv4.ip_local_port_range=\"60000 61023\"");
+	assert_contains(FIX(f), "sysctl -w net.ipv4.ip_local_port_range=\"60000 61023\"");
+	assert_int_equal(fact_u(f, "busiest_count"), 95);
+	assert_int_equal(fact_u(f, "usable_count"), 100);
+	assert_int_equal(fact_u(f, "target_usable"), 1024);
+	assert_int_equal(fact_u(f, "target_share_pct"), 25);
+	const pk_fact *d = pk_finding_fact(f, "destinations");
+	assert_int_equal(d->type, PK_FACT_DEST);
+	assert_int_equal(d->values[0].dest->count, 95);
+	assert_string_equal(fix_step(f, "set-port-range")->value, "60000 61023");
+	assert_string_equal(fix_step(f, "tcp-tw-reuse")->key, "net.ipv4.tcp_tw_reuse");
 	pk_audit_free(a);
 	pk_host_sockets_free(s);
 
@@ -432,13 +530,13 @@ static void test_exhaustion(void **state)
 		connections(s, 40000, levels[i].n, "192.0.2.7", 443);
 		connections(s, 41000, 10, "192.0.2.8", 443); /* the second */
 		a = audit(s, NULL);
-		f = audit_find(a, PK_FIND_EXHAUSTION, 0);
+		f = audit_find(a, "exhaustion", 0);
 		assert_non_null(f);
-		if (f->severity != levels[i].sev)
+		if (pk_finding_severity(f) != levels[i].sev)
 			fail_msg("%u connections: %s", levels[i].n,
-				 pk_severity_name(f->severity));
-		assert_contains(f->summary, "192.0.2.7:443");
-		assert_contains(f->evidence, "192.0.2.8:443: 10 connections");
+				 pk_severity_name(pk_finding_severity(f)));
+		assert_contains(SUMMARY(f), "192.0.2.7:443");
+		assert_contains(DETAIL(f), "192.0.2.8:443: 10 connections");
 		pk_audit_free(a);
 		pk_host_sockets_free(s);
 	}
@@ -446,14 +544,14 @@ static void test_exhaustion(void **state)
 	/* No load at all: a small range is still worth a warning. */
 	set_conf(60000, 60099, "", 1024);
 	a = audit(NULL, NULL);
-	assert_null(audit_find(a, PK_FIND_EXHAUSTION, 0)); /* no sockets known */
+	assert_null(audit_find(a, "exhaustion", 0)); /* no sockets known */
 	pk_audit_free(a);
 	s = host();
 	a = audit(s, NULL);
-	f = audit_find(a, PK_FIND_EXHAUSTION, 0);
+	f = audit_find(a, "exhaustion", 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_WARNING);
-	assert_contains(f->summary, "only 100 usable");
+	assert_int_equal(pk_finding_severity(f), PK_SEV_WARNING);
+	assert_contains(SUMMARY(f), "only 100 usable");
 	pk_audit_free(a);
 	pk_host_sockets_free(s);
 }
@@ -467,14 +565,16 @@ static void test_udp_exhaustion(void **state)
 		add(s, PK_PROTO_UDP, PK_TCP_ESTABLISHED, (uint16_t)(60000 + i),
 		    "192.0.2.53", (uint16_t)(1000 + i));
 	pk_audit *a = audit(s, NULL);
-	const pk_audit_finding *f = NULL;
+	const pk_finding *f = NULL;
 	for (size_t i = 0; i < pk_audit_count(a); i++)
-		if (pk_audit_get(a, i)->kind == PK_FIND_EXHAUSTION &&
-		    pk_audit_get(a, i)->proto == PK_PROTO_UDP)
+		if (strcmp(pk_finding_code(pk_audit_get(a, i)), "exhaustion") == 0 &&
+		    fact_u(pk_audit_get(a, i), "protocol") == PK_PROTO_UDP)
 			f = pk_audit_get(a, i);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_WARNING);
-	assert_contains(f->summary, "120 of 200");
+	assert_int_equal(pk_finding_severity(f), PK_SEV_WARNING);
+	assert_contains(SUMMARY(f), "120 of 200");
+	assert_int_equal(fact_u(f, "used_count"), 120);
+	assert_int_equal(fact_u(f, "usable_count"), 200);
 	pk_audit_free(a);
 	pk_host_sockets_free(s);
 }
@@ -486,9 +586,18 @@ static void test_dynamic_and_visibility(void **state)
 	pk_host_sockets *s = host();
 	listen_on(s, 50000);
 	pk_audit *a = audit(s, NULL);
-	const pk_audit_finding *f = audit_find(a, PK_FIND_DYNAMIC, 50000);
+	const pk_finding *f = audit_find(a, "dynamic-range", 50000);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_INFO);
+	assert_int_equal(pk_finding_severity(f), PK_SEV_INFO);
+	pk_port_range dyn;
+	assert_true(pk_finding_range(f, "dynamic_ports", &dyn));
+	assert_int_equal(dyn.lo, 49152);
+	assert_int_equal(dyn.hi, 65535);
+	/* RFC 6335 section 6 says so, and the words cite it. */
+	assert_int_equal(pk_finding_cite_count(f), 1);
+	assert_int_equal(pk_finding_cite(f, 0)->rfc, 6335);
+	assert_string_equal(pk_finding_cite(f, 0)->section, "6");
+	assert_contains(DETAIL(f), "(RFC 6335 §6)");
 	assert_int_equal(serious(a), 0);
 	pk_audit_free(a);
 	pk_host_sockets_free(s);
@@ -497,9 +606,25 @@ static void test_dynamic_and_visibility(void **state)
 	memset(&conf, 0, sizeof conf);
 	conf.size = sizeof conf;
 	a = audit(NULL, NULL);
-	assert_non_null(audit_find(a, PK_FIND_NOT_SEEN, 0));
-	assert_contains(pk_audit_get(a, 0)->summary, "ip_local_port_range could not be read");
+	assert_non_null(audit_find(a, "not-seen", 0));
+	assert_contains(SUMMARY(pk_audit_get(a, 0)), "ip_local_port_range could not be read");
+	assert_string_equal(pk_finding_string(pk_audit_get(a, 0), "subject"),
+			    "ip_local_port_range");
+	assert_non_null(fix_step(pk_audit_get(a, 0), "check-proc"));
 	assert_int_equal(serious(a), 0);
+	pk_audit_free(a);
+
+	/* Findings none of which has a fix step (the list of steps stays
+	 * empty): the unreadable reserved list alone. */
+	set_conf(32768, 60999, "", 1024);
+	conf.have_reserved = false;
+	a = audit(NULL, NULL);
+	assert_int_equal(pk_audit_count(a), 1);
+	assert_string_equal(pk_finding_string(pk_audit_get(a, 0), "subject"),
+			    "ip_local_reserved_ports");
+	assert_int_equal(pk_finding_fix_count(pk_audit_get(a, 0)), 0);
+	assert_null(pk_finding_fix(pk_audit_get(a, 0), 0));
+	assert_string_equal(FIX(pk_audit_get(a, 0)), "");
 	pk_audit_free(a);
 
 	pk_audit_input in = { 0 };
@@ -541,38 +666,64 @@ static void test_fixture_with_registry(void **state)
 	assert_int_equal(pk_audit_run(&in, &a, &err), PK_OK);
 
 	/* 'node' on 8080, which IANA gives http-alt: both named. */
-	const pk_audit_finding *f = audit_find(a, PK_FIND_IANA_OTHER, 8080);
+	const pk_finding *f = audit_find(a, "iana-other-service", 8080);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_INFO);
-	assert_contains(f->summary, "node");
-	assert_contains(f->summary, "http-alt");
-	assert_contains(f->evidence, "RFC 7605");
+	assert_int_equal(pk_finding_severity(f), PK_SEV_INFO);
+	assert_contains(SUMMARY(f), "node");
+	assert_contains(SUMMARY(f), "http-alt");
+	assert_contains(DETAIL(f), "RFC 7605");
+	assert_string_equal(pk_finding_string(f, "process"), "node");
+	assert_int_equal(fact_u(f, "pid"), 4243);
+	assert_int_equal(fact_u(f, "protocol"), PK_PROTO_TCP);
+	const pk_fact *names = pk_finding_fact(f, "services");
+	assert_int_equal(names->count, 1);
+	assert_string_equal(names->values[0].string, "http-alt");
+	uint64_t rec;
+	assert_true(pk_finding_uint(f, "records", &rec));
+	pk_record r;
+	assert_int_equal(pk_record_get(reg, (pk_recid)rec, &r, NULL), PK_OK);
+	assert_string_equal(r.name, "http-alt");
+	for (size_t i = 0; i < pk_audit_count(a); i++)
+		assert_no_cli_syntax(pk_audit_get(a, i));
 	/* 'sshd' on 22 is ssh by name: nothing to say. */
-	assert_null(audit_find(a, PK_FIND_IANA_OTHER, 22));
+	assert_null(audit_find(a, "iana-other-service", 22));
 	/* 7777 has only an Unassigned record; 40000 has none: squatting. */
-	f = audit_find(a, PK_FIND_SQUATTING, 7777);
+	f = audit_find(a, "squatting", 7777);
 	assert_non_null(f);
-	assert_contains(f->summary, "squatter");
-	assert_non_null(audit_find(a, PK_FIND_SQUATTING, 40000));
+	assert_contains(SUMMARY(f), "squatter");
+	assert_non_null(fix_step(f, "keep-private-or-request"));
+	assert_non_null(audit_find(a, "squatting", 40000));
 	/* 55555 is Dynamic, and reserved: no collision. */
-	assert_non_null(audit_find(a, PK_FIND_DYNAMIC, 55555));
-	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, 55555));
+	assert_non_null(audit_find(a, "dynamic-range", 55555));
+	assert_null(audit_find(a, "ephemeral-port", 55555));
 	/* The UDP socket in the range says nothing about its number. */
-	assert_null(audit_find(a, PK_FIND_SQUATTING, 45000));
+	assert_null(audit_find(a, "squatting", 45000));
 	/* The collisions, with the merged list: 55555 was reserved. */
-	f = audit_find(a, PK_FIND_EPHEMERAL_PORT, 40000);
+	f = audit_find(a, "ephemeral-port", 40000);
 	assert_non_null(f);
-	assert_contains(f->evidence, "process billing (pid 4242, uid 1000)");
-	assert_non_null(audit_find(a, PK_FIND_PORT_TAKEN, 40100));
+	assert_contains(DETAIL(f), "process billing (pid 4242, uid 1000)");
+	f = audit_find(a, "port-taken", 40100);
+	assert_non_null(f);
+	/* The fixture's finding as data: expected 40100/tcp, taken by one
+	 * outgoing connection, reserved by the merged list. */
+	pk_port_range exp;
+	assert_true(pk_finding_range(f, "expected", &exp));
+	assert_int_equal(exp.lo, 40100);
+	assert_int_equal(exp.hi, 40100);
+	assert_string_equal(pk_finding_string(f, "label"), "billing-api");
+	assert_int_equal(fact_u(f, "taken_count"), 1);
+	const pk_fix *x = fix_step(f, "reserve-ports");
+	assert_string_equal(x->key, "net.ipv4.ip_local_reserved_ports");
+	assert_string_equal(x->value, "40000,40100,55555");
 	assert_string_equal(pk_audit_proposed_reserved(a), "40000,40100,55555");
 	/* The load: 4 connections to 10.0.0.5:443, one in TIME_WAIT. */
-	f = audit_find(a, PK_FIND_EXHAUSTION, 0);
+	f = audit_find(a, "exhaustion", 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_INFO);
-	assert_contains(f->summary, "10.0.0.5:443 uses 4 of 28230");
-	assert_contains(f->evidence, "4 connections (1 in TIME_WAIT)");
+	assert_int_equal(pk_finding_severity(f), PK_SEV_INFO);
+	assert_contains(SUMMARY(f), "10.0.0.5:443 uses 4 of 28230");
+	assert_contains(DETAIL(f), "4 connections (1 in TIME_WAIT)");
 	/* What could not be seen: udp6, and one socket's owner. */
-	assert_non_null(audit_find(a, PK_FIND_NOT_SEEN, 0));
+	assert_non_null(audit_find(a, "not-seen", 0));
 	assert_int_equal(pk_audit_count_severity(a, PK_SEV_ERROR), 1);
 	assert_int_equal(pk_audit_count_severity(a, PK_SEV_WARNING), 2);
 	pk_audit_free(a);
@@ -582,7 +733,7 @@ static void test_fixture_with_registry(void **state)
 	e = expect("8080/tcp", "http-alt proxy");
 	in.expect = e;
 	assert_int_equal(pk_audit_run(&in, &a, &err), PK_OK);
-	assert_null(audit_find(a, PK_FIND_IANA_OTHER, 8080));
+	assert_null(audit_find(a, "iana-other-service", 8080));
 	pk_audit_free(a);
 	pk_expect_list_free(e);
 	pk_host_sockets_free(s);
@@ -648,15 +799,10 @@ static void test_names(void **state)
 	assert_string_equal(pk_severity_name(PK_SEV_INFO), "info");
 	assert_string_equal(pk_severity_name(PK_SEV_WARNING), "warning");
 	assert_string_equal(pk_severity_name(PK_SEV_ERROR), "error");
-	/* Every kind has a distinct stable name. */
-	for (int i = 0; i < PK_FIND_KIND_COUNT_; i++) {
-		assert_string_not_equal(pk_audit_kind_name((pk_audit_kind)i), "unknown");
-		for (int j = 0; j < i; j++)
-			assert_string_not_equal(pk_audit_kind_name((pk_audit_kind)i),
-						pk_audit_kind_name((pk_audit_kind)j));
-	}
-	assert_string_equal(pk_audit_kind_name(PK_FIND_KIND_COUNT_), "unknown");
-	assert_string_equal(pk_audit_kind_name(PK_FIND_EPHEMERAL_PORT), "ephemeral-port");
+	assert_string_equal(pk_fact_type_name(PK_FACT_RANGE), "range");
+	assert_string_equal(pk_fact_type_name((pk_fact_type)99), "unknown");
+	assert_string_equal(pk_fix_kind_name(PK_FIX_RESERVE), "reserve");
+	assert_string_equal(pk_fix_kind_name((pk_fix_kind)99), "unknown");
 }
 
 int main(void)

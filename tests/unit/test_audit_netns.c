@@ -194,17 +194,17 @@ static void test_listeners(void **state)
 	k = socket_find(s, PK_PROTO_TCP, in4);
 	assert_string_equal(pk_addr_format(k->family, k->addr, buf, sizeof buf), "0.0.0.0");
 
-	const pk_audit_finding *f = audit_find(a, PK_FIND_EPHEMERAL_PORT, in4);
+	const pk_finding *f = audit_find(a, "ephemeral-port", in4);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_WARNING);
+	assert_int_equal(pk_finding_severity(f), PK_SEV_WARNING);
 	snprintf(buf, sizeof buf, "pid %d", (int)getpid());
-	assert_contains(f->evidence, buf);
-	assert_non_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, in6));
-	assert_non_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, only6));
-	f = audit_find(a, PK_FIND_EPHEMERAL_PORT, udp);
+	assert_contains(DETAIL(f), buf);
+	assert_non_null(audit_find(a, "ephemeral-port", in6));
+	assert_non_null(audit_find(a, "ephemeral-port", only6));
+	f = audit_find(a, "ephemeral-port", udp);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_INFO);
-	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, out));
+	assert_int_equal(pk_finding_severity(f), PK_SEV_INFO);
+	assert_null(audit_find(a, "ephemeral-port", out));
 
 	/* The fix reserves exactly the three TCP ports. */
 	pk_portset want;
@@ -228,9 +228,9 @@ static void test_listeners(void **state)
 	assert_int_equal(pk_host_portconf_read("/proc", &conf, &err), PK_OK);
 	assert_int_equal(pk_portset_count(&conf.reserved, 0, 65535), 3);
 	assert_true(pk_portset_contains(&conf.reserved, in6));
-	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, in4));
-	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, in6));
-	assert_null(audit_find(a, PK_FIND_EPHEMERAL_PORT, only6));
+	assert_null(audit_find(a, "ephemeral-port", in4));
+	assert_null(audit_find(a, "ephemeral-port", in6));
+	assert_null(audit_find(a, "ephemeral-port", only6));
 	assert_int_equal(pk_audit_count_severity(a, PK_SEV_WARNING) +
 				 pk_audit_count_severity(a, PK_SEV_ERROR), 0);
 	assert_string_equal(pk_audit_sysctl_snippet(a), "");
@@ -263,9 +263,9 @@ static void test_port_taken(void **state)
 	assert_int_equal(pk_expect_list_new(&e, NULL), PK_OK);
 	assert_int_equal(pk_expect_add(e, spec, "billing", &err), PK_OK);
 	pk_audit *a = audit_now(e, NULL);
-	const pk_audit_finding *f = audit_find(a, PK_FIND_PORT_TAKEN, p);
+	const pk_finding *f = audit_find(a, "port-taken", p);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_ERROR);
+	assert_int_equal(pk_finding_severity(f), PK_SEV_ERROR);
 	/* And indeed the service cannot bind it now. */
 	int t = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(p) };
@@ -307,12 +307,12 @@ static void test_exhaustion(void **state)
 		assert_true(fds[i] >= 0);
 	}
 	pk_audit *a = audit_now(NULL, NULL);
-	const pk_audit_finding *f = audit_find(a, PK_FIND_EXHAUSTION, 0);
+	const pk_finding *f = audit_find(a, "exhaustion", 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_ERROR);
+	assert_int_equal(pk_finding_severity(f), PK_SEV_ERROR);
 	char want[64];
 	snprintf(want, sizeof want, "127.0.0.1:%u uses 95 of 100", l);
-	assert_contains(f->summary, want);
+	assert_contains(SUMMARY(f), want);
 	/* 380 usable ports would keep it at 25%, but fewer than 1024 is a
 	 * small range: 45000-46023. */
 	assert_true(pk_audit_proposed_range(a, &lo, &hi));
@@ -322,10 +322,10 @@ static void test_exhaustion(void **state)
 	pk_audit_free(a);
 
 	a = audit_now(NULL, NULL);
-	f = audit_find(a, PK_FIND_EXHAUSTION, 0);
+	f = audit_find(a, "exhaustion", 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_INFO);
-	assert_contains(f->summary, "95 of 1024");
+	assert_int_equal(pk_finding_severity(f), PK_SEV_INFO);
+	assert_contains(SUMMARY(f), "95 of 1024");
 	pk_audit_free(a);
 	for (int i = 0; i < 95; i++)
 		close(fds[i]);
@@ -345,28 +345,28 @@ static void test_settings(void **state)
 	/* Same parity is accepted, and reported; its fix is accepted too. */
 	set_range(40000, 49998);
 	pk_audit *a = audit_now(NULL, NULL);
-	const pk_audit_finding *f = audit_find(a, PK_FIND_RANGE_PARITY, 0);
+	const pk_finding *f = audit_find(a, "range-parity", 0);
 	assert_non_null(f);
-	assert_string_equal(f->fix, "sysctl -w net.ipv4.ip_local_port_range=\"40000 49997\"");
+	assert_string_equal(FIX(f), "sysctl -w net.ipv4.ip_local_port_range=\"40000 49997\"");
 	pk_audit_free(a);
 	set_range(40000, 49997);
 	a = audit_now(NULL, NULL);
-	assert_null(audit_find(a, PK_FIND_RANGE_PARITY, 0));
+	assert_null(audit_find(a, "range-parity", 0));
 	pk_audit_free(a);
 
 	/* Reserved ports covering 90% of the range. */
 	assert_int_equal(sysctl_set("ip_local_reserved_ports", "40000-48999"), 0);
 	a = audit_now(NULL, NULL);
-	f = audit_find(a, PK_FIND_RESERVED_MOST, 0);
+	f = audit_find(a, "reserved-most", 0);
 	assert_non_null(f);
-	assert_int_equal(f->severity, PK_SEV_WARNING);
+	assert_int_equal(pk_finding_severity(f), PK_SEV_WARNING);
 	/* No service uses them: the fix empties the list, and the kernel
 	 * takes an empty list. */
-	assert_contains(f->fix, "sysctl -w net.ipv4.ip_local_reserved_ports=\n");
+	assert_contains(FIX(f), "sysctl -w net.ipv4.ip_local_reserved_ports=\n");
 	pk_audit_free(a);
 	assert_int_equal(sysctl_set("ip_local_reserved_ports", ""), 0);
 	a = audit_now(NULL, NULL);
-	assert_null(audit_find(a, PK_FIND_RESERVED_MOST, 0));
+	assert_null(audit_find(a, "reserved-most", 0));
 	pk_audit_free(a);
 }
 
@@ -406,10 +406,10 @@ static void test_port_4250(void **state)
 	const pk_socket *k = socket_find(s, PK_PROTO_TCP, 4250);
 	assert_non_null(k);
 	assert_int_equal(k->pid, getpid());
-	const pk_audit_finding *f = audit_find(a, PK_FIND_IANA_OTHER, 4250);
+	const pk_finding *f = audit_find(a, "iana-other-service", 4250);
 	assert_non_null(f);
-	assert_contains(f->summary, "listens on 4250/tcp, which IANA assigns to vrml-multi-use");
-	assert_null(audit_find(a, PK_FIND_SQUATTING, 4250));
+	assert_contains(SUMMARY(f), "listens on 4250/tcp, which IANA assigns to vrml-multi-use");
+	assert_null(audit_find(a, "squatting", 4250));
 	/* What `portkit listeners` shows for the socket. */
 	pk_recid ids[4];
 	pk_record rec;

@@ -636,10 +636,19 @@ static const char *pick_one(const pk_registry *reg, unsigned port, unsigned prot
 	       s.reserved ? "reserved" : "unofficial";
 }
 
+/* Is the audit's finding about a listener on port/proto? */
+static bool about(const pk_finding *f, unsigned port, pk_proto proto)
+{
+	uint64_t p, t;
+
+	return pk_finding_uint(f, "port", &p) && p == port &&
+	       pk_finding_uint(f, "protocol", &t) && t == (uint64_t)proto;
+}
+
 static const pk_finding *advice_find(const pk_advice *a, const char *id)
 {
 	for (size_t i = 0; i < pk_advice_count(a); i++)
-		if (strcmp(pk_advice_get(a, i)->id, id) == 0)
+		if (strcmp(pk_finding_code(pk_advice_get(a, i)), id) == 0)
 			return pk_advice_get(a, i);
 	return NULL;
 }
@@ -708,17 +717,21 @@ static void test_pick_and_advise(void **state)
 	/* The advice names the record that decides. */
 	pk_advice *a = advise(reg, NULL, 4250, PK_PROTOMASK(TCP));
 	const pk_finding *f = advice_find(a, "port-assigned");
-	assert_true(f->has_record);
+	uint64_t id;
+	assert_true(pk_finding_uint(f, "record", &id));
 	pk_record rec;
-	assert_int_equal(pk_record_get(reg, f->record, &rec, NULL), PK_OK);
+	assert_int_equal(pk_record_get(reg, (pk_recid)id, &rec, NULL), PK_OK);
 	assert_string_equal(rec.name, "vrml-multi-use");
-	assert_non_null(strstr(f->text, "4250/tcp is assigned to 'vrml-multi-use'"));
+	assert_string_equal(pk_finding_string(f, "service"), "vrml-multi-use");
+	assert_non_null(strstr(SUMMARY(f), "4250/tcp is assigned to 'vrml-multi-use'"));
 	pk_advice_free(a);
 	/* Planning vrml-multi-use itself on 4250: its own assignment, for
 	 * any transport, since the record names none. */
 	a = advise(reg, "vrml-multi-use", 4250, PK_PROTOMASK(UDP));
 	assert_non_null(advice_find(a, "name-matches-assignment"));
-	assert_non_null(strstr(advice_find(a, "name-matches-assignment")->text, "4250/udp"));
+	assert_non_null(strstr(SUMMARY(advice_find(a, "name-matches-assignment")), "4250/udp"));
+	assert_int_equal(fact_u(advice_find(a, "name-matches-assignment"), "protocols"),
+			 PK_PROTOMASK(UDP));
 	assert_non_null(advice_find(a, "port-assigned-to-plan"));
 	assert_null(advice_find(a, "port-assigned"));
 	pk_advice_free(a);
@@ -824,14 +837,14 @@ static void test_audit(void **state)
 		assert_non_null(k);
 		assert_string_equal(k->comm, "fixsvc");
 		bool assigned = strcmp(c->pick, "assigned") == 0;
-		const pk_audit_finding *other = NULL, *squat = NULL;
+		const pk_finding *other = NULL, *squat = NULL;
 		for (size_t j = 0; j < pk_audit_count(a); j++) {
-			const pk_audit_finding *f = pk_audit_get(a, j);
-			if (!f->has_port || f->port_lo != c->port || f->proto != c->proto)
+			const pk_finding *f = pk_audit_get(a, j);
+			if (!about(f, c->port, c->proto))
 				continue;
-			if (f->kind == PK_FIND_IANA_OTHER)
+			if (strcmp(pk_finding_code(f), "iana-other-service") == 0)
 				other = f;
-			if (f->kind == PK_FIND_SQUATTING)
+			if (strcmp(pk_finding_code(f), "squatting") == 0)
 				squat = f;
 		}
 		if ((other != NULL) != assigned || (squat != NULL) == assigned)
@@ -839,24 +852,25 @@ static void test_audit(void **state)
 				 pk_proto_name(c->proto), other ? "yes" : "no",
 				 squat ? "yes" : "no");
 	}
-	const pk_audit_finding *f = NULL;
+	const pk_finding *f = NULL;
 	for (size_t j = 0; j < pk_audit_count(a); j++) {
-		const pk_audit_finding *g = pk_audit_get(a, j);
-		if (g->kind == PK_FIND_IANA_OTHER && g->port_lo == 4250 && g->proto == TCP)
+		const pk_finding *g = pk_audit_get(a, j);
+		if (strcmp(pk_finding_code(g), "iana-other-service") == 0 &&
+		    about(g, 4250, TCP))
 			f = g;
 	}
 	assert_non_null(f);
-	assert_string_equal(f->summary,
+	assert_string_equal(SUMMARY(f),
 			    "fixsvc listens on 4250/tcp, which IANA assigns to vrml-multi-use");
 	/* IANA's names only, each once: no unofficial use, no services(5). */
-	f = audit_find(a, PK_FIND_IANA_OTHER, 4200);
-	assert_string_equal(f->summary,
+	f = audit_find(a, "iana-other-service", 4200);
+	assert_string_equal(SUMMARY(f),
 			    "fixsvc listens on 4200/tcp, which IANA assigns to vrml-multi-use");
-	f = audit_find(a, PK_FIND_IANA_OTHER, 20130);
-	assert_string_equal(f->summary,
+	f = audit_find(a, "iana-other-service", 20130);
+	assert_string_equal(SUMMARY(f),
 			    "fixsvc listens on 20130/tcp, which IANA assigns to dupname");
-	f = audit_find(a, PK_FIND_SQUATTING, 20005);
-	assert_string_equal(f->summary,
+	f = audit_find(a, "squatting", 20005);
+	assert_string_equal(SUMMARY(f),
 			    "fixsvc on 20005/tcp, a User port IANA has not assigned");
 	pk_audit_free(a);
 
@@ -867,8 +881,8 @@ static void test_audit(void **state)
 	in.expect = e;
 	assert_int_equal(pk_audit_run(&in, &a, &err), PK_OK);
 	for (size_t j = 0; j < pk_audit_count(a); j++) {
-		const pk_audit_finding *g = pk_audit_get(a, j);
-		assert_false(g->has_port && g->port_lo == 4250 && g->proto == TCP);
+		const pk_finding *g = pk_audit_get(a, j);
+		assert_false(about(g, 4250, TCP));
 	}
 	pk_audit_free(a);
 	pk_expect_list_free(e);
