@@ -72,13 +72,28 @@ int cli_usage(const cli_ctx *ctx, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+void cli_io_error(const cli_ctx *ctx, const char *fmt, ...)
+{
+	pk_error err = { .status = PK_IO };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err.message, sizeof err.message, fmt, ap);
+	va_end(ap);
+	cli_fail(ctx, PK_IO, &err);
+}
+
 pk_render *cli_render_new(const cli_ctx *ctx)
+{
+	return cli_render_new_as(ctx, ctx->json ? PK_RENDER_JSON : PK_RENDER_TEXT);
+}
+
+pk_render *cli_render_new_as(const cli_ctx *ctx, pk_render_format fmt)
 {
 	pk_render *r;
 	pk_error err;
 
-	if (pk_render_new(ctx->json ? PK_RENDER_JSON : PK_RENDER_TEXT,
-			  pk_write_stdio, stdout, &r, &err) != PK_OK) {
+	if (pk_render_new(fmt, pk_write_stdio, stdout, &r, &err) != PK_OK) {
 		cli_error("%s", err.message);
 		return NULL;
 	}

@@ -53,9 +53,15 @@ void cli_json_error(const cli_ctx *ctx, pk_status st, const pk_error *err);
  * formatted message; returns EXIT_USAGE. */
 int cli_usage(const cli_ctx *ctx, const char *fmt, ...) CLI_PRINTF(2, 3);
 
+/* A system failure found by the CLI itself (a file it writes, a setting
+ * it reads): cli_fail() with PK_IO and the formatted message. */
+void cli_io_error(const cli_ctx *ctx, const char *fmt, ...) CLI_PRINTF(2, 3);
+
 /* A renderer on stdout in the form ctx asks for (--json, --long, colour,
  * terminal width); NULL after a message when there is no memory. */
 pk_render *cli_render_new(const cli_ctx *ctx);
+/* The same in format fmt (sim --csv). */
+pk_render *cli_render_new_as(const cli_ctx *ctx, pk_render_format fmt);
 /* Flushes and frees r (NULL: out of memory).  Returns rc, or EXIT_DATA
  * when rendering failed (a write error is left to cli_finish to name). */
 int cli_render_end(pk_render *r, int rc);
