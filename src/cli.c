@@ -297,13 +297,6 @@ int cli_table_add(cli_table *t, const char *const *cells)
 	return 0;
 }
 
-int cli_table_add_pair(cli_table *t, const char *label, const char *value)
-{
-	const char *cells[2] = { label, value };
-
-	return cli_table_add(t, cells);
-}
-
 int cli_table_add_header(cli_table *t, const char *const *cells, bool color)
 {
 	char *bold[16] = { NULL };
@@ -527,18 +520,6 @@ int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage)
 	return -1;
 }
 
-int cli_table_finish(cli_table *t, bool ok, int width)
-{
-	if (t == NULL || !ok) {
-		cli_table_free(t);
-		cli_error("out of memory");
-		return EXIT_DATA;
-	}
-	cli_table_print(t, stdout, width);
-	cli_table_free(t);
-	return EXIT_FOUND;
-}
-
 int cli_json_print(json_t *root)
 {
 	char *s = root ? json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
@@ -551,13 +532,4 @@ int cli_json_print(json_t *root)
 	puts(s);
 	free(s);
 	return EXIT_FOUND;
-}
-
-int cli_json_finish(json_t *root, bool ok)
-{
-	if (!ok) {
-		json_decref(root);
-		root = NULL;
-	}
-	return cli_json_print(root);
 }
