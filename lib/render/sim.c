@@ -5,11 +5,7 @@
 
 #include "render/render_internal.h"
 
-/* One CSV field: quoted when it holds a separator, a quote or a line
- * break; a leading = + - @ gets a single quote first, so that a
- * spreadsheet opening the file shows the text instead of running it as a
- * formula.  Numbers the renderer formats itself are written as they are. */
-static void csv_text(pk_render *r, const char *s)
+void pk__csv_field(pk_render *r, const char *s)
 {
 	bool quote = strpbrk(s, ",\"\r\n") != NULL;
 
@@ -100,7 +96,7 @@ static void csv_sweep(pk_render *r, const pk_sim_sweep *s, size_t nocc,
 	for (size_t o = 0; o < nocc; o++)
 		for (size_t a = 0; a < nalgo; a++) {
 			const pk_sim_result *x = pk_sim_sweep_result(s, o, a);
-			csv_text(r, pk_eph_algo_name(x->algo));
+			pk__csv_field(r, pk_eph_algo_name(x->algo));
 			pk__render_printf(r, ",%g,%llu,%llu,%llu,%.4f,%u,%u,%llu,%.4f,%.4f,"
 					  "%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.1f\n",
 					  x->occupancy, (unsigned long long)x->allocations,
@@ -255,7 +251,7 @@ static void csv_observe(pk_render *r, const pk_observe_compare *c)
 		const pk_seq_stats *q = pk_observe_compare_stats(c, v);
 		char name[40];
 		source_name(c, v, name, sizeof name);
-		csv_text(r, name);
+		pk__csv_field(r, name);
 		pk__render_printf(r, ",%zu,%u,%.4f,%.4f,%d,%.4f,%.4f,%.4f,%.4f,%.1f\n",
 				  q->count, q->distinct, q->same_parity, q->small_steps,
 				  (int)q->step_mode, q->step_mode_share, q->pred_blind,

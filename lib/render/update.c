@@ -97,12 +97,17 @@ void pk_render_update(pk_render *r, const pk_update *u)
 		pk__json_uint(r, "records", info.records);
 		pk__json_proto_counts(r, "by_protocol", &info);
 		pk__json_registry(r, "previous", prev);
-		pk__json_object_begin(r, "changes");
-		pk__json_uint(r, "added", d.added);
-		pk__json_uint(r, "removed", d.removed);
-		pk__json_uint(r, "modified", d.modified);
-		pk__json_uint(r, "unchanged", d.unchanged);
-		pk__json_object_end(r);
+		/* Nothing was compared without a previous registry. */
+		if (prev == NULL) {
+			pk__json_null(r, "changes");
+		} else {
+			pk__json_object_begin(r, "changes");
+			pk__json_uint(r, "added", d.added);
+			pk__json_uint(r, "removed", d.removed);
+			pk__json_uint(r, "modified", d.modified);
+			pk__json_uint(r, "unchanged", d.unchanged);
+			pk__json_object_end(r);
+		}
 		pk__json_object_end(r);
 		return;
 	}
