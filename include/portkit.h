@@ -230,8 +230,12 @@ pk_format pk_format_detect(const char *data, size_t len);
 /* The snapshot compiled into the library; never fails except for memory. */
 pk_status pk_registry_open_embedded(pk_registry **out, pk_error *err);
 
-/* A compiled index file: mmap'd read-only and fully validated (magic,
- * version, sizes, every offset, checksum) before it is used. */
+/* A compiled index file, fully validated (magic, version, sizes, every
+ * offset, checksum) before it is used.  It is mmap'd read-only when only
+ * the caller (effective uid) or root can change it: owned by either, and
+ * writable by neither group nor others; any other file is read into
+ * private memory first, so that nobody can change it after validation.
+ * Anything but a regular file is refused without blocking (a FIFO). */
 pk_status pk_registry_open_file(const char *path, pk_registry **out,
 				pk_error *err);
 
@@ -254,7 +258,9 @@ pk_status pk_registry_open_default(pk_registry **out, pk_error *err);
 #define PK_SYSTEM_INDEX_PATH "/var/lib/portkit/registry.idx"
 #endif
 /* Writes the per-user index path into buf (ERANGE-like PK_TOOBIG when it
- * does not fit, PK_NOTFOUND when neither XDG_DATA_HOME nor HOME is set). */
+ * does not fit, PK_NOTFOUND when neither XDG_DATA_HOME nor HOME is set to
+ * an absolute path: relative values are ignored, as the XDG base
+ * directory specification says). */
 pk_status pk_user_index_path(char *buf, size_t buflen, pk_error *err);
 
 /* Parses a source file (any format but PK_FORMAT_INDEX) into a new
@@ -302,6 +308,14 @@ void pk_registry_get_info_(const pk_registry *reg, pk_registry_info *out,
 #define pk_registry_get_info(reg, out) \
 	pk_registry_get_info_((reg), (out), sizeof *(out))
 uint32_t pk_registry_count(const pk_registry *reg);
+
+/* A 64-bit digest of what the registry says (records, lists, people,
+ * search texts, source, date and flags) that leaves out its name table:
+ * every import draws a fresh random hash key for that table, so two
+ * imports of the same source differ in their bytes but not in this.  What
+ * an HTTP front end should derive its ETag from.  It detects change; it
+ * is not a defence against a forger (see docs/security.md). */
+uint64_t pk_registry_content_hash(const pk_registry *reg);
 
 /* ------------------------------------------------------------------------
  * Records.
@@ -656,10 +670,24 @@ bool pk_query_found(const pk_query *q);
  * non-zero to abort the transfer. */
 typedef int (*pk_progress_fn)(void *ctx, uint64_t now, uint64_t total);
 
+/* How long a whole download may take by default, in seconds: IANA's
+ * 4 MB file needs seconds; a server trickling bytes just above the speed
+ * floor is cut off here instead of holding a cron job for hours. */
+#define PK_DOWNLOAD_TIMEOUT_DEFAULT 300u
+
 /* Downloads url into memory (at most max_bytes), NUL-terminated. The
- * caller frees *data with free(). */
+ * caller frees *data with free().  http, https and file URLs; at most 5
+ * redirects, to http or https only, and a download that starts over https
+ * never continues over anything else.  Limits: 30 s to connect, a minute
+ * below 1 kB/s, and PK_DOWNLOAD_TIMEOUT_DEFAULT seconds in all. */
 pk_status pk_download(const char *url, size_t max_bytes, pk_progress_fn fn,
 		      void *ctx, char **data, size_t *len, pk_error *err);
+/* The same with a deadline of its own: timeout_s seconds for everything
+ * (connecting and redirects included), 0 for PK_DOWNLOAD_TIMEOUT_DEFAULT.
+ * A download still running then fails with PK_NETWORK. */
+pk_status pk_download_timeout(const char *url, size_t max_bytes,
+			      unsigned timeout_s, pk_progress_fn fn, void *ctx,
+			      char **data, size_t *len, pk_error *err);
 
 /* The registry `portkit update` installs: every record of base (typically
  * IANA's XML, just imported) plus what extras (typically the embedded
@@ -745,6 +773,11 @@ pk_status pk_update_set_current(pk_update *u, const char *path,
 void pk_update_set_extras(pk_update *u, const pk_registry *extras);
 /* Download progress, as for pk_download (non-zero aborts). */
 void pk_update_set_progress(pk_update *u, pk_progress_fn fn, void *ctx);
+/* The download's deadline in seconds, as for pk_download_timeout: 0 (the
+ * default) is PK_DOWNLOAD_TIMEOUT_DEFAULT; more than PK_DOWNLOAD_TIMEOUT_MAX
+ * is PK_RANGE. */
+#define PK_DOWNLOAD_TIMEOUT_MAX 86400u
+pk_status pk_update_set_timeout(pk_update *u, unsigned seconds, pk_error *err);
 
 /* Runs the update once.  On failure pk_update_step() says which step
  * failed and nothing has been written. */

@@ -76,6 +76,7 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 		{ "format", required_argument, NULL, 'F' },
 		{ "system", no_argument, NULL, 's' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "timeout", required_argument, NULL, 'T' },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -84,6 +85,7 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 	const char *target = NULL;
 	bool system_wide = false;
 	pk_format fmt = PK_FORMAT_AUTO;
+	unsigned timeout = 0;
 	pk_update *u = NULL;
 	pk_error err;
 	pk_status st;
@@ -96,9 +98,12 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 		switch (opt) {
 		case 'h':
 			printf("usage: portkit update [--url URL | --file FILE] [--format xml|csv] [--system | -o INDEX]\n"
+			       "                      [--timeout SECONDS]\n"
 			       "Downloads IANA's registry and installs it as the default registry.\n"
 			       "Without --format, XML or CSV is told from the content; changes are\n"
-			       "reported against the index being replaced.\n");
+			       "reported against the index being replaced.  A download not complete\n"
+			       "after --timeout seconds (default %u) is given up.\n",
+			       PK_DOWNLOAD_TIMEOUT_DEFAULT);
 			return 0;
 		case 'u':
 			url = optarg;
@@ -120,6 +125,18 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 		case 'o':
 			target = optarg;
 			break;
+		case 'T': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || v < 1 ||
+			    v > PK_DOWNLOAD_TIMEOUT_MAX) {
+				cli_error("invalid --timeout '%.40s': expected seconds, 1 to %u",
+					  optarg, PK_DOWNLOAD_TIMEOUT_MAX);
+				return EXIT_USAGE;
+			}
+			timeout = (unsigned)v;
+			break;
+		}
 		default:
 			rc = cli_common_option(opt, optarg, ctx);
 			if (rc != 0)
@@ -153,6 +170,8 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 					  target, &err);
 	if (st == PK_OK)
 		st = pk_update_set_current(u, ctx->index_path, &err);
+	if (st == PK_OK)
+		st = pk_update_set_timeout(u, timeout, &err);
 	if (st != PK_OK) {
 		rc = cli_fail(ctx, st, &err);
 		goto out;

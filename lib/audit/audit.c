@@ -2,11 +2,11 @@
  * its services use?  Findings with severity, evidence and the exact fix:
  * sysctl lines with the merged, normalised ip_local_reserved_ports list.
  * portkit proposes settings; it never changes them. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fmath.h"
 #include "core/internal.h"
 
 /* Bounds on what one finding lists: the evidence is for people. */
@@ -752,7 +752,7 @@ static pk_status check_load(run *r)
 		if (sev >= PK_SEV_WARNING) {
 			/* Enough for the load, and not a small range any more:
 			 * the fix must clear this finding. */
-			uint32_t want = (uint32_t)ceil(busiest / LOAD_TARGET);
+			uint32_t want = (uint32_t)pk__ceil(busiest / LOAD_TARGET);
 			if (want < SMALL_RANGE)
 				want = SMALL_RANGE;
 			uint16_t plo, phi;

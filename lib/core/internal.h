@@ -111,6 +111,10 @@ static inline bool pk__next_line(const char *data, size_t len, size_t *pos,
 pk_status pk__read_file(const char *path, size_t limit, char **data,
 		       size_t *len, pk_error *err);
 
+/* "a character device", "a FIFO", ...: what a stat(2) mode says the file
+ * is, for messages that refuse it. */
+const char *pk__file_type_name(unsigned mode);
+
 /* Writes data to path atomically (temporary file in the same directory,
  * fsync, rename, fsync of the directory) with the given mode; on failure
  * the previous file at path is untouched. */

@@ -1,7 +1,6 @@
 /* prng.c - xoshiro256** with SplitMix64 seeding and unbiased bounded
  * draws; see prng.h for why this generator and what it is not for. */
-#include <math.h>
-
+#include "core/fmath.h"
 #include "core/prng.h"
 
 uint64_t pk__splitmix64(uint64_t *state)
@@ -73,5 +72,5 @@ double pk__prng_exp(pk_prng *r, double mean)
 	if (!(mean > 0))
 		return 0;
 	/* 1 - u is in (0, 1]: log never sees 0. */
-	return -mean * log(1.0 - pk__prng_unit(r));
+	return -mean * pk__log(1.0 - pk__prng_unit(r));
 }

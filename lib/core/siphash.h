@@ -16,5 +16,15 @@ typedef struct pk_sipkey {
 /* SipHash-2-4 of len bytes, 64-bit output (as the reference returns it,
  * read little-endian). */
 uint64_t pk__siphash24(const pk_sipkey *key, const void *data, size_t len);
+/* The same of the bytes with ASCII upper case folded to lower case, as if
+ * they had been lower-cased first: the hash of a name that compares
+ * case-insensitively (RFC 6335 5.1). */
+uint64_t pk__siphash24_lower(const pk_sipkey *key, const void *data, size_t len);
+
+/* A key nobody can predict, for hash tables over outside input: 16 bytes
+ * from getrandom(2), or, should the kernel refuse them (no getrandom, no
+ * entropy yet at boot), the clock, the process and the stack address
+ * stirred through SipHash, which an attacker cannot query. */
+void pk__sipkey_random(pk_sipkey *key);
 
 #endif /* PK_SIPHASH_H */

@@ -192,3 +192,17 @@ out:
 	pk__buf_free(&buf);
 	return st;
 }
+
+const char *pk__file_type_name(unsigned mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return "a regular file";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFIFO: return "a FIFO";
+	case S_IFSOCK: return "a socket";
+	case S_IFDIR: return "a directory";
+	case S_IFLNK: return "a symbolic link";
+	default: return "a file of an unknown type";
+	}
+}

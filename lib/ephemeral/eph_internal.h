@@ -48,10 +48,6 @@ static inline bool pk_eph_try(pk_eph *st, uint32_t port,
 	return usable == NULL || usable(ctx, (uint16_t)port, req);
 }
 
-/* RFC 6056's F(local_IP, remote_IP, remote_port, secret_key): SipHash-2-4
- * over saddr, daddr (network byte order) and dport (network order). */
-uint64_t pk__eph_hash_tuple(const pk_sipkey *key, const pk_eph_request *req);
-
 /* Creation-time draws of each family (see above); PK_NOMEM possible. */
 pk_status pk__eph_init_rfc6056(pk_eph *st);
 pk_status pk__eph_init_linux(pk_eph *st);

@@ -13,6 +13,20 @@
 
 #include "ephemeral/eph_internal.h"
 
+/* RFC 6056's F(local_IP, remote_IP, remote_port, secret_key): SipHash-2-4
+ * over saddr, daddr and dport, each in network byte order. */
+static uint64_t hash_tuple(const pk_sipkey *key, const pk_eph_request *req)
+{
+	unsigned char m[10] = {
+		(unsigned char)(req->saddr >> 24), (unsigned char)(req->saddr >> 16),
+		(unsigned char)(req->saddr >> 8), (unsigned char)req->saddr,
+		(unsigned char)(req->daddr >> 24), (unsigned char)(req->daddr >> 16),
+		(unsigned char)(req->daddr >> 8), (unsigned char)req->daddr,
+		(unsigned char)(req->dport >> 8), (unsigned char)req->dport,
+	};
+	return pk__siphash24(key, m, sizeof m);
+}
+
 pk_status pk__eph_init_rfc6056(pk_eph *st)
 {
 	switch (st->algo) {
@@ -133,7 +147,7 @@ pk_status pk__eph_rfc3(pk_eph *st, const pk_eph_request *req,
 		      pk_eph_usable_fn usable, void *ctx, uint16_t *port,
 		      uint32_t *probes)
 {
-	uint64_t offset = pk__eph_hash_tuple(&st->key1, req);
+	uint64_t offset = hash_tuple(&st->key1, req);
 	uint32_t count = st->num;
 
 	do {
@@ -168,8 +182,8 @@ pk_status pk__eph_rfc4(pk_eph *st, const pk_eph_request *req,
 		      pk_eph_usable_fn usable, void *ctx, uint16_t *port,
 		      uint32_t *probes)
 {
-	uint64_t offset = pk__eph_hash_tuple(&st->key1, req);
-	uint32_t index = (uint32_t)(pk__eph_hash_tuple(&st->key2, req) %
+	uint64_t offset = hash_tuple(&st->key1, req);
+	uint32_t index = (uint32_t)(hash_tuple(&st->key2, req) %
 				    st->table_len);
 	uint32_t count = st->num;
 

@@ -65,18 +65,6 @@ pk_status pk_eph_algo_parse(const char *s, pk_eph_algo *out, pk_error *err)
 			    s);
 }
 
-uint64_t pk__eph_hash_tuple(const pk_sipkey *key, const pk_eph_request *req)
-{
-	unsigned char m[10] = {
-		(unsigned char)(req->saddr >> 24), (unsigned char)(req->saddr >> 16),
-		(unsigned char)(req->saddr >> 8), (unsigned char)req->saddr,
-		(unsigned char)(req->daddr >> 24), (unsigned char)(req->daddr >> 16),
-		(unsigned char)(req->daddr >> 8), (unsigned char)req->daddr,
-		(unsigned char)(req->dport >> 8), (unsigned char)req->dport,
-	};
-	return pk__siphash24(key, m, sizeof m);
-}
-
 pk_status pk_eph_new_(pk_eph_algo algo, const pk_eph_config *cfg_in,
 		      size_t cfg_size, pk_eph **out, pk_error *err)
 {

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/fmath.h"
 #include "core/prng.h"
 #include "ephemeral/sim_internal.h"
 
@@ -385,12 +386,12 @@ static pk_status sim_run(const pk_sim_workload *w, pk_eph_algo algo,
 	/* Background: round(p * free) ports of the range, chosen without
 	 * replacement from their own stream (the same for every algorithm). */
 	uint64_t bgseed = w->seed ^ 0x6267u;
-	pk__prng_seed(&bgr, pk__splitmix64(&bgseed) ^ (uint64_t)llround(occupancy * 1e9));
+	pk__prng_seed(&bgr, pk__splitmix64(&bgseed) ^ (uint64_t)pk__llround(occupancy * 1e9));
 	pk_portset_clear(&background);
 	uint32_t avail = 0;
 	for (uint32_t o = 0; o < num; o++)
 		avail += !pk_portset_contains(&reserved, (uint16_t)(w->lo + o));
-	uint32_t want = (uint32_t)llround(occupancy * avail);
+	uint32_t want = (uint32_t)pk__llround(occupancy * avail);
 	for (uint32_t n = 0; n < want;) {
 		uint16_t p = (uint16_t)(w->lo + pk__prng_below(&bgr, num));
 		if (pk_portset_contains(&reserved, p) || pk_portset_contains(&background, p))
@@ -559,7 +560,7 @@ static pk_status sim_run(const pk_sim_workload *w, pk_eph_algo algo,
 		}
 		out->probes_mean = (double)sum / (double)probes.n;
 		qsort(probes.v, probes.n, sizeof *probes.v, cmp_u32);
-		size_t i99 = (size_t)ceil(0.99 * (double)probes.n);
+		size_t i99 = (size_t)pk__ceil(0.99 * (double)probes.n);
 		out->probes_p99 = probes.v[(i99 > 0 ? i99 : 1) - 1];
 	}
 	if (out->reuses > 0) {

@@ -1,7 +1,9 @@
 /*
- * host_sockets.h - private to lib/: how the socket readers (sockdiag.c for
+ * host_sockets.h - private to lib/host: the socket parsers (sockdiag.c for
  * NETLINK_SOCK_DIAG, procnet.c for /proc/net/{tcp,tcp6,udp,udp6}) feed rows
- * into a pk_host_sockets (host_sockets.c), which then classifies them.
+ * into a pk_host_sockets table (socktable.c), which then classifies them;
+ * host_sockets.c drives the parsers and the table.  Calls run one way:
+ * host_sockets.c -> parsers -> socktable.c.
  * The unit tests and fuzz targets drive the parsers through this header.
  */
 #ifndef PK_HOST_SOCKETS_H
@@ -65,6 +67,18 @@ pk_status pk__host_sockets_finish(pk_host_sockets *s);
 /* Records where rows came from (PK_SOCKTAB_* bits). */
 void pk__host_sockets_note_table(pk_host_sockets *s, unsigned table, bool read,
 				bool netlink);
+
+/* How many rows the table holds: a reader whose source fails half-way
+ * drops what it added since its mark. */
+typedef struct pk_sockrows_mark {
+	size_t socks, conns;
+} pk_sockrows_mark;
+pk_sockrows_mark pk__host_sockets_mark(const pk_host_sockets *s);
+void pk__host_sockets_rollback(pk_host_sockets *s, pk_sockrows_mark m);
+/* The listed sockets (after finish: sorted), for the reader to fill in
+ * their owners, and the counts it keeps in the table's info. */
+pk_socket *pk__host_sockets_sockets(pk_host_sockets *s, size_t *n);
+pk_host_sockets_info *pk__host_sockets_info(pk_host_sockets *s);
 
 /* procnet.c: parses one /proc/net/{tcp,tcp6,udp,udp6} file (data[len] is
  * NUL).  label names the file in messages ("label:LINE: ..."). */

@@ -57,26 +57,12 @@ void pk__bhash_insert(pk_bhash *h, uint32_t hash, uint32_t val)
 	h->used++;
 }
 
-/* A hash for the builder's own tables (not part of the index format):
- * one multiply per 8 bytes, cheap for the short strings interned here. */
-static uint32_t str_hash(const char *s, size_t len)
+/* The hash of the builder's own tables (not part of the index format):
+ * keyed, since the strings are the source's and the source may be an
+ * attacker's (a registry served to `portkit update`). */
+static uint32_t str_hash(const pk_builder *b, const char *s, size_t len)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
-	uint64_t w;
-
-	for (; len >= 8; s += 8, len -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	/* The tail assembled in a register: a memcpy of a variable length
-	 * into w compiles to byte stores that the following 8-byte load
-	 * cannot forward from, a stall on every string interned. */
-	w = 0;
-	for (size_t i = 0; i < len; i++)
-		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	return (uint32_t)(h ^ (h >> 29));
+	return (uint32_t)pk__siphash24(&b->key, s, len);
 }
 
 pk_status pk__builder_intern(pk_builder *b, const char *s, uint32_t *out)
@@ -85,7 +71,7 @@ pk_status pk__builder_intern(pk_builder *b, const char *s, uint32_t *out)
 	if (s == NULL || s[0] == '\0')
 		return PK_OK;
 	size_t len = strlen(s);
-	uint32_t h = str_hash(s, len);
+	uint32_t h = str_hash(b, s, len);
 	pk_bhash *t = &b->strings;
 
 	if (t->mask != 0) {
@@ -110,12 +96,16 @@ pk_status pk__builder_intern(pk_builder *b, const char *s, uint32_t *out)
 	return PK_OK;
 }
 
-pk_builder *pk__builder_new(void)
+pk_builder *pk__builder_new_keyed(const pk_sipkey *key)
 {
 	pk_builder *b = calloc(1, sizeof *b);
 
 	if (b == NULL)
 		return NULL;
+	if (key != NULL)
+		b->key = *key;
+	else
+		pk__sipkey_random(&b->key);
 	pk__buf_init(&b->arena, ARENA_LIMIT);
 	/* Offset 0 is the empty string. */
 	if (pk__buf_addc(&b->arena, '\0') != PK_OK) {
@@ -123,6 +113,11 @@ pk_builder *pk__builder_new(void)
 		return NULL;
 	}
 	return b;
+}
+
+pk_builder *pk__builder_new(void)
+{
+	return pk__builder_new_keyed(NULL);
 }
 
 void pk__builder_free(pk_builder *b)
@@ -313,7 +308,7 @@ uint32_t pk__builder_find_person(const pk_builder *b, const char *id)
 	if (t->mask == 0 || id == NULL)
 		return PK_B_NONE;
 	size_t len = strlen(id);
-	uint32_t h = str_hash(id, len);
+	uint32_t h = str_hash(b, id, len);
 	for (uint32_t j = h & t->mask; t->slot[j].val != 0; j = (j + 1) & t->mask) {
 		uint32_t p = t->slot[j].val - 1;
 		if (t->slot[j].hash == h && strcmp(pk_bstr(b, b->people[p].id), id) == 0)
@@ -349,7 +344,7 @@ pk_status pk__builder_add_person(pk_builder *b, const char *id,
 		       sizeof *b->people)) != PK_OK)
 		return st;
 	b->people[b->npeople] = p;
-	pk__bhash_insert(&b->people_by_id, str_hash(id, strlen(id)), ++b->npeople);
+	pk__bhash_insert(&b->people_by_id, str_hash(b, id, strlen(id)), ++b->npeople);
 	return PK_OK;
 }
 

@@ -57,6 +57,10 @@ void pk__bhash_free(pk_bhash *h);
 		if ((h)->slot[j].hash == (hv))
 
 struct pk_builder {
+	/* Every hash over the strings of the source (interning, people, merge
+	 * keys, the index's name table) is keyed with this: random unless the
+	 * caller asked for a reproducible build (pk__builder_new_keyed). */
+	pk_sipkey key;
 	pk_buf arena; /* "\0" then NUL-terminated strings */
 	pk_bhash strings; /* values: arena offsets */
 	pk_idx_rec *recs; /* strings as arena offsets; items unused */

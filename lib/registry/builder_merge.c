@@ -7,20 +7,18 @@
 #include "registry/builder.h"
 #include "registry/index.h"
 
-static uint32_t mix32(uint32_t h, uint32_t v)
+/* The merge key: (name case-insensitively, transport, ports), under the
+ * builder's key like every hash of the source's strings: records come
+ * from a downloaded registry too. */
+static uint32_t key_hash(const pk_builder *b, const char *name, const pk_idx_rec *r)
 {
-	h ^= v + 0x9e3779b9u + (h << 6) + (h >> 2);
-	return h;
-}
+	uint64_t m[2] = {
+		pk__siphash24_lower(&b->key, name, strlen(name)),
+		(uint64_t)r->proto << 40 | (uint64_t)r->has_port << 32 |
+			(uint32_t)r->port_lo << 16 | r->port_hi,
+	};
 
-/* The merge key: (name case-insensitively, transport, ports). */
-static uint32_t key_hash(const char *name, const pk_idx_rec *r)
-{
-	uint32_t h = pk__name_hash(name, SIZE_MAX);
-
-	h = mix32(h, r->proto);
-	h = mix32(h, r->has_port ? (uint32_t)r->port_lo << 16 | r->port_hi : 0xffffffffu);
-	return h;
+	return (uint32_t)pk__siphash24(&b->key, m, sizeof m);
 }
 
 static bool same_key(const pk_builder *b, const pk_idx_rec *x,
@@ -32,9 +30,11 @@ static bool same_key(const pk_builder *b, const pk_idx_rec *x,
 	       pk__strcasecmp(pk_bstr(b, x->name), pk_bstr(src, y->name)) == 0;
 }
 
-static uint32_t port_hash(const pk_idx_rec *r)
+static uint32_t port_hash(const pk_builder *b, const pk_idx_rec *r)
 {
-	return mix32(mix32(0x5a17u, r->proto), (uint32_t)r->port_lo << 16 | r->port_hi);
+	uint64_t m = (uint64_t)r->proto << 32 | (uint32_t)r->port_lo << 16 | r->port_hi;
+
+	return (uint32_t)pk__siphash24(&b->key, &m, sizeof m);
 }
 
 /* Copies person id from src to b unless b has it already. */
@@ -117,12 +117,12 @@ pk_status pk__builder_merge(pk_builder *b, const pk_builder *src,
 		if (r->name != 0) {
 			if ((st = pk__bhash_reserve(&keys)) != PK_OK)
 				goto out;
-			pk__bhash_insert(&keys, key_hash(pk_bstr(b, r->name), r), i + 1);
+			pk__bhash_insert(&keys, key_hash(b, pk_bstr(b, r->name), r), i + 1);
 		}
 		if (r->has_port && r->kind == PK_KIND_ASSIGNED && r->description != 0) {
 			if ((st = pk__bhash_reserve(&ports)) != PK_OK)
 				goto out;
-			pk__bhash_insert(&ports, port_hash(r), i + 1);
+			pk__bhash_insert(&ports, port_hash(b, r), i + 1);
 			if (r->port_lo < r->port_hi)
 				ranges[nranges++] = i;
 		}
@@ -133,7 +133,7 @@ pk_status pk__builder_merge(pk_builder *b, const pk_builder *src,
 		uint32_t kh = 0;
 
 		if (r->name != 0) {
-			kh = key_hash(pk_bstr(src, r->name), r);
+			kh = key_hash(b, pk_bstr(src, r->name), r);
 			/* The first match wins: b's own order decides. */
 			uint32_t best = PK_B_NONE;
 			PK_BHASH_FOREACH(&keys, kh, j) {
@@ -154,7 +154,7 @@ pk_status pk__builder_merge(pk_builder *b, const pk_builder *src,
 		}
 		uint32_t description = 0;
 		if (r->description == 0 && r->has_port) {
-			uint32_t ph = port_hash(r), best = PK_B_NONE;
+			uint32_t ph = port_hash(b, r), best = PK_B_NONE;
 			PK_BHASH_FOREACH(&ports, ph, j) {
 				uint32_t cand = ports.slot[j].val - 1;
 				const pk_idx_rec *c = &b->recs[cand];

@@ -86,21 +86,11 @@ uint64_t pk__idx_header_checksum(const void *hdr, size_t header_size)
 	return pk__hash64(p + 40, header_size - 40, h);
 }
 
-/* FNV-1a over the lower-cased bytes, then an avalanche so that the low
- * bits (the table slot) depend on every byte. */
-uint32_t pk__name_hash(const char *s, size_t len)
+/* SipHash-2-4 under the index's key over the lower-cased bytes: the
+ * table is built from outside names, and with an unkeyed hash (FNV-1a,
+ * before format version 2) anyone could write names that all land in one
+ * slot and make building it quadratic. */
+uint32_t pk__name_hash(const pk_sipkey *key, const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (size_t i = 0; i < len && p[i] != '\0'; i++) {
-		h ^= pk__lower(p[i]);
-		h *= 16777619u;
-	}
-	h ^= h >> 16;
-	h *= 0x7feb352du;
-	h ^= h >> 15;
-	h *= 0x846ca68bu;
-	h ^= h >> 16;
-	return h;
+	return (uint32_t)pk__siphash24_lower(key, s, strnlen(s, len));
 }

@@ -12,11 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/siphash.h"
 #include "registry/registry_internal.h"
 
 #define PK_IDX_MAGIC "PKIDX\r\n\x1a" /* 8 bytes, PNG-style: catches text-mode mangling */
 #define PK_IDX_MAGIC_LEN 8
-#define PK_IDX_VERSION 1u
+#define PK_IDX_VERSION 2u
 #define PK_IDX_ALIGN 8u
 #define PK_IDX_NPORTS 65536u
 /* An index is never larger than this (offsets inside it are 32-bit). */
@@ -65,6 +66,7 @@ typedef struct pk_idx_header {
 	uint32_t source;          /* string offset */
 	uint32_t updated;         /* string offset */
 	uint32_t section_count;   /* PK_SEC_COUNT_ */
+	uint64_t name_key[2];     /* pk__name_hash's key: k0, k1 */
 	pk_idx_section_ent sections[PK_SEC_COUNT_];
 } pk_idx_header;
 
@@ -137,7 +139,7 @@ typedef struct pk_idx_item {
 
 typedef struct pk_idx_name {
 	uint32_t key;   /* string offset of the lower-cased name; 0: empty slot */
-	uint32_t hash;  /* pk__name_hash(key) */
+	uint32_t hash;  /* pk__name_hash(the header's name_key, key) */
 	uint32_t first; /* into PK_SEC_NAME_POSTINGS */
 	uint32_t count;
 } pk_idx_name;
@@ -160,7 +162,7 @@ typedef struct pk_idx_counts {
 } pk_idx_counts;
 
 _Static_assert(sizeof(pk_idx_section_ent) == 24, "section entry layout");
-_Static_assert(sizeof(pk_idx_header) == 56 + 24 * PK_SEC_COUNT_, "header layout");
+_Static_assert(sizeof(pk_idx_header) == 72 + 24 * PK_SEC_COUNT_, "header layout");
 _Static_assert(sizeof(pk_idx_header) % PK_IDX_ALIGN == 0, "header alignment");
 _Static_assert(sizeof(pk_idx_rec) == 56, "record layout");
 _Static_assert(sizeof(pk_idx_item) == 8, "item layout");
@@ -184,6 +186,7 @@ struct pk_registry {
 	const uint32_t *port_post;
 	const pk_idx_name *names;
 	uint32_t name_mask; /* slots - 1 */
+	pk_sipkey name_key; /* the header's */
 	const uint32_t *name_post;
 	const pk_idx_item *items;
 	const pk_idx_person *people;
@@ -226,9 +229,10 @@ static inline int pk_idx_key_cmp(const pk_idx_key *a, const pk_idx_key *b)
 uint64_t pk__hash64(const void *data, size_t len, uint64_t seed);
 /* The header checksum (see pk_idx_header). */
 uint64_t pk__idx_header_checksum(const void *hdr, size_t header_size);
-/* The name table hash of a string, ASCII-lower-cased on the fly; len
- * bytes (or up to the NUL when len is SIZE_MAX). */
-uint32_t pk__name_hash(const char *s, size_t len);
+/* The name table hash of a string under key, ASCII-lower-cased on the
+ * fly; len bytes or up to the NUL, whichever comes first (SIZE_MAX: the
+ * whole string). */
+uint32_t pk__name_hash(const pk_sipkey *key, const char *s, size_t len);
 
 /* ---- helpers shared by the registry files ------------------------------- */
 

@@ -76,17 +76,16 @@ static int cmp_records(const void *x, const void *y, void *ctx)
 	return i < j ? -1 : (i > j); /* stable: the source's own order */
 }
 
-static uint32_t off_hash(uint32_t off)
+/* Keyed too: the offsets follow from the lengths of the source's strings. */
+static uint32_t off_hash(const pk_builder *b, uint32_t off)
 {
-	uint32_t h = off * 0x9e3779b1u;
-
-	return h ^ (h >> 16);
+	return (uint32_t)pk__siphash24(&b->key, &off, sizeof off);
 }
 
 /* pk__builder_find_person() for an interned id string. */
 static uint32_t person_at(const writer *w, uint32_t id_off)
 {
-	PK_BHASH_FOREACH(&w->person_by_off, off_hash(id_off), j) {
+	PK_BHASH_FOREACH(&w->person_by_off, off_hash(w->b, id_off), j) {
 		uint32_t p = w->person_by_off.slot[j].val - 1;
 		if (w->b->people[p].id == id_off)
 			return p;
@@ -119,7 +118,7 @@ static pk_status add_lower(pk_buf *buf, const char *s, bool nul)
 static pk_status find_key(writer *w, const char *name, uint32_t name_off,
 			  uint32_t *out)
 {
-	uint32_t h = pk__name_hash(name, SIZE_MAX);
+	uint32_t h = pk__name_hash(&w->b->key, name, SIZE_MAX);
 	pk_status st;
 
 	PK_BHASH_FOREACH(&w->key_hash, h, j) {
@@ -284,7 +283,7 @@ static pk_status prepare(writer *w)
 	for (uint32_t i = 0; i < b->npeople; i++) {
 		if ((st = pk__bhash_reserve(&w->person_by_off)) != PK_OK)
 			return st;
-		pk__bhash_insert(&w->person_by_off, off_hash(b->people[i].id), i + 1);
+		pk__bhash_insert(&w->person_by_off, off_hash(b, b->people[i].id), i + 1);
 	}
 
 	/* The pool: the builder's arena, then lower-cased name keys. */
@@ -454,6 +453,8 @@ static void emit(writer *w, unsigned char *out, const layout *L, uint32_t nslots
 	h->source = b->source;
 	h->updated = b->updated;
 	h->section_count = PK_SEC_COUNT_;
+	h->name_key[0] = b->key.k0;
+	h->name_key[1] = b->key.k1;
 	memcpy(h->sections, L->sec, sizeof L->sec);
 	h->body_checksum = pk__hash64(out + sizeof *h, L->total - sizeof *h, 0);
 	h->header_checksum = pk__idx_header_checksum(out, sizeof *h);

@@ -30,7 +30,7 @@ size_t pk_lookup_port(const pk_registry *reg, uint16_t port,
 /* The name table slot for name, or NULL. */
 static const pk_idx_name *find_name(const pk_registry *reg, const char *name)
 {
-	uint32_t h = pk__name_hash(name, SIZE_MAX);
+	uint32_t h = pk__name_hash(&reg->name_key, name, SIZE_MAX);
 
 	/* Bounded by the table size, whatever the file holds. */
 	for (uint32_t j = h & reg->name_mask, probes = 0; probes <= reg->name_mask;

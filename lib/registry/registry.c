@@ -26,6 +26,22 @@ uint32_t pk_registry_count(const pk_registry *reg)
 	return reg->nrecs;
 }
 
+uint64_t pk_registry_content_hash(const pk_registry *reg)
+{
+	const pk_idx_header *h = reg->hdr;
+	/* flags, source, updated: the header's words that are content. */
+	uint32_t meta[3] = { h->flags, h->source, h->updated };
+	uint64_t v = pk__hash64(meta, sizeof meta, PK_IDX_VERSION);
+
+	/* Every section but the name table, whose slots and stored hashes
+	 * follow from the key; the rest does not depend on it (the strings,
+	 * lower-cased names included, are laid out in record order). */
+	for (unsigned s = 0; s < PK_SEC_COUNT_; s++)
+		if (s != PK_SEC_NAMES)
+			v = pk__hash64(reg->base + h->sections[s].offset, h->sections[s].size, v);
+	return v;
+}
+
 /* PK_RANGE unless id is a record of reg (and i < n, its count of what is
  * asked for). */
 static pk_status check_id(const pk_registry *reg, pk_recid id, uint32_t i,

@@ -19,6 +19,7 @@
 #define PK_REGISTRY_INTERNAL_H
 
 #include "core/internal.h"
+#include "core/siphash.h"
 
 /* Largest input file any importer accepts: the real XML is about 4 MB. */
 #define PK_IMPORT_MAX_BYTES ((size_t)256 << 20)
@@ -27,7 +28,14 @@
 
 typedef struct pk_builder pk_builder;
 
+/* A builder whose hashes (and the index's name table) use a random key:
+ * what every import of outside data uses, so that nobody can prepare
+ * names that collide. */
 pk_builder *pk__builder_new(void);
+/* The same with a chosen key (NULL: random), for builds that must give
+ * the same bytes every time from inputs an attacker does not write: the
+ * embedded snapshot (tools/mkindex.c), fuzz seeds, tests. */
+pk_builder *pk__builder_new_keyed(const pk_sipkey *key);
 void pk__builder_free(pk_builder *b);
 
 /* Registry-level metadata; strings copied. */
@@ -122,6 +130,13 @@ typedef enum pk_mem_kind {
  * snapshot, which is part of the library's own read-only image). */
 pk_status pk__registry_from_index(const void *data, size_t len,
 				 pk_mem_kind mem, bool trusted,
+				 const char *origin, pk_registry **out,
+				 pk_error *err);
+
+/* The same for an index image that is part of the program (the embedded
+ * snapshot, fully checked when it was built): the header and section
+ * table are checked, the records, tables and checksums are not. */
+pk_status pk__registry_from_image(const void *data, size_t len,
 				 const char *origin, pk_registry **out,
 				 pk_error *err);
 

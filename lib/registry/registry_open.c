@@ -29,10 +29,10 @@ pk_status pk_registry_open_embedded(pk_registry **out, pk_error *err)
 	*out = NULL;
 	if (pk__embedded_index_size == 0)
 		return pk__error_set(err, PK_NOTFOUND, "this build has no embedded registry");
-	/* Part of the library's read-only image: the structure is checked,
-	 * the checksum is not (the build verified it). */
-	return pk__registry_from_index(pk__embedded_index, pk__embedded_index_size,
-				      PK_MEM_STATIC, true, "embedded", out, err);
+	/* Part of the library's read-only image, verified byte for byte when
+	 * the build made it: its layout is checked, its contents are not. */
+	return pk__registry_from_image(pk__embedded_index, pk__embedded_index_size,
+				      "embedded", out, err);
 }
 
 pk_status pk_registry_open_mem(const void *data, size_t len,
@@ -58,17 +58,58 @@ pk_status pk_registry_open_mem(const void *data, size_t len,
 	return st;
 }
 
+/* May the file behind sb be mapped and read in place?  Only when nobody
+ * but the invoking user or root can change it under the mapping: owned
+ * by one of them, and writable by neither group nor others (a POSIX ACL
+ * granting write to anyone else shows in the group bits).  As ssh treats
+ * its keys. */
+static bool trusted_file(const struct stat *sb)
+{
+	return (sb->st_uid == geteuid() || sb->st_uid == 0) &&
+	       (sb->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+/* Reads len bytes from fd into a private, 8-byte aligned copy. */
+static pk_status read_copy(int fd, const char *path, size_t len, void **out,
+			   size_t *got, pk_error *err)
+{
+	unsigned char *buf = malloc(len ? len : 1);
+	size_t n = 0;
+
+	*out = NULL;
+	if (buf == NULL)
+		return pk__error_set(err, PK_NOMEM, "%s: %s", path, pk_strerror(PK_NOMEM));
+	while (n < len) {
+		ssize_t r = pread(fd, buf + n, len - n, (off_t)n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return pk__error_set(err, PK_IO, "%s: %s", path, strerror(errno));
+		}
+		if (r == 0)
+			break; /* shrunk meanwhile: the validator says truncated */
+		n += (size_t)r;
+	}
+	*out = buf;
+	*got = n;
+	return PK_OK;
+}
+
 pk_status pk_registry_open_file(const char *path, pk_registry **out,
 				pk_error *err)
 {
 	struct stat sb;
-	void *map = NULL;
+	void *map = NULL, *copy = NULL;
 	size_t len = 0;
 	pk_status st;
 	int fd;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer
+	 * before the type could be checked; nothing but a regular file is
+	 * read, so the flag changes nothing else. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return pk__error_set(err, errno == EACCES ? PK_PERM : errno == ENOENT ? PK_NOTFOUND : PK_IO,
 				    "%s: %s", path, strerror(errno));
@@ -77,7 +118,8 @@ pk_status pk_registry_open_file(const char *path, pk_registry **out,
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		st = pk__error_set(err, PK_IO, "%s: not a regular file", path);
+		st = pk__error_set(err, PK_IO, "%s is %s, not a regular file; an index is "
+				  "a file", path, pk__file_type_name(sb.st_mode));
 		goto out;
 	}
 	if ((uint64_t)sb.st_size > PK_IDX_MAX_BYTES) {
@@ -86,21 +128,17 @@ pk_status pk_registry_open_file(const char *path, pk_registry **out,
 		goto out;
 	}
 	len = (size_t)sb.st_size;
-	if (len < sizeof(pk_idx_header)) {
-		/* Too short to map usefully; the validator words the error. */
-		unsigned char small[sizeof(pk_idx_header)] __attribute__((aligned(8)));
-		ssize_t n = pread(fd, small, len, 0);
-		if (n < 0) {
-			st = pk__error_set(err, PK_IO, "%s: %s", path, strerror(errno));
+	if (len < sizeof(pk_idx_header) || !trusted_file(&sb)) {
+		/* A file someone else could truncate or rewrite while it is
+		 * mapped (SIGBUS, or bytes changing after validation) is read
+		 * into memory of our own and validated there; so is one too
+		 * short to map usefully, for the validator to word the error. */
+		size_t got = 0;
+		if ((st = read_copy(fd, path, len, &copy, &got, err)) != PK_OK)
 			goto out;
-		}
-		st = pk__registry_from_index(small, (size_t)n, PK_MEM_STATIC, false, path,
-					    out, err);
-		if (st == PK_OK) { /* cannot happen: no index is this small */
-			pk_registry_close(*out);
-			*out = NULL;
-			st = pk__error_set(err, PK_CORRUPT, "%s: truncated", path);
-		}
+		st = pk__registry_from_index(copy, got, PK_MEM_HEAP, false, path, out, err);
+		if (st == PK_OK)
+			copy = NULL; /* the registry owns it now */
 		goto out;
 	}
 	map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -117,6 +155,7 @@ pk_status pk_registry_open_file(const char *path, pk_registry **out,
 out:
 	if (map != NULL)
 		munmap(map, len);
+	free(copy);
 	close(fd);
 	return st;
 }
@@ -127,14 +166,15 @@ pk_status pk_user_index_path(char *buf, size_t buflen, pk_error *err)
 	const char *home = getenv("HOME");
 	int n;
 
-	/* The XDG base directory spec: relative values are ignored. */
+	/* The XDG base directory spec: relative values are ignored, so the
+	 * registry never depends on the working directory; HOME likewise. */
 	if (xdg != NULL && xdg[0] == '/')
 		n = snprintf(buf, buflen, "%s/portkit/registry.idx", xdg);
-	else if (home != NULL && home[0] != '\0')
+	else if (home != NULL && home[0] == '/')
 		n = snprintf(buf, buflen, "%s/.local/share/portkit/registry.idx", home);
 	else
-		return pk__error_set(err, PK_NOTFOUND, "neither XDG_DATA_HOME (absolute) "
-				    "nor HOME is set: no per-user index");
+		return pk__error_set(err, PK_NOTFOUND, "neither XDG_DATA_HOME nor HOME is "
+				    "set to an absolute path: no per-user index");
 	if (n < 0 || (size_t)n >= buflen)
 		return pk__error_set(err, PK_TOOBIG, "the per-user index path needs %d "
 				    "bytes, the buffer has %zu", n + 1, buflen);

@@ -1,10 +1,11 @@
 /* svg.c - plots as SVG documents, built in memory: the simulator's chart
  * of one metric against occupancy, one line per algorithm. */
-#include <math.h>
+#include <math.h> /* INFINITY only: the functions are core/fmath.h's */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/fmath.h"
 #include "core/internal.h"
 
 /* A plot is a few kB; far more means something is wrong. */
@@ -91,7 +92,7 @@ static void marker(svg *g, size_t a, double x, double y, const char *col)
  * spaced, which is where probes grow tenfold.  Occupancy is below 1. */
 static double occ_scale(double p)
 {
-	return -log10(1 - p);
+	return -pk__log10(1 - p);
 }
 
 static void sim_chart(svg *g, const pk_sim_sweep *s, const pk_sim_metric *m)
@@ -116,13 +117,14 @@ static void sim_chart(svg *g, const pk_sim_sweep *s, const pk_sim_metric *m)
 			hi = v > hi ? v : hi;
 		}
 	for (size_t i = 0; i < nocc; i++) {
-		xlo = fmin(xlo, occ_scale(OCC(i)));
-		xhi = fmax(xhi, occ_scale(OCC(i)));
+		double x = occ_scale(OCC(i));
+		xlo = x < xlo ? x : xlo;
+		xhi = x > xhi ? x : xhi;
 	}
 	double ylo, yhi;
 	if (logy) {
-		ylo = floor(log10(lo));
-		yhi = ceil(log10(hi));
+		ylo = pk__floor(pk__log10(lo));
+		yhi = pk__ceil(pk__log10(hi));
 		if (yhi <= ylo)
 			yhi = ylo + 1;
 	} else {
@@ -132,10 +134,11 @@ static void sim_chart(svg *g, const pk_sim_sweep *s, const pk_sim_metric *m)
 		if (scale == PK_SIM_SCALE_SHARE || hi <= 0) {
 			yhi = 1;
 		} else {
-			double raw = hi / 5, mag = pow(10, floor(log10(raw)));
+			double raw = hi / 5;
+			double mag = pk__exp10i((int)pk__floor(pk__log10(raw)));
 			double step = raw <= mag ? mag : raw <= 2 * mag ? 2 * mag :
 				      raw <= 5 * mag ? 5 * mag : 10 * mag;
-			yhi = ceil(hi / step) * step;
+			yhi = pk__ceil(hi / step) * step;
 		}
 	}
 	/* Headroom: the top tick sits 6% below the frame, so a line at the
@@ -147,7 +150,7 @@ static void sim_chart(svg *g, const pk_sim_sweep *s, const pk_sim_metric *m)
 #define XPOS(p) (L + xpad + (xhi > xlo ? (pw - 2 * xpad) * (occ_scale(p) - xlo) / (xhi - xlo) \
 				      : (pw - 2 * xpad) / 2))
 #define XOFF(a) (spread * ((double)(a) - (double)(nalgo - 1) / 2))
-#define YPOS(v) (T + ph - ph * ((logy ? log10(v) : (v)) - ylo) / (ytop - ylo))
+#define YPOS(v) (T + ph - ph * ((logy ? pk__log10(v) : (v)) - ylo) / (ytop - ylo))
 
 	put(g, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
@@ -164,7 +167,7 @@ static void sim_chart(svg *g, const pk_sim_sweep *s, const pk_sim_metric *m)
 	put(g, "<g stroke=\"#ddd\" stroke-width=\"1\">\n");
 	int nticks = logy ? (int)(yhi - ylo) : 5;
 	for (int i = 0; i <= nticks; i++) {
-		double y = YPOS(logy ? pow(10, ylo + i) : ylo + (yhi - ylo) * i / nticks);
+		double y = YPOS(logy ? pk__exp10i((int)ylo + i) : ylo + (yhi - ylo) * i / nticks);
 		put(g, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", L, y,
 		    L + pw, y);
 	}
@@ -173,7 +176,7 @@ static void sim_chart(svg *g, const pk_sim_sweep *s, const pk_sim_metric *m)
 		    XPOS(OCC(i)), T, XPOS(OCC(i)), T + ph);
 	put(g, "</g>\n<g fill=\"#333\" text-anchor=\"end\">\n");
 	for (int i = 0; i <= nticks; i++) {
-		double v = logy ? pow(10, ylo + i) : ylo + (yhi - ylo) * i / nticks;
+		double v = logy ? pk__exp10i((int)ylo + i) : ylo + (yhi - ylo) * i / nticks;
 		put(g, "<text x=\"%.1f\" y=\"%.1f\">%g</text>\n", L - 6, YPOS(v) + 4, v);
 	}
 	/* ticks at the measured occupancies only, labelled with their values;

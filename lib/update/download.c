@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
@@ -125,6 +126,13 @@ static const char *url_for_message(const char *url, char *buf, size_t size)
 pk_status pk_download(const char *url, size_t max_bytes, pk_progress_fn fn,
 		      void *ctx, char **data, size_t *len, pk_error *err)
 {
+	return pk_download_timeout(url, max_bytes, 0, fn, ctx, data, len, err);
+}
+
+pk_status pk_download_timeout(const char *url, size_t max_bytes,
+			      unsigned timeout_s, pk_progress_fn fn, void *ctx,
+			      char **data, size_t *len, pk_error *err)
+{
 	curl_api api;
 	transfer t;
 	CURL *curl = NULL;
@@ -163,10 +171,18 @@ pk_status pk_download(const char *url, size_t max_bytes, pk_progress_fn fn,
 	curl_err[0] = '\0';
 	api.easy_setopt(curl, CURLOPT_URL, url);
 	api.easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_err);
-	/* Registries are fetched from web servers or local mirrors only.
-	 * (Options older libcurls do not know fail harmlessly.) */
-	api.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https,file");
-	api.easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	/* Registries are fetched from web servers or local mirrors only, and
+	 * what starts over HTTPS stays there: a redirect to plain HTTP would
+	 * hand the transfer to anyone on the path.  Options a libcurl older
+	 * than 7.85 does not know fail, and so does the download. */
+	bool https = strncasecmp(url, "https://", 8) == 0;
+	if (api.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https,file") != CURLE_OK ||
+	    api.easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https") != CURLE_OK) {
+		st = pk__error_set(err, PK_UNSUPPORTED, "cannot download: %s cannot restrict "
+				  "the protocols of redirects (libcurl 7.85 or later needed)",
+				  LIBCURL_SONAME);
+		goto out;
+	}
 	api.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
 	api.easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
 	api.easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
@@ -174,6 +190,10 @@ pk_status pk_download(const char *url, size_t max_bytes, pk_progress_fn fn,
 	api.easy_setopt(curl, CURLOPT_USERAGENT, "portkit/" PK_VERSION_STRING);
 	api.easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
 	api.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
+	/* The deadline for everything, however the server paces its bytes. */
+	if (timeout_s == 0)
+		timeout_s = PK_DOWNLOAD_TIMEOUT_DEFAULT;
+	api.easy_setopt(curl, CURLOPT_TIMEOUT, (long)timeout_s);
 	/* A stalled transfer (below 1 kB/s for a minute) is given up. */
 	api.easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
 	api.easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
@@ -187,6 +207,18 @@ pk_status pk_download(const char *url, size_t max_bytes, pk_progress_fn fn,
 
 	CURLcode rc = api.easy_perform(curl);
 	api.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_code);
+	curl_off_t total_us = 0;
+	api.easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &total_us);
+	/* After a redirect that was refused, the URL libcurl stopped at is
+	 * the one it was sent to. */
+	const char *redirect = NULL;
+	long redirects = 0;
+	api.easy_getinfo(curl, CURLINFO_REDIRECT_COUNT, &redirects);
+	if (redirects > 0)
+		api.easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &redirect);
+	char redirect_shown[200];
+	if (redirect != NULL)
+		redirect = url_for_message(redirect, redirect_shown, sizeof redirect_shown);
 	url = url_for_message(url, shown, sizeof shown);
 	if (rc == CURLE_OK && http_code >= 400)
 		rc = CURLE_HTTP_RETURNED_ERROR; /* file:// has no status */
@@ -216,6 +248,25 @@ pk_status pk_download(const char *url, size_t max_bytes, pk_progress_fn fn,
 		break;
 	case CURLE_ABORTED_BY_CALLBACK:
 		st = pk__error_set(err, PK_NETWORK, "%s: download interrupted", url);
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		if (total_us >= (curl_off_t)timeout_s * 1000000 - 100000)
+			st = pk__error_set(err, PK_NETWORK, "%s: not complete after %u s, the "
+					  "download deadline; given up", url, timeout_s);
+		else
+			st = pk__error_set(err, PK_NETWORK, "%s: %s", url,
+					  curl_err[0] ? curl_err : api.easy_strerror(rc));
+		break;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		if (redirect != NULL) {
+			st = pk__error_set(err, PK_NETWORK, "%s redirects to %s: refused (%s)",
+					  url, redirect, https ? "a download that starts over "
+					  "https continues over https only" : "redirects go to "
+					  "http or https only");
+			break;
+		}
+		st = pk__error_set(err, PK_NETWORK, "%s: %s", url,
+				  curl_err[0] ? curl_err : api.easy_strerror(rc));
 		break;
 	case CURLE_FILE_COULDNT_READ_FILE:
 		st = pk__error_set(err, PK_IO, "%s: %s", url,

@@ -37,6 +37,7 @@ struct pk_update {
 	const pk_registry *extras;
 	pk_progress_fn progress;
 	void *progress_ctx;
+	unsigned timeout_s; /* 0: pk_download's default */
 	/* outcome */
 	pk_update_step step;
 	char *output;
@@ -182,6 +183,15 @@ void pk_update_set_progress(pk_update *u, pk_progress_fn fn, void *ctx)
 	u->progress_ctx = ctx;
 }
 
+pk_status pk_update_set_timeout(pk_update *u, unsigned seconds, pk_error *err)
+{
+	if (seconds > PK_DOWNLOAD_TIMEOUT_MAX)
+		return pk__error_set(err, PK_RANGE, "download deadline %u s: at most %u s "
+				    "(a day)", seconds, PK_DOWNLOAD_TIMEOUT_MAX);
+	u->timeout_s = seconds;
+	return PK_OK;
+}
+
 /* ---- the steps ---------------------------------------------------------- */
 
 static pk_status resolve_target(pk_update *u, pk_error *err)
@@ -197,7 +207,7 @@ static pk_status resolve_target(pk_update *u, pk_error *err)
 		pk_status st = pk_user_index_path(user, sizeof user, NULL);
 		if (st == PK_NOTFOUND)
 			return pk__error_set(err, st, "no place for the per-user index: "
-					    "neither XDG_DATA_HOME nor HOME is set");
+					    "neither XDG_DATA_HOME nor HOME is set to an absolute path");
 		if (st != PK_OK)
 			return pk__error_set(err, st, "no place for the per-user index: "
 					    "the path is too long");
@@ -255,8 +265,8 @@ static pk_status fetch_and_import(pk_update *u, const char *input,
 	char *data = NULL;
 	size_t len = 0;
 	u->step = PK_UPDATE_FETCH;
-	st = pk_download(input, DOWNLOAD_MAX_BYTES, u->progress, u->progress_ctx, &data,
-			 &len, err);
+	st = pk_download_timeout(input, DOWNLOAD_MAX_BYTES, u->timeout_s, u->progress,
+				 u->progress_ctx, &data, &len, err);
 	if (st == PK_OK) {
 		u->step = PK_UPDATE_FORMAT;
 		st = check_format(data, len, input, &fmt, err);

@@ -13,6 +13,7 @@
 struct pk_test_httpd {
 	struct MHD_Daemon *daemon;
 	char root[4096];
+	char *cert, *key; /* PEM, for TLS; kept while the daemon runs */
 };
 
 /* The body of a /cut/ reply (half of data, then an error) or a /slow/
@@ -79,6 +80,21 @@ static char *read_whole(const char *path, size_t *len)
 	return data;
 }
 
+/* A whole text file, NUL-terminated, or NULL. */
+static char *read_pem(const char *path)
+{
+	size_t n;
+	char *data = read_whole(path, &n);
+	char *text = data ? realloc(data, n + 1) : NULL;
+
+	if (text == NULL) {
+		free(data);
+		return NULL;
+	}
+	text[n] = '\0';
+	return text;
+}
+
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status,
 			     struct MHD_Response *resp)
 {
@@ -106,6 +122,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 	(void)con_cls;
 	if (strcmp(method, "GET") != 0)
 		return reply(conn, 405, MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
+	if (strcmp(url, "/redirect") == 0) {
+		const char *to = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "to");
+		struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		if (r != NULL && to != NULL)
+			MHD_add_response_header(r, "Location", to);
+		return reply(conn, to != NULL ? 302 : 400, r);
+	}
 	if (strncmp(url, "/status/", 8) == 0)
 		return reply(conn, (unsigned)strtoul(url + 8, NULL, 10),
 			     MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
@@ -137,7 +160,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 	return reply(conn, 200, MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE));
 }
 
-pk_test_httpd *pk_test_httpd_start(const char *root, uint16_t *port)
+static pk_test_httpd *start(const char *root, const char *cert_file,
+			    const char *key_file, uint16_t *port)
 {
 	pk_test_httpd *h = calloc(1, sizeof *h);
 	struct sockaddr_in sa;
@@ -145,17 +169,31 @@ pk_test_httpd *pk_test_httpd_start(const char *root, uint16_t *port)
 	if (h == NULL)
 		return NULL;
 	snprintf(h->root, sizeof h->root, "%s", root);
+	if (cert_file != NULL &&
+	    ((h->cert = read_pem(cert_file)) == NULL || (h->key = read_pem(key_file)) == NULL)) {
+		fprintf(stderr, "helper_httpd: cannot read %s or %s\n", cert_file, key_file);
+		pk_test_httpd_stop(h);
+		return NULL;
+	}
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = 0; /* the kernel picks: tests never use fixed ports */
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	h->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
-				     0, NULL, NULL, handle, h,
-				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-				     MHD_OPTION_END);
+	if (cert_file != NULL)
+		h->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TLS,
+					     0, NULL, NULL, handle, h,
+					     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+					     MHD_OPTION_HTTPS_MEM_CERT, h->cert,
+					     MHD_OPTION_HTTPS_MEM_KEY, h->key,
+					     MHD_OPTION_END);
+	else
+		h->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+					     0, NULL, NULL, handle, h,
+					     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+					     MHD_OPTION_END);
 	if (h->daemon == NULL) {
 		fprintf(stderr, "helper_httpd: cannot start the HTTP server\n");
-		free(h);
+		pk_test_httpd_stop(h);
 		return NULL;
 	}
 	const union MHD_DaemonInfo *info =
@@ -169,11 +207,24 @@ pk_test_httpd *pk_test_httpd_start(const char *root, uint16_t *port)
 	return h;
 }
 
+pk_test_httpd *pk_test_httpd_start(const char *root, uint16_t *port)
+{
+	return start(root, NULL, NULL, port);
+}
+
+pk_test_httpd *pk_test_httpd_start_tls(const char *root, const char *cert_file,
+				       const char *key_file, uint16_t *port)
+{
+	return start(root, cert_file, key_file, port);
+}
+
 void pk_test_httpd_stop(pk_test_httpd *h)
 {
 	if (h == NULL)
 		return;
 	if (h->daemon != NULL)
 		MHD_stop_daemon(h->daemon);
+	free(h->cert);
+	free(h->key);
 	free(h);
 }

@@ -75,7 +75,12 @@ static uint32_t add(pk_builder *b, const fix *f)
 
 pk_builder *regfix_builder(void)
 {
-	pk_builder *b = pk__builder_new();
+	return regfix_builder_keyed(NULL);
+}
+
+pk_builder *regfix_builder_keyed(const pk_sipkey *key)
+{
+	pk_builder *b = pk__builder_new_keyed(key);
 	uint32_t i;
 
 	assert_non_null(b);

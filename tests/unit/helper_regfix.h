@@ -11,6 +11,8 @@
 /* The fixture: 38 records with every pitfall of the real registry; see
  * helper_regfix.c for the list.  Fails the test on any error. */
 pk_builder *regfix_builder(void);
+/* The same with a chosen hash key (NULL: random, as regfix_builder). */
+pk_builder *regfix_builder_keyed(const pk_sipkey *key);
 /* regfix_builder() compiled to an index (malloc'd, caller frees). */
 void *regfix_index(size_t *len);
 /* The fixture as a registry over a heap index. */

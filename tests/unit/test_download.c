@@ -1,6 +1,9 @@
 /* test_download.c - pk_download() against a loopback HTTP server and
  * file:// URLs: content, HTTP errors with status and URL, the size cap,
- * progress and aborts, interrupted transfers. */
+ * progress and aborts, interrupted transfers, the overall deadline
+ * against a server that trickles, and redirects (never from HTTPS to
+ * HTTP: tested against a loopback HTTPS server trusted in a private
+ * mount namespace). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "helper_httpd.h"
@@ -218,6 +225,138 @@ static void test_refused(void **state)
 	assert_non_null(strstr(err.message, url));
 }
 
+/* The reproducer: a server that keeps sending just fast enough for the
+ * speed floor (the test server's /slow/ sends 2.5 kB/s, 200 kB in all,
+ * some 80 s) held `portkit update` for as long as it liked. */
+static void test_deadline(void **state)
+{
+	fixture *f = *state;
+	char url[256];
+	char *data = (char *)1;
+	size_t len = 1;
+	pk_error err;
+	struct timespec t0, t1;
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/slow/registry.xml", (unsigned)f->port);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(pk_download_timeout(url, 1 << 20, 1, NULL, NULL, &data, &len, &err),
+			 PK_NETWORK);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(s >= 0.9 && s < 5);
+	assert_null(data);
+	assert_int_equal(len, 0);
+	assert_non_null(strstr(err.message, url));
+	assert_non_null(strstr(err.message, "not complete after 1 s, the download deadline"));
+	/* The deadline covers all of it: a fast transfer within it is fine. */
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/registry.xml", (unsigned)f->port);
+	assert_int_equal(pk_download_timeout(url, 1 << 20, 10, NULL, NULL, &data, &len, &err), PK_OK);
+	assert_int_equal(len, f->len);
+	free(data);
+}
+
+static void test_redirects_over_http(void **state)
+{
+	fixture *f = *state;
+	char url[512];
+	char *data;
+	size_t len;
+	pk_error err;
+
+	/* http to http: followed. */
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/redirect?to=http://127.0.0.1:%u/registry.xml",
+		 (unsigned)f->port, (unsigned)f->port);
+	assert_int_equal(pk_download(url, 1 << 20, NULL, NULL, &data, &len, &err), PK_OK);
+	assert_int_equal(len, f->len);
+	free(data);
+	/* http to a file: refused, and said so. */
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/redirect?to=file://%s", (unsigned)f->port,
+		 f->file);
+	assert_int_equal(pk_download(url, 1 << 20, NULL, NULL, &data, &len, &err), PK_NETWORK);
+	assert_non_null(strstr(err.message, "redirects to file://"));
+	assert_non_null(strstr(err.message, "refused"));
+}
+
+/* Downloads url; 0 when it succeeds with the fixture's content, 1 when
+ * it fails with a message containing needle, 2 otherwise. */
+static int try_url(const fixture *f, const char *url, const char *needle)
+{
+	char *data = NULL;
+	size_t len = 0;
+	pk_error err;
+	pk_status st = pk_download(url, 1 << 20, NULL, NULL, &data, &len, &err);
+
+	if (st == PK_OK) {
+		int ok = len == f->len && memcmp(data, f->content, len) == 0;
+		free(data);
+		return ok ? 0 : 2;
+	}
+	if (needle != NULL && strstr(err.message, needle) != NULL)
+		return 1;
+	fprintf(stderr, "%s: %s\n", url, err.message);
+	return 2;
+}
+
+/* In a child with a mount namespace of its own, the test certificate is
+ * bind-mounted over the system's CA bundle, so that libcurl trusts the
+ * loopback HTTPS server exactly as it would trust IANA's. */
+static int https_child(const fixture *f)
+{
+	const char *data = getenv("PK_TEST_DATA");
+	const char *bundle = "/etc/ssl/certs/ca-certificates.crt";
+	char cert[1024], key[1024], url[1024];
+	uint16_t tport;
+
+	if (data == NULL)
+		return 77;
+	snprintf(cert, sizeof cert, "%s/tls/cert.pem", data);
+	snprintf(key, sizeof key, "%s/tls/key.pem", data);
+	if (access(bundle, R_OK) != 0 || unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount(cert, bundle, NULL, MS_BIND, NULL) != 0)
+		return 77;
+	pk_test_httpd *tls = pk_test_httpd_start_tls(f->dir, cert, key, &tport);
+	if (tls == NULL)
+		return 77;
+	int rc = 0;
+	/* The control: the server is trusted, and https to https is followed. */
+	snprintf(url, sizeof url, "https://127.0.0.1:%u/registry.xml", (unsigned)tport);
+	if (try_url(f, url, NULL) != 0)
+		rc = 10;
+	snprintf(url, sizeof url, "https://127.0.0.1:%u/redirect?to=https://127.0.0.1:%u/registry.xml",
+		 (unsigned)tport, (unsigned)tport);
+	if (rc == 0 && try_url(f, url, NULL) != 0)
+		rc = 11;
+	/* The defence: https to http is refused, and the message says why. */
+	snprintf(url, sizeof url, "https://127.0.0.1:%u/redirect?to=http://127.0.0.1:%u/registry.xml",
+		 (unsigned)tport, (unsigned)f->port);
+	if (rc == 0 && try_url(f, url, "continues over https only") != 1)
+		rc = 12;
+	/* The case of the scheme does not matter. */
+	snprintf(url, sizeof url, "HTTPS://127.0.0.1:%u/redirect?to=http://127.0.0.1:%u/registry.xml",
+		 (unsigned)tport, (unsigned)f->port);
+	if (rc == 0 && try_url(f, url, "continues over https only") != 1)
+		rc = 13;
+	pk_test_httpd_stop(tls);
+	return rc;
+}
+
+static void test_https_never_redirects_to_http(void **state)
+{
+	fixture *f = *state;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(https_child(f));
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		skip(); /* no mount namespace (needs root or a user namespace) */
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_bad_urls(void **state)
 {
 	char *data;
@@ -247,6 +386,9 @@ int main(void)
 		cmocka_unit_test(test_file_url),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_bad_urls),
+		cmocka_unit_test(test_deadline),
+		cmocka_unit_test(test_redirects_over_http),
+		cmocka_unit_test(test_https_never_redirects_to_http),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -55,7 +55,7 @@ static void test_roundtrip_header(void **state)
 
 	(void)state;
 	assert_memory_equal(h->magic, "PKIDX\r\n\x1a", 8);
-	assert_int_equal(h->version, 1);
+	assert_int_equal(h->version, 2);
 	assert_int_equal(h->header_size, sizeof *h);
 	assert_int_equal(h->file_size, len);
 	assert_int_equal(len % 8, 0);
@@ -114,10 +114,17 @@ static void test_hash_properties(void **state)
 	for (size_t a = 0; a < 16; a++)
 		for (size_t b = a + 1; b <= 16; b++)
 			assert_true(pk__hash64(z, a, 0) != pk__hash64(z, b, 0));
-	/* Name hashing ignores ASCII case only. */
-	assert_int_equal(pk__name_hash("HTTP", SIZE_MAX), pk__name_hash("http", SIZE_MAX));
-	assert_int_equal(pk__name_hash("http-alt", 4), pk__name_hash("http", SIZE_MAX));
-	assert_int_not_equal(pk__name_hash("http", SIZE_MAX), pk__name_hash("https", SIZE_MAX));
+	/* Name hashing ignores ASCII case only, and is SipHash-2-4 of the
+	 * lower-cased bytes under the key. */
+	pk_sipkey k = { 1, 2 }, k2 = { 1, 3 };
+	assert_int_equal(pk__name_hash(&k, "HTTP", SIZE_MAX), pk__name_hash(&k, "http", SIZE_MAX));
+	assert_int_equal(pk__name_hash(&k, "http-alt", 4), pk__name_hash(&k, "http", SIZE_MAX));
+	assert_int_not_equal(pk__name_hash(&k, "http", SIZE_MAX), pk__name_hash(&k, "https", SIZE_MAX));
+	assert_int_not_equal(pk__name_hash(&k, "ÄÖ", SIZE_MAX), pk__name_hash(&k, "äö", SIZE_MAX));
+	assert_int_equal(pk__name_hash(&k, "Mixed-CASE_Name.With/Slash", SIZE_MAX),
+			 (uint32_t)pk__siphash24(&k, "mixed-case_name.with/slash", 26));
+	/* The key decides: the same name under another key hashes apart. */
+	assert_int_not_equal(pk__name_hash(&k, "http", SIZE_MAX), pk__name_hash(&k2, "http", SIZE_MAX));
 }
 
 static void expect_fail(const unsigned char *d, size_t len, bool trusted,
@@ -280,7 +287,7 @@ static void check_mutation(mutator m, pk_status want, const char *needle)
 /* The fixture's record ids (see test_builder's fixture_order). */
 enum { R_HTTP_TCP = 9, R_HTTP_SCTP = 13, R_KERBEROS_TCP = 15, R_X11_UDP = 27 };
 
-static void m_version(unsigned char *d) { H(d)->version = 2; }
+static void m_version(unsigned char *d) { H(d)->version = 3; }
 static void m_magic(unsigned char *d) { d[0] = 'Q'; }
 static void m_header_size(unsigned char *d) { H(d)->header_size += 8; }
 static void m_section_count(unsigned char *d) { H(d)->section_count = 12; }
@@ -383,7 +390,7 @@ static void test_structural_checks(void **state)
 		pk_status want;
 		const char *needle;
 	} cases[] = {
-		{ m_version, PK_VERSION, "version 2" },
+		{ m_version, PK_VERSION, "version 3" },
 		{ m_magic, PK_CORRUPT, "bad magic" },
 		{ m_header_size, PK_CORRUPT, "header size" },
 		{ m_section_count, PK_CORRUPT, "sections" },
@@ -592,6 +599,98 @@ static void test_save_and_open_file(void **state)
 	free(dir);
 }
 
+/* ---- the name table's key ---------------------------------------------------- */
+
+/* The lookups a name table serves, as one string. */
+static const char *name_answers(const pk_registry *reg)
+{
+	static char buf[4096];
+	const char *names[] = { "http", "HTTP", "www", "Www-Http", "x11", "kerberos",
+				"no-such-name", "iad1" };
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		strncat(buf, regfix_name(reg, names[i], 0), sizeof buf - strlen(buf) - 2);
+		strcat(buf, "|");
+	}
+	return buf;
+}
+
+static void test_name_key(void **state)
+{
+	pk_sipkey k = { 0x1111111111111111ull, 0x2222222222222222ull };
+	pk_builder *a = regfix_builder_keyed(&k), *b = regfix_builder_keyed(&k);
+	pk_builder *r1 = regfix_builder(), *r2 = regfix_builder();
+	size_t la, lb, l1, l2;
+	unsigned char *da = regfix_finish(a, &la), *db = regfix_finish(b, &lb);
+	unsigned char *d1 = regfix_finish(r1, &l1), *d2 = regfix_finish(r2, &l2);
+	pk_registry *ra, *rr1, *rr2;
+	pk_error err;
+
+	(void)state;
+	/* A chosen key: the same bytes from separate builders (what keeps the
+	 * embedded snapshot reproducible), and the key is in the header. */
+	assert_int_equal(la, lb);
+	assert_memory_equal(da, db, la);
+	assert_true(hdr_of(da)->name_key[0] == k.k0 && hdr_of(da)->name_key[1] == k.k1);
+	/* Every used slot's hash is the key's hash of its name. */
+	pk_idx_name *slots = sec(da, PK_SEC_NAMES);
+	const char *pool = sec(da, PK_SEC_STRINGS);
+	uint32_t used = 0;
+	for (uint32_t j = 0; j < hdr_of(da)->sections[PK_SEC_NAMES].count; j++) {
+		if (slots[j].key == 0)
+			continue;
+		used++;
+		assert_int_equal(slots[j].hash, pk__name_hash(&k, pool + slots[j].key, SIZE_MAX));
+	}
+	assert_true(used > 20);
+
+	/* Random keys: two builds of the same records differ in key and
+	 * bytes, answer every lookup alike, and have one content hash. */
+	assert_int_equal(l1, l2);
+	assert_true(hdr_of(d1)->name_key[0] != hdr_of(d2)->name_key[0] ||
+		    hdr_of(d1)->name_key[1] != hdr_of(d2)->name_key[1]);
+	assert_true(memcmp(d1, d2, l1) != 0);
+	assert_int_equal(pk_registry_open_mem(da, la, &ra, &err), PK_OK);
+	assert_int_equal(pk_registry_open_mem(d1, l1, &rr1, &err), PK_OK);
+	assert_int_equal(pk_registry_open_mem(d2, l2, &rr2, &err), PK_OK);
+	char want[4096];
+	strcpy(want, name_answers(ra));
+	assert_non_null(strstr(want, "http/tcp/80"));
+	assert_string_equal(name_answers(rr1), want);
+	assert_string_equal(name_answers(rr2), want);
+	assert_true(pk_registry_content_hash(rr1) == pk_registry_content_hash(rr2));
+	assert_true(pk_registry_content_hash(ra) == pk_registry_content_hash(rr1));
+	/* ... and a change of content changes it. */
+	pk_record in = { .name = "late", .proto = PK_PROTO_UDP, .has_port = true,
+			 .port_lo = 7, .port_hi = 7 };
+	assert_int_equal(pk__builder_add(r2, &in, NULL), PK_OK);
+	pk_registry *more = regfix_open(r2);
+	assert_true(pk_registry_content_hash(more) != pk_registry_content_hash(rr1));
+	pk_registry_close(more);
+
+	/* The reader hashes with the header's key: another key (resealed)
+	 * makes the names unfindable, never a crash. */
+	hdr_of(db)->name_key[0] ^= 1;
+	reseal(db, lb);
+	pk_registry *wrong;
+	assert_int_equal(pk_registry_open_mem(db, lb, &wrong, &err), PK_OK);
+	assert_string_equal(regfix_name(wrong, "http", 0), "");
+	pk_registry_close(wrong);
+
+	pk_registry_close(ra);
+	pk_registry_close(rr1);
+	pk_registry_close(rr2);
+	free(da);
+	free(db);
+	free(d1);
+	free(d2);
+	pk__builder_free(a);
+	pk__builder_free(b);
+	pk__builder_free(r1);
+	pk__builder_free(r2);
+}
+
 static void test_no_embedded_snapshot(void **state)
 {
 	pk_registry *reg = (pk_registry *)0x1;
@@ -608,6 +707,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip_header),
+		cmocka_unit_test(test_name_key),
 		cmocka_unit_test(test_hash_properties),
 		cmocka_unit_test(test_truncated_at_every_length),
 		cmocka_unit_test(test_truncated_with_matching_size),

@@ -528,6 +528,20 @@ static void test_user_index_path(void **state)
 	assert_string_equal(buf, "/home/u/.local/share/portkit/registry.idx");
 	unsetenv("HOME");
 	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_NOTFOUND);
+	/* A relative HOME is ignored too: the registry must not depend on
+	 * the working directory. */
+	setenv("HOME", "home/u", 1);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_NOTFOUND);
+	setenv("HOME", "", 1);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_NOTFOUND);
+	setenv("HOME", ".", 1);
+	setenv("XDG_DATA_HOME", "data", 1);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_NOTFOUND);
+	setenv("XDG_DATA_HOME", "/x/data", 1);
+	assert_int_equal(pk_user_index_path(buf, sizeof buf, NULL), PK_OK);
+	assert_string_equal(buf, "/x/data/portkit/registry.idx");
+	unsetenv("XDG_DATA_HOME");
+	unsetenv("HOME");
 }
 
 static void test_open_default(void **state)

@@ -117,11 +117,57 @@ static void test_key_matters(void **state)
 	assert_true(pk__siphash24(&a, NULL, 0) == pk__siphash24(&a, "", 0));
 }
 
+/* The case-folding variant is the hash of the lower-cased bytes: every
+ * byte value at every position of every block and tail length (the
+ * folding works on eight bytes at once), and the reference vectors, whose
+ * messages (bytes 0-63) hold no upper case letter. */
+static void test_lower(void **state)
+{
+	unsigned char key[16], msg[64], a[40], b[40];
+
+	(void)state;
+	for (int i = 0; i < 16; i++)
+		key[i] = (unsigned char)i;
+	for (int i = 0; i < 64; i++)
+		msg[i] = (unsigned char)i;
+	pk_sipkey k = { le64(key), le64(key + 8) };
+	for (size_t len = 0; len < 64; len++)
+		assert_true(pk__siphash24_lower(&k, msg, len) == le64(vectors_sip64[len]));
+	for (size_t len = 1; len <= sizeof a; len++) {
+		for (size_t pos = 0; pos < len; pos++) {
+			for (int c = 0; c < 256; c++) {
+				memset(a, 'Q', sizeof a);
+				a[pos] = (unsigned char)c;
+				for (size_t i = 0; i < len; i++)
+					b[i] = a[i] >= 'A' && a[i] <= 'Z' ? (unsigned char)(a[i] + 32) : a[i];
+				if (pk__siphash24_lower(&k, a, len) != pk__siphash24(&k, b, len))
+					fail_msg("length %zu, byte %d at %zu", len, c, pos);
+			}
+		}
+	}
+	/* A length whose low byte is 'A' (65): the length is not folded. */
+	unsigned char z[65] = { 0 };
+	assert_true(pk__siphash24_lower(&k, z, 65) == pk__siphash24(&k, z, 65));
+}
+
+static void test_random_keys(void **state)
+{
+	pk_sipkey a, b;
+
+	(void)state;
+	pk__sipkey_random(&a);
+	pk__sipkey_random(&b);
+	assert_true(a.k0 != b.k0 || a.k1 != b.k1);
+	assert_true((a.k0 | a.k1) != 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reference_vectors),
 		cmocka_unit_test(test_key_matters),
+		cmocka_unit_test(test_lower),
+		cmocka_unit_test(test_random_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

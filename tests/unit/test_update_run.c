@@ -334,6 +334,32 @@ static void test_interrupted(void **state)
 	pk_update_free(u);
 }
 
+/* A server that trickles (2.5 kB/s, about 2 s for the fixture) against a
+ * deadline of 1 s: given up at the deadline, nothing written. */
+static void test_deadline(void **state)
+{
+	fixture *f = *state;
+	char out[4096];
+	snprintf(out, sizeof out, "%s", in_tmp(f, "late/registry.idx"));
+	pk_error err;
+
+	pk_update *u = new_update(url(f, "slow/registry.xml"), true, out);
+	assert_int_equal(pk_update_set_timeout(u, PK_DOWNLOAD_TIMEOUT_MAX + 1, &err), PK_RANGE);
+	assert_non_null(strstr(err.message, "at most 86400 s"));
+	assert_int_equal(pk_update_set_timeout(u, 1, &err), PK_OK);
+	assert_int_equal(pk_update_run(u, &err), PK_NETWORK);
+	assert_int_equal(pk_update_get_step(u), PK_UPDATE_FETCH);
+	assert_non_null(strstr(err.message, "not complete after 1 s, the download deadline"));
+	assert_false(exists(in_tmp(f, "late")));
+	pk_update_free(u);
+	/* The control: the same download with the default deadline completes. */
+	u = new_update(url(f, "slow/registry.xml"), true, out);
+	assert_int_equal(pk_update_set_timeout(u, 0, &err), PK_OK);
+	assert_int_equal(pk_update_run(u, &err), PK_OK);
+	assert_true(exists(out));
+	pk_update_free(u);
+}
+
 /* The parent directories cannot be made (a file is in the way), or the
  * target cannot be replaced (it is a directory): nothing is written. */
 static void test_dirs_and_install_fail(void **state)
@@ -535,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_install_and_compare),
 		cmocka_unit_test(test_failures_leave_index),
 		cmocka_unit_test(test_interrupted),
+		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_dirs_and_install_fail),
 		cmocka_unit_test(test_unreadable_previous),
 		cmocka_unit_test(test_user_target),

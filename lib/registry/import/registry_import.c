@@ -1,5 +1,6 @@
 /* registry_import.c - a registry straight from a source file: parse into
- * a builder, compile the index in memory, validate it, use it. */
+ * a builder (the importers of this folder), compile the index in memory,
+ * validate it, use it.  Above lib/registry: the registry never imports. */
 #include <stdlib.h>
 
 #include "registry/index.h"
