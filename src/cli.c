@@ -72,13 +72,28 @@ int cli_usage(const cli_ctx *ctx, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+void cli_io_error(const cli_ctx *ctx, const char *fmt, ...)
+{
+	pk_error err = { .status = PK_IO };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err.message, sizeof err.message, fmt, ap);
+	va_end(ap);
+	cli_fail(ctx, PK_IO, &err);
+}
+
 pk_render *cli_render_new(const cli_ctx *ctx)
+{
+	return cli_render_new_as(ctx, ctx->json ? PK_RENDER_JSON : PK_RENDER_TEXT);
+}
+
+pk_render *cli_render_new_as(const cli_ctx *ctx, pk_render_format fmt)
 {
 	pk_render *r;
 	pk_error err;
 
-	if (pk_render_new(ctx->json ? PK_RENDER_JSON : PK_RENDER_TEXT,
-			  pk_write_stdio, stdout, &r, &err) != PK_OK) {
+	if (pk_render_new(fmt, pk_write_stdio, stdout, &r, &err) != PK_OK) {
 		cli_error("%s", err.message);
 		return NULL;
 	}
@@ -280,13 +295,6 @@ int cli_table_add(cli_table *t, const char *const *cells)
 	}
 	t->nrows++;
 	return 0;
-}
-
-int cli_table_add_pair(cli_table *t, const char *label, const char *value)
-{
-	const char *cells[2] = { label, value };
-
-	return cli_table_add(t, cells);
 }
 
 int cli_table_add_header(cli_table *t, const char *const *cells, bool color)
@@ -512,18 +520,6 @@ int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage)
 	return -1;
 }
 
-int cli_table_finish(cli_table *t, bool ok, int width)
-{
-	if (t == NULL || !ok) {
-		cli_table_free(t);
-		cli_error("out of memory");
-		return EXIT_DATA;
-	}
-	cli_table_print(t, stdout, width);
-	cli_table_free(t);
-	return EXIT_FOUND;
-}
-
 int cli_json_print(json_t *root)
 {
 	char *s = root ? json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
@@ -536,13 +532,4 @@ int cli_json_print(json_t *root)
 	puts(s);
 	free(s);
 	return EXIT_FOUND;
-}
-
-int cli_json_finish(json_t *root, bool ok)
-{
-	if (!ok) {
-		json_decref(root);
-		root = NULL;
-	}
-	return cli_json_print(root);
 }

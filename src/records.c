@@ -1,6 +1,6 @@
 /* records.c - the jansson forms of registry records that the subcommands
- * not yet rendered by lib/render (advise, audit, update) still build; the
- * record object is lib/render/record.c's, docs/json.md. */
+ * not yet rendered by lib/render (advise, audit) still build; the record
+ * object is lib/render/record.c's, docs/json.md. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,48 +134,6 @@ json_t *rec_to_json(const pk_registry *reg, pk_recid id)
 			append(contacts, party_json(&p), &ok);
 	}
 	set(o, "contacts", contacts, &ok);
-	if (!ok) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-json_t *rec_registry_json(const pk_registry *reg)
-{
-	pk_registry_info info;
-	json_t *o = json_object();
-	bool ok = true;
-
-	pk_registry_get_info(reg, &info);
-	set(o, "source", json_string(info.source), &ok);
-	set(o, "updated", json_string(info.updated), &ok);
-	set(o, "origin", json_string(info.origin), &ok);
-	if (!ok) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-void rec_counts_text(const pk_registry_info *in, char *buf, size_t size)
-{
-	snprintf(buf, size, "%u (tcp %u, udp %u, sctp %u, dccp %u, no transport %u)",
-		 (unsigned)in->records, (unsigned)in->counts_by_proto[PK_PROTO_TCP],
-		 (unsigned)in->counts_by_proto[PK_PROTO_UDP],
-		 (unsigned)in->counts_by_proto[PK_PROTO_SCTP],
-		 (unsigned)in->counts_by_proto[PK_PROTO_DCCP],
-		 (unsigned)in->counts_by_proto[PK_PROTO_NONE]);
-}
-
-json_t *rec_counts_json(const pk_registry_info *in)
-{
-	json_t *o = json_object();
-	bool ok = true;
-
-	for (int p = 0; p < PK_PROTO_COUNT; p++)
-		set(o, p == 0 ? "none" : pk_proto_name((pk_proto)p),
-		    json_integer(in->counts_by_proto[p]), &ok);
 	if (!ok) {
 		json_decref(o);
 		return NULL;
