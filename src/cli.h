@@ -1,6 +1,6 @@
 /* cli.h - what the portkit subcommands share: exit codes, messages,
- * opening the registry, aligned tables and checked output.  The CLI is a
- * client of the public API only: nothing here includes lib/internal.h. */
+ * opening the registry, renderers on stdout and checked output.  The CLI
+ * is a client of the public API only: nothing here includes lib/. */
 #ifndef PK_CLI_H
 #define PK_CLI_H
 
@@ -88,23 +88,6 @@ int cli_parse_protos(const char *s, unsigned *mask);
 /* Flushes stdout and turns a write error (a full disk, a closed pipe)
  * into EXIT_DATA with a message; otherwise returns rc. */
 int cli_finish(int rc);
-
-/* A table whose columns are aligned to their widest cell.  The last column
- * is folded to fit ctx->width when the output is a terminal. */
-typedef struct cli_table cli_table;
-
-cli_table *cli_table_new(unsigned ncols);
-void cli_table_free(cli_table *t);
-/* Copies the cells; NULL cells print as "". Returns -1 on no memory. */
-int cli_table_add(cli_table *t, const char *const *cells);
-void cli_table_print(const cli_table *t, FILE *out, int width);
-/* Adds a header row, in bold when color is on.  Returns -1 on no memory. */
-int cli_table_add_header(cli_table *t, const char *const *cells, bool color);
-
-/* Prints a jansson value (consumed; NULL means out of memory) as indented
- * JSON on stdout.  Returns EXIT_FOUND or EXIT_DATA. */
-struct json_t;
-int cli_json_print(struct json_t *root);
 
 /* The options every subcommand accepts, for getopt_long: append
  * CLI_COMMON_LONGOPTS to a subcommand's struct option array and pass
