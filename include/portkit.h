@@ -1102,6 +1102,11 @@ void pk_observe_compare_get_observation(const pk_observe_compare *c,
 					pk_observation *out);
 /* From the first connect() to the last. */
 uint64_t pk_observe_compare_elapsed_ns(const pk_observe_compare *c);
+/* The models' range (the host's, as given to pk_observe_compare_new). */
+void pk_observe_compare_get_range(const pk_observe_compare *c, uint16_t *lo,
+				  uint16_t *hi);
+/* The attacker's guesses the predictability metrics assume. */
+uint32_t pk_observe_compare_guesses(const pk_observe_compare *c);
 /* Sources: 0 is the kernel, 1 .. count-1 the models in order.  0 before a
  * successful run. */
 size_t pk_observe_compare_count(const pk_observe_compare *c);
@@ -1640,10 +1645,13 @@ bool pk_service_name_check(const char *name, const char **why);
  * ---------------------------------------------------------------------- */
 typedef enum pk_render_format {
 	PK_RENDER_TEXT = 0, /* tables and sentences for people */
-	PK_RENDER_JSON = 1  /* the documents of docs/json.md */
+	PK_RENDER_JSON = 1, /* the documents of docs/json.md */
+	PK_RENDER_CSV = 2   /* comma-separated values, for the renderers of
+			     * tabular results (the sim sweep); the others
+			     * write text */
 } pk_render_format;
 
-/* "text", "json". */
+/* "text", "json", "csv". */
 const char *pk_render_format_name(pk_render_format fmt);
 
 /* The "schema" member of every JSON document: raised when a member is
@@ -1724,6 +1732,16 @@ void pk_render_host_ports(pk_render *r, const pk_host_portconf *conf);
 /* The n ports pk_pick_run() chose (all that were asked for). */
 void pk_render_pick(pk_render *r, const pk_registry *reg, const pk_pick *pick,
 		    const pk_pick_result *res, size_t n);
+/* A sweep that has run (PK_INVAL kept in r otherwise): its workload and
+ * every algorithm at every occupancy, as a table, PK_RENDER_CSV rows or
+ * the JSON document. */
+void pk_render_sim_sweep(pk_render *r, const pk_sim_sweep *s);
+/* A kernel-vs-model comparison that has run (PK_INVAL otherwise). */
+void pk_render_observe_compare(pk_render *r, const pk_observe_compare *c);
+/* The outcome of a pk_update_run() that succeeded: what was installed
+ * where, and the changes against the previous registry; with
+ * PK_RENDER_LONG the text lists every changed record first. */
+void pk_render_update(pk_render *r, const pk_update *u);
 
 /* A finding's text for people, in one part at a time: its summary (one
  * line), its detail (what was seen, lines separated by '\n', "" when

@@ -1,12 +1,11 @@
-/* cli.c - messages, exit codes, registry opening and aligned tables shared
- * by every portkit subcommand. */
+/* cli.c - messages, exit codes, opening the registry, renderers on stdout
+ * and option parsing shared by every portkit subcommand. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
 
 #include "cli.h"
 
@@ -72,13 +71,28 @@ int cli_usage(const cli_ctx *ctx, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+void cli_io_error(const cli_ctx *ctx, const char *fmt, ...)
+{
+	pk_error err = { .status = PK_IO };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err.message, sizeof err.message, fmt, ap);
+	va_end(ap);
+	cli_fail(ctx, PK_IO, &err);
+}
+
 pk_render *cli_render_new(const cli_ctx *ctx)
+{
+	return cli_render_new_as(ctx, ctx->json ? PK_RENDER_JSON : PK_RENDER_TEXT);
+}
+
+pk_render *cli_render_new_as(const cli_ctx *ctx, pk_render_format fmt)
 {
 	pk_render *r;
 	pk_error err;
 
-	if (pk_render_new(ctx->json ? PK_RENDER_JSON : PK_RENDER_TEXT,
-			  pk_write_stdio, stdout, &r, &err) != PK_OK) {
+	if (pk_render_new(fmt, pk_write_stdio, stdout, &r, &err) != PK_OK) {
 		cli_error("%s", err.message);
 		return NULL;
 	}
@@ -231,199 +245,6 @@ int cli_finish(int rc)
 	return rc;
 }
 
-/* ---- aligned tables --------------------------------------------------- */
-
-struct cli_table {
-	unsigned ncols;
-	size_t nrows;
-	size_t cap;
-	char **cells; /* nrows * ncols */
-};
-
-cli_table *cli_table_new(unsigned ncols)
-{
-	cli_table *t = calloc(1, sizeof *t);
-
-	if (t != NULL)
-		t->ncols = ncols;
-	return t;
-}
-
-void cli_table_free(cli_table *t)
-{
-	if (t == NULL)
-		return;
-	for (size_t i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
-	free(t->cells);
-	free(t);
-}
-
-int cli_table_add(cli_table *t, const char *const *cells)
-{
-	if (t->nrows == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 32;
-		char **p = realloc(t->cells, cap * t->ncols * sizeof *p);
-		if (p == NULL)
-			return -1;
-		t->cells = p;
-		t->cap = cap;
-	}
-	char **row = t->cells + t->nrows * t->ncols;
-	for (unsigned c = 0; c < t->ncols; c++) {
-		row[c] = strdup(cells[c] ? cells[c] : "");
-		if (row[c] == NULL) {
-			while (c-- > 0)
-				free(row[c]);
-			return -1;
-		}
-	}
-	t->nrows++;
-	return 0;
-}
-
-int cli_table_add_pair(cli_table *t, const char *label, const char *value)
-{
-	const char *cells[2] = { label, value };
-
-	return cli_table_add(t, cells);
-}
-
-int cli_table_add_header(cli_table *t, const char *const *cells, bool color)
-{
-	char *bold[16] = { NULL };
-	unsigned n = t->ncols < 16 ? t->ncols : 16;
-	int rc = 0;
-
-	if (!color)
-		return cli_table_add(t, cells);
-	for (unsigned c = 0; c < n; c++) {
-		const char *cell = cells[c] ? cells[c] : "";
-		size_t len = strlen(cell) + sizeof "\033[1m\033[0m";
-		bold[c] = malloc(len);
-		if (bold[c] == NULL)
-			rc = -1;
-		else
-			snprintf(bold[c], len, "\033[1m%s\033[0m", cell);
-	}
-	if (rc == 0)
-		rc = cli_table_add(t, (const char *const *)bold);
-	for (unsigned c = 0; c < n; c++)
-		free(bold[c]);
-	return rc;
-}
-
-/* Display width of s[0..n): counts code points, not bytes, and skips SGR
- * colour sequences (ESC [ ... m).  The registry is ASCII but people's
- * names and orgs need not be. */
-static size_t display_width_n(const char *s, size_t n)
-{
-	size_t w = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\033' && i + 1 < n && s[i + 1] == '[') {
-			while (i < n && s[i] != 'm')
-				i++;
-			continue;
-		}
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			w++;
-	}
-	return w;
-}
-
-static size_t display_width(const char *s)
-{
-	return display_width_n(s, strlen(s));
-}
-
-/* Prints at most max display columns of the line at s (up to '\n' or the
- * end), breaking at a space when it can; returns the number of bytes
- * consumed. */
-static size_t print_folded(FILE *out, const char *s, size_t max)
-{
-	size_t bytes = 0;
-	size_t cols = 0;
-	size_t last_space = 0;
-
-	while (s[bytes] != '\0' && s[bytes] != '\n' && cols < max) {
-		if (s[bytes] == ' ')
-			last_space = bytes;
-		bytes++;
-		while (((unsigned char)s[bytes] & 0xc0) == 0x80)
-			bytes++;
-		cols++;
-	}
-	if (s[bytes] != '\0' && s[bytes] != '\n' && s[bytes] != ' ' &&
-	    last_space > 0)
-		bytes = last_space;
-	fwrite(s, 1, bytes, out);
-	while (s[bytes] == ' ')
-		bytes++;
-	return bytes;
-}
-
-/* Prints the last cell of a row: each of its lines starts at column
- * indent, and lines wider than room (when room > 0) are folded. */
-static void print_last_cell(FILE *out, const char *p, size_t indent,
-			    size_t room)
-{
-	for (;;) {
-		size_t len = strcspn(p, "\n");
-		if (room == 0 || display_width_n(p, len) <= room) {
-			fwrite(p, 1, len, out);
-			p += len;
-		} else {
-			p += print_folded(out, p, room);
-			while (*p != '\0' && *p != '\n') {
-				fprintf(out, "\n%*s", (int)indent, "");
-				p += print_folded(out, p, room);
-			}
-		}
-		if (*p == '\0')
-			return;
-		p++;
-		fprintf(out, "\n%*s", (int)indent, "");
-	}
-}
-
-void cli_table_print(const cli_table *t, FILE *out, int width)
-{
-	size_t w[16] = { 0 };
-	unsigned ncols = t->ncols < 16 ? t->ncols : 16;
-
-	for (size_t r = 0; r < t->nrows; r++)
-		for (unsigned c = 0; c < ncols; c++) {
-			size_t cw = display_width(t->cells[r * t->ncols + c]);
-			if (cw > w[c])
-				w[c] = cw;
-		}
-	size_t indent = 0;
-	for (unsigned c = 0; c + 1 < ncols; c++)
-		indent += w[c] + 2;
-	/* Fold the last column only when there is a sensible amount of room. */
-	size_t room = width > 0 && (size_t)width > indent + 20 ?
-			      (size_t)width - indent : 0;
-
-	for (size_t r = 0; r < t->nrows; r++) {
-		char *const *row = t->cells + r * t->ncols;
-		unsigned used = ncols; /* columns up to the last non-empty one */
-		while (used > 0 && row[used - 1][0] == '\0')
-			used--;
-		for (unsigned c = 0; c + 1 < used; c++)
-			fprintf(out, "%s%*s", row[c],
-				(int)(w[c] - display_width(row[c]) + 2), "");
-		if (used == 0) {
-			/* an empty row */
-		} else if (used < ncols) {
-			fputs(row[used - 1], out);
-		} else {
-			print_last_cell(out, row[ncols - 1], indent, room);
-		}
-		fputc('\n', out);
-	}
-}
-
 /* ---- operands that look like options ------------------------------------ */
 
 /* The options of subcommands that take only the common ones. */
@@ -510,39 +331,4 @@ int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage)
 			return rc;
 	}
 	return -1;
-}
-
-int cli_table_finish(cli_table *t, bool ok, int width)
-{
-	if (t == NULL || !ok) {
-		cli_table_free(t);
-		cli_error("out of memory");
-		return EXIT_DATA;
-	}
-	cli_table_print(t, stdout, width);
-	cli_table_free(t);
-	return EXIT_FOUND;
-}
-
-int cli_json_print(json_t *root)
-{
-	char *s = root ? json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
-
-	json_decref(root);
-	if (s == NULL) {
-		cli_error("out of memory");
-		return EXIT_DATA;
-	}
-	puts(s);
-	free(s);
-	return EXIT_FOUND;
-}
-
-int cli_json_finish(json_t *root, bool ok)
-{
-	if (!ok) {
-		json_decref(root);
-		root = NULL;
-	}
-	return cli_json_print(root);
 }

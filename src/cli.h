@@ -1,6 +1,6 @@
 /* cli.h - what the portkit subcommands share: exit codes, messages,
- * opening the registry, aligned tables and checked output.  The CLI is a
- * client of the public API only: nothing here includes lib/internal.h. */
+ * opening the registry, renderers on stdout and checked output.  The CLI
+ * is a client of the public API only: nothing here includes lib/. */
 #ifndef PK_CLI_H
 #define PK_CLI_H
 
@@ -53,9 +53,15 @@ void cli_json_error(const cli_ctx *ctx, pk_status st, const pk_error *err);
  * formatted message; returns EXIT_USAGE. */
 int cli_usage(const cli_ctx *ctx, const char *fmt, ...) CLI_PRINTF(2, 3);
 
+/* A system failure found by the CLI itself (a file it writes, a setting
+ * it reads): cli_fail() with PK_IO and the formatted message. */
+void cli_io_error(const cli_ctx *ctx, const char *fmt, ...) CLI_PRINTF(2, 3);
+
 /* A renderer on stdout in the form ctx asks for (--json, --long, colour,
  * terminal width); NULL after a message when there is no memory. */
 pk_render *cli_render_new(const cli_ctx *ctx);
+/* The same in format fmt (sim --csv). */
+pk_render *cli_render_new_as(const cli_ctx *ctx, pk_render_format fmt);
 /* Flushes and frees r (NULL: out of memory).  Returns rc, or EXIT_DATA
  * when rendering failed (a write error is left to cli_finish to name). */
 int cli_render_end(pk_render *r, int rc);
@@ -82,34 +88,6 @@ int cli_parse_protos(const char *s, unsigned *mask);
 /* Flushes stdout and turns a write error (a full disk, a closed pipe)
  * into EXIT_DATA with a message; otherwise returns rc. */
 int cli_finish(int rc);
-
-/* A table whose columns are aligned to their widest cell.  The last column
- * is folded to fit ctx->width when the output is a terminal. */
-typedef struct cli_table cli_table;
-
-cli_table *cli_table_new(unsigned ncols);
-void cli_table_free(cli_table *t);
-/* Copies the cells; NULL cells print as "". Returns -1 on no memory. */
-int cli_table_add(cli_table *t, const char *const *cells);
-void cli_table_print(const cli_table *t, FILE *out, int width);
-/* Adds a row of two cells (a "label:" and its value) to a 2-column table.
- * Returns -1 on no memory. */
-int cli_table_add_pair(cli_table *t, const char *label, const char *value);
-/* Adds a header row, in bold when color is on.  Returns -1 on no memory. */
-int cli_table_add_header(cli_table *t, const char *const *cells, bool color);
-
-/* Prints t on stdout and frees it; when t is NULL or ok is false (a
- * cli_table_add failed) says "out of memory" instead.  Returns EXIT_FOUND
- * or EXIT_DATA. */
-int cli_table_finish(cli_table *t, bool ok, int width);
-
-/* Prints a jansson value (consumed; NULL means out of memory) as indented
- * JSON on stdout.  Returns EXIT_FOUND or EXIT_DATA. */
-struct json_t;
-int cli_json_print(struct json_t *root);
-/* The same, after building root: when ok is false (a jansson call failed)
- * frees root and says "out of memory" instead. */
-int cli_json_finish(struct json_t *root, bool ok);
 
 /* The options every subcommand accepts, for getopt_long: append
  * CLI_COMMON_LONGOPTS to a subcommand's struct option array and pass

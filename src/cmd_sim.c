@@ -10,8 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "cli.h"
 
 int cmd_sim(int argc, char **argv, cli_ctx *ctx);
@@ -113,119 +111,10 @@ static int parse_u32(const char *what, const char *s, uint32_t lo, uint32_t hi,
 	return rc;
 }
 
-/* ---- output ------------------------------------------------------------ */
-
-/* The sweep's results in its order: occupancy by occupancy, each with
- * every algorithm. */
-static size_t npoints(const pk_sim_sweep *s)
-{
-	return pk_sim_sweep_occupancy_count(s) * pk_sim_sweep_algo_count(s);
-}
-
-static const pk_sim_result *point(const pk_sim_sweep *s, size_t k)
-{
-	size_t nalgo = pk_sim_sweep_algo_count(s);
-
-	return pk_sim_sweep_result(s, k / nalgo, k % nalgo);
-}
-
-static json_t *result_json(const pk_sim_result *r)
-{
-	return json_pack("{s:s, s:f, s:I, s:I, s:I, s:{s:f, s:i, s:i}, "
-			 "s:{s:I, s:f, s:f, s:f}, s:{s:f, s:f, s:f}, s:f, s:f, s:f}",
-			 "algorithm", pk_eph_algo_name(r->algo),
-			 "occupancy", r->occupancy,
-			 "allocations", (json_int_t)r->allocations,
-			 "failures", (json_int_t)r->failures,
-			 "false_failures", (json_int_t)r->false_failures,
-			 "probes", "mean", r->probes_mean, "p99", (int)r->probes_p99,
-			 "max", (int)r->probes_max,
-			 "reuse", "count", (json_int_t)r->reuses, "min_s", r->reuse_min,
-			 "mean_s", r->reuse_mean, "within_time_wait", r->reuse_in_tw,
-			 "predictability", "blind", r->pred_blind, "same_destination",
-			 r->pred_same, "own_destination", r->pred_own,
-			 "leak", r->leak, "chi2_per_df", r->chi2,
-			 "ns_per_alloc", r->ns_per_alloc);
-}
-
-static json_t *workload_json(const pk_sim_workload *w)
-{
-	return json_pack("{s:i, s:i, s:i, s:f, s:f, s:f, s:i, s:f, s:i, s:i, s:i, s:I}",
-			 "lo", (int)w->lo, "hi", (int)w->hi,
-			 "destinations", (int)w->destinations, "rate", w->rate,
-			 "lifetime", w->lifetime, "time_wait", w->time_wait,
-			 "connections", (int)w->connections,
-			 "attacker_share", w->attacker_share,
-			 "guesses", (int)w->guesses, "leak_trials", (int)w->leak_trials,
-			 "leak_conns", (int)w->leak_conns, "seed", (json_int_t)w->seed);
-}
-
-static void print_csv(const pk_sim_sweep *s)
-{
-	puts("algorithm,occupancy,allocations,failures,false_failures,probes_mean,"
-	     "probes_p99,probes_max,reuses,reuse_min_s,reuse_mean_s,reuse_within_tw,"
-	     "pred_blind,pred_same,pred_own,leak,chi2_per_df,ns_per_alloc");
-	for (size_t i = 0; i < npoints(s); i++) {
-		const pk_sim_result *r = point(s, i);
-		printf("%s,%g,%llu,%llu,%llu,%.4f,%u,%u,%llu,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.1f\n",
-		       pk_eph_algo_name(r->algo), r->occupancy,
-		       (unsigned long long)r->allocations, (unsigned long long)r->failures,
-		       (unsigned long long)r->false_failures, r->probes_mean, r->probes_p99,
-		       r->probes_max, (unsigned long long)r->reuses, r->reuse_min,
-		       r->reuse_mean, r->reuse_in_tw, r->pred_blind, r->pred_same,
-		       r->pred_own, r->leak, r->chi2, r->ns_per_alloc);
-	}
-}
-
-static int print_table(const pk_sim_sweep *s, const cli_ctx *ctx)
-{
-	const pk_sim_workload *w = pk_sim_sweep_workload(s);
-	char k[16];
-	snprintf(k, sizeof k, "%u", w->guesses);
-	printf("workload: ports %u-%u (%u), %u destinations, %g conn/s, lifetime %g s, "
-	       "TIME_WAIT %g s, %u connections, seed %llu; attacker: %s guesses\n\n",
-	       w->lo, w->hi, w->hi - w->lo + 1, w->destinations, w->rate, w->lifetime,
-	       w->time_wait, w->connections, (unsigned long long)w->seed, k);
-
-	cli_table *t = cli_table_new(14);
-	const char *head[] = { "ALGORITHM", "OCC", "PROBES", "P99", "MAX", "FAIL/FALSE",
-			       "REUSE<TW", "MIN-REUSE", "BLIND", "SAME-DST", "OWN-DST",
-			       "LEAK", "CHI2/DF", "NS" };
-	bool ok = t != NULL && cli_table_add(t, head) == 0;
-	for (size_t i = 0; ok && i < npoints(s); i++) {
-		const pk_sim_result *r = point(s, i);
-		char c[14][32];
-		snprintf(c[0], 32, "%s", pk_eph_algo_name(r->algo));
-		snprintf(c[1], 32, "%g", r->occupancy);
-		snprintf(c[2], 32, "%.2f", r->probes_mean);
-		snprintf(c[3], 32, "%u", r->probes_p99);
-		snprintf(c[4], 32, "%u", r->probes_max);
-		snprintf(c[5], 32, "%llu/%llu", (unsigned long long)r->failures,
-			 (unsigned long long)r->false_failures);
-		if (r->reuses > 0) {
-			snprintf(c[6], 32, "%.0f%%", 100 * r->reuse_in_tw);
-			snprintf(c[7], 32, "%.2fs", r->reuse_min);
-		} else {
-			snprintf(c[6], 32, "-");
-			snprintf(c[7], 32, "-");
-		}
-		snprintf(c[8], 32, "%.3f", r->pred_blind);
-		snprintf(c[9], 32, "%.3f", r->pred_same);
-		snprintf(c[10], 32, "%.3f", r->pred_own);
-		snprintf(c[11], 32, "%.2f", r->leak);
-		snprintf(c[12], 32, "%.1f", r->chi2);
-		snprintf(c[13], 32, "%.0f", r->ns_per_alloc);
-		const char *row[14];
-		for (int j = 0; j < 14; j++)
-			row[j] = c[j];
-		ok = cli_table_add(t, row) == 0;
-	}
-	return cli_table_finish(t, ok, ctx->width);
-}
-
 /* ---- the SVG plot ------------------------------------------------------ */
 
-static int write_svg(const char *path, const pk_sim_sweep *s, const pk_sim_metric *m)
+static int write_svg(const cli_ctx *ctx, const char *path, const pk_sim_sweep *s,
+		     const pk_sim_metric *m)
 {
 	char *doc;
 	size_t len;
@@ -233,17 +122,17 @@ static int write_svg(const char *path, const pk_sim_sweep *s, const pk_sim_metri
 	pk_status st = pk_sim_svg(s, m, &doc, &len, &err);
 
 	if (st != PK_OK)
-		return cli_report(st, &err);
+		return cli_fail(ctx, st, &err);
 	FILE *f = fopen(path, "w");
 	if (f == NULL) {
-		cli_error("cannot write '%s': %s", path, strerror(errno));
+		cli_io_error(ctx, "cannot write '%s': %s", path, strerror(errno));
 		free(doc);
 		return EXIT_DATA;
 	}
 	bool bad = fwrite(doc, 1, len, f) != len || ferror(f);
 	free(doc);
 	if (fclose(f) != 0 || bad) {
-		cli_error("error writing '%s': %s", path, strerror(errno));
+		cli_io_error(ctx, "error writing '%s': %s", path, strerror(errno));
 		return EXIT_DATA;
 	}
 	return EXIT_FOUND;
@@ -252,7 +141,7 @@ static int write_svg(const char *path, const pk_sim_sweep *s, const pk_sim_metri
 /* ---- --observe: the kernel next to the models --------------------------- */
 
 static int observe(uint32_t n, uint32_t max_ms, uint32_t guesses, uint64_t seed,
-		   const cli_ctx *ctx)
+		   bool csv, const cli_ctx *ctx)
 {
 	pk_host_portconf conf;
 	pk_observe_compare *c = NULL;
@@ -260,11 +149,11 @@ static int observe(uint32_t n, uint32_t max_ms, uint32_t guesses, uint64_t seed,
 	int rc = EXIT_DATA;
 
 	if (pk_host_portconf_read(NULL, &conf, &err) != PK_OK) {
-		cli_report(PK_PARSE, &err);
+		cli_fail(ctx, PK_PARSE, &err);
 		return EXIT_DATA;
 	}
 	if (!conf.have_range) {
-		cli_error("observe: cannot read ip_local_port_range (is this Linux?)");
+		cli_io_error(ctx, "observe: cannot read ip_local_port_range (is this Linux?)");
 		return EXIT_DATA;
 	}
 	pk_eph_config cfg = { conf.ephemeral_lo, conf.ephemeral_hi,
@@ -277,68 +166,15 @@ static int observe(uint32_t n, uint32_t max_ms, uint32_t guesses, uint64_t seed,
 	if (st == PK_OK)
 		st = pk_observe_compare_run(c, &err);
 	if (st != PK_OK) {
-		cli_report(st, &err);
+		cli_fail(ctx, st, &err);
 		goto out;
 	}
 
-	pk_observation obs;
-	pk_observe_compare_get_observation(c, &obs);
-	double elapsed = (double)pk_observe_compare_elapsed_ns(c) / 1e9;
-	size_t nsrc = pk_observe_compare_count(c);
-	char names[PK_EPH_ALGO_COUNT + 1][32];
-	for (size_t v = 0; v < nsrc && v <= PK_EPH_ALGO_COUNT; v++) {
-		pk_eph_algo a;
-		if (pk_observe_compare_is_model(c, v, &a))
-			snprintf(names[v], sizeof names[v], "model %s", pk_eph_algo_name(a));
-		else
-			snprintf(names[v], sizeof names[v], "kernel");
-	}
-	if (ctx->json) {
-		json_t *arr = json_array();
-		for (size_t v = 0; v < nsrc; v++) {
-			const pk_seq_stats *q = pk_observe_compare_stats(c, v);
-			json_array_append_new(arr, json_pack(
-				"{s:s, s:I, s:i, s:f, s:f, s:i, s:f, s:f, s:f, s:f, s:f}",
-				"source", names[v], "count", (json_int_t)q->count,
-				"distinct", (int)q->distinct, "same_parity", q->same_parity,
-				"small_steps", q->small_steps, "step_mode", (int)q->step_mode,
-				"step_mode_share", q->step_mode_share,
-				"pred_blind", q->pred_blind, "pred_same", q->pred_same,
-				"chi2_per_df", q->chi2,
-				"ns_per_op", pk_observe_compare_ns_per_op(c, v)));
-		}
-		rc = cli_json_print(json_pack("{s:{s:i, s:i, s:i, s:i, s:f, s:o}}", "observe",
-					 "lo", (int)conf.ephemeral_lo, "hi", (int)conf.ephemeral_hi,
-					 "listen_port", (int)obs.listen_port, "guesses", (int)guesses,
-					 "elapsed_s", elapsed, "sources", arr));
-		goto out;
-	}
-	printf("observed %zu connections to 127.0.0.1:%u in %.2f s; ports %u-%u; "
-	       "attacker: %u guesses\n\n", obs.count, obs.listen_port, elapsed,
-	       conf.ephemeral_lo, conf.ephemeral_hi, guesses);
-	cli_table *t = cli_table_new(10);
-	const char *head[] = { "SOURCE", "N", "DISTINCT", "SAME-PARITY", "STEPS<=16",
-			       "STEP-MODE", "MODE-SHARE", "SAME-DST", "CHI2/DF", "NS/OP" };
-	bool ok = t != NULL && cli_table_add(t, head) == 0;
-	for (size_t v = 0; ok && v < nsrc; v++) {
-		const pk_seq_stats *q = pk_observe_compare_stats(c, v);
-		char cell[10][32];
-		snprintf(cell[0], 32, "%s", names[v]);
-		snprintf(cell[1], 32, "%zu", q->count);
-		snprintf(cell[2], 32, "%u", q->distinct);
-		snprintf(cell[3], 32, "%.3f", q->same_parity);
-		snprintf(cell[4], 32, "%.3f", q->small_steps);
-		snprintf(cell[5], 32, "%+d", q->step_mode);
-		snprintf(cell[6], 32, "%.3f", q->step_mode_share);
-		snprintf(cell[7], 32, "%.3f", q->pred_same);
-		snprintf(cell[8], 32, "%.2f", q->chi2);
-		snprintf(cell[9], 32, "%.0f", pk_observe_compare_ns_per_op(c, v));
-		const char *row[10];
-		for (int j = 0; j < 10; j++)
-			row[j] = cell[j];
-		ok = cli_table_add(t, row) == 0;
-	}
-	rc = cli_table_finish(t, ok, ctx->width);
+	pk_render *r = cli_render_new_as(ctx, csv ? PK_RENDER_CSV :
+					 ctx->json ? PK_RENDER_JSON : PK_RENDER_TEXT);
+	if (r != NULL)
+		pk_render_observe_compare(r, c);
+	rc = cli_render_end(r, EXIT_FOUND);
 out:
 	pk_observe_compare_free(c);
 	return rc;
@@ -572,17 +408,16 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 	if ((rc = cli_no_operands(argc, argv, "sim")) != 0)
 		return rc;
 	if (csv && ctx->json) {
-		cli_error("sim: --csv and --json exclude each other");
-		return EXIT_USAGE;
+		return cli_usage(ctx, "sim: --csv and --json exclude each other");
 	}
 	/* The table, CSV and JSON always carry every metric; only the plot
 	 * shows one, so a lone --metric would be silently ignored. */
 	if (metric_given && svg == NULL) {
-		cli_error("sim: --metric chooses what --svg plots: give --svg FILE too");
-		return EXIT_USAGE;
+		return cli_usage(ctx, "sim: --metric chooses what --svg plots: give --svg FILE too");
 	}
 	if (observe_n > 0)
-		return observe(observe_n, (uint32_t)(observe_s * 1000), w.guesses, w.seed, ctx);
+		return observe(observe_n, (uint32_t)(observe_s * 1000), w.guesses, w.seed,
+			       csv, ctx);
 	pk_status st = pk_sim_sweep_new(&w, &sweep, &err);
 	if (st == PK_OK && nalgo > 0)
 		st = pk_sim_sweep_set_algos(sweep, algos, nalgo, &err);
@@ -590,7 +425,7 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 		st = pk_sim_sweep_set_occupancies(sweep, occ, nocc, &err);
 	if (st != PK_OK) {
 		pk_sim_sweep_free(sweep);
-		return cli_report(st, &err);
+		return cli_fail(ctx, st, &err);
 	}
 	bool tty = isatty(STDERR_FILENO);
 	if (tty)
@@ -602,24 +437,19 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 		fputc('\n', stderr);
 	if (st != PK_OK) {
 		pk_sim_sweep_free(sweep);
-		return cli_report(st, &err);
+		return cli_fail(ctx, st, &err);
 	}
 
 	rc = EXIT_FOUND;
 	if (svg != NULL)
-		rc = write_svg(svg, sweep, metric);
+		rc = write_svg(ctx, svg, sweep, metric);
 	if (rc == EXIT_FOUND) {
-		if (ctx->json) {
-			json_t *arr = json_array();
-			for (size_t i = 0; i < npoints(sweep); i++)
-				json_array_append_new(arr, result_json(point(sweep, i)));
-			rc = cli_json_print(json_pack("{s:o, s:o}", "workload", workload_json(&w),
-						 "results", arr));
-		} else if (csv) {
-			print_csv(sweep);
-		} else {
-			rc = print_table(sweep, ctx);
-		}
+		pk_render *r = cli_render_new_as(ctx, csv ? PK_RENDER_CSV :
+						 ctx->json ? PK_RENDER_JSON :
+							     PK_RENDER_TEXT);
+		if (r != NULL)
+			pk_render_sim_sweep(r, sweep);
+		rc = cli_render_end(r, EXIT_FOUND);
 	}
 	pk_sim_sweep_free(sweep);
 	return rc;

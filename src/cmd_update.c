@@ -1,13 +1,14 @@
 /* cmd_update.c - `portkit update [--url URL | --file FILE] [--system]`:
  * installs the full IANA registry.  The sequence (download, format check,
  * import, extras, comparison, directories, atomic install) is
- * pk_update_run's; this file parses the options and prints the outcome. */
+ * pk_update_run's; this file parses the options and renders the outcome
+ * (pk_render_update). */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "records.h"
+#include "cli.h"
 
 typedef struct progress {
 	int last_permille;
@@ -35,115 +36,32 @@ static int show_progress(void *ctx, uint64_t now, uint64_t total)
 	return 0;
 }
 
-/* "+ 70/tcp gopher": one line per change, for --long. */
-static void print_changes(const pk_update *u)
-{
-	size_t n = pk_update_change_count(u);
-
-	for (size_t i = 0; i < n; i++) {
-		const pk_registry *reg;
-		pk_recid id;
-		char change = pk_update_change(u, i, &reg, &id);
-		pk_record r;
-		char ports[16] = "-";
-		if (pk_record_get(reg, id, &r, NULL) != PK_OK)
-			continue;
-		if (r.has_port && r.port_lo == r.port_hi)
-			snprintf(ports, sizeof ports, "%u", (unsigned)r.port_lo);
-		else if (r.has_port)
-			snprintf(ports, sizeof ports, "%u-%u", (unsigned)r.port_lo,
-				 (unsigned)r.port_hi);
-		printf("%c %s/%s %s\n", change, ports,
-		       r.proto == PK_PROTO_NONE ? "-" : pk_proto_name(r.proto),
-		       r.name ? r.name : r.description);
-	}
-}
-
-/* The date line: IANA's CSV carries no registry date, so say that rather
- * than "unknown". */
-static void date_text(const pk_registry_info *info, const char *input, char *buf,
-		      size_t size)
-{
-	if (info->updated[0] != '\0')
-		snprintf(buf, size, "%s", info->updated);
-	else if (strstr(info->source, "CSV") != NULL)
-		snprintf(buf, size, "no date in %s (IANA's CSV has no registry date)",
-			 input);
-	else
-		snprintf(buf, size, "no date in %s", input);
-}
-
-static int print_result(const cli_ctx *ctx, const pk_registry *reg,
-			const pk_registry *prev, const char *input,
-			const char *target, const pk_diff_stats *d)
-{
-	pk_registry_info info;
-	pk_registry_info pi = { 0 };
-	char counts[256], date[512], pdate[512];
-
-	pk_registry_get_info(reg, &info);
-	if (prev != NULL)
-		pk_registry_get_info(prev, &pi);
-	if (ctx->json) {
-		json_t *root = json_object();
-		json_t *changes = json_object();
-		bool ok = root != NULL && changes != NULL &&
-			  json_object_set_new(changes, "added", json_integer(d->added)) == 0 &&
-			  json_object_set_new(changes, "removed", json_integer(d->removed)) == 0 &&
-			  json_object_set_new(changes, "modified", json_integer(d->modified)) == 0 &&
-			  json_object_set_new(changes, "unchanged", json_integer(d->unchanged)) == 0 &&
-			  json_object_set_new(root, "input", json_string(input)) == 0 &&
-			  json_object_set_new(root, "output", json_string(target)) == 0 &&
-			  json_object_set_new(root, "source", json_string(info.source)) == 0 &&
-			  json_object_set_new(root, "updated", json_string(info.updated)) == 0 &&
-			  json_object_set_new(root, "records", json_integer(info.records)) == 0 &&
-			  json_object_set_new(root, "by_protocol", rec_counts_json(&info)) == 0 &&
-			  json_object_set_new(root, "previous", prev ? rec_registry_json(prev) :
-								       json_null()) == 0 &&
-			  json_object_set(root, "changes", changes) == 0;
-		json_decref(changes);
-		return cli_json_finish(root, ok);
-	}
-	rec_counts_text(&info, counts, sizeof counts);
-	date_text(&info, input, date, sizeof date);
-	printf("installed %s\n  source:   %s\n  updated:  %s\n  records:  %s\n  to:       %s\n",
-	       input, info.source, date, counts, target);
-	if (prev != NULL) {
-		const char *name = (pi.flags & PK_REGFLAG_EMBEDDED) ?
-					   "the embedded snapshot" : pi.origin;
-		if (pi.updated[0] != '\0')
-			snprintf(pdate, sizeof pdate, "updated %s", pi.updated);
-		else
-			snprintf(pdate, sizeof pdate, "no registry date%s",
-				 strstr(pi.source, "CSV") ? ": imported from IANA's CSV" : "");
-		printf("changes against the previous registry (%s, %s):\n"
-		       "  %u added, %u removed, %u modified, %u unchanged\n",
-		       name, pdate, (unsigned)d->added, (unsigned)d->removed,
-		       (unsigned)d->modified, (unsigned)d->unchanged);
-	} else {
-		printf("no previous registry at %s: nothing to compare with\n", target);
-	}
-	return 0;
-}
-
 /* Says what failed, and that nothing changed: pk_update_run wrote nothing. */
-static int report_failure(const pk_update *u, pk_status st, const pk_error *err)
+static int report_failure(const cli_ctx *ctx, const pk_update *u, pk_status st,
+			  const pk_error *err)
 {
+	pk_error e = { .status = st };
+
 	switch (pk_update_get_step(u)) {
 	case PK_UPDATE_TARGET:
-		cli_error("no place for the index: set XDG_DATA_HOME or HOME, or use --system");
+		snprintf(e.message, sizeof e.message,
+			 "no place for the index: set XDG_DATA_HOME or HOME, or use --system");
 		break;
 	case PK_UPDATE_FORMAT:
-		cli_error("%s: update installs IANA's registry (--format xml|csv forces one; "
-			  "`portkit import` takes other formats)", err->message);
+		snprintf(e.message, sizeof e.message,
+			 "%.400s: update installs IANA's registry (--format xml|csv forces one; "
+			 "`portkit import` takes other formats)", err->message);
 		break;
 	case PK_UPDATE_EMPTY:
-		cli_error("%s; the registry in use is unchanged", err->message);
+		snprintf(e.message, sizeof e.message,
+			 "%.400s; the registry in use is unchanged", err->message);
 		break;
 	default:
-		cli_report(st, err);
+		cli_fail(ctx, st, err);
 		cli_error("update failed; the registry in use is unchanged");
+		return EXIT_DATA;
 	}
+	cli_fail(ctx, st, &e);
 	return EXIT_DATA;
 }
 
@@ -255,7 +173,7 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 	if (st == PK_OK)
 		st = pk_update_set_timeout(u, timeout, &err);
 	if (st != PK_OK) {
-		rc = cli_report(st, &err);
+		rc = cli_fail(ctx, st, &err);
 		goto out;
 	}
 	if (isatty(STDERR_FILENO))
@@ -273,16 +191,14 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 		cli_warn("the registry in use cannot be read (%s); comparing with the embedded snapshot",
 			 problem);
 	if (st != PK_OK) {
-		rc = report_failure(u, st, &err);
+		rc = report_failure(ctx, u, st, &err);
 		goto out;
 	}
 
-	pk_diff_stats d;
-	pk_update_get_changes(u, &d);
-	if (ctx->long_format && !ctx->json)
-		print_changes(u);
-	rc = print_result(ctx, pk_update_registry(u), pk_update_previous(u),
-			  pk_update_input(u), pk_update_output(u), &d);
+	pk_render *r = cli_render_new(ctx);
+	if (r != NULL)
+		pk_render_update(r, u);
+	rc = cli_render_end(r, EXIT_FOUND);
 	/* Say so when the index just installed is not the one lookups use. */
 	const char *shadow = pk_update_shadowed_by(u);
 	const char *env = getenv("PORTKIT_INDEX");

@@ -195,6 +195,18 @@ uint64_t pk_observe_compare_elapsed_ns(const pk_observe_compare *c)
 	return c->elapsed_ns;
 }
 
+void pk_observe_compare_get_range(const pk_observe_compare *c, uint16_t *lo,
+				  uint16_t *hi)
+{
+	*lo = c->cfg.lo;
+	*hi = c->cfg.hi;
+}
+
+uint32_t pk_observe_compare_guesses(const pk_observe_compare *c)
+{
+	return c->guesses;
+}
+
 size_t pk_observe_compare_count(const pk_observe_compare *c)
 {
 	return c->nsources;

@@ -12,6 +12,8 @@ const char *pk_render_format_name(pk_render_format fmt)
 		return "text";
 	case PK_RENDER_JSON:
 		return "json";
+	case PK_RENDER_CSV:
+		return "csv";
 	}
 	return "unknown";
 }
@@ -25,7 +27,7 @@ pk_status pk_render_new(pk_render_format fmt, pk_write_fn write, void *ctx,
 			pk_render **out, pk_error *err)
 {
 	*out = NULL;
-	if (fmt != PK_RENDER_TEXT && fmt != PK_RENDER_JSON)
+	if (fmt != PK_RENDER_TEXT && fmt != PK_RENDER_JSON && fmt != PK_RENDER_CSV)
 		return pk__error_set(err, PK_INVAL, "unknown output format %d",
 				     (int)fmt);
 	if (write == NULL)

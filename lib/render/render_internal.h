@@ -53,6 +53,14 @@ pk_status pk__text_escape(pk_buf *out, const char *s, size_t len,
 /* Columns s takes on a terminal once escaped as pk__render_text would. */
 size_t pk__text_width(const char *s, size_t len);
 
+/* ---- CSV (sim.c) ------------------------------------------------------ */
+
+/* One text field of a CSV row: quoted when it holds a separator, a quote
+ * or a line break; a leading = + - @ gets a single quote first, so that a
+ * spreadsheet opening the file shows the text instead of running it as a
+ * formula.  Numbers a renderer formats itself are written as they are. */
+void pk__csv_field(pk_render *r, const char *s);
+
 /* ---- text tables (table.c) -------------------------------------------
  * Columns aligned to their widest cell, two spaces apart; the last column
  * is folded to the renderer's width (when set and there is room) with its

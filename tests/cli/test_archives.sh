@@ -51,7 +51,7 @@ nm --defined-only "$LIB" 2> /dev/null | grep -E ' T (pk__import|pk__builder_fini
 	> "$CLI_TMP/writers"
 check "no importer, writer or update in the lookup library" test ! -s "$CLI_TMP/writers"
 
-for spec in 443 http 6000-6010 53/udp 4200-4210; do
+for spec in 443 http 6000-6010 53/udp 4200-4210 kerberos/udp 914c/g; do
 	run "$LO" "$spec"
 	printf '%s\n' "$out" | sort > "$CLI_TMP/lo"
 	"$PORTKIT" "$spec" | triples > "$CLI_TMP/cli"
@@ -72,7 +72,9 @@ expect "lookup_only use 4/tcp: unassigned" 0 '^unassigned$'
 run "$LO" no-such-service-name
 expect "lookup_only: a name nobody has is exit 1" 1
 run "$LO" 70000
-expect_err "lookup_only: a bad port is exit 2 with the parser's message" 2 '70000'
+expect_err "lookup_only: a bad port is exit 2 with the grammar's message" 2 '70000'
+run "$LO" 80/xyz
+expect_err "lookup_only: 80/xyz is a bad port, not a name" 2 '80/xyz'
 
 # ---- the embedded snapshot, checked as a file is ----------------------------
 run "$LO" verify "$CLI_TMP/embedded.idx"

@@ -78,6 +78,25 @@ golden pick 0 pick pick --json --index pick.idx --no-host-check --avoid-os none 
 golden pick_name 0 pick pick --json --index pick.idx --no-host-check --avoid-os windows-xp,macos --name myservice --range 40000-40100
 golden pick_exhausted 1 pick pick --json --index pick.idx --no-host-check --avoid-os none --range 40000-40000
 
+# sim: every metric follows from the workload and the seed but
+# ns_per_alloc, a timing, which is zeroed before comparing.
+run "$PORTKIT" sim --json --connections 500 --leak-trials 20 --leak-conns 8 \
+	--occupancy 0,0.5 --algo sequential,linux --seed 3 --range 40000-40999 \
+	--reserved 40100-40109,40500
+sed 's/"ns_per_alloc": .*/"ns_per_alloc": 0/' "$CLI_TMP/out" > "$CLI_TMP/sim.json"
+mv "$CLI_TMP/sim.json" "$CLI_TMP/out"
+[ "${PK_REGEN_GOLDEN:-0}" = 1 ] && cp "$CLI_TMP/out" "$EXPECTED/json_sim.json"
+expect_out "json sim" 0 json_sim.json
+envelope sim sim
+check "sim: a timing is a number" \
+	sh -c "\"$PORTKIT\" sim --json --connections 50 --leak-trials 0 --occupancy 0 --algo linux | grep -Eq '\"ns_per_alloc\": [0-9.e+-]+\$'"
+
+# update from a file: the first install has nothing to compare with, the
+# second compares with the first.
+cp "$DATA/cli/registry2.xml" registry2.xml
+golden update 0 update update --json --file registry.xml -o up.idx
+golden update_again 0 update update --json --file registry2.xml -o up.idx
+
 # Errors: JSON on stdout, the same message on stderr.
 error "lookup 80-70" 2 lookup --json 80-70
 error "lookup with nothing to look up" 2 lookup --json --index fx.idx
@@ -93,6 +112,10 @@ error "pick --near and --name" 2 pick pick --json --index pick.idx --near 1 --na
 error "advise: missing index" 3 advise advise --json --index missing.idx --name x
 error "audit: missing index" 3 audit audit --json --index missing.idx
 error "listeners: missing index" 3 listeners listeners --json --index missing.idx
+error "sim --csv --json" 2 sim sim --json --csv
+error "sim --metric without --svg" 2 sim sim --json --metric p99
+error "sim: an unwritable plot" 3 sim sim --json --connections 50 --leak-trials 0 --occupancy 0 --algo linux --svg nosuchdir/plot.svg
+error "update of a missing file" 3 update update --json --file missing.xml -o up2.idx
 run env PROC_ROOT="$CLI_TMP/empty" "$PORTKIT" ranges --host --json
 expect_err "ranges --host, nothing readable: exit 1, said on stderr" 1 'no port settings found'
 envelope "ranges --host, nothing readable" ranges

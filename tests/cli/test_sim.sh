@@ -99,6 +99,13 @@ else
 	expect "sim --observe: model row" 0 '^model linux +200 '
 	run "$PORTKIT" sim --observe 50 --json
 	expect "sim --observe --json" 0 '"source": "kernel"'
+	expect "sim --observe --json: a model's algorithm as a code" 0 '"algorithm": "linux-2021"'
+	check "sim --observe --json: schema and command first" \
+		test "$(printf '%s\n' "$out" | sed -n 2,3p | tr -d ' \n')" = '"schema":2,"command":"sim",'
+	run "$PORTKIT" sim --observe 50 --csv
+	expect "sim --observe --csv: header" 0 '^source,count,distinct,same_parity,'
+	expect "sim --observe --csv: kernel row" 0 '^kernel,50,'
+	expect "sim --observe --csv: model row" 0 '^model linux,50,'
 fi
 
 # Bad parameters: a clear message and exit 2

@@ -2,9 +2,11 @@
  * (linked whole, with nothing but libc: see the Makefile), as the NSS
  * module will be.  It answers from the embedded snapshot:
  *
- *   lookup_only SPEC...          each SPEC a port, a range, PORT/PROTO or a
- *                                name: one line per record,
- *                                "PORT[-HI] PROTO NAME" (proto "-" when none)
+ *   lookup_only ARG...           each ARG in the lookup grammar
+ *                                (pk_query_parse: a port, a range,
+ *                                PORT/PROTO, a name, NAME/PROTO): one line
+ *                                per record, "PORT[-HI] PROTO NAME" (proto
+ *                                "-" when none)
  *   lookup_only search WORD...   records with every word, same lines
  *   lookup_only use PORT PROTO   the port-use state over every origin
  *                                ("assigned", ...), then the records that
@@ -13,7 +15,7 @@
  *                                again, checksum and every structure checked
  *
  * Exit status: 0, 1 when an argument found nothing, 2 on bad usage or an
- * argument that is not a port specification, 3 when the registry fails. */
+ * argument the grammar refuses, 3 when the registry fails. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,24 +39,27 @@ static void print(const pk_registry *reg, const pk_recid *ids, size_t n)
 	}
 }
 
-static int spec(const pk_registry *reg, const char *arg, pk_recid *ids)
+static int lookup(const pk_registry *reg, const char *arg)
 {
-	pk_portspec ps;
+	pk_query *q = NULL;
 	pk_error err;
-	size_t n;
+	size_t n = 0;
+	int rc;
 
-	if (arg[0] >= '0' && arg[0] <= '9') {
-		if (pk_portspec_parse(arg, &ps, &err) != PK_OK) {
-			fprintf(stderr, "lookup_only: %s\n", err.message);
-			return 2;
-		}
-		n = ps.lo == ps.hi ? pk_lookup_port(reg, ps.lo, ps.protos, ids, CAP)
-				   : pk_lookup_range(reg, ps.lo, ps.hi, ps.protos, ids, CAP);
-	} else {
-		n = pk_lookup_name(reg, arg, 0, ids, CAP);
+	if (pk_query_parse(arg, 0, &q, &err) != PK_OK) {
+		fprintf(stderr, "lookup_only: %s\n", err.message);
+		return 2;
 	}
-	print(reg, ids, n < CAP ? n : CAP);
-	return n == 0;
+	if (pk_query_run(reg, q, &err) != PK_OK) {
+		fprintf(stderr, "lookup_only: %s\n", err.message);
+		rc = 3;
+	} else {
+		const pk_recid *ids = pk_query_records(q, &n);
+		print(reg, ids, n);
+		rc = pk_query_found(q) ? 0 : 1;
+	}
+	pk_query_free(q);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -65,7 +70,7 @@ int main(int argc, char **argv)
 	int rc = 0;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: lookup_only SPEC... | search WORD... | "
+		fprintf(stderr, "usage: lookup_only ARG... | search WORD... | "
 				"use PORT PROTO | verify FILE\n");
 		return 2;
 	}
@@ -102,7 +107,7 @@ int main(int argc, char **argv)
 		}
 	} else {
 		for (int i = 1; i < argc; i++) {
-			int r = spec(reg, argv[i], ids);
+			int r = lookup(reg, argv[i]);
 			if (r > rc)
 				rc = r;
 		}

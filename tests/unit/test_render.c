@@ -142,6 +142,43 @@ static void test_text_escapes_hostile_text(void **state)
 	free(s.data);
 }
 
+/* CSV text cells: formulas neutralised, separators and quotes quoted. */
+static void test_csv_field(void **state)
+{
+	(void)state;
+	sink s;
+	pk_render *r = NULL;
+	memset(&s, 0, sizeof s);
+	assert_int_equal(pk_render_new(PK_RENDER_CSV, sink_write, &s, &r, NULL), PK_OK);
+	const char *cells[] = { "linux", "=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)",
+				"a,b", "say \"hi\"", "", "x=y" };
+	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+		pk__csv_field(r, cells[i]);
+		pk__render_puts(r, "|");
+	}
+	finish(r, PK_OK);
+	assert_string_equal(s.data, "linux|\"'=HYPERLINK(\"\"x\"\")\"|'+1|'-2|'@SUM(A1)|"
+			    "\"a,b\"|\"say \"\"hi\"\"\"||x=y|");
+	free(s.data);
+}
+
+/* The sim renderers want a result: before the run, PK_INVAL. */
+static void test_sim_not_run(void **state)
+{
+	(void)state;
+	sink s;
+	pk_sim_workload w;
+	pk_sim_sweep *sw = NULL;
+	pk_sim_workload_default(&w);
+	assert_int_equal(pk_sim_sweep_new(&w, &sw, NULL), PK_OK);
+	pk_render *r = json_renderer(&s);
+	pk_render_sim_sweep(r, sw);
+	finish(r, PK_INVAL);
+	assert_null(s.data);
+	pk_sim_sweep_free(sw);
+	assert_string_equal(pk_render_format_name(PK_RENDER_CSV), "csv");
+}
+
 /* A long answer streams through the fixed buffer: every byte arrives,
  * no single write exceeds the buffer. */
 static void test_streams_in_bounded_chunks(void **state)
@@ -278,6 +315,8 @@ int main(void)
 		cmocka_unit_test(test_depth_and_balance),
 		cmocka_unit_test(test_error_document),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_csv_field),
+		cmocka_unit_test(test_sim_not_run),
 		cmocka_unit_test(test_new_rejects_bad_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
