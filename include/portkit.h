@@ -1293,8 +1293,8 @@ typedef enum pk_fact_type {
  * "socket", "destination", "os" ("unknown" otherwise). */
 const char *pk_fact_type_name(pk_fact_type type);
 
-/* One value of a fact; the member its type names is set. */
-typedef struct pk_fact_value {
+/* One value of a fact: the member its type names. */
+typedef union pk_fact_value {
 	uint64_t uint;
 	const char *string;
 	pk_port_range range;

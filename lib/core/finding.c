@@ -1,16 +1,17 @@
 /* finding.c - the one finding type of the audit and advise: a code, a
- * severity, named typed facts, the fix as data and citations.  A list is
- * built one finding at a time into flat arrays (facts, values, steps,
- * ranges, citations) and a string arena, and made readable once at the
- * end, so ten thousand findings cost a few allocations, not ten
- * thousand. */
+ * severity, named typed facts, the fix as data and citations.  A finding
+ * is built in scratch arrays (facts, values, steps, ranges, citations)
+ * and, once the next one starts, copied at its exact size into an arena
+ * of large chunks: ten thousand findings cost a few allocations and touch
+ * little more memory than they hold (growing one array for all of them
+ * by realloc copied it, and faulted in its pages, over and over). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/internal.h"
 
-/* Arena chunks: strings and copied sockets never move once written. */
-#define CHUNK_MIN 8192
+/* Arena chunks: what is written there never moves. */
+#define CHUNK_MIN 65536
 
 typedef struct chunk {
 	struct chunk *next;
@@ -25,20 +26,20 @@ struct pk_finding {
 	uint32_t port;
 	unsigned proto;
 	size_t seq;
-	size_t fact0, nfacts;
-	size_t fix0, nfixes;
-	size_t cite0, ncites;
-	/* Set by pk__findings_finish(). */
-	const pk_fact *facts;
-	const pk_fix *fixes;
-	const pk_cite *cites;
+	size_t nfacts, nfixes, ncites;
+	/* In the arena, once sealed. */
+	pk_fact *facts;
+	pk_fix *fixes;
+	pk_cite *cites;
 };
 
 struct pk_findings {
 	pk_status st;
 	bool finished;
-	pk_finding *items;
+	pk_finding **items; /* in the arena; sorting moves the pointers */
 	size_t n, cap;
+	size_t sealed;      /* items[0..sealed) are complete */
+	/* Scratch: the facts, values, ... of the finding being built. */
 	pk_fact *facts;
 	size_t *fact_v0; /* index of each fact's first value */
 	size_t nfacts, capfacts;
@@ -241,6 +242,8 @@ static void *arena_alloc(pk_findings *l, size_t size)
 
 static const char *arena_strdup(pk_findings *l, const char *s)
 {
+	if (s[0] == '\0')
+		return ""; /* the most common string of all */
 	size_t n = strlen(s) + 1;
 	char *p = arena_alloc(l, n);
 
@@ -249,24 +252,61 @@ static const char *arena_strdup(pk_findings *l, const char *s)
 	return p;
 }
 
+/* A finding is being built: added, and not yet sealed. */
 static bool building(const pk_findings *l)
 {
-	return l->st == PK_OK && !l->finished && l->n > 0;
+	return l->st == PK_OK && !l->finished && l->n > l->sealed;
+}
+
+/* Copies the finding being built out of the scratch arrays into the
+ * arena, at its size, and empties them for the next. */
+static void seal(pk_findings *l)
+{
+	if (l->st != PK_OK || l->sealed == l->n)
+		return;
+	pk_finding *f = l->items[l->n - 1];
+	pk_fact *facts = l->nfacts ? arena_alloc(l, l->nfacts * sizeof *facts) : NULL;
+	pk_fact_value *values = l->nvalues ? arena_alloc(l, l->nvalues * sizeof *values) : NULL;
+	pk_fix *fixes = l->nfixes ? arena_alloc(l, l->nfixes * sizeof *fixes) : NULL;
+	pk_port_range *ranges = l->nranges ? arena_alloc(l, l->nranges * sizeof *ranges) : NULL;
+	pk_cite *cites = l->ncites ? arena_alloc(l, l->ncites * sizeof *cites) : NULL;
+	if (l->st != PK_OK)
+		return;
+	if (values != NULL)
+		memcpy(values, l->values, l->nvalues * sizeof *values);
+	if (ranges != NULL)
+		memcpy(ranges, l->ranges, l->nranges * sizeof *ranges);
+	for (size_t i = 0; i < l->nfacts; i++) {
+		facts[i] = l->facts[i];
+		facts[i].values = facts[i].count ? values + l->fact_v0[i] : NULL;
+	}
+	for (size_t i = 0; i < l->nfixes; i++) {
+		fixes[i] = l->fixes[i];
+		fixes[i].ports = fixes[i].port_count ? ranges + l->fix_r0[i] : NULL;
+	}
+	if (cites != NULL)
+		memcpy(cites, l->cites, l->ncites * sizeof *cites);
+	f->facts = facts;
+	f->fixes = fixes;
+	f->cites = cites;
+	l->nfacts = l->nvalues = l->nfixes = l->nranges = l->ncites = 0;
+	l->sealed = l->n;
 }
 
 void pk__finding_add(pk_findings *l, const char *code, pk_severity sev)
 {
+	seal(l);
 	if (l->st != PK_OK || l->finished ||
 	    !grow(l, (void **)&l->items, sizeof *l->items, l->n, &l->cap, NULL))
 		return;
-	pk_finding *f = &l->items[l->n];
+	pk_finding *f = arena_alloc(l, sizeof *f);
+	if (f == NULL)
+		return;
 	memset(f, 0, sizeof *f);
+	l->items[l->n] = f;
 	f->code = code;
 	f->severity = sev;
 	f->seq = l->n;
-	f->fact0 = l->nfacts;
-	f->fix0 = l->nfixes;
-	f->cite0 = l->ncites;
 	l->n++;
 }
 
@@ -275,7 +315,7 @@ void pk__finding_order(pk_findings *l, unsigned rank, uint32_t port,
 {
 	if (!building(l))
 		return;
-	pk_finding *f = &l->items[l->n - 1];
+	pk_finding *f = l->items[l->n - 1];
 	f->rank = rank;
 	f->port = port;
 	f->proto = (unsigned)proto;
@@ -287,17 +327,14 @@ void pk__fact_list(pk_findings *l, const char *key, pk_fact_type type)
 	    !grow(l, (void **)&l->facts, sizeof *l->facts, l->nfacts,
 		  &l->capfacts, &l->fact_v0))
 		return;
-	const char *k = arena_strdup(l, key);
-	if (k == NULL)
-		return;
 	pk_fact *x = &l->facts[l->nfacts];
 	memset(x, 0, sizeof *x);
-	x->key = k;
+	x->key = key;
 	x->type = type;
 	x->list = true;
 	l->fact_v0[l->nfacts] = l->nvalues;
 	l->nfacts++;
-	l->items[l->n - 1].nfacts++;
+	l->items[l->n - 1]->nfacts++;
 }
 
 /* A new value of the fact key, type: appended to the last fact when that
@@ -308,7 +345,7 @@ static pk_fact_value *new_value(pk_findings *l, const char *key,
 {
 	if (!building(l))
 		return NULL;
-	pk_finding *f = &l->items[l->n - 1];
+	pk_finding *f = l->items[l->n - 1];
 	pk_fact *last = f->nfacts ? &l->facts[l->nfacts - 1] : NULL;
 	if (last == NULL || !last->list || strcmp(last->key, key) != 0) {
 		pk__fact_list(l, key, type);
@@ -438,7 +475,7 @@ static pk_fix *new_step(pk_findings *l, pk_fix_kind kind, const char *code,
 	x->key = x->value = x->path = "";
 	l->fix_r0[l->nfixes] = l->nranges;
 	l->nfixes++;
-	l->items[l->n - 1].nfixes++;
+	l->items[l->n - 1]->nfixes++;
 	return x;
 }
 
@@ -458,7 +495,7 @@ void pk__fix_reserve(pk_findings *l, const char *code, uint16_t lo,
 {
 	if (!building(l))
 		return;
-	pk_finding *f = &l->items[l->n - 1];
+	pk_finding *f = l->items[l->n - 1];
 	pk_fix *x = f->nfixes ? &l->fixes[l->nfixes - 1] : NULL;
 	if (x == NULL || x->kind != PK_FIX_RESERVE || strcmp(x->code, code) != 0)
 		x = new_step(l, PK_FIX_RESERVE, code, false);
@@ -504,7 +541,7 @@ static void add_cite(pk_findings *l, uint32_t rfc, const char *section,
 	l->cites[l->ncites].rfc = rfc;
 	l->cites[l->ncites].section = s;
 	l->ncites++;
-	l->items[l->n - 1].ncites++;
+	l->items[l->n - 1]->ncites++;
 }
 
 /* "RFC 6335 §6, §8.1.2; RFC 4727": groups by "; ", sections by ", ". */
@@ -541,43 +578,33 @@ const char *pk__findings_strdup(pk_findings *l, const char *s)
 
 void pk__findings_edit_fixes(pk_findings *l, pk__fix_edit_fn edit, void *ctx)
 {
-	size_t out = 0;
-
+	seal(l);
 	if (l->st != PK_OK || l->finished)
 		return;
-	/* Steps are in finding order (a finding's steps are contiguous),
-	 * so one pass compacts them.  Every step of a finding is looked at
-	 * before any moves: edit sees them all as they were. */
+	/* Every step of a finding is looked at before any moves: edit sees
+	 * them all as they were. */
 	for (size_t i = 0; i < l->n; i++) {
-		pk_finding *f = &l->items[i];
-		if (f->nfixes == 0) { /* and l->fixes may be NULL */
-			f->fix0 = out;
-			continue;
-		}
-		pk_fix *steps = &l->fixes[f->fix0];
+		pk_finding *f = l->items[i];
 		uint64_t drop = 0;
+		size_t out = 0;
 		for (size_t k = 0; k < f->nfixes && k < 64; k++)
-			if (!edit(ctx, steps, f->nfixes, k))
+			if (!edit(ctx, f->fixes, f->nfixes, k))
 				drop |= (uint64_t)1 << k;
-		size_t first = out;
 		for (size_t k = 0; k < f->nfixes; k++) {
 			if (k < 64 && (drop & ((uint64_t)1 << k)))
 				continue;
-			if (f->fix0 + k != out) {
-				l->fixes[out] = l->fixes[f->fix0 + k];
-				l->fix_r0[out] = l->fix_r0[f->fix0 + k];
-			}
+			if (k != out)
+				f->fixes[out] = f->fixes[k];
 			out++;
 		}
-		f->fix0 = first;
-		f->nfixes = out - first;
+		f->nfixes = out;
 	}
-	l->nfixes = out;
 }
 
 static int cmp_finding(const void *pa, const void *pb)
 {
-	const pk_finding *a = pa, *b = pb;
+	const pk_finding *a = *(pk_finding *const *)pa;
+	const pk_finding *b = *(pk_finding *const *)pb;
 
 	if (a->severity != b->severity)
 		return a->severity > b->severity ? -1 : 1;
@@ -592,26 +619,16 @@ static int cmp_finding(const void *pa, const void *pb)
 
 void pk__findings_sort(pk_findings *l)
 {
+	seal(l);
 	if (l->st == PK_OK && !l->finished && l->n > 1)
 		qsort(l->items, l->n, sizeof *l->items, cmp_finding);
 }
 
 pk_status pk__findings_finish(pk_findings *l)
 {
+	seal(l);
 	if (l->st != PK_OK || l->finished)
 		return l->st;
-	for (size_t i = 0; i < l->nfacts; i++)
-		l->facts[i].values = l->facts[i].count ? &l->values[l->fact_v0[i]] :
-							 NULL;
-	for (size_t i = 0; i < l->nfixes; i++)
-		l->fixes[i].ports = l->fixes[i].port_count ?
-					    &l->ranges[l->fix_r0[i]] : NULL;
-	for (size_t i = 0; i < l->n; i++) {
-		pk_finding *f = &l->items[i];
-		f->facts = l->facts ? l->facts + f->fact0 : NULL;
-		f->fixes = l->fixes ? l->fixes + f->fix0 : NULL;
-		f->cites = l->cites ? l->cites + f->cite0 : NULL;
-	}
 	l->finished = true;
 	return PK_OK;
 }
@@ -623,7 +640,7 @@ size_t pk__findings_count(const pk_findings *l)
 
 const pk_finding *pk__findings_get(const pk_findings *l, size_t i)
 {
-	return l->finished && i < l->n ? &l->items[i] : NULL;
+	return l->finished && i < l->n ? l->items[i] : NULL;
 }
 
 pk_severity pk__findings_worst(const pk_findings *l)
@@ -631,7 +648,7 @@ pk_severity pk__findings_worst(const pk_findings *l)
 	pk_severity w = PK_SEV_OK;
 
 	for (size_t i = 0; i < l->n; i++)
-		if (l->items[i].severity > w)
-			w = l->items[i].severity;
+		if (l->items[i]->severity > w)
+			w = l->items[i]->severity;
 	return w;
 }

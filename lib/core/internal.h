@@ -140,7 +140,8 @@ size_t pk__utf8_check(const char *s, size_t len);
  * time: pk__finding_add() starts one, and the facts, fix steps and
  * citations added after it belong to it.  A fact added with the key of
  * the finding's last fact, when that one is a list, appends a value to
- * it.  Strings are copied.  The first failure (no memory) is kept and
+ * it.  Codes, fact keys and fix step codes and keys are literals (kept as
+ * pointers); other strings are copied.  The first failure (no memory) is kept and
  * every later call does nothing; pk__findings_finish() reports it and
  * makes the findings readable (pk_finding_* accessors). */
 typedef struct pk_findings pk_findings;
