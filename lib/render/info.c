@@ -15,8 +15,6 @@ typedef struct stats {
 	char http_names[NORIGINS][128];
 } stats;
 
-static const char *const origin_codes[NORIGINS] = { "iana", "services",
-						    "supplement", "unofficial" };
 static const char *const origin_labels[NORIGINS] = {
 	"IANA", "services(5)", "supplement (IANA ranges)", "unofficial"
 };
@@ -125,7 +123,7 @@ static void json_info(pk_render *r, const pk_registry *reg, const stats *s,
 	pk__json_proto_counts(r, "by_protocol", in);
 	pk__json_object_begin(r, "by_origin");
 	for (int o = 0; o < NORIGINS; o++)
-		pk__json_uint(r, origin_codes[o], s->by_origin[o]);
+		pk__json_uint(r, pk__origin_code((pk_rec_origin)o), s->by_origin[o]);
 	pk__json_object_end(r);
 	pk__json_array_begin(r, "flags");
 	for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++)

@@ -8,14 +8,6 @@
 /* Services named on one port, at most this many. */
 #define SERVICES_MAX 32
 
-/* The JSON code of a record's origin. */
-static const char *origin_code(pk_rec_origin o)
-{
-	static const char *const names[] = { "iana", "services", "supplement",
-					     "unofficial" };
-	return (unsigned)o < sizeof names / sizeof names[0] ? names[o] : "unknown";
-}
-
 
 /* The services the registry names on the socket's port and transport,
  * by the port-use rule (pk_port_services, every origin). */
@@ -156,7 +148,7 @@ static void json_listeners(pk_render *r, const pk_registry *reg,
 				continue;
 			pk__json_object_begin(r, NULL);
 			pk__json_string(r, "name", rec.name);
-			pk__json_string(r, "origin", origin_code(rec.origin));
+			pk__json_string(r, "origin", pk__origin_code(rec.origin));
 			pk__json_object_end(r);
 		}
 		pk__json_array_end(r);

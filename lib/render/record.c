@@ -23,10 +23,10 @@ static const char *kind_name(pk_rec_kind k)
 		       kind_names[k] : "other";
 }
 
-static const char *origin_name(pk_rec_origin o)
+const char *pk__origin_code(pk_rec_origin o)
 {
 	return (unsigned)o < sizeof origin_names / sizeof origin_names[0] ?
-		       origin_names[o] : "iana";
+		       origin_names[o] : "unknown";
 }
 
 const char *pk__class_code(pk_port_class cls)
@@ -161,7 +161,7 @@ void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
 		pk__json_array_end(r);
 	}
 	pk__json_string(r, "kind", kind_name(rec.kind));
-	pk__json_string(r, "origin", origin_name(rec.origin));
+	pk__json_string(r, "origin", pk__origin_code(rec.origin));
 	pk__json_bool(r, "historic", rec.flags & PK_RECFLAG_HISTORIC);
 	pk__json_string(r, "alias_of", rec.alias_of[0] ? rec.alias_of : NULL);
 	pk__json_string(r, "description", rec.description);

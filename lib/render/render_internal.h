@@ -108,6 +108,10 @@ void pk__json_document_begin(pk_render *r, const char *command);
  * The pieces every document about the registry shares (docs/json.md):
  * the registry object, the record object, port classes and transports. */
 
+/* "iana", "services", "supplement", "unofficial": the JSON codes of the
+ * record origins ("unknown" for any other value; a validated index holds
+ * none). */
+const char *pk__origin_code(pk_rec_origin origin);
 /* "system", "user", "dynamic": the JSON codes of the port classes. */
 const char *pk__class_code(pk_port_class cls);
 /* "System", "User", "Dynamic/Private", or "System..User" for ports that
