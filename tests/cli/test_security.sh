@@ -2,7 +2,8 @@
 # tests/cli/test_security.sh - the defences of docs/security.md, each from
 # the reproducer that broke it: writes over device nodes, FIFOs,
 # directories and symbolic links; stale temporary files; a FIFO or a file
-# others can write at the index path; relative HOME and XDG_DATA_HOME.
+# others can write at the index path; relative HOME and XDG_DATA_HOME;
+# escape-laden process names.
 . "$(dirname "$0")/lib.sh"
 
 CSV=$DATA/cli/registry.csv
@@ -179,3 +180,47 @@ for bad in 0 -1 x 1s 86401 99999999999999999999 ""; do
 	run "$PORTKIT" update --timeout "$bad" -o "$CLI_TMP/bad.idx"
 	expect_err "update --timeout '$bad': usage error" 2 "invalid --timeout '$bad': expected seconds, 1 to 86400"
 done
+
+# ---- other users' process names ---------------------------------------------------
+# A process that names itself "\e[31mX<CSI>\e]0;T\a" (prctl PR_SET_NAME; CSI
+# is U+009B, a C1 control) and listens got that printed raw by root's
+# `portkit listeners` and `portkit audit`.  It runs in a network namespace of
+# its own; every output must carry it escaped and hold no control byte: no
+# C0 but newline and tab, no DEL, no C1 (raw or UTF-8 encoded).
+HOLD=$BUILD/tests/tools/holdports
+if ! unshare -n true 2> /dev/null; then
+	skip "hostile process names" "unshare -n not permitted here"
+elif [ ! -x "$HOLD" ]; then
+	skip "hostile process names" "no tests/tools/holdports in $BUILD"
+else
+	cat > "$CLI_TMP/names.sh" <<'EOF'
+. "$LIBSH"
+ip link set lo up 2> /dev/null || echo "SKIP: loopback (no ip(8))"
+NAME=$(printf '\033[31mX\302\233\033]0;T\007')
+mkfifo "$CLI_TMP/h.in"
+"$HOLD" -n "$NAME" tcp4:4250 tcp4:0 udp4:0 < "$CLI_TMP/h.in" > "$CLI_TMP/h.out" & exec 7> "$CLI_TMP/h.in"
+i=0; while ! grep -q '^ready$' "$CLI_TMP/h.out" 2> /dev/null; do
+	i=$((i + 1)); [ $i -gt 200 ] && { echo "FAIL: holdports not ready"; exit 1; }; sleep 0.05; done
+check "process names: the listener has the hostile name" test "$(cat /proc/$!/comm)" = "$NAME"
+# Bytes a terminal acts on: C0 but \t and \n, DEL, C1 as UTF-8; and any
+# byte that is not UTF-8 (a lone 0x9b is CSI to an 8-bit terminal).
+clean() { ! LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]' "$CLI_TMP/out" &&
+	iconv -f UTF-8 -t UTF-8 "$CLI_TMP/out" > /dev/null 2>&1; }
+for cmd in "listeners" "listeners --json" "audit" "audit --json"; do
+	run "$PORTKIT" $cmd $IDX
+	check "process names: $cmd names the listener" grep -q 'X' "$CLI_TMP/out"
+	check "process names: $cmd writes no control byte" clean
+	case $cmd in
+	*--json*) check "process names: $cmd escapes it as JSON" \
+			grep -qF '"\u001b[31mX\u009b\u001b]0;T\u0007"' "$CLI_TMP/out" ;;
+	*) check "process names: $cmd escapes it" grep -qF '\x1b[31mX\u009b\x1b]0;T\x07' "$CLI_TMP/out" ;;
+	esac
+done
+exec 7>&-
+wait
+EOF
+	run env LIBSH="$(dirname "$0")/lib.sh" HOLD="$HOLD" IDX="$IDX" PORTKIT="$PORTKIT" \
+		PK_TEST_DATA="$DATA" unshare -n sh "$CLI_TMP/names.sh"
+	printf '%s\n' "$out"
+	[ "$rc" -eq 0 ] || { echo "FAIL: process names: namespace script exited $rc"; printf '%s\n' "$err" | head -5; }
+fi

@@ -7,6 +7,10 @@
  *   udp4:PORT         bind a UDP socket on 0.0.0.0:PORT
  *   conn:PORT:N       N TCP connections to 127.0.0.1:PORT
  *
+ * "-n NAME" first sets the process name (prctl PR_SET_NAME, what
+ * /proc/PID/comm shows, at most 15 bytes), so that a test can give a
+ * listener a name full of terminal escapes.
+ *
  * Prints "SPEC PORT" per socket (the port bound, or connected from), then
  * "ready", and holds everything until its standard input closes.  Exit
  * status 2 on a bad spec, 1 when a socket call fails. */
@@ -16,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -50,7 +55,13 @@ static uint16_t local_port(int fd, const char *spec)
 
 int main(int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
+	int first = 1;
+	if (argc > 2 && strcmp(argv[1], "-n") == 0) {
+		if (prctl(PR_SET_NAME, argv[2], 0, 0, 0) != 0)
+			fail(argv[2], "prctl");
+		first = 3;
+	}
+	for (int i = first; i < argc; i++) {
 		char spec[64], *kind, *a, *b;
 		snprintf(spec, sizeof spec, "%s", argv[i]);
 		kind = strtok(spec, ":");
