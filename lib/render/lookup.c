@@ -112,7 +112,10 @@ void pk_render_lookup(pk_render *r, const pk_registry *reg,
 		long_lookup(r, reg, next, ctx);
 		return;
 	}
-	/* One table for every query, so that its columns line up. */
+	/* One table for every query, so that its columns line up; written
+	 * a chunk at a time, so that memory does not grow with the number
+	 * of queries (a wider cell in a later chunk widens its column from
+	 * there on). */
 	pk_text_table *t = pk__table_new(r, PK_RECORD_COLS);
 	size_t rows = 0;
 	pk__record_header(r, t);
@@ -126,10 +129,12 @@ void pk_render_lookup(pk_render *r, const pk_registry *reg,
 			empty_port_row(r, t, lo, hi);
 			rows++;
 		}
+		if (pk__table_rows(t) >= PK_TABLE_CHUNK)
+			pk__table_flush(r, t);
 	}
 	/* Only unknown names: nothing to show. */
 	if (rows > 0)
-		pk__table_write(r, t);
+		pk__table_flush(r, t);
 	pk__table_free(t);
 }
 

@@ -405,8 +405,11 @@ void pk__record_list(pk_render *r, const pk_registry *reg,
 	}
 	pk_text_table *t = pk__table_new(r, PK_RECORD_COLS);
 	pk__record_header(r, t);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && pk__render_ok(r); i++) {
 		pk__record_row(r, t, reg, ids[i]);
-	pk__table_write(r, t);
+		if (pk__table_rows(t) >= PK_TABLE_CHUNK)
+			pk__table_flush(r, t);
+	}
+	pk__table_flush(r, t);
 	pk__table_free(t);
 }

@@ -81,6 +81,15 @@ void pk__table_add_header(pk_render *r, pk_text_table *t,
 void pk__table_add_pair(pk_render *r, pk_text_table *t, const char *label,
 			const char *value);
 void pk__table_write(pk_render *r, const pk_text_table *t);
+/* Streaming: writes the rows held and forgets them, keeping their column
+ * widths as the least widths of later rows (which may widen a column, but
+ * never narrow it).  A renderer of answers without bound flushes every
+ * PK_TABLE_CHUNK rows: memory stays that of one chunk and one answer,
+ * and an output shorter than a chunk is aligned as one table. */
+#define PK_TABLE_CHUNK 16384
+void pk__table_flush(pk_render *r, pk_text_table *t);
+/* Rows held (0 for NULL). */
+size_t pk__table_rows(const pk_text_table *t);
 
 /* ---- JSON (json.c) ----------------------------------------------------
  * key is the member name inside an object, NULL inside an array or for

@@ -13,6 +13,7 @@ struct pk_text_table {
 	size_t cap;
 	char **cells;  /* nrows * ncols, escaped */
 	bool *header;  /* per row */
+	size_t w[MAX_COLS]; /* widths of the rows already flushed */
 };
 
 pk_text_table *pk__table_new(pk_render *r, unsigned ncols)
@@ -28,15 +29,26 @@ pk_text_table *pk__table_new(pk_render *r, unsigned ncols)
 	return t;
 }
 
+static void drop_rows(pk_text_table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	t->nrows = 0;
+}
+
 void pk__table_free(pk_text_table *t)
 {
 	if (t == NULL)
 		return;
-	for (size_t i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
+	drop_rows(t);
 	free(t->cells);
 	free(t->header);
 	free(t);
+}
+
+size_t pk__table_rows(const pk_text_table *t)
+{
+	return t != NULL ? t->nrows : 0;
 }
 
 static void add_row(pk_render *r, pk_text_table *t, const char *const *cells,
@@ -172,12 +184,10 @@ static void put_cell(pk_render *r, const char *cell, bool bold)
 		pk__render_puts(r, "\033[0m");
 }
 
-void pk__table_write(pk_render *r, const pk_text_table *t)
+/* The rows held, each column as wide as its widest cell and at least w[c];
+ * w is updated to the widths used. */
+static void write_rows(pk_render *r, const pk_text_table *t, size_t *w)
 {
-	size_t w[MAX_COLS] = { 0 };
-
-	if (t == NULL)
-		return;
 	for (size_t i = 0; i < t->nrows; i++)
 		for (unsigned c = 0; c < t->ncols; c++) {
 			const char *cell = t->cells[i * t->ncols + c];
@@ -207,4 +217,22 @@ void pk__table_write(pk_render *r, const pk_text_table *t)
 			put_cell(r, row[used - 1], bold);
 		pk__render_put(r, "\n", 1);
 	}
+}
+
+void pk__table_write(pk_render *r, const pk_text_table *t)
+{
+	size_t w[MAX_COLS];
+
+	if (t == NULL)
+		return;
+	memcpy(w, t->w, sizeof w);
+	write_rows(r, t, w);
+}
+
+void pk__table_flush(pk_render *r, pk_text_table *t)
+{
+	if (t == NULL)
+		return;
+	write_rows(r, t, t->w);
+	drop_rows(t);
 }

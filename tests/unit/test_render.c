@@ -292,6 +292,42 @@ static void test_table(void **state)
 	}
 }
 
+/* A table flushed a chunk at a time: each flush writes the rows held and
+ * forgets them; later rows keep the widths used so far (a column widens,
+ * never narrows), and the rows held after a flush start from none. */
+static void test_table_flush(void **state)
+{
+	(void)state;
+	sink s;
+	pk_render *r = NULL;
+	memset(&s, 0, sizeof s);
+	assert_int_equal(pk_render_new(PK_RENDER_TEXT, sink_write, &s, &r, NULL), PK_OK);
+	pk_text_table *t = pk__table_new(r, 3);
+	const char *h[] = { "PORT", "NAME", "DESCRIPTION" };
+	const char *a[] = { "7", "echo", "Echo" };
+	const char *b[] = { "65535", "x", "wider port" };
+	const char *c[] = { "1", "longer-name", "narrow again" };
+	pk__table_add_header(r, t, h);
+	pk__table_add(r, t, a);
+	assert_int_equal(pk__table_rows(t), 2);
+	pk__table_flush(r, t);
+	assert_int_equal(pk__table_rows(t), 0);
+	pk__table_add(r, t, b);
+	pk__table_flush(r, t);
+	pk__table_add(r, t, c);
+	pk__table_flush(r, t);
+	pk__table_flush(r, t); /* nothing held: nothing written */
+	pk__table_free(t);
+	finish(r, PK_OK);
+	assert_string_equal(s.data,
+			    "PORT  NAME  DESCRIPTION\n"
+			    "7     echo  Echo\n"
+			    "65535  x     wider port\n"
+			    "1      longer-name  narrow again\n");
+	assert_int_equal(pk__table_rows(NULL), 0);
+	free(s.data);
+}
+
 static void test_new_rejects_bad_arguments(void **state)
 {
 	(void)state;
@@ -315,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_depth_and_balance),
 		cmocka_unit_test(test_error_document),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_table_flush),
 		cmocka_unit_test(test_csv_field),
 		cmocka_unit_test(test_sim_not_run),
 		cmocka_unit_test(test_new_rejects_bad_arguments),
