@@ -65,6 +65,29 @@ static uint32_t str_hash(const pk_builder *b, const char *s, size_t len)
 	return (uint32_t)pk__siphash24(&b->key, s, len);
 }
 
+/* The messages below name the limits' numbers. */
+_Static_assert(PK_REG_MAX_TEXT == (size_t)16 << 20 && PK_REG_MAX_RECORDS == 65536 &&
+	       PK_REG_MAX_ITEMS == 262144 && PK_REG_MAX_PEOPLE == 65536,
+	       "the messages name these numbers");
+
+static pk_status too_big(pk_builder *b, const char *limit)
+{
+	b->limit = limit;
+	return PK_TOOBIG;
+}
+
+const char *pk__builder_limit(const pk_builder *b)
+{
+	return b != NULL ? b->limit : NULL;
+}
+
+const char *pk__builder_strerror(const pk_builder *b, pk_status st)
+{
+	if (st == PK_TOOBIG && b != NULL && b->limit != NULL)
+		return b->limit;
+	return st == PK_NOMEM ? "out of memory" : pk_strerror(st);
+}
+
 pk_status pk__builder_intern(pk_builder *b, const char *s, uint32_t *out)
 {
 	*out = 0;
@@ -84,6 +107,8 @@ pk_status pk__builder_intern(pk_builder *b, const char *s, uint32_t *out)
 			}
 		}
 	}
+	if (len + 1 > PK_REG_MAX_TEXT - b->arena.len)
+		return too_big(b, "more than 16 MB of text, the most a registry may hold");
 	pk_status st = pk__bhash_reserve(t);
 	if (st != PK_OK)
 		return st;
@@ -183,6 +208,8 @@ pk_status pk__builder_add(pk_builder *b, const pk_record *rec,
 		return PK_INVAL;
 	if (rec->has_port && rec->port_lo > rec->port_hi)
 		return PK_INVAL;
+	if (b->nrecs >= PK_REG_MAX_RECORDS)
+		return too_big(b, "more than 65536 records, the most a registry may hold");
 	memset(&r, 0, sizeof r);
 	if ((st = pk__builder_intern(b, rec->name, &r.name)) != PK_OK)
 		return st;
@@ -218,7 +245,9 @@ static pk_status add_item(pk_builder *b, uint32_t rec, int list, uint32_t a,
 	pk_blists *ls = &b->lists[rec];
 
 	if (r->count[list] >= PK_B_MAX_LIST)
-		return PK_TOOBIG;
+		return too_big(b, "more than 65535 entries in one list of a record, the most the index holds");
+	if (b->nitems >= PK_REG_MAX_ITEMS)
+		return too_big(b, "more than 262144 aliases, references, assignees and contacts, the most a registry may hold");
 	pk_status st = grow((void **)&b->items, &b->capitems, b->nitems,
 			    sizeof *b->items);
 	if (st != PK_OK)
@@ -339,6 +368,8 @@ pk_status pk__builder_add_person(pk_builder *b, const char *id,
 		b->people[found] = p;
 		return PK_OK;
 	}
+	if (b->npeople >= PK_REG_MAX_PEOPLE)
+		return too_big(b, "more than 65536 people, the most a registry may hold");
 	if ((st = pk__bhash_reserve(&b->people_by_id)) != PK_OK ||
 	    (st = grow((void **)&b->people, &b->cappeople, b->npeople,
 		       sizeof *b->people)) != PK_OK)

@@ -74,6 +74,7 @@ struct pk_builder {
 	uint32_t source;
 	uint32_t updated;
 	uint32_t flags;
+	const char *limit; /* the PK_REG_MAX_* passed (static text), or NULL */
 };
 
 static inline const char *pk_bstr(const pk_builder *b, uint32_t off)

@@ -189,7 +189,7 @@ out:
 	pk__bhash_free(&ports);
 	free(ranges);
 	if (st != PK_OK)
-		pk__error_set(err, st, "merging records: %s", pk_strerror(st));
+		pk__error_set(err, st, "merging records: %s", pk__builder_strerror(b, st));
 	return st;
 }
 

@@ -26,6 +26,16 @@
 
 /* ---- the builder (builder.c) ------------------------------------------ */
 
+/* What a registry may hold, checked as it is built, so that a hostile
+ * source (a file given to import, an update server) cannot make portkit,
+ * or any program that later opens the index, use memory without bound.
+ * Generous: IANA's full registry has 14,533 records, 5,615 people, about
+ * 40,000 list entries and 2 MB of text (docs/index-format.md, "Limits"). */
+#define PK_REG_MAX_RECORDS 65536u          /* records */
+#define PK_REG_MAX_ITEMS 262144u           /* aliases, references, parties */
+#define PK_REG_MAX_PEOPLE 65536u           /* people */
+#define PK_REG_MAX_TEXT ((size_t)16 << 20) /* distinct text, in bytes */
+
 typedef struct pk_builder pk_builder;
 
 /* A builder whose hashes (and the index's name table) use a random key:
@@ -50,6 +60,13 @@ void pk__builder_add_flags(pk_builder *b, uint32_t regflags);
 pk_status pk__builder_add(pk_builder *b, const pk_record *rec,
 			 uint32_t *index_out);
 uint32_t pk__builder_count(const pk_builder *b);
+/* Words for a builder call that failed with st, for an importer's
+ * "label:line: ..." message: for PK_TOOBIG the limit above that the
+ * registry would pass ("more than 65536 records, the most a registry may
+ * hold"), else "out of memory" or pk_strerror(st). */
+const char *pk__builder_strerror(const pk_builder *b, pk_status st);
+/* The limit above that a call of b's passed, or NULL (also for NULL b). */
+const char *pk__builder_limit(const pk_builder *b);
 pk_status pk__builder_add_alias(pk_builder *b, uint32_t rec, const char *alias);
 pk_status pk__builder_add_ref(pk_builder *b, uint32_t rec, pk_ref_type type,
 			     const char *data);

@@ -48,7 +48,7 @@ static pk_status add_services_aliases(pk_builder *x, const pk_registry *extras,
 		}
 		if (st != PK_OK)
 			return pk__error_set(err, st, "adding the aliases of %s: %s",
-					    r.name, pk_strerror(st));
+					    r.name, pk__builder_strerror(x, st));
 	}
 	return PK_OK;
 }

@@ -260,3 +260,30 @@ if [ -x "$MAXRSS" ]; then
 else
 	skip "memory per argument" "no tests/tools/maxrss in $BUILD"
 fi
+
+# ---- what a registry may hold -----------------------------------------------------
+# A registry source may hold at most 65,536 records and 16 MB of distinct
+# text (IANA's has 14,533 records and about 2 MB); one more is refused with
+# the limit named, exit 3 like any other registry that cannot be used.
+hdr="Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,Registration Date,Modification Date,Reference,Service Code,Unauthorized Use Reported,Assignment Notes"
+awk -v h="$hdr" 'BEGIN { print h; for (i = 0; i < 65537; i++) printf "s%d,%d,tcp,d,,,,,,,,\n", i, i % 65536 }' \
+	> "$CLI_TMP/records.csv"
+run "$PORTKIT" import "$CLI_TMP/records.csv" -o "$CLI_TMP/records.idx"
+expect_err "import of 65,537 records: refused, the limit named" 3 \
+	'records.csv:65538: more than 65536 records, the most a registry may hold'
+check "import of 65,537 records: nothing written" test ! -e "$CLI_TMP/records.idx"
+run "$PORTKIT" import --json "$CLI_TMP/records.csv" -o "$CLI_TMP/records.idx"
+expect "import --json of 65,537 records: the error document names the limit" 3 \
+	'"message": ".*more than 65536 records, the most a registry may hold"'
+head -n 65537 "$CLI_TMP/records.csv" > "$CLI_TMP/records-ok.csv"
+run "$PORTKIT" import "$CLI_TMP/records-ok.csv" -o "$CLI_TMP/records.idx"
+expect "control: 65,536 records are imported" 0 'records: +65536 '
+rm -f "$CLI_TMP/records.idx" "$CLI_TMP/records-ok.csv"
+# 4,200 descriptions of 4 kB each, all different: 16.8 MB of text.
+awk -v h="$hdr" 'BEGIN { print h; pad = sprintf("%4000s", ""); gsub(/ /, "x", pad);
+	for (i = 0; i < 4200; i++) printf "s%d,%d,tcp,%d %s,,,,,,,,\n", i, i + 1, i, pad }' > "$CLI_TMP/text.csv"
+run "$PORTKIT" import "$CLI_TMP/text.csv" -o "$CLI_TMP/text.idx"
+expect_err "import of 16.8 MB of descriptions: refused, the limit named" 3 \
+	'text.csv:[0-9]+: more than 16 MB of text, the most a registry may hold'
+check "import of 16.8 MB of descriptions: nothing written" test ! -e "$CLI_TMP/text.idx"
+rm -f "$CLI_TMP/text.csv" "$CLI_TMP/records.csv"

@@ -547,6 +547,78 @@ static void test_list_length_cap(void **state)
 	pk__builder_free(b);
 }
 
+/* What a registry may hold: each limit is reached exactly, the next
+ * addition is PK_TOOBIG, and pk__builder_strerror names the limit. */
+static void test_registry_limits(void **state)
+{
+	char name[32];
+	uint32_t off;
+
+	(void)state;
+	/* Records. */
+	pk_builder *b = pk__builder_new();
+	assert_null(pk__builder_limit(b));
+	assert_string_equal(pk__builder_strerror(b, PK_NOMEM), "out of memory");
+	for (unsigned i = 0; i < PK_REG_MAX_RECORDS; i++)
+		add_rec(b, "r", PK_PROTO_TCP, (int)(i % 65536), PK_ORIGIN_IANA, NULL);
+	pk_record in = { .name = "one-more", .proto = PK_PROTO_TCP };
+	assert_int_equal(pk__builder_add(b, &in, NULL), PK_TOOBIG);
+	assert_int_equal(pk__builder_count(b), PK_REG_MAX_RECORDS);
+	assert_string_equal(pk__builder_strerror(b, PK_TOOBIG),
+			    "more than 65536 records, the most a registry may hold");
+	pk__builder_free(b);
+
+	/* List entries, over many records (each list stays short). */
+	b = pk__builder_new();
+	for (unsigned i = 0; i < PK_REG_MAX_ITEMS / 1024; i++) {
+		add_rec(b, "r", PK_PROTO_TCP, (int)i, PK_ORIGIN_IANA, NULL);
+		for (unsigned k = 0; k < 1024; k++)
+			assert_int_equal(pk__builder_add_ref(b, i, PK_REF_RFC, "rfc1"), PK_OK);
+	}
+	assert_int_equal(pk__builder_add_ref(b, 0, PK_REF_RFC, "rfc1"), PK_TOOBIG);
+	assert_non_null(strstr(pk__builder_strerror(b, PK_TOOBIG), "more than 262144 aliases"));
+	pk__builder_free(b);
+
+	/* People. */
+	b = pk__builder_new();
+	for (unsigned i = 0; i < PK_REG_MAX_PEOPLE; i++) {
+		snprintf(name, sizeof name, "P%u", i);
+		assert_int_equal(pk__builder_add_person(b, name, NULL, NULL, NULL, NULL), PK_OK);
+	}
+	assert_int_equal(pk__builder_add_person(b, "P0", "again", NULL, NULL, NULL), PK_OK);
+	assert_int_equal(pk__builder_add_person(b, "Pnew", NULL, NULL, NULL, NULL), PK_TOOBIG);
+	assert_string_equal(pk__builder_strerror(b, PK_TOOBIG),
+			    "more than 65536 people, the most a registry may hold");
+	pk__builder_free(b);
+
+	/* Text: distinct strings up to 16 MB; a string already held costs
+	 * nothing. */
+	b = pk__builder_new();
+	size_t chunk = (size_t)1 << 16;
+	char *big = malloc(chunk);
+	assert_non_null(big);
+	memset(big, 'x', chunk - 1);
+	big[chunk - 1] = '\0';
+	pk_status st = PK_OK;
+	unsigned n = 0;
+	for (; st == PK_OK; n++) {
+		snprintf(big, 12, "%010u", n);
+		big[10] = 'x';
+		st = pk__builder_intern(b, big, &off);
+	}
+	assert_int_equal(st, PK_TOOBIG);
+	/* The arena starts with one byte; every string takes chunk bytes. */
+	assert_int_equal(n - 1, (PK_REG_MAX_TEXT - 1) / chunk);
+	assert_string_equal(pk__builder_strerror(b, PK_TOOBIG),
+			    "more than 16 MB of text, the most a registry may hold");
+	assert_int_equal(pk__builder_intern(b, "short", &off), PK_OK);
+	snprintf(big, 12, "%010u", 0u);
+	big[10] = 'x';
+	assert_int_equal(pk__builder_intern(b, big, &off), PK_OK);
+	free(big);
+	pk__builder_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_many_records),
 		cmocka_unit_test(test_too_many_postings),
 		cmocka_unit_test(test_list_length_cap),
+		cmocka_unit_test(test_registry_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,6 +64,8 @@ static pk_status fail_status(csv *c, unsigned long line, pk_status st)
 {
 	if (st == PK_NOMEM)
 		return fail(c, line, st, "out of memory");
+	if (st == PK_TOOBIG && pk__builder_limit(c->b) != NULL)
+		return fail(c, line, st, "%s", pk__builder_limit(c->b));
 	if (st == PK_TOOBIG)
 		return fail(c, line, st, "field too large");
 	return fail(c, line, st, "the registry builder refused this (%s)",

@@ -115,8 +115,7 @@ static pk_status add_entry(npm_ctx *n, const char *key, json_t *value)
 	if (st != PK_OK)
 		return pk__import_fail(n->err, st, n->label,
 				      key_line(n->data, n->len, key), "%s",
-				      st == PK_NOMEM ? "out of memory"
-						     : pk_strerror(st));
+				      pk__builder_strerror(n->b, st));
 	return PK_OK;
 }
 

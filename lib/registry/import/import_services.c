@@ -132,8 +132,7 @@ static pk_status add_entry(services_ctx *s, char **w, size_t nw,
 	}
 	if (st != PK_OK)
 		return pk__import_fail(s->err, st, s->label, s->line, "%s",
-				      st == PK_NOMEM ? "out of memory"
-						     : pk_strerror(st));
+				      pk__builder_strerror(s->b, st));
 	return PK_OK;
 }
 

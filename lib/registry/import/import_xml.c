@@ -171,6 +171,8 @@ static pk_status fail_status(xctx *x, size_t pos, pk_status st)
 {
 	if (st == PK_NOMEM)
 		return fail_at(x, pos, st, "out of memory");
+	if (st == PK_TOOBIG && pk__builder_limit(x->b) != NULL)
+		return fail_at(x, pos, st, "%s", pk__builder_limit(x->b));
 	if (st == PK_TOOBIG)
 		return fail_at(x, pos, st,
 			       "text too large (expected at most %zu bytes)",
