@@ -212,6 +212,18 @@ $(BUILD)/tests/tools/lookup_only: tests/tools/lookup_only.c $(LOOKUP_LIB)
 
 tests: $(TEST_BINS) $(CLI) $(TEST_TOOL_BINS)
 
+# ---- LD_PRELOAD shims for the CLI tests: tests/preload/NAME.c -> NAME.so ----
+# Built without sanitizers even in a SAN build: a test preloads the
+# sanitizer runtime first (tests/cli/test_security.sh).
+PRELOAD_SRCS := $(sort $(wildcard tests/preload/*.c))
+PRELOAD_SOS := $(PRELOAD_SRCS:tests/preload/%.c=$(BUILD)/tests/preload/%.so)
+$(BUILD)/tests/preload/%.so: tests/preload/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -std=c17 -fPIC -shared $(WARNFLAGS) $(CFLAGS) -MMD -MP -MF $@.d \
+	    -o $@ $< -ldl
+tests: $(PRELOAD_SOS)
+# ---- end LD_PRELOAD shims ----
+
 # `make check` runs the suite twice, as built here and under ASan+UBSan,
 # and prints one closing line: "N passed, N failed".
 check:

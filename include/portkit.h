@@ -780,7 +780,12 @@ void pk_update_set_progress(pk_update *u, pk_progress_fn fn, void *ctx);
 pk_status pk_update_set_timeout(pk_update *u, unsigned seconds, pk_error *err);
 
 /* Runs the update once.  On failure pk_update_step() says which step
- * failed and nothing has been written. */
+ * failed and nothing has been written, with one exception that
+ * pk_update_in_place() tells: the step PK_UPDATE_INSTALL failed after
+ * the new index was renamed over the old one, when syncing its
+ * directory failed.  The new registry is then the one in use
+ * (pk_update_registry() has it), but a crash may still bring back the
+ * previous file. */
 pk_status pk_update_run(pk_update *u, pk_error *err);
 
 pk_update_step pk_update_get_step(const pk_update *u);
@@ -788,8 +793,12 @@ pk_update_step pk_update_get_step(const pk_update *u);
 const char *pk_update_input(const pk_update *u);
 /* The index written (known once the target step has passed), else "". */
 const char *pk_update_output(const pk_update *u);
-/* The registry installed; NULL until the update is done. */
+/* The registry installed; NULL until the update is done (or in place,
+ * see pk_update_run). */
 const pk_registry *pk_update_registry(const pk_update *u);
+/* True once the new index was renamed over the target, even if the run
+ * then failed (see pk_update_run). */
+bool pk_update_in_place(const pk_update *u);
 /* The registry compared with: the file replaced, or (for a new per-user or
  * system index) the registry in use; NULL when there was nothing. */
 const pk_registry *pk_update_previous(const pk_update *u);

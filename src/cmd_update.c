@@ -36,12 +36,21 @@ static int show_progress(void *ctx, uint64_t now, uint64_t total)
 	return 0;
 }
 
-/* Says what failed, and that nothing changed: pk_update_run wrote nothing. */
+/* Says what failed, and that nothing changed (pk_update_run wrote
+ * nothing), or that the new index is in place all the same. */
 static int report_failure(const cli_ctx *ctx, const pk_update *u, pk_status st,
 			  const pk_error *err)
 {
 	pk_error e = { .status = st };
 
+	if (pk_update_in_place(u)) {
+		/* The rename happened: the registry in use is the new one. */
+		cli_fail(ctx, st, err);
+		cli_error("installed %s to %s, but it is not known to be on disk: "
+			  "lookups use the new registry, a crash may bring back the previous one",
+			  pk_update_input(u), pk_update_output(u));
+		return EXIT_DATA;
+	}
 	switch (pk_update_get_step(u)) {
 	case PK_UPDATE_TARGET:
 		snprintf(e.message, sizeof e.message,

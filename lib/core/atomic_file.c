@@ -180,10 +180,19 @@ static void remove_stale(int dfd, const char *base)
 pk_status pk__write_file_atomic(const char *path, const void *data, size_t len,
 			       unsigned mode, pk_error *err)
 {
+	return pk__write_file_atomic_ex(path, data, len, mode, NULL, err);
+}
+
+pk_status pk__write_file_atomic_ex(const char *path, const void *data,
+				  size_t len, unsigned mode, bool *in_place,
+				  pk_error *err)
+{
 	char *target = NULL, *tmp = NULL, *dir = NULL;
 	int fd = -1, dfd = -1;
 	pk_status st = PK_OK;
 
+	if (in_place != NULL)
+		*in_place = false;
 	if (path[0] == '\0')
 		return pk__error_set(err, PK_INVAL, "empty file name");
 	if ((st = resolve_target(path, &target, err)) != PK_OK)
@@ -230,10 +239,19 @@ pk_status pk__write_file_atomic(const char *path, const void *data, size_t len,
 		goto out;
 	}
 	tmp[0] = '\0'; /* renamed: nothing to unlink */
-	/* The rename itself is durable only once the directory is synced. */
+	if (in_place != NULL)
+		*in_place = true;
+	/* The rename itself is durable only once the directory is synced.
+	 * When that fails the new file is nevertheless the one readers
+	 * see: say so, not that the write failed and the old file stays. */
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || (fsync(dfd) != 0 && errno != EINVAL)) /* EINVAL: not supported there */
-		st = sys_error(err, "cannot sync directory", dir);
+	if (dfd < 0 || (fsync(dfd) != 0 && errno != EINVAL)) { /* EINVAL: not supported there */
+		int e = errno;
+		st = pk__error_set(err, e == EACCES || e == EPERM || e == EROFS ? PK_PERM : PK_IO,
+				  "%s is in place, but syncing directory %s failed (%s): "
+				  "a crash may still bring back the previous file",
+				  to, dir, strerror(e));
+	}
 	if (dfd >= 0)
 		remove_stale(dfd, base);
 out:

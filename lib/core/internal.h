@@ -119,8 +119,15 @@ pk_status pk__read_file(const char *path, size_t limit, char **data,
 const char *pk__file_type_name(unsigned mode);
 
 /* Writes data to path atomically (temporary file in the same directory,
- * fsync, rename, fsync of the directory) with the given mode; on failure
- * the previous file at path is untouched. */
+ * fsync, rename, fsync of the directory) with the given mode.  On failure
+ * the previous file at path is untouched, except when only the last step,
+ * the directory's fsync, failed: the new file is then in place (readers
+ * see it) but may not survive a crash, and the message says so.  The _ex
+ * form tells that case apart: *in_place (may be NULL) is true once the
+ * rename is done. */
+pk_status pk__write_file_atomic_ex(const char *path, const void *data,
+				  size_t len, unsigned mode, bool *in_place,
+				  pk_error *err);
 pk_status pk__write_file_atomic(const char *path, const void *data, size_t len,
 			       unsigned mode, pk_error *err);
 

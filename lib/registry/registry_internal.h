@@ -157,6 +157,12 @@ pk_status pk__registry_from_image(const void *data, size_t len,
 				 const char *origin, pk_registry **out,
 				 pk_error *err);
 
+/* pk_registry_save, telling apart the one failure after which the new
+ * index is nevertheless in place (the directory's fsync):
+ * *in_place (may be NULL) is true once it was renamed over path. */
+pk_status pk__registry_save(const pk_registry *reg, const char *path,
+			    bool *in_place, pk_error *err);
+
 /* The embedded snapshot, from tools/embedded.S (tools/no_embedded.c for
  * the index tool and the unit tests, which must not depend on it). */
 extern const unsigned char pk__embedded_index[];

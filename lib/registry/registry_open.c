@@ -221,10 +221,18 @@ pk_status pk_registry_open_default(pk_registry **out, pk_error *err)
 
 /* ---- atomic save ------------------------------------------------------------- */
 
+pk_status pk__registry_save(const pk_registry *reg, const char *path,
+			    bool *in_place, pk_error *err)
+{
+	if (in_place != NULL)
+		*in_place = false;
+	if (path[0] == '\0')
+		return pk__error_set(err, PK_INVAL, "empty index path");
+	return pk__write_file_atomic_ex(path, reg->base, reg->len, 0644, in_place, err);
+}
+
 pk_status pk_registry_save(const pk_registry *reg, const char *path,
 			   pk_error *err)
 {
-	if (path[0] == '\0')
-		return pk__error_set(err, PK_INVAL, "empty index path");
-	return pk__write_file_atomic(path, reg->base, reg->len, 0644, err);
+	return pk__registry_save(reg, path, NULL, err);
 }

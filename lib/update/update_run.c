@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/internal.h"
+#include "registry/registry_internal.h"
 
 /* The official XML is about 4 MB; anything far larger is not it. */
 #define DOWNLOAD_MAX_BYTES ((size_t)64 << 20)
@@ -48,6 +49,7 @@ struct pk_update {
 	change *list;
 	size_t nlist, caplist;
 	bool list_failed;
+	bool in_place; /* the new index was renamed over the target */
 	char *shadowed_by;
 };
 
@@ -77,6 +79,7 @@ static void reset_outcome(pk_update *u)
 	u->list = NULL;
 	u->nlist = u->caplist = 0;
 	u->list_failed = false;
+	u->in_place = false;
 	u->shadowed_by = NULL;
 	memset(&u->changes, 0, sizeof u->changes);
 	u->step = PK_UPDATE_NOT_RUN;
@@ -392,11 +395,16 @@ pk_status pk_update_run(pk_update *u, pk_error *err)
 	if (st != PK_OK)
 		goto out;
 	u->step = PK_UPDATE_INSTALL;
-	st = pk_registry_save(merged, u->output, err);
-	if (st != PK_OK)
+	st = pk__registry_save(merged, u->output, &u->in_place, err);
+	if (st != PK_OK && !u->in_place)
 		goto out;
+	/* Renamed into place: the new registry is the one in use, even when
+	 * syncing its directory then failed (st says so, the step stays
+	 * PK_UPDATE_INSTALL). */
 	u->installed = merged;
 	merged = NULL;
+	if (st != PK_OK)
+		goto out;
 	find_shadow(u);
 	u->step = PK_UPDATE_DONE;
 out:
@@ -426,6 +434,11 @@ const char *pk_update_output(const pk_update *u)
 const pk_registry *pk_update_registry(const pk_update *u)
 {
 	return u->installed;
+}
+
+bool pk_update_in_place(const pk_update *u)
+{
+	return u->in_place;
 }
 
 const pk_registry *pk_update_previous(const pk_update *u)

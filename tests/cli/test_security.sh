@@ -287,3 +287,34 @@ expect_err "import of 16.8 MB of descriptions: refused, the limit named" 3 \
 	'text.csv:[0-9]+: more than 16 MB of text, the most a registry may hold'
 check "import of 16.8 MB of descriptions: nothing written" test ! -e "$CLI_TMP/text.idx"
 rm -f "$CLI_TMP/text.csv" "$CLI_TMP/records.csv"
+
+# ---- a failed directory sync after the rename ------------------------------------
+# `update` said "failed; the registry in use is unchanged" when the new index
+# had already been renamed into place and only the directory's fsync failed.
+# tests/preload/failsync.so fails fsync(2) on directories (a sanitizer build
+# needs its runtime preloaded first).
+SHIM=$BUILD/tests/preload/failsync.so
+if [ -f "$SHIM" ]; then
+	asan=$(ldd "$PORTKIT" 2> /dev/null | awk '/libasan/ { print $3 }')
+	preload="${asan:+$asan }$SHIM"
+	U=$CLI_TMP/sync/registry.idx
+	mkdir "$CLI_TMP/sync"
+	run "$PORTKIT" update --file "$DATA/cli/registry.csv" -o "$U"
+	expect "failed sync: the first index (control, no shim)" 0 '^installed '
+	run env LD_PRELOAD="$preload" "$PORTKIT" update --file "$DATA/cli/registry2.xml" -o "$U"
+	expect_err "failed sync: update exits 3 and says the index is in place" 3 \
+		"registry.idx is in place, but syncing directory $CLI_TMP/sync failed \\(Input/output error\\)"
+	expect_err "failed sync: update says what it installed and that lookups use it" 3 \
+		"installed $DATA/cli/registry2.xml to $U, but it is not known to be on disk: lookups use the new registry"
+	check "failed sync: update does not claim the registry is unchanged" \
+		sh -c "! grep -q 'unchanged' '$CLI_TMP/err'"
+	run "$PORTKIT" info --index "$U"
+	expect "failed sync: the new registry is the one in use" 0 '^registry: +IANA XML'
+	run env LD_PRELOAD="$preload" "$PORTKIT" update --json --file "$DATA/cli/registry.csv" -o "$U"
+	expect "failed sync: update --json says it is in place" 3 '"message": ".*registry.idx is in place, but syncing directory'
+	run env LD_PRELOAD="$preload" "$PORTKIT" import "$DATA/cli/registry.csv" -o "$CLI_TMP/sync/i.idx"
+	expect_err "failed sync: import -o says the index is in place" 3 'i.idx is in place, but syncing directory'
+	check "failed sync: import -o: the index is there" test -s "$CLI_TMP/sync/i.idx"
+else
+	skip "failed directory sync" "no tests/preload/failsync.so in $BUILD"
+fi
