@@ -205,6 +205,86 @@ static void test_hostile_text(void **state)
 	pk_registry_close(reg);
 }
 
+/* A forged index whose strings are not UTF-8 (no importer writes one: they
+ * check): --json used to fail with "out of memory".  Every document is
+ * valid JSON with U+FFFD for each such byte (docs/json.md), the text
+ * shows \xNN, and nothing fails. */
+static void test_invalid_utf8_in_index(void **state)
+{
+	(void)state;
+	pk_builder *b = pk__builder_new();
+	pk_record in = { .name = "bad\xff" "name", .proto = PK_PROTO_TCP, .has_port = true,
+			 .port_lo = 7, .port_hi = 7, .kind = PK_KIND_ASSIGNED,
+			 .description = "desc \xc3\x28 \xed\xa0\x80 \xf8\x88\x80\x80\x80 end" };
+	uint32_t idx;
+	assert_int_equal(pk__builder_add(b, &in, &idx), PK_OK);
+	assert_int_equal(pk__builder_add_alias(b, idx, "al\xfe"), PK_OK);
+	/* Through a file, as a forged index arrives. */
+	char *dir = regfix_tmpdir();
+	char path[512];
+	snprintf(path, sizeof path, "%s/forged.idx", dir);
+	pk_registry *made = regfix_open(b);
+	pk__builder_free(b);
+	pk_error err;
+	assert_int_equal(pk_registry_save(made, path, &err), PK_OK);
+	pk_registry_close(made);
+	pk_registry *reg = NULL;
+	assert_int_equal(pk_registry_open_file(path, &reg, &err), PK_OK);
+
+	const char *q[] = { "7", "0-100" };
+	char *out = lookup(reg, PK_RENDER_JSON, 0, q, 2);
+	json_error_t jerr;
+	json_t *doc = json_loads(out, 0, &jerr);
+	assert_non_null(doc);
+	json_decref(doc);
+	assert_non_null(strstr(out, "\"name\": \"bad\\ufffdname\""));
+	assert_non_null(strstr(out, "\"al\\ufffd\""));
+	/* \xc3\x28: one bad byte then "("; a surrogate's three bytes and an
+	 * old 5-byte form: one U+FFFD per byte. */
+	assert_non_null(strstr(out, "\"description\": \"desc \\ufffd( \\ufffd\\ufffd\\ufffd "
+				    "\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd end\""));
+	free(out);
+	out = lookup(reg, PK_RENDER_TEXT, 0, q, 2);
+	assert_non_null(strstr(out, "bad\\xffname"));
+	assert_non_null(strstr(out, "desc \\xc3( \\xed\\xa0\\x80 \\xf8\\x88\\x80\\x80\\x80 end (aliases: al\\xfe)"));
+	assert_null(strchr(out, '\xff'));
+	free(out);
+	out = lookup(reg, PK_RENDER_TEXT, PK_RENDER_LONG, q, 1);
+	assert_non_null(strstr(out, "name:         bad\\xffname\n"));
+	free(out);
+
+	/* range and search documents too. */
+	pk_query *rq = NULL;
+	sink s;
+	assert_int_equal(pk_query_parse_range("0-100", 0, PK_FILTER_ALL, &rq, &err), PK_OK);
+	assert_int_equal(pk_query_run(reg, rq, &err), PK_OK);
+	pk_render *r = renderer(&s, PK_RENDER_JSON, 0);
+	pk_render_range(r, reg, rq);
+	finish(r);
+	pk_query_free(rq);
+	doc = json_loads(s.data, 0, &jerr);
+	assert_non_null(doc);
+	json_decref(doc);
+	assert_non_null(strstr(s.data, "bad\\ufffdname"));
+	free(s.data);
+	const char *words[] = { "desc" };
+	assert_int_equal(pk_query_parse_words(words, 1, 0, &rq, &err), PK_OK);
+	assert_int_equal(pk_query_run(reg, rq, &err), PK_OK);
+	r = renderer(&s, PK_RENDER_JSON, 0);
+	pk_render_search(r, reg, rq);
+	finish(r);
+	pk_query_free(rq);
+	doc = json_loads(s.data, 0, &jerr);
+	assert_non_null(doc);
+	json_decref(doc);
+	assert_non_null(strstr(s.data, "bad\\ufffdname"));
+	free(s.data);
+
+	pk_registry_close(reg);
+	regfix_rmtree(dir);
+	free(dir);
+}
+
 /* Many queries: the document is written while they come, not held. */
 static void test_lookup_streams(void **state)
 {
@@ -287,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_record_object),
 		cmocka_unit_test(test_lookup_table),
 		cmocka_unit_test(test_hostile_text),
+		cmocka_unit_test(test_invalid_utf8_in_index),
 		cmocka_unit_test(test_lookup_streams),
 		cmocka_unit_test(test_search_and_range_documents),
 	};
