@@ -972,6 +972,19 @@ pk_status pk_sim_run_(const pk_sim_workload *w, size_t w_size,
 	pk_sim_run_((w), sizeof *(w), (algo), (occupancy), (out),          \
 		    sizeof *(out), (err))
 
+/* The work of one run, estimated before it starts, in port probes:
+ * selections (connections x (1 + attacker_share) + leak_trials x
+ * (2 + leak_conns / 2)) times the ports each is expected to probe, about
+ * (a + 1) / (f + 1) with f of the a usable ports left free by the
+ * occupancy (at most a; twice the range when none is free).  The default
+ * workload at the default occupancies is about 1.8e8 for all algorithms.
+ * pk_sim_run and pk_sim_sweep_run refuse more than PK_SIM_MAX_WORK in
+ * total with PK_RANGE, naming the occupancy, the leakage game or the
+ * number of connections that makes most of it. */
+#define PK_SIM_MAX_WORK 1e10
+double pk_sim_work_(const pk_sim_workload *w, size_t w_size, double occupancy);
+#define pk_sim_work(w, occupancy) pk_sim_work_((w), sizeof *(w), (occupancy))
+
 /*
  * A sweep: every chosen algorithm at every chosen occupancy, on one
  * workload (what `portkit sim` runs).  The result at occupancy i for

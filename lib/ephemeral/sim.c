@@ -15,6 +15,7 @@
  * reuse metric counts.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -104,6 +105,95 @@ static pk_status workload_check(const pk_sim_workload *w, pk_error *err)
 				    "invalid leakage game %u x %u: expected at most 1000000 rounds of 10000 connections",
 				    w->leak_trials, w->leak_conns);
 	return PK_OK;
+}
+
+/* ---- the work of a run, estimated before it starts ---------------------- */
+
+/* Ports a run may use, and those the background leaves free. */
+static void free_ports(const pk_sim_workload *w, double occupancy,
+		       uint32_t *avail, uint32_t *left)
+{
+	uint32_t num = (uint32_t)w->hi - w->lo + 1;
+	uint32_t a = num;
+	if (w->reserved != NULL)
+		a -= pk_portset_count(w->reserved, w->lo, w->hi);
+	double o = occupancy >= 0 && occupancy < 1 ? occupancy : 1;
+	uint32_t want = (uint32_t)pk__llround(o * a);
+	*avail = a;
+	*left = want < a ? a - want : 0;
+}
+
+/* Selections a run makes: every arrival, the attacker's probes, and the
+ * leakage game's two reads per round plus (half the rounds) its victim
+ * connections. */
+static double selections(const pk_sim_workload *w, double *leak)
+{
+	*leak = (double)w->leak_trials * (2.0 + w->leak_conns / 2.0);
+	return (double)w->connections * (1.0 + w->attacker_share) + *leak;
+}
+
+/* Ports one selection is expected to probe: with f of the range's a ports
+ * free, about (a + 1) / (f + 1) for every algorithm (a random start, then
+ * a scan or fresh draws), at most the range; with none free, a failed
+ * selection scans the range and the simulator scans it again to tell a
+ * false failure. */
+static double probes_per_selection(uint32_t avail, uint32_t left)
+{
+	if (left == 0)
+		return 2.0 * (avail + 1.0);
+	double e = (avail + 1.0) / (left + 1.0);
+	return e < avail ? e : avail;
+}
+
+double pk_sim_work_(const pk_sim_workload *w, size_t w_size, double occupancy)
+{
+	pk_sim_workload full;
+	uint32_t avail, left;
+	double leak;
+
+	workload_in(&full, w, w_size);
+	free_ports(&full, occupancy, &avail, &left);
+	return selections(&full, &leak) * probes_per_selection(avail, left);
+}
+
+pk_status pk__sim_check_work(const pk_sim_workload *w, const double *occ,
+			     size_t nocc, size_t nalgo, pk_error *err)
+{
+	double total = 0, worst = -1, leak;
+	size_t wi = 0;
+
+	for (size_t i = 0; i < nocc; i++) {
+		double x = pk_sim_work(w, occ[i]);
+		total += x * (double)nalgo;
+		if (x > worst) {
+			worst = x;
+			wi = i;
+		}
+	}
+	if (total <= PK_SIM_MAX_WORK)
+		return PK_OK;
+	/* Name what makes the work: the leakage game, the occupancy that
+	 * leaves few ports free, or the number of connections. */
+	double sel = selections(w, &leak);
+	uint32_t avail, left;
+	free_ports(w, occ[wi], &avail, &left);
+	double per = probes_per_selection(avail, left);
+	char why[200];
+	if (per >= 100 && per * 1e3 >= sel)
+		snprintf(why, sizeof why,
+			 "occupancy %.10g leaves %u of %u ports free, so each selection probes about %.0f",
+			 occ[wi], left, avail, per);
+	else if (leak >= sel / 2)
+		snprintf(why, sizeof why,
+			 "the leakage game of %u rounds x %u connections makes %.3g selections",
+			 w->leak_trials, w->leak_conns, leak);
+	else
+		snprintf(why, sizeof why, "%u connections make %.3g selections",
+			 w->connections, sel);
+	return pk__error_set(err, PK_RANGE,
+			    "sim: about %.3g port probes, more than the limit of %.0e "
+			    "(minutes of work): %s; lower that",
+			    total, PK_SIM_MAX_WORK, why);
 }
 
 pk_status pk_sim_workload_check_(const pk_sim_workload *w, size_t w_size,
@@ -614,7 +704,17 @@ pk_status pk_sim_run_(const pk_sim_workload *w, size_t w_size,
 	pk_sim_result r;
 
 	workload_in(&full, w, w_size);
-	pk_status st = sim_run(&full, algo, occupancy, &r, err);
+	pk_status st = workload_check(&full, err);
+	if (st == PK_OK && occupancy >= 0 && occupancy < 1)
+		st = pk__sim_check_work(&full, &occupancy, 1, 1, err);
+	if (st != PK_OK) {
+		memset(&r, 0, sizeof r);
+		r.algo = algo;
+		r.occupancy = occupancy;
+		pk__copy_out(out, out_size, &r, sizeof r);
+		return st;
+	}
+	st = sim_run(&full, algo, occupancy, &r, err);
 	pk__copy_out(out, out_size, &r, sizeof r);
 	return st;
 }

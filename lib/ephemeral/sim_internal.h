@@ -27,6 +27,12 @@ pk_status pk__stats_topk_rate(const uint32_t *train, size_t ntrain,
 double pk__stats_chi2_per_df(const uint64_t *counts, const double *weight,
 			    unsigned nbins);
 
+/* PK_RANGE when nalgo runs at each of the nocc occupancies would take
+ * more than PK_SIM_MAX_WORK port probes (pk_sim_work), naming what makes
+ * most of it: a run of days otherwise starts without a word. */
+pk_status pk__sim_check_work(const pk_sim_workload *w, const double *occ,
+			     size_t nocc, size_t nalgo, pk_error *err);
+
 /* Takes res (occupancy-major, nocc * nalgo results) as the sweep's
  * outcome instead of running it: a plot of known numbers, for tests. */
 pk_status pk__sim_sweep_fill(pk_sim_sweep *s, const pk_sim_result *res);

@@ -128,6 +128,9 @@ pk_status pk_sim_sweep_run(pk_sim_sweep *s, pk_error *err)
 	size_t total = s->nocc * s->nalgo;
 
 	forget_results(s);
+	pk_status st0 = pk__sim_check_work(&s->w, s->occ, s->nocc, s->nalgo, err);
+	if (st0 != PK_OK)
+		return st0;
 	s->res = calloc(total, sizeof *s->res);
 	if (s->res == NULL)
 		return pk__error_set(err, PK_NOMEM, "sim: %s", pk_strerror(PK_NOMEM));

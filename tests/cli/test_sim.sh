@@ -156,3 +156,18 @@ run "$PORTKIT" sim --observe 1
 expect_err "sim --observe 1" 2 "from 2 to 1000000"
 run "$PORTKIT" sim stray
 expect_err "sim with an argument" 2 "unexpected argument 'stray'"
+
+# Parameters that would run for days are refused before the first run,
+# naming what makes the work and the limit (under `timeout`: a run that
+# started would not end in time).
+run timeout 20 "$PORTKIT" sim --leak-trials 1000000 --leak-conns 10000
+expect_err "sim with a leakage game of days: refused, exit 2" 2 \
+	'about 5.64e\+12 port probes, more than the limit of 1e\+10 .*the leakage game of 1000000 rounds x 10000 connections'
+run timeout 20 "$PORTKIT" sim --occupancy 0.9999999999
+expect_err "sim at occupancy 0.9999999999: refused, exit 2" 2 \
+	'more than the limit of 1e\+10 .*occupancy 0.9999999999 leaves 0 of 28232 ports free'
+run timeout 20 "$PORTKIT" sim --occupancy 0.9999999999 --json
+expect "sim --json at occupancy 0.9999999999: an error document" 2 '"message": "sim: about .* port probes, more than the limit of 1e\+10'
+run timeout 20 "$PORTKIT" sim --connections 10000000
+expect_err "sim with 10,000,000 connections on the default grid: refused, exit 2" 2 \
+	'10000000 connections make 1.14e\+07 selections'

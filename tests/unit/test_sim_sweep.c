@@ -469,11 +469,67 @@ static void test_observe_compare(void **state)
 	assert_non_null(strstr(err.message, "2000-1000"));
 }
 
+/* The work estimate: the default grid is about 1.8e8 port probes; it grows
+ * with the connections, the leakage game and the occupancy; past
+ * PK_SIM_MAX_WORK a run and a sweep are refused before they start, naming
+ * what makes the work. */
+static void test_work_is_bounded(void **state)
+{
+	(void)state;
+	pk_sim_workload w;
+	pk_sim_result res;
+	pk_error err;
+	pk_sim_workload_default(&w);
+	const double occ[] = { 0, 0.5, 0.9, 0.99 };
+	double total = 0;
+	for (size_t i = 0; i < 4; i++)
+		total += PK_EPH_ALGO_COUNT * pk_sim_work(&w, occ[i]);
+	assert_true(total > 1e8 && total < 3e8);
+	/* 158,500 selections at occupancy 0: one probe each. */
+	assert_true(fabs(pk_sim_work(&w, 0) - 158500) < 1);
+	assert_true(pk_sim_work(&w, 0.99) > pk_sim_work(&w, 0.9));
+	assert_true(pk_sim_work(&w, 0.9999999999) >= 2.0 * 28232 * 158500);
+
+	/* The reproducers: days of work, refused at once. */
+	pk_sim_workload big = w;
+	big.leak_trials = 1000000;
+	big.leak_conns = 10000;
+	assert_int_equal(pk_sim_run(&big, PK_EPH_LINUX, 0.5, &res, &err), PK_RANGE);
+	assert_non_null(strstr(err.message, "the leakage game of 1000000 rounds x 10000 connections"));
+	assert_non_null(strstr(err.message, "more than the limit of 1e+10"));
+	assert_int_equal(res.allocations, 0);
+	pk_sim_sweep *s = NULL;
+	const double full = 0.9999999999;
+	assert_int_equal(pk_sim_sweep_new(&w, &s, &err), PK_OK);
+	assert_int_equal(pk_sim_sweep_set_occupancies(s, &full, 1, &err), PK_OK);
+	assert_int_equal(pk_sim_sweep_run(s, &err), PK_RANGE);
+	assert_non_null(strstr(err.message, "occupancy 0.9999999999 leaves 0 of 28232 ports free"));
+	pk_sim_sweep_free(s);
+	assert_int_equal(pk_sim_sweep_new(&big, &s, &err), PK_OK);
+	assert_int_equal(pk_sim_sweep_run(s, &err), PK_RANGE);
+	assert_null(pk_sim_sweep_result(s, 0, 0));
+	pk_sim_sweep_free(s);
+	pk_sim_workload many = w;
+	many.connections = 10000000;
+	many.leak_trials = 0;
+	assert_int_equal(pk_sim_sweep_new(&many, &s, &err), PK_OK);
+	assert_int_equal(pk_sim_sweep_run(s, &err), PK_RANGE);
+	assert_non_null(strstr(err.message, "10000000 connections make"));
+	/* The same workload on fewer points fits. */
+	const pk_eph_algo one = PK_EPH_SEQUENTIAL;
+	const double zero = 0;
+	assert_int_equal(pk_sim_sweep_set_algos(s, &one, 1, &err), PK_OK);
+	assert_int_equal(pk_sim_sweep_set_occupancies(s, &zero, 1, &err), PK_OK);
+	assert_true(pk_sim_work(&many, 0) < PK_SIM_MAX_WORK);
+	pk_sim_sweep_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sweep_equals_runs),
 		cmocka_unit_test(test_sweep_progress_and_errors),
+		cmocka_unit_test(test_work_is_bounded),
 		cmocka_unit_test(test_metric_by_name),
 		cmocka_unit_test(test_svg_bytes),
 		cmocka_unit_test(test_svg_errors),
