@@ -318,3 +318,77 @@ if [ -f "$SHIM" ]; then
 else
 	skip "failed directory sync" "no tests/preload/failsync.so in $BUILD"
 fi
+
+# ---- hostile registry text --------------------------------------------------------
+# CSV, services(5) and npm sources stored ESC, BEL, BS and DEL; XML took C1
+# controls (U+009B CSI, U+009D OSC) and bidi overrides (U+202E), and tables,
+# --long, search, range --assigned and update --long printed them raw ("\e]0;
+# pwned\a\e[2J" retitled and cleared the terminal); --json passed C1 and
+# bidi.  Sources keep such text as it is; every output escapes it.
+EVIL=$(printf 'red\033[31m title\033]0;pwned\007\033[2J bs\010del\177 csi\302\233osc\302\235 bidi\342\200\256txt.exe')
+E=$CLI_TMP/evil
+mkdir "$E"
+printf '%s\nevil,4444,tcp,"%s",,,,,,,,\nok,4445,tcp,fine,,,,,,,,\n' "$hdr" "$EVIL" > "$E/registry.csv"
+printf 'evil\t4444/tcp\tev-alias\t# %s\n' "$EVIL" > "$E/services"
+printf '{"4444/tcp": ["evil", "%s"]}\n' \
+	'red\u001b[31m title\u001b]0;pwned\u0007\u001b[2J bs\u0008del\u007f csi\u009bosc\u009d bidi\u202etxt.exe' \
+	> "$E/npm.json"
+printf '%s\n' "<?xml version='1.0' encoding='UTF-8'?>" \
+	'<registry xmlns="http://www.iana.org/assignments" id="service-names-port-numbers">' \
+	'<title>Service Name and Transport Protocol Port Number Registry</title>' \
+	'<updated>2026-01-15</updated>' \
+	"<record><name>evil</name><protocol>tcp</protocol><number>4444</number><description>title$(printf '\302\235')0;pwned csi&#x9b;2J bidi&#x202e;txt.exe</description></record>" \
+	'</registry>' > "$E/registry.xml"
+# No byte a terminal acts on, nothing that is not UTF-8 (as clean() in the
+# namespace script above).
+clean_out() { ! LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' "$CLI_TMP/out" &&
+	iconv -f UTF-8 -t UTF-8 "$CLI_TMP/out" > /dev/null 2>&1; }
+for src in registry.csv services npm.json registry.xml; do
+	run "$PORTKIT" import "$E/$src" -o "$E/$src.idx"
+	expect "hostile $src: imported (its text is kept, escaped on output)" 0
+	case $src in
+	registry.xml) want_text='title\u009d0;pwned csi\u009b2J bidi\u202etxt.exe'
+		want_json='title\u009d0;pwned csi\u009b2J bidi\u202etxt.exe' ;;
+	*) want_text='red\x1b[31m title\x1b]0;pwned\x07\x1b[2J bs\x08del\x7f csi\u009bosc\u009d bidi\u202etxt.exe'
+		want_json='red\u001b[31m title\u001b]0;pwned\u0007\u001b[2J bs\bdel\u007f csi\u009bosc\u009d bidi\u202etxt.exe' ;;
+	esac
+	# range --assigned shows IANA's records: not those of services(5).
+	assigned=--assigned
+	[ $src = services ] && assigned=
+	for cmd in "4444" "4444 --long" "4444 --json" "search pwned" "search pwned --long" \
+		   "search pwned --json" "range $assigned 4400-4500" "range 4400-4500 --long" \
+		   "range $assigned 4400-4500 --json"; do
+		run "$PORTKIT" --index "$E/$src.idx" $cmd
+		check "hostile $src: portkit $cmd: no control byte" clean_out
+		case $cmd in
+		*--json*) check "hostile $src: portkit $cmd: escaped" grep -qF "$want_json" "$CLI_TMP/out" ;;
+		*) check "hostile $src: portkit $cmd: escaped" grep -qF "$want_text" "$CLI_TMP/out" ;;
+		esac
+	done
+done
+# update --long lists the new records; --file and a two-row CSV served over
+# HTTP to `update --url`, as an attacker's server would.
+for fmt in "" "--json"; do
+	rm -f "$E/u.idx"
+	run "$PORTKIT" update --file "$DATA/cli/registry.csv" -o "$E/u.idx"
+	run "$PORTKIT" update --long $fmt --file "$E/registry.csv" -o "$E/u.idx"
+	expect "hostile update --long $fmt --file: installed" 0
+	check "hostile update --long $fmt --file: lists the record" grep -q 'evil' "$CLI_TMP/out"
+	check "hostile update --long $fmt --file: no control byte" clean_out
+done
+if [ -x "$BUILD/tests/tools/pk_httpd" ]; then
+	"$BUILD/tests/tools/pk_httpd" "$E" > "$E/port" 2> "$E/httpd.err" &
+	EVIL_HTTPD=$!
+	i=0
+	while [ ! -s "$E/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	rm -f "$E/u.idx"
+	run "$PORTKIT" update --file "$DATA/cli/registry.csv" -o "$E/u.idx"
+	run "$PORTKIT" update --long --url "http://127.0.0.1:$(cat "$E/port")/registry.csv" -o "$E/u.idx"
+	expect "hostile update --long --url (a two-row CSV from a server): installed" 0
+	check "hostile update --long --url: lists the record" grep -q '^+ 4444/tcp evil$' "$CLI_TMP/out"
+	check "hostile update --long --url: no control byte" clean_out
+	kill "$EVIL_HTTPD" 2> /dev/null
+	wait "$EVIL_HTTPD" 2> /dev/null
+else
+	skip "hostile update --url" "no tests/tools/pk_httpd in $BUILD"
+fi
