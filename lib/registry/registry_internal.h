@@ -29,8 +29,8 @@
 /* What a registry may hold, checked as it is built, so that a hostile
  * source (a file given to import, an update server) cannot make portkit,
  * or any program that later opens the index, use memory without bound.
- * Generous: IANA's full registry has 14,533 records, 5,615 people, about
- * 40,000 list entries and 2 MB of text (docs/index-format.md, "Limits"). */
+ * Generous: IANA's full registry has 14,533 records, 5,615 people,
+ * 22,698 list entries and 0.6 MB of text (docs/index-format.md, "Limits"). */
 #define PK_REG_MAX_RECORDS 65536u          /* records */
 #define PK_REG_MAX_ITEMS 262144u           /* aliases, references, parties */
 #define PK_REG_MAX_PEOPLE 65536u           /* people */

@@ -263,7 +263,7 @@ fi
 
 # ---- what a registry may hold -----------------------------------------------------
 # A registry source may hold at most 65,536 records and 16 MB of distinct
-# text (IANA's has 14,533 records and about 2 MB); one more is refused with
+# text (IANA's has 14,533 records and 0.6 MB); one more is refused with
 # the limit named, exit 3 like any other registry that cannot be used.
 hdr="Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,Registration Date,Modification Date,Reference,Service Code,Unauthorized Use Reported,Assignment Notes"
 awk -v h="$hdr" 'BEGIN { print h; for (i = 0; i < 65537; i++) printf "s%d,%d,tcp,d,,,,,,,,\n", i, i % 65536 }' \
