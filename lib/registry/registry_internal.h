@@ -129,6 +129,48 @@ pk_status pk__import_services_ex(pk_builder *b, const char *data, size_t len,
 				pk_error *err);
 pk_status pk__import_npm_json(pk_builder *b, const char *data, size_t len,
 			     const char *label, pk_error *err);
+
+/* portkit's facts file of IANA's registry (data/iana-facts.tsv, written
+ * by tools/mkfacts.c, format in docs/registry.md "The facts file"): every
+ * name, port, range, transport, record kind and historic mark of one
+ * registry version, without text. */
+typedef struct pk_facts pk_facts;
+pk_status pk__facts_parse(const char *data, size_t len, const char *label,
+			  pk_facts **out, pk_error *err);
+void pk__facts_free(pk_facts *fs);
+const char *pk__facts_updated(const pk_facts *fs); /* "YYYY-MM-DD" */
+uint32_t pk__facts_count(const pk_facts *fs);
+
+typedef struct pk_facts_stats {
+	uint32_t paired;    /* facts the base has too: the base's record, marked */
+	uint32_t restored;  /* facts the base lacks: added, PK_RECFLAG_FACTS */
+	uint32_t borrowed;  /* of those, with the text of a same-text name */
+	uint32_t replaced;  /* facts a newer base disagrees with: left out */
+	uint32_t base_only; /* base records no fact pairs with: added */
+	uint32_t newer;     /* of those, disagreeing with older facts: PK_RECFLAG_NEWER */
+	uint32_t dropped;   /* base records newer facts disagree with: left out */
+} pk_facts_stats;
+
+/* Adds to b the records of fs merged with base (may be NULL), a registry
+ * with text but not every name, such as the npm copy (one name per port
+ * and transport):
+ *   - a fact base has as the same record (same name case-insensitively,
+ *     ports and transport; nameless: same kind there) is added as base's
+ *     record, with the fact's kind and historic mark;
+ *   - any other fact is restored (PK_RECFLAG_FACTS) with no text, or the
+ *     text base gives a name on the same port and transport that IANA
+ *     gives the same text (the facts' text group, or a historic alias
+ *     and the name it stands for);
+ *   - base records no fact pairs with are added as they are, except on a
+ *     single port and transport where the facts name other records: there
+ *     the sources disagree and the newer one (base_newer) wins that port
+ *     and transport whole; base's winning records get PK_RECFLAG_NEWER.
+ * Base records are carried with their aliases, not their references or
+ * parties (the npm copy has none). */
+pk_status pk__facts_merge(pk_builder *b, const pk_facts *fs,
+			  const pk_registry *base, bool base_newer,
+			  pk_facts_stats *stats, pk_error *err);
+
 /* Dispatches on fmt; PK_FORMAT_AUTO guesses from the first bytes. */
 pk_status pk__import(pk_builder *b, pk_format fmt, const char *data,
 		    size_t len, const char *label, pk_error *err);

@@ -5,6 +5,8 @@
 #include "render/render_internal.h"
 
 #define NORIGINS 4
+#define PK_STR2_(x) #x
+#define PK_STR_(x) PK_STR2_(x)
 
 typedef struct stats {
 	pk_registry_info info;
@@ -13,22 +15,32 @@ typedef struct stats {
 	/* Names on 80/tcp by origin: shows what a one-name-per-port source
 	 * leaves out. */
 	char http_names[NORIGINS][128];
+	uint32_t facts;  /* records restored from the facts file */
+	uint32_t nodesc; /* IANA's named records without a description */
+	bool has_age;
+	int64_t age;     /* days since info.updated */
 } stats;
 
 static const char *const origin_labels[NORIGINS] = {
 	"IANA", "services(5)", "supplement (IANA ranges)", "unofficial"
 };
 
-static void gather(const pk_registry *reg, stats *s)
+static void gather(const pk_registry *reg, int64_t now, stats *s)
 {
 	memset(s, 0, sizeof *s);
 	pk_registry_get_info(reg, &s->info);
+	s->has_age = pk_registry_age_days(reg, now, &s->age, NULL) == PK_OK;
 	uint32_t n = pk_registry_count(reg);
 	for (pk_recid id = 0; id < n; id++) {
 		pk_record r;
 		if (pk_record_get(reg, id, &r, NULL) != PK_OK || (unsigned)r.origin >= NORIGINS)
 			continue;
 		s->by_origin[r.origin]++;
+		if (r.flags & PK_RECFLAG_FACTS)
+			s->facts++;
+		if (r.name != NULL && r.description[0] == '\0' &&
+		    (PK_ORIGINMASK_IANA & PK_ORIGINMASK(r.origin)))
+			s->nodesc++;
 		if (r.has_port && r.port_lo != r.port_hi)
 			s->ranges[r.origin]++;
 	}
@@ -54,9 +66,9 @@ static void gather(const pk_registry *reg, stats *s)
 }
 
 /* What a registry can lack: a code for JSON, a sentence for people. */
-enum { LACK_METADATA, LACK_PEOPLE, LACK_RANGES, LACK_NAMES, LACK_COUNT };
+enum { LACK_METADATA, LACK_PEOPLE, LACK_RANGES, LACK_NAMES, LACK_TEXT, LACK_COUNT };
 static const char *const lack_codes[LACK_COUNT] = { "metadata", "people",
-						    "ranges", "names" };
+						    "ranges", "names", "descriptions" };
 
 static size_t lacks(const stats *s, int out[LACK_COUNT])
 {
@@ -67,11 +79,15 @@ static size_t lacks(const stats *s, int out[LACK_COUNT])
 		out[n++] = LACK_METADATA;
 	if (!(f & PK_REGFLAG_PEOPLE))
 		out[n++] = LACK_PEOPLE;
-	if (!(f & PK_REGFLAG_FULL) &&
+	/* The facts file restores every range and name of IANA's XML. */
+	if (!(f & PK_REGFLAG_FULL) && s->facts == 0 &&
 	    (s->ranges[PK_ORIGIN_SUPPLEMENT] > 0 || !(f & PK_REGFLAG_RANGES)))
 		out[n++] = LACK_RANGES;
-	if (!(f & PK_REGFLAG_FULL) && s->http_names[PK_ORIGIN_IANA][0] != '\0')
+	if (!(f & PK_REGFLAG_FULL) && s->facts == 0 &&
+	    s->http_names[PK_ORIGIN_IANA][0] != '\0')
 		out[n++] = LACK_NAMES;
+	if (s->nodesc > 0)
+		out[n++] = LACK_TEXT;
 	return n;
 }
 
@@ -79,7 +95,7 @@ static void lack_text(const stats *s, int lack, char *buf, size_t size)
 {
 	switch (lack) {
 	case LACK_METADATA:
-		snprintf(buf, size, "assignees, contacts, registration and modification dates, references and notes");
+		snprintf(buf, size, "assignees, contacts, registration and modification dates, references, notes, reports of unauthorized use and DCCP service codes");
 		break;
 	case LACK_PEOPLE:
 		snprintf(buf, size, "the people section (names, organisations, URIs)");
@@ -90,6 +106,10 @@ static void lack_text(const stats *s, int lack, char *buf, size_t size)
 				 (unsigned)s->ranges[PK_ORIGIN_SUPPLEMENT]);
 		else
 			snprintf(buf, size, "port ranges");
+		break;
+	case LACK_TEXT:
+		snprintf(buf, size, "descriptions of %u named IANA records (names portkit's facts file restores without text; `portkit update` fills them)",
+			 (unsigned)s->nodesc);
 		break;
 	default:
 		snprintf(buf, size, "all but one name per port and transport in IANA's part: 80/tcp is %s there%s%s%s",
@@ -134,6 +154,13 @@ static void json_info(pk_render *r, const pk_registry *reg, const stats *s,
 	for (size_t i = 0; i < nl; i++)
 		pk__json_string(r, NULL, lack_codes[lack[i]]);
 	pk__json_array_end(r);
+	pk__json_uint(r, "names_without_description", s->nodesc);
+	if (s->has_age)
+		pk__json_int(r, "age_days", s->age);
+	else
+		pk__json_null(r, "age_days");
+	pk__json_bool(r, "old", s->has_age && s->age > PK_REGISTRY_OLD_DAYS);
+	pk__json_uint(r, "old_after_days", PK_REGISTRY_OLD_DAYS);
 	pk__json_string(r, "user_index_path", user_path);
 	pk__json_string(r, "system_index_path", PK_SYSTEM_INDEX_PATH);
 	pk__json_string(r, "update_command", update_command);
@@ -155,6 +182,12 @@ static void text_info(pk_render *r, const stats *s, const char *user_path,
 			   "the snapshot built into portkit (no index file installed)" :
 			   in->origin);
 	pk__table_add_pair(r, t, "updated:", in->updated[0] ? in->updated : "unknown");
+	if (s->has_age) {
+		bool old = s->age > PK_REGISTRY_OLD_DAYS;
+		snprintf(buf, sizeof buf, "%lld days since %s%s", (long long)s->age, in->updated,
+			 old ? " (old: more than " PK_STR_(PK_REGISTRY_OLD_DAYS) " days)" : "");
+		pk__table_add_pair(r, t, "age:", buf);
+	}
 	pk__proto_counts_text(in, buf, sizeof buf);
 	pk__table_add_pair(r, t, "records:", buf);
 	size_t used = 0;
@@ -176,9 +209,16 @@ static void text_info(pk_render *r, const stats *s, const char *user_path,
 	}
 	if (nl == 0)
 		pk__table_add_pair(r, t, "lacks:", "nothing IANA publishes");
+	/* An old full registry: the hint below covers the others. */
+	if (s->has_age && s->age > PK_REGISTRY_OLD_DAYS && update_command != NULL &&
+	    (in->flags & PK_REGFLAG_FULL)) {
+		snprintf(buf, sizeof buf, "run `%s` for IANA's current registry", update_command);
+		pk__table_add_pair(r, t, "old:", buf);
+	}
 	/* How to get the full registry, in the front end's own words. */
 	if (!(in->flags & PK_REGFLAG_FULL) && update_command != NULL) {
-		snprintf(buf, sizeof buf, "run `%s`: it downloads IANA's XML registry (about 4 MB) and installs it to %s; `%s --file FILE` uses a copy you downloaded",
+		snprintf(buf, sizeof buf, "%srun `%s`: it downloads IANA's XML registry (about 4 MB) and installs it to %s; `%s --file FILE` uses a copy you downloaded",
+			 s->has_age && s->age > PK_REGISTRY_OLD_DAYS ? "this one is old: " : "",
 			 update_command,
 			 user_path ? user_path : "$XDG_DATA_HOME/portkit/registry.idx",
 			 update_command);
@@ -193,7 +233,7 @@ void pk_render_info(pk_render *r, const pk_registry *reg,
 {
 	stats s;
 
-	gather(reg, &s);
+	gather(reg, r->now, &s);
 	if (r->format == PK_RENDER_JSON)
 		json_info(r, reg, &s, user_index_path, update_command);
 	else

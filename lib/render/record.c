@@ -164,6 +164,8 @@ void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
 	pk__json_string(r, "origin", pk__origin_code(rec.origin));
 	pk__json_bool(r, "historic", rec.flags & PK_RECFLAG_HISTORIC);
 	pk__json_string(r, "alias_of", rec.alias_of[0] ? rec.alias_of : NULL);
+	pk__json_string(r, "provenance", (rec.flags & PK_RECFLAG_FACTS) ? "facts" :
+					 (rec.flags & PK_RECFLAG_NEWER) ? "newer" : NULL);
 	pk__json_string(r, "description", rec.description);
 	pk__json_string(r, "notes", rec.notes);
 	pk__json_string(r, "unauthorized", rec.unauthorized);
@@ -363,8 +365,13 @@ void pk__record_long(pk_render *r, const pk_registry *reg, pk_recid id)
 		pk__table_add_pair(r, t, "class:", buf);
 	}
 	pk__table_add_pair(r, t, "kind:", kind_name(rec.kind));
-	pk__table_add_pair(r, t, "origin:", (unsigned)rec.origin < 4 ?
-			   origin_text[rec.origin] : origin_text[0]);
+	const char *origin = (unsigned)rec.origin < 4 ? origin_text[rec.origin] : origin_text[0];
+	/* Which of the embedded snapshot's IANA sources: see `portkit info`. */
+	if (rec.flags & PK_RECFLAG_FACTS)
+		origin = "IANA registry, restored from portkit's facts file of IANA's XML (names and numbers; no text of its own)";
+	else if (rec.flags & PK_RECFLAG_NEWER)
+		origin = "IANA registry, from the newer npm copy: portkit's facts file of IANA's older XML names another service here";
+	pk__table_add_pair(r, t, "origin:", origin);
 	pk__table_add_pair(r, t, "description:",
 			   rec.description[0] ? rec.description : "-");
 	if (!add_aliases(&aliases, reg, &rec, "", ""))

@@ -2,6 +2,7 @@
  * write callback, the first error kept, and text escaped for terminals. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "render/render_internal.h"
 
@@ -38,9 +39,15 @@ pk_status pk_render_new(pk_render_format fmt, pk_write_fn write, void *ctx,
 	r->format = fmt;
 	r->write = write;
 	r->ctx = ctx;
+	r->now = (int64_t)time(NULL);
 	r->first[0] = true;
 	*out = r;
 	return PK_OK;
+}
+
+void pk_render_set_now(pk_render *r, int64_t now)
+{
+	r->now = now;
 }
 
 void pk_render_free(pk_render *r)

@@ -19,6 +19,7 @@ struct pk_render {
 	pk_render_format format;
 	unsigned flags;
 	unsigned width;
+	int64_t now;         /* seconds since the epoch, for ages */
 	pk_write_fn write;
 	void *ctx;
 	pk_error error;      /* the first failure; status PK_OK until then */

@@ -21,6 +21,8 @@ printf '1024\n' > proc/sys/net/ipv4/ip_unprivileged_port_start
 # info names the per-user index: make it the same everywhere.
 export HOME=/home/portkit-test
 unset XDG_DATA_HOME
+# info measures the registry's age against this day, not the clock's.
+export PORTKIT_TODAY=2026-03-01
 
 # golden NAME RC COMMAND ARGS...: stdout is expected/json_NAME.json, the
 # exit status RC, and the document starts with schema 2 and COMMAND.

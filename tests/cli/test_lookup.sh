@@ -29,7 +29,8 @@ check "... and says no record with the port's class" \
 
 # http: every record named http, or with http as an alias.
 run "$PORTKIT" http
-expect "http: netbase's http on 80/tcp" 0 '^80 +tcp +System +http +\[services\(5\)\] .*\(aliases: www\)$'
+expect "http: IANA's http on 80/tcp (facts file), netbase's www alias" 0 '^80 +tcp +System +http +World Wide Web HTTP \(aliases: www\)$'
+expect "http: IANA's http on 80/udp too (facts file)" 0 '^80 +udp +System +http +World Wide Web HTTP$'
 expect "http: IANA's http on 80/sctp" 0 '^80 +sctp +System +http +HTTP$'
 run "$PORTKIT" 80/tcp
 expect "80/tcp: IANA's name in the npm data is www-http" 0 '^80 +tcp +System +www-http +World Wide Web HTTP$'

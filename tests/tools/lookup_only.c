@@ -13,6 +13,14 @@
  *                                decide it, as above
  *   lookup_only verify FILE      writes the snapshot to FILE and opens it
  *                                again, checksum and every structure checked
+ *   lookup_only dump             what the conformance test compares with
+ *                                IANA's XML: every record pk_lookup_port
+ *                                finds at its first port (0-65535), then
+ *                                for each name read from stdin (one a
+ *                                line) what pk_lookup_name finds; lines
+ *                                "QUERY<TAB>NAME<TAB>PORTS<TAB>PROTO<TAB>
+ *                                KIND<TAB>HISTORIC-ALIAS-OF<TAB>ORIGIN", QUERY
+ *                                "=" for the port walk, "-" for absent
  *
  * Exit status: 0, 1 when an argument found nothing, 2 on bad usage or an
  * argument the grammar refuses, 3 when the registry fails. */
@@ -37,6 +45,56 @@ static void print(const pk_registry *reg, const pk_recid *ids, size_t n)
 		printf(" %s %s\n", r.proto == PK_PROTO_NONE ? "-" : pk_proto_name(r.proto),
 		       r.name ? r.name : "-");
 	}
+}
+
+static const char *const kinds[] = { "assigned", "reserved", "unassigned",
+				     "deregistered", "other" };
+static const char *const origins[] = { "iana", "services", "supplement", "unofficial" };
+
+static void dump_record(const pk_registry *reg, const char *query, pk_recid id)
+{
+	pk_record r;
+	char ports[16] = "-";
+
+	if (pk_record_get(reg, id, &r, NULL) != PK_OK)
+		return;
+	if (r.has_port && r.port_lo == r.port_hi)
+		snprintf(ports, sizeof ports, "%u", (unsigned)r.port_lo);
+	else if (r.has_port)
+		snprintf(ports, sizeof ports, "%u-%u", (unsigned)r.port_lo, (unsigned)r.port_hi);
+	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", query, r.name ? r.name : "-", ports,
+	       r.proto == PK_PROTO_NONE ? "-" : pk_proto_name(r.proto),
+	       (unsigned)r.kind < 5 ? kinds[r.kind] : "?",
+	       !(r.flags & PK_RECFLAG_HISTORIC) ? "-" : r.alias_of[0] ? r.alias_of : "*",
+	       (unsigned)r.origin < 4 ? origins[r.origin] : "other");
+}
+
+static int dump(const pk_registry *reg)
+{
+	static pk_recid ids[CAP];
+	char line[1024];
+
+	for (unsigned p = 0; p <= 65535; p++) {
+		size_t n = pk_lookup_port(reg, (uint16_t)p, 0, ids, CAP);
+		if (n > CAP)
+			return 3;
+		for (size_t i = 0; i < n; i++) {
+			pk_record r;
+			if (pk_record_get(reg, ids[i], &r, NULL) == PK_OK && r.port_lo == p)
+				dump_record(reg, "=", ids[i]);
+		}
+	}
+	while (fgets(line, sizeof line, stdin) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0')
+			continue;
+		size_t n = pk_lookup_name(reg, line, 0, ids, CAP);
+		if (n > CAP)
+			return 3;
+		for (size_t i = 0; i < n; i++)
+			dump_record(reg, line, ids[i]);
+	}
+	return fflush(stdout) == 0 ? 0 : 3;
 }
 
 static int lookup(const pk_registry *reg, const char *arg)
@@ -71,7 +129,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: lookup_only ARG... | search WORD... | "
-				"use PORT PROTO | verify FILE\n");
+				"use PORT PROTO | verify FILE | dump\n");
 		return 2;
 	}
 	if (pk_registry_open_embedded(&reg, &err) != PK_OK) {
@@ -97,6 +155,8 @@ int main(int argc, char **argv)
 			puts(pk_port_state_name(st));
 			print(reg, ids, n < CAP ? n : CAP);
 		}
+	} else if (strcmp(argv[1], "dump") == 0 && argc == 2) {
+		rc = dump(reg);
 	} else if (strcmp(argv[1], "verify") == 0 && argc == 3) {
 		if (pk_registry_save(reg, argv[2], &err) != PK_OK ||
 		    pk_registry_open_file(argv[2], &again, &err) != PK_OK) {

@@ -123,7 +123,7 @@ static void test_record_object(void **state)
 	json_t *rec = json_array_get(recs, 0);
 	const char *fields[] = { "name", "aliases", "protocol", "port_lo", "port_hi",
 				 "classes", "kind", "origin", "historic", "alias_of",
-				 "description", "notes", "unauthorized", "registered",
+				 "provenance", "description", "notes", "unauthorized", "registered",
 				 "modified", "service_code", "references", "assignees",
 				 "contacts" };
 	i = 0;
