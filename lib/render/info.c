@@ -4,7 +4,7 @@
 
 #include "render/render_internal.h"
 
-#define NORIGINS 4
+#define NORIGINS 5
 
 typedef struct stats {
 	pk_registry_info info;
@@ -16,7 +16,8 @@ typedef struct stats {
 } stats;
 
 static const char *const origin_labels[NORIGINS] = {
-	"IANA", "services(5)", "supplement (IANA ranges)", "unofficial"
+	"IANA", "services(5)", "supplement (IANA ranges)", "unofficial",
+	"application catalog"
 };
 
 static void gather(const pk_registry *reg, stats *s)

@@ -9,7 +9,7 @@ expect "embedded: the source names every input" 0 '^registry: +embedded snapshot
 expect "embedded: says it is built in" 0 '^location: +the snapshot built into portkit'
 expect "embedded: the npm package's publish date" 0 '^updated: +2026-09-17$'
 expect "embedded: record counts" 0 '^records: +[0-9]+ \(tcp [0-9]+, udp [0-9]+, sctp [0-9]+, dccp [0-9]+, no transport [0-9]+\)$'
-expect "embedded: counts by origin" 0 '^by origin: +IANA [0-9]+, services\(5\) [0-9]+, supplement \(IANA ranges\) 8, unofficial [0-9]+$'
+expect "embedded: counts by origin" 0 '^by origin: +IANA [0-9]+, services\(5\) [0-9]+, supplement \(IANA ranges\) 8, application catalog [0-9]+$'
 expect "lacks: metadata" 0 '^lacks: +assignees, contacts, registration and modification dates, references and notes$'
 expect "lacks: people" 0 'the people section'
 expect "lacks: ranges beyond the supplement" 0 "IANA's port ranges, except the 8 named ones"
@@ -24,8 +24,8 @@ check "json: records = sum by protocol" sh -c '
 	set -- $("$1" records by_protocol.tcp by_protocol.udp by_protocol.sctp by_protocol.dccp by_protocol.none < "$2")
 	[ "$1" -eq $(($2 + $3 + $4 + $5 + $6)) ]' _ "$J" "$CLI_TMP/i.json"
 check "json: records = sum by origin" sh -c '
-	set -- $("$1" records by_origin.iana by_origin.services by_origin.supplement by_origin.unofficial < "$2")
-	[ "$1" -eq $(($2 + $3 + $4 + $5)) ]' _ "$J" "$CLI_TMP/i.json"
+	set -- $("$1" records by_origin.iana by_origin.services by_origin.supplement by_origin.unofficial by_origin.app < "$2")
+	[ "$1" -eq $(($2 + $3 + $4 + $5 + $6)) ]' _ "$J" "$CLI_TMP/i.json"
 check "json: lacks, as codes" test "$("$J" lacks < "$CLI_TMP/i.json")" = '["metadata","people","ranges","names"]'
 check "json: update command" test "$("$J" update_command < "$CLI_TMP/i.json")" = "portkit update"
 
