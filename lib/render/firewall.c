@@ -424,12 +424,7 @@ static void pf(pk_render *r, const pk_fw *fw)
 			*c = '_';
 	header(r, fw, "#");
 	pk__render_puts(r, "# pf.conf(5) rules; check with pfctl -nf FILE, load with pfctl -f FILE.\n");
-	if (fw->nsources > 0) {
-		pk__render_printf(r, "table <%s_src> const { ", id);
-		for (size_t i = 0; i < fw->nsources; i++)
-			pk__render_printf(r, "%s%s", i ? ", " : "", fw->sources[i]);
-		pk__render_puts(r, " }\n");
-	}
+	/* pf.conf(5): macros come first, then tables, then the rules. */
 	for (int h = 0; h < 2; h++)
 		for (int p = PK_PROTO_TCP; p <= PK_PROTO_UDP; p++) {
 			const pk_fw_half *half = &fw->half[h];
@@ -439,6 +434,12 @@ static void pf(pk_render *r, const pk_fw *fw)
 			ports_list(r, half->ranges[p], half->n[p], ", ", ":");
 			pk__render_puts(r, " }\"\n");
 		}
+	if (fw->nsources > 0) {
+		pk__render_printf(r, "table <%s_src> const { ", id);
+		for (size_t i = 0; i < fw->nsources; i++)
+			pk__render_printf(r, "%s%s", i ? ", " : "", fw->sources[i]);
+		pk__render_puts(r, " }\n");
+	}
 	if (fw->drop)
 		pk__render_printf(r, "block %s all\n", fw->dirs == PK_DIR_IN ? "in" :
 						     fw->dirs == PK_DIR_OUT ? "out" : "");
