@@ -1966,6 +1966,40 @@ pk_status pk_fw_check(const char *text, size_t len, pk_fw_format fmt,
 /* The rule set's name (pk_fw_set_name). */
 const char *pk_fw_get_name(const pk_fw *fw);
 
+/*
+ * The crosswalk: where firewalld's service files (firewalld_dir, e.g.
+ * /usr/lib/firewalld/services), ufw's application profiles (ufw_dir,
+ * e.g. /etc/ufw/applications.d), the catalog and IANA (reg) disagree on
+ * the ports of a name.  A name of firewalld or ufw is compared with
+ * IANA's assignments of the same name and the catalog's application of
+ * that name or alias; a catalog application with IANA's name, where the
+ * two share no port.  Either directory may be NULL or missing (nothing
+ * read).  Entries are library-owned, valid until pk_crosswalk_free().
+ */
+typedef struct pk_crosswalk pk_crosswalk;
+
+typedef struct pk_crosswalk_entry {
+	const char *source;      /* "firewalld", "ufw", "catalog" */
+	const char *name;        /* the service, profile or application */
+	const char *ports;       /* its ports: "427/tcp,udp 1605/tcp" */
+	const char *other;       /* "iana" or "catalog" */
+	const char *other_ports; /* the other's ports for the same name */
+	bool disjoint;           /* no port in common (else they overlap) */
+} pk_crosswalk_entry;
+
+pk_status pk_crosswalk_run(const pk_catalog *cat, const pk_registry *reg,
+			   const char *firewalld_dir, const char *ufw_dir,
+			   pk_crosswalk **out, pk_error *err);
+void pk_crosswalk_free(pk_crosswalk *cw);
+size_t pk_crosswalk_count(const pk_crosswalk *cw);
+const pk_crosswalk_entry *pk_crosswalk_get(const pk_crosswalk *cw, size_t i);
+/* How many firewalld files and ufw profiles were read. */
+void pk_crosswalk_sources(const pk_crosswalk *cw, size_t *firewalld_files,
+			  size_t *ufw_profiles);
+/* The disagreements as a table (SOURCE NAME PORTS OTHER OTHER-PORTS
+ * RELATION) or the "crosswalk" JSON document. */
+void pk_render_crosswalk(pk_render *r, const pk_crosswalk *cw);
+
 /* Applications in full (`portkit app NAME`): each one's ports with their
  * direction, what IANA assigns on them in reg (may be NULL), IP
  * protocols, helpers, notes and sources.  JSON: the "app" document. */

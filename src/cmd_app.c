@@ -142,7 +142,22 @@ int cmd_app(int argc, char **argv, cli_ctx *ctx)
 		goto out;
 	}
 	if (crosswalk) {
-		rc = cli_usage(ctx, "app: --crosswalk (%s, %s) is not built yet", firewalld, ufw); /* CROSSWALK */
+		pk_registry *reg = NULL;
+		if ((rc = cli_open_registry(ctx, &reg)) != 0)
+			goto out;
+		pk_crosswalk *cw = NULL;
+		pk_error err;
+		pk_status st = pk_crosswalk_run(cat, reg, firewalld, ufw, &cw, &err);
+		if (st != PK_OK) {
+			rc = cli_fail(ctx, st, &err);
+		} else {
+			pk_render *r = cli_render_new(ctx);
+			if (r != NULL)
+				pk_render_crosswalk(r, cw);
+			rc = cli_render_end(r, EXIT_FOUND);
+		}
+		pk_crosswalk_free(cw);
+		pk_registry_close(reg);
 	} else if (search) {
 		char words[1024];
 		size_t used = 0;

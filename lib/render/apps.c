@@ -277,3 +277,49 @@ void pk_render_app_unknown(pk_render *r, const char *name, const pk_app *const *
 	}
 	pk__render_puts(r, n ? "?\n" : " (portkit app --search WORDS finds applications by word)\n");
 }
+
+void pk_render_crosswalk(pk_render *r, const pk_crosswalk *cw)
+{
+	size_t nf, nu, n = pk_crosswalk_count(cw);
+
+	if (r == NULL)
+		return;
+	pk_crosswalk_sources(cw, &nf, &nu);
+	if (r->format == PK_RENDER_JSON) {
+		pk__json_document_begin(r, "crosswalk");
+		pk__json_uint(r, "firewalld_files", nf);
+		pk__json_uint(r, "ufw_profiles", nu);
+		pk__json_array_begin(r, "disagreements");
+		for (size_t i = 0; i < n; i++) {
+			const pk_crosswalk_entry *e = pk_crosswalk_get(cw, i);
+			pk__json_object_begin(r, NULL);
+			pk__json_string(r, "source", e->source);
+			pk__json_string(r, "name", e->name);
+			pk__json_string(r, "ports", e->ports);
+			pk__json_string(r, "other", e->other);
+			pk__json_string(r, "other_ports", e->other_ports);
+			pk__json_string(r, "relation", e->disjoint ? "disjoint" : "overlap");
+			pk__json_object_end(r);
+		}
+		pk__json_array_end(r);
+		pk__json_object_end(r);
+		return;
+	}
+	pk__render_printf(r, "read: %zu firewalld service files, %zu ufw profiles; "
+			     "%zu disagreements\n", nf, nu, n);
+	pk_text_table *t = pk__table_new(r, 6);
+	if (t == NULL || n == 0) {
+		pk__table_free(t);
+		return;
+	}
+	const char *head[] = { "SOURCE", "NAME", "RELATION", "OTHER", "OTHER-PORTS", "PORTS" };
+	pk__table_add_header(r, t, head);
+	for (size_t i = 0; i < n; i++) {
+		const pk_crosswalk_entry *e = pk_crosswalk_get(cw, i);
+		const char *cells[] = { e->source, e->name, e->disjoint ? "disjoint" : "overlap",
+					e->other, e->other_ports, e->ports };
+		pk__table_add(r, t, cells);
+	}
+	pk__table_write(r, t);
+	pk__table_free(t);
+}

@@ -78,3 +78,44 @@ run "$PORTKIT" --long 8333
 expect "--long: the origin says the catalog" 0 '^origin: +application catalog \(data/apps\)$'
 run "$PORTKIT" pick --range 8333-8333 --avoid-os none --no-host-check --proto tcp
 expect_err "pick: an application's port is refused" 1 'commonly used without assignment'
+
+# ---- the crosswalk ----------------------------------------------------------------
+# Fixture files of both formats, against the embedded registry and catalog.
+mkdir -p "$CLI_TMP/fwd" "$CLI_TMP/ufw"
+printf '<?xml version="1.0" encoding="utf-8"?>\n<service>\n  <short>SLP</short>\n  <port port="427" protocol="tcp"/>\n  <port port="427" protocol="udp"/>\n</service>\n' > "$CLI_TMP/fwd/slp.xml"
+printf '<?xml version="1.0"?>\n<service><port port="22" protocol="tcp"/></service>\n' > "$CLI_TMP/fwd/ssh.xml"
+printf '<?xml version="1.0"?>\n<service><port port="5432" protocol="tcp"/></service>\n' > "$CLI_TMP/fwd/postgresql.xml"
+printf 'not xml at all' > "$CLI_TMP/fwd/broken.xml"
+printf '[IRC]\ntitle=IRC\ndescription=Internet Relay Chat\nports=6667/tcp\n\n[Web Server]\ntitle=W\ndescription=W\nports=80/tcp\n' > "$CLI_TMP/ufw/chat"
+run "$PORTKIT" app --crosswalk --firewalld "$CLI_TMP/fwd" --ufw "$CLI_TMP/ufw"
+expect "crosswalk: what was read" 0 '^read: 3 firewalld service files, 2 ufw profiles; '
+expect "crosswalk: slp 427 against IANA's 1605" 0 '^firewalld +slp +disjoint +iana +1605/tcp,udp +427/tcp,udp$'
+check "crosswalk: the same port on fewer transports agrees (ssh 22/tcp)" sh -c '! printf "%s\n" "$1" | grep -q "^firewalld  *ssh "' _ "$out"
+expect "crosswalk: a ufw profile name (irc 6667 vs 194)" 0 '^ufw +irc +disjoint +iana +194/tcp,udp +6667/tcp$'
+expect "crosswalk: the catalog's own irc against IANA's" 0 '^catalog +irc +disjoint +iana +194/tcp,udp +6667/tcp 6697/tcp$'
+check "crosswalk: agreement is not reported (postgresql 5432/tcp)" sh -c '! printf "%s\n" "$1" | grep -q "^firewalld  *postgresql  *.*iana"' _ "$out"
+run "$PORTKIT" app --crosswalk --json --firewalld "$CLI_TMP/fwd" --ufw "$CLI_TMP/nosuch"
+printf '%s\n' "$out" > "$CLI_TMP/cw.json"
+check "crosswalk json: the document" test "$("$J" command firewalld_files ufw_profiles disagreements.0.source disagreements.0.name disagreements.0.relation disagreements.0.other_ports < "$CLI_TMP/cw.json" | tr '\n' ' ')" = "crosswalk 3 0 firewalld slp disjoint 1605/tcp,udp "
+
+# Debian's own firewalld service files against IANA's XML: the names
+# whose ports share nothing with IANA's assignment of the same name,
+# checked by hand in /usr/lib/firewalld/services/NAME.xml and the XML.
+FWD=/usr/lib/firewalld/services
+XML=${PK_IANA_DIR:-}/service-names-port-numbers.xml
+if [ ! -d "$FWD" ] || [ -z "${PK_IANA_DIR:-}" ] || [ ! -f "$XML" ]; then
+	skip "crosswalk: Debian's firewalld files against IANA" "needs firewalld's service files and the IANA XML"
+else
+	"$PORTKIT" import "$XML" -o "$CLI_TMP/iana.idx" > /dev/null 2>&1
+	run "$PORTKIT" app --crosswalk --index "$CLI_TMP/iana.idx" --firewalld "$FWD" --ufw "$CLI_TMP/nosuch"
+	printf '%s\n' "$out" | awk '$1 == "firewalld" && $3 == "disjoint" { $4 = ""; print }' | tr -s ' ' > "$CLI_TMP/found"
+	cat > "$CLI_TMP/hand" <<'LIST'
+firewalld audit disjoint 182/tcp,udp 60/tcp
+firewalld ceph disjoint 3300/tcp 6800-7300/tcp
+firewalld irc disjoint 194/tcp,udp 6667/tcp
+firewalld ptp disjoint 15740/tcp,udp 319/udp 320/udp
+firewalld slp disjoint 1605/tcp,udp 427/tcp,udp
+LIST
+	check "crosswalk: Debian's firewalld files, disjoint from IANA: the hand-written list" \
+		cmp -s "$CLI_TMP/hand" "$CLI_TMP/found"
+fi
