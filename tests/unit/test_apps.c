@@ -153,6 +153,29 @@ static void test_duplicate_across_files(void **state)
 	pk_catalog_free(c);
 }
 
+/* The build's joined catalog: "#@file NAME" restarts names and lines. */
+static void test_file_marks(void **state)
+{
+	(void)state;
+	const char *joined = "#@file a.apps\n# comment\napp x\ntitle X\ncategory web\nport 1/tcp in\n"
+			     "source rfc1\n#@file b.apps\napp y\ntitle Y\ncategory web\n"
+			     "port 2/tcp in\nsource rfc2\n";
+	pk_catalog *c = parse_ok(joined);
+	assert_string_equal(pk_catalog_app(c, 0)->file, "a.apps");
+	assert_int_equal(pk_catalog_app(c, 0)->line, 2);
+	assert_string_equal(pk_catalog_app(c, 1)->file, "b.apps");
+	assert_int_equal(pk_catalog_app(c, 1)->line, 1);
+	pk_catalog_free(c);
+	const char *bad_joined = "#@file a.apps\napp x\ntitle X\ncategory web\nport 1/tcp in\n"
+				 "#@file b.apps\napp y\ntitle Y\ncategory web\nport 2/tcp sideways\n";
+	pk_error err;
+	assert_int_equal(pk_catalog_new(&c, &err), PK_OK);
+	assert_int_equal(pk_catalog_parse(c, bad_joined, strlen(bad_joined), "joined", &err), PK_PARSE);
+	/* x has no source: found when y starts, named in a.apps. */
+	assert_string_equal(err.message, "a.apps:1: application x has no source");
+	pk_catalog_free(c);
+}
+
 static void test_find_suggest_search(void **state)
 {
 	(void)state;
@@ -514,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_duplicate_across_files),
+		cmocka_unit_test(test_file_marks),
 		cmocka_unit_test(test_find_suggest_search),
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_fw_merge),
