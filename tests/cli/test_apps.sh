@@ -5,6 +5,9 @@
 # catalog (FILE:LINE), and `portkit PORT` listing the applications on a
 # port, marked unofficial where IANA assigns it otherwise.
 . "$(dirname "$0")/lib.sh"
+# Our own per-user directory: an index another script installed there
+# (import, update) would answer instead of the embedded snapshot.
+export XDG_DATA_HOME="$CLI_TMP/xdg"
 
 J=$BUILD/tests/tools/json_get
 

@@ -7,6 +7,9 @@
 # in a private network namespace, TCP and UDP to its port get through,
 # to another port they are dropped.
 . "$(dirname "$0")/lib.sh"
+# Our own per-user directory: an index another script installed there
+# (import, update) would answer instead of the embedded snapshot.
+export XDG_DATA_HOME="$CLI_TMP/xdg"
 
 PROBE=$BUILD/tests/tools/fw_probe
 ROOT=0
