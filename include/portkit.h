@@ -350,7 +350,8 @@ typedef enum pk_rec_origin {
 	PK_ORIGIN_IANA = 0,       /* the IANA registry (XML, CSV, or npm copy) */
 	PK_ORIGIN_SERVICES = 1,   /* a services(5) file, e.g. Debian netbase */
 	PK_ORIGIN_SUPPLEMENT = 2, /* portkit's own list of IANA ranges */
-	PK_ORIGIN_UNOFFICIAL = 3  /* a well-known use IANA does not assign */
+	PK_ORIGIN_UNOFFICIAL = 3, /* a well-known use IANA does not assign */
+	PK_ORIGIN_APP = 4         /* portkit's application catalog (data/apps) */
 } pk_rec_origin;
 
 /* Record flags. */
@@ -361,6 +362,8 @@ typedef enum pk_rec_origin {
  * that disagrees with the facts file on this port and transport. */
 #define PK_RECFLAG_FACTS 0x4u
 #define PK_RECFLAG_NEWER 0x8u
+#define PK_RECFLAG_UNOFFICIAL 0x2u /* an application's use of a port that IANA
+				      assigns to another service or to none */
 
 /*
  * A record's fields, the one list the library generates its record
@@ -1836,6 +1839,227 @@ pk_status pk_sim_svg_write(const pk_sim_sweep *s, const pk_sim_metric *m,
 			   pk_write_fn fn, void *ctx, pk_error *err);
 pk_status pk_sim_svg(const pk_sim_sweep *s, const pk_sim_metric *m,
 		     char **out, size_t *len, pk_error *err);
+
+/* ------------------------------------------------------------------------
+ * Applications and firewalls.
+ *
+ * The application catalog (data/apps/, format in docs/apps.md) says, per
+ * application, which ports and transports it uses, in which direction,
+ * which IP protocols besides (GRE, ESP) and which connection-tracking
+ * helpers, with a source for every entry.  The library embeds the
+ * catalog it was built with; a directory of *.apps files can be read
+ * instead.  Its fixed ports also enter the embedded registry as records
+ * of origin PK_ORIGIN_APP (PK_RECFLAG_UNOFFICIAL where IANA assigns the
+ * port otherwise), so that lookups and the port-use rule see them.
+ * ---------------------------------------------------------------------- */
+typedef enum pk_direction {
+	PK_DIR_IN = 1,   /* to the application: a server accepts on the port */
+	PK_DIR_OUT = 2,  /* from the application: a client connects to it */
+	PK_DIR_BOTH = 3  /* peers do both */
+} pk_direction;
+
+/* "in", "out", "both" ("unknown" otherwise). */
+const char *pk_direction_name(pk_direction dir);
+
+/* One port line of an application; owned by its catalog. */
+typedef struct pk_app_port {
+	uint16_t lo, hi;
+	unsigned protos;    /* PK_PROTOMASK bits, never 0 */
+	pk_direction dir;
+	bool dynamic;       /* a negotiated or configurable range: a firewall
+			       opens it, the registry does not record it */
+	const char *iana;   /* the IANA service name assigned to exactly this
+			       use, "" when IANA assigns the port otherwise */
+	const char *note;   /* "" when none */
+	uint32_t line;      /* where it was read */
+} pk_app_port;
+
+/* A protocol on top of IP that is not a port transport (GRE, ESP). */
+typedef struct pk_app_ipproto {
+	uint8_t number;     /* the IP protocol number */
+	const char *name;   /* "gre", "esp", ... or the number as written */
+	pk_direction dir;
+	const char *note;
+	uint32_t line;
+} pk_app_ipproto;
+
+/* One application; owned by its catalog, valid until the catalog is
+ * freed.  Lists are arrays of count entries. */
+typedef struct pk_app {
+	const char *name;      /* [a-z0-9][a-z0-9-]*, unique in the catalog */
+	const char *title;
+	const char *category;
+	const char *file;      /* the file it was read from */
+	uint32_t line;         /* of its "app" line */
+	size_t alias_count, port_count, ipproto_count, helper_count;
+	size_t note_count, source_count;
+	const char *const *aliases;
+	const pk_app_port *ports;
+	const pk_app_ipproto *ipprotos;
+	const char *const *helpers; /* conntrack helpers: "ftp", "sip", ... */
+	const char *const *notes;
+	const char *const *sources; /* "rfc3261", "https://...", "iana:sip" */
+} pk_app;
+
+typedef struct pk_catalog pk_catalog;
+
+/* The catalog compiled into the library (empty in a build without it). */
+pk_status pk_catalog_open_embedded(pk_catalog **out, pk_error *err);
+/* Every *.apps file of dir, in name order.  Errors name FILE:LINE. */
+pk_status pk_catalog_open_dir(const char *dir, pk_catalog **out,
+			      pk_error *err);
+/* An empty catalog, for pk_catalog_parse(). */
+pk_status pk_catalog_new(pk_catalog **out, pk_error *err);
+/* Adds the applications of one catalog text; label names it in errors
+ * ("LABEL:LINE: ...").  On error the catalog is left unchanged. */
+pk_status pk_catalog_parse(pk_catalog *c, const char *data, size_t len,
+			   const char *label, pk_error *err);
+void pk_catalog_free(pk_catalog *c);
+
+size_t pk_catalog_count(const pk_catalog *c);
+/* The i-th application (in file and line order), NULL out of range. */
+const pk_app *pk_catalog_app(const pk_catalog *c, size_t i);
+/* By name or alias, case-insensitive; NULL when none. */
+const pk_app *pk_catalog_find(const pk_catalog *c, const char *name);
+/* Close names for a miss ("did you mean"): up to cap applications whose
+ * name or an alias is within two edits of name, or starts with it,
+ * nearest first.  Returns how many were stored. */
+size_t pk_catalog_suggest(const pk_catalog *c, const char *name,
+			  const pk_app **out, size_t cap);
+/* Applications whose name, aliases, title, category or notes hold every
+ * word of words (space-separated, case-insensitive), in catalog order.
+ * Returns the number found (which may exceed cap). */
+size_t pk_catalog_search(const pk_catalog *c, const char *words,
+			 const pk_app **out, size_t cap);
+/* Applications with a port line (dynamic ones included) covering port
+ * for a transport of protomask (0: any).  Returns the number found. */
+size_t pk_catalog_by_port(const pk_catalog *c, uint16_t port,
+			  unsigned protomask, const pk_app **out, size_t cap);
+/* The IP protocol number of a name ("gre" 47, "esp" 50, "ah" 51, ...)
+ * or a decimal 0-255; PK_INVAL otherwise. */
+pk_status pk_ipproto_parse(const char *s, uint8_t *out, pk_error *err);
+
+/*
+ * Firewall rules (docs/firewall.md).  A rule set is built from
+ * applications, service names and port specs, for the inbound or the
+ * outbound half (relative to the host that runs the application: its
+ * "in" and "both" ports are inbound, its "out" and "both" ports
+ * outbound), optionally scoped to source addresses (inbound only).
+ * Ports are merged into sorted, non-overlapping ranges per transport;
+ * IP protocols (GRE, ESP) and connection-tracking helpers ride along.
+ */
+typedef struct pk_fw pk_fw;
+
+typedef enum pk_fw_format {
+	PK_FW_NFT = 0,       /* nftables: named sets with flags interval */
+	PK_FW_IPTABLES = 1,  /* iptables-restore input (IPv4) */
+	PK_FW_IP6TABLES = 2, /* ip6tables-restore input (IPv6) */
+	PK_FW_UFW = 3,       /* a ufw applications.d profile and commands */
+	PK_FW_FIREWALLD = 4, /* a firewalld service file */
+	PK_FW_PF = 5         /* OpenBSD pf.conf rules */
+} pk_fw_format;
+#define PK_FW_FORMAT_COUNT 6
+
+/* "nft", "iptables", "ip6tables", "ufw", "firewalld", "pf". */
+const char *pk_fw_format_name(pk_fw_format fmt);
+pk_status pk_fw_format_parse(const char *s, pk_fw_format *out, pk_error *err);
+
+/* dirs: PK_DIR_IN, PK_DIR_OUT or PK_DIR_BOTH, the halves to build. */
+pk_status pk_fw_new(pk_direction dirs, pk_fw **out, pk_error *err);
+void pk_fw_free(pk_fw *fw);
+/* An application's ports of the chosen halves, its IP protocols and its
+ * helpers.  PK_INVAL naming the application when it has none in those
+ * halves (an "out"-only client asked for inbound rules). */
+pk_status pk_fw_add_app(pk_fw *fw, const pk_app *app, pk_error *err);
+/* A port spec ("8080/tcp", "6000-6010/udp"; a transport is required),
+ * for every chosen half. */
+pk_status pk_fw_add_spec(pk_fw *fw, const char *spec, pk_error *err);
+/* The ports IANA assigns to a service name in reg (pk_lookup_name over
+ * IANA's origins), for every chosen half.  PK_NOTFOUND when none. */
+pk_status pk_fw_add_service(pk_fw *fw, const pk_registry *reg,
+			    const char *name, pk_error *err);
+/* Scopes the inbound rules to a source: an IPv4 or IPv6 address, with
+ * an optional /prefix.  PK_INVAL for anything else. */
+pk_status pk_fw_add_source(pk_fw *fw, const char *addr, pk_error *err);
+/* The policy line of the generated base chains: false (default) leaves
+ * the policy alone (nft: accept; iptables: the chain is only jumped to),
+ * true drops what no rule accepts. */
+void pk_fw_set_drop_policy(pk_fw *fw, bool drop);
+/* A name for the profile, service or table (default "portkit"):
+ * [a-z0-9-], at most 32 bytes. */
+pk_status pk_fw_set_name(pk_fw *fw, const char *name, pk_error *err);
+
+/* Rules a format needs: nft named-set elements, firewalld's ports,
+ * iptables' rules (multiport chunks of at most 15 entries, a range
+ * counting as two).  For the benchmark and tests. */
+size_t pk_fw_rule_count(const pk_fw *fw, pk_fw_format fmt);
+
+/* The rule set in one format, as a file the tool reads (and the
+ * commands to load it, as comments).  What a format cannot express
+ * (GRE in a ufw profile, outbound rules in a firewalld service) is said
+ * in comments. */
+void pk_render_firewall(pk_render *r, const pk_fw *fw, pk_fw_format fmt);
+
+/* Reads rules rendered in fmt (text, len bytes) with the real tool,
+ * without touching this host's firewall: nft -c and iptables-restore
+ * --test in a new network namespace, firewall-offline-cmd --check-config
+ * and ufw app info in a mount namespace with a private directory over
+ * their configuration, holding the file as name.  Needs root.
+ * PK_OK when the tool accepts them; PK_PARSE with the tool's words when
+ * it refuses; PK_UNSUPPORTED when it is not installed (and for pf);
+ * PK_PERM when not root. */
+pk_status pk_fw_check(const char *text, size_t len, pk_fw_format fmt,
+		      const char *name, pk_error *err);
+/* The rule set's name (pk_fw_set_name). */
+const char *pk_fw_get_name(const pk_fw *fw);
+
+/*
+ * The crosswalk: where firewalld's service files (firewalld_dir, e.g.
+ * /usr/lib/firewalld/services), ufw's application profiles (ufw_dir,
+ * e.g. /etc/ufw/applications.d), the catalog and IANA (reg) disagree on
+ * the ports of a name.  A name of firewalld or ufw is compared with
+ * IANA's assignments of the same name and the catalog's application of
+ * that name or alias; a catalog application with IANA's name, where the
+ * two share no port.  Either directory may be NULL or missing (nothing
+ * read).  Entries are library-owned, valid until pk_crosswalk_free().
+ */
+typedef struct pk_crosswalk pk_crosswalk;
+
+typedef struct pk_crosswalk_entry {
+	const char *source;      /* "firewalld", "ufw", "catalog" */
+	const char *name;        /* the service, profile or application */
+	const char *ports;       /* its ports: "427/tcp,udp 1605/tcp" */
+	const char *other;       /* "iana" or "catalog" */
+	const char *other_ports; /* the other's ports for the same name */
+	bool disjoint;           /* no port in common (else they overlap) */
+} pk_crosswalk_entry;
+
+pk_status pk_crosswalk_run(const pk_catalog *cat, const pk_registry *reg,
+			   const char *firewalld_dir, const char *ufw_dir,
+			   pk_crosswalk **out, pk_error *err);
+void pk_crosswalk_free(pk_crosswalk *cw);
+size_t pk_crosswalk_count(const pk_crosswalk *cw);
+const pk_crosswalk_entry *pk_crosswalk_get(const pk_crosswalk *cw, size_t i);
+/* How many firewalld files and ufw profiles were read. */
+void pk_crosswalk_sources(const pk_crosswalk *cw, size_t *firewalld_files,
+			  size_t *ufw_profiles);
+/* The disagreements as a table (SOURCE NAME PORTS OTHER OTHER-PORTS
+ * RELATION) or the "crosswalk" JSON document. */
+void pk_render_crosswalk(pk_render *r, const pk_crosswalk *cw);
+
+/* Applications in full (`portkit app NAME`): each one's ports with their
+ * direction, what IANA assigns on them in reg (may be NULL), IP
+ * protocols, helpers, notes and sources.  JSON: the "app" document. */
+void pk_render_apps(pk_render *r, const pk_registry *reg,
+		    const pk_app *const *apps, size_t n);
+/* A list of applications, one line each (search, --port, --list); what
+ * says what was asked (JSON "query"). */
+void pk_render_app_list(pk_render *r, const char *what,
+			const pk_app *const *apps, size_t n);
+/* An unknown application name and the close names pk_catalog_suggest()
+ * found. */
+void pk_render_app_unknown(pk_render *r, const char *name,
+			   const pk_app *const *near, size_t n);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

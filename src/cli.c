@@ -332,3 +332,14 @@ int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage)
 	}
 	return -1;
 }
+
+int cli_open_catalog(const cli_ctx *ctx, const char *dir, pk_catalog **out)
+{
+	pk_error err;
+	pk_status st = dir != NULL ? pk_catalog_open_dir(dir, out, &err) :
+				     pk_catalog_open_embedded(out, &err);
+	if (st == PK_OK)
+		return 0;
+	/* A malformed catalog is bad input: the message names FILE:LINE. */
+	return cli_fail(ctx, st == PK_PARSE ? PK_INVAL : st, &err);
+}

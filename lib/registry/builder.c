@@ -204,7 +204,7 @@ pk_status pk__builder_add(pk_builder *b, const pk_record *rec,
 
 	if ((unsigned)rec->proto >= PK_PROTO_COUNT ||
 	    (unsigned)rec->kind > PK_KIND_OTHER ||
-	    (unsigned)rec->origin > PK_ORIGIN_UNOFFICIAL)
+	    (unsigned)rec->origin > PK_ORIGIN_APP)
 		return PK_INVAL;
 	if (rec->has_port && rec->port_lo > rec->port_hi)
 		return PK_INVAL;

@@ -136,7 +136,7 @@ static pk_status check_records(const pk_registry *reg, const char *o,
 		if (str_bad)
 			return CORRUPT("%s: record %u has a string outside the string pool", o, i);
 		if (r->proto >= PK_PROTO_COUNT || r->kind > PK_KIND_OTHER ||
-		    r->origin > PK_ORIGIN_UNOFFICIAL || r->has_port > 1)
+		    r->origin > PK_ORIGIN_APP || r->has_port > 1)
 			return CORRUPT("%s: record %u has transport %u, kind %u, origin %u, "
 				       "port flag %u: out of range",
 				       o, i, r->proto, r->kind, r->origin, r->has_port);

@@ -236,7 +236,8 @@ static uint32_t derived_flags(const pk_builder *b)
 		if (r->registered || r->modified || r->count[PK_L_REF] ||
 		    r->count[PK_L_ASSIGNEE] || r->count[PK_L_CONTACT])
 			f |= PK_REGFLAG_METADATA;
-		if (r->origin == PK_ORIGIN_UNOFFICIAL)
+		if (r->origin == PK_ORIGIN_UNOFFICIAL ||
+		    (r->origin == PK_ORIGIN_APP && (r->flags & PK_RECFLAG_UNOFFICIAL)))
 			f |= PK_REGFLAG_UNOFFICIAL;
 	}
 	return f;

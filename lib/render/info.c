@@ -4,9 +4,10 @@
 
 #include "render/render_internal.h"
 
-#define NORIGINS 4
 #define PK_STR2_(x) #x
 #define PK_STR_(x) PK_STR2_(x)
+
+#define NORIGINS 5
 
 typedef struct stats {
 	pk_registry_info info;
@@ -22,7 +23,8 @@ typedef struct stats {
 } stats;
 
 static const char *const origin_labels[NORIGINS] = {
-	"IANA", "services(5)", "supplement (IANA ranges)", "unofficial"
+	"IANA", "services(5)", "supplement (IANA ranges)", "unofficial",
+	"application catalog"
 };
 
 static void gather(const pk_registry *reg, int64_t now, stats *s)

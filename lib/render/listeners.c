@@ -79,7 +79,8 @@ static void text_listeners(pk_render *r, const pk_registry *reg,
 			st = pk__buf_printf(&names, "%s%s%s", names.len ? ", " : "",
 					    rec.name,
 					    rec.origin == PK_ORIGIN_UNOFFICIAL ?
-						    " (unofficial)" : "");
+						    " (unofficial)" :
+					    rec.origin == PK_ORIGIN_APP ? " (app)" : "");
 		}
 		if (st == PK_OK)
 			st = pk__buf_terminate(&names);

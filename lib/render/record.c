@@ -8,13 +8,14 @@
 static const char *const kind_names[] = { "assigned", "reserved", "unassigned",
 					  "deregistered", "other" };
 static const char *const origin_names[] = { "iana", "services", "supplement",
-					    "unofficial" };
+					    "unofficial", "app" };
 /* What each origin means, for --long. */
 static const char *const origin_text[] = {
 	"IANA registry",
 	"services(5) file (Debian netbase), not an IANA record",
 	"IANA range, from portkit's supplement",
 	"well-known unofficial use, not an IANA assignment",
+	"application catalog (data/apps)",
 };
 
 static const char *kind_name(pk_rec_kind k)
@@ -163,6 +164,10 @@ void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
 	pk__json_string(r, "kind", kind_name(rec.kind));
 	pk__json_string(r, "origin", pk__origin_code(rec.origin));
 	pk__json_bool(r, "historic", rec.flags & PK_RECFLAG_HISTORIC);
+	/* Only the catalog's records can be either; other origins say it
+	 * by their origin alone. */
+	if (rec.origin == PK_ORIGIN_APP)
+		pk__json_bool(r, "unofficial", rec.flags & PK_RECFLAG_UNOFFICIAL);
 	pk__json_string(r, "alias_of", rec.alias_of[0] ? rec.alias_of : NULL);
 	pk__json_string(r, "provenance", (rec.flags & PK_RECFLAG_FACTS) ? "facts" :
 					 (rec.flags & PK_RECFLAG_NEWER) ? "newer" : NULL);
@@ -249,6 +254,8 @@ void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
 	/* The description carries what a reader must not miss: that a record
 	 * is not IANA's, that a name is a historic alias, the other names. */
 	const char *tag = rec.origin == PK_ORIGIN_UNOFFICIAL ? "[unofficial]" :
+			  rec.origin == PK_ORIGIN_APP ?
+				  ((rec.flags & PK_RECFLAG_UNOFFICIAL) ? "[app, unofficial]" : "[app]") :
 			  rec.origin == PK_ORIGIN_SERVICES   ? "[services(5)]" :
 							       "";
 	const char *text = rec.description[0] != '\0' ? rec.description :
@@ -365,7 +372,7 @@ void pk__record_long(pk_render *r, const pk_registry *reg, pk_recid id)
 		pk__table_add_pair(r, t, "class:", buf);
 	}
 	pk__table_add_pair(r, t, "kind:", kind_name(rec.kind));
-	const char *origin = (unsigned)rec.origin < 4 ? origin_text[rec.origin] : origin_text[0];
+	const char *origin = (unsigned)rec.origin < 5 ? origin_text[rec.origin] : origin_text[0];
 	/* Which of the embedded snapshot's IANA sources: see `portkit info`. */
 	if (rec.flags & PK_RECFLAG_FACTS)
 		origin = "IANA registry, restored from portkit's facts file of IANA's XML (names and numbers; no text of its own)";

@@ -10,7 +10,8 @@
 #define ORIGIN_BIT(o) (1u << (unsigned)(o))
 #define ALL_ORIGINS                                                         \
 	(ORIGIN_BIT(PK_ORIGIN_IANA) | ORIGIN_BIT(PK_ORIGIN_SERVICES) |      \
-	 ORIGIN_BIT(PK_ORIGIN_SUPPLEMENT) | ORIGIN_BIT(PK_ORIGIN_UNOFFICIAL))
+	 ORIGIN_BIT(PK_ORIGIN_SUPPLEMENT) | ORIGIN_BIT(PK_ORIGIN_UNOFFICIAL) | \
+	 ORIGIN_BIT(PK_ORIGIN_APP))
 
 /*
  * The snapshot's services(5) aliases of names IANA also has (smtp's
@@ -83,7 +84,8 @@ pk_status pk_registry_add_extras(const pk_registry *base,
 		pk_registry_get_info(extras, &xi);
 		st = pk__builder_add_registry(x, extras,
 					     ORIGIN_BIT(PK_ORIGIN_SERVICES) |
-						     ORIGIN_BIT(PK_ORIGIN_UNOFFICIAL),
+						     ORIGIN_BIT(PK_ORIGIN_UNOFFICIAL) |
+						     ORIGIN_BIT(PK_ORIGIN_APP),
 					     err);
 		if (st != PK_OK)
 			goto out;

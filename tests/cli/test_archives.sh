@@ -63,7 +63,7 @@ expect "lookup_only search: multicast-ping" 0 '^9903 udp multicast-ping$'
 nl='
 '
 run "$LO" use 443 tcp
-check "lookup_only use 443/tcp: assigned to https" test "$rc:$out" = "0:assigned${nl}443 tcp https"
+check "lookup_only use 443/tcp: assigned to https (and the catalog's web server)" test "$rc:$out" = "0:assigned${nl}443 tcp http${nl}443 tcp https"
 run "$LO" use 4250 tcp
 check "lookup_only use 4250/tcp: assigned to vrml-multi-use (a range naming no transport)" \
 	test "$rc:$out" = "0:assigned${nl}4200-4299 - vrml-multi-use"

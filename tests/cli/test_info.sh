@@ -9,7 +9,7 @@ expect "embedded: the source names every input, with dates" 0 '^registry: +embed
 expect "embedded: says it is built in" 0 '^location: +the snapshot built into portkit'
 expect "embedded: the npm package's publish date" 0 '^updated: +2026-09-17$'
 expect "embedded: record counts" 0 '^records: +[0-9]+ \(tcp [0-9]+, udp [0-9]+, sctp [0-9]+, dccp [0-9]+, no transport [0-9]+\)$'
-expect "embedded: counts by origin" 0 '^by origin: +IANA [0-9]+, services\(5\) [0-9]+, supplement \(IANA ranges\) 8, unofficial [0-9]+$'
+expect "embedded: counts by origin" 0 '^by origin: +IANA [0-9]+, services\(5\) [0-9]+, supplement \(IANA ranges\) 8, application catalog [0-9]+$'
 expect "lacks: metadata, exactly which" 0 '^lacks: +assignees, contacts, registration and modification dates, references, notes, reports of unauthorized use and DCCP service codes$'
 expect "lacks: people" 0 'the people section'
 expect "lacks: descriptions, counted" 0 "^ +descriptions of [0-9]+ named IANA records \(names portkit's facts file restores without text"
@@ -25,11 +25,11 @@ check "json: records = sum by protocol" sh -c '
 	set -- $("$1" records by_protocol.tcp by_protocol.udp by_protocol.sctp by_protocol.dccp by_protocol.none < "$2")
 	[ "$1" -eq $(($2 + $3 + $4 + $5 + $6)) ]' _ "$J" "$CLI_TMP/i.json"
 check "json: records = sum by origin" sh -c '
-	set -- $("$1" records by_origin.iana by_origin.services by_origin.supplement by_origin.unofficial < "$2")
-	[ "$1" -eq $(($2 + $3 + $4 + $5)) ]' _ "$J" "$CLI_TMP/i.json"
+	set -- $("$1" records by_origin.iana by_origin.services by_origin.supplement by_origin.unofficial by_origin.app < "$2")
+	[ "$1" -eq $(($2 + $3 + $4 + $5 + $6)) ]' _ "$J" "$CLI_TMP/i.json"
 check "json: lacks, as codes" test "$("$J" lacks < "$CLI_TMP/i.json")" = '["metadata","people","descriptions"]'
 check "json: names without description = the text's count" test \
-	"$("$J" names_without_description < "$CLI_TMP/i.json")" = "$(printf '%s\n' "$info_text" | sed -n 's/.*descriptions of \([0-9]*\) named.*/\1/p')" 
+	"$("$J" names_without_description < "$CLI_TMP/i.json")" = "$(printf '%s\n' "$info_text" | sed -n 's/.*descriptions of \([0-9]*\) named.*/\1/p')"
 check "json: update command" test "$("$J" update_command < "$CLI_TMP/i.json")" = "portkit update"
 
 FX=$CLI_TMP/fx.idx

@@ -16,7 +16,7 @@ expect_out "kerberos/udp: the netbase aliases ride along" 0 lookup_kerberos_udp.
 run "$PORTKIT" KERBEROS/UDP
 expect_out "names and transports are case-insensitive" 0 lookup_kerberos_udp.out
 run "$PORTKIT" krb5/udp
-expect_out "an alias finds its record" 0 lookup_kerberos_udp.out
+expect_out "an alias finds its record (the catalog's records carry no aliases)" 0 lookup_krb5_udp.out
 run "$PORTKIT" 22/sctp 51234 HTTPS/sctp
 expect_out "several arguments, one without a record (exit 1)" 1 lookup_several.out
 run "$PORTKIT" 443 --proto sctp
@@ -43,7 +43,7 @@ expect "6000-6010: x11 range from the supplement (udp)" 0 '^6000-6063 +udp +User
 run "$PORTKIT" 27005/udp
 expect "27005/udp: flex-lm, a range with no transport" 0 '^27000-27009 +- +User +flex-lm +FLEX LM \(1-10\)$'
 run "$PORTKIT" 3000
-expect "3000: an unofficial use is shown and marked" 0 '^3000 +tcp +User +grafana +\[unofficial\] Grafana'
+expect "3000: an application's unofficial use is shown and marked" 0 '^3000 +tcp +User +grafana +\[app, unofficial\] Grafana'
 expect "3000: next to IANA's assignment" 0 '^3000 +tcp +User +remoteware-cl '
 run "$PORTKIT" 0
 expect "0: reserved" 0 'Reserved'

@@ -23,7 +23,7 @@ check "nothing: empty stdout" test -z "$out"
 run "$PORTKIT" search multicast
 expect "multicast: IANA descriptions" 0 'multicast-ping'
 run "$PORTKIT" search elasticsearch
-expect "elasticsearch: an unofficial use" 0 '^9200 +tcp +User +elasticsearch +\[unofficial\]'
+expect "elasticsearch: an application's unofficial use" 0 '^9200 +tcp +User +elasticsearch +\[app, unofficial\]'
 run "$PORTKIT" search krb5
 expect "krb5: aliases are searched" 0 '^88 +tcp +System +kerberos '
 run "$PORTKIT" search --json www --index "$FX"

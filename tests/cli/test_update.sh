@@ -37,7 +37,7 @@ expect "netbase's alias www joins IANA's http record" 0 '^80 +tcp +System +http 
 run "$PORTKIT" krb5/udp
 expect "the snapshot's netbase aliases survive the update" 0 '^88 +udp +System +kerberos +Kerberos \(aliases: kerberos5, krb5, kerberos-sec\)$'
 run "$PORTKIT" 3000
-expect "unofficial uses survive the update" 0 '^3000 +tcp +User +grafana +\[unofficial\]'
+expect "the catalog's uses survive the update" 0 '^3000 +tcp +User +grafana +\[app, unofficial\]'
 run "$PORTKIT" --long 22
 expect "the full registry's metadata is there" 0 '^contact: +IETF Chair \(IETF\) <mailto:chair&ietf.org>$'
 

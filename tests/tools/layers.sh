@@ -26,9 +26,11 @@ registry        1
 registry/import 2
 ephemeral       2
 host            2
+apps            2
 update          3
 audit           3
 choose          3
+firewall        3
 render          4
 '
 # ---- end of the table -------------------------------------------------------

@@ -45,7 +45,7 @@ static void test_add_rejects_bad_records(void **state)
 	in.kind = (pk_rec_kind)5;
 	assert_int_equal(pk__builder_add(b, &in, NULL), PK_INVAL);
 	in.kind = PK_KIND_ASSIGNED;
-	in.origin = (pk_rec_origin)4;
+	in.origin = (pk_rec_origin)5;
 	assert_int_equal(pk__builder_add(b, &in, NULL), PK_INVAL);
 	in.origin = PK_ORIGIN_IANA;
 	in.port_lo = 11;

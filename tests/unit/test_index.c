@@ -311,7 +311,7 @@ static void m_rec_string(unsigned char *d) { RECS(d)[5].description = SECT(d, PK
 static void m_rec_alias_of(unsigned char *d) { RECS(d)[37].alias_of = 0xffffffffu; }
 static void m_rec_proto(unsigned char *d) { RECS(d)[3].proto = 5; }
 static void m_rec_kind(unsigned char *d) { RECS(d)[3].kind = 5; }
-static void m_rec_origin(unsigned char *d) { RECS(d)[3].origin = 4; }
+static void m_rec_origin(unsigned char *d) { RECS(d)[3].origin = 5; }
 static void m_rec_has_port(unsigned char *d) { RECS(d)[3].has_port = 2; }
 static void m_rec_ports(unsigned char *d) { RECS(d)[R_X11_UDP].port_hi = 5999; }
 static void m_rec_portless_ports(unsigned char *d) { RECS(d)[36].port_hi = 9; }
@@ -407,7 +407,7 @@ static void test_structural_checks(void **state)
 		{ m_rec_alias_of, PK_CORRUPT, "record 37 has a string outside" },
 		{ m_rec_proto, PK_CORRUPT, "transport 5" },
 		{ m_rec_kind, PK_CORRUPT, "kind 5" },
-		{ m_rec_origin, PK_CORRUPT, "origin 4" },
+		{ m_rec_origin, PK_CORRUPT, "origin 5" },
 		{ m_rec_has_port, PK_CORRUPT, "port flag 2" },
 		{ m_rec_ports, PK_CORRUPT, "has ports 6000-5999" },
 		{ m_rec_portless_ports, PK_CORRUPT, "record 36 has ports 0-9" },

@@ -1,0 +1,552 @@
+/* test_apps.c - the application catalog: its parser (every rule of
+ * docs/apps.md, errors naming FILE:LINE), lookups and suggestions, the
+ * records it adds to a registry, the firewall rule set built from it,
+ * and a lint of data/apps: a source for every application, IANA names
+ * that IANA really assigns there (against the official XML when
+ * present), and a sample of entries checked by hand against their
+ * cited sources. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "apps/apps_internal.h"
+#include "firewall/fw_internal.h"
+#include "registry/registry_internal.h"
+
+static const char good[] =
+	"# a comment\n"
+	"app voip-x\n"
+	"  title VoIP X\n"
+	"  category voip\n"
+	"  alias vx\n"
+	"  port 5060/tcp,udp in iana=sip : signalling\n"
+	"  port 16384-16403/udp both dynamic : media\n"
+	"  port 7000/tcp out\n"
+	"  proto gre both : tunnel\n"
+	"  helper sip\n"
+	"  note a note\n"
+	"  source rfc3261\n"
+	"  source https://example.org/x\n"
+	"\n"
+	"app web-y\n"
+	"title Web Y\n"
+	"category web\n"
+	"port 8080/tcp in : ui\n"
+	"source iana:http-alt\n";
+
+static pk_catalog *parse_ok(const char *text)
+{
+	pk_catalog *c = NULL;
+	pk_error err;
+	assert_int_equal(pk_catalog_new(&c, &err), PK_OK);
+	if (pk_catalog_parse(c, text, strlen(text), "t.apps", &err) != PK_OK)
+		fail_msg("parse: %s", err.message);
+	return c;
+}
+
+static void test_parse(void **state)
+{
+	(void)state;
+	pk_catalog *c = parse_ok(good);
+	assert_int_equal(pk_catalog_count(c), 2);
+	const pk_app *a = pk_catalog_app(c, 0);
+	assert_string_equal(a->name, "voip-x");
+	assert_string_equal(a->title, "VoIP X");
+	assert_string_equal(a->category, "voip");
+	assert_int_equal(a->line, 2);
+	assert_int_equal(a->alias_count, 1);
+	assert_int_equal(a->port_count, 3);
+	assert_int_equal(a->ports[0].lo, 5060);
+	assert_int_equal(a->ports[0].protos, PK_PROTOMASK(PK_PROTO_TCP) | PK_PROTOMASK(PK_PROTO_UDP));
+	assert_int_equal(a->ports[0].dir, PK_DIR_IN);
+	assert_string_equal(a->ports[0].iana, "sip");
+	assert_string_equal(a->ports[0].note, "signalling");
+	assert_true(a->ports[1].dynamic);
+	assert_int_equal(a->ports[1].hi, 16403);
+	assert_int_equal(a->ports[2].dir, PK_DIR_OUT);
+	assert_string_equal(a->ports[2].note, "");
+	assert_int_equal(a->ipproto_count, 1);
+	assert_int_equal(a->ipprotos[0].number, 47);
+	assert_string_equal(a->helpers[0], "sip");
+	assert_int_equal(a->source_count, 2);
+	assert_ptr_equal(pk_catalog_find(c, "VX"), a);
+	assert_ptr_equal(pk_catalog_find(c, "web-y"), pk_catalog_app(c, 1));
+	assert_null(pk_catalog_find(c, "nosuch"));
+	pk_catalog_free(c);
+}
+
+typedef struct bad_case {
+	const char *text;
+	const char *message;
+} bad_case;
+
+static const bad_case bad[] = {
+	{ "title x\n", "t.apps:1: 'title' before the first 'app' line" },
+	{ "app a\ntitle A\ncategory web\nport 80 in\nsource rfc1\n",
+	  "t.apps:4: port '80' names no transport (write 80/tcp, 80/udp, ...)" },
+	{ "app a\ntitle A\ncategory web\nport 80/tcp\nsource rfc1\n",
+	  "t.apps:4: port 80/tcp needs a direction: in, out or both" },
+	{ "app a\ntitle A\ncategory web\nport 70000/tcp in\nsource rfc1\n", "t.apps:4: " },
+	{ "app a\ntitle A\ncategory web\nport 80/tcp in\nport 80/tcp out\nsource rfc1\n",
+	  "t.apps:5: conflicting directions: out here, in at line 4 for overlapping ports of a; "
+	  "write one line with 'both'" },
+	{ "app a\ntitle A\ncategory web\nport 80-90/tcp in\nport 85/tcp,udp in\nsource rfc1\n",
+	  "t.apps:5: ports 85/tcp,udp overlap line 4 of a" },
+	{ "app a\ntitle A\ncategory web\nport 80/tcp in\n", "t.apps:1: application a has no source" },
+	{ "app a\ncategory web\nport 80/tcp in\nsource rfc1\n", "t.apps:1: application a has no title" },
+	{ "app a\ntitle A\ncategory web\nsource rfc1\n",
+	  "t.apps:1: application a has no port and no proto line" },
+	{ "app a\ntitle A\ncategory web\nport 80/tcp in\nsource wikipedia\n",
+	  "t.apps:5: source 'wikipedia': expected rfcNNNN, iana:NAME or an http(s) URL" },
+	{ "app a\ntitle A\ncategory sports\n", "t.apps:3: unknown category 'sports'" },
+	{ "app A\n", "t.apps:1: 'app' needs one name" },
+	{ "app a\ntitle A\ncolour red\n", "t.apps:3: unknown keyword 'colour'" },
+	{ "app a\ntitle A\ntitle B\n", "t.apps:3: a second 'title' line" },
+	{ "app a\ntitle A\ncategory web\nproto 6 in\n",
+	  "t.apps:4: protocol 6 is a port transport: write a port line" },
+	{ "app a\ntitle A\ncategory web\nproto gre sideways\n",
+	  "t.apps:4: proto gre needs a direction: in, out or both" },
+	{ "app a\ntitle A\ncategory web\nhelper ssh\n", "t.apps:4: unknown conntrack helper 'ssh'" },
+	{ "app a\ntitle A\ncategory web\nport 80/tcp in fast\n",
+	  "t.apps:4: unknown word 'fast' on a port line" },
+	{ "app a\ntitle A\ncategory web\nport 80/tcp in iana=http dynamic\n",
+	  "t.apps:4: a dynamic range is nobody's IANA assignment" },
+	{ "app a\ntitle A\x1b[2J\n", "t.apps:2: byte 8 is a control character or not UTF-8" },
+	{ "app a\ntitle A\ncategory web\nport 80/tcp in\nsource rfc1\n"
+	  "app b\nalias a\ntitle B\ncategory web\nport 81/tcp in\nsource rfc1\n",
+	  "t.apps:6: duplicate application name 'a' (also a at t.apps:1)" },
+};
+
+static void test_parse_errors(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		pk_catalog *c = NULL;
+		pk_error err;
+		assert_int_equal(pk_catalog_new(&c, &err), PK_OK);
+		pk_status st = pk_catalog_parse(c, bad[i].text, strlen(bad[i].text), "t.apps", &err);
+		if (st != PK_PARSE || strncmp(err.message, bad[i].message, strlen(bad[i].message)) != 0)
+			fail_msg("case %zu: got %s '%s', expected '%s'", i, pk_status_name(st),
+				 err.message, bad[i].message);
+		/* On error the catalog is unchanged. */
+		assert_int_equal(pk_catalog_count(c), 0);
+		pk_catalog_free(c);
+	}
+}
+
+static void test_duplicate_across_files(void **state)
+{
+	(void)state;
+	pk_catalog *c = parse_ok(good);
+	pk_error err;
+	const char *again = "app web-y\ntitle W\ncategory web\nport 81/tcp in\nsource rfc1\n";
+	assert_int_equal(pk_catalog_parse(c, again, strlen(again), "u.apps", &err), PK_PARSE);
+	assert_string_equal(err.message,
+			    "u.apps:1: duplicate application name 'web-y' (also web-y at t.apps:15)");
+	assert_int_equal(pk_catalog_count(c), 2);
+	pk_catalog_free(c);
+}
+
+/* The build's joined catalog: "#@file NAME" restarts names and lines. */
+static void test_file_marks(void **state)
+{
+	(void)state;
+	const char *joined = "#@file a.apps\n# comment\napp x\ntitle X\ncategory web\nport 1/tcp in\n"
+			     "source rfc1\n#@file b.apps\napp y\ntitle Y\ncategory web\n"
+			     "port 2/tcp in\nsource rfc2\n";
+	pk_catalog *c = parse_ok(joined);
+	assert_string_equal(pk_catalog_app(c, 0)->file, "a.apps");
+	assert_int_equal(pk_catalog_app(c, 0)->line, 2);
+	assert_string_equal(pk_catalog_app(c, 1)->file, "b.apps");
+	assert_int_equal(pk_catalog_app(c, 1)->line, 1);
+	pk_catalog_free(c);
+	const char *bad_joined = "#@file a.apps\napp x\ntitle X\ncategory web\nport 1/tcp in\n"
+				 "#@file b.apps\napp y\ntitle Y\ncategory web\nport 2/tcp sideways\n";
+	pk_error err;
+	assert_int_equal(pk_catalog_new(&c, &err), PK_OK);
+	assert_int_equal(pk_catalog_parse(c, bad_joined, strlen(bad_joined), "joined", &err), PK_PARSE);
+	/* x has no source: found when y starts, named in a.apps. */
+	assert_string_equal(err.message, "a.apps:1: application x has no source");
+	pk_catalog_free(c);
+}
+
+static void test_find_suggest_search(void **state)
+{
+	(void)state;
+	pk_catalog *c = parse_ok(good);
+	const pk_app *out[4];
+	assert_int_equal(pk_catalog_suggest(c, "voip-y", out, 4), 1);
+	assert_string_equal(out[0]->name, "voip-x");
+	assert_int_equal(pk_catalog_suggest(c, "web", out, 4), 1); /* a prefix */
+	assert_string_equal(out[0]->name, "web-y");
+	assert_int_equal(pk_catalog_suggest(c, "zzzzzz", out, 4), 0);
+	assert_int_equal(pk_catalog_search(c, "voip SIGNALLING", out, 4), 0); /* line notes are not searched */
+	assert_int_equal(pk_catalog_search(c, "a note", out, 4), 1);
+	assert_int_equal(pk_catalog_search(c, "web y", out, 4), 1);
+	assert_int_equal(pk_catalog_by_port(c, 16390, 0, out, 4), 1);
+	assert_int_equal(pk_catalog_by_port(c, 16390, PK_PROTOMASK(PK_PROTO_TCP), out, 4), 0);
+	assert_int_equal(pk_catalog_by_port(c, 8080, 0, out, 4), 1);
+	uint8_t n;
+	assert_int_equal(pk_ipproto_parse("ESP", &n, NULL), PK_OK);
+	assert_int_equal(n, 50);
+	assert_int_equal(pk_ipproto_parse("256", &n, NULL), PK_INVAL);
+	pk_catalog_free(c);
+}
+
+/* The records a registry gets: fixed in/both ports only, one per
+ * transport, origin app, unofficial where no IANA name is given. */
+static void test_records(void **state)
+{
+	(void)state;
+	pk_catalog *c = parse_ok(good);
+	pk_builder *b = pk__builder_new();
+	pk_registry *reg = NULL;
+	pk_error err;
+	void *idx;
+	size_t len;
+	assert_int_equal(pk__apps_add_records(b, c, &err), PK_OK);
+	assert_int_equal(pk__builder_finish(b, &idx, &len, &err), PK_OK);
+	assert_int_equal(pk__registry_from_index(idx, len, PK_MEM_HEAP, false, "t", &reg, &err), PK_OK);
+	/* 5060 tcp + udp, 8080 tcp; not the dynamic range, not the out port. */
+	assert_int_equal(pk_registry_count(reg), 3);
+	pk_recid ids[4];
+	assert_int_equal(pk_lookup_port(reg, 5060, 0, ids, 4), 2);
+	pk_record r;
+	assert_int_equal(pk_record_get(reg, ids[0], &r, NULL), PK_OK);
+	assert_string_equal(r.name, "voip-x");
+	assert_int_equal(r.origin, PK_ORIGIN_APP);
+	assert_false(r.flags & PK_RECFLAG_UNOFFICIAL);
+	assert_string_equal(r.description, "VoIP X: signalling");
+	assert_int_equal(pk_lookup_port(reg, 8080, 0, ids, 4), 1);
+	assert_int_equal(pk_record_get(reg, ids[0], &r, NULL), PK_OK);
+	assert_true(r.flags & PK_RECFLAG_UNOFFICIAL);
+	assert_int_equal(pk_lookup_port(reg, 16390, 0, ids, 4), 0);
+	assert_int_equal(pk_lookup_port(reg, 7000, 0, ids, 4), 0);
+	/* The one port-use rule sees them as their own origin. */
+	assert_int_equal(pk_port_use(reg, 8080, PK_PROTO_TCP, PK_ORIGINMASK(PK_ORIGIN_APP), NULL, 0, NULL),
+			 PK_PORT_ASSIGNED);
+	assert_int_equal(pk_port_use(reg, 8080, PK_PROTO_TCP, PK_ORIGINMASK_IANA, NULL, 0, NULL),
+			 PK_PORT_NO_RECORD);
+	pk_registry_info info;
+	pk_registry_get_info(reg, &info);
+	assert_true(info.flags & PK_REGFLAG_UNOFFICIAL);
+	pk_registry_close(reg);
+	pk__builder_free(b);
+	pk_catalog_free(c);
+}
+
+/* ---- the firewall rule set ------------------------------------------------ */
+
+static void test_fw_merge(void **state)
+{
+	(void)state;
+	pk_fw *fw;
+	pk_error err;
+	assert_int_equal(pk_fw_new(PK_DIR_IN, &fw, &err), PK_OK);
+	const char *specs[] = { "100/tcp", "102/tcp", "101/tcp", "200-300/tcp", "250-400/tcp",
+				"401/tcp", "50/udp", "10-20/tcp,udp", "15/tcp" };
+	for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
+		assert_int_equal(pk_fw_add_spec(fw, specs[i], &err), PK_OK);
+	const pk_fw_half *h = &fw->half[0];
+	assert_int_equal(h->n[PK_PROTO_TCP], 3);
+	assert_int_equal(h->ranges[PK_PROTO_TCP][0].lo, 10);
+	assert_int_equal(h->ranges[PK_PROTO_TCP][0].hi, 20);
+	assert_int_equal(h->ranges[PK_PROTO_TCP][1].lo, 100);
+	assert_int_equal(h->ranges[PK_PROTO_TCP][1].hi, 102);
+	assert_int_equal(h->ranges[PK_PROTO_TCP][2].lo, 200);
+	assert_int_equal(h->ranges[PK_PROTO_TCP][2].hi, 401);
+	assert_int_equal(h->n[PK_PROTO_UDP], 2);
+	assert_int_equal(fw->half[1].n[PK_PROTO_TCP], 0); /* no outbound half */
+	/* nft: one rule per transport; firewalld: one per range. */
+	assert_int_equal(pk_fw_rule_count(fw, PK_FW_NFT), 2);
+	assert_int_equal(pk_fw_rule_count(fw, PK_FW_FIREWALLD), 5);
+	assert_int_equal(pk_fw_add_spec(fw, "80", &err), PK_INVAL);
+	assert_int_equal(pk_fw_add_source(fw, "10.0.0.0/33", &err), PK_INVAL);
+	assert_int_equal(pk_fw_add_source(fw, "fe80::1/64", &err), PK_OK);
+	assert_int_equal(pk_fw_add_source(fw, "10.1.2.3", &err), PK_OK);
+	assert_int_equal(pk_fw_set_name(fw, "Bad_Name", &err), PK_INVAL);
+	pk_fw_free(fw);
+}
+
+static void test_fw_multiport(void **state)
+{
+	(void)state;
+	pk_fw *fw;
+	pk_error err;
+	char spec[32];
+	assert_int_equal(pk_fw_new(PK_DIR_IN, &fw, &err), PK_OK);
+	/* 15 single ports fill one rule; a 16th starts another. */
+	for (unsigned p = 1; p <= 31; p += 2) {
+		snprintf(spec, sizeof spec, "%u/tcp", p);
+		assert_int_equal(pk_fw_add_spec(fw, spec, &err), PK_OK);
+	}
+	assert_int_equal(pk_fw_rule_count(fw, PK_FW_IPTABLES), 2);
+	pk_fw_free(fw);
+	/* Eight ranges weigh 16: two rules. */
+	assert_int_equal(pk_fw_new(PK_DIR_IN, &fw, &err), PK_OK);
+	for (unsigned p = 1000; p < 1080; p += 10) {
+		snprintf(spec, sizeof spec, "%u-%u/udp", p, p + 2);
+		assert_int_equal(pk_fw_add_spec(fw, spec, &err), PK_OK);
+	}
+	assert_int_equal(pk__fw_multiport_weight(fw->half[0].ranges[PK_PROTO_UDP],
+						 fw->half[0].n[PK_PROTO_UDP]), 16);
+	assert_int_equal(pk_fw_rule_count(fw, PK_FW_IPTABLES), 2);
+	pk_fw_free(fw);
+}
+
+static void test_fw_directions(void **state)
+{
+	(void)state;
+	pk_catalog *c = parse_ok(good);
+	pk_fw *fw;
+	pk_error err;
+	const pk_app *web = pk_catalog_find(c, "web-y"), *voip = pk_catalog_find(c, "voip-x");
+	assert_int_equal(pk_fw_new(PK_DIR_OUT, &fw, &err), PK_OK);
+	/* web-y only accepts: nothing outbound. */
+	assert_int_equal(pk_fw_add_app(fw, web, &err), PK_INVAL);
+	assert_string_equal(err.message, "web-y has no outbound ports: its ports are for inbound "
+					 "connections (write the port specs for the other side, e.g. "
+					 "8080/tcp)");
+	assert_int_equal(pk_fw_add_app(fw, voip, &err), PK_OK);
+	/* 7000/tcp out, the media range both, GRE both; not 5060 (in). */
+	assert_int_equal(fw->half[1].n[PK_PROTO_TCP], 1);
+	assert_int_equal(fw->half[1].ranges[PK_PROTO_TCP][0].lo, 7000);
+	assert_int_equal(fw->half[1].n[PK_PROTO_UDP], 1);
+	assert_true(fw->half[1].ipproto[47]);
+	pk_fw_free(fw);
+	pk_catalog_free(c);
+}
+
+/* --check refuses what the tool refuses (root and the tools needed). */
+static void test_fw_check_refuses(void **state)
+{
+	(void)state;
+	pk_error err;
+	if (geteuid() != 0 || access("/usr/sbin/nft", X_OK) != 0) {
+		assert_int_equal(pk_fw_check("x", 1, PK_FW_PF, "portkit", &err), PK_UNSUPPORTED);
+		skip();
+	}
+	const char *nft = "table inet t {\n\tchain c {\n\t\ttcp dport @nosuchset accept\n\t}\n}\n";
+	assert_int_equal(pk_fw_check(nft, strlen(nft), PK_FW_NFT, "t", &err), PK_PARSE);
+	assert_non_null(strstr(err.message, "refused the rules"));
+	const char *ok = "table inet t {\n\tchain c {\n\t\ttcp dport 22 accept\n\t}\n}\n";
+	assert_int_equal(pk_fw_check(ok, strlen(ok), PK_FW_NFT, "t", &err), PK_OK);
+	if (access("/usr/sbin/iptables-restore", X_OK) == 0) {
+		const char *ipt = "*filter\n-A INPUT -p tcp -m multiport --dports 1,2,3,4,5,6,7,8,9,10,"
+				  "11,12,13,14,15,16 -j ACCEPT\nCOMMIT\n";
+		assert_int_equal(pk_fw_check(ipt, strlen(ipt), PK_FW_IPTABLES, "t", &err), PK_PARSE);
+	}
+	if (access("/usr/sbin/ufw", X_OK) == 0) {
+		const char *ufw = "[t]\ntitle=T\ndescription=D\nports=99999/tcp\n";
+		assert_int_equal(pk_fw_check(ufw, strlen(ufw), PK_FW_UFW, "t", &err), PK_PARSE);
+	}
+	assert_int_equal(pk_fw_check("x", 1, PK_FW_PF, "t", &err), PK_UNSUPPORTED);
+}
+
+/* ---- data/apps -------------------------------------------------------------- */
+
+static pk_catalog *catalog(void)
+{
+	char dir[4096];
+	const char *data = getenv("PK_TEST_DATA");
+	snprintf(dir, sizeof dir, "%s/../../data/apps", data ? data : "tests/data");
+	pk_catalog *c = NULL;
+	pk_error err;
+	if (pk_catalog_open_dir(dir, &c, &err) != PK_OK)
+		fail_msg("%s", err.message);
+	return c;
+}
+
+/*
+ * Entries checked by hand against the source each cites (the line as
+ * the catalog has it, and the source it must list).  RFCs give their
+ * port in their IANA Considerations or transport section; the vendor
+ * pages in their port tables.
+ */
+static const struct sample {
+	const char *app, *spec, *dir, *source;
+} sample[] = {
+	{ "sip", "5060/tcp,udp", "in", "rfc3261" },        /* RFC 3261 §19.1.2, §18.2.1 */
+	{ "sip", "5061/tcp", "in", "rfc3261" },            /* RFC 3261 §19.1.2: sips 5061 */
+	{ "ipsec", "500/udp", "both", "rfc7296" },         /* RFC 7296 §2: UDP 500 */
+	{ "ipsec", "4500/udp", "both", "rfc3948" },        /* RFC 3948 §2: UDP 4500 */
+	{ "pptp", "1723/tcp", "in", "rfc2637" },           /* RFC 2637 §1.3: TCP 1723 + GRE */
+	{ "iscsi", "3260/tcp", "in", "rfc7143" },          /* RFC 7143 §13.3 */
+	{ "iscsi", "860/tcp", "in", "rfc7143" },           /* RFC 7143 §13.3: system port */
+	{ "isns", "3205/tcp,udp", "in", "rfc4171" },       /* RFC 4171 §6.2 */
+	{ "lpd", "515/tcp", "in", "rfc1179" },             /* RFC 1179 §3 */
+	{ "ipp", "631/tcp", "in", "rfc8010" },             /* RFC 8010 §8.2 */
+	{ "smtp", "25/tcp", "both", "rfc5321" },           /* RFC 5321 §4.5.4.2 */
+	{ "submission", "587/tcp", "in", "rfc6409" },      /* RFC 6409 §3.1 */
+	{ "submission", "465/tcp", "in", "rfc8314" },      /* RFC 8314 §7.3 */
+	{ "imap", "993/tcp", "in", "rfc8314" },            /* RFC 8314 §7.2 */
+	{ "pop3", "110/tcp", "in", "rfc1939" },            /* RFC 1939 §3 */
+	{ "ntp", "123/udp", "both", "rfc5905" },           /* RFC 5905 §7.2 */
+	{ "ssh", "22/tcp", "in", "rfc4253" },              /* RFC 4253 §4.1 */
+	{ "vnc", "5900/tcp", "in", "rfc6143" },            /* RFC 6143 §1: 5900 + display */
+	{ "xmpp", "5222/tcp", "in", "rfc6120" },           /* RFC 6120 §14.7 */
+	{ "xmpp", "5269/tcp", "both", "rfc6120" },         /* RFC 6120 §14.7 */
+	{ "irc", "6697/tcp", "in", "rfc7194" },            /* RFC 7194 §2 */
+	{ "bittorrent", "6881-6889/tcp", "both",           /* BEP 3: 6881 up to 6889 */
+	  "http://www.bittorrent.org/beps/bep_0003.html" },
+	{ "kubernetes", "6443/tcp", "in",
+	  "https://kubernetes.io/docs/reference/networking/ports-and-protocols/" },
+	{ "kubelet", "10250/tcp", "in",
+	  "https://kubernetes.io/docs/reference/networking/ports-and-protocols/" },
+	{ "radius", "1812/udp", "in", "rfc2865" },         /* RFC 2865 §3 */
+	{ "tftp", "69/udp", "in", "rfc1350" },             /* RFC 1350 §4 */
+	{ "mdns", "5353/udp", "both", "rfc6762" },         /* RFC 6762 §3 */
+	{ "vxlan", "4789/udp", "both", "rfc7348" },        /* RFC 7348 §5 */
+};
+
+static void spec_text(const pk_app_port *p, char *buf, size_t size)
+{
+	char protos[32];
+	pk__protomask_format(p->protos, protos, sizeof protos);
+	if (p->lo == p->hi)
+		snprintf(buf, size, "%u/%s", (unsigned)p->lo, protos);
+	else
+		snprintf(buf, size, "%u-%u/%s", (unsigned)p->lo, (unsigned)p->hi, protos);
+}
+
+static void test_catalog_sample(void **state)
+{
+	(void)state;
+	pk_catalog *c = catalog();
+	assert_true(sizeof sample / sizeof sample[0] >= 20);
+	for (size_t i = 0; i < sizeof sample / sizeof sample[0]; i++) {
+		const pk_app *a = pk_catalog_find(c, sample[i].app);
+		if (a == NULL)
+			fail_msg("sample %s: no such application", sample[i].app);
+		bool line = false, source = false;
+		char spec[64];
+		for (size_t k = 0; k < a->port_count; k++) {
+			spec_text(&a->ports[k], spec, sizeof spec);
+			line |= strcmp(spec, sample[i].spec) == 0 &&
+				strcmp(pk_direction_name(a->ports[k].dir), sample[i].dir) == 0;
+		}
+		for (size_t k = 0; k < a->source_count; k++)
+			source |= strcmp(a->sources[k], sample[i].source) == 0;
+		if (!line || !source)
+			fail_msg("sample %s %s %s: %s", sample[i].app, sample[i].spec, sample[i].dir,
+				 line ? "source not cited" : "no such port line");
+	}
+	pk_catalog_free(c);
+}
+
+/* Every application has a title, a category and a source, ports in
+ * range, and the embedded catalog holds at least 100 of them. */
+static void test_catalog_lint(void **state)
+{
+	(void)state;
+	pk_catalog *c = catalog();
+	size_t n = pk_catalog_count(c), dynamic = 0;
+	assert_true(n >= 100);
+	for (size_t i = 0; i < n; i++) {
+		const pk_app *a = pk_catalog_app(c, i);
+		if (a->source_count == 0 || a->title[0] == '\0' || a->category[0] == '\0')
+			fail_msg("%s:%u: %s lacks a title, category or source", a->file, a->line, a->name);
+		for (size_t k = 0; k < a->port_count; k++) {
+			const pk_app_port *p = &a->ports[k];
+			if (p->lo > p->hi || p->protos == 0 || (p->protos & ~PK_PROTOMASK_TRANSPORTS))
+				fail_msg("%s:%u: %s: a bad port line", a->file, p->line, a->name);
+			dynamic += p->dynamic;
+		}
+	}
+	assert_true(dynamic > 0);
+	/* Issue 10's unofficial ports are all answered. */
+	static const struct { unsigned port; const char *app; } unofficial[] = {
+		{ 5800, "vnc" }, { 5901, "vnc" }, { 5903, "vnc" }, { 8333, "bitcoin" },
+		{ 62078, "iphone-sync" }, { 2375, "docker" }, { 2376, "docker" },
+		{ 6443, "kubernetes" }, { 10250, "kubelet" }, { 3000, "grafana" },
+	};
+	for (size_t i = 0; i < sizeof unofficial / sizeof unofficial[0]; i++) {
+		const pk_app *out[32];
+		size_t k = pk_catalog_by_port(c, (uint16_t)unofficial[i].port, 0, out, 32);
+		bool found = false;
+		for (size_t j = 0; j < k && j < 32; j++)
+			found |= strcmp(out[j]->name, unofficial[i].app) == 0;
+		if (!found)
+			fail_msg("port %u: %s is not in the catalog", unofficial[i].port, unofficial[i].app);
+	}
+	pk_catalog_free(c);
+}
+
+/* Against IANA's own XML: an iana=NAME is what IANA assigns on that port
+ * and transport, and a line without one does not hide an assignment of
+ * the application's own name. */
+static void test_catalog_against_iana(void **state)
+{
+	(void)state;
+	const char *dir = getenv("PK_IANA_DIR");
+	char path[4096];
+	if (dir == NULL || dir[0] == '\0')
+		skip();
+	snprintf(path, sizeof path, "%s/service-names-port-numbers.xml", dir);
+	if (access(path, R_OK) != 0)
+		skip();
+	pk_registry *reg = NULL;
+	pk_error err;
+	if (pk_registry_import(path, PK_FORMAT_XML, &reg, &err) != PK_OK)
+		fail_msg("%s", err.message);
+	pk_catalog *c = catalog();
+	size_t checked = 0;
+	for (size_t i = 0; i < pk_catalog_count(c); i++) {
+		const pk_app *a = pk_catalog_app(c, i);
+		for (size_t k = 0; k < a->port_count; k++) {
+			const pk_app_port *p = &a->ports[k];
+			for (unsigned proto = PK_PROTO_TCP; proto <= PK_PROTO_DCCP; proto++) {
+				if (!(p->protos & PK_PROTOMASK(proto)))
+					continue;
+				pk_recid ids[16];
+				size_t m = pk_port_services(reg, p->lo, (pk_proto)proto,
+							    PK_ORIGINMASK_IANA, ids, 16);
+				bool named = false, own = false;
+				for (size_t j = 0; j < m && j < 16; j++) {
+					pk_record r;
+					assert_int_equal(pk_record_get(reg, ids[j], &r, NULL), PK_OK);
+					named |= strcmp(r.name, p->iana) == 0;
+					own |= strcmp(r.name, a->name) == 0;
+				}
+				if (p->iana[0] != '\0' && !named)
+					fail_msg("%s:%u: %s: IANA does not assign %u/%s to %s", a->file,
+						 p->line, a->name, (unsigned)p->lo,
+						 pk_proto_name((pk_proto)proto), p->iana);
+				if (p->iana[0] == '\0' && own)
+					fail_msg("%s:%u: %s: IANA assigns %u/%s to %s: say iana=%s",
+						 a->file, p->line, a->name, (unsigned)p->lo,
+						 pk_proto_name((pk_proto)proto), a->name, a->name);
+				checked++;
+			}
+		}
+	}
+	assert_true(checked > 300);
+	pk_catalog_free(c);
+	pk_registry_close(reg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_duplicate_across_files),
+		cmocka_unit_test(test_file_marks),
+		cmocka_unit_test(test_find_suggest_search),
+		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_fw_merge),
+		cmocka_unit_test(test_fw_multiport),
+		cmocka_unit_test(test_fw_directions),
+		cmocka_unit_test(test_fw_check_refuses),
+		cmocka_unit_test(test_catalog_sample),
+		cmocka_unit_test(test_catalog_lint),
+		cmocka_unit_test(test_catalog_against_iana),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
