@@ -171,6 +171,28 @@ $(NSS_MODULE): $(NSS_OBJS) $(LOOKUP_LIB) nss/libnss_portkit.map
 	    -Wl,--version-script=nss/libnss_portkit.map -Wl,-Bsymbolic \
 	    -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -o $@ $(NSS_OBJS) $(LOOKUP_LIB)
 
+# The threads test (tests/tools/nss_stress.c) under ThreadSanitizer needs a
+# module built with it too: the module and the lookup sources compiled
+# again with -fsanitize=thread into $(BUILD)/tsan/ (plain builds only: TSan
+# and ASan do not mix).  tests/cli/test_nss.sh runs it.
+TSAN_DIR   := $(BUILD)/tsan
+TSAN_FLAGS := -fsanitize=thread -O1 -g
+TSAN_OBJS  := $(patsubst %.c,$(TSAN_DIR)/%.o,$(NSS_SRCS) $(LOOKUP_SRCS))
+ifeq ($(SAN),)
+NSS_TSAN   := $(TSAN_DIR)/libnss_portkit.so.2 $(TSAN_DIR)/nss_stress
+endif
+$(TSAN_DIR)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -std=c17 -fPIC -fvisibility=hidden -ffunction-sections \
+	    -fdata-sections $(WARNFLAGS) $(TSAN_FLAGS) -MMD -MP -c $< -o $@
+$(TSAN_DIR)/libnss_portkit.so.2: $(TSAN_OBJS) $(EMBED_OBJ) nss/libnss_portkit.map
+	$(CC) $(TSAN_FLAGS) -shared -Wl,-soname,libnss_portkit.so.2 \
+	    -Wl,--version-script=nss/libnss_portkit.map -Wl,-Bsymbolic \
+	    -Wl,--gc-sections -o $@ $(TSAN_OBJS) $(EMBED_OBJ)
+$(TSAN_DIR)/nss_stress: tests/tools/nss_stress.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -std=c17 $(WARNFLAGS) $(TSAN_FLAGS) -o $@ $< -lpthread
+
 # The CLI links the static library: no run-time symbol resolution for
 # libportkit itself, which keeps `portkit 443` start-up short.  expat and
 # jansson are linked statically too (their .a files come with the -dev
@@ -236,7 +258,7 @@ $(BUILD)/tests/tools/services_fixture: tests/tools/services_fixture.c $(NOEMBED_
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(NOEMBED_LIB) \
 	    $(BUILD)/tools/no_embedded.o $(ALL_LDFLAGS) -Wl,--as-needed $(LIBS) -Wl,--no-as-needed
 
-tests: $(TEST_BINS) $(CLI) $(TEST_TOOL_BINS) $(NSS_MODULE)
+tests: $(TEST_BINS) $(CLI) $(TEST_TOOL_BINS) $(NSS_MODULE) $(NSS_TSAN)
 
 # `make check` runs the suite twice, as built here and under ASan+UBSan,
 # and prints one closing line: "N passed, N failed".

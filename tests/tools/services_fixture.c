@@ -7,7 +7,9 @@
  * non-ASCII).  Built with the builder, so it links the library without
  * the snapshot.
  *
- *   services_fixture OUT.idx [SOURCE]   SOURCE: the registry's source text */
+ *   services_fixture OUT.idx [SOURCE [b]]
+ * SOURCE: the registry's source text; b: variant B, where 1020/tcp is
+ * "huge" with one alias (the NSS tests replace A by B under lookups). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +64,10 @@ int main(int argc, char **argv)
 	size_t len = 0;
 	pk_status st = PK_NOMEM;
 
-	if (argc < 2 || argc > 3) {
-		fputs("usage: services_fixture OUT.idx [SOURCE]\n", stderr);
+	bool variant_b = argc > 3 && strcmp(argv[3], "b") == 0;
+
+	if (argc < 2 || argc > 4) {
+		fputs("usage: services_fixture OUT.idx [SOURCE [b]]\n", stderr);
 		return 2;
 	}
 	if (b == NULL)
@@ -86,6 +90,13 @@ int main(int argc, char **argv)
 		r.flags = f->flags;
 		r.description = f->name != NULL ? "fixture" : "Reserved";
 		r.alias_of = (f->flags & PK_RECFLAG_HISTORIC) ? "whoispp" : "";
+		if (variant_b && f->lo == 1020) {
+			r.name = "huge";
+			if ((st = pk__builder_add(b, &r, &at)) != PK_OK ||
+			    (st = pk__builder_add_alias(b, at, "huge-alias")) != PK_OK)
+				goto fail;
+			continue;
+		}
 		if ((st = pk__builder_add(b, &r, &at)) != PK_OK)
 			goto fail;
 		for (size_t k = 0; f->aliases[k] != NULL; k++)
