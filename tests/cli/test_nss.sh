@@ -161,11 +161,11 @@ else
 fi
 
 # ---- threads while the index is replaced ----------------------------------------------
-run "$BUILD/tests/tools/nss_stress" "$MOD" "$CLI_TMP/live.idx" "$CLI_TMP/a.idx" "$CLI_TMP/b.idx" 1
+run "$BUILD/tests/tools/nss_stress" "$MOD" "$CLI_TMP/live.idx" "$CLI_TMP/a.idx" "$CLI_TMP/b.idx" 40
 expect "threads: lookups and enumeration while the index is renamed over, every answer A's or B's, B after the last" 0 'errors 0 last B'
 if [ -x "$BUILD/tsan/nss_stress" ] && [ -f "$BUILD/tsan/libnss_portkit.so.2" ]; then
 	run env TSAN_OPTIONS="halt_on_error=1:exitcode=66" "$BUILD/tsan/nss_stress" "$BUILD/tsan/libnss_portkit.so.2" \
-		"$CLI_TMP/tsan.idx" "$CLI_TMP/a.idx" "$CLI_TMP/b.idx" 1
+		"$CLI_TMP/tsan.idx" "$CLI_TMP/a.idx" "$CLI_TMP/b.idx" 40
 	expect "threads under ThreadSanitizer: no race reported" 0 'errors 0 last B'
 elif [ -n "$preload" ]; then
 	skip "ThreadSanitizer" "the TSan build is made with the plain build (TSan and ASan do not mix)"

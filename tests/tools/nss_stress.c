@@ -3,11 +3,11 @@
  * the sanitizer build, and under ThreadSanitizer (with a TSan build of the
  * module: Makefile, "the NSS module").
  *
- *   nss_stress MODULE INDEX A.idx B.idx SECONDS
+ *   nss_stress MODULE INDEX A.idx B.idx ROUNDS
  * INDEX is where the module looks (PORTKIT_NSS_INDEX); A and B are the
  * services fixture's two variants (1020/tcp "big" with three aliases, or
  * "huge" with one).  Four threads look up while the main thread renames A
- * and B over INDEX every 10 ms; one more walks getservent_r.  Every answer
+ * and B over INDEX ROUNDS times, 10 ms apart; one more walks getservent_r.  Every answer
  * must be A's or B's exactly; both must be seen; after the last rename
  * (B) and the module's recheck interval, B must answer.  Prints the
  * counts; exit 0 when all held. */
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 	pthread_t t[5];
 
 	if (argc != 6) {
-		fputs("usage: nss_stress MODULE INDEX A.idx B.idx SECONDS\n", stderr);
+		fputs("usage: nss_stress MODULE INDEX A.idx B.idx ROUNDS\n", stderr);
 		return 64;
 	}
 	if (copy_over(argv[3], argv[2]) != 0 || setenv("PORTKIT_NSS_INDEX", argv[2], 1) != 0)
@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 5; i++)
 		if (pthread_create(&t[i], NULL, i < 4 ? looker : walker, NULL) != 0)
 			return 64;
-	long rounds = atol(argv[5]) * 100;
+	long rounds = atol(argv[5]);
 	for (long i = 0; i < rounds; i++) {
 		if (copy_over(i % 2 ? argv[3] : argv[4], argv[2]) != 0)
 			atomic_fetch_add(&errors, 1);
