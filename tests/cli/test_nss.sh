@@ -49,6 +49,17 @@ fi
 size=$(wc -c < "$MOD")
 echo "    module: $size bytes (the embedded snapshot is most of it)"
 
+# ---- make install: the module into the multiarch directory, nothing run -----
+top=$(cd "$(dirname "$0")/../.." && pwd)
+b=$BUILD
+case "$b" in "$top"/*) b=${b#"$top"/} ;; esac
+ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2> /dev/null || cc -print-multiarch)
+run make -C "$top" -n install BUILD="$b" PREFIX=/usr DESTDIR=/nonexistent-destdir
+expect "make install PREFIX=/usr puts the module into /usr/lib/$ma" 0 \
+	"install -m 644 $b/libnss_portkit.so.2 /nonexistent-destdir/usr/lib/$ma/libnss_portkit.so.2"
+check "make install runs no ldconfig and touches no nsswitch.conf" \
+	sh -c '! printf "%s\n" "$1" | grep -E "ldconfig|nsswitch"' _ "$out"
+
 # ---- getent from the build tree ----------------------------------------------------
 run nss getent -s services:portkit services 6010/tcp
 expect "getent -s services:portkit services 6010/tcp: x11" 0 '^x11 +6010/tcp$'
