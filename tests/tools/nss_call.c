@@ -17,6 +17,17 @@
 #include <string.h>
 #include <sys/auxv.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+/* A set-user-ID process cannot read its own /proc/self/environ, so the
+ * sanitizer never sees ASAN_OPTIONS there, and LeakSanitizer, which
+ * needs to ptrace the process, fails at exit: built in instead. */
+const char *__asan_default_options(void);
+__attribute__((visibility("default"))) const char *__asan_default_options(void)
+{
+	return "detect_leaks=0";
+}
+#endif
+
 typedef enum nss_status byname_fn(const char *, const char *, struct servent *,
 				  char *, size_t, int *);
 typedef enum nss_status byport_fn(int, const char *, struct servent *, char *,
