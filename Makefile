@@ -173,14 +173,13 @@ $(NSS_MODULE): $(NSS_OBJS) $(LOOKUP_LIB) nss/libnss_portkit.map
 
 # The threads test (tests/tools/nss_stress.c) under ThreadSanitizer needs a
 # module built with it too: the module and the lookup sources compiled
-# again with -fsanitize=thread into $(BUILD)/tsan/ (plain builds only: TSan
-# and ASan do not mix).  tests/cli/test_nss.sh runs it.
+# again with -fsanitize=thread (and nothing of SANFLAGS: TSan and ASan do
+# not mix) into $(BUILD)/tsan/, in either build.  tests/cli/test_nss.sh
+# runs it.
 TSAN_DIR   := $(BUILD)/tsan
 TSAN_FLAGS := -fsanitize=thread -O1 -g
 TSAN_OBJS  := $(patsubst %.c,$(TSAN_DIR)/%.o,$(NSS_SRCS) $(LOOKUP_SRCS))
-ifeq ($(SAN),)
 NSS_TSAN   := $(TSAN_DIR)/libnss_portkit.so.2 $(TSAN_DIR)/nss_stress
-endif
 $(TSAN_DIR)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) -std=c17 -fPIC -fvisibility=hidden -ffunction-sections \

@@ -176,8 +176,6 @@ if [ -x "$BUILD/tsan/nss_stress" ] && [ -f "$BUILD/tsan/libnss_portkit.so.2" ]; 
 	run env TSAN_OPTIONS="halt_on_error=1:exitcode=66" "$BUILD/tsan/nss_stress" "$BUILD/tsan/libnss_portkit.so.2" \
 		"$CLI_TMP/tsan.idx" "$CLI_TMP/a.idx" "$CLI_TMP/b.idx" 40
 	expect "threads under ThreadSanitizer: no race reported" 0 'errors 0 last B'
-elif [ -n "$preload" ]; then
-	skip "ThreadSanitizer" "the TSan build is made with the plain build (TSan and ASan do not mix)"
 else
 	echo "FAIL: the TSan build of the module and nss_stress is missing in $BUILD/tsan"
 fi
