@@ -153,6 +153,39 @@ try:
 except OSError as e:
     print("miss", e)'
 	expect "namespace: python3 getservbyport(4) raises OSError" 0 '^miss'
+	# nss_files on the exported file and portkit answer alike: every 20th
+	# entry's names (all spellings as written) by name, with and without
+	# the transport, and its port.
+	"$PORTKIT" export > "$CLI_TMP/services.export"
+	cat > "$CLI_TMP/same.py" <<'PY'
+import socket, sys
+out = []
+for i, line in enumerate(open(sys.argv[1])):
+    f = line.split()
+    if not f or f[0].startswith("#") or i % 20:
+        continue
+    port, proto = f[1].split("/")
+    for name in [f[0]] + f[2:]:
+        for p in (proto, None):
+            try:
+                out.append("%s/%s %d" % (name, p, socket.getservbyname(name, p) if p else socket.getservbyname(name)))
+            except OSError:
+                out.append("%s/%s miss" % (name, p))
+    try:
+        out.append("%s %s" % (f[1], socket.getservbyport(int(port), proto)))
+    except OSError:
+        out.append("%s miss" % f[1])
+print("\n".join(out))
+PY
+	printf 'services: files\n' > "$CLI_TMP/nsswitch.files"
+	unshare -m sh -c 'mount --bind "$1" /etc/nsswitch.conf && mount --bind "$2" /etc/services && python3 "$3" "$2"' \
+		_ "$CLI_TMP/nsswitch.files" "$CLI_TMP/services.export" "$CLI_TMP/same.py" > "$CLI_TMP/same.files" 2>&1
+	printf 'services: portkit\n' > "$CLI_TMP/nsswitch.portkit"
+	unshare -m sh -c 'mount --bind "$1" /etc/nsswitch.conf && shift && exec "$@"' \
+		_ "$CLI_TMP/nsswitch.portkit" env LD_PRELOAD="$preload" LD_LIBRARY_PATH="$BUILD" \
+		python3 "$CLI_TMP/same.py" "$CLI_TMP/services.export" > "$CLI_TMP/same.portkit" 2>&1
+	check "namespace: nss_files on the export and portkit give the same answers ($(grep -c . "$CLI_TMP/same.files") lookups, $(grep -c miss "$CLI_TMP/same.files") misses)" \
+		sh -c '[ "$(grep -c . "$1")" -gt 500 ] && ! grep -q miss "$1" && diff -u "$1" "$2"' _ "$CLI_TMP/same.files" "$CLI_TMP/same.portkit"
 	if command -v ss > /dev/null; then
 		run in_ns sh -c 'python3 -c "
 import socket, sys, time
