@@ -50,7 +50,10 @@ WARNFLAGS := -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
              -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
 ALL_CPPFLAGS := -D_GNU_SOURCE -Iinclude -Ilib $(CPPFLAGS)
-ALL_CFLAGS := -std=c17 -fPIC -fvisibility=hidden $(WARNFLAGS) $(SANFLAGS) $(CFLAGS)
+# One section per function: the NSS module links the lookup archive with
+# --gc-sections and so carries only the code its lookups reach.
+ALL_CFLAGS := -std=c17 -fPIC -fvisibility=hidden -ffunction-sections -fdata-sections \
+              $(WARNFLAGS) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 # No -lm: lib/ computes with lib/core/fmath.c, so that no program on
 # libportkit maps libm (tests/cli/test_archives.sh checks the CLI).
@@ -83,6 +86,7 @@ LOOKUP_LIB := $(BUILD)/libportkit-lookup.a
 STATIC_LIB := $(BUILD)/libportkit.a
 SHARED_LIB := $(BUILD)/libportkit.so.$(VERSION)
 CLI        := $(BUILD)/portkit
+NSS_MODULE := $(BUILD)/libnss_portkit.so.2
 GEN        := $(BUILD)/gen
 EMBED_OBJ  := $(GEN)/embedded.o
 # What tools/sources fetches (the npm package, netbase's services file):
@@ -93,7 +97,7 @@ FETCHED    ?= sources
 .PHONY: FORCE all lib tests check check-plain check-san bench fuzz valgrind install uninstall clean distclean
 .DELETE_ON_ERROR:
 
-all: $(CLI) $(STATIC_LIB) $(SHARED_LIB) $(LOOKUP_LIB) $(BUILD)/portkit.pc
+all: $(CLI) $(STATIC_LIB) $(SHARED_LIB) $(LOOKUP_LIB) $(BUILD)/portkit.pc $(NSS_MODULE)
 
 lib: $(STATIC_LIB) $(SHARED_LIB) $(LOOKUP_LIB)
 
@@ -183,6 +187,42 @@ $(SHARED_LIB): $(LIB_OBJS) $(EMBED_OBJ) $(APPS_OBJ)
 	ln -sf libportkit.so.$(VERSION) $(BUILD)/libportkit.so.$(SOVERSION)
 	ln -sf libportkit.so.$(SOVERSION) $(BUILD)/libportkit.so
 
+# ---- the NSS module (nss/, docs/nss.md) -------------------------------------
+# libnss_portkit.so.2: the services database for glibc, a front end over
+# the lookup archive alone (libc only, the snapshot inside), exporting only
+# _nss_portkit_* (nss/libnss_portkit.map).  Installed into the multiarch
+# library directory, where glibc's dlopen finds it; install runs no
+# ldconfig and edits no nsswitch.conf (README: "The NSS module").
+NSS_SRCS   := $(sort $(wildcard nss/*.c))
+NSS_OBJS   := $(NSS_SRCS:%.c=$(BUILD)/%.o)
+MULTIARCH   = $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2> /dev/null || $(CC) -print-multiarch)
+NSSDIR     ?= $(PREFIX)/lib/$(MULTIARCH)
+$(NSS_MODULE): $(NSS_OBJS) $(LOOKUP_LIB) nss/libnss_portkit.map
+	$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,libnss_portkit.so.2 \
+	    -Wl,--version-script=nss/libnss_portkit.map -Wl,-Bsymbolic \
+	    -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -o $@ $(NSS_OBJS) $(LOOKUP_LIB)
+
+# The threads test (tests/tools/nss_stress.c) under ThreadSanitizer needs a
+# module built with it too: the module and the lookup sources compiled
+# again with -fsanitize=thread (and nothing of SANFLAGS: TSan and ASan do
+# not mix) into $(BUILD)/tsan/, in either build.  tests/cli/test_nss.sh
+# runs it.
+TSAN_DIR   := $(BUILD)/tsan
+TSAN_FLAGS := -fsanitize=thread -O1 -g
+TSAN_OBJS  := $(patsubst %.c,$(TSAN_DIR)/%.o,$(NSS_SRCS) $(LOOKUP_SRCS))
+NSS_TSAN   := $(TSAN_DIR)/libnss_portkit.so.2 $(TSAN_DIR)/nss_stress
+$(TSAN_DIR)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -std=c17 -fPIC -fvisibility=hidden -ffunction-sections \
+	    -fdata-sections $(WARNFLAGS) $(TSAN_FLAGS) -MMD -MP -c $< -o $@
+$(TSAN_DIR)/libnss_portkit.so.2: $(TSAN_OBJS) $(EMBED_OBJ) nss/libnss_portkit.map
+	$(CC) $(TSAN_FLAGS) -shared -Wl,-soname,libnss_portkit.so.2 \
+	    -Wl,--version-script=nss/libnss_portkit.map -Wl,-Bsymbolic \
+	    -Wl,--gc-sections -o $@ $(TSAN_OBJS) $(EMBED_OBJ)
+$(TSAN_DIR)/nss_stress: tests/tools/nss_stress.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -std=c17 $(WARNFLAGS) $(TSAN_FLAGS) -o $@ $< -lpthread
+
 # The CLI links the static library: no run-time symbol resolution for
 # libportkit itself, which keeps `portkit 443` start-up short.  expat and
 # jansson are linked statically too (their .a files come with the -dev
@@ -241,7 +281,14 @@ $(BUILD)/tests/tools/lookup_only: tests/tools/lookup_only.c $(LOOKUP_LIB)
 	    -Wl,--whole-archive $(LOOKUP_LIB) -Wl,--no-whole-archive $(ALL_LDFLAGS) \
 	    
 
-tests: $(TEST_BINS) $(CLI) $(TEST_TOOL_BINS)
+# The services(5) view's fixture registry, built with the builder (it holds
+# names no importer accepts): the library without the snapshot.
+$(BUILD)/tests/tools/services_fixture: tests/tools/services_fixture.c $(NOEMBED_LIB) $(BUILD)/tools/no_embedded.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(NOEMBED_LIB) \
+	    $(BUILD)/tools/no_embedded.o $(ALL_LDFLAGS) -Wl,--as-needed $(LIBS) -Wl,--no-as-needed
+
+tests: $(TEST_BINS) $(CLI) $(TEST_TOOL_BINS) $(NSS_MODULE) $(NSS_TSAN)
 
 # ---- LD_PRELOAD shims for the CLI tests: tests/preload/NAME.c -> NAME.so ----
 # Built without sanitizers even in a SAN build: a test preloads the
@@ -278,7 +325,12 @@ $(BUILD)/bench/%: bench/%.c $(STATIC_LIB)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(STATIC_LIB) \
 	    $(ALL_LDFLAGS) -Wl,--as-needed $(LIBS) -Wl,--no-as-needed
 
-bench: $(BENCH_BINS) $(CLI)
+# The dispatch floor of bench/nss.sh: a services module answering NOTFOUND.
+$(BUILD)/bench/libnss_pkstub.so.2: bench/nss_stub.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -shared -Wl,-soname,libnss_pkstub.so.2 -o $@ $<
+
+bench: $(BENCH_BINS) $(CLI) $(NSS_MODULE) $(BUILD)/bench/libnss_pkstub.so.2
 	sh bench/run $(BUILD)
 
 # ---- fuzzing (clang + libFuzzer) --------------------------------------------
@@ -299,13 +351,15 @@ install: all
 	install -m 644 $(BUILD)/portkit.pc $(DESTDIR)$(PKGCONFIGDIR)/portkit.pc
 	install -m 644 docs/portkit.1 $(DESTDIR)$(MANDIR)/man1/portkit.1
 	install -m 644 completions/portkit.bash $(DESTDIR)$(BASHCOMPDIR)/portkit
+	install -d $(DESTDIR)$(NSSDIR)
+	install -m 644 $(NSS_MODULE) $(DESTDIR)$(NSSDIR)/libnss_portkit.so.2
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/portkit $(DESTDIR)$(LIBDIR)/libportkit.a \
 	    $(DESTDIR)$(LIBDIR)/libportkit-lookup.a \
 	    $(DESTDIR)$(LIBDIR)/libportkit.so* $(DESTDIR)$(INCLUDEDIR)/portkit.h \
 	    $(DESTDIR)$(PKGCONFIGDIR)/portkit.pc $(DESTDIR)$(MANDIR)/man1/portkit.1 \
-	    $(DESTDIR)$(BASHCOMPDIR)/portkit
+	    $(DESTDIR)$(BASHCOMPDIR)/portkit $(DESTDIR)$(NSSDIR)/libnss_portkit.so.2
 
 # clean: what the build made.  distclean: also what it fetched (sources/),
 # every other build directory, and what fuzzing leaves (corpora, crash,

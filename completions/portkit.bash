@@ -9,7 +9,7 @@ _portkit()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 
-	local commands="lookup search range info import update ranges sim pick advise audit listeners app firewall"
+	local commands="lookup search range info import update ranges sim pick advise audit listeners app firewall export"
 	local common="--proto --long --json --index --no-color --help"
 	# The profile ids of `portkit ranges --json` (tests/cli/test_completion.sh
 	# checks that they are the same).
@@ -95,6 +95,8 @@ _portkit()
 		COMPREPLY=($(compgen -W "--search --port --list --catalog --crosswalk --firewalld --ufw --json --index --help" -- "$cur")) ;;
 	firewall)
 		COMPREPLY=($(compgen -W "--format --in --out --source --policy --name --check --catalog --index --help" -- "$cur")) ;;
+	export)
+		COMPREPLY=($(compgen -W "--format --index --help" -- "$cur")) ;;
 	*)
 		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
 	esac

@@ -591,6 +591,62 @@ const pk_port_run *pk_port_runs_get(const pk_port_runs *runs, size_t i);
 uint32_t pk_port_runs_total(const pk_port_runs *runs, pk_proto proto);
 
 /* ------------------------------------------------------------------------
+ * The registry as services(5) sees it: the one view that `portkit export
+ * --format services` writes and the NSS module (libnss_portkit) answers
+ * getservbyname/getservbyport/getservent from, so that both say the same.
+ *
+ * An entry is a (port, transport) with names, primary first:
+ *   - the names come from named, assigned records (PK_KIND_ASSIGNED) with
+ *     a port, of origin IANA, supplement (IANA's ranges) or services (a
+ *     services(5) file, e.g. netbase's aliases), with their aliases;
+ *     unofficial uses (PK_ORIGIN_UNOFFICIAL) are left out: they are no
+ *     assignment, and a program must not resolve "flask" to 5000;
+ *   - order: IANA's current names, then supplement, then services(5),
+ *     then IANA's historic aliases (PK_RECFLAG_HISTORIC); within one, the
+ *     index order; each record's aliases follow its name.  The primary
+ *     name is the first; every name comes once (case-insensitively; the
+ *     first spelling wins; compared with 256 earlier names at most);
+ *   - a range answers for each of its ports; a record that names no
+ *     transport answers for tcp and udp;
+ *   - a name services(5) cannot hold (empty, or any byte outside
+ *     0x21..0x7e, or '#': whitespace, controls, non-ASCII) is left out,
+ *     and counted in *skipped when given;
+ *   - names without a port (DNS-SD names) have no entry.
+ * Entries are ordered by port, then tcp, udp, sctp, dccp.  None of these
+ * functions allocates; the strings live as long as the registry.
+ * ---------------------------------------------------------------------- */
+
+/* May name stand in a services(5) file (see above)? */
+bool pk_service_name_ok(const char *name);
+
+/* The names of the entry for (port, proto), one per call, primary first:
+ * *cursor starts at 0 and is advanced; NULL after the last (and for a
+ * (port, proto) with no entry, or proto PK_PROTO_NONE).  skipped (may be
+ * NULL) is incremented for every name left out as unfit. */
+const char *pk_services_name_next(const pk_registry *reg, uint16_t port,
+				  pk_proto proto, uint64_t *cursor,
+				  size_t *skipped);
+
+/* Enumerates the entries: *pos starts at 0; each call stores the next
+ * entry's port and transport and returns true, false after the last.
+ * skipped (may be NULL) is incremented for the unfit names of the
+ * (port, transport)s passed over because they have no fit name at all
+ * (the names of an entry are counted by pk_services_name_next()). */
+bool pk_services_next_entry(const pk_registry *reg, uint32_t *pos,
+			    uint16_t *port, pk_proto *proto, size_t *skipped);
+
+/* The entry a name answers for, case-insensitively (RFC 6335): the first
+ * entry, in the order above, holding the name, among transport proto
+ * (PK_PROTO_NONE: any).  false when there is none. */
+bool pk_services_find_name(const pk_registry *reg, const char *name,
+			   pk_proto proto, uint16_t *port, pk_proto *proto_out);
+
+/* The entry for port: proto's, or with PK_PROTO_NONE the first of tcp,
+ * udp, sctp, dccp that has one.  false when there is none. */
+bool pk_services_find_port(const pk_registry *reg, uint16_t port,
+			   pk_proto proto, pk_proto *proto_out);
+
+/* ------------------------------------------------------------------------
  * Queries: a question as a user types it, checked, run against a
  * registry, and holding its answer for a renderer (pk_render_lookup,
  * pk_render_search, pk_render_range).  Every front end parses arguments
@@ -1828,6 +1884,13 @@ void pk_render_advice(pk_render *r, const pk_advice *advice, bool with_draft);
 void pk_render_listeners(pk_render *r, const pk_registry *reg,
 			 const pk_host_portconf *conf,
 			 const pk_host_sockets *socks, unsigned protomask);
+
+/* The registry's services(5) view (see "The registry as services(5) sees
+ * it") as a services(5) file: a comment header naming the registry, then
+ * one line per entry, "name<TAB>port/proto<TAB>aliases".  Always text,
+ * whatever the renderer's format.  *skipped (may be NULL) receives the
+ * number of names left out as unfit for the format. */
+void pk_render_services(pk_render *r, const pk_registry *reg, size_t *skipped);
 
 /* The plot `portkit sim --svg` draws: metric m of every algorithm of a
  * sweep that has run, one line per algorithm against occupancy (x on a

@@ -23,6 +23,7 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx);
 int cmd_listeners(int argc, char **argv, cli_ctx *ctx);
 int cmd_app(int argc, char **argv, cli_ctx *ctx);
 int cmd_firewall(int argc, char **argv, cli_ctx *ctx);
+int cmd_export(int argc, char **argv, cli_ctx *ctx);
 
 static const struct command {
 	const char *name;
@@ -44,6 +45,7 @@ static const struct command {
 	{ "listeners", cmd_listeners, "", "what this host listens on, ports named from the registry" },
 	{ "app", cmd_app, "NAME|--search WORD...", "the ports an application needs, with sources" },
 	{ "firewall", cmd_firewall, "[--format F] ITEM...", "rules opening an application's ports" },
+	{ "export", cmd_export, "--format services", "the registry as a complete services(5) file" },
 };
 
 /* The commands list, with the summaries in one column: a synopsis too

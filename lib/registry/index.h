@@ -236,6 +236,10 @@ uint32_t pk__name_hash(const pk_sipkey *key, const char *s, size_t len);
 
 /* ---- helpers shared by the registry files ------------------------------- */
 
+/* The name table slot of name (any spelling, RFC 6335), or NULL
+ * (lookup.c). */
+const pk_idx_name *pk__name_slot(const pk_registry *reg, const char *name);
+
 static inline const char *pk_idx_str(const pk_registry *reg, uint32_t off)
 {
 	return reg->pool + off;

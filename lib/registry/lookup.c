@@ -27,8 +27,7 @@ size_t pk_lookup_port(const pk_registry *reg, uint16_t port,
 	return n;
 }
 
-/* The name table slot for name, or NULL. */
-static const pk_idx_name *find_name(const pk_registry *reg, const char *name)
+const pk_idx_name *pk__name_slot(const pk_registry *reg, const char *name)
 {
 	uint32_t h = pk__name_hash(&reg->name_key, name, SIZE_MAX);
 
@@ -64,7 +63,7 @@ size_t pk_lookup_name(const pk_registry *reg, const char *name,
 	const pk_idx_name *s;
 	size_t n = 0;
 
-	if (name == NULL || name[0] == '\0' || (s = find_name(reg, name)) == NULL)
+	if (name == NULL || name[0] == '\0' || (s = pk__name_slot(reg, name)) == NULL)
 		return 0;
 	const uint32_t *post = reg->name_post + s->first;
 	/* Two passes: the exact spelling first, then the other spellings. */

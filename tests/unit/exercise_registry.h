@@ -1,5 +1,6 @@
 /* exercise_registry.h - touches everything a registry exposes: every
- * accessor of every record, lookups by port, name, range and words.  Used
+ * accessor of every record, lookups by port, name, range and words, the
+ * services(5) view.  Used
  * by the corruption tests and by fuzz/fuzz_index.c on every index that
  * passed validation: under ASan, any read outside the index shows up.
  * Returns a value that depends on everything read, so nothing is elided. */
@@ -40,8 +41,12 @@ static size_t exercise_registry(const pk_registry *reg)
 		for (uint32_t i = 0; i <= r.alias_count; i++) {
 			const char *a = pk_record_alias(reg, id, i);
 			sum += a ? strlen(a) : 1;
-			if (a != NULL)
+			if (a != NULL) {
+				uint16_t sp;
+				pk_proto spr;
 				sum += pk_lookup_name(reg, a, 0, ids, 64);
+				sum += pk_services_find_name(reg, a, PK_PROTO_NONE, &sp, &spr);
+			}
 		}
 		for (uint32_t i = 0; i <= r.ref_count; i++)
 			if (pk_record_ref(reg, id, i, &ref, NULL) == PK_OK)
@@ -64,6 +69,8 @@ static size_t exercise_registry(const pk_registry *reg)
 			sum += pk_lookup_port(reg, r.port_lo, PK_PROTOMASK(r.proto), ids, 64);
 			sum += pk_lookup_range(reg, r.port_lo, r.port_hi, 0, ids, 64);
 			sum += pk_port_is_assigned(reg, r.port_hi, r.proto);
+			pk_proto spr;
+			sum += pk_services_find_port(reg, r.port_lo, PK_PROTO_NONE, &spr);
 		}
 	}
 	static const uint16_t ports[] = { 0, 1, 22, 80, 443, 1023, 6003, 49151, 65535 };
@@ -78,6 +85,18 @@ static size_t exercise_registry(const pk_registry *reg)
 	sum += pk_search(reg, words, 1, 0, ids, 64);
 	sum += pk_search(reg, NULL, 0, 0, ids, 64);
 	sum += pk_lookup_name(reg, "http", 0, ids, 64);
+	/* The services(5) view, whole: every entry and its names. */
+	uint32_t pos = 0;
+	uint16_t sport;
+	pk_proto sproto;
+	size_t unfit = 0;
+	while (pk_services_next_entry(reg, &pos, &sport, &sproto, &unfit)) {
+		uint64_t c = 0;
+		const char *s;
+		while ((s = pk_services_name_next(reg, sport, sproto, &c, &unfit)) != NULL)
+			sum += strlen(s);
+	}
+	sum += unfit;
 	pk_diff_stats ds;
 	pk_registry_diff(reg, reg, NULL, NULL, &ds);
 	sum += ds.modified + ds.added + ds.removed;
