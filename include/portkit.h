@@ -1747,6 +1747,9 @@ char pk_port_map_code(const pk_registry *reg, uint16_t port);
 /* JSON: the legend with a count per code and "ports", a string of 65,536
  * codes, port 0 first; text: the counts. */
 void pk_render_port_map(pk_render *r, const pk_registry *reg);
+/* A service is up and answering from reg: the version, the registry, its
+ * record count and content hash (pk_registry_content_hash, in hex). */
+void pk_render_health(pk_render *r, const pk_registry *reg);
 /* The OS profiles of pk_os_profiles(), or only the one given. */
 void pk_render_os_profiles(pk_render *r, const pk_os_profile *only);
 /* This host's ephemeral range, reserved ports, unprivileged port start

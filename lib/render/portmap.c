@@ -83,3 +83,23 @@ void pk_render_port_map(pk_render *r, const pk_registry *reg)
 	pk__json_object_end(r);
 	free(buf);
 }
+
+void pk_render_health(pk_render *r, const pk_registry *reg)
+{
+	char hash[24];
+
+	snprintf(hash, sizeof hash, "%016llx",
+		 (unsigned long long)pk_registry_content_hash(reg));
+	if (r->format != PK_RENDER_JSON) {
+		pk__render_printf(r, "ok: portkit %s, %u records, content %s\n",
+				  pk_version(), (unsigned)pk_registry_count(reg), hash);
+		return;
+	}
+	pk__json_document_begin(r, "health");
+	pk__json_string(r, "status", "ok");
+	pk__json_string(r, "version", pk_version());
+	pk__json_registry(r, "registry", reg);
+	pk__json_uint(r, "records", pk_registry_count(reg));
+	pk__json_string(r, "content_hash", hash);
+	pk__json_object_end(r);
+}
