@@ -17,13 +17,24 @@
     supplement: "portkit's supplement of IANA ranges", unofficial: "known unofficial use"
   };
 
+  /* Control characters and bidirectional overrides shown as escapes, as
+   * the CLI shows them: text from the registry cannot hide or reorder
+   * what is around it. */
+  var CONTROLS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  function visible(s) {
+    return s.replace(CONTROLS, function (c) {
+      var h = c.charCodeAt(0).toString(16);
+      return c.charCodeAt(0) < 0x100 ? "\\x" + ("0" + h).slice(-2) : "\\u" + ("000" + h).slice(-4);
+    });
+  }
+
   /* An element with text children only: strings become text nodes. */
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
     (children || []).forEach(function (c) {
       if (c === null || c === undefined) return;
-      e.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+      e.appendChild(typeof c === "string" ? document.createTextNode(visible(c)) : c);
     });
     return e;
   }
@@ -85,7 +96,7 @@
 
   function showError(doc, what) {
     var msg = doc && doc.error ? doc.error.message : "no answer";
-    status.textContent = what + ": " + msg;
+    status.textContent = visible(what + ": " + msg);
   }
 
   /* ---- questions ---------------------------------------------------------- */
@@ -125,7 +136,7 @@
         showRecords("Records matching “" + name + "”", d.records,
                     d.total > d.records.length ? "first " + d.records.length + " of " + d.total : null);
       shown += d.records.length;
-      status.textContent = shown ? (d.total || d.count) + " record(s) match" : "nothing matches “" + name + "”";
+      status.textContent = visible(shown ? (d.total || d.count) + " record(s) match" : "nothing matches “" + name + "”");
     });
   }
 
