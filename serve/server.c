@@ -35,6 +35,24 @@
 	"form-action 'none'; frame-ancestors 'none'"
 #define API_CSP "default-src 'none'; frame-ancestors 'none'"
 
+/* A rendered answer kept for the next request with the same target: the
+ * answers depend only on the registry (pick without a seed and health
+ * are not kept), so a generation's cache is exact until it is replaced. */
+#define CACHE_SLOTS 1024
+#define CACHE_MAX_BODY (256u << 10)
+#define CACHE_MAX_BYTES (6u << 20) /* the server stays small (bench/serve.sh) */
+
+typedef struct centry {
+	char *uri;           /* NULL: empty slot */
+	const char *ctype;
+	bool from_registry, is_page;
+	char *body;
+	size_t len;
+	char etag[24];       /* the body's tag, without quotes */
+	char *gz;            /* the body compressed, once asked for */
+	size_t gzlen;
+} centry;
+
 /* One registry with what is derived from it, shared by the requests that
  * started while it was current. */
 typedef struct generation {
@@ -43,6 +61,9 @@ typedef struct generation {
 	pthread_once_t map_once;
 	char *map;
 	size_t map_len;
+	pthread_rwlock_t cache_lock;
+	size_t cache_bytes;
+	centry cache[CACHE_SLOTS];
 } generation;
 
 typedef struct server {
@@ -134,10 +155,22 @@ static pk_status open_registry(const server *s, pk_registry **out, pk_error *err
 	return pk_registry_open_default(out, err);
 }
 
+static void centry_clear(generation *g, centry *e)
+{
+	g->cache_bytes -= e->len + e->gzlen;
+	free(e->uri);
+	free(e->body);
+	free(e->gz);
+	memset(e, 0, sizeof *e);
+}
+
 static void gen_release(generation *g)
 {
 	if (g == NULL || --g->refs > 0)
 		return;
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		centry_clear(g, &g->cache[i]);
+	pthread_rwlock_destroy(&g->cache_lock);
 	pk_registry_close(g->reg);
 	free(g->map);
 	free(g);
@@ -152,6 +185,7 @@ static generation *gen_new(pk_registry *reg)
 	g->reg = reg;
 	g->refs = 1;
 	g->map_once = (pthread_once_t)PTHREAD_ONCE_INIT;
+	pthread_rwlock_init(&g->cache_lock, NULL);
 	return g;
 }
 
@@ -290,81 +324,187 @@ static char *gzip(const server *s, const char *in, size_t len, size_t *out_len)
 	return out;
 }
 
-static enum MHD_Result send_reply(server *s, struct MHD_Connection *con,
-				  request *req, api_reply *rep)
+/* What is sent: a body (kept by libmicrohttpd as mode says) and what its
+ * headers are made from. */
+typedef struct outgoing {
+	unsigned status;
+	const char *ctype;
+	bool from_registry, is_page, gz;
+	const char *allow;
+	const char *body;
+	size_t len;
+	enum MHD_ResponseMemoryMode mode;
+	char etag[40]; /* quoted; "" for none */
+} outgoing;
+
+/* Queues o, or 304 when If-None-Match names its tag. */
+static enum MHD_Result queue(server *s, struct MHD_Connection *con,
+			     request *req, outgoing *o)
 {
 	const serve_mhd *m = &s->mhd;
-	char etag[40];
-	bool gz = false, not_modified = false;
-	char *body = rep->body;
-	size_t len = rep->len;
-	enum MHD_ResponseMemoryMode mode = rep->body_static ? MHD_RESPMEM_PERSISTENT :
-							      MHD_RESPMEM_MUST_FREE;
+	bool not_modified = false;
 
-	if (rep->status == 200) {
-		const char *ae = m->lookup_connection_value(con, MHD_HEADER_KIND,
-							    MHD_HTTP_HEADER_ACCEPT_ENCODING);
-		gz = s->have_zlib && len >= GZIP_MIN && accepts_gzip(ae);
-		/* Each representation has its own tag (RFC 9110 §8.8.3). */
-		snprintf(etag, sizeof etag, "\"%016llx%s\"",
-			 (unsigned long long)body_hash(body, len), gz ? "-gz" : "");
+	if (o->etag[0] != '\0')
 		not_modified = etag_matches(m->lookup_connection_value(con, MHD_HEADER_KIND,
 								       MHD_HTTP_HEADER_IF_NONE_MATCH),
-					    etag);
-	}
+					    o->etag);
 	if (not_modified) {
-		api_reply_free(rep);
-		body = NULL;
-		len = 0;
-		mode = MHD_RESPMEM_PERSISTENT;
-	} else if (gz) {
-		size_t zlen = 0;
-		char *z = gzip(s, body, len, &zlen);
-		if (z != NULL) {
-			api_reply_free(rep);
-			body = z;
-			len = zlen;
-			mode = MHD_RESPMEM_MUST_FREE;
-		} else {
-			gz = false;
-			snprintf(etag, sizeof etag, "\"%016llx\"",
-				 (unsigned long long)body_hash(body, len));
-		}
+		if (o->mode == MHD_RESPMEM_MUST_FREE)
+			free((char *)(uintptr_t)o->body);
+		o->body = NULL;
+		o->len = 0;
+		o->mode = MHD_RESPMEM_PERSISTENT;
+		o->status = MHD_HTTP_NOT_MODIFIED;
 	}
-	struct MHD_Response *r = m->create_response_from_buffer(len, body, mode);
+	struct MHD_Response *r = m->create_response_from_buffer(o->len, (void *)(uintptr_t)o->body,
+								o->mode);
 	if (r == NULL) {
-		if (mode == MHD_RESPMEM_MUST_FREE)
-			free(body);
+		if (o->mode == MHD_RESPMEM_MUST_FREE)
+			free((char *)(uintptr_t)o->body);
 		return MHD_NO;
 	}
-	m->add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rep->content_type);
+	m->add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, o->ctype);
 	m->add_response_header(r, "X-Content-Type-Options", "nosniff");
 	m->add_response_header(r, "Referrer-Policy", "no-referrer");
-	m->add_response_header(r, "Content-Security-Policy", rep->is_page ? PAGE_CSP : API_CSP);
-	if (rep->status == 200) {
-		m->add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+	m->add_response_header(r, "Content-Security-Policy", o->is_page ? PAGE_CSP : API_CSP);
+	if (o->etag[0] != '\0') {
+		m->add_response_header(r, MHD_HTTP_HEADER_ETAG, o->etag);
 		m->add_response_header(r, MHD_HTTP_HEADER_VARY, s->cfg->cors != NULL ?
 					   "Accept-Encoding, Origin" : "Accept-Encoding");
 		/* Answers change only when the registry does: a minute of
 		 * freshness, then a cheap revalidation by ETag.  The page
 		 * and the health check are always revalidated. */
 		m->add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
-				       rep->from_registry ? "public, max-age=60" : "no-cache");
+				       o->from_registry ? "public, max-age=60" : "no-cache");
 	} else {
 		m->add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	}
-	if (gz && !not_modified)
+	if (o->gz && !not_modified)
 		m->add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-	if (rep->allow != NULL)
-		m->add_response_header(r, MHD_HTTP_HEADER_ALLOW, rep->allow);
+	if (o->allow != NULL)
+		m->add_response_header(r, MHD_HTTP_HEADER_ALLOW, o->allow);
 	if (s->cfg->cors != NULL)
 		m->add_response_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, s->cfg->cors);
-	unsigned status = not_modified ? MHD_HTTP_NOT_MODIFIED : (unsigned)rep->status;
-	enum MHD_Result ret = m->queue_response(con, status, r);
+	enum MHD_Result ret = m->queue_response(con, o->status, r);
 	m->destroy_response(r);
-	req->status = status;
-	req->bytes = not_modified ? 0 : len;
+	req->status = o->status;
+	req->bytes = o->len;
 	return ret;
+}
+
+/* An answer just rendered (not from the cache): tagged by its bytes and
+ * compressed for this request when asked. */
+static enum MHD_Result send_reply(server *s, struct MHD_Connection *con,
+				  request *req, api_reply *rep, bool want_gz)
+{
+	outgoing o = { .status = (unsigned)rep->status, .ctype = rep->content_type,
+		       .from_registry = rep->from_registry, .is_page = rep->is_page,
+		       .allow = rep->allow, .body = rep->body, .len = rep->len,
+		       .mode = rep->body_static ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE };
+
+	if (rep->status == 200) {
+		o.gz = s->have_zlib && want_gz && rep->len >= GZIP_MIN;
+		if (o.gz) {
+			size_t zlen = 0;
+			char *z = gzip(s, rep->body, rep->len, &zlen);
+			if (z != NULL) {
+				api_reply_free(rep);
+				o.body = z;
+				o.len = zlen;
+				o.mode = MHD_RESPMEM_MUST_FREE;
+			} else {
+				o.gz = false;
+			}
+		}
+		/* Each representation has its own tag (RFC 9110 §8.8.3). */
+		snprintf(o.etag, sizeof o.etag, "\"%016llx%s\"",
+			 (unsigned long long)body_hash(o.body, o.len), o.gz ? "-gz" : "");
+	}
+	return queue(s, con, req, &o);
+}
+
+static size_t cache_slot(const char *uri)
+{
+	return (size_t)(body_hash(uri, strlen(uri)) % CACHE_SLOTS);
+}
+
+/* Keeps a copy of a 200 answer for uri (when it fits). */
+static void cache_put(generation *g, const char *uri, const api_reply *rep)
+{
+	centry e = { 0 };
+
+	if (rep->len > CACHE_MAX_BODY)
+		return;
+	e.uri = strdup(uri);
+	e.body = malloc(rep->len ? rep->len : 1);
+	if (e.uri == NULL || e.body == NULL) {
+		free(e.uri);
+		free(e.body);
+		return;
+	}
+	memcpy(e.body, rep->body, rep->len);
+	e.len = rep->len;
+	e.ctype = rep->content_type;
+	e.from_registry = rep->from_registry;
+	e.is_page = rep->is_page;
+	snprintf(e.etag, sizeof e.etag, "%016llx", (unsigned long long)body_hash(e.body, e.len));
+	pthread_rwlock_wrlock(&g->cache_lock);
+	centry *slot = &g->cache[cache_slot(uri)];
+	if (slot->uri != NULL)
+		centry_clear(g, slot);
+	if (g->cache_bytes + e.len <= CACHE_MAX_BYTES) {
+		*slot = e;
+		g->cache_bytes += e.len;
+		e.uri = NULL;
+		e.body = NULL;
+	}
+	pthread_rwlock_unlock(&g->cache_lock);
+	free(e.uri);
+	free(e.body);
+}
+
+/* Answers from the cache when it holds uri (*ret set, true). */
+static bool cache_answer(server *s, generation *g, struct MHD_Connection *con,
+			 request *req, const char *uri, bool want_gz,
+			 enum MHD_Result *ret)
+{
+	centry *e = &g->cache[cache_slot(uri)];
+
+	pthread_rwlock_rdlock(&g->cache_lock);
+	if (e->uri == NULL || strcmp(e->uri, uri) != 0) {
+		pthread_rwlock_unlock(&g->cache_lock);
+		return false;
+	}
+	bool gz = s->have_zlib && want_gz && e->len >= GZIP_MIN;
+	if (gz && e->gz == NULL) {
+		/* Compressed once, by the first request that asks. */
+		pthread_rwlock_unlock(&g->cache_lock);
+		pthread_rwlock_wrlock(&g->cache_lock);
+		if (e->uri != NULL && strcmp(e->uri, uri) == 0 && e->gz == NULL &&
+		    g->cache_bytes + e->len / 2 <= CACHE_MAX_BYTES) {
+			e->gz = gzip(s, e->body, e->len, &e->gzlen);
+			g->cache_bytes += e->gz != NULL ? e->gzlen : 0;
+			if (e->gz == NULL)
+				e->gzlen = 0;
+		}
+		pthread_rwlock_unlock(&g->cache_lock);
+		pthread_rwlock_rdlock(&g->cache_lock);
+		if (e->uri == NULL || strcmp(e->uri, uri) != 0) {
+			pthread_rwlock_unlock(&g->cache_lock);
+			return false;
+		}
+	}
+	gz = gz && e->gz != NULL;
+	/* Copied into the response while the entry is held: a later
+	 * request may replace the entry before this one is sent. */
+	outgoing o = { .status = MHD_HTTP_OK, .ctype = e->ctype,
+		       .from_registry = e->from_registry, .is_page = e->is_page,
+		       .gz = gz, .body = gz ? e->gz : e->body, .len = gz ? e->gzlen : e->len,
+		       .mode = MHD_RESPMEM_MUST_COPY };
+	snprintf(o.etag, sizeof o.etag, "\"%s%s\"", e->etag, gz ? "-gz" : "");
+	*ret = queue(s, con, req, &o);
+	pthread_rwlock_unlock(&g->cache_lock);
+	return true;
 }
 
 /* ---- libmicrohttpd callbacks ---------------------------------------------- */
@@ -425,10 +565,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
 	if (req->answered)
 		return MHD_YES;
 	req->answered = true;
+	const char *ae = s->mhd.lookup_connection_value(con, MHD_HEADER_KIND,
+							MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	bool want_gz = accepts_gzip(ae);
 	if (req->too_long) {
 		memset(&rep, 0, sizeof rep);
 		api_error(&rep, 414, "serve", PK_TOOBIG, "request target too long (at most 2048 bytes)");
-		return send_reply(s, con, req, &rep);
+		return send_reply(s, con, req, &rep, false);
 	}
 	if (s->cfg->cors != NULL && strcmp(method, "OPTIONS") == 0) {
 		/* A CORS preflight: the API is read-only and needs no
@@ -446,6 +589,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
 		return ret;
 	}
 	generation *g = gen_get(s);
+	enum MHD_Result ret;
+	/* pick chooses at random unless seeded by a name; health must
+	 * reach the server: neither is kept. */
+	bool cacheable = (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
+			 strncmp(req->uri, "/v1/pick", 8) != 0 &&
+			 strncmp(req->uri, "/v1/health", 10) != 0;
+	if (cacheable && cache_answer(s, g, con, req, req->uri, want_gz, &ret)) {
+		gen_put(s, g);
+		return ret;
+	}
 	char user[PATH_MAX];
 	api_env env = { .reg = g->reg };
 	if (s->have_user_index) {
@@ -459,8 +612,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
 		env.map_len = g->map_len;
 	}
 	api_answer(&env, method, req->uri, req->uri_len, &rep);
-	/* The cached map stays with its generation. */
-	enum MHD_Result ret = send_reply(s, con, req, &rep);
+	if (cacheable && rep.status == 200) {
+		cache_put(g, req->uri, &rep);
+		if (cache_answer(s, g, con, req, req->uri, want_gz, &ret)) {
+			api_reply_free(&rep);
+			gen_put(s, g);
+			return ret;
+		}
+	}
+	ret = send_reply(s, con, req, &rep, want_gz);
 	gen_put(s, g);
 	return ret;
 }
