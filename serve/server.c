@@ -58,7 +58,8 @@ typedef struct centry {
 typedef struct generation {
 	pk_registry *reg;
 	unsigned refs;
-	pthread_once_t map_once;
+	pthread_mutex_t map_lock;
+	bool map_done;
 	char *map;
 	size_t map_len;
 	pthread_rwlock_t cache_lock;
@@ -171,6 +172,7 @@ static void gen_release(generation *g)
 	for (size_t i = 0; i < CACHE_SLOTS; i++)
 		centry_clear(g, &g->cache[i]);
 	pthread_rwlock_destroy(&g->cache_lock);
+	pthread_mutex_destroy(&g->map_lock);
 	pk_registry_close(g->reg);
 	free(g->map);
 	free(g);
@@ -184,7 +186,7 @@ static generation *gen_new(pk_registry *reg)
 		return NULL;
 	g->reg = reg;
 	g->refs = 1;
-	g->map_once = (pthread_once_t)PTHREAD_ONCE_INIT;
+	pthread_mutex_init(&g->map_lock, NULL);
 	pthread_rwlock_init(&g->cache_lock, NULL);
 	return g;
 }
@@ -231,13 +233,17 @@ static void gen_put(server *s, generation *g)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* The map is rendered once per registry (it walks all 65,536 ports);
- * pthread_once has no argument, so the generation comes by a thread-local. */
-static _Thread_local generation *map_gen;
-
-static void render_map(void)
+/* The map is rendered once per registry (it walks all 65,536 ports).
+ * (No thread-local or pthread_once here: either would make the CLI need
+ * the dynamic loader's TLS support, and it maps libc alone.) */
+static void render_map(generation *g)
 {
-	map_gen->map = api_render_map(map_gen->reg, &map_gen->map_len);
+	pthread_mutex_lock(&g->map_lock);
+	if (!g->map_done) {
+		g->map = api_render_map(g->reg, &g->map_len);
+		g->map_done = true;
+	}
+	pthread_mutex_unlock(&g->map_lock);
 }
 
 /* ---- responses ------------------------------------------------------------ */
@@ -606,8 +612,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
 		env.user_index_path = user;
 	}
 	if (strcmp(req->uri, "/v1/map") == 0 || strncmp(req->uri, "/v1/map?", 8) == 0) {
-		map_gen = g;
-		pthread_once(&g->map_once, render_map);
+		render_map(g);
 		env.map = g->map;
 		env.map_len = g->map_len;
 	}
