@@ -65,7 +65,7 @@
     return rec.port_lo === rec.port_hi ? String(rec.port_lo) : rec.port_lo + "-" + rec.port_hi;
   }
 
-  function card(rec) {
+  function card(rec, open) {
     var link = el("a", { href: "#/" + encodeURIComponent(ports(rec)) }, [ports(rec) + (rec.protocol ? "/" + rec.protocol : "")]);
     var name = el("strong", {}, [rec.name || "(no name)"]);
     var origin = el("span", { "class": "badge origin", title: "where this record comes from" },
@@ -79,7 +79,7 @@
     var c = el("article", { "class": "card", tabindex: "0" }, [
       el("h3", {}, [link, name, kind, origin]),
       el("div", { "class": "desc" }, [rec.description || ""]),
-      el("details", {}, [el("summary", {}, ["every field"]), fields])
+      el("details", open ? { open: "" } : {}, [el("summary", {}, ["every field"]), fields])
     ]);
     c.addEventListener("keydown", function (ev) {
       if (ev.key === "Enter" && ev.target === c) { link.click(); }
@@ -87,10 +87,11 @@
     return c;
   }
 
+  /* A short answer shows every field at once; a long one on request. */
   function showRecords(title, recs, note) {
     var box = el("div", {}, [el("h2", {}, [title])]);
     if (note) box.appendChild(el("p", { "class": "note" }, [note]));
-    recs.forEach(function (r) { box.appendChild(card(r)); });
+    recs.forEach(function (r) { box.appendChild(card(r, recs.length <= 2)); });
     results.appendChild(box);
   }
 
