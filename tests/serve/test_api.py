@@ -124,6 +124,21 @@ def main():
     st, hdr, body = srv.request("/v1/ports/443", method="HEAD")
     check("HEAD: headers, no body", st == 200 and body == b"" and int(hdr["content-length"]) > 100)
 
+    # Keep-alive: two requests on one connection.
+    import http.client
+    c = http.client.HTTPConnection(srv.host, srv.port, timeout=30)
+    c.request("GET", "/v1/ports/443")
+    r1 = c.getresponse()
+    r1.read()
+    sock1 = c.sock
+    c.request("GET", "/v1/names/http")
+    r2 = c.getresponse()
+    r2.read()
+    check("keep-alive: a second request on the same connection",
+          r1.status == 200 and r2.status == 200 and sock1 is not None and c.sock is sock1
+          and (r1.getheader("connection") or "").lower() != "close")
+    c.close()
+
     # ---- headers -------------------------------------------------------------
     st, hdr, body = srv.request("/v1/ports/443")
     check("security headers", hdr.get("x-content-type-options") == "nosniff"
