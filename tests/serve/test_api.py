@@ -277,8 +277,12 @@ def main():
     check("a bad --listen is a usage error (2)", rc == 2 and b"--listen" in err, err)
     rc, out, err = cli(PORTKIT, "serve", "--listen", "example.org:80", env=ENV)
     check("a host name is refused (no DNS)", rc == 2 and b"IP address" in err, err)
-    srv = Server(PORTKIT, "--quiet", env=ENV)
-    srv.stop()
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    rc, out, err = cli(PORTKIT, "serve", "--listen", "127.0.0.1:%d" % busy.getsockname()[1], env=ENV)
+    busy.close()
+    check("a port in use: exit 3 with the reason", rc == 3 and b"in use" in err, err)
     v6 = socket.has_ipv6
     if v6:
         try:
