@@ -222,6 +222,19 @@ $(TSAN_DIR)/libnss_portkit.so.2: $(TSAN_OBJS) $(EMBED_OBJ) nss/libnss_portkit.ma
 $(TSAN_DIR)/nss_stress: tests/tools/nss_stress.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) -std=c17 $(WARNFLAGS) $(TSAN_FLAGS) -o $@ $< -lpthread
+# ---- portkit serve ------------------------------------------------------------
+# serve/: the HTTP server linked into the CLI.  libmicrohttpd and zlib are
+# loaded with dlopen() when `portkit serve` starts (serve/dl.c), so only
+# their headers are needed here; serve/assets.S embeds the page
+# (serve/assets/) and docs/openapi.json.
+SERVE_SRCS := $(sort $(wildcard serve/*.c))
+SERVE_ASSETS := $(sort $(wildcard serve/assets/*)) docs/openapi.json
+SERVE_OBJS := $(SERVE_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/serve/assets.o
+$(BUILD)/serve/assets.o: serve/assets.S $(SERVE_ASSETS)
+	@mkdir -p $(@D)
+	$(CC) $(SANFLAGS) -c serve/assets.S -o $@
+# ---- end of portkit serve -------------------------------------------------------
+
 
 # The CLI links the static library: no run-time symbol resolution for
 # libportkit itself, which keeps `portkit 443` start-up short.  expat and
@@ -231,8 +244,9 @@ $(TSAN_DIR)/nss_stress: tests/tools/nss_stress.c
 # `portkit update` loads it with dlopen.  libm is not needed at all (about
 # a tenth of `portkit 443` when it was mapped).
 CLI_LIBS := -Wl,-Bstatic -lexpat -ljansson -Wl,-Bdynamic -ldl
-$(CLI): $(CLI_OBJS) $(STATIC_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(STATIC_LIB) $(CLI_LIBS)
+$(CLI): $(CLI_OBJS) $(SERVE_OBJS) $(STATIC_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(SERVE_OBJS) $(STATIC_LIB) $(CLI_LIBS)
+
 
 # Regenerated whenever PREFIX or LIBDIR change (`make install PREFIX=/usr`
 # after a plain `make`), but only rewritten when its text does.

@@ -9,7 +9,7 @@ _portkit()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 
-	local commands="lookup search range info import update ranges sim pick advise audit listeners app firewall export"
+	local commands="lookup search range info import update ranges sim pick advise audit listeners app firewall export serve"
 	local common="--proto --long --json --index --no-color --help"
 	# The profile ids of `portkit ranges --json` (tests/cli/test_completion.sh
 	# checks that they are the same).
@@ -54,7 +54,7 @@ _portkit()
 	cmd=""
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		-p|--proto|--index|--file|-o|--output|--format|--url|--config|-c|--write-sysctl|-w|--expect|-e|--proc-root) ((i++)) ;;
+		-p|--proto|--index|--file|-o|--output|--format|--url|--config|-c|--write-sysctl|-w|--expect|-e|--proc-root|--limit|--cursor|--listen|--cors|--timeout|--max-connections|--threads) ((i++)) ;;
 		-*) ;;
 		*) cmd=${COMP_WORDS[i]}; break ;;
 		esac
@@ -63,12 +63,12 @@ _portkit()
 	case $cmd in
 	"")
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$common --version" -- "$cur"))
+			COMPREPLY=($(compgen -W "$common --limit --cursor --version" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
 		fi ;;
 	range)
-		COMPREPLY=($(compgen -W "$common --assigned --unassigned" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "$common --assigned --unassigned --limit --cursor" -- "$cur")) ;;
 	import)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--format --output -o --json --help" -- "$cur"))
@@ -97,6 +97,10 @@ _portkit()
 		COMPREPLY=($(compgen -W "--format --in --out --source --policy --name --check --catalog --index --help" -- "$cur")) ;;
 	export)
 		COMPREPLY=($(compgen -W "--format --index --help" -- "$cur")) ;;
+	search|lookup)
+		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$common --limit --cursor" -- "$cur")) ;;
+	serve)
+		COMPREPLY=($(compgen -W "--listen --index --quiet --cors --timeout --max-connections --threads --help" -- "$cur")) ;;
 	*)
 		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
 	esac

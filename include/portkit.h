@@ -741,6 +741,21 @@ const pk_port_runs *pk_query_runs(const pk_query *q);
  * unassigned port. */
 bool pk_query_found(const pk_query *q);
 
+/* Paging, so that one answer is bounded (`--limit`, `--cursor`, the HTTP
+ * API's limit and cursor): pk_query_records() then gives at most limit
+ * records, starting where cursor (a pk_query_page() next value in
+ * decimal, NULL for the first page) says.  limit 0 turns paging off (a
+ * cursor then is PK_INVAL).  PK_INVAL for a limit over PK_QUERY_LIMIT_MAX
+ * or a cursor that is not a decimal number.  May be set before or after
+ * pk_query_run().  The unassigned runs of PK_FILTER_UNASSIGNED are not
+ * paged (at most a few thousand). */
+#define PK_QUERY_LIMIT_MAX 10000
+pk_status pk_query_set_page(pk_query *q, size_t limit, const char *cursor,
+			    pk_error *err);
+/* false when not paged; else true, *total the records of the whole
+ * answer and *next the cursor of the next page (0 when this is the last). */
+bool pk_query_page(const pk_query *q, size_t *total, size_t *next);
+
 /* ------------------------------------------------------------------------
  * Updating from IANA (libcurl, loaded only when this is called).
  * ---------------------------------------------------------------------- */
@@ -1830,6 +1845,17 @@ void pk_render_info(pk_render *r, const pk_registry *reg,
 /* A registry imported from input and saved to output. */
 void pk_render_import(pk_render *r, const pk_registry *reg, const char *input,
 		      const char *output);
+/* The port map: for every port one character, the first of these that
+ * holds on any transport: 'a' assigned by IANA (its registry or the
+ * supplement), 'r' reserved by IANA, 's' assigned in a services(5) file
+ * only, 'o' a known unofficial use only, 'u' none of these. */
+char pk_port_map_code(const pk_registry *reg, uint16_t port);
+/* JSON: the legend with a count per code and "ports", a string of 65,536
+ * codes, port 0 first; text: the counts. */
+void pk_render_port_map(pk_render *r, const pk_registry *reg);
+/* A service is up and answering from reg: the version, the registry, its
+ * record count and content hash (pk_registry_content_hash, in hex). */
+void pk_render_health(pk_render *r, const pk_registry *reg);
 /* The OS profiles of pk_os_profiles(), or only the one given. */
 void pk_render_os_profiles(pk_render *r, const pk_os_profile *only);
 /* This host's ephemeral range, reserved ports, unprivileged port start

@@ -209,10 +209,37 @@ int cli_common_option(int opt, const char *arg, cli_ctx *ctx)
 	case CLI_OPT_NO_COLOR:
 		ctx->color = false;
 		return 0;
+	case CLI_OPT_LIMIT:
+	case CLI_OPT_CURSOR:
+		/* Only the answers that are lists of records page. */
+		if (strcmp(ctx->command, "lookup") != 0 && strcmp(ctx->command, "search") != 0 &&
+		    strcmp(ctx->command, "range") != 0)
+			return cli_usage(ctx, "%s: --limit and --cursor apply to lookup, search and range",
+					 ctx->command);
+		*(opt == CLI_OPT_LIMIT ? &ctx->limit : &ctx->cursor) = arg;
+		return 0;
 	default:
 		/* getopt_long already said what was wrong. */
 		return EXIT_USAGE;
 	}
+}
+
+int cli_set_page(const cli_ctx *ctx, pk_query *q)
+{
+	size_t limit = 0;
+	pk_error err;
+
+	if (ctx->limit == NULL && ctx->cursor == NULL)
+		return 0;
+	if (ctx->limit != NULL) {
+		const char *s = ctx->limit;
+		size_t len = strlen(s);
+		if (len == 0 || len > 5 || strspn(s, "0123456789") != len || (limit = strtoul(s, NULL, 10)) == 0)
+			return cli_usage(ctx, "invalid limit '%.40s': expected 1-%u", s,
+					 (unsigned)PK_QUERY_LIMIT_MAX);
+	}
+	pk_status st = pk_query_set_page(q, limit, ctx->cursor, &err);
+	return st == PK_OK ? 0 : cli_fail(ctx, st, &err);
 }
 
 int cli_other_option(int opt, const char *arg, cli_ctx *ctx,

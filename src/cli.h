@@ -32,6 +32,8 @@ typedef struct cli_ctx {
 	bool color;             /* colour on: a terminal and NO_COLOR unset */
 	unsigned protomask;     /* --proto P[,P]: 0 = every transport */
 	int width;              /* terminal width, 80 when not a terminal */
+	const char *limit;      /* --limit N: records per page (lookup, search, range) */
+	const char *cursor;     /* --cursor C: the page a paged answer named */
 } cli_ctx;
 
 /* "portkit: message" on stderr. */
@@ -95,14 +97,22 @@ int cli_finish(int rc);
  * the option, EXIT_USAGE after printing a message otherwise. */
 #define CLI_OPT_INDEX 0x1001
 #define CLI_OPT_NO_COLOR 0x1002
+#define CLI_OPT_LIMIT 0x1003
+#define CLI_OPT_CURSOR 0x1004
 #define CLI_COMMON_SHORTOPTS "jlp:"
 #define CLI_COMMON_LONGOPTS                                          \
 	{ "json", no_argument, NULL, 'j' },                          \
 	{ "long", no_argument, NULL, 'l' },                          \
 	{ "proto", required_argument, NULL, 'p' },                   \
 	{ "index", required_argument, NULL, CLI_OPT_INDEX },         \
-	{ "no-color", no_argument, NULL, CLI_OPT_NO_COLOR }
+	{ "no-color", no_argument, NULL, CLI_OPT_NO_COLOR },         \
+	{ "limit", required_argument, NULL, CLI_OPT_LIMIT },         \
+	{ "cursor", required_argument, NULL, CLI_OPT_CURSOR }
 int cli_common_option(int opt, const char *arg, cli_ctx *ctx);
+/* --limit and --cursor onto q (pk_query_set_page), for the commands that
+ * page (lookup, search, range; the HTTP API pages the same way).  0, or
+ * the exit code after a message. */
+int cli_set_page(const cli_ctx *ctx, pk_query *q);
 /* The default: case of a subcommand's getopt loop: cli_common_option(), and
  * after an option getopt did not know ('?') the usage on stderr. */
 int cli_other_option(int opt, const char *arg, cli_ctx *ctx,

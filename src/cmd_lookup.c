@@ -2,6 +2,7 @@
  * `portkit http`, `portkit kerberos/udp`: what is this port, which port is
  * this service.  The grammar of an argument is pk_query_parse()'s. */
 #include <getopt.h> /* optind */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -29,6 +30,9 @@ static const pk_query *next_query(void *p)
 		return NULL;
 	l->st = pk_query_parse(l->args[l->next++], l->ctx->protomask, &l->cur,
 			       &l->err);
+	if (l->st == PK_OK && l->ctx->limit != NULL)
+		l->st = pk_query_set_page(l->cur, strtoul(l->ctx->limit, NULL, 10),
+					  l->ctx->cursor, &l->err);
 	if (l->st == PK_OK)
 		l->st = pk_query_run(l->reg, l->cur, &l->err);
 	if (l->st != PK_OK)
@@ -75,6 +79,11 @@ int cmd_lookup(int argc, char **argv, cli_ctx *ctx)
 	 * either all answers or a clear usage error. */
 	for (int i = optind; i < argc; i++) {
 		pk_status s = pk_query_parse(argv[i], ctx->protomask, &q, &err);
+		/* --limit and --cursor are checked once, with the first. */
+		if (s == PK_OK && i == optind && (rc = cli_set_page(ctx, q)) != 0) {
+			pk_query_free(q);
+			return rc;
+		}
 		pk_query_free(q);
 		if (s != PK_OK && st == PK_OK) {
 			st = s;

@@ -57,7 +57,7 @@ int cmd_range(int argc, char **argv, cli_ctx *ctx)
 	st = pk_query_parse_range(argv[optind], ctx->protomask, f, &q, &err);
 	if (st != PK_OK)
 		return cli_fail(ctx, st, &err);
-	if ((rc = cli_open_registry(ctx, &reg)) != 0)
+	if ((rc = cli_set_page(ctx, q)) != 0 || (rc = cli_open_registry(ctx, &reg)) != 0)
 		goto out;
 	if ((st = pk_query_run(reg, q, &err)) != PK_OK) {
 		rc = cli_fail(ctx, st, &err);

@@ -18,6 +18,8 @@ struct pk_query {
 	pk_recid *ids;
 	size_t nids;
 	pk_port_runs *runs;
+	size_t page_offset; /* pk_query_set_page(): the first record given */
+	size_t page_limit;  /* at most this many; 0 = no paging */
 };
 
 const char *pk_range_filter_name(pk_range_filter filter)
@@ -335,8 +337,53 @@ pk_status pk_query_run(const pk_registry *reg, pk_query *q, pk_error *err)
 
 const pk_recid *pk_query_records(const pk_query *q, size_t *count)
 {
-	*count = q->nids;
-	return q->ids;
+	if (q->page_limit == 0) {
+		*count = q->nids;
+		return q->ids;
+	}
+	size_t off = q->page_offset < q->nids ? q->page_offset : q->nids;
+	size_t n = q->nids - off;
+	*count = n < q->page_limit ? n : q->page_limit;
+	return q->ids == NULL ? NULL : q->ids + off;
+}
+
+/* A cursor is the offset of the next record in decimal: opaque to
+ * clients, checked here like any other input. */
+pk_status pk_query_set_page(pk_query *q, size_t limit, const char *cursor,
+			    pk_error *err)
+{
+	size_t off = 0;
+
+	if (limit > PK_QUERY_LIMIT_MAX)
+		return pk__error_set(err, PK_INVAL,
+				     "invalid limit %zu: expected 1-%u", limit,
+				     (unsigned)PK_QUERY_LIMIT_MAX);
+	if (cursor != NULL) {
+		size_t len = strlen(cursor);
+		if (len == 0 || len > 9 || strspn(cursor, "0123456789") != len)
+			return pk__error_set(err, PK_INVAL,
+					     "invalid cursor '%.40s': expected one a paged answer gave",
+					     cursor);
+		for (const char *c = cursor; *c != '\0'; c++)
+			off = off * 10 + (size_t)(*c - '0');
+		if (limit == 0)
+			return pk__error_set(err, PK_INVAL,
+					     "a cursor needs a limit");
+	}
+	q->page_offset = off;
+	q->page_limit = limit;
+	return PK_OK;
+}
+
+bool pk_query_page(const pk_query *q, size_t *total, size_t *next)
+{
+	*total = q->nids;
+	*next = 0;
+	if (q->page_limit == 0)
+		return false;
+	if (q->page_offset < q->nids && q->nids - q->page_offset > q->page_limit)
+		*next = q->page_offset + q->page_limit;
+	return true;
 }
 
 const pk_port_runs *pk_query_runs(const pk_query *q)

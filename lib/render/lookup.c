@@ -20,6 +20,32 @@ static const char *query_type_name(pk_query_type t)
 	return "unknown";
 }
 
+/* ---- paging ----------------------------------------------------------- */
+
+/* A paged answer says how many records the whole answer has and where
+ * the next page starts (null on the last); an answer that is not paged
+ * has neither member, as before paging existed. */
+static void json_page(pk_render *r, const pk_query *q)
+{
+	size_t total, next;
+	char cursor[24];
+
+	if (!pk_query_page(q, &total, &next))
+		return;
+	pk__json_uint(r, "total", total);
+	snprintf(cursor, sizeof cursor, "%zu", next);
+	pk__json_string(r, "next_cursor", next > 0 ? cursor : NULL);
+}
+
+static void text_page(pk_render *r, const pk_query *q)
+{
+	size_t total, next;
+
+	if (pk_query_page(q, &total, &next) && next > 0)
+		pk__render_printf(r, "(%zu records in all; the next page: --cursor %zu)\n",
+				  total, next);
+}
+
 /* ---- lookup ----------------------------------------------------------- */
 
 static void json_query(pk_render *r, const pk_registry *reg, const pk_query *q)
@@ -39,11 +65,12 @@ static void json_query(pk_render *r, const pk_registry *reg, const pk_query *q)
 		pk__json_string(r, "name", pk_query_name(q));
 	}
 	pk__json_protocols(r, "protocols", pk_query_protocols(q));
-	pk__json_bool(r, "found", n > 0);
+	pk__json_bool(r, "found", pk_query_found(q));
 	pk__json_array_begin(r, "records");
 	for (size_t i = 0; i < n && pk__render_ok(r); i++)
 		pk__json_record(r, NULL, reg, ids[i]);
 	pk__json_array_end(r);
+	json_page(r, q);
 	pk__json_object_end(r);
 }
 
@@ -147,6 +174,7 @@ void pk_render_search(pk_render *r, const pk_registry *reg, const pk_query *q)
 
 	if (r->format != PK_RENDER_JSON) {
 		pk__record_list(r, reg, ids, n);
+		text_page(r, q);
 		return;
 	}
 	pk__json_document_begin(r, "search");
@@ -161,6 +189,7 @@ void pk_render_search(pk_render *r, const pk_registry *reg, const pk_query *q)
 	for (size_t i = 0; i < n && pk__render_ok(r); i++)
 		pk__json_record(r, NULL, reg, ids[i]);
 	pk__json_array_end(r);
+	json_page(r, q);
 	pk__json_object_end(r);
 }
 
@@ -238,10 +267,12 @@ void pk_render_range(pk_render *r, const pk_registry *reg, const pk_query *q)
 	pk_range_filter f = pk_query_filter(q);
 
 	if (r->format != PK_RENDER_JSON) {
-		if (f == PK_FILTER_UNASSIGNED)
+		if (f == PK_FILTER_UNASSIGNED) {
 			text_runs(r, q);
-		else
+		} else {
 			pk__record_list(r, reg, ids, n);
+			text_page(r, q);
+		}
 		return;
 	}
 	pk_query_ports(q, &lo, &hi);
@@ -256,6 +287,7 @@ void pk_render_range(pk_render *r, const pk_registry *reg, const pk_query *q)
 	for (size_t i = 0; i < n && pk__render_ok(r); i++)
 		pk__json_record(r, NULL, reg, ids[i]);
 	pk__json_array_end(r);
+	json_page(r, q);
 	if (f == PK_FILTER_UNASSIGNED) {
 		json_runs(r, q);
 	} else {
