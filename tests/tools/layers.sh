@@ -29,6 +29,7 @@ host            2
 update          3
 audit           3
 choose          3
+classify        3
 render          4
 '
 # ---- end of the table -------------------------------------------------------
