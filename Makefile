@@ -235,8 +235,15 @@ $(BUILD)/bench/%: bench/%.c $(STATIC_LIB)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(STATIC_LIB) \
 	    $(ALL_LDFLAGS) -Wl,--as-needed $(LIBS) -Wl,--no-as-needed
 
-bench: $(BENCH_BINS) $(CLI)
+bench: $(BENCH_BINS) $(CLI) $(BUILD)/bench/pcap_floor $(BUILD)/tests/tools/mkpcap
 	sh bench/run $(BUILD)
+
+# ---- classify benchmark: the bare libpcap loop it is measured against ------
+# (linked with libpcap directly; portkit itself loads libpcap with dlopen)
+$(BUILD)/bench/pcap_floor: bench/pcap_floor.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) -lpcap
+# ---- end classify benchmark ------------------------------------------------
 
 # ---- fuzzing (clang + libFuzzer) --------------------------------------------
 fuzz:

@@ -75,6 +75,7 @@ struct pk_classify {
 	bool nomem;              /* a summary table could not be allocated */
 	pk_classify_stats stats;
 	pk__port_acc *ports[3];  /* tcp, udp, sctp: 65,536 each */
+	pk_portset used[3];      /* the ports of ports[] with flows */
 	uint32_t *order;         /* live flows by bytes, after finish */
 	uint32_t norder;
 	pk_classify_group *port_groups;
@@ -87,6 +88,9 @@ struct pk_classify {
 /* decode.c */
 pk_packet_status pk__packet_decode(int linktype, const uint8_t *p,
 				   size_t avail, pk_packet *out);
+
+/* flows.c: adds the decided flow d to the summary. */
+void pk__account(pk_classify *c, const pk_flow *d, bool evicted);
 
 /* decide.c: the decision for flow f of c. */
 void pk__decide(const pk_classify *c, const pk__flowent *f, pk_flow *out);

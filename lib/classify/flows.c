@@ -3,6 +3,7 @@
  * endpoints the fan-in evidence counts, and the per-port summary every
  * flow ends in, evicted or not.  Memory is allocated up front, so adding
  * a packet never allocates and never fails. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/random.h>
 
@@ -10,6 +11,7 @@
 
 #define MAX_FLOWS_LO 16u
 #define MAX_FLOWS_HI (1u << 26)
+#define BUCKETS_START 1024u
 
 static uint32_t pow2_at_least(uint32_t n)
 {
@@ -114,9 +116,12 @@ pk_status pk_classify_set_max_flows(pk_classify *c, size_t max, pk_error *err)
 				     max, MAX_FLOWS_LO, MAX_FLOWS_HI);
 	free_tables(c);
 	c->max = (uint32_t)max;
-	c->nbuckets = pow2_at_least(c->max);
+	/* The hash tables start small and double with the flows they hold
+	 * (up to a power of two at least the limit): a sparse table the size
+	 * of the limit would put every flow's bucket on its own cache line. */
+	c->nbuckets = pow2_at_least(c->max < BUCKETS_START ? c->max : BUCKETS_START);
 	c->ep_max = 2 * c->max;
-	c->ep_nbuckets = pow2_at_least(c->ep_max);
+	c->ep_nbuckets = 2 * c->nbuckets;
 	/* malloc, not calloc: entries are initialised as they are taken, so
 	 * a limit of millions costs only what the capture fills. */
 	c->flows = malloc((size_t)c->max * sizeof *c->flows);
@@ -247,25 +252,25 @@ static void lru_push(pk_classify *c, uint32_t i)
 
 /* ---- the summary ------------------------------------------------------------ */
 
-static void account(pk_classify *c, const pk__flowent *f, bool evicted)
+void pk__account(pk_classify *c, const pk_flow *d, bool evicted)
 {
-	pk_flow d;
-
-	pk__decide(c, f, &d);
-	int pi = d.proto == PK_PROTO_TCP ? 0 : d.proto == PK_PROTO_UDP ? 1 : 2;
-	pk__port_acc *a = &c->ports[pi][d.server_port];
-	a->flows++;
-	a->packets += d.packets_to_server + d.packets_to_client;
-	a->bytes += d.bytes_to_server + d.bytes_to_client;
+	int pi = d->proto == PK_PROTO_TCP ? 0 : d->proto == PK_PROTO_UDP ? 1 : 2;
+	pk__port_acc *a = &c->ports[pi][d->server_port];
+	if (a->flows++ == 0)
+		pk_portset_add(&c->used[pi], d->server_port);
+	a->packets += d->packets_to_server + d->packets_to_client;
+	a->bytes += d->bytes_to_server + d->bytes_to_client;
 	a->evicted += evicted;
-	a->certain += d.confidence == PK_CONF_CERTAIN;
+	a->certain += d->confidence == PK_CONF_CERTAIN;
 }
 
 static void evict(pk_classify *c, uint32_t i, bool idle)
 {
 	pk__flowent *f = &c->flows[i];
 
-	account(c, f, true);
+	pk_flow d;
+	pk__decide(c, f, &d);
+	pk__account(c, &d, true);
 	if (idle)
 		c->stats.evicted_idle++;
 	else
@@ -294,6 +299,36 @@ static inline uint16_t sat16(uint16_t v)
 	return v == UINT16_MAX ? v : (uint16_t)(v + 1);
 }
 
+/* Doubles a chained hash table when it holds more entries than buckets.
+ * Without memory it stays as it is: longer chains, still correct. */
+static void grow(uint32_t **buckets, uint32_t *nbuckets, uint32_t limit,
+		 uint32_t held, void *entries, size_t esize, size_t hash_off,
+		 size_t next_off)
+{
+	if (held <= *nbuckets || *nbuckets >= limit)
+		return;
+	uint32_t n = *nbuckets * 2;
+	uint32_t *nb = malloc((size_t)n * sizeof *nb);
+	if (nb == NULL)
+		return;
+	memset(nb, 0xff, (size_t)n * sizeof *nb);
+	for (uint32_t b = 0; b < *nbuckets; b++) {
+		uint32_t i = (*buckets)[b];
+		while (i != PK__NIL) {
+			uint8_t *e = (uint8_t *)entries + (size_t)i * esize;
+			uint32_t h, next;
+			memcpy(&h, e + hash_off, sizeof h);
+			memcpy(&next, e + next_off, sizeof next);
+			memcpy(e + next_off, &nb[h & (n - 1)], sizeof next);
+			nb[h & (n - 1)] = i;
+			i = next;
+		}
+	}
+	free(*buckets);
+	*buckets = nb;
+	*nbuckets = n;
+}
+
 static uint32_t flow_new(pk_classify *c, const pk_packet *p, uint32_t h,
 			 uint64_t ts_us)
 {
@@ -316,6 +351,11 @@ static uint32_t flow_new(pk_classify *c, const pk_packet *p, uint32_t h,
 	f->family = p->family;
 	f->hash = h;
 	f->first_us = ts_us;
+	grow(&c->buckets, &c->nbuckets, pow2_at_least(c->max), c->live + 1, c->flows,
+	     sizeof *c->flows, offsetof(pk__flowent, hash), offsetof(pk__flowent, next));
+	grow(&c->ep_buckets, &c->ep_nbuckets, pow2_at_least(c->ep_max), c->used_eps + 2,
+	     c->eps, sizeof *c->eps, offsetof(pk__endpoint, hash),
+	     offsetof(pk__endpoint, next));
 	f->ep_a = endpoint_ref(c, p->src, p->sport, (uint8_t)p->proto, p->family);
 	f->ep_b = endpoint_ref(c, p->dst, p->dport, (uint8_t)p->proto, p->family);
 	uint32_t *head = &c->buckets[h & (c->nbuckets - 1)];

@@ -66,18 +66,16 @@ static pk_status groups(pk_classify *c, pk_error *err)
 	size_t n = 0;
 
 	for (int p = 0; p < 3; p++)
-		for (uint32_t port = 0; port < 65536; port++)
-			n += c->ports[p][port].flows > 0;
+		n += pk_portset_count(&c->used[p], 0, 65535);
 	c->port_groups = calloc(n ? n : 1, sizeof *c->port_groups);
 	c->svc_groups = calloc(n ? n : 1, sizeof *c->svc_groups);
 	if (c->port_groups == NULL || c->svc_groups == NULL)
 		return pk__error_set(err, PK_NOMEM, "classify: out of memory");
 	size_t k = 0;
 	for (int p = 0; p < 3; p++) {
-		for (uint32_t port = 0; port < 65536; port++) {
+		for (int32_t port = pk_portset_next(&c->used[p], 0); port >= 0;
+		     port = pk_portset_next(&c->used[p], (uint32_t)port + 1)) {
 			const pk__port_acc *a = &c->ports[p][port];
-			if (a->flows == 0)
-				continue;
 			pk_classify_group *g = &c->port_groups[k++];
 			g->proto = protos[p];
 			g->port = (uint16_t)port;
@@ -125,12 +123,7 @@ pk_status pk_classify_finish(pk_classify *c, pk_error *err)
 	for (uint32_t i = c->lru_head; i != PK__NIL; i = c->flows[i].lru_next) {
 		pk_flow d;
 		pk__decide(c, &c->flows[i], &d);
-		int pi = d.proto == PK_PROTO_TCP ? 0 : d.proto == PK_PROTO_UDP ? 1 : 2;
-		pk__port_acc *a = &c->ports[pi][d.server_port];
-		a->flows++;
-		a->packets += d.packets_to_server + d.packets_to_client;
-		a->bytes += d.bytes_to_server + d.bytes_to_client;
-		a->certain += d.confidence == PK_CONF_CERTAIN;
+		pk__account(c, &d, false);
 		c->order[c->norder++] = i;
 	}
 	qsort_r(c->order, c->norder, sizeof *c->order, cmp_order, c);
