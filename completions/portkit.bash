@@ -93,7 +93,7 @@ _portkit()
 		COMPREPLY=($(compgen -W "--proto --proc-root --json --index --no-color --help" -- "$cur")) ;;
 	classify)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--summary --csv --max-flows --idle --json --index --no-color --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--summary --csv --max-flows --idle --live --json --index --no-color --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;

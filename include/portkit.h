@@ -1203,6 +1203,7 @@ typedef struct pk_host_sockets_info {
 
 #define PK_SOCKETS_NO_NETLINK 0x1u  /* read PROC_ROOT/net only */
 #define PK_SOCKETS_NO_OWNERS 0x2u   /* do not scan /proc/PID/fd */
+#define PK_SOCKETS_CONNECTIONS 0x4u /* also list every connection */
 
 /* proc_root NULL means $PROC_ROOT, else "/proc".  A proc root other than
  * "/proc" describes another host (a fixture): netlink is then not used.
@@ -1224,6 +1225,23 @@ const pk_dest_load *pk_host_sockets_dest(const pk_host_sockets *s, size_t i);
 /* Local ports held by this host's outgoing connections (TCP or UDP). */
 const pk_portset *pk_host_sockets_outbound_ports(const pk_host_sockets *s,
 						 pk_proto proto);
+/* One connection (TCP in a connected state, TIME_WAIT included; UDP
+ * connected), listed with PK_SOCKETS_CONNECTIONS.  A dual-stack socket's
+ * IPv4 peer is given as IPv4 on both ends. */
+typedef struct pk_conn {
+	pk_proto proto;
+	uint8_t family;       /* 4 or 6 */
+	bool time_wait;
+	uint8_t laddr[16];    /* network byte order, IPv4 in the first 4 */
+	uint8_t raddr[16];
+	uint16_t lport;
+	uint16_t rport;
+	uint32_t uid;
+	uint64_t inode;
+} pk_conn;
+/* In the kernel's order; 0 without PK_SOCKETS_CONNECTIONS. */
+size_t pk_host_sockets_conn_count(const pk_host_sockets *s);
+const pk_conn *pk_host_sockets_conn(const pk_host_sockets *s, size_t i);
 /* Does the socket accept connections of this family (4 or 6)? */
 bool pk_socket_serves(const pk_socket *s, int family);
 /* "0.0.0.0", "::1", "fe80::1%2"-free text of an address (no brackets). */
@@ -1772,6 +1790,10 @@ typedef struct pk_flow {
 	uint8_t score;             /* 50 (a coin) to 100 (certain) */
 	unsigned warnings;         /* PK_FLOW_* */
 	const char *dynamic_why;   /* PK_FLOW_WARN_DYNAMIC: what it opens */
+	bool truth_known;          /* a connection of this host
+				      (pk_classify_host): its listening
+				      sockets say which end serves */
+	bool truth_agrees;         /* ... and the decision says the same */
 	size_t evidence_count;
 	pk_evidence evidence[PK_EVIDENCE_MAX]; /* strongest first */
 } pk_flow;
@@ -1802,6 +1824,17 @@ pk_packet_status pk_classify_packet(pk_classify *c, int linktype,
 				    size_t caplen, uint32_t wirelen);
 /* An already decoded packet (PK_PKT_OK only). */
 void pk_classify_add(pk_classify *c, const pk_packet *p, uint64_t ts_us);
+
+/* This host's connections, listed by pk_host_sockets_read() with
+ * PK_SOCKETS_CONNECTIONS, as flows without packets (local end first).
+ * The decision uses the ports and fan-in only; the sockets' listeners are
+ * the ground truth it is checked against (pk_flow.truth_*): a connection
+ * whose local port has a listening TCP socket (a bound UDP one) of the
+ * same transport, on its address or the wildcard, was accepted there, any
+ * other one this host opened (not said of TIME_WAIT sockets, which may
+ * outlive their listener, nor of a loopback connection neither of whose
+ * sockets is on a listener's port). */
+void pk_classify_host(pk_classify *c, const pk_host_sockets *s);
 
 /* Decides the flows still in the table, orders them by bytes (most
  * first) and totals the summary.  No packet may follow.  PK_NOMEM. */

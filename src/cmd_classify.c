@@ -79,7 +79,8 @@ static int pcap_load(pcap_api *api)
 static void usage(FILE *out)
 {
 	fputs("usage: portkit classify [--summary] [--json|--csv] [--max-flows N] [--idle SEC]\n"
-	      "                        FILE|- [FILTER...]\n\n"
+	      "                        FILE|- [FILTER...]\n"
+	      "       portkit classify --live [--summary] [--json|--csv]\n\n"
 	      "Which end of each flow of a pcap or pcapng capture is the server, how sure\n"
 	      "that is and why, and the services the registry names on the server port.\n"
 	      "FILE - reads standard input (tcpdump -w - | portkit classify -); FILTER is a\n"
@@ -88,13 +89,15 @@ static void usage(FILE *out)
 	      "  --csv           one CSV row per flow (or per group with --summary)\n"
 	      "  --max-flows N   flows held at once (default 262144); beyond it the least\n"
 	      "                  recently seen flow is evicted into the summary\n"
-	      "  --idle SEC      evict flows idle this long (capture time; default never)\n\n"
+	      "  --idle SEC      evict flows idle this long (capture time; default never)\n"
+	      "  --live          this host's connections (sock_diag) instead of a capture,\n"
+	      "                  each decision checked against its listening sockets\n\n"
 	      "exit status: 0 flows classified, 1 none, 2 usage or not a readable capture\n"
 	      "(not a capture, truncated header, empty, unsupported link type, bad filter),\n"
 	      "3 system error.\n", out);
 }
 
-enum { OPT_SUMMARY = 0x2001, OPT_CSV, OPT_MAX_FLOWS, OPT_IDLE };
+enum { OPT_SUMMARY = 0x2001, OPT_CSV, OPT_MAX_FLOWS, OPT_IDLE, OPT_LIVE };
 
 int cmd_classify(int argc, char **argv, cli_ctx *ctx); /* main.c */
 
@@ -168,6 +171,48 @@ static pcap_t *open_capture(const cli_ctx *ctx, const pcap_api *api,
 	return NULL;
 }
 
+/* --live: this host's connections, decided from their ports and checked
+ * against its listening sockets. */
+static int classify_live(const cli_ctx *ctx, bool summary, bool csv,
+			 unsigned long max_flows)
+{
+	pk_host_portconf *conf = NULL;
+	pk_host_sockets *socks = NULL;
+	pk_registry *reg = NULL;
+	pk_classify *c = NULL;
+	pk_error err;
+	int rc;
+
+	if ((rc = cli_read_host(ctx, NULL, PK_SOCKETS_CONNECTIONS | PK_SOCKETS_NO_OWNERS,
+				&conf, &socks)) != EXIT_FOUND)
+		goto out;
+	if ((rc = cli_open_registry_optional(ctx, &reg)) != EXIT_FOUND)
+		goto out;
+	pk_status st = pk_classify_new(reg, &c, &err);
+	if (st == PK_OK && max_flows != PK_CLASSIFY_MAX_FLOWS)
+		st = pk_classify_set_max_flows(c, max_flows, &err);
+	if (st == PK_OK) {
+		pk_classify_host(c, socks);
+		st = pk_classify_finish(c, &err);
+	}
+	if (st != PK_OK) {
+		rc = cli_fail(ctx, st, &err);
+		goto out;
+	}
+	pk_render *r = csv ? cli_render_new_as(ctx, PK_RENDER_CSV) : cli_render_new(ctx);
+	if (r != NULL)
+		pk_render_classify(r, c, "live", summary);
+	rc = cli_render_end(r, pk_classify_flow_count(c) > 0 ? EXIT_FOUND : EXIT_NOTFOUND);
+	if (rc == EXIT_NOTFOUND && !ctx->json)
+		cli_error("classify: no TCP or UDP connection on this host");
+out:
+	pk_classify_free(c);
+	pk_registry_close(reg);
+	pk_host_sockets_free(socks);
+	free(conf);
+	return rc;
+}
+
 int cmd_classify(int argc, char **argv, cli_ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -175,12 +220,13 @@ int cmd_classify(int argc, char **argv, cli_ctx *ctx)
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 		{ "idle", required_argument, NULL, OPT_IDLE },
+		{ "live", no_argument, NULL, OPT_LIVE },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	unsigned long max_flows = PK_CLASSIFY_MAX_FLOWS, idle = 0;
-	bool summary = false, csv = false;
+	bool summary = false, csv = false, live = false;
 	pk_registry *reg = NULL;
 	pk_classify *c = NULL;
 	pcap_t *p = NULL;
@@ -204,6 +250,9 @@ int cmd_classify(int argc, char **argv, cli_ctx *ctx)
 		case OPT_CSV:
 			csv = true;
 			break;
+		case OPT_LIVE:
+			live = true;
+			break;
 		case OPT_MAX_FLOWS:
 			if (parse_count(optarg, 16, 1ul << 26, &max_flows) != 0)
 				return cli_usage(ctx, "classify: invalid --max-flows '%s': expected 16-67108864",
@@ -221,6 +270,12 @@ int cmd_classify(int argc, char **argv, cli_ctx *ctx)
 	}
 	if (csv && ctx->json)
 		return cli_usage(ctx, "classify: --csv and --json exclude each other");
+	if (live) {
+		if (optind < argc)
+			return cli_usage(ctx, "classify: unexpected argument '%s': --live reads this host's connections",
+					 argv[optind]);
+		return classify_live(ctx, summary, csv, max_flows);
+	}
 	if (optind >= argc)
 		return cli_usage(ctx, "classify: expected a capture file (or - for standard input)");
 	const char *path = argv[optind];

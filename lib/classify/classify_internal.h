@@ -14,6 +14,9 @@
 #define PK__F_SYNACK_A 0x04u /* SYN with ACK, or SCTP INIT ACK */
 #define PK__F_SYNACK_B 0x08u
 #define PK__F_LAST_B 0x10u   /* the last packet came from b */
+#define PK__F_TRUTH 0x20u    /* a host connection: which end serves is known */
+#define PK__F_TRUTH_A 0x40u  /* ... and it is a */
+#define PK__F_TRUTH_FIRM 0x80u /* ... from a listener, not by elimination */
 
 /* One flow of the table.  Its size is the state the table keeps per
  * flow (docs/classify.md); the test keeps it within 128 bytes. */

@@ -185,6 +185,15 @@ static void warnings(const pk__flowent *f, pk_flow *out)
 	}
 }
 
+/* A host connection: the listening sockets say which end serves. */
+static void truth(const pk__flowent *f, int server, pk_flow *out)
+{
+	if (!(f->flags & PK__F_TRUTH))
+		return;
+	out->truth_known = true;
+	out->truth_agrees = (server == 0) == ((f->flags & PK__F_TRUTH_A) != 0);
+}
+
 void pk__decide(const pk_classify *c, const pk__flowent *f, pk_flow *out)
 {
 	pk_proto proto = (pk_proto)f->proto;
@@ -213,6 +222,7 @@ void pk__decide(const pk_classify *c, const pk__flowent *f, pk_flow *out)
 			out->evidence[0].for_server = true;
 			out->evidence[0].weight = 100;
 			warnings(f, out);
+			truth(f, s, out);
 			return;
 		}
 	}
@@ -253,8 +263,11 @@ void pk__decide(const pk_classify *c, const pk__flowent *f, pk_flow *out)
 			give(&t, PK_EV_FAN_IN, s, W_FAN_IN_TWO, fl[s], NULL);
 	}
 
-	/* Who spoke first: a is the end whose packet came first. */
-	if (f->pkts_ba == 0) {
+	/* Who spoke first: a is the end whose packet came first (a host
+	 * connection has no packets to say). */
+	if (f->pkts_ab == 0) {
+		/* nothing */
+	} else if (f->pkts_ba == 0) {
 		if (proto != PK_PROTO_TCP)
 			give(&t, PK_EV_ONE_WAY, 1, W_ONE_WAY, 0, NULL);
 	} else if (proto == PK_PROTO_TCP) {
@@ -296,4 +309,5 @@ void pk__decide(const pk_classify *c, const pk__flowent *f, pk_flow *out)
 		}
 	}
 	warnings(f, out);
+	truth(f, server, out);
 }

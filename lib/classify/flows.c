@@ -369,6 +369,35 @@ static uint32_t flow_new(pk_classify *c, const pk_packet *p, uint32_t h,
 	return i;
 }
 
+/* The flow of p, created when new; *from_a: p goes from its end a. */
+static uint32_t flow_get(pk_classify *c, const pk_packet *p, uint64_t ts_us,
+			 bool *from_a)
+{
+	uint32_t h = flow_hash(c->seed, p);
+	uint32_t i = c->buckets[h & (c->nbuckets - 1)];
+	*from_a = true;
+	for (; i != PK__NIL; i = c->flows[i].next) {
+		const pk__flowent *f = &c->flows[i];
+		if (f->hash != h || f->proto != (uint8_t)p->proto)
+			continue;
+		if (f->pa == p->sport && f->pb == p->dport &&
+		    memcmp(f->a, p->src, 16) == 0 && memcmp(f->b, p->dst, 16) == 0)
+			break;
+		if (f->pa == p->dport && f->pb == p->sport &&
+		    memcmp(f->a, p->dst, 16) == 0 && memcmp(f->b, p->src, 16) == 0) {
+			*from_a = false;
+			break;
+		}
+	}
+	if (i == PK__NIL) {
+		i = flow_new(c, p, h, ts_us);
+	} else if (i != c->lru_head) {
+		lru_unlink(c, i);
+		lru_push(c, i);
+	}
+	return i;
+}
+
 void pk_classify_add(pk_classify *c, const pk_packet *p, uint64_t ts_us)
 {
 	if (c->finished || c->max == 0)
@@ -384,30 +413,8 @@ void pk_classify_add(pk_classify *c, const pk_packet *p, uint64_t ts_us)
 			evict(c, c->lru_tail, true);
 		}
 	}
-	uint32_t h = flow_hash(c->seed, p);
-	uint32_t i = c->buckets[h & (c->nbuckets - 1)];
-	bool from_a = true;
-	for (; i != PK__NIL; i = c->flows[i].next) {
-		const pk__flowent *f = &c->flows[i];
-		if (f->hash != h || f->proto != (uint8_t)p->proto)
-			continue;
-		if (f->pa == p->sport && f->pb == p->dport &&
-		    memcmp(f->a, p->src, 16) == 0 && memcmp(f->b, p->dst, 16) == 0) {
-			from_a = true;
-			break;
-		}
-		if (f->pa == p->dport && f->pb == p->sport &&
-		    memcmp(f->a, p->dst, 16) == 0 && memcmp(f->b, p->src, 16) == 0) {
-			from_a = false;
-			break;
-		}
-	}
-	if (i == PK__NIL) {
-		i = flow_new(c, p, h, ts_us);
-	} else if (i != c->lru_head) {
-		lru_unlink(c, i);
-		lru_push(c, i);
-	}
+	bool from_a;
+	uint32_t i = flow_get(c, p, ts_us, &from_a);
 	pk__flowent *f = &c->flows[i];
 	f->last_us = ts_us;
 	bool syn = false, synack = false;
@@ -454,4 +461,68 @@ pk_packet_status pk_classify_packet(pk_classify *c, int linktype,
 	if (st == PK_PKT_OK)
 		pk_classify_add(c, &p, ts_us);
 	return st;
+}
+
+/* Is (proto, family, addr, port) served by a listed socket? */
+static bool listens(const pk_host_sockets *s, pk_proto proto, uint8_t family,
+		    const uint8_t addr[16], uint16_t port)
+{
+	static const uint8_t any[16];
+
+	for (size_t i = 0; i < pk_host_sockets_count(s); i++) {
+		const pk_socket *k = pk_host_sockets_get(s, i);
+		if (k->proto != proto || k->port != port || !pk_socket_serves(k, family))
+			continue;
+		size_t n = k->family == 4 ? 4 : 16;
+		if (memcmp(k->addr, any, n) == 0 ||
+		    (k->family == family && memcmp(k->addr, addr, n) == 0))
+			return true;
+	}
+	return false;
+}
+
+void pk_classify_host(pk_classify *c, const pk_host_sockets *s)
+{
+	if (c->finished || c->max == 0)
+		return;
+	/* Two passes: the views from a listener's port first, so that they
+	 * settle what the others would guess. */
+	for (size_t n = 0; n < 2 * pk_host_sockets_conn_count(s); n++) {
+		size_t i = n % pk_host_sockets_conn_count(s);
+		const pk_conn *k = pk_host_sockets_conn(s, i);
+		bool pass2 = n >= pk_host_sockets_conn_count(s);
+		pk_packet p;
+		bool from_a;
+		memset(&p, 0, sizeof p);
+		p.proto = k->proto;
+		p.family = k->family;
+		memcpy(p.src, k->laddr, 16);
+		memcpy(p.dst, k->raddr, 16);
+		p.sport = k->lport;
+		p.dport = k->rport;
+		bool local = listens(s, k->proto, k->family, k->laddr, k->lport);
+		if (local == pass2)
+			continue;
+		uint32_t fi = flow_get(c, &p, 0, &from_a);
+		pk__flowent *f = &c->flows[fi];
+		/* The server end: the local one with a listener; without one,
+		 * the remote one (this host opened the connection).  A loopback
+		 * connection is listed from both of its sockets: a listener
+		 * settles it, two views without one contradict each other and
+		 * leave it unknown. */
+		uint8_t a_serves = (local == from_a) ? PK__F_TRUTH_A : 0;
+		/* TIME_WAIT stays with the end that closed first, server or
+		 * client, and may outlive the listener: no evidence. */
+		if (f->flags & PK__F_TRUTH_FIRM || (k->time_wait && !local))
+			continue;
+		if (local) {
+			f->flags = (uint8_t)((f->flags & ~PK__F_TRUTH_A) | PK__F_TRUTH |
+					     PK__F_TRUTH_FIRM | a_serves);
+		} else if (!(f->flags & PK__F_TRUTH)) {
+			f->flags |= (uint8_t)(PK__F_TRUTH | a_serves);
+		} else if ((f->flags & PK__F_TRUTH_A) != a_serves) {
+			f->flags = (uint8_t)(f->flags & ~(PK__F_TRUTH | PK__F_TRUTH_A));
+			f->flags |= PK__F_TRUTH_FIRM; /* settled: unknown */
+		}
+	}
 }

@@ -83,6 +83,21 @@ static pk_status evidence_text(const pk_flow *f, pk_buf *b)
 	return st;
 }
 
+/* Host connections: how many decisions the listening sockets confirm. */
+static void truth_line(pk_render *r, const pk_classify *c)
+{
+	size_t known = 0, agree = 0;
+
+	for (size_t i = 0; i < pk_classify_flow_count(c); i++) {
+		const pk_flow *f = pk_classify_flow(c, i);
+		known += f->truth_known;
+		agree += f->truth_known && f->truth_agrees;
+	}
+	if (known > 0)
+		pk__render_printf(r, "%zu of %zu decisions agree with this host's listening sockets\n",
+				  agree, known);
+}
+
 static void stats_line(pk_render *r, const pk_classify *c)
 {
 	pk_classify_stats s;
@@ -121,15 +136,16 @@ static void text_flows(pk_render *r, const pk_classify *c)
 	pk__table_add_header(r, t, head);
 	for (size_t i = 0; t != NULL && i < pk_classify_flow_count(c); i++) {
 		const pk_flow *f = pk_classify_flow(c, i);
-		char server[80], client[80], pkts[24], bytes[24], conf[24];
+		char server[80], client[80], pkts[24], bytes[24], conf[40];
 		endpoint_text(f->family, f->server_addr, f->server_port, server, sizeof server);
 		endpoint_text(f->family, f->client_addr, f->client_port, client, sizeof client);
 		snprintf(pkts, sizeof pkts, "%llu",
 			 (unsigned long long)(f->packets_to_server + f->packets_to_client));
 		snprintf(bytes, sizeof bytes, "%llu",
 			 (unsigned long long)(f->bytes_to_server + f->bytes_to_client));
-		snprintf(conf, sizeof conf, "%s %u", pk_confidence_name(f->confidence),
-			 f->score);
+		snprintf(conf, sizeof conf, "%s %u%s", pk_confidence_name(f->confidence),
+			 f->score, !f->truth_known ? "" :
+				   f->truth_agrees ? " (true)" : " (FALSE)");
 		pk_status st = evidence_text(f, &ev);
 		if (st == PK_OK)
 			st = services_text(c, f, &sv);
@@ -147,6 +163,7 @@ static void text_flows(pk_render *r, const pk_classify *c)
 	pk__buf_free(&ev);
 	pk__buf_free(&sv);
 	stats_line(r, c);
+	truth_line(r, c);
 }
 
 static void group_row(pk_render *r, pk_text_table *t, const pk_classify_group *g,
@@ -272,6 +289,10 @@ static void json_flow(pk_render *r, const pk_classify *c, const pk_flow *f)
 		pk__json_object_end(r);
 	}
 	pk__json_array_end(r);
+	if (f->truth_known)
+		pk__json_bool(r, "agrees_with_listeners", f->truth_agrees);
+	else
+		pk__json_null(r, "agrees_with_listeners");
 	pk__json_array_begin(r, "warnings");
 	if (f->warnings & PK_FLOW_WARN_EPHEMERAL) {
 		pk__json_object_begin(r, NULL);
@@ -363,7 +384,7 @@ static void csv_classify(pk_render *r, const pk_classify *c, bool summary)
 	pk__buf_init(&sv, 1 << 16);
 	pk__render_puts(r, "protocol,server_address,server_port,client_address,client_port,"
 			   "packets_to_server,packets_to_client,bytes_to_server,bytes_to_client,"
-			   "confidence,score,evidence,services\n");
+			   "confidence,score,evidence,services,agrees_with_listeners\n");
 	for (size_t i = 0; i < pk_classify_flow_count(c); i++) {
 		const pk_flow *f = pk_classify_flow(c, i);
 		char a[64];
@@ -387,7 +408,7 @@ static void csv_classify(pk_render *r, const pk_classify *c, bool summary)
 		pk__csv_field(r, ev.data);
 		pk__render_puts(r, ",");
 		pk__csv_field(r, sv.data);
-		pk__render_puts(r, "\n");
+		pk__render_puts(r, !f->truth_known ? ",\n" : f->truth_agrees ? ",yes\n" : ",no\n");
 	}
 	pk__buf_free(&ev);
 	pk__buf_free(&sv);

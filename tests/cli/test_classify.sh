@@ -29,6 +29,8 @@ for i in $(seq 50); do
 	[ "$(cat "$T"/td*.err | grep -c 'listening on')" -ge 3 ] && break
 	sleep 0.1
 done
+# ("listening on" comes a moment before the ring buffer takes packets.)
+sleep 0.5
 {
 # TCP: servers on assigned ports, one speaking first (banner), IPv6
 $FG tcp 127.0.0.1 80 127.0.0.1 0 3
@@ -169,6 +171,42 @@ if [ "$have_cap" = yes ]; then
 	run "$PORTKIT" classify "$T/cut.pcap"
 	expect_err "a capture cut short: a warning and the flows read" 0 'truncated dump file'
 fi
+
+# ---- --live: this host's connections, its listeners as the ground truth ----
+cat > "$T/live.sh" <<'EOS'
+FG=$1 PK=$2 T=$3
+ip link set lo up || exit 1
+$FG tcp 127.0.0.1 80 127.0.0.1 0 1 hold > "$T/live1" & p1=$!
+$FG tcp 127.0.0.1 45000 127.0.0.1 0 3 hold > "$T/live2" & p2=$!
+$FG tcp 127.0.0.1 40000 127.0.0.1 1080 1 hold > "$T/live3" & p3=$!
+$FG udp 127.0.0.1 53 127.0.0.1 0 1 hold > "$T/live4" & p4=$!
+$FG tcp ::1 22 ::1 0 1 hold > "$T/live5" & p5=$!
+# Each prints its flows once they are up.
+for i in $(seq 50); do
+	[ "$(cat "$T"/live? | wc -l)" -ge 7 ] && break
+	sleep 0.1
+done
+"$PK" classify --live --csv > "$T/live.csv" 2> "$T/live.err"
+"$PK" classify --live > "$T/live.txt" 2>&1
+kill $p1 $p2 $p3 $p4 $p5
+wait
+EOS
+if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
+	unshare -n sh "$T/live.sh" "$FG" "$PORTKIT" "$T"
+	cat "$T"/live? > "$T/truth"
+	echo "# portkit classify --live (ports and fan-in only, no packets):"
+	set -- $(score "$T/live.csv" late)
+	check "--live: all 7 connections found, each checked against the listeners" \
+		sh -c "[ \"$6\" = 7 ] && [ \"\$(grep -cE ',(yes|no)\$' '$T/live.csv')\" = 7 ]"
+	check "--live: the decision agrees with the listeners where portkit is sure" \
+		test "$5" = 0 -a "$(grep -c ',yes$' "$T/live.csv")" = "$4"
+	check "--live: $4 of 7 right; the text says how many agree" \
+		grep -q "^$4 of 7 decisions agree with this host's listening sockets" "$T/live.txt"
+else
+	skip "classify --live" "needs root and unshare -n"
+fi
+run "$PORTKIT" classify --live "$T/x.pcap"
+expect_err "--live takes no file" 2 "--live reads this host's connections"
 
 # ---- bad input ------------------------------------------------------------------
 printf 'hello, not a capture\n' > "$T/text"

@@ -9,6 +9,9 @@
  *       request/response exchanges; "banner": the server speaks first
  *   flowgen udp SERVER_ADDR SERVER_PORT CLIENT_ADDR CLIENT_PORT N [oneway]
  *       N requests each answered, or N datagrams never answered
+ * Mode "hold": N clients (TCP; UDP: one, connected) of one exchange
+ * each, every socket kept open until a signal ends the program, for
+ * `portkit classify --live`.
  * Fixed ports are fine here: the namespace is the test's own. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -87,6 +90,25 @@ int main(int argc, char **argv)
 	addr_u sa;
 	socklen_t slen = make_addr(saddr, sport, &sa);
 
+	if (strcmp(argv[1], "tcp") == 0 && strcmp(mode, "hold") == 0) {
+		int l = bound(SOCK_STREAM, saddr, sport);
+		if (listen(l, 64) != 0)
+			return 3;
+		for (int i = 0; i < n; i++) {
+			int c = bound(SOCK_STREAM, caddr, cport);
+			if (connect(c, &sa.sa, slen) != 0)
+				return 3;
+			int s = accept(l, NULL, NULL);
+			if (s < 0)
+				return 3;
+			printf("tcp %s %u %s %u\n", saddr, sport, caddr, local_port(c));
+			xfer(c, s, "request\r\n");
+			xfer(s, c, "response\r\n");
+		}
+		fflush(stdout);
+		pause();
+		return 0;
+	}
 	if (strcmp(argv[1], "tcp") == 0) {
 		int l = bound(SOCK_STREAM, saddr, sport);
 		if (listen(l, 4) != 0)
@@ -114,6 +136,8 @@ int main(int argc, char **argv)
 	}
 	int s = bound(SOCK_DGRAM, saddr, sport);
 	int c = bound(SOCK_DGRAM, caddr, cport);
+	if (strcmp(mode, "hold") == 0 && connect(c, &sa.sa, slen) != 0)
+		return 3;
 	printf("udp %s %u %s %u\n", saddr, sport, caddr, local_port(c));
 	for (int i = 0; i < n; i++) {
 		char buf[256];
@@ -126,6 +150,10 @@ int main(int argc, char **argv)
 		    (sendto(s, "answer", 6, 0, &from.sa, flen) != 6 ||
 		     recv(c, buf, sizeof buf, 0) <= 0))
 			return 3;
+	}
+	if (strcmp(mode, "hold") == 0) {
+		fflush(stdout);
+		pause();
 	}
 	close(c);
 	close(s);
