@@ -52,7 +52,10 @@ typedef struct pk__endpoint {
 	uint32_t live;   /* live flows holding it: freed at 0 */
 } pk__endpoint;
 
+/* The summary of one server port: key is (transport << 16 | port) + 1,
+ * 0 for an empty slot. */
 typedef struct pk__port_acc {
+	uint32_t key;
 	uint64_t flows, packets, bytes, evicted, certain;
 } pk__port_acc;
 
@@ -75,10 +78,10 @@ struct pk_classify {
 	uint32_t used_eps;
 	uint32_t idle_s;
 	bool finished;
-	bool nomem;              /* a summary table could not be allocated */
+	bool nomem;              /* the table could not be allocated */
 	pk_classify_stats stats;
-	pk__port_acc *ports[3];  /* tcp, udp, sctp: 65,536 each */
-	pk_portset used[3];      /* the ports of ports[] with flows */
+	pk__port_acc *ports;     /* open addressing, grows with the ports */
+	uint32_t nports, capports;
 	uint32_t *order;         /* live flows by bytes, after finish */
 	uint32_t norder;
 	pk_classify_group *port_groups;

@@ -63,20 +63,9 @@ pk_status pk_classify_new(const pk_registry *reg, pk_classify **out,
 	c->reg = reg;
 	if (getrandom(&c->seed, sizeof c->seed, GRND_NONBLOCK) != sizeof c->seed)
 		c->seed = (uint64_t)(uintptr_t)c ^ 0x5851f42d4c957f2dull;
-	for (int i = 0; i < 3; i++) {
-		/* calloc of this size maps zero pages: untouched ports cost
-		 * nothing. */
-		c->ports[i] = calloc(65536, sizeof *c->ports[i]);
-		if (c->ports[i] == NULL) {
-			pk_classify_free(c);
-			return pk__error_set(err, PK_NOMEM, "classify: out of memory");
-		}
-	}
-	pk_status st = pk_classify_set_max_flows(c, PK_CLASSIFY_MAX_FLOWS, err);
-	if (st != PK_OK) {
-		pk_classify_free(c);
-		return st;
-	}
+	/* The table itself is allocated by pk_classify_set_max_flows, or at
+	 * the first packet with the default limit. */
+	c->stats.max_flows = PK_CLASSIFY_MAX_FLOWS;
 	*out = c;
 	return PK_OK;
 }
@@ -97,23 +86,29 @@ void pk_classify_free(pk_classify *c)
 	if (c == NULL)
 		return;
 	free_tables(c);
-	for (int i = 0; i < 3; i++)
-		free(c->ports[i]);
+	free(c->ports);
 	free(c->order);
 	free(c->port_groups);
 	free(c->svc_groups);
 	free(c);
 }
 
+static pk_status alloc_tables(pk_classify *c, size_t max, pk_error *err);
+
 pk_status pk_classify_set_max_flows(pk_classify *c, size_t max, pk_error *err)
 {
-	if (c->stats.packets > 0 || c->finished)
+	if (c->stats.packets > 0 || c->stats.flows > 0 || c->finished)
 		return pk__error_set(err, PK_INVAL,
 				     "classify: the flow limit is set before the first packet");
 	if (max < MAX_FLOWS_LO || max > MAX_FLOWS_HI)
 		return pk__error_set(err, PK_RANGE,
 				     "classify: invalid flow limit %zu: expected %u-%u",
 				     max, MAX_FLOWS_LO, MAX_FLOWS_HI);
+	return alloc_tables(c, max, err);
+}
+
+static pk_status alloc_tables(pk_classify *c, size_t max, pk_error *err)
+{
 	free_tables(c);
 	c->max = (uint32_t)max;
 	/* The hash tables start small and double with the flows they hold
@@ -252,12 +247,48 @@ static void lru_push(pk_classify *c, uint32_t i)
 
 /* ---- the summary ------------------------------------------------------------ */
 
+/* The summary slot of (proto, port), made when new; NULL without memory
+ * (the failure is kept for pk_classify_finish). */
+static pk__port_acc *port_acc(pk_classify *c, pk_proto proto, uint16_t port)
+{
+	uint32_t key = ((uint32_t)proto << 16 | port) + 1;
+
+	if (2 * (c->nports + 1) > c->capports) {
+		uint32_t cap = c->capports ? 2 * c->capports : 64;
+		pk__port_acc *t = calloc(cap, sizeof *t);
+		if (t == NULL) {
+			c->nomem = true;
+			return NULL;
+		}
+		for (uint32_t i = 0; i < c->capports; i++) {
+			if (c->ports[i].key == 0)
+				continue;
+			uint32_t j = (uint32_t)mix(c->ports[i].key) & (cap - 1);
+			while (t[j].key != 0)
+				j = (j + 1) & (cap - 1);
+			t[j] = c->ports[i];
+		}
+		free(c->ports);
+		c->ports = t;
+		c->capports = cap;
+	}
+	uint32_t j = (uint32_t)mix(key) & (c->capports - 1);
+	while (c->ports[j].key != 0 && c->ports[j].key != key)
+		j = (j + 1) & (c->capports - 1);
+	if (c->ports[j].key == 0) {
+		c->ports[j].key = key;
+		c->nports++;
+	}
+	return &c->ports[j];
+}
+
 void pk__account(pk_classify *c, const pk_flow *d, bool evicted)
 {
-	int pi = d->proto == PK_PROTO_TCP ? 0 : d->proto == PK_PROTO_UDP ? 1 : 2;
-	pk__port_acc *a = &c->ports[pi][d->server_port];
-	if (a->flows++ == 0)
-		pk_portset_add(&c->used[pi], d->server_port);
+	pk__port_acc *a = port_acc(c, d->proto, d->server_port);
+
+	if (a == NULL)
+		return;
+	a->flows++;
 	a->packets += d->packets_to_server + d->packets_to_client;
 	a->bytes += d->bytes_to_server + d->bytes_to_client;
 	a->evicted += evicted;
@@ -398,9 +429,22 @@ static uint32_t flow_get(pk_classify *c, const pk_packet *p, uint64_t ts_us,
 	return i;
 }
 
+/* The table at the default limit, when none was set; false (and the
+ * failure kept for pk_classify_finish) without memory. */
+static bool ready(pk_classify *c)
+{
+	if (c->finished || c->nomem)
+		return false;
+	if (c->max == 0 && alloc_tables(c, c->stats.max_flows, NULL) != PK_OK) {
+		c->nomem = true;
+		return false;
+	}
+	return true;
+}
+
 void pk_classify_add(pk_classify *c, const pk_packet *p, uint64_t ts_us)
 {
-	if (c->finished || c->max == 0)
+	if (!ready(c))
 		return;
 	/* Idle flows leave first, two per packet at most: the work per
 	 * packet stays bounded and the list drains over a few packets. */
@@ -483,7 +527,7 @@ static bool listens(const pk_host_sockets *s, pk_proto proto, uint8_t family,
 
 void pk_classify_host(pk_classify *c, const pk_host_sockets *s)
 {
-	if (c->finished || c->max == 0)
+	if (pk_host_sockets_conn_count(s) == 0 || !ready(c))
 		return;
 	/* Two passes: the views from a listener's port first, so that they
 	 * settle what the others would guess. */

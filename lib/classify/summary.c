@@ -59,33 +59,28 @@ static const char *first_service(const pk_registry *reg, uint16_t port,
 	return rec.name;
 }
 
-static const pk_proto protos[3] = { PK_PROTO_TCP, PK_PROTO_UDP, PK_PROTO_SCTP };
-
 static pk_status groups(pk_classify *c, pk_error *err)
 {
-	size_t n = 0;
+	size_t n = c->nports;
 
-	for (int p = 0; p < 3; p++)
-		n += pk_portset_count(&c->used[p], 0, 65535);
 	c->port_groups = calloc(n ? n : 1, sizeof *c->port_groups);
 	c->svc_groups = calloc(n ? n : 1, sizeof *c->svc_groups);
 	if (c->port_groups == NULL || c->svc_groups == NULL)
 		return pk__error_set(err, PK_NOMEM, "classify: out of memory");
 	size_t k = 0;
-	for (int p = 0; p < 3; p++) {
-		for (int32_t port = pk_portset_next(&c->used[p], 0); port >= 0;
-		     port = pk_portset_next(&c->used[p], (uint32_t)port + 1)) {
-			const pk__port_acc *a = &c->ports[p][port];
-			pk_classify_group *g = &c->port_groups[k++];
-			g->proto = protos[p];
-			g->port = (uint16_t)port;
-			g->service = first_service(c->reg, (uint16_t)port, protos[p]);
-			g->flows = a->flows;
-			g->packets = a->packets;
-			g->bytes = a->bytes;
-			g->evicted = a->evicted;
-			g->certain = a->certain;
-		}
+	for (uint32_t i = 0; i < c->capports; i++) {
+		const pk__port_acc *a = &c->ports[i];
+		if (a->key == 0)
+			continue;
+		pk_classify_group *g = &c->port_groups[k++];
+		g->proto = (pk_proto)((a->key - 1) >> 16);
+		g->port = (uint16_t)(a->key - 1);
+		g->service = first_service(c->reg, g->port, g->proto);
+		g->flows = a->flows;
+		g->packets = a->packets;
+		g->bytes = a->bytes;
+		g->evicted = a->evicted;
+		g->certain = a->certain;
 	}
 	c->nport_groups = n;
 	/* Services: the port groups merged by (transport, name). */
@@ -117,16 +112,22 @@ pk_status pk_classify_finish(pk_classify *c, pk_error *err)
 	if (c->finished)
 		return PK_OK;
 	c->finished = true;
+	if (c->nomem)
+		return pk__error_set(err, PK_NOMEM, "classify: no memory for %llu flows",
+				     (unsigned long long)c->stats.max_flows);
 	c->order = malloc((c->live ? c->live : 1) * sizeof *c->order);
 	if (c->order == NULL)
 		return pk__error_set(err, PK_NOMEM, "classify: out of memory");
-	for (uint32_t i = c->lru_head; i != PK__NIL; i = c->flows[i].lru_next) {
+	for (uint32_t i = c->max ? c->lru_head : PK__NIL; i != PK__NIL;
+	     i = c->flows[i].lru_next) {
 		pk_flow d;
 		pk__decide(c, &c->flows[i], &d);
 		pk__account(c, &d, false);
 		c->order[c->norder++] = i;
 	}
 	qsort_r(c->order, c->norder, sizeof *c->order, cmp_order, c);
+	if (c->nomem)
+		return pk__error_set(err, PK_NOMEM, "classify: out of memory");
 	return groups(c, err);
 }
 
