@@ -1760,7 +1760,9 @@ typedef struct pk_evidence {
 				 (false: it pointed the other way) */
 	uint8_t weight;       /* points it gave */
 	uint32_t value;       /* a port or a count, by kind */
-	const char *profiles; /* PK_EV_EPHEMERAL_PORT: "linux,freebsd" */
+	uint32_t profiles;    /* PK_EV_EPHEMERAL_PORT: the common OS profiles
+				 whose range holds the port, bit i for
+				 pk_os_profiles()[i] */
 } pk_evidence;
 
 #define PK_EVIDENCE_MAX 10

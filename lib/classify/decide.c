@@ -68,47 +68,31 @@ static int os_of_ttl(uint8_t ttl)
 	return ttl <= 64 ? OS_UNIX : OS_WINDOWS;
 }
 
-/* The common profiles whose range holds port and fit the OS hint, as a
- * static list of ids; the weight it earns the other end (0: none). */
-static unsigned ephemeral_weight(uint16_t port, int os, const char **profiles)
+/* The common profiles of lib/ephemeral (pk_os_profiles) whose range
+ * holds port and that fit the OS family, as a mask of their indices; the
+ * weight that earns the other end (0: none).  A range of less than half
+ * the port space (Linux's, macOS's, Windows') marks a port firmly;
+ * FreeBSD's 10000-65535 only weakly. */
+static unsigned ephemeral_weight(uint16_t port, int os, uint32_t *mask)
 {
-	/* The common profiles: linux 32768-60999, freebsd 10000-65535,
-	 * macos and windows 49152-65535 (lib/ephemeral/ranges.c). */
-	bool linux_ = port >= 32768 && port <= 60999;
-	bool high = port >= 49152;
-	bool fbsd = port >= 10000;
+	size_t n;
+	const pk_os_profile *p = pk_os_profiles(&n);
+	bool narrow = false;
 
-	*profiles = NULL;
-	if (os == OS_WINDOWS) {
-		if (!high)
-			return 0;
-		*profiles = "windows";
-		return W_EPHEMERAL;
+	*mask = 0;
+	for (size_t i = 0; i < n && i < 32; i++) {
+		if (!p[i].common || port < p[i].lo || port > p[i].hi)
+			continue;
+		bool windows = strncmp(p[i].id, "windows", 7) == 0;
+		if ((os == OS_WINDOWS && !windows) || (os == OS_UNIX && windows))
+			continue;
+		*mask |= 1u << i;
+		if ((uint32_t)(p[i].hi - p[i].lo) < 32768)
+			narrow = true;
 	}
-	if (os == OS_UNIX) {
-		if (linux_ && high)
-			*profiles = "linux,freebsd,macos";
-		else if (linux_)
-			*profiles = "linux,freebsd";
-		else if (high)
-			*profiles = "freebsd,macos";
-		else if (fbsd)
-			*profiles = "freebsd";
-		else
-			return 0;
-		return linux_ || high ? W_EPHEMERAL : W_EPHEMERAL_WIDE;
-	}
-	if (linux_ && high)
-		*profiles = "linux,freebsd,macos,windows";
-	else if (linux_)
-		*profiles = "linux,freebsd";
-	else if (high)
-		*profiles = "freebsd,macos,windows";
-	else if (fbsd)
-		*profiles = "freebsd";
-	else
+	if (*mask == 0)
 		return 0;
-	return linux_ || high ? W_EPHEMERAL : W_EPHEMERAL_WIDE;
+	return narrow ? W_EPHEMERAL : W_EPHEMERAL_WIDE;
 }
 
 /* What the registry says of a port as a service port: the weight. */
@@ -136,12 +120,12 @@ typedef struct tally {
 		int side;
 		unsigned weight;
 		uint32_t value;
-		const char *profiles;
+		uint32_t profiles;
 	} ev[PK_EVIDENCE_MAX];
 } tally;
 
 static void give(tally *t, pk_evidence_kind kind, int side, unsigned weight,
-		 uint32_t value, const char *profiles)
+		 uint32_t value, uint32_t profiles)
 {
 	t->score[side] += weight;
 	if (t->n < PK_EVIDENCE_MAX) {
@@ -171,7 +155,7 @@ static void fill_ends(const pk__flowent *f, int server, pk_flow *out)
 
 static void warnings(const pk__flowent *f, pk_flow *out)
 {
-	const char *profiles;
+	uint32_t profiles;
 
 	if (ephemeral_weight(out->server_port, OS_ANY, &profiles) > 0)
 		out->warnings |= PK_FLOW_WARN_EPHEMERAL;
@@ -227,13 +211,13 @@ void pk__decide(const pk_classify *c, const pk__flowent *f, pk_flow *out)
 		}
 	}
 	if (syn[0] != syn[1]) /* a SYN unanswered, or its answer unseen */
-		give(&t, PK_EV_SYN, syn[0] ? 1 : 0, W_HALF_HANDSHAKE, 0, NULL);
+		give(&t, PK_EV_SYN, syn[0] ? 1 : 0, W_HALF_HANDSHAKE, 0, 0);
 	else if (synack[0] != synack[1])
-		give(&t, PK_EV_SYNACK, synack[0] ? 0 : 1, W_HALF_HANDSHAKE, 0, NULL);
+		give(&t, PK_EV_SYNACK, synack[0] ? 0 : 1, W_HALF_HANDSHAKE, 0, 0);
 
 	/* Port evidence: a service port points at its own end, a port in an
 	 * ephemeral range (of the OS the end's TTL suggests) at the other. */
-	const char *profiles[2];
+	uint32_t profiles[2];
 	unsigned eph[2];
 	for (int s = 0; s < 2; s++)
 		eph[s] = ephemeral_weight(port[s], os_of_ttl(ttl[s]), &profiles[s]);
@@ -247,7 +231,7 @@ void pk__decide(const pk_classify *c, const pk__flowent *f, pk_flow *out)
 		unsigned div = svc[0] > 0 && svc[1] > 0 ? 3 : 1;
 		for (int s = 0; s < 2; s++)
 			if (svc[s] / div > 0)
-				give(&t, PK_EV_SERVICE_PORT, s, svc[s] / div, port[s], NULL);
+				give(&t, PK_EV_SERVICE_PORT, s, svc[s] / div, port[s], 0);
 		for (int s = 0; s < 2; s++)
 			if (eph[s] / div > 0)
 				give(&t, PK_EV_EPHEMERAL_PORT, 1 - s, eph[s] / div, port[s],
@@ -258,9 +242,9 @@ void pk__decide(const pk_classify *c, const pk__flowent *f, pk_flow *out)
 	uint32_t fl[2] = { c->eps[f->ep_a].flows, c->eps[f->ep_b].flows };
 	for (int s = 0; s < 2; s++) {
 		if (fl[s] >= 3 && fl[1 - s] * 3 <= fl[s])
-			give(&t, PK_EV_FAN_IN, s, W_FAN_IN, fl[s], NULL);
+			give(&t, PK_EV_FAN_IN, s, W_FAN_IN, fl[s], 0);
 		else if (fl[s] == 2 && fl[1 - s] == 1)
-			give(&t, PK_EV_FAN_IN, s, W_FAN_IN_TWO, fl[s], NULL);
+			give(&t, PK_EV_FAN_IN, s, W_FAN_IN_TWO, fl[s], 0);
 	}
 
 	/* Who spoke first: a is the end whose packet came first (a host
@@ -269,21 +253,20 @@ void pk__decide(const pk_classify *c, const pk__flowent *f, pk_flow *out)
 		/* nothing */
 	} else if (f->pkts_ba == 0) {
 		if (proto != PK_PROTO_TCP)
-			give(&t, PK_EV_ONE_WAY, 1, W_ONE_WAY, 0, NULL);
+			give(&t, PK_EV_ONE_WAY, 1, W_ONE_WAY, 0, 0);
 	} else if (proto == PK_PROTO_TCP) {
-		give(&t, PK_EV_SPOKE_FIRST, 1, W_TCP_FIRST, 0, NULL);
+		give(&t, PK_EV_SPOKE_FIRST, 1, W_TCP_FIRST, 0, 0);
 	} else {
-		give(&t, PK_EV_SPOKE_FIRST, 1, W_UDP_FIRST, 0, NULL);
+		give(&t, PK_EV_SPOKE_FIRST, 1, W_UDP_FIRST, 0, 0);
 		/* Requests answered in turn: a began each exchange. */
 		if (f->turns_a >= 2 && f->turns_b >= 2)
-			give(&t, PK_EV_REQUEST_RESPONSE, 1, W_REQ_RESP, f->turns_b,
-			     NULL);
+			give(&t, PK_EV_REQUEST_RESPONSE, 1, W_REQ_RESP, f->turns_b, 0);
 	}
 
 	/* The rule tcpdump and Wireshark use, weak: the lower port. */
 	if (port[0] != port[1])
 		give(&t, PK_EV_LOWER_PORT, port[0] < port[1] ? 0 : 1, W_LOWER,
-		     port[0] < port[1] ? port[0] : port[1], NULL);
+		     port[0] < port[1] ? port[0] : port[1], 0);
 
 	/* A tie goes to the end that received the first packet. */
 	int server = t.score[0] > t.score[1] ? 0 : 1;

@@ -60,6 +60,23 @@ static pk_status services_text(const pk_classify *c, const pk_flow *f,
 	return st;
 }
 
+/* " linux,freebsd": the ids of the profiles in mask. */
+static pk_status profile_ids(pk_buf *b, uint32_t mask)
+{
+	size_t n;
+	const pk_os_profile *p = pk_os_profiles(&n);
+	pk_status st = PK_OK;
+	bool first = true;
+
+	for (size_t i = 0; i < n && i < 32 && st == PK_OK; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		st = pk__buf_printf(b, "%s%s", first ? " " : ",", p[i].id);
+		first = false;
+	}
+	return st;
+}
+
 /* "syn-ack, service-port 80 (+30), ephemeral-port 51000 linux (+20),
  * lower-port 80 (-5)": evidence against the decision has a minus. */
 static pk_status evidence_text(const pk_flow *f, pk_buf *b)
@@ -72,8 +89,8 @@ static pk_status evidence_text(const pk_flow *f, pk_buf *b)
 		st = pk__buf_printf(b, "%s%s", i ? ", " : "", pk_evidence_name(e->kind));
 		if (st == PK_OK && e->value != 0)
 			st = pk__buf_printf(b, " %u", e->value);
-		if (st == PK_OK && e->profiles != NULL)
-			st = pk__buf_printf(b, " %s", e->profiles);
+		if (st == PK_OK && e->profiles != 0)
+			st = profile_ids(b, e->profiles);
 		if (st == PK_OK && e->kind != PK_EV_HANDSHAKE)
 			st = pk__buf_printf(b, " (%c%u)", e->for_server ? '+' : '-',
 					    e->weight);
@@ -273,7 +290,17 @@ static void json_flow(pk_render *r, const pk_classify *c, const pk_flow *f)
 			pk__json_uint(r, "value", e->value);
 		else
 			pk__json_null(r, "value");
-		pk__json_string(r, "profiles", e->profiles);
+		if (e->profiles != 0) {
+			size_t n;
+			const pk_os_profile *p = pk_os_profiles(&n);
+			pk__json_array_begin(r, "profiles");
+			for (size_t k = 0; k < n && k < 32; k++)
+				if (e->profiles & (1u << k))
+					pk__json_string(r, NULL, p[k].id);
+			pk__json_array_end(r);
+		} else {
+			pk__json_null(r, "profiles");
+		}
 		pk__json_object_end(r);
 	}
 	pk__json_array_end(r);
