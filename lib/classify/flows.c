@@ -175,7 +175,7 @@ static uint32_t endpoint_ref(pk_classify *c, const uint8_t addr[16],
 	for (uint32_t i = *head; i != PK__NIL; i = c->eps[i].next) {
 		pk__endpoint *e = &c->eps[i];
 		if (e->hash == h && e->port == port && e->proto == proto &&
-		    memcmp(e->addr, addr, 16) == 0) {
+		    e->family == family && memcmp(e->addr, addr, 16) == 0) {
 			e->flows++;
 			e->live++;
 			return i;
@@ -409,7 +409,10 @@ static uint32_t flow_get(pk_classify *c, const pk_packet *p, uint64_t ts_us,
 	*from_a = true;
 	for (; i != PK__NIL; i = c->flows[i].next) {
 		const pk__flowent *f = &c->flows[i];
-		if (f->hash != h || f->proto != (uint8_t)p->proto)
+		/* The family too: an IPv4 address is an IPv6 one's first
+		 * four bytes followed by zeros. */
+		if (f->hash != h || f->proto != (uint8_t)p->proto ||
+		    f->family != p->family)
 			continue;
 		if (f->pa == p->sport && f->pb == p->dport &&
 		    memcmp(f->a, p->src, 16) == 0 && memcmp(f->b, p->dst, 16) == 0)
