@@ -11,6 +11,10 @@
 # link type, a capture cut short, a bad filter.
 . "$(dirname "$0")/lib.sh"
 
+# The expectations rest on the embedded snapshot (1080 is socks, 40000
+# safetynetp, 25 smtp by IANA): no per-user index another test installed.
+export XDG_DATA_HOME="$CLI_TMP/xdg"
+unset PORTKIT_INDEX
 FG=$BUILD/tests/tools/flowgen
 MK=$BUILD/tests/tools/mkpcap
 J=$BUILD/tests/tools/json_get
