@@ -160,12 +160,14 @@ static pcap_t *open_capture(const cli_ctx *ctx, const pcap_api *api,
 	}
 	if (p != NULL)
 		return p;
+	/* libpcap's words: "unknown file format", "truncated dump file; tried
+	 * to read 24 file header bytes, only got 10". */
 	if (strstr(errbuf, "unknown file format") != NULL)
 		*rc = cli_usage(ctx, "classify: '%s' is not a pcap or pcapng capture", path);
+	else if (strstr(errbuf, "only got 0") != NULL)
+		*rc = cli_usage(ctx, "classify: '%s' is empty: not a capture", path);
 	else if (strstr(errbuf, "truncated") != NULL || strstr(errbuf, "header") != NULL)
 		*rc = cli_usage(ctx, "classify: '%s': truncated capture header (%s)", path, errbuf);
-	else if (strcmp(path, "-") == 0 && strstr(errbuf, "0 file header bytes") != NULL)
-		*rc = cli_usage(ctx, "classify: standard input is empty: not a capture");
 	else
 		*rc = cli_usage(ctx, "classify: '%s': %s", path, errbuf);
 	return NULL;

@@ -262,6 +262,31 @@ static void test_decision_without_handshake(void **state)
 	pk_classify_free(c);
 }
 
+/* 10.0.0.1 -> 10.0.0.2 over IPv4, and the IPv6 addresses with the same
+ * first bytes (0a00:0001:: -> 0a00:0002::): two flows, not one. */
+static void test_families_apart(void **state)
+{
+	uint8_t v4[64], v6[64];
+	pk_classify *c;
+	pk_classify_stats s;
+	(void)state;
+
+	size_t n4 = ipv4_tcp(v4, 1000, 2000, PK_TCP_ACK, 0);
+	memset(v6, 0, sizeof v6);
+	v6[0] = 0x60, v6[5] = 20, v6[6] = 6, v6[7] = 64;
+	memcpy(v6 + 8, v4 + 12, 4);
+	memcpy(v6 + 24, v4 + 16, 4);
+	memcpy(v6 + 40, v4 + 20, 20);
+	assert_int_equal(pk_classify_new(NULL, &c, NULL), PK_OK);
+	assert_int_equal(pk_classify_packet(c, PK_LINK_RAW, 1, v4, n4, (uint32_t)n4), PK_PKT_OK);
+	assert_int_equal(pk_classify_packet(c, PK_LINK_RAW, 2, v6, 60, 60), PK_PKT_OK);
+	pk_classify_get_stats(c, &s);
+	assert_int_equal(s.flows, 2);
+	assert_int_equal(pk_classify_finish(c, NULL), PK_OK);
+	assert_int_equal(pk_classify_flow_count(c), 2);
+	pk_classify_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_bad_packets),
 		cmocka_unit_test(test_flow_table),
 		cmocka_unit_test(test_decision_without_handshake),
+		cmocka_unit_test(test_families_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
