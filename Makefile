@@ -344,8 +344,15 @@ $(BUILD)/bench/libnss_pkstub.so.2: bench/nss_stub.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -shared -Wl,-soname,libnss_pkstub.so.2 -o $@ $<
 
-bench: $(BENCH_BINS) $(CLI) $(NSS_MODULE) $(BUILD)/bench/libnss_pkstub.so.2
+bench: $(BENCH_BINS) $(CLI) $(NSS_MODULE) $(BUILD)/bench/libnss_pkstub.so.2 $(BUILD)/bench/pcap_floor $(BUILD)/tests/tools/mkpcap
 	sh bench/run $(BUILD)
+
+# ---- classify benchmark: the bare libpcap loop it is measured against ------
+# (linked with libpcap directly; portkit itself loads libpcap with dlopen)
+$(BUILD)/bench/pcap_floor: bench/pcap_floor.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) -lpcap
+# ---- end classify benchmark ------------------------------------------------
 
 # ---- fuzzing (clang + libFuzzer) --------------------------------------------
 fuzz:

@@ -9,7 +9,7 @@ _portkit()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 
-	local commands="lookup search range info import update ranges sim pick advise audit listeners app firewall export serve"
+	local commands="lookup search range info import update ranges sim pick advise audit listeners app firewall export serve classify"
 	local common="--proto --long --json --index --no-color --help"
 	# The profile ids of `portkit ranges --json` (tests/cli/test_completion.sh
 	# checks that they are the same).
@@ -101,6 +101,12 @@ _portkit()
 		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$common --limit --cursor" -- "$cur")) ;;
 	serve)
 		COMPREPLY=($(compgen -W "--listen --index --quiet --cors --timeout --max-connections --threads --help" -- "$cur")) ;;
+	classify)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--summary --csv --max-flows --idle --live --json --index --no-color --help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi ;;
 	*)
 		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
 	esac

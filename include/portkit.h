@@ -1321,6 +1321,7 @@ typedef struct pk_host_sockets_info {
 
 #define PK_SOCKETS_NO_NETLINK 0x1u  /* read PROC_ROOT/net only */
 #define PK_SOCKETS_NO_OWNERS 0x2u   /* do not scan /proc/PID/fd */
+#define PK_SOCKETS_CONNECTIONS 0x4u /* also list every connection */
 
 /* proc_root NULL means $PROC_ROOT, else "/proc".  A proc root other than
  * "/proc" describes another host (a fixture): netlink is then not used.
@@ -1342,6 +1343,23 @@ const pk_dest_load *pk_host_sockets_dest(const pk_host_sockets *s, size_t i);
 /* Local ports held by this host's outgoing connections (TCP or UDP). */
 const pk_portset *pk_host_sockets_outbound_ports(const pk_host_sockets *s,
 						 pk_proto proto);
+/* One connection (TCP in a connected state, TIME_WAIT included; UDP
+ * connected), listed with PK_SOCKETS_CONNECTIONS.  A dual-stack socket's
+ * IPv4 peer is given as IPv4 on both ends. */
+typedef struct pk_conn {
+	pk_proto proto;
+	uint8_t family;       /* 4 or 6 */
+	bool time_wait;
+	uint8_t laddr[16];    /* network byte order, IPv4 in the first 4 */
+	uint8_t raddr[16];
+	uint16_t lport;
+	uint16_t rport;
+	uint32_t uid;
+	uint64_t inode;
+} pk_conn;
+/* In the kernel's order; 0 without PK_SOCKETS_CONNECTIONS. */
+size_t pk_host_sockets_conn_count(const pk_host_sockets *s);
+const pk_conn *pk_host_sockets_conn(const pk_host_sockets *s, size_t i);
 /* Does the socket accept connections of this family (4 or 6)? */
 bool pk_socket_serves(const pk_socket *s, int family);
 /* "0.0.0.0", "::1", "fe80::1%2"-free text of an address (no brackets). */
@@ -1753,6 +1771,237 @@ const pk_draft_field *pk_advice_draft_get(const pk_advice *advice, size_t i);
 bool pk_service_name_check(const char *name, const char **why);
 
 /* ------------------------------------------------------------------------
+ * Packets and flows: which end of a flow is the server, and what service
+ * it probably is (docs/classify.md).  The library decodes captured bytes
+ * itself and never links libpcap: a front end reads the capture file and
+ * hands each packet over with its link type.
+ * ---------------------------------------------------------------------- */
+
+/* Link types: pcap's LINKTYPE_ values (what pcap and pcapng files hold).
+ * pk_packet_decode also takes libpcap's DLT_RAW (12 and 14) and DLT_LOOP
+ * (108) as raw IP and BSD loopback. */
+#define PK_LINK_NULL 0        /* BSD loopback: 4-byte host-order family */
+#define PK_LINK_ETHERNET 1    /* Ethernet, 802.1Q and QinQ tags */
+#define PK_LINK_RAW 101       /* raw IPv4 or IPv6 */
+#define PK_LINK_LINUX_SLL 113 /* Linux cooked capture v1 */
+#define PK_LINK_IPV4 228
+#define PK_LINK_IPV6 229
+#define PK_LINK_LINUX_SLL2 276 /* Linux cooked capture v2 */
+
+/* Can pk_packet_decode read this link type? */
+bool pk_link_supported(int linktype);
+
+/* What decoding one packet gave. */
+typedef enum pk_packet_status {
+	PK_PKT_OK = 0,        /* a TCP, UDP or SCTP packet with its ports */
+	PK_PKT_TRUNCATED = 1, /* cut (snaplen) before the transport ports */
+	PK_PKT_FRAGMENT = 2,  /* an IP fragment after the first: no ports */
+	PK_PKT_NOT_IP = 3,    /* ARP, LLDP, ...: nothing to classify */
+	PK_PKT_OTHER = 4,     /* IP, but not TCP, UDP or SCTP (ICMP, ...) */
+	PK_PKT_MALFORMED = 5, /* impossible lengths or versions */
+	PK_PKT_LINK = 6       /* a link type pk_link_supported() refuses */
+} pk_packet_status;
+#define PK_PKT_STATUS_COUNT 7
+
+/* "ok", "truncated", "fragment", "not-ip", "other", "malformed", "link". */
+const char *pk_packet_status_name(pk_packet_status st);
+
+/* TCP flags as on the wire. */
+#define PK_TCP_FIN 0x01u
+#define PK_TCP_SYN 0x02u
+#define PK_TCP_RST 0x04u
+#define PK_TCP_ACK 0x10u
+
+/* One decoded packet.  Addresses in network byte order, IPv4 in the first
+ * four bytes.  Sized by the caller (pk_packet_decode). */
+typedef struct pk_packet {
+	pk_proto proto;       /* TCP, UDP or SCTP when PK_PKT_OK */
+	uint8_t family;       /* 4 or 6; 0 when not IP */
+	uint8_t ttl;          /* IPv4 TTL, IPv6 hop limit */
+	uint8_t tcp_flags;    /* PK_TCP_* */
+	uint8_t sctp_chunk;   /* SCTP: the first chunk's type (1 INIT,
+				 2 INIT ACK) */
+	uint8_t vlans;        /* 802.1Q/802.1ad tags passed */
+	bool fragmented;      /* the first fragment of a fragmented packet */
+	bool cut;             /* captured bytes end before the IP length */
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint16_t sport;
+	uint16_t dport;
+	uint32_t ip_len;      /* IP header + payload, from the IP header */
+	uint32_t payload;     /* transport payload bytes by the headers */
+} pk_packet;
+
+/* Decodes caplen captured bytes of linktype: link headers (Ethernet with
+ * VLAN tags, Linux cooked v1/v2, raw IP, BSD loopback), IPv4 and IPv6
+ * (extension headers walked), then TCP, UDP or SCTP.  Every length is
+ * checked against caplen before reading.  *out is filled as far as the
+ * packet went; its ports only with PK_PKT_OK.  Never allocates. */
+pk_packet_status pk_packet_decode_(int linktype, const void *data,
+				   size_t caplen, pk_packet *out,
+				   size_t out_size);
+#define pk_packet_decode(lt, data, caplen, out) \
+	pk_packet_decode_((lt), (data), (caplen), (out), sizeof *(out))
+
+/* How sure a decision is. */
+typedef enum pk_confidence {
+	PK_CONF_LOW = 0,     /* a guess: as likely wrong as right */
+	PK_CONF_MEDIUM = 1,
+	PK_CONF_HIGH = 2,
+	PK_CONF_CERTAIN = 3  /* the TCP or SCTP handshake was seen */
+} pk_confidence;
+/* "low", "medium", "high", "certain". */
+const char *pk_confidence_name(pk_confidence c);
+
+/* The evidence a decision rests on, strongest kind first. */
+typedef enum pk_evidence_kind {
+	PK_EV_HANDSHAKE = 0,   /* SYN then SYN/ACK (SCTP INIT, INIT ACK) */
+	PK_EV_SYN = 1,         /* a SYN (INIT) without its answer */
+	PK_EV_SYNACK = 2,      /* a SYN/ACK (INIT ACK) without the SYN */
+	PK_EV_SERVICE_PORT = 3, /* value: a port the registry assigns */
+	PK_EV_EPHEMERAL_PORT = 4, /* value: a port inside OS ephemeral
+				     ranges (profiles) */
+	PK_EV_FAN_IN = 5,      /* value: flows to this address:port */
+	PK_EV_SPOKE_FIRST = 6, /* the other end sent the first packet */
+	PK_EV_REQUEST_RESPONSE = 7, /* value: exchanges the other end began */
+	PK_EV_ONE_WAY = 8,     /* only the other end sent */
+	PK_EV_LOWER_PORT = 9   /* weak: the lower port */
+} pk_evidence_kind;
+#define PK_EV_KIND_COUNT 10
+/* "handshake", "syn", "syn-ack", "service-port", "ephemeral-port",
+ * "fan-in", "spoke-first", "request-response", "one-way", "lower-port". */
+const char *pk_evidence_name(pk_evidence_kind kind);
+
+typedef struct pk_evidence {
+	pk_evidence_kind kind;
+	bool for_server;      /* points at the end decided to be the server
+				 (false: it pointed the other way) */
+	uint8_t weight;       /* points it gave */
+	uint32_t value;       /* a port or a count, by kind */
+	uint32_t profiles;    /* PK_EV_EPHEMERAL_PORT: the common OS profiles
+				 whose range holds the port, bit i for
+				 pk_os_profiles()[i] */
+} pk_evidence;
+
+#define PK_EVIDENCE_MAX 10
+
+/* Warnings on a decision. */
+#define PK_FLOW_WARN_EPHEMERAL 0x1u /* the server port lies in a common
+				       OS ephemeral range */
+#define PK_FLOW_WARN_DYNAMIC 0x2u   /* the service on the server port sets
+				       up more flows on dynamic ports */
+#define PK_FLOW_EVICTED 0x4u        /* decided when evicted (summary) */
+
+/* One flow, decided.  Ends are the server's and the client's. */
+typedef struct pk_flow {
+	pk_proto proto;
+	uint8_t family;
+	uint8_t server_addr[16];
+	uint8_t client_addr[16];
+	uint16_t server_port;
+	uint16_t client_port;
+	uint64_t packets_to_server;
+	uint64_t packets_to_client;
+	uint64_t bytes_to_server;  /* IP lengths */
+	uint64_t bytes_to_client;
+	uint64_t first_us;         /* capture time of the first and last */
+	uint64_t last_us;          /* packet, microseconds */
+	pk_confidence confidence;
+	uint8_t score;             /* 50 (a coin) to 100 (certain) */
+	unsigned warnings;         /* PK_FLOW_* */
+	const char *dynamic_why;   /* PK_FLOW_WARN_DYNAMIC: what it opens */
+	bool truth_known;          /* a connection of this host
+				      (pk_classify_host): its listening
+				      sockets say which end serves */
+	bool truth_agrees;         /* ... and the decision says the same */
+	size_t evidence_count;
+	pk_evidence evidence[PK_EVIDENCE_MAX]; /* strongest first */
+} pk_flow;
+
+typedef struct pk_classify pk_classify;
+
+/* Defaults: 262,144 flows, no idle timeout. */
+#define PK_CLASSIFY_MAX_FLOWS 262144u
+
+/* reg (may be NULL: no port evidence, no service names) must outlive c. */
+pk_status pk_classify_new(const pk_registry *reg, pk_classify **out,
+			  pk_error *err);
+void pk_classify_free(pk_classify *c);
+/* The flow table's hard limit (16 to 2^26), before the first packet:
+ * beyond it the least recently seen flow is evicted, decided and counted
+ * in the summary.  PK_RANGE, PK_INVAL after packets, PK_NOMEM. */
+pk_status pk_classify_set_max_flows(pk_classify *c, size_t max,
+				    pk_error *err);
+/* Evict flows idle longer than this (capture time); 0: never. */
+void pk_classify_set_idle(pk_classify *c, uint32_t seconds);
+/* Bytes of state the table keeps per flow (its entry and hash slot). */
+size_t pk_classify_flow_state_bytes(void);
+
+/* One captured packet: decoded and added to its flow.  ts_us: capture
+ * time in microseconds; wirelen: its length on the wire. */
+pk_packet_status pk_classify_packet(pk_classify *c, int linktype,
+				    uint64_t ts_us, const void *data,
+				    size_t caplen, uint32_t wirelen);
+/* An already decoded packet (PK_PKT_OK only). */
+void pk_classify_add(pk_classify *c, const pk_packet *p, uint64_t ts_us);
+
+/* This host's connections, listed by pk_host_sockets_read() with
+ * PK_SOCKETS_CONNECTIONS, as flows without packets (local end first).
+ * The decision uses the ports and fan-in only; the sockets' listeners are
+ * the ground truth it is checked against (pk_flow.truth_*): a connection
+ * whose local port has a listening TCP socket (a bound UDP one) of the
+ * same transport, on its address or the wildcard, was accepted there, any
+ * other one this host opened (not said of TIME_WAIT sockets, which may
+ * outlive their listener, nor of a loopback connection neither of whose
+ * sockets is on a listener's port). */
+void pk_classify_host(pk_classify *c, const pk_host_sockets *s);
+
+/* Decides the flows still in the table, orders them by bytes (most
+ * first) and totals the summary.  No packet may follow.  PK_NOMEM. */
+pk_status pk_classify_finish(pk_classify *c, pk_error *err);
+
+typedef struct pk_classify_stats {
+	uint64_t packets;                      /* handed in */
+	uint64_t by_status[PK_PKT_STATUS_COUNT]; /* of them, per result */
+	uint64_t flows;                        /* created */
+	uint64_t evicted_lru;                  /* the table was full */
+	uint64_t evicted_idle;
+	uint64_t max_flows;                    /* the limit */
+	uint64_t peak_flows;                   /* most held at once */
+} pk_classify_stats;
+void pk_classify_get_stats_(const pk_classify *c, pk_classify_stats *out,
+			    size_t out_size);
+#define pk_classify_get_stats(c, out) \
+	pk_classify_get_stats_((c), (out), sizeof *(out))
+
+/* After pk_classify_finish: the flows still in the table, most bytes
+ * first (evicted flows are in the summary only).  Each is decided when
+ * asked for: the answer stays valid until the next pk_classify_flow call
+ * on c, so c is not shared between threads. */
+size_t pk_classify_flow_count(const pk_classify *c);
+const pk_flow *pk_classify_flow(const pk_classify *c, size_t i);
+
+/* The summary: every flow, evicted ones included, per server port and
+ * per service (the first name the registry gives the server port, NULL
+ * for none).  Ordered by bytes, most first. */
+typedef struct pk_classify_group {
+	pk_proto proto;
+	uint16_t port;        /* per port; 0 in the per-service list */
+	const char *service;  /* NULL: no name */
+	uint64_t flows;
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t evicted;     /* of the flows, evicted before the end */
+	uint64_t certain;     /* of the flows, decided by a handshake */
+} pk_classify_group;
+size_t pk_classify_port_count(const pk_classify *c);
+const pk_classify_group *pk_classify_port(const pk_classify *c, size_t i);
+size_t pk_classify_service_count(const pk_classify *c);
+const pk_classify_group *pk_classify_service(const pk_classify *c,
+					     size_t i);
+const pk_registry *pk_classify_registry(const pk_classify *c);
+
+/* ------------------------------------------------------------------------
  * Rendering.  Every front end prints results through these, so that the
  * CLI's --json and any other front end emit the same bytes for the same
  * question (docs/json.md).  A renderer streams: it holds one bounded
@@ -1917,6 +2166,12 @@ void pk_render_listeners(pk_render *r, const pk_registry *reg,
  * whatever the renderer's format.  *skipped (may be NULL) receives the
  * number of names left out as unfit for the format. */
 void pk_render_services(pk_render *r, const pk_registry *reg, size_t *skipped);
+/* `portkit classify`: the flows of a finished classifier (text: a table,
+ * most bytes first; PK_RENDER_CSV: one row per flow; JSON: the document
+ * of docs/json.md), or with summary the per-service and per-port totals.
+ * source names the input ("-" for standard input). */
+void pk_render_classify(pk_render *r, const pk_classify *c,
+			const char *source, bool summary);
 
 /* The plot `portkit sim --svg` draws: metric m of every algorithm of a
  * sweep that has run, one line per algorithm against occupancy (x on a

@@ -25,6 +25,7 @@ int cmd_app(int argc, char **argv, cli_ctx *ctx);
 int cmd_firewall(int argc, char **argv, cli_ctx *ctx);
 int cmd_export(int argc, char **argv, cli_ctx *ctx);
 int cmd_serve(int argc, char **argv, cli_ctx *ctx);
+int cmd_classify(int argc, char **argv, cli_ctx *ctx);
 
 static const struct command {
 	const char *name;
@@ -48,6 +49,7 @@ static const struct command {
 	{ "firewall", cmd_firewall, "[--format F] ITEM...", "rules opening an application's ports" },
 	{ "export", cmd_export, "--format services", "the registry as a complete services(5) file" },
 	{ "serve", cmd_serve, "[--listen ADDR:PORT]...", "HTTP/JSON API and web page (docs/serve.md)" },
+	{ "classify", cmd_classify, "FILE|- [FILTER]", "server end and service of each flow of a capture" },
 };
 
 /* The commands list, with the summaries in one column: a synopsis too

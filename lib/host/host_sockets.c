@@ -273,6 +273,8 @@ pk_status pk_host_sockets_read(const char *proc_root, unsigned flags,
 	if ((st = pk__host_sockets_begin(read_bindv6only(proc_root), &s)) != PK_OK)
 		return pk__error_set(err, st, "reading sockets: %s",
 				    pk_strerror(st));
+	if (flags & PK_SOCKETS_CONNECTIONS)
+		pk__host_sockets_keep_conns(s);
 	pk_host_portconf *conf = malloc(sizeof *conf);
 	if (conf == NULL) {
 		st = pk__error_set(err, PK_NOMEM, "reading sockets: %s",

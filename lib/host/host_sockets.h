@@ -51,6 +51,8 @@ typedef struct pk_sockrow {
 /* An empty set to add rows to; bindv6only is the guess used for rows
  * whose v6only is -1. */
 pk_status pk__host_sockets_begin(bool bindv6only, pk_host_sockets **out);
+/* PK_SOCKETS_CONNECTIONS: list every connection (pk_host_sockets_conn). */
+void pk__host_sockets_keep_conns(pk_host_sockets *s);
 /* The ephemeral range, when known, sharpens the inbound/outbound split:
  * a connection from a port outside it to a port inside it is the server
  * end (a listener that is gone, or the TIME_WAIT a server keeps when it
@@ -71,7 +73,7 @@ void pk__host_sockets_note_table(pk_host_sockets *s, unsigned table, bool read,
 /* How many rows the table holds: a reader whose source fails half-way
  * drops what it added since its mark. */
 typedef struct pk_sockrows_mark {
-	size_t socks, conns;
+	size_t socks, conns, full;
 } pk_sockrows_mark;
 pk_sockrows_mark pk__host_sockets_mark(const pk_host_sockets *s);
 void pk__host_sockets_rollback(pk_host_sockets *s, pk_sockrows_mark m);

@@ -35,6 +35,9 @@ struct pk_host_sockets {
 	uint16_t range_lo, range_hi;
 	bool used_netlink, used_proc;
 	pk_host_sockets_info info;
+	bool keep_conns;  /* PK_SOCKETS_CONNECTIONS: list each connection */
+	pk_conn *full;
+	size_t nfull, capfull;
 };
 
 pk_status pk__host_sockets_begin(bool bindv6only, pk_host_sockets **out)
@@ -64,9 +67,15 @@ void pk_host_sockets_free(pk_host_sockets *s)
 		return;
 	free(s->socks);
 	free(s->conns);
+	free(s->full);
 	free(s->dests);
 	free(s->slots);
 	free(s);
+}
+
+void pk__host_sockets_keep_conns(pk_host_sockets *s)
+{
+	s->keep_conns = true;
 }
 
 /* Grows *arr (of elem-sized items) to hold one more; PK_NOMEM, or
@@ -249,6 +258,26 @@ pk_status pk__host_sockets_add_row(pk_host_sockets *s, const pk_sockrow *row)
 					.rport = row->rport,
 					.proto = (uint8_t)row->proto,
 					.time_wait = row->state == PK_TCP_TIME_WAIT };
+	if (!s->keep_conns)
+		return PK_OK;
+	st = grow((void **)&s->full, &s->capfull, s->nfull, sizeof *s->full);
+	if (st != PK_OK)
+		return st;
+	pk_conn *c = &s->full[s->nfull++];
+	memset(c, 0, sizeof *c);
+	c->proto = row->proto;
+	c->family = key.family;
+	c->time_wait = row->state == PK_TCP_TIME_WAIT;
+	/* IPv4 peers of dual-stack sockets as IPv4 on both ends. */
+	if (key.family == 4 && row->family == 6)
+		memcpy(c->laddr, row->laddr + 12, 4);
+	else
+		memcpy(c->laddr, row->laddr, 16);
+	memcpy(c->raddr, key.addr, 16);
+	c->lport = row->lport;
+	c->rport = row->rport;
+	c->uid = row->uid;
+	c->inode = row->inode;
 	return PK_OK;
 }
 
@@ -367,7 +396,7 @@ pk_status pk__host_sockets_finish(pk_host_sockets *s)
 
 pk_sockrows_mark pk__host_sockets_mark(const pk_host_sockets *s)
 {
-	return (pk_sockrows_mark){ s->nsocks, s->nconns };
+	return (pk_sockrows_mark){ s->nsocks, s->nconns, s->nfull };
 }
 
 void pk__host_sockets_rollback(pk_host_sockets *s, pk_sockrows_mark m)
@@ -376,6 +405,8 @@ void pk__host_sockets_rollback(pk_host_sockets *s, pk_sockrows_mark m)
 		s->nsocks = m.socks;
 	if (m.conns <= s->nconns)
 		s->nconns = m.conns;
+	if (m.full <= s->nfull)
+		s->nfull = m.full;
 }
 
 pk_socket *pk__host_sockets_sockets(pk_host_sockets *s, size_t *n)
@@ -440,4 +471,14 @@ const char *pk_addr_format(uint8_t family, const uint8_t addr[16], char *buf,
 		snprintf(tmp, sizeof tmp, "?");
 	snprintf(buf, size, "%s", tmp);
 	return buf;
+}
+
+size_t pk_host_sockets_conn_count(const pk_host_sockets *s)
+{
+	return s->nfull;
+}
+
+const pk_conn *pk_host_sockets_conn(const pk_host_sockets *s, size_t i)
+{
+	return i < s->nfull ? &s->full[i] : NULL;
 }

@@ -31,6 +31,7 @@ update          3
 audit           3
 choose          3
 firewall        3
+classify        3
 render          4
 '
 # ---- end of the table -------------------------------------------------------
