@@ -54,7 +54,7 @@ ALL_CFLAGS := -std=c17 -fPIC -fvisibility=hidden $(WARNFLAGS) $(SANFLAGS) $(CFLA
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 # No -lm: lib/ computes with lib/core/fmath.c, so that no program on
 # libportkit maps libm (tests/cli/test_archives.sh checks the CLI).
-LIBS := -lexpat -ljansson -ldl
+LIBS := -lexpat -ljansson -lz -ldl
 
 LIB_SRCS  := $(sort $(wildcard lib/*/*.c lib/*/*/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -159,7 +159,7 @@ $(SHARED_LIB): $(LIB_OBJS) $(EMBED_OBJ)
 # `portkit 443`'s wall time (bench/bench_cli.c).  libcurl is never linked:
 # `portkit update` loads it with dlopen.  libm is not needed at all (about
 # a tenth of `portkit 443` when it was mapped).
-CLI_LIBS := -Wl,-Bstatic -lexpat -ljansson -Wl,-Bdynamic -ldl
+CLI_LIBS := -Wl,-Bstatic -lexpat -ljansson -lz -Wl,-Bdynamic -ldl
 $(CLI): $(CLI_OBJS) $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(STATIC_LIB) $(CLI_LIBS)
 

@@ -71,7 +71,7 @@ _portkit()
 		COMPREPLY=($(compgen -W "$common --assigned --unassigned" -- "$cur")) ;;
 	import)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--format --output -o --json --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--format --output -o --strict --force --json --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;

@@ -80,7 +80,8 @@ const char *pk_version(void);
 	XX(UNSUPPORTED, "not supported")                                    \
 	XX(NETWORK, "network or download error")                            \
 	XX(EXHAUSTED, "no port available")                                  \
-	XX(PERM, "permission denied")
+	XX(PERM, "permission denied")                                       \
+	XX(REFUSED, "refused: it would lose data")
 
 typedef enum pk_status {
 #define PK_STATUS_ENUM_(name, msg) PK_##name,
@@ -271,11 +272,71 @@ pk_status pk_registry_import_mem(const char *data, size_t len, pk_format fmt,
 				 const char *label, pk_registry **out,
 				 pk_error *err);
 
+/* ---- importing real-world files: warnings, counts, --strict ------------
+ * Files in the wild have bad lines (an unknown transport, a port out of
+ * range, a byte that is not UTF-8) and duplicated records.  An import
+ * with a report skips such a line or record, keeps a warning naming
+ * file:line, counts it, and imports the rest; with PK_IMPORT_STRICT (or
+ * without a report, as pk_registry_import) the first warning is the
+ * error.  Malformed structure (XML that does not parse, a CSV without
+ * IANA's header) is always an error.  Duplicate records (same name, port,
+ * transport, kind and description) are merged into the first, and
+ * counted. */
+typedef struct pk_import_report pk_import_report;
+
+#define PK_IMPORT_STRICT 0x1u /* any warning is an error */
+/* Warnings a report keeps with their text (all are counted). */
+#define PK_IMPORT_WARNINGS_KEPT 100u
+
+pk_status pk_import_report_new(unsigned flags, pk_import_report **out,
+			       pk_error *err);
+void pk_import_report_free(pk_import_report *rep);
+/* Warnings kept (at most PK_IMPORT_WARNINGS_KEPT). */
+size_t pk_import_report_kept(const pk_import_report *rep);
+/* The i-th warning kept: its message (without file:line), the file (the
+ * import's label) and line in *file and *line; NULL past the end. */
+const char *pk_import_report_warning(const pk_import_report *rep, size_t i,
+				     const char **file, unsigned long *line);
+typedef enum pk_import_count {
+	PK_IMPORT_WARNINGS = 0,     /* every warning, kept or not */
+	PK_IMPORT_SKIPPED = 1,      /* lines or records left out */
+	PK_IMPORT_DUPLICATES = 2,   /* records merged into an equal one (same
+				       name, port, transport, kind and
+				       description) */
+	PK_IMPORT_NONCONFORMING = 3 /* names kept that break RFC 6335's syntax
+				       (PK_RECFLAG_NONCONFORMING) */
+} pk_import_count;
+uint64_t pk_import_report_count(const pk_import_report *rep,
+				pk_import_count what);
+
+/* pk_registry_import and _mem with a report (NULL: strict, as they are).
+ * Gzip-compressed input is decompressed first (zlib); other compressed
+ * formats (xz, bzip2, zstd) are refused by name. */
+pk_status pk_registry_import_ex(const char *path, pk_format fmt,
+				pk_import_report *rep, pk_registry **out,
+				pk_error *err);
+pk_status pk_registry_import_mem_ex(const char *data, size_t len,
+				    pk_format fmt, const char *label,
+				    pk_import_report *rep, pk_registry **out,
+				    pk_error *err);
+
 /* Writes the registry as a compiled index, atomically: a temporary file in
  * the same directory, fsync, rename, fsync of the directory.  On failure
  * the previous file at path is untouched. */
 pk_status pk_registry_save(const pk_registry *reg, const char *path,
 			   pk_error *err);
+
+/* Whether candidate may replace installed (the registry in use) without
+ * losing what installed knows: PK_REFUSED, with a message saying why,
+ * when candidate is older (both dates known and candidate's earlier) or
+ * has far fewer records: fewer than half of installed's
+ * (PK_REPLACE_MIN_SHARE), as /etc/services' 314 records against IANA's
+ * 14,533.  PK_OK otherwise, and when installed is NULL.  label names
+ * candidate in the message. */
+#define PK_REPLACE_MIN_SHARE 50u /* percent */
+pk_status pk_registry_check_replace(const pk_registry *installed,
+				    const pk_registry *candidate,
+				    const char *label, pk_error *err);
 
 /* Creates the directories leading to path (mkdir -p of everything before
  * its last '/'), mode 0755; directories that exist already are fine.
@@ -339,6 +400,10 @@ typedef enum pk_rec_origin {
 
 /* Record flags. */
 #define PK_RECFLAG_HISTORIC 0x1u /* an alias to a well-formed name, historic */
+/* A name IANA (or another source) has that breaks RFC 6335 section 5.1's
+ * syntax (1-15 letters, digits and inner single hyphens, a letter among
+ * them): kept as written, findable by its exact text. */
+#define PK_RECFLAG_NONCONFORMING 0x2u
 
 /*
  * A record's fields, the one list the library generates its record
@@ -1724,6 +1789,18 @@ void pk_render_info(pk_render *r, const pk_registry *reg,
 /* A registry imported from input and saved to output. */
 void pk_render_import(pk_render *r, const pk_registry *reg, const char *input,
 		      const char *output);
+/* The same with what the import found (rep, may be NULL: lines and
+ * records skipped, duplicates merged, non-conforming names; with JSON the
+ * warnings too) and the registry output held before (replaced, may be
+ * NULL). */
+void pk_render_import_ex(pk_render *r, const pk_registry *reg,
+			 const pk_import_report *rep, const char *input,
+			 const char *output, const pk_registry *replaced);
+/* The warnings of an import, one a line, "FILE:LINE: warning: message"
+ * (escaped), then how many more there were than the report kept.  Text
+ * only (a front end shows them on its error stream); JSON documents carry
+ * them in pk_render_import_ex. */
+void pk_render_import_warnings(pk_render *r, const pk_import_report *rep);
 /* The OS profiles of pk_os_profiles(), or only the one given. */
 void pk_render_os_profiles(pk_render *r, const pk_os_profile *only);
 /* This host's ephemeral range, reserved ports, unprivileged port start

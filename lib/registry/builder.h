@@ -74,6 +74,11 @@ struct pk_builder {
 	uint32_t source;
 	uint32_t updated;
 	uint32_t flags;
+	pk_import_report *report; /* the importers', never read here */
+	bool dedup;
+	pk_bhash by_key;   /* with dedup: record index + 1 by its identity */
+	uint32_t duplicates;
+	uint32_t merged;   /* the record last merged into, or PK_B_NONE */
 };
 
 static inline const char *pk_bstr(const pk_builder *b, uint32_t off)

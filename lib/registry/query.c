@@ -130,9 +130,13 @@ pk_status pk_query_parse(const char *arg, unsigned protomask, pk_query **out,
 				     arg, len, PK_QUERY_NAME_MAX);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)arg[i];
+		/* Single inner spaces: names such as "Apple Remote Desktop
+		 * (Net Assistant)" are found by their exact text. */
+		if (c == ' ' && i > 0 && i + 1 < len && arg[i + 1] != ' ')
+			continue;
 		if (c <= 0x20 || c >= 0x7f)
 			return pk__error_set(err, PK_INVAL,
-					     "invalid service name: byte 0x%02x at position %zu; expected printable ASCII without blanks",
+					     "invalid service name: byte 0x%02x at position %zu; expected printable ASCII, spaces only inside",
 					     c, i + 1);
 	}
 	pk_status st = new_query(arg, PK_QUERY_NAME, out, err);

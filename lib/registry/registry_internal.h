@@ -38,6 +38,25 @@ pk_builder *pk__builder_new(void);
 pk_builder *pk__builder_new_keyed(const pk_sipkey *key);
 void pk__builder_free(pk_builder *b);
 
+/* The report an import keeps its warnings and counts in (may be NULL: then
+ * every warning is an error); the builder only carries it for the
+ * importers.  With dedup, a record equal to an earlier one in name (exact
+ * spelling), ports, transport, kind and description is merged into it: pk__builder_add
+ * gives the earlier index, and lists added to it afterwards skip entries
+ * it has already.  pk__builder_duplicates() counts the merges. */
+void pk__builder_set_report(pk_builder *b, pk_import_report *rep);
+pk_import_report *pk__builder_report(const pk_builder *b);
+void pk__builder_set_dedup(pk_builder *b, bool on);
+uint32_t pk__builder_duplicates(const pk_builder *b);
+/* Records with all of flags set (PK_RECFLAG_*). */
+uint32_t pk__builder_count_flags(const pk_builder *b, uint32_t flags);
+
+/* RFC 6335 section 5.1's syntax: 1-15 characters, letters, digits and
+ * hyphens, at least one letter, no hyphen first, last or next to another.
+ * pk__builder_add flags a named record whose name breaks it
+ * PK_RECFLAG_NONCONFORMING. */
+bool pk__name_conforms(const char *s);
+
 /* Registry-level metadata; strings copied. */
 pk_status pk__builder_set_source(pk_builder *b, const char *source);
 pk_status pk__builder_set_updated(pk_builder *b, const char *updated);

@@ -163,6 +163,7 @@ void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
 	pk__json_string(r, "kind", kind_name(rec.kind));
 	pk__json_string(r, "origin", pk__origin_code(rec.origin));
 	pk__json_bool(r, "historic", rec.flags & PK_RECFLAG_HISTORIC);
+	pk__json_bool(r, "nonconforming", rec.flags & PK_RECFLAG_NONCONFORMING);
 	pk__json_string(r, "alias_of", rec.alias_of[0] ? rec.alias_of : NULL);
 	pk__json_string(r, "description", rec.description);
 	pk__json_string(r, "notes", rec.notes);
@@ -376,6 +377,9 @@ void pk__record_long(pk_render *r, const pk_registry *reg, pk_recid id)
 			 rec.alias_of[0] ? rec.alias_of : "another name");
 		pk__table_add_pair(r, t, "historic:", buf);
 	}
+	if (rec.flags & PK_RECFLAG_NONCONFORMING)
+		pk__table_add_pair(r, t, "name syntax:",
+				   "kept as the source has it, though not RFC 6335 syntax (letters, digits, inner hyphens, at most 15)");
 	long_refs(r, t, reg, &rec);
 	const struct { const char *label, *value; } rest[] = {
 		{ "registered:", rec.registered }, { "modified:", rec.modified },

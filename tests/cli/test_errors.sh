@@ -28,7 +28,7 @@ long_digits=$(head -c 10240 /dev/zero | tr '\0' 1)
 bad "10 kB of digits" 2 "^portkit: invalid port '1{40}\.\.\.': expected 0-65535$" "$long_digits"
 long_name=$(head -c 10240 /dev/zero | tr '\0' a)
 bad "10 kB name" 2 "^portkit: invalid service name 'a{40}\.\.\.' \(10240 bytes\): expected at most 63 characters$" "$long_name"
-bad "control character in a name" 2 "^portkit: invalid service name: byte 0x01 at position 3; expected printable ASCII without blanks$" "$(printf 'ab\001c')"
+bad "control character in a name" 2 "^portkit: invalid service name: byte 0x01 at position 3; expected printable ASCII, spaces only inside$" "$(printf 'ab\001c')"
 bad "invalid argument among good ones: no partial answer" 2 "invalid port '70000'" 443 70000 http
 bad "bad --proto" 2 "^portkit: invalid transport 'xyz': expected tcp, udp, sctp, dccp or a comma-separated list$" --proto xyz 443
 bad "unknown option" 2 "unrecognized option '--frobnicate'" --frobnicate 443

@@ -68,6 +68,18 @@ pk_format pk_format_detect(const char *data, size_t len)
 pk_status pk__import(pk_builder *b, pk_format fmt, const char *data,
 		    size_t len, const char *label, pk_error *err)
 {
+	const char *l = label != NULL ? label : "<input>";
+	const char *other;
+
+	/* Compressed bytes are never a services file with odd bytes. */
+	if (data != NULL && pk__is_gzip(data, len))
+		return pk__error_set(err, PK_UNSUPPORTED,
+				    "%s: gzip-compressed data (expected text here; pk_registry_import decompresses it)",
+				    l);
+	if (data != NULL && (other = pk__compressed_other(data, len)) != NULL)
+		return pk__error_set(err, PK_UNSUPPORTED,
+				    "%s: %s-compressed data (expected a registry as text, or gzip; decompress it first)",
+				    l, other);
 	if (fmt == PK_FORMAT_AUTO)
 		fmt = pk_format_detect(data, len);
 	switch (fmt) {
@@ -82,11 +94,11 @@ pk_status pk__import(pk_builder *b, pk_format fmt, const char *data,
 	case PK_FORMAT_INDEX:
 		return pk__error_set(err, PK_UNSUPPORTED,
 				    "%s: a compiled index is not a source to import (expected xml, csv, services or npm-json; open an index with pk_registry_open_file)",
-				    label != NULL ? label : "<input>");
+				    l);
 	case PK_FORMAT_AUTO:
 		break;
 	}
 	return pk__error_set(err, PK_INVAL,
 			    "%s: unknown format %d (expected xml, csv, services or npm-json)",
-			    label != NULL ? label : "<input>", (int)fmt);
+			    l, (int)fmt);
 }
