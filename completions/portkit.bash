@@ -76,7 +76,7 @@ _portkit()
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;
 	update)
-		COMPREPLY=($(compgen -W "--url --file --format --system --output -o --timeout --long --json --index --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--url --file --format --system --output -o --timeout --force --long --json --index --help" -- "$cur")) ;;
 	info)
 		COMPREPLY=($(compgen -W "--json --index --help" -- "$cur")) ;;
 	ranges)

@@ -780,6 +780,18 @@ typedef void (*pk_diff_fn)(void *ctx, char change, const pk_registry *reg,
 void pk_registry_diff(const pk_registry *old_reg, const pk_registry *new_reg,
 		      pk_diff_fn fn, void *ctx, pk_diff_stats *out);
 
+/* What "modified" means, field by field: the values and strings of
+ * PK_RECORD_FIELDS in its order ("proto", ..., "description", "notes",
+ * ..., "alias_of"), then "references", "assignees", "contacts".
+ * pk_diff_field_name() gives the name of field i (NULL past the end). */
+#define PK_DIFF_FIELDS 17u
+const char *pk_diff_field_name(unsigned field);
+/* counts[i]: how many records pk_registry_diff calls modified differ in
+ * field i (a record may count under several). */
+void pk_registry_diff_fields(const pk_registry *old_reg,
+			     const pk_registry *new_reg,
+			     uint32_t counts[PK_DIFF_FIELDS]);
+
 /*
  * The whole update, as `portkit update` runs it: fetch IANA's registry (a
  * URL, by default PK_IANA_XML_URL, or a file), check that it is IANA's
@@ -813,7 +825,9 @@ typedef enum pk_update_step {
 	PK_UPDATE_MERGE = 6,   /* adding the extras */
 	PK_UPDATE_DIRS = 7,    /* creating the target's directories */
 	PK_UPDATE_INSTALL = 8, /* writing the index */
-	PK_UPDATE_DONE = 9
+	PK_UPDATE_DONE = 9,
+	PK_UPDATE_OLDER = 10   /* the source is older than the registry in use
+				  (PK_REFUSED; pk_update_set_force) */
 } pk_update_step;
 
 pk_status pk_update_new(pk_update **out, pk_error *err);
@@ -836,6 +850,10 @@ pk_status pk_update_set_current(pk_update *u, const char *path,
  * pk_registry_add_extras); it must outlive pk_update_run.  Default: the
  * embedded snapshot.  NULL keeps nothing beyond the source. */
 void pk_update_set_extras(pk_update *u, const pk_registry *extras);
+/* Install even a registry older than the one in use (by the registries'
+ * own dates, both known).  Without it such an update stops at
+ * PK_UPDATE_OLDER with PK_REFUSED and writes nothing. */
+void pk_update_set_force(pk_update *u, bool force);
 /* Download progress, as for pk_download (non-zero aborts). */
 void pk_update_set_progress(pk_update *u, pk_progress_fn fn, void *ctx);
 /* The download's deadline in seconds, as for pk_download_timeout: 0 (the

@@ -38,6 +38,7 @@ struct pk_update {
 	pk_progress_fn progress;
 	void *progress_ctx;
 	unsigned timeout_s; /* 0: pk_download's default */
+	bool force;
 	/* outcome */
 	pk_update_step step;
 	char *output;
@@ -181,6 +182,11 @@ void pk_update_set_progress(pk_update *u, pk_progress_fn fn, void *ctx)
 {
 	u->progress = fn;
 	u->progress_ctx = ctx;
+}
+
+void pk_update_set_force(pk_update *u, bool force)
+{
+	u->force = force;
 }
 
 pk_status pk_update_set_timeout(pk_update *u, unsigned seconds, pk_error *err)
@@ -380,6 +386,22 @@ pk_status pk_update_run(pk_update *u, pk_error *err)
 
 	/* 3. What changes, then 4. install. */
 	open_previous(u);
+	/* An unreadable index in use is replaced whatever the snapshot's
+	 * date: it is not what lookups use. */
+	if (u->previous != NULL && !u->force && u->previous_problem == NULL) {
+		pk_registry_info was, now;
+		pk_registry_get_info(u->previous, &was);
+		pk_registry_get_info(fresh, &now);
+		/* YYYY-MM-DD: byte order is time order. */
+		if (was.updated[0] != '\0' && now.updated[0] != '\0' &&
+		    strcmp(now.updated, was.updated) < 0) {
+			u->step = PK_UPDATE_OLDER;
+			st = pk__error_set(err, PK_REFUSED,
+					  "%s is older (%s) than the registry in use (%s, %s)",
+					  input, now.updated, was.source, was.updated);
+			goto out;
+		}
+	}
 	if (u->previous != NULL)
 		pk_registry_diff(u->previous, merged, on_change, u, &u->changes);
 	if (u->list_failed) {
