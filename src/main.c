@@ -21,6 +21,7 @@ int cmd_pick(int argc, char **argv, cli_ctx *ctx);
 int cmd_advise(int argc, char **argv, cli_ctx *ctx);
 int cmd_audit(int argc, char **argv, cli_ctx *ctx);
 int cmd_listeners(int argc, char **argv, cli_ctx *ctx);
+int cmd_top(int argc, char **argv, cli_ctx *ctx);
 
 static const struct command {
 	const char *name;
@@ -40,6 +41,7 @@ static const struct command {
 	{ "advise", cmd_advise, "[--name N] [--port P] [--draft]", "review a planned service (RFC 6335, RFC 7605)" },
 	{ "audit", cmd_audit, "[--expect SPEC]... [--config FILE]", "does the ephemeral range collide with services?" },
 	{ "listeners", cmd_listeners, "", "what this host listens on, ports named from the registry" },
+	{ "top", cmd_top, "[N] [--proto P]", "the ports most often found open (nmap popularity)" },
 };
 
 /* The commands list, with the summaries in one column: a synopsis too

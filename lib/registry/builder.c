@@ -8,6 +8,8 @@
 #include "registry/builder.h"
 #include "registry/index.h"
 
+static pk_status grow(void **arr, uint32_t *cap, uint32_t n, size_t elem);
+
 /* Offsets into the arena are 32-bit in the index. */
 #define ARENA_LIMIT ((size_t)0x7fffffff)
 
@@ -129,6 +131,7 @@ void pk__builder_free(pk_builder *b)
 	pk__bhash_free(&b->strings);
 	pk__bhash_free(&b->people_by_id);
 	pk__bhash_free(&b->by_key);
+	free(b->pop);
 	free(b->recs);
 	free(b->lists);
 	free(b->items);
@@ -204,6 +207,31 @@ bool pk__name_conforms(const char *s)
 			return false;
 	}
 	return n >= 1 && n <= 15 && letter;
+}
+
+pk_status pk__builder_set_popularity(pk_builder *b, uint16_t port,
+				    pk_proto proto, uint32_t ppm)
+{
+	if (proto < PK_PROTO_TCP || proto >= PK_PROTO_COUNT || ppm > 1000000u)
+		return PK_INVAL;
+	/* Sorted and made unique when written (index_write.c): the last
+	 * value added for a port and transport wins there. */
+	pk_status st = grow((void **)&b->pop, &b->cappop, b->npop, sizeof *b->pop);
+	if (st != PK_OK)
+		return st;
+	b->pop[b->npop++] = (pk_idx_pop){ port, (uint8_t)proto, 0, ppm };
+	return PK_OK;
+}
+
+pk_status pk__builder_add_popularity(pk_builder *b, const pk_registry *reg)
+{
+	pk_status st = PK_OK;
+
+	for (uint32_t i = 0; st == PK_OK && i < reg->npop; i++)
+		st = pk__builder_set_popularity(b, reg->pop[i].port,
+					       (pk_proto)reg->pop[i].proto,
+					       reg->pop[i].ppm);
+	return st;
 }
 
 /* A record's identity for merging duplicates: the name as interned (its

@@ -75,6 +75,8 @@ struct pk_builder {
 	uint32_t updated;
 	uint32_t flags;
 	pk_import_report *report; /* the importers', never read here */
+	pk_idx_pop *pop;   /* popularity, in the order added */
+	uint32_t npop, cappop;
 	bool dedup;
 	pk_bhash by_key;   /* with dedup: record index + 1 by its identity */
 	uint32_t duplicates;

@@ -57,6 +57,15 @@ uint32_t pk__builder_count_flags(const pk_builder *b, uint32_t flags);
  * PK_RECFLAG_NONCONFORMING. */
 bool pk__name_conforms(const char *s);
 
+/* Popularity data: how often port/proto was found open, in millionths
+ * (nmap-services' open frequency).  A second value for the same port and
+ * transport replaces the first; PK_INVAL for a transport other than
+ * tcp..dccp or ppm over 1000000. */
+pk_status pk__builder_set_popularity(pk_builder *b, uint16_t port,
+				    pk_proto proto, uint32_t ppm);
+/* Copies the popularity data of reg into b. */
+pk_status pk__builder_add_popularity(pk_builder *b, const pk_registry *reg);
+
 /* Registry-level metadata; strings copied. */
 pk_status pk__builder_set_source(pk_builder *b, const char *source);
 pk_status pk__builder_set_updated(pk_builder *b, const char *updated);
@@ -131,6 +140,8 @@ pk_status pk__import_services_ex(pk_builder *b, const char *data, size_t len,
 				pk_error *err);
 pk_status pk__import_npm_json(pk_builder *b, const char *data, size_t len,
 			     const char *label, pk_error *err);
+pk_status pk__import_nmap(pk_builder *b, const char *data, size_t len,
+			  const char *label, pk_error *err);
 /* Dispatches on fmt; PK_FORMAT_AUTO guesses from the first bytes. */
 pk_status pk__import(pk_builder *b, pk_format fmt, const char *data,
 		    size_t len, const char *label, pk_error *err);

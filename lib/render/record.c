@@ -129,6 +129,16 @@ static void json_party(pk_render *r, const char *key, const pk_party *p)
 	pk__json_object_end(r);
 }
 
+/* The open frequency (nmap-services) of a one-port record with a
+ * transport, when the registry has popularity data for it. */
+static bool record_popularity(const pk_registry *reg, const pk_record *rec,
+			      uint32_t *ppm)
+{
+	return rec->has_port && rec->port_lo == rec->port_hi &&
+	       rec->proto != PK_PROTO_NONE &&
+	       pk_port_popularity(reg, rec->port_lo, rec->proto, ppm);
+}
+
 void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
 		     pk_recid id)
 {
@@ -164,6 +174,11 @@ void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
 	pk__json_string(r, "origin", pk__origin_code(rec.origin));
 	pk__json_bool(r, "historic", rec.flags & PK_RECFLAG_HISTORIC);
 	pk__json_bool(r, "nonconforming", rec.flags & PK_RECFLAG_NONCONFORMING);
+	uint32_t ppm;
+	if (record_popularity(reg, &rec, &ppm))
+		pk__json_real(r, "popularity", ppm / 1e6);
+	else
+		pk__json_null(r, "popularity");
 	pk__json_string(r, "alias_of", rec.alias_of[0] ? rec.alias_of : NULL);
 	pk__json_string(r, "description", rec.description);
 	pk__json_string(r, "notes", rec.notes);
@@ -376,6 +391,14 @@ void pk__record_long(pk_render *r, const pk_registry *reg, pk_recid id)
 		snprintf(buf, sizeof buf, "historic alias of %s",
 			 rec.alias_of[0] ? rec.alias_of : "another name");
 		pk__table_add_pair(r, t, "historic:", buf);
+	}
+	uint32_t ppm;
+	if (record_popularity(reg, &rec, &ppm)) {
+		snprintf(buf, sizeof buf, "found open on %u.%04u %% of the hosts nmap scanned (nmap-services)",
+			 (unsigned)(ppm / 10000), (unsigned)(ppm % 10000));
+		pk__table_add_pair(r, t, "popularity:", buf);
+	} else if (pk_popularity_count(reg) > 0) {
+		pk__table_add_pair(r, t, "popularity:", "not in the popularity data (nmap-services)");
 	}
 	if (rec.flags & PK_RECFLAG_NONCONFORMING)
 		pk__table_add_pair(r, t, "name syntax:",

@@ -402,6 +402,17 @@ pk_status pk_update_run(pk_update *u, pk_error *err)
 			goto out;
 		}
 	}
+	/* Popularity (nmap-services, added by `portkit import --add`) is
+	 * not IANA's: carried over from the registry in use. */
+	if (u->previous != NULL && pk_popularity_count(u->previous) > 0 &&
+	    pk_popularity_count(merged) == 0) {
+		pk_registry *with = NULL;
+		st = pk_registry_add_popularity(merged, u->previous, &with, err);
+		if (st != PK_OK)
+			goto out;
+		pk_registry_close(merged);
+		merged = with;
+	}
 	if (u->previous != NULL)
 		pk_registry_diff(u->previous, merged, on_change, u, &u->changes);
 	if (u->list_failed) {

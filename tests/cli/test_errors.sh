@@ -56,7 +56,7 @@ bad "search with an empty word" 2 "^portkit: invalid search word '': expected a 
 bad "search with a 10 kB word" 2 "^portkit: invalid search word 'a{40}\.\.\.' \(10240 bytes\): expected at most 256 bytes$" search "$long_name"
 bad "info with an argument" 2 "^portkit: unexpected argument 'x': info takes none$" info x
 bad "import with no file" 2 "^portkit: no file given: expected portkit import FILE$" import
-bad "import --format bogus" 2 "^portkit: invalid format 'bogus': expected auto, xml, csv, services or npm-json$" import --format bogus x
+bad "import --format bogus" 2 "^portkit: invalid format 'bogus': expected auto, xml, csv, services, npm-json or nmap-services$" import --format bogus x
 bad "update --url and --file" 2 "^portkit: --url and --file exclude each other$" update --url http://127.0.0.1/ --file x
 bad "update --system and -o" 2 "^portkit: --system and -o exclude each other$" update --system -o x
 bad "update --format npm-json" 2 "^portkit: invalid format 'npm-json': expected xml or csv" update --format npm-json

@@ -18,7 +18,7 @@ check "json: registry origin is the index" test "$("$J" registry.origin < "$CLI_
 check "json: port query keys" test "$("$J" queries.0.keys < "$CLI_TMP/l.json")" = "query,type,port_lo,port_hi,classes,protocols,found,records"
 check "json: name query keys" test "$("$J" queries.2.keys < "$CLI_TMP/l.json")" = "query,type,name,protocols,found,records"
 check "json: record keys (every field)" test "$("$J" queries.0.records.0.keys < "$CLI_TMP/l.json")" = \
-	"name,aliases,protocol,port_lo,port_hi,classes,kind,origin,historic,nonconforming,alias_of,description,notes,unauthorized,registered,modified,service_code,references,assignees,contacts"
+	"name,aliases,protocol,port_lo,port_hi,classes,kind,origin,historic,nonconforming,popularity,alias_of,description,notes,unauthorized,registered,modified,service_code,references,assignees,contacts"
 check "json: ssh's values" test "$("$J" queries.0.records.0.name queries.0.records.0.protocol queries.0.records.0.port_lo \
 	queries.0.records.0.classes queries.0.records.0.kind queries.0.records.0.origin queries.0.records.0.registered \
 	queries.0.records.0.modified queries.0.records.0.alias_of < "$CLI_TMP/l.json" | tr '\n' '|')" = \
@@ -103,7 +103,7 @@ fi
 # synopsis puts its summary on the next line, in that column)
 run "$PORTKIT" --help
 printf '%s\n' "$out" | awk '/^commands:/ { on = 1; next } on && /^$/ { exit } on { print }' > "$CLI_TMP/cmds"
-check "--help lists every command" test "$(grep -c '^  [a-z]' "$CLI_TMP/cmds")" -eq 12
+check "--help lists every command" test "$(grep -c '^  [a-z]' "$CLI_TMP/cmds")" -eq 13
 check "--help: summaries in one column" awk '
 	{ s = substr($0, 38, 2); t = substr($0, 40, 1) }
 	/^  [a-z]/ && s == "  " && t != " " { next }           # name, synopsis, summary

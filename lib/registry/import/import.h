@@ -94,4 +94,8 @@ pk_status pk__gunzip(const char *data, size_t len, size_t limit,
  * compressed input portkit does not read, refused by name. */
 const char *pk__compressed_other(const char *data, size_t len);
 
+/* nmap's open frequency s[0..n) ("0.484143", at most 1.0) in millionths;
+ * digits past the sixth decimal are dropped. */
+bool pk__nmap_frequency(const char *s, size_t n, uint32_t *ppm);
+
 #endif /* PK_IMPORT_H */
