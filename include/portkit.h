@@ -535,6 +535,27 @@ size_t pk_lookup_range(const pk_registry *reg, uint16_t lo, uint16_t hi,
 size_t pk_search(const pk_registry *reg, const char *const *words,
 		 size_t nwords, unsigned protomask, pk_recid *out, size_t cap);
 
+/* ---- names people type: curated aliases, suggestions -------------------
+ * A short hand-made table of names that are not IANA's but that people
+ * type ("dns" for "domain", "rdp" for "ms-wbt-server", "vnc" for "rfb"),
+ * each with why.  Name queries (pk_query_run) use it when a name finds no
+ * record; searches rank its targets first.  Entries are read-only views
+ * of static data: never allocated or freed by callers. */
+typedef struct pk_curated {
+	const char *typed; /* what people type: "dns" */
+	const char *name;  /* the registry's name: "domain" */
+	const char *why;   /* one sentence for people */
+} pk_curated;
+
+/* The entry for typed (case-insensitive), NULL when there is none. */
+const pk_curated *pk_curated_alias(const char *typed);
+/* Up to cap (at most 16) names close to name, closest first: the
+ * registry's names and aliases and the curated ones, one edit away (two
+ * for names of six characters or more), for "did you mean".  Pointers
+ * into reg or static data. */
+size_t pk_suggest_names(const pk_registry *reg, const char *name,
+			const char **out, size_t cap);
+
 /* ---- popularity: how often a port is found open ------------------------
  * nmap-services' open frequency (the share of scanned hosts where nmap
  * found port/transport open), in millionths, when the registry has it
@@ -748,6 +769,13 @@ pk_status pk_query_run(const pk_registry *reg, pk_query *q, pk_error *err);
 const pk_recid *pk_query_records(const pk_query *q, size_t *count);
 /* The unassigned runs of a PK_FILTER_UNASSIGNED query, else NULL. */
 const pk_port_runs *pk_query_runs(const pk_query *q);
+/* A name query that found its records through a curated alias ("dns":
+ * domain's records): the entry, else NULL. */
+const pk_curated *pk_query_curated(const pk_query *q);
+/* A name query that found nothing: up to three close names
+ * (pk_suggest_names), for "did you mean". */
+size_t pk_query_suggestion_count(const pk_query *q);
+const char *pk_query_suggestion(const pk_query *q, size_t i); /* NULL past the end */
 /* Did the query find anything: a record, or for PK_FILTER_UNASSIGNED an
  * unassigned port. */
 bool pk_query_found(const pk_query *q);
@@ -1833,6 +1861,9 @@ void pk_render_lookup(pk_render *r, const pk_registry *reg,
 		      pk_query_next_fn next, void *ctx);
 /* A pk_query_parse_words() query, run. */
 void pk_render_search(pk_render *r, const pk_registry *reg, const pk_query *q);
+/* A name query that found nothing, for people: "no service named 'dnss';
+ * did you mean dns or dsf?" (pk_query_suggestion), one line, escaped. */
+void pk_render_not_found(pk_render *r, const pk_query *q);
 /* A pk_query_parse_range() query, run: its records, or for
  * PK_FILTER_UNASSIGNED the unassigned runs and counts. */
 void pk_render_range(pk_render *r, const pk_registry *reg, const pk_query *q);

@@ -146,6 +146,10 @@ pk_status pk__import_nmap(pk_builder *b, const char *data, size_t len,
 pk_status pk__import(pk_builder *b, pk_format fmt, const char *data,
 		    size_t len, const char *label, pk_error *err);
 
+/* The curated aliases (curated.c), in table order. */
+size_t pk__curated_count(void);
+const pk_curated *pk__curated_get(size_t i);
+
 /* ---- registry over a compiled index (index_read.c, registry.c) -------- */
 
 typedef enum pk_mem_kind {

@@ -44,7 +44,7 @@ expect_err "missing option argument names the subcommand" 2 "^portkit sim: optio
 # found (exit 1), not invalid input.  The range subcommand takes only port
 # specifications, so there the same text is invalid (exit 2).
 run "$PORTKIT" abc/tcp
-expect_err "abc/tcp: not found" 1 "^portkit: no service named 'abc' for tcp$"
+expect_err "abc/tcp: not found" 1 "^portkit: no service named 'abc' for tcp(; did you mean [a-z, ]+\?)?$"
 bad "range abc/tcp" 2 "^portkit: invalid port 'abc/tcp': expected 0-65535$" range abc/tcp
 bad "range -5" 2 "^portkit: invalid port '-5': expected " range -5
 bad "range 80-70" 2 "range is reversed" range 80-70
