@@ -91,6 +91,8 @@ _portkit()
 		COMPREPLY=($(compgen -W "--expect --config --write-sysctl --quiet --proc-root --json --index --no-color --help" -- "$cur")) ;;
 	listeners)
 		COMPREPLY=($(compgen -W "--proto --proc-root --json --index --no-color --help" -- "$cur")) ;;
+	search)
+		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "--popular $common" -- "$cur")) ;;
 	top)
 		COMPREPLY=($(compgen -W "--proto --json --index --no-color --help" -- "$cur")) ;;
 	*)

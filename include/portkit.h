@@ -769,6 +769,11 @@ pk_status pk_query_run(const pk_registry *reg, pk_query *q, pk_error *err);
 const pk_recid *pk_query_records(const pk_query *q, size_t *count);
 /* The unassigned runs of a PK_FILTER_UNASSIGNED query, else NULL. */
 const pk_port_runs *pk_query_runs(const pk_query *q);
+/* Reorders the records found by popularity (pk_port_popularity: the most
+ * often open port and transport first; records without popularity data
+ * keep their order after them).  Nothing changes when the registry has no
+ * popularity data.  `portkit search --popular`. */
+void pk_query_rank_popularity(const pk_registry *reg, pk_query *q);
 /* A name query that found its records through a curated alias ("dns":
  * domain's records): the entry, else NULL. */
 const pk_curated *pk_query_curated(const pk_query *q);

@@ -376,6 +376,39 @@ static pk_status curated_search(const pk_registry *reg, pk_query *q,
 	return PK_OK;
 }
 
+/* Popularity of a record for ranking: its port and transport's open
+ * frequency, or -1 for none (ranges and records without a transport have
+ * none). */
+static int64_t rank_of(const pk_registry *reg, pk_recid id)
+{
+	pk_record r;
+	uint32_t ppm;
+
+	if (pk_record_get(reg, id, &r, NULL) != PK_OK || !r.has_port ||
+	    r.port_lo != r.port_hi || r.proto == PK_PROTO_NONE ||
+	    !pk_port_popularity(reg, r.port_lo, r.proto, &ppm))
+		return -1;
+	return ppm;
+}
+
+void pk_query_rank_popularity(const pk_registry *reg, pk_query *q)
+{
+	if (reg == NULL || pk_popularity_count(reg) == 0)
+		return;
+	/* Insertion sort, stable: answers are short, and equal popularity
+	 * keeps the search's own order. */
+	for (size_t i = 1; i < q->nids; i++) {
+		pk_recid id = q->ids[i];
+		int64_t v = rank_of(reg, id);
+		size_t j = i;
+		while (j > 0 && rank_of(reg, q->ids[j - 1]) < v) {
+			q->ids[j] = q->ids[j - 1];
+			j--;
+		}
+		q->ids[j] = id;
+	}
+}
+
 const pk_curated *pk_query_curated(const pk_query *q)
 {
 	return q->curated;

@@ -54,3 +54,7 @@ run "$PORTKIT" --json 80/tcp
 check "--json: popularity a number" sh -c 'printf "%s\n" "$1" | "$2" queries.0.records.0.popularity | grep -Eq "^0\.[0-9]+$"' _ "$out" "$J"
 run "$PORTKIT" --long 36/tcp
 expect "--long: a port nmap does not list says so" 0 '^popularity: +not in the popularity data \(nmap-services\)$'
+run "$PORTKIT" search --popular netbios
+check "search --popular: the most often open first (137/udp)" test "$(printf '%s\n' "$out" | sed -n 2p | awk '{print $1, $2}')" = "137 udp"
+run "$PORTKIT" search netbios
+check "search without --popular: the curated netbios-ssn first (139/tcp)" test "$(printf '%s\n' "$out" | sed -n 2p | awk '{print $1, $2}')" = "139 tcp"
