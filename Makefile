@@ -57,7 +57,7 @@ ALL_CFLAGS := -std=c17 -fPIC -fvisibility=hidden -ffunction-sections -fdata-sect
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 # No -lm: lib/ computes with lib/core/fmath.c, so that no program on
 # libportkit maps libm (tests/cli/test_archives.sh checks the CLI).
-LIBS := -lexpat -ljansson -ldl
+LIBS := -lexpat -ljansson -lz -ldl
 
 LIB_SRCS  := $(sort $(wildcard lib/*/*.c lib/*/*/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -243,10 +243,9 @@ $(BUILD)/serve/assets.o: serve/assets.S $(SERVE_ASSETS)
 # `portkit 443`'s wall time (bench/bench_cli.c).  libcurl is never linked:
 # `portkit update` loads it with dlopen.  libm is not needed at all (about
 # a tenth of `portkit 443` when it was mapped).
-CLI_LIBS := -Wl,-Bstatic -lexpat -ljansson -Wl,-Bdynamic -ldl
+CLI_LIBS := -Wl,-Bstatic -lexpat -ljansson -lz -Wl,-Bdynamic -ldl
 $(CLI): $(CLI_OBJS) $(SERVE_OBJS) $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(SERVE_OBJS) $(STATIC_LIB) $(CLI_LIBS)
-
 
 # Regenerated whenever PREFIX or LIBDIR change (`make install PREFIX=/usr`
 # after a plain `make`), but only rewritten when its text does.

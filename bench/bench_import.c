@@ -7,7 +7,9 @@
  *     is installed (the reference point the import was measured
  *     against, "about 78 ms").
  * Reads $PK_IANA_DIR/service-names-port-numbers.{xml,csv}; says SKIP
- * without them.  PK_BENCH_RUNS sets the number of runs (default 15); the
+ * without them.  nmap's nmap-services (Debian's nmap-common, read where
+ * it is installed, $PK_NMAP_SERVICES overriding) is timed in the same runs
+ * when it is there.  PK_BENCH_RUNS sets the number of runs (default 15); the
  * table shows medians.
  */
 #include <expat.h>
@@ -127,10 +129,12 @@ int main(void)
 	const char *r = getenv("PK_BENCH_RUNS");
 	int runs = r != NULL ? atoi(r) : 15;
 	char xml_path[4096], csv_path[4096];
-	size_t xml_len = 0, csv_len = 0;
-	char *xml, *csv;
-	double *base, *xml_t, *xml_i, *csv_t, *csv_i;
-	double mb, mx, mxi, mc, mci, py;
+	size_t xml_len = 0, csv_len = 0, nmap_len = 0;
+	char *xml, *csv, *nmap = NULL;
+	double *base, *xml_t, *xml_i, *csv_t, *csv_i, *nmap_t, *nmap_i;
+	double mb, mx, mxi, mc, mci, mn = -1, mni = -1, py;
+	const char *nmap_path = getenv("PK_NMAP_SERVICES");
+	pk_error nerr;
 
 	if (runs < 1 || runs > 1000)
 		runs = 15;
@@ -147,8 +151,14 @@ int main(void)
 	xml_i = calloc((size_t)runs, sizeof *xml_i);
 	csv_t = calloc((size_t)runs, sizeof *csv_t);
 	csv_i = calloc((size_t)runs, sizeof *csv_i);
-	if (!base || !xml_t || !xml_i || !csv_t || !csv_i)
+	nmap_t = calloc((size_t)runs, sizeof *nmap_t);
+	nmap_i = calloc((size_t)runs, sizeof *nmap_i);
+	if (!base || !xml_t || !xml_i || !csv_t || !csv_i || !nmap_t || !nmap_i)
 		return 3;
+	if (nmap_path == NULL || nmap_path[0] == '\0')
+		nmap_path = "/usr/share/nmap/nmap-services";
+	if (pk__read_file(nmap_path, PK_IMPORT_MAX_BYTES, &nmap, &nmap_len, &nerr) != PK_OK)
+		nmap = NULL;
 
 	/* One untimed round to fault the pages in, then interleaved runs so
 	 * that a busy moment of the machine hits every column alike. */
@@ -159,6 +169,12 @@ int main(void)
 		xml_t[i] = import_finish(PK_FORMAT_XML, xml, xml_len, &xml_i[i]);
 		if (csv != NULL)
 			csv_t[i] = import_finish(PK_FORMAT_CSV, csv, csv_len, &csv_i[i]);
+		if (nmap != NULL)
+			nmap_t[i] = import_finish(PK_FORMAT_NMAP, nmap, nmap_len, &nmap_i[i]);
+	}
+	if (nmap != NULL) {
+		mn = bench_median(nmap_t, runs);
+		mni = bench_median(nmap_i, runs);
 	}
 	mb = bench_median(base, runs);
 	mx = bench_median(xml_t, runs);
@@ -181,6 +197,13 @@ int main(void)
 		printf("  %-44s %9.2f %9.2f\n", "CSV import (pk__import_csv)", mci, mci / mb);
 		printf("  %-44s %9.2f %9.2f\n", "CSV import + pk__builder_finish", mc, mc / mb);
 	}
+	if (nmap != NULL) {
+		printf("  %-44s %9.2f %9.2f\n", "nmap-services import (pk__import_nmap)", mni, mni / mb);
+		printf("  %-44s %9.2f %9.2f\n", "nmap-services import + pk__builder_finish", mn, mn / mb);
+		printf("  (nmap-services: %s, %zu bytes)\n", nmap_path, nmap_len);
+	} else {
+		printf("  %-44s %9s %9s\n", "nmap-services import", "n/a", "n/a");
+	}
 	if (py >= 0)
 		printf("  XML import + finish vs ElementTree parse: %.2fx the time\n",
 		       mx / py);
@@ -190,6 +213,9 @@ int main(void)
 	free(xml_t);
 	free(xml_i);
 	free(csv_t);
+	free(nmap_t);
+	free(nmap_i);
+	free(nmap);
 	free(csv_i);
 	free(xml);
 	free(csv);

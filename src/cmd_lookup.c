@@ -40,13 +40,16 @@ static const pk_query *next_query(void *p)
 	const char *name = pk_query_name(l->cur);
 	if (!pk_query_found(l->cur)) {
 		l->missing = true;
-		/* Ports without a record get a row; names only this. */
-		if (name != NULL && !l->ctx->json) {
-			const char *text = pk_query_text(l->cur);
-			bool suffix = strcmp(name, text) != 0;
-			cli_error("no service named '%s'%s%s", name,
-				  suffix ? " for " : "",
-				  suffix ? text + strlen(name) + 1 : "");
+		/* Ports without a record get a row; names only this (and close
+		 * names, if any), on stderr. */
+		pk_render *r;
+		if (name != NULL && !l->ctx->json &&
+		    pk_render_new(PK_RENDER_TEXT, pk_write_stdio, stderr, &r, NULL) == PK_OK) {
+			fflush(stdout);
+			fputs("portkit: ", stderr);
+			pk_render_not_found(r, l->cur);
+			pk_render_flush(r, NULL);
+			pk_render_free(r);
 		}
 	}
 	return l->cur;

@@ -1,22 +1,46 @@
 /* cmd_search.c - `portkit search WORD...`: records whose name, aliases or
  * description contain every word (pk_query_parse_words, pk_search). */
-#include <getopt.h> /* optind */
+#include <getopt.h>
 
 #include "cli.h"
 
 int cmd_search(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
+enum { OPT_POPULAR = 0x2101 };
+
 int cmd_search(int argc, char **argv, cli_ctx *ctx)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "popular", no_argument, NULL, OPT_POPULAR },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
 	pk_registry *reg = NULL;
 	pk_query *q = NULL;
 	pk_error err;
-	int rc = cli_parse_options(argc, argv, ctx,
-				   "usage: portkit search [OPTIONS] WORD...\n"
-				   "Records whose name, aliases or description contain every word.\n");
+	bool popular = false;
+	int rc, opt;
 
-	if (rc >= 0)
-		return rc;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h" CLI_COMMON_SHORTOPTS, longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			printf("usage: portkit search [OPTIONS] [--popular] WORD...\n"
+			       "Records whose name, aliases or description contain every word;\n"
+			       "  --popular  the most often open ports first (popularity data)\n");
+			return 0;
+		case OPT_POPULAR:
+			popular = true;
+			break;
+		default:
+			if ((rc = cli_common_option(opt, optarg, ctx)) != 0)
+				return rc;
+		}
+	}
+	if (optind >= argc)
+		return cli_usage(ctx, "nothing to search for: expected one or more words");
 	pk_status st = pk_query_parse_words((const char *const *)argv + optind,
 					    (size_t)(argc - optind), ctx->protomask,
 					    &q, &err);
@@ -28,6 +52,8 @@ int cmd_search(int argc, char **argv, cli_ctx *ctx)
 		rc = cli_fail(ctx, st, &err);
 		goto out;
 	}
+	if (popular)
+		pk_query_rank_popularity(reg, q);
 	rc = EXIT_FOUND;
 	if (!pk_query_found(q)) {
 		if (!ctx->json)

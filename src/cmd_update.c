@@ -65,6 +65,11 @@ static int report_failure(const cli_ctx *ctx, const pk_update *u, pk_status st,
 		snprintf(e.message, sizeof e.message,
 			 "%.400s; the registry in use is unchanged", err->message);
 		break;
+	case PK_UPDATE_OLDER:
+		snprintf(e.message, sizeof e.message,
+			 "%.400s; nothing installed (--force installs it anyway)",
+			 err->message);
+		break;
 	default:
 		cli_fail(ctx, st, err);
 		cli_error("update failed; the registry in use is unchanged");
@@ -86,6 +91,7 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 		{ "system", no_argument, NULL, 's' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "force", no_argument, NULL, 'x' },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -93,6 +99,7 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 	const char *file = NULL;
 	const char *target = NULL;
 	bool system_wide = false;
+	bool force = false;
 	pk_format fmt = PK_FORMAT_AUTO;
 	unsigned timeout = 0;
 	pk_update *u = NULL;
@@ -107,11 +114,12 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 		switch (opt) {
 		case 'h':
 			printf("usage: portkit update [--url URL | --file FILE] [--format xml|csv] [--system | -o INDEX]\n"
-			       "                      [--timeout SECONDS]\n"
+			       "                      [--timeout SECONDS] [--force]\n"
 			       "Downloads IANA's registry and installs it as the default registry.\n"
 			       "Without --format, XML or CSV is told from the content; changes are\n"
 			       "reported against the index being replaced.  A download not complete\n"
-			       "after --timeout seconds (default %u) is given up.\n",
+			       "after --timeout seconds (default %u) is given up.  A registry older\n"
+			       "than the one in use is installed only with --force.\n",
 			       PK_DOWNLOAD_TIMEOUT_DEFAULT);
 			return 0;
 		case 'u':
@@ -130,6 +138,9 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 			break;
 		case 's':
 			system_wide = true;
+			break;
+		case 'x':
+			force = true;
 			break;
 		case 'o':
 			target = optarg;
@@ -185,6 +196,7 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 		rc = cli_fail(ctx, st, &err);
 		goto out;
 	}
+	pk_update_set_force(u, force);
 	if (isatty(STDERR_FILENO))
 		pk_update_set_progress(u, show_progress, &p);
 

@@ -26,6 +26,7 @@ int cmd_firewall(int argc, char **argv, cli_ctx *ctx);
 int cmd_export(int argc, char **argv, cli_ctx *ctx);
 int cmd_serve(int argc, char **argv, cli_ctx *ctx);
 int cmd_classify(int argc, char **argv, cli_ctx *ctx);
+int cmd_top(int argc, char **argv, cli_ctx *ctx);
 
 static const struct command {
 	const char *name;
@@ -50,6 +51,7 @@ static const struct command {
 	{ "export", cmd_export, "--format services", "the registry as a complete services(5) file" },
 	{ "serve", cmd_serve, "[--listen ADDR:PORT]...", "HTTP/JSON API and web page (docs/serve.md)" },
 	{ "classify", cmd_classify, "FILE|- [FILTER]", "server end and service of each flow of a capture" },
+	{ "top", cmd_top, "[N] [--proto P]", "the ports most often found open (nmap popularity)" },
 };
 
 /* The commands list, with the summaries in one column: a synopsis too

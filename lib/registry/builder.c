@@ -8,6 +8,8 @@
 #include "registry/builder.h"
 #include "registry/index.h"
 
+static pk_status grow(void **arr, uint32_t *cap, uint32_t n, size_t elem);
+
 /* Offsets into the arena are 32-bit in the index. */
 #define ARENA_LIMIT ((size_t)0x7fffffff)
 
@@ -131,6 +133,7 @@ pk_builder *pk__builder_new_keyed(const pk_sipkey *key)
 		b->key = *key;
 	else
 		pk__sipkey_random(&b->key);
+	b->merged = PK_B_NONE;
 	pk__buf_init(&b->arena, ARENA_LIMIT);
 	/* Offset 0 is the empty string. */
 	if (pk__buf_addc(&b->arena, '\0') != PK_OK) {
@@ -152,6 +155,8 @@ void pk__builder_free(pk_builder *b)
 	pk__buf_free(&b->arena);
 	pk__bhash_free(&b->strings);
 	pk__bhash_free(&b->people_by_id);
+	pk__bhash_free(&b->by_key);
+	free(b->pop);
 	free(b->recs);
 	free(b->lists);
 	free(b->items);
@@ -177,6 +182,103 @@ void pk__builder_add_flags(pk_builder *b, uint32_t regflags)
 uint32_t pk__builder_count(const pk_builder *b)
 {
 	return b->nrecs;
+}
+
+void pk__builder_set_report(pk_builder *b, pk_import_report *rep)
+{
+	b->report = rep;
+}
+
+pk_import_report *pk__builder_report(const pk_builder *b)
+{
+	return b->report;
+}
+
+void pk__builder_set_dedup(pk_builder *b, bool on)
+{
+	b->dedup = on;
+}
+
+uint32_t pk__builder_duplicates(const pk_builder *b)
+{
+	return b->duplicates;
+}
+
+uint32_t pk__builder_count_flags(const pk_builder *b, uint32_t flags)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < b->nrecs; i++)
+		if ((b->recs[i].flags & flags) == flags)
+			n++;
+	return n;
+}
+
+bool pk__name_conforms(const char *s)
+{
+	size_t n = 0;
+	bool letter = false;
+
+	if (s == NULL)
+		return false;
+	for (; s[n] != '\0'; n++) {
+		char c = s[n];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			letter = true;
+		else if (c == '-') {
+			if (n == 0 || s[n + 1] == '\0' || s[n + 1] == '-')
+				return false;
+		} else if (c < '0' || c > '9')
+			return false;
+	}
+	return n >= 1 && n <= 15 && letter;
+}
+
+pk_status pk__builder_set_popularity(pk_builder *b, uint16_t port,
+				    pk_proto proto, uint32_t ppm)
+{
+	if (proto < PK_PROTO_TCP || proto >= PK_PROTO_COUNT || ppm > 1000000u)
+		return PK_INVAL;
+	/* Sorted and made unique when written (index_write.c): the last
+	 * value added for a port and transport wins there. */
+	pk_status st = grow((void **)&b->pop, &b->cappop, b->npop, sizeof *b->pop);
+	if (st != PK_OK)
+		return st;
+	b->pop[b->npop++] = (pk_idx_pop){ port, (uint8_t)proto, 0, ppm };
+	return PK_OK;
+}
+
+pk_status pk__builder_add_popularity(pk_builder *b, const pk_registry *reg)
+{
+	pk_status st = PK_OK;
+
+	for (uint32_t i = 0; st == PK_OK && i < reg->npop; i++)
+		st = pk__builder_set_popularity(b, reg->pop[i].port,
+					       (pk_proto)reg->pop[i].proto,
+					       reg->pop[i].ppm);
+	return st;
+}
+
+/* A record's identity for merging duplicates: the name as interned (its
+ * exact spelling), ports, transport, kind and description.  The
+ * description too: IANA's XML has two port-less "rdp" records, "Reliable
+ * Data Protocol" and "Windows Remote Desktop Protocol", both worth
+ * keeping. */
+static uint32_t key_hash(const pk_builder *b, const pk_idx_rec *r)
+{
+	uint32_t k[4] = { r->name, (uint32_t)r->port_lo << 16 | r->port_hi,
+			  (uint32_t)r->proto << 16 | (uint32_t)r->kind << 8 |
+				  r->has_port, r->description };
+
+	return (uint32_t)pk__siphash24(&b->key, k, sizeof k);
+}
+
+static bool same_key(const pk_idx_rec *a, const pk_idx_rec *c)
+{
+	return a->name == c->name && a->port_lo == c->port_lo &&
+	       a->port_hi == c->port_hi && a->proto == c->proto &&
+	       a->kind == c->kind && a->has_port == c->has_port &&
+	       a->description == c->description;
 }
 
 /* Grows *arr (of elements of size elem) to hold one more. */
@@ -225,6 +327,27 @@ pk_status pk__builder_add(pk_builder *b, const pk_record *rec,
 			return st;
 	if (!rec->has_port)
 		r.port_lo = r.port_hi = 0;
+	r.flags &= ~PK_RECFLAG_NONCONFORMING;
+	if (rec->name != NULL && rec->name[0] != '\0' &&
+	    !pk__name_conforms(rec->name))
+		r.flags |= PK_RECFLAG_NONCONFORMING;
+	b->merged = PK_B_NONE;
+	uint32_t kh = 0;
+	if (b->dedup) {
+		kh = key_hash(b, &r);
+		PK_BHASH_FOREACH(&b->by_key, kh, j) {
+			uint32_t old = b->by_key.slot[j].val - 1;
+			if (same_key(&b->recs[old], &r)) {
+				b->duplicates++;
+				b->merged = old;
+				if (index_out != NULL)
+					*index_out = old;
+				return PK_OK;
+			}
+		}
+		if ((st = pk__bhash_reserve(&b->by_key)) != PK_OK)
+			return st;
+	}
 	for (int l = 0; l < PK_L_COUNT_; l++)
 		lists.head[l] = lists.tail[l] = PK_B_NONE;
 	if ((st = grow((void **)&b->recs, &b->caprecs, b->nrecs, sizeof *b->recs)) != PK_OK ||
@@ -235,6 +358,8 @@ pk_status pk__builder_add(pk_builder *b, const pk_record *rec,
 	if (index_out != NULL)
 		*index_out = b->nrecs;
 	b->nrecs++;
+	if (b->dedup)
+		pk__bhash_insert(&b->by_key, kh, b->nrecs);
 	return PK_OK;
 }
 
@@ -244,6 +369,11 @@ static pk_status add_item(pk_builder *b, uint32_t rec, int list, uint32_t a,
 	pk_idx_rec *r = &b->recs[rec];
 	pk_blists *ls = &b->lists[rec];
 
+	/* A merged duplicate repeats its lists: keep each entry once. */
+	if (rec == b->merged)
+		for (uint32_t i = ls->head[list]; i != PK_B_NONE; i = b->items[i].next)
+			if (b->items[i].a == a && b->items[i].b == bb)
+				return PK_OK;
 	if (r->count[list] >= PK_B_MAX_LIST)
 		return too_big(b, "more than 65535 entries in one list of a record, the most the index holds");
 	if (b->nitems >= PK_REG_MAX_ITEMS)

@@ -75,6 +75,13 @@ struct pk_builder {
 	uint32_t updated;
 	uint32_t flags;
 	const char *limit; /* the PK_REG_MAX_* passed (static text), or NULL */
+	pk_import_report *report; /* the importers', never read here */
+	pk_idx_pop *pop;   /* popularity, in the order added */
+	uint32_t npop, cappop;
+	bool dedup;
+	pk_bhash by_key;   /* with dedup: record index + 1 by its identity */
+	uint32_t duplicates;
+	uint32_t merged;   /* the record last merged into, or PK_B_NONE */
 };
 
 static inline const char *pk_bstr(const pk_builder *b, uint32_t off)

@@ -43,31 +43,82 @@ static bool same_parties(const pk_registry *ra, pk_recid ia,
 	return true;
 }
 
-/* Same key; does anything a reader cares about differ? */
+/* The fields pk_diff_field_name() numbers: the values of PK_RECORD_FIELDS,
+ * its strings, then the lists. */
+static const char *const field_names[] = {
+#define VAL_NAME_(type, field) #field,
+#define STR_NAME_(field) #field,
+	PK_RECORD_FIELDS(VAL_NAME_, STR_NAME_)
+#undef VAL_NAME_
+#undef STR_NAME_
+	"references", "assignees", "contacts"
+};
+_Static_assert(sizeof field_names / sizeof field_names[0] == PK_DIFF_FIELDS,
+	       "PK_DIFF_FIELDS counts PK_RECORD_FIELDS and the three lists");
+
+const char *pk_diff_field_name(unsigned field)
+{
+	return field < PK_DIFF_FIELDS ? field_names[field] : NULL;
+}
+
+/* Same key: the fields a reader cares about that differ, as bits of
+ * pk_diff_field_name()'s numbers (0: unchanged). */
+static uint32_t changed_fields(const pk_registry *ra, pk_recid ia,
+			       const pk_registry *rb, pk_recid ib)
+{
+	const pk_idx_rec *a = &ra->recs[ia], *b = &rb->recs[ib];
+	uint32_t bits = 0;
+	unsigned f = 0;
+
+	/* Every field of the list; the key's are equal already. */
+#define VAL_(type, field) bits |= (uint32_t)(a->field != b->field) << f++;
+	PK_RECORD_FIELDS(VAL_, PK_IDX_NO_STR_)
+#undef VAL_
+	for (int i = 0; i < PK_IDX_NSTR; i++, f++)
+		if (!same_str(ra, a->str[i], rb, b->str[i]))
+			bits |= 1u << f;
+	bool refs = a->ref_count != b->ref_count;
+	for (uint32_t i = 0; !refs && i < a->ref_count; i++) {
+		const pk_idx_item *x = &ra->items[a->items + a->alias_count + i];
+		const pk_idx_item *y = &rb->items[b->items + b->alias_count + i];
+		refs = x->a != y->a || !same_str(ra, x->b, rb, y->b);
+	}
+	bits |= (uint32_t)refs << f++;
+	bits |= (uint32_t)(a->assignee_count != b->assignee_count ||
+			   !same_parties(ra, ia, rb, ib, a->assignee_count, true)) << f++;
+	bits |= (uint32_t)(a->contact_count != b->contact_count ||
+			   !same_parties(ra, ia, rb, ib, a->contact_count, false)) << f++;
+	return bits;
+}
+
 static bool modified(const pk_registry *ra, pk_recid ia, const pk_registry *rb,
 		     pk_recid ib)
 {
-	const pk_idx_rec *a = &ra->recs[ia], *b = &rb->recs[ib];
+	return changed_fields(ra, ia, rb, ib) != 0;
+}
 
-	/* Every field of the list; the key's are equal already. */
-#define VAL_(type, field) || a->field != b->field
-	if (false PK_RECORD_FIELDS(VAL_, PK_IDX_NO_STR_))
-		return true;
-#undef VAL_
-	for (int f = 0; f < PK_IDX_NSTR; f++)
-		if (!same_str(ra, a->str[f], rb, b->str[f]))
-			return true;
-	if (a->ref_count != b->ref_count || a->assignee_count != b->assignee_count ||
-	    a->contact_count != b->contact_count)
-		return true;
-	for (uint32_t i = 0; i < a->ref_count; i++) {
-		const pk_idx_item *x = &ra->items[a->items + a->alias_count + i];
-		const pk_idx_item *y = &rb->items[b->items + b->alias_count + i];
-		if (x->a != y->a || !same_str(ra, x->b, rb, y->b))
-			return true;
+void pk_registry_diff_fields(const pk_registry *old_reg,
+			     const pk_registry *new_reg,
+			     uint32_t counts[PK_DIFF_FIELDS])
+{
+	uint32_t i = 0, j = 0;
+	uint32_t n = old_reg->nrecs, m = new_reg->nrecs;
+
+	memset(counts, 0, PK_DIFF_FIELDS * sizeof counts[0]);
+	while (i < n && j < m) {
+		int c = key_cmp(old_reg, &old_reg->recs[i], new_reg, &new_reg->recs[j]);
+		if (c < 0) {
+			i++;
+		} else if (c > 0) {
+			j++;
+		} else {
+			uint32_t bits = changed_fields(old_reg, i, new_reg, j);
+			for (unsigned f = 0; f < PK_DIFF_FIELDS; f++)
+				counts[f] += (bits >> f) & 1u;
+			i++;
+			j++;
+		}
 	}
-	return !same_parties(ra, ia, rb, ib, a->assignee_count, true) ||
-	       !same_parties(ra, ia, rb, ib, a->contact_count, false);
 }
 
 void pk_registry_diff(const pk_registry *old_reg, const pk_registry *new_reg,

@@ -17,7 +17,7 @@
 
 #define PK_IDX_MAGIC "PKIDX\r\n\x1a" /* 8 bytes, PNG-style: catches text-mode mangling */
 #define PK_IDX_MAGIC_LEN 8
-#define PK_IDX_VERSION 2u
+#define PK_IDX_VERSION 3u
 #define PK_IDX_ALIGN 8u
 #define PK_IDX_NPORTS 65536u
 /* An index is never larger than this (offsets inside it are 32-bit). */
@@ -45,7 +45,8 @@ enum pk_idx_section {
 	PK_SEC_TEXT_OFFSETS = 8,  /* uint32_t[records + 1] into PK_SEC_TEXT */
 	PK_SEC_TEXT = 9,          /* lower-cased search text per record */
 	PK_SEC_COUNTS = 10,       /* one pk_idx_counts */
-	PK_SEC_COUNT_ = 11
+	PK_SEC_POPULARITY = 11,   /* pk_idx_pop[count], by (port, transport) */
+	PK_SEC_COUNT_ = 12
 };
 
 typedef struct pk_idx_section_ent {
@@ -152,6 +153,15 @@ typedef struct pk_idx_person {
 	uint32_t updated;
 } pk_idx_person;
 
+/* How often a port was found open (nmap-services' open frequency), in
+ * millionths: one entry per (port, transport), strictly ascending. */
+typedef struct pk_idx_pop {
+	uint16_t port;
+	uint8_t proto; /* tcp .. dccp */
+	uint8_t zero;  /* 0 */
+	uint32_t ppm;  /* 0 .. 1000000 */
+} pk_idx_pop;
+
 typedef struct pk_idx_counts {
 	uint32_t records;
 	uint32_t port_records; /* records with a port: ids 0 .. port_records-1 */
@@ -169,6 +179,7 @@ _Static_assert(sizeof(pk_idx_item) == 8, "item layout");
 _Static_assert(sizeof(pk_idx_name) == 16, "name slot layout");
 _Static_assert(sizeof(pk_idx_person) == 20, "person layout");
 _Static_assert(sizeof(pk_idx_counts) == 40, "counts layout");
+_Static_assert(sizeof(pk_idx_pop) == 8, "popularity layout");
 
 /* The registry: a validated index, read in place. */
 struct pk_registry {
@@ -194,6 +205,8 @@ struct pk_registry {
 	const uint32_t *text_off;
 	const char *text;
 	const pk_idx_counts *counts;
+	const pk_idx_pop *pop;
+	uint32_t npop;
 };
 
 /* The order of the records in an index, up to the exact spelling of the

@@ -30,6 +30,7 @@ static const elem_spec sections[PK_SEC_COUNT_] = {
 	[PK_SEC_TEXT_OFFSETS] = { "search text offsets", sizeof(uint32_t) },
 	[PK_SEC_TEXT] = { "search text", 1 },
 	[PK_SEC_COUNTS] = { "counts", sizeof(pk_idx_counts) },
+	[PK_SEC_POPULARITY] = { "popularity", sizeof(pk_idx_pop) },
 };
 
 static pk_status check_header(const unsigned char *data, size_t len,
@@ -113,6 +114,8 @@ static void map_sections(pk_registry *reg)
 	reg->text_off = (const uint32_t *)(d + s[PK_SEC_TEXT_OFFSETS].offset);
 	reg->text = (const char *)(d + s[PK_SEC_TEXT].offset);
 	reg->counts = (const pk_idx_counts *)(d + s[PK_SEC_COUNTS].offset);
+	reg->pop = (const pk_idx_pop *)(d + s[PK_SEC_POPULARITY].offset);
+	reg->npop = s[PK_SEC_POPULARITY].count;
 }
 
 static pk_status check_records(const pk_registry *reg, const char *o,
@@ -263,6 +266,30 @@ static pk_status check_people(const pk_registry *reg, const char *o,
 	return PK_OK;
 }
 
+/* Popularity: transports tcp..dccp, at most a million per million,
+ * strictly ascending (port, transport), so lookups can binary search. */
+static pk_status check_popularity(const pk_registry *reg, const char *o,
+				  pk_error *err)
+{
+	uint32_t last = 0;
+
+	for (uint32_t i = 0; i < reg->npop; i++) {
+		const pk_idx_pop *e = &reg->pop[i];
+		uint32_t key = (uint32_t)e->port << 8 | e->proto;
+		if (e->proto < PK_PROTO_TCP || e->proto >= PK_PROTO_COUNT ||
+		    e->zero != 0 || e->ppm > 1000000u)
+			return CORRUPT("%s: popularity entry %u is invalid", o,
+				       (unsigned)i);
+		if (i > 0 && key <= last)
+			return CORRUPT("%s: popularity entry %u is out of order", o,
+				       (unsigned)i);
+		last = key;
+	}
+	if (((reg->hdr->flags & PK_REGFLAG_POPULARITY) != 0) != (reg->npop > 0))
+		return CORRUPT("%s: the popularity flag disagrees with the section", o);
+	return PK_OK;
+}
+
 static pk_status check_text(const pk_registry *reg, const char *o,
 			    pk_error *err)
 {
@@ -338,7 +365,8 @@ static pk_status wrap_index(const void *data, size_t len, pk_mem_kind mem,
 	    (st = check_ports(reg, o, err)) != PK_OK ||
 	    (st = check_names(reg, o, err)) != PK_OK ||
 	    (st = check_people(reg, o, err)) != PK_OK ||
-	    (st = check_text(reg, o, err)) != PK_OK))
+	    (st = check_text(reg, o, err)) != PK_OK ||
+	    (st = check_popularity(reg, o, err)) != PK_OK))
 		goto out;
 	reg->origin = strdup(origin ? origin : "");
 	if (reg->origin == NULL) {

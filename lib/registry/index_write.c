@@ -40,7 +40,55 @@ typedef struct writer {
 	 * strings are interned, so equal ids have equal offsets and a party
 	 * finds its person without hashing or comparing the string. */
 	pk_bhash person_by_off;
+	/* Popularity, sorted by (port, transport), one entry each. */
+	pk_idx_pop *pop;
+	uint32_t npop;
 } writer;
+
+/* Entries as added, in (port, transport) order, the last one added for a
+ * port and transport kept (qsort is not stable: the position breaks
+ * ties). */
+typedef struct pop_at {
+	pk_idx_pop e;
+	uint32_t at;
+} pop_at;
+
+static int pop_cmp(const void *x, const void *y)
+{
+	const pop_at *a = x, *b = y;
+	uint32_t ka = (uint32_t)a->e.port << 8 | a->e.proto;
+	uint32_t kb = (uint32_t)b->e.port << 8 | b->e.proto;
+
+	if (ka != kb)
+		return ka < kb ? -1 : 1;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+static pk_status sort_popularity(writer *w)
+{
+	const pk_builder *b = w->b;
+	pop_at *tmp;
+
+	if (b->npop == 0)
+		return PK_OK;
+	tmp = malloc((size_t)b->npop * sizeof *tmp);
+	w->pop = malloc((size_t)b->npop * sizeof *w->pop);
+	if (tmp == NULL || w->pop == NULL) {
+		free(tmp);
+		return PK_NOMEM;
+	}
+	for (uint32_t i = 0; i < b->npop; i++)
+		tmp[i] = (pop_at){ b->pop[i], i };
+	qsort(tmp, b->npop, sizeof *tmp, pop_cmp);
+	for (uint32_t i = 0; i < b->npop; i++) {
+		if (i + 1 < b->npop && tmp[i + 1].e.port == tmp[i].e.port &&
+		    tmp[i + 1].e.proto == tmp[i].e.proto)
+			continue;
+		w->pop[w->npop++] = tmp[i].e;
+	}
+	free(tmp);
+	return PK_OK;
+}
 
 /* pk_idx_key_cmp's leading fields in one integer: with ports first, then
  * by port_lo, then by transport. */
@@ -229,6 +277,9 @@ static uint32_t derived_flags(const pk_builder *b)
 {
 	uint32_t f = b->npeople ? PK_REGFLAG_PEOPLE : 0;
 
+	if (b->npop > 0)
+		f |= PK_REGFLAG_POPULARITY;
+
 	for (uint32_t i = 0; i < b->nrecs; i++) {
 		const pk_idx_rec *r = &b->recs[i];
 		if (r->has_port && r->port_lo != r->port_hi)
@@ -344,6 +395,7 @@ static pk_status plan(writer *w, uint32_t nslots, layout *L)
 		[PK_SEC_TEXT_OFFSETS] = ((uint64_t)b->nrecs + 1) * sizeof(uint32_t),
 		[PK_SEC_TEXT] = w->text.len,
 		[PK_SEC_COUNTS] = sizeof(pk_idx_counts),
+		[PK_SEC_POPULARITY] = (uint64_t)w->npop * sizeof(pk_idx_pop),
 	};
 	uint32_t counts[PK_SEC_COUNT_] = {
 		[PK_SEC_STRINGS] = (uint32_t)w->pool.len,
@@ -357,6 +409,7 @@ static pk_status plan(writer *w, uint32_t nslots, layout *L)
 		[PK_SEC_TEXT_OFFSETS] = b->nrecs + 1,
 		[PK_SEC_TEXT] = (uint32_t)w->text.len,
 		[PK_SEC_COUNTS] = 1,
+		[PK_SEC_POPULARITY] = w->npop,
 	};
 	uint64_t off = sizeof(pk_idx_header);
 
@@ -386,6 +439,9 @@ static void emit(writer *w, unsigned char *out, const layout *L, uint32_t nslots
 	uint32_t nitems = 0, name_cursor = 0;
 
 	memcpy(out + L->sec[PK_SEC_STRINGS].offset, w->pool.data, w->pool.len);
+	if (w->npop > 0)
+		memcpy(out + L->sec[PK_SEC_POPULARITY].offset, w->pop,
+		       (size_t)w->npop * sizeof *w->pop);
 	if (w->text.len > 0) /* no records: no text, and data is NULL */
 		memcpy(out + L->sec[PK_SEC_TEXT].offset, w->text.data, w->text.len);
 	memcpy(out + L->sec[PK_SEC_TEXT_OFFSETS].offset, w->text_off,
@@ -450,7 +506,8 @@ static void emit(writer *w, unsigned char *out, const layout *L, uint32_t nslots
 	h->version = PK_IDX_VERSION;
 	h->header_size = sizeof *h;
 	h->file_size = L->total;
-	h->flags = b->flags | derived_flags(b);
+	/* Popularity is what the section holds, whatever a copied registry said. */
+	h->flags = (b->flags & ~PK_REGFLAG_POPULARITY) | derived_flags(b);
 	h->source = b->source;
 	h->updated = b->updated;
 	h->section_count = PK_SEC_COUNT_;
@@ -475,7 +532,7 @@ pk_status pk__builder_finish(const pk_builder *b, void **data, size_t *len,
 	w.b = b;
 	pk__buf_init(&w.pool, PK_IDX_MAX_BYTES);
 	pk__buf_init(&w.text, PK_IDX_MAX_BYTES);
-	if ((st = prepare(&w)) != PK_OK)
+	if ((st = prepare(&w)) != PK_OK || (st = sort_popularity(&w)) != PK_OK)
 		goto out;
 	/* At most half full, so a miss ends after a probe or two. */
 	uint32_t nslots = 16;
@@ -509,6 +566,7 @@ out:
 	free(w.sort_key);
 	free(w.name_keys);
 	free(w.keys);
+	free(w.pop);
 	pk__bhash_free(&w.key_hash);
 	pk__bhash_free(&w.person_by_off);
 	pk__buf_free(&w.pool);

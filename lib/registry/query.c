@@ -2,6 +2,7 @@
  * ranges, /PROTO suffixes, names that contain '/'), range and search
  * queries, each checked before it is run and holding its answer. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "registry/registry_internal.h"
 
@@ -20,6 +21,9 @@ struct pk_query {
 	pk_port_runs *runs;
 	size_t page_offset; /* pk_query_set_page(): the first record given */
 	size_t page_limit;  /* at most this many; 0 = no paging */
+	const pk_curated *curated;
+	const char *suggest[3];
+	size_t nsuggest;
 };
 
 const char *pk_range_filter_name(pk_range_filter filter)
@@ -132,9 +136,13 @@ pk_status pk_query_parse(const char *arg, unsigned protomask, pk_query **out,
 				     arg, len, PK_QUERY_NAME_MAX);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)arg[i];
+		/* Single inner spaces: names such as "Apple Remote Desktop
+		 * (Net Assistant)" are found by their exact text. */
+		if (c == ' ' && i > 0 && i + 1 < len && arg[i + 1] != ' ')
+			continue;
 		if (c <= 0x20 || c >= 0x7f)
 			return pk__error_set(err, PK_INVAL,
-					     "invalid service name: byte 0x%02x at position %zu; expected printable ASCII without blanks",
+					     "invalid service name: byte 0x%02x at position %zu; expected printable ASCII, spaces only inside",
 					     c, i + 1);
 	}
 	pk_status st = new_query(arg, PK_QUERY_NAME, out, err);
@@ -283,7 +291,8 @@ static size_t lookup(const pk_registry *reg, const pk_query *q, pk_recid *out,
 	case PK_QUERY_RANGE:
 		return pk_lookup_range(reg, q->lo, q->hi, q->mask, out, cap);
 	case PK_QUERY_NAME:
-		return pk_lookup_name(reg, q->name, q->mask, out, cap);
+		return pk_lookup_name(reg, q->curated ? q->curated->name : q->name,
+				      q->mask, out, cap);
 	case PK_QUERY_WORDS:
 		return pk_search(reg, (const char *const *)q->words, q->nwords,
 				 q->mask, out, cap);
@@ -302,6 +311,121 @@ static bool is_assignment(const pk_registry *reg, pk_recid id)
 	       r.origin < 32 && (PK_ORIGINMASK(r.origin) & PK_ORIGINMASK_IANA);
 }
 
+/* Does every word occur in s (ASCII case-insensitively)? */
+static bool has_words(const pk_query *q, const char *a, const char *b)
+{
+	for (size_t w = 0; w < q->nwords; w++) {
+		size_t n = strlen(q->words[w]);
+		bool found = false;
+		for (const char *s = a; !found && s != NULL; s = s == a ? b : NULL)
+			for (const char *p = s; !found && *p != '\0'; p++)
+				found = pk__strncasecmp(p, q->words[w], n) == 0;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* Search words that name a curated alias ("dns") or occur in one's
+ * words ("remote desktop"): its target's records come first, then the
+ * rest of the search, each record once. */
+static pk_status curated_search(const pk_registry *reg, pk_query *q,
+				pk_error *err)
+{
+	size_t extra = 0;
+	pk_recid *front = NULL;
+
+	for (size_t i = 0; i < pk__curated_count(); i++) {
+		const pk_curated *c = pk__curated_get(i);
+		if (!has_words(q, c->typed, c->why))
+			continue;
+		size_t n = pk_lookup_name(reg, c->name, q->mask, NULL, 0);
+		if (n == 0)
+			continue;
+		pk_recid *p = realloc(front, (extra + n) * sizeof *p);
+		if (p == NULL) {
+			free(front);
+			return pk__error_set(err, PK_NOMEM, "out of memory");
+		}
+		front = p;
+		extra += pk_lookup_name(reg, c->name, q->mask, front + extra, n) < n ?
+			 0 : n;
+	}
+	if (extra == 0)
+		return PK_OK;
+	pk_recid *all = malloc((extra + q->nids) * sizeof *all);
+	if (all == NULL) {
+		free(front);
+		return pk__error_set(err, PK_NOMEM, "out of memory");
+	}
+	/* The search's own ids are distinct: only the few in front can
+	 * repeat one. */
+	size_t k = 0, kfront = 0;
+	for (size_t i = 0; i < extra + q->nids; i++) {
+		pk_recid id = i < extra ? front[i] : q->ids[i - extra];
+		bool seen = false;
+		for (size_t j = 0; j < (i < extra ? k : kfront) && !seen; j++)
+			seen = all[j] == id;
+		if (!seen)
+			all[k++] = id;
+		if (i < extra)
+			kfront = k;
+	}
+	free(front);
+	free(q->ids);
+	q->ids = all;
+	q->nids = k;
+	return PK_OK;
+}
+
+/* Popularity of a record for ranking: its port and transport's open
+ * frequency, or -1 for none (ranges and records without a transport have
+ * none). */
+static int64_t rank_of(const pk_registry *reg, pk_recid id)
+{
+	pk_record r;
+	uint32_t ppm;
+
+	if (pk_record_get(reg, id, &r, NULL) != PK_OK || !r.has_port ||
+	    r.port_lo != r.port_hi || r.proto == PK_PROTO_NONE ||
+	    !pk_port_popularity(reg, r.port_lo, r.proto, &ppm))
+		return -1;
+	return ppm;
+}
+
+void pk_query_rank_popularity(const pk_registry *reg, pk_query *q)
+{
+	if (reg == NULL || pk_popularity_count(reg) == 0)
+		return;
+	/* Insertion sort, stable: answers are short, and equal popularity
+	 * keeps the search's own order. */
+	for (size_t i = 1; i < q->nids; i++) {
+		pk_recid id = q->ids[i];
+		int64_t v = rank_of(reg, id);
+		size_t j = i;
+		while (j > 0 && rank_of(reg, q->ids[j - 1]) < v) {
+			q->ids[j] = q->ids[j - 1];
+			j--;
+		}
+		q->ids[j] = id;
+	}
+}
+
+const pk_curated *pk_query_curated(const pk_query *q)
+{
+	return q->curated;
+}
+
+size_t pk_query_suggestion_count(const pk_query *q)
+{
+	return q->nsuggest;
+}
+
+const char *pk_query_suggestion(const pk_query *q, size_t i)
+{
+	return i < q->nsuggest ? q->suggest[i] : NULL;
+}
+
 pk_status pk_query_run(const pk_registry *reg, pk_query *q, pk_error *err)
 {
 	free(q->ids);
@@ -316,8 +440,22 @@ pk_status pk_query_run(const pk_registry *reg, pk_query *q, pk_error *err)
 	if (q->filter == PK_FILTER_UNASSIGNED)
 		return pk_unassigned_runs(reg, q->lo, q->hi, q->protocols,
 					  &q->runs, err);
+	q->curated = NULL;
+	q->nsuggest = 0;
 	/* Count, then fill: the lookups return their total. */
 	size_t total = lookup(reg, q, NULL, 0);
+	if (total == 0 && q->type == PK_QUERY_NAME) {
+		/* A name people type that the registry lacks ("dns"). */
+		q->curated = pk_curated_alias(q->name);
+		if (q->curated != NULL && pk__strcasecmp(q->curated->name, q->name) != 0)
+			total = lookup(reg, q, NULL, 0);
+		if (total == 0) {
+			q->curated = NULL;
+			q->nsuggest = pk_suggest_names(reg, q->name, q->suggest, 3);
+		}
+	}
+	if (total == 0 && q->type == PK_QUERY_WORDS)
+		return curated_search(reg, q, err);
 	if (total == 0)
 		return PK_OK;
 	q->ids = malloc(total * sizeof *q->ids);
@@ -325,6 +463,8 @@ pk_status pk_query_run(const pk_registry *reg, pk_query *q, pk_error *err)
 		return pk__error_set(err, PK_NOMEM, "out of memory");
 	size_t got = lookup(reg, q, q->ids, total);
 	q->nids = got < total ? got : total;
+	if (q->type == PK_QUERY_WORDS)
+		return curated_search(reg, q, err);
 	if (q->filter == PK_FILTER_ASSIGNED) {
 		size_t k = 0;
 		for (size_t i = 0; i < q->nids; i++)

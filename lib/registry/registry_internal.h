@@ -48,6 +48,34 @@ pk_builder *pk__builder_new(void);
 pk_builder *pk__builder_new_keyed(const pk_sipkey *key);
 void pk__builder_free(pk_builder *b);
 
+/* The report an import keeps its warnings and counts in (may be NULL: then
+ * every warning is an error); the builder only carries it for the
+ * importers.  With dedup, a record equal to an earlier one in name (exact
+ * spelling), ports, transport, kind and description is merged into it: pk__builder_add
+ * gives the earlier index, and lists added to it afterwards skip entries
+ * it has already.  pk__builder_duplicates() counts the merges. */
+void pk__builder_set_report(pk_builder *b, pk_import_report *rep);
+pk_import_report *pk__builder_report(const pk_builder *b);
+void pk__builder_set_dedup(pk_builder *b, bool on);
+uint32_t pk__builder_duplicates(const pk_builder *b);
+/* Records with all of flags set (PK_RECFLAG_*). */
+uint32_t pk__builder_count_flags(const pk_builder *b, uint32_t flags);
+
+/* RFC 6335 section 5.1's syntax: 1-15 characters, letters, digits and
+ * hyphens, at least one letter, no hyphen first, last or next to another.
+ * pk__builder_add flags a named record whose name breaks it
+ * PK_RECFLAG_NONCONFORMING. */
+bool pk__name_conforms(const char *s);
+
+/* Popularity data: how often port/proto was found open, in millionths
+ * (nmap-services' open frequency).  A second value for the same port and
+ * transport replaces the first; PK_INVAL for a transport other than
+ * tcp..dccp or ppm over 1000000. */
+pk_status pk__builder_set_popularity(pk_builder *b, uint16_t port,
+				    pk_proto proto, uint32_t ppm);
+/* Copies the popularity data of reg into b. */
+pk_status pk__builder_add_popularity(pk_builder *b, const pk_registry *reg);
+
 /* Registry-level metadata; strings copied. */
 pk_status pk__builder_set_source(pk_builder *b, const char *source);
 pk_status pk__builder_set_updated(pk_builder *b, const char *updated);
@@ -171,9 +199,15 @@ pk_status pk__facts_merge(pk_builder *b, const pk_facts *fs,
 			  const pk_registry *base, bool base_newer,
 			  pk_facts_stats *stats, pk_error *err);
 
+pk_status pk__import_nmap(pk_builder *b, const char *data, size_t len,
+			  const char *label, pk_error *err);
 /* Dispatches on fmt; PK_FORMAT_AUTO guesses from the first bytes. */
 pk_status pk__import(pk_builder *b, pk_format fmt, const char *data,
 		    size_t len, const char *label, pk_error *err);
+
+/* The curated aliases (curated.c), in table order. */
+size_t pk__curated_count(void);
+const pk_curated *pk__curated_get(size_t i);
 
 /* ---- registry over a compiled index (index_read.c, registry.c) -------- */
 

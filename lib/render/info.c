@@ -245,32 +245,5 @@ void pk_render_info(pk_render *r, const pk_registry *reg,
 void pk_render_import(pk_render *r, const pk_registry *reg, const char *input,
 		      const char *output)
 {
-	pk_registry_info in;
-	char counts[256];
-
-	pk_registry_get_info(reg, &in);
-	if (r->format == PK_RENDER_JSON) {
-		pk__json_document_begin(r, "import");
-		pk__json_string(r, "input", input);
-		pk__json_string(r, "output", output);
-		pk__json_registry(r, "registry", reg);
-		pk__json_uint(r, "records", in.records);
-		pk__json_proto_counts(r, "by_protocol", &in);
-		pk__json_uint(r, "names", in.names);
-		pk__json_uint(r, "people", in.people);
-		pk__json_object_end(r);
-		return;
-	}
-	pk__proto_counts_text(&in, counts, sizeof counts);
-	const char *updated = in.updated[0] ? in.updated : "unknown";
-	pk__render_puts(r, "imported ");
-	pk__render_text(r, input, strlen(input), false);
-	pk__render_puts(r, "\n  source:   ");
-	pk__render_text(r, in.source, strlen(in.source), false);
-	pk__render_puts(r, "\n  updated:  ");
-	pk__render_text(r, updated, strlen(updated), false);
-	pk__render_printf(r, "\n  records:  %s\n  names:    %u\n  people:   %u\nwrote ",
-			  counts, (unsigned)in.names, (unsigned)in.people);
-	pk__render_text(r, output, strlen(output), false);
-	pk__render_put(r, "\n", 1);
+	pk_render_import_ex(r, reg, NULL, input, output, NULL);
 }

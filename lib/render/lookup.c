@@ -65,6 +65,22 @@ static void json_query(pk_render *r, const pk_registry *reg, const pk_query *q)
 		pk__json_string(r, "name", pk_query_name(q));
 	}
 	pk__json_protocols(r, "protocols", pk_query_protocols(q));
+	if (pk_query_get_type(q) == PK_QUERY_NAME) {
+		const pk_curated *c = pk_query_curated(q);
+		if (c != NULL) {
+			pk__json_object_begin(r, "curated_alias");
+			pk__json_string(r, "typed", c->typed);
+			pk__json_string(r, "name", c->name);
+			pk__json_string(r, "why", c->why);
+			pk__json_object_end(r);
+		} else {
+			pk__json_null(r, "curated_alias");
+		}
+		pk__json_array_begin(r, "suggestions");
+		for (size_t i = 0; i < pk_query_suggestion_count(q); i++)
+			pk__json_string(r, NULL, pk_query_suggestion(q, i));
+		pk__json_array_end(r);
+	}
 	pk__json_bool(r, "found", pk_query_found(q));
 	pk__json_array_begin(r, "records");
 	for (size_t i = 0; i < n && pk__render_ok(r); i++)
@@ -91,6 +107,46 @@ static void empty_port_row(pk_render *r, pk_text_table *t, uint16_t lo,
 	pk__table_add(r, t, cells);
 }
 
+/* "dns: a curated alias of domain (why)", for a query answered through
+ * the curated table: its origin is portkit's list, not a registry. */
+static void curated_note(pk_render *r, const pk_query *q)
+{
+	const pk_curated *c = pk_query_curated(q);
+
+	if (c == NULL)
+		return;
+	pk__render_text(r, c->typed, strlen(c->typed), false);
+	pk__render_puts(r, ": a curated alias of ");
+	pk__render_text(r, c->name, strlen(c->name), false);
+	pk__render_puts(r, " (");
+	pk__render_text(r, c->why, strlen(c->why), false);
+	pk__render_puts(r, "; portkit's list, not a registry name)\n");
+}
+
+void pk_render_not_found(pk_render *r, const pk_query *q)
+{
+	const char *name = pk_query_name(q);
+	const char *text = pk_query_text(q);
+	size_t ns = pk_query_suggestion_count(q);
+
+	if (name == NULL)
+		return;
+	pk__render_puts(r, "no service named '");
+	pk__render_text(r, name, strlen(name), false);
+	pk__render_puts(r, "'");
+	if (strcmp(name, text) != 0) {
+		pk__render_puts(r, " for ");
+		pk__render_text(r, text + strlen(name) + 1,
+				strlen(text + strlen(name) + 1), false);
+	}
+	for (size_t i = 0; i < ns; i++) {
+		const char *s = pk_query_suggestion(q, i);
+		pk__render_puts(r, i == 0 ? "; did you mean " : i + 1 == ns ? " or " : ", ");
+		pk__render_text(r, s, strlen(s), false);
+	}
+	pk__render_puts(r, ns > 0 ? "?\n" : "\n");
+}
+
 /* --long: a block per record, and for ports nobody has, their class. */
 static void long_lookup(pk_render *r, const pk_registry *reg,
 			pk_query_next_fn next, void *ctx)
@@ -102,6 +158,12 @@ static void long_lookup(pk_render *r, const pk_registry *reg,
 		size_t n;
 		uint16_t lo, hi;
 		const pk_recid *ids = pk_query_records(q, &n);
+		if (pk_query_curated(q) != NULL) {
+			if (!first)
+				pk__render_put(r, "\n", 1);
+			curated_note(r, q);
+			first = true;
+		}
 		for (size_t i = 0; i < n; i++) {
 			if (!first)
 				pk__render_put(r, "\n", 1);
@@ -142,14 +204,20 @@ void pk_render_lookup(pk_render *r, const pk_registry *reg,
 	/* One table for every query, so that its columns line up; written
 	 * a chunk at a time, so that memory does not grow with the number
 	 * of queries (a wider cell in a later chunk widens its column from
-	 * there on). */
+	 * there on); notes on curated aliases after it. */
 	pk_text_table *t = pk__table_new(r, PK_RECORD_COLS);
 	size_t rows = 0;
+	pk_buf notes;
+	pk__buf_init(&notes, 1u << 16);
 	pk__record_header(r, t);
 	while (pk__render_ok(r) && (q = next(ctx)) != NULL) {
 		size_t n;
 		uint16_t lo, hi;
 		const pk_recid *ids = pk_query_records(q, &n);
+		const pk_curated *c = pk_query_curated(q);
+		if (c != NULL)
+			pk__buf_printf(&notes, "%s: a curated alias of %s (%s; portkit's list, not a registry name)\n",
+				       c->typed, c->name, c->why);
 		for (size_t i = 0; i < n; i++, rows++)
 			pk__record_row(r, t, reg, ids[i]);
 		if (n == 0 && pk_query_ports(q, &lo, &hi)) {
@@ -163,6 +231,9 @@ void pk_render_lookup(pk_render *r, const pk_registry *reg,
 	if (rows > 0)
 		pk__table_flush(r, t);
 	pk__table_free(t);
+	if (notes.len > 0)
+		pk__render_text(r, notes.data, notes.len, true);
+	pk__buf_free(&notes);
 }
 
 /* ---- search ----------------------------------------------------------- */

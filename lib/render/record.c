@@ -130,6 +130,16 @@ static void json_party(pk_render *r, const char *key, const pk_party *p)
 	pk__json_object_end(r);
 }
 
+/* The open frequency (nmap-services) of a one-port record with a
+ * transport, when the registry has popularity data for it. */
+static bool record_popularity(const pk_registry *reg, const pk_record *rec,
+			      uint32_t *ppm)
+{
+	return rec->has_port && rec->port_lo == rec->port_hi &&
+	       rec->proto != PK_PROTO_NONE &&
+	       pk_port_popularity(reg, rec->port_lo, rec->proto, ppm);
+}
+
 void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
 		     pk_recid id)
 {
@@ -168,6 +178,12 @@ void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
 	 * by their origin alone. */
 	if (rec.origin == PK_ORIGIN_APP)
 		pk__json_bool(r, "unofficial", rec.flags & PK_RECFLAG_UNOFFICIAL);
+	pk__json_bool(r, "nonconforming", rec.flags & PK_RECFLAG_NONCONFORMING);
+	uint32_t ppm;
+	if (record_popularity(reg, &rec, &ppm))
+		pk__json_real(r, "popularity", ppm / 1e6);
+	else
+		pk__json_null(r, "popularity");
 	pk__json_string(r, "alias_of", rec.alias_of[0] ? rec.alias_of : NULL);
 	pk__json_string(r, "provenance", (rec.flags & PK_RECFLAG_FACTS) ? "facts" :
 					 (rec.flags & PK_RECFLAG_NEWER) ? "newer" : NULL);
@@ -390,6 +406,17 @@ void pk__record_long(pk_render *r, const pk_registry *reg, pk_recid id)
 			 rec.alias_of[0] ? rec.alias_of : "another name");
 		pk__table_add_pair(r, t, "historic:", buf);
 	}
+	uint32_t ppm;
+	if (record_popularity(reg, &rec, &ppm)) {
+		snprintf(buf, sizeof buf, "found open on %u.%04u %% of the hosts nmap scanned (nmap-services)",
+			 (unsigned)(ppm / 10000), (unsigned)(ppm % 10000));
+		pk__table_add_pair(r, t, "popularity:", buf);
+	} else if (pk_popularity_count(reg) > 0) {
+		pk__table_add_pair(r, t, "popularity:", "not in the popularity data (nmap-services)");
+	}
+	if (rec.flags & PK_RECFLAG_NONCONFORMING)
+		pk__table_add_pair(r, t, "name syntax:",
+				   "kept as the source has it, though not RFC 6335 syntax (letters, digits, inner hyphens, at most 15)");
 	long_refs(r, t, reg, &rec);
 	const struct { const char *label, *value; } rest[] = {
 		{ "registered:", rec.registered }, { "modified:", rec.modified },

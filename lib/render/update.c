@@ -73,6 +73,38 @@ static void text_previous(pk_render *r, const pk_registry *prev,
 			  (unsigned)d->modified, (unsigned)d->unchanged);
 }
 
+/* "N modified" explained: how many records changed in each field. */
+static void text_modified_fields(pk_render *r, const pk_registry *prev,
+				 const pk_registry *reg)
+{
+	uint32_t counts[PK_DIFF_FIELDS];
+	bool any = false;
+
+	pk_registry_diff_fields(prev, reg, counts);
+	for (unsigned f = 0; f < PK_DIFF_FIELDS; f++) {
+		if (counts[f] == 0)
+			continue;
+		pk__render_printf(r, "%s%s %u", any ? ", " : "  modified: ",
+				  pk_diff_field_name(f), (unsigned)counts[f]);
+		any = true;
+	}
+	if (any)
+		pk__render_puts(r, " (records; one may count under several fields)\n");
+}
+
+static void json_modified_fields(pk_render *r, const pk_registry *prev,
+				 const pk_registry *reg)
+{
+	uint32_t counts[PK_DIFF_FIELDS];
+
+	pk_registry_diff_fields(prev, reg, counts);
+	pk__json_object_begin(r, "modified_by_field");
+	for (unsigned f = 0; f < PK_DIFF_FIELDS; f++)
+		if (counts[f] != 0)
+			pk__json_uint(r, pk_diff_field_name(f), counts[f]);
+	pk__json_object_end(r);
+}
+
 void pk_render_update(pk_render *r, const pk_update *u)
 {
 	const pk_registry *reg = pk_update_registry(u);
@@ -106,6 +138,7 @@ void pk_render_update(pk_render *r, const pk_update *u)
 			pk__json_uint(r, "removed", d.removed);
 			pk__json_uint(r, "modified", d.modified);
 			pk__json_uint(r, "unchanged", d.unchanged);
+			json_modified_fields(r, prev, reg);
 			pk__json_object_end(r);
 		}
 		pk__json_object_end(r);
@@ -125,6 +158,8 @@ void pk_render_update(pk_render *r, const pk_update *u)
 	pk__render_put(r, "\n", 1);
 	if (prev != NULL) {
 		text_previous(r, prev, &d);
+		if ((r->flags & PK_RENDER_LONG) && d.modified > 0)
+			text_modified_fields(r, prev, reg);
 	} else {
 		pk__render_puts(r, "no previous registry at ");
 		text(r, output);

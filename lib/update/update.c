@@ -79,6 +79,10 @@ pk_status pk_registry_add_extras(const pk_registry *base,
 	st = pk__builder_add_registry(b, base, ALL_ORIGINS, err);
 	if (st != PK_OK)
 		goto out;
+	if ((st = pk__builder_add_popularity(b, base)) != PK_OK) {
+		pk__error_set(err, st, "%s", pk_strerror(st));
+		goto out;
+	}
 	st = pk__buf_addstr(&source, bi.source);
 	if (st == PK_OK && extras != NULL) {
 		pk_registry_get_info(extras, &xi);
@@ -122,5 +126,70 @@ out:
 	pk__buf_free(&source);
 	pk__builder_free(b);
 	pk__builder_free(x);
+	return st;
+}
+
+pk_status pk_registry_add_popularity(const pk_registry *base,
+				     const pk_registry *src,
+				     pk_registry **out, pk_error *err)
+{
+	pk_builder *b = NULL;
+	pk_registry_info bi, si;
+	pk_buf source;
+	void *data = NULL;
+	size_t len = 0;
+	pk_status st;
+
+	*out = NULL;
+	pk__buf_init(&source, 4096);
+	pk_registry_get_info(base, &bi);
+	pk_registry_get_info(src, &si);
+	if (pk_popularity_count(src) == 0) {
+		st = pk__error_set(err, PK_INVAL,
+				  "%s has no popularity data (expected nmap-services)",
+				  si.origin);
+		goto out;
+	}
+	if ((b = pk__builder_new()) == NULL) {
+		st = pk__error_set(err, PK_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((st = pk__builder_add_registry(b, base, ALL_ORIGINS, err)) != PK_OK)
+		goto out;
+	/* The base's own first, so that src's values win for a port. */
+	st = pk__builder_add_popularity(b, base);
+	if (st == PK_OK)
+		st = pk__builder_add_popularity(b, src);
+	/* One " + popularity from" in the source, however often it is added. */
+	const char *cut = strstr(bi.source, " + popularity from ");
+	if (st == PK_OK)
+		st = pk__buf_add(&source, bi.source,
+				 cut != NULL ? (size_t)(cut - bi.source) : strlen(bi.source));
+	/* src may carry popularity from elsewhere itself (the registry in
+	 * use, during an update): name where it came from. */
+	const char *from = strstr(si.source, " + popularity from ");
+	if (st == PK_OK)
+		st = pk__buf_printf(&source, " + popularity from %s",
+				   from != NULL ? from + strlen(" + popularity from ")
+						: si.source);
+	if (st == PK_OK)
+		st = pk__builder_set_source(b, source.data);
+	if (st == PK_OK)
+		st = pk__builder_set_updated(b, bi.updated);
+	if (st != PK_OK) {
+		pk__error_set(err, st, "%s", pk_strerror(st));
+		goto out;
+	}
+	pk__builder_add_flags(b, bi.flags & ~PK_REGFLAG_EMBEDDED);
+	if ((st = pk__builder_finish(b, &data, &len, err)) != PK_OK)
+		goto out;
+	st = pk__registry_from_index(data, len, PK_MEM_HEAP, false, bi.origin,
+				    out, err);
+	if (st == PK_OK)
+		data = NULL;
+out:
+	free(data);
+	pk__buf_free(&source);
+	pk__builder_free(b);
 	return st;
 }

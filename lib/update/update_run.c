@@ -39,6 +39,7 @@ struct pk_update {
 	pk_progress_fn progress;
 	void *progress_ctx;
 	unsigned timeout_s; /* 0: pk_download's default */
+	bool force;
 	/* outcome */
 	pk_update_step step;
 	char *output;
@@ -184,6 +185,11 @@ void pk_update_set_progress(pk_update *u, pk_progress_fn fn, void *ctx)
 {
 	u->progress = fn;
 	u->progress_ctx = ctx;
+}
+
+void pk_update_set_force(pk_update *u, bool force)
+{
+	u->force = force;
 }
 
 pk_status pk_update_set_timeout(pk_update *u, unsigned seconds, pk_error *err)
@@ -383,6 +389,33 @@ pk_status pk_update_run(pk_update *u, pk_error *err)
 
 	/* 3. What changes, then 4. install. */
 	open_previous(u);
+	/* An unreadable index in use is replaced whatever the snapshot's
+	 * date: it is not what lookups use. */
+	if (u->previous != NULL && !u->force && u->previous_problem == NULL) {
+		pk_registry_info was, now;
+		pk_registry_get_info(u->previous, &was);
+		pk_registry_get_info(fresh, &now);
+		/* YYYY-MM-DD: byte order is time order. */
+		if (was.updated[0] != '\0' && now.updated[0] != '\0' &&
+		    strcmp(now.updated, was.updated) < 0) {
+			u->step = PK_UPDATE_OLDER;
+			st = pk__error_set(err, PK_REFUSED,
+					  "%s is older (%s) than the registry in use (%s, %s)",
+					  input, now.updated, was.source, was.updated);
+			goto out;
+		}
+	}
+	/* Popularity (nmap-services, added by `portkit import --add`) is
+	 * not IANA's: carried over from the registry in use. */
+	if (u->previous != NULL && pk_popularity_count(u->previous) > 0 &&
+	    pk_popularity_count(merged) == 0) {
+		pk_registry *with = NULL;
+		st = pk_registry_add_popularity(merged, u->previous, &with, err);
+		if (st != PK_OK)
+			goto out;
+		pk_registry_close(merged);
+		merged = with;
+	}
 	if (u->previous != NULL)
 		pk_registry_diff(u->previous, merged, on_change, u, &u->changes);
 	if (u->list_failed) {

@@ -38,8 +38,8 @@ nm -u "$LIB" 2> /dev/null | awk 'NF == 2 { print $2 }' | sort -u > "$CLI_TMP/und
 nm --defined-only "$LIB" 2> /dev/null | awk 'NF == 3 { print $3 }' | sort -u > "$CLI_TMP/def"
 comm -23 "$CLI_TMP/undef" "$CLI_TMP/def" > "$CLI_TMP/external"
 check "the archive's outside references were read (malloc among them)" grep -qx malloc "$CLI_TMP/external"
-grep -E '^(XML_|json_|curl_|dl(open|sym|close|error)$)' "$CLI_TMP/external" > "$CLI_TMP/foreign"
-check "no expat, jansson, libcurl or libdl symbol in the lookup library" test ! -s "$CLI_TMP/foreign"
+grep -E '^(XML_|json_|curl_|inflate|deflate|dl(open|sym|close|error)$)' "$CLI_TMP/external" > "$CLI_TMP/foreign"
+check "no expat, jansson, zlib, libcurl or libdl symbol in the lookup library" test ! -s "$CLI_TMP/foreign"
 grep -E '^(log|log10|log2|exp|pow|sqrt|floor|ceil|round|lround|llround|fmin|fmax|fabs)f?$' \
 	"$CLI_TMP/external" > "$CLI_TMP/libm"
 check "no libm function in the lookup library" test ! -s "$CLI_TMP/libm"

@@ -4,7 +4,22 @@
 
 # Default output: the per-user index (XDG_DATA_HOME is a fresh directory).
 USER_IDX=$XDG_DATA_HOME/portkit/registry.idx
+# The fixture (2026-01-15) is older than the embedded snapshot, and its 20
+# records would shadow the snapshot's thousands: refused without --force,
+# and nothing written.
 run "$PORTKIT" import "$DATA/cli/registry.xml"
+expect_err "older than the registry in use: refused" 3 \
+	"registry.xml is older \(2026-01-15\) than the registry it would replace \(embedded snapshot: .*, [0-9-]+\); nothing written \(--force replaces it, -o INDEX writes elsewhere\)"
+check "  ... and no per-user index written" test ! -e "$USER_IDX"
+run "$PORTKIT" import "$DATA/cli/services"
+expect_err "far fewer records than the registry in use: refused" 3 \
+	"services has 4 records, fewer than half of the [0-9]+ of the registry it would replace \(embedded snapshot: .*\); nothing written"
+check "  ... and no per-user index written" test ! -e "$USER_IDX"
+run "$PORTKIT" import --json "$DATA/cli/registry.xml"
+check "  ... with --json the error document says PK_REFUSED" \
+	test "$(printf '%s\n' "$out" | "$BUILD/tests/tools/json_get" error.status)" = PK_REFUSED
+run "$PORTKIT" import --force "$DATA/cli/registry.xml"
+expect "--force replaces it, and says what it replaced" 0 '^replaced embedded snapshot: .* \(updated [0-9-]+, [0-9]+ records\)$'
 expect "xml: counts (by hand from the fixture)" 0 '^  records:  20 \(tcp 13, udp 4, sctp 0, dccp 1, no transport 2\)$'
 expect "xml: names and people" 0 '^  people:   5$'
 expect "xml: registry date" 0 '^  updated:  2026-01-15$'

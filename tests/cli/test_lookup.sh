@@ -85,10 +85,29 @@ expect "9999: no record, User, unassigned, exit 1" 1 '^9999 +- +User +- +no reco
 
 # ---- names that are not there ------------------------------------------------
 run "$PORTKIT" abc/tcp
-expect_err "abc/tcp: a valid name nobody registered (exit 1)" 1 "^portkit: no service named 'abc' for tcp$"
+expect_err "abc/tcp: a valid name nobody registered (exit 1)" 1 "^portkit: no service named 'abc' for tcp(; did you mean [a-z, ]+\?)?$"
 check "abc/tcp: nothing on stdout" test -z "$out"
 run "$PORTKIT" 914c/g
 expect "914c/g: a historic name with '/' is a name, not name/proto" 0 '914c/g'
 run "$PORTKIT" 443 nosuchservice
 expect_err "a found port and an unknown name: exit 1" 1 "no service named 'nosuchservice'"
 expect "... and the port is still answered" 1 '^443 +tcp'
+
+# ---- names people type: curated aliases, "did you mean" -----------------------
+run "$PORTKIT" dns
+expect "dns: domain's records" 0 '^53 +udp +System +domain '
+expect "dns: said to be a curated alias" 0 "^dns: a curated alias of domain \(.*; portkit's list, not a registry name\)$"
+run "$PORTKIT" RDP/tcp
+expect "RDP/tcp: ms-wbt-server, case-insensitively" 0 '^3389 +tcp +User +ms-wbt-server '
+run "$PORTKIT" --json vnc
+check "vnc --json: the curated alias object" test "$(printf '%s\n' "$out" | "$BUILD/tests/tools/json_get" queries.0.curated_alias.name queries.0.records.0.port_lo | tr '\n' ' ')" = "rfb 5900 "
+run "$PORTKIT" mongo
+expect "mongo: mongodb" 0 '^27017 +tcp +User +mongodb '
+run "$PORTKIT" dnss
+expect_err "a miss suggests close names" 1 "^portkit: no service named 'dnss'; did you mean dns, nss or snss\?$"
+run "$PORTKIT" --json dnss
+check "  ... and --json lists them" test "$(printf '%s\n' "$out" | "$BUILD/tests/tools/json_get" queries.0.suggestions.0)" = dns
+run "$PORTKIT" search dns
+check "search dns: 53/domain first" test "$(printf '%s\n' "$out" | sed -n 2p | awk '{print $1, $4}')" = "53 domain"
+run "$PORTKIT" search remote desktop
+expect "search remote desktop: 3389 (ms-wbt-server)" 0 '^3389 +tcp +User +ms-wbt-server '

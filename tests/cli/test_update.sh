@@ -20,7 +20,12 @@ URL=http://127.0.0.1:$PORT
 IDX=$XDG_DATA_HOME/portkit/registry.idx
 
 # ---- a first update, from the embedded snapshot -------------------------------
+# The fixture (2026-01-15) is older than the snapshot (2026-09-17): refused.
 run "$PORTKIT" update --url "$URL/registry.xml"
+expect_err "update: an older registry is refused" 3 \
+	"^portkit: $URL/registry.xml is older \(2026-01-15\) than the registry in use \(embedded snapshot: .*, 2026-09-17\); nothing installed \(--force installs it anyway\)$"
+check "  ... and nothing is written" test ! -e "$IDX"
+run "$PORTKIT" update --force --url "$URL/registry.xml"
 expect "update: installed" 0 "^installed $URL/registry.xml$"
 expect "update: the registry's date" 0 '^  updated:  2026-01-15$'
 expect "update: into the per-user index" 0 "^  to:       $IDX$"
@@ -48,13 +53,17 @@ expect "diff: gopher added, airplay removed, ssh modified" 0 '^  1 added, 1 remo
 run "$PORTKIT" update --long --url "$URL/registry2.xml"
 expect "diff: the same registry again changes nothing" 0 '^  0 added, 0 removed, 0 modified, [0-9]+ unchanged$'
 run "$PORTKIT" update --long --file "$DATA/cli/registry.xml"
+expect_err "going back to an older registry: refused" 3 "registry.xml is older \(2026-01-15\) than the registry in use \(IANA XML: .*, 2026-02-15\)"
+run "$PORTKIT" update --force --long --file "$DATA/cli/registry.xml"
 expect "--file: installed" 0 "^installed $DATA/cli/registry.xml$"
 expect "--long lists the changes: gopher removed" 0 '^- 70/tcp gopher$'
 expect "--long lists the changes: airplay added" 0 '^\+ -/tcp airplay$'
 expect "--long lists the changes: ssh modified" 0 '^~ 22/tcp ssh$'
+expect "--long explains modified by field" 0 '^  modified: [a-z_]+ 1(, [a-z_]+ 1)* \(records; one may count under several fields\)$'
 run "$PORTKIT" update --json --url "$URL/registry2.xml"
 printf '%s\n' "$out" > "$CLI_TMP/u.json"
 check "json: changes" test "$("$J" changes.added changes.removed changes.modified < "$CLI_TMP/u.json" | tr '\n' ' ')" = "1 1 1 "
+check "json: modified by field (an object)" test -n "$("$J" changes.modified_by_field.keys < "$CLI_TMP/u.json")"
 check "json: previous registry" test "$("$J" previous.updated output < "$CLI_TMP/u.json" | tr '\n' ' ')" = "2026-01-15 $IDX "
 
 # ---- --file without --format: the content says XML or CSV -------------------------
@@ -85,12 +94,12 @@ expect_err "-o: ... and nothing changed" 3 "^portkit: update failed; the registr
 # ---- --system, in a private mount namespace (never this machine's /var/lib) ------
 if [ "$(id -u)" -eq 0 ] && unshare -m --propagation private true 2> /dev/null; then
 	run unshare -m --propagation private sh -c \
-		'mount -t tmpfs tmpfs /var/lib && "$1" update --system --file "$2" && test -s /var/lib/portkit/registry.idx' \
+		'mount -t tmpfs tmpfs /var/lib && "$1" update --force --system --file "$2" && test -s /var/lib/portkit/registry.idx' \
 		_ "$PORTKIT" "$DATA/cli/registry.xml"
 	expect "--system: installed under /var/lib" 0 '^  to:       /var/lib/portkit/registry.idx$'
 	expect_err "--system: the per-user index takes precedence" 0 "^portkit: warning: your per-user index $IDX takes precedence over /var/lib/portkit/registry.idx$"
 	run unshare -m --propagation private sh -c \
-		'mount -t tmpfs tmpfs /var/lib && PORTKIT_INDEX="$3" "$1" update --system --file "$2"' \
+		'mount -t tmpfs tmpfs /var/lib && PORTKIT_INDEX="$3" "$1" update --force --system --file "$2"' \
 		_ "$PORTKIT" "$DATA/cli/registry.xml" "$CLI_TMP/o.idx"
 	expect_err "--system: PORTKIT_INDEX takes precedence" 0 "^portkit: warning: PORTKIT_INDEX=$CLI_TMP/o.idx takes precedence over /var/lib/portkit/registry.idx$"
 else

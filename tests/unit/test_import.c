@@ -78,10 +78,10 @@ static void test_not_importable(void **state)
 	assert_int_equal(pk__import(b, PK_FORMAT_INDEX, "PKIX", 4, "x.idx", &err),
 			 PK_UNSUPPORTED);
 	assert_string_equal(err.message,
-			    "x.idx: a compiled index is not a source to import (expected xml, csv, services or npm-json; open an index with pk_registry_open_file)");
+			    "x.idx: a compiled index is not a source to import (expected xml, csv, services, npm-json or nmap-services; open an index with pk_registry_open_file)");
 	assert_int_equal(pk__import(b, (pk_format)42, "", 0, "x", &err), PK_INVAL);
 	assert_string_equal(err.message,
-			    "x: unknown format 42 (expected xml, csv, services or npm-json)");
+			    "x: unknown format 42 (expected xml, csv, services, npm-json or nmap-services)");
 	assert_int_equal(pk__builder_count(b), 0);
 	/* AUTO dispatches on content: a services line. */
 	assert_int_equal(pk__import(b, PK_FORMAT_AUTO, "echo 7/tcp\n", 11, "s", &err),

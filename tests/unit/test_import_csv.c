@@ -112,7 +112,7 @@ static void test_fixture(void **state)
 			    "whois++\nIANA assigned this well-formed service name as a replacement for \"whois++\".");
 	r = imp_get(reg, "whois++", PK_PROTO_TCP, 63);
 	assert_string_equal(r.alias_of, "whoispp");
-	assert_int_equal(r.flags, PK_RECFLAG_HISTORIC);
+	assert_int_equal(r.flags, PK_RECFLAG_HISTORIC | PK_RECFLAG_NONCONFORMING);
 	assert_string_equal(imp_get(reg, "http-alt", PK_PROTO_TCP, 591).description,
 			    "FileMaker, Inc. - HTTP Alternate (see Port 80)");
 	r = imp_get(reg, NULL, PK_PROTO_NONE, 4461);
@@ -214,10 +214,12 @@ static void test_malformed(void **state)
 		"bad:2: invalid modification date '2021-1' (expected YYYY-MM-DD or YYYY-MM)");
 	IMP_BAD(HEADER "http,80,dccp,x,,,,,,-5,,\r\n", PK_FORMAT_CSV, PK_PARSE,
 		"bad:2: invalid service code '-5' (expected a decimal 0-4294967295)");
-	IMP_BAD(HEADER "ht tp,80,tcp,x,,,,,,,,\r\n", PK_FORMAT_CSV, PK_PARSE,
-		"bad:2: invalid service name 'ht tp' (expected printable ASCII without blanks)");
+	IMP_BAD(HEADER "ht\ttp,80,tcp,x,,,,,,,,\r\n", PK_FORMAT_CSV, PK_PARSE,
+		"bad:2: invalid service name 'ht\\x09tp' (expected printable ASCII, spaces only inside)");
+	IMP_BAD(HEADER "ht  tp,80,tcp,x,,,,,,,,\r\n", PK_FORMAT_CSV, PK_PARSE,
+		"bad:2: invalid service name 'ht  tp' (expected printable ASCII, spaces only inside)");
 	IMP_BAD(HEADER "http,80,tcp,\xff\xfe,,,,,,,,\r\n", PK_FORMAT_CSV, PK_PARSE,
-		"bad:2: byte 0xff is not text (expected UTF-8 CSV)");
+		"bad:2: byte 0xff is not UTF-8 text");
 	IMP_BAD("Service Name\0,Port", PK_FORMAT_CSV, PK_PARSE,
 		"bad:1: byte 0x00 is not text (expected UTF-8 CSV)");
 }

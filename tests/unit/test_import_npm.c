@@ -72,8 +72,8 @@ static void test_malformed(void **state)
 		"bad:3: entry '80/tcp': the value is not a pair of strings (expected [\"name\", \"description\"])");
 	IMP_BAD("{\"80/tcp\": [\"http\", 80]}", PK_FORMAT_NPM_JSON, PK_PARSE,
 		"bad:1: entry '80/tcp': the value is not a pair of strings (expected [\"name\", \"description\"])");
-	IMP_BAD("{\"80/tcp\": [\"h ttp\", \"x\"]}", PK_FORMAT_NPM_JSON, PK_PARSE,
-		"bad:1: entry '80/tcp': invalid service name 'h ttp' (expected printable ASCII without blanks)");
+	IMP_BAD("{\"80/tcp\": [\"h\\tttp\", \"x\"]}", PK_FORMAT_NPM_JSON, PK_PARSE,
+		"bad:1: entry '80/tcp': invalid service name 'h\\x09ttp' (expected printable ASCII, spaces only inside)");
 	/* Syntax errors: the position is jansson's, the wording too. */
 	IMP_BAD_PREFIX("{\n \"80/tcp\": [\"http\",\n", PK_FORMAT_NPM_JSON, PK_PARSE,
 		       "bad:3: malformed JSON: ");

@@ -125,9 +125,9 @@ static void test_malformed(void **state)
 	IMP_BAD("echo 7/tcp\n\xc3\xa9" "cho 7/udp\n", PK_FORMAT_SERVICES, PK_PARSE,
 		"bad:2: invalid service name '\\xc3\\xa9cho' (expected printable ASCII)");
 	IMP_BAD("echo 7/tcp\r\nbad\xff 1/tcp\n", PK_FORMAT_SERVICES, PK_PARSE,
-		"bad:2: byte 0xff is not text (expected a UTF-8 services(5) file)");
+		"bad:2: byte 0xff is not UTF-8 text");
 	IMP_BAD("\x7f" "ELF\x02\x01\x01\x00\x00", PK_FORMAT_SERVICES, PK_PARSE,
-		"bad:1: byte 0x00 is not text (expected a UTF-8 services(5) file)");
+		"bad:1: byte 0x00 is not UTF-8 text");
 }
 
 int main(void)

@@ -55,7 +55,7 @@ static void test_roundtrip_header(void **state)
 
 	(void)state;
 	assert_memory_equal(h->magic, "PKIDX\r\n\x1a", 8);
-	assert_int_equal(h->version, 2);
+	assert_int_equal(h->version, 3);
 	assert_int_equal(h->header_size, sizeof *h);
 	assert_int_equal(h->file_size, len);
 	assert_int_equal(len % 8, 0);
@@ -287,10 +287,10 @@ static void check_mutation(mutator m, pk_status want, const char *needle)
 /* The fixture's record ids (see test_builder's fixture_order). */
 enum { R_HTTP_TCP = 9, R_HTTP_SCTP = 13, R_KERBEROS_TCP = 15, R_X11_UDP = 27 };
 
-static void m_version(unsigned char *d) { H(d)->version = 3; }
+static void m_version(unsigned char *d) { H(d)->version = 4; }
 static void m_magic(unsigned char *d) { d[0] = 'Q'; }
 static void m_header_size(unsigned char *d) { H(d)->header_size += 8; }
-static void m_section_count(unsigned char *d) { H(d)->section_count = 12; }
+static void m_section_count(unsigned char *d) { H(d)->section_count = 13; }
 static void m_sec_id(unsigned char *d) { SECT(d, 3).id = 4; }
 static void m_sec_align(unsigned char *d) { SECT(d, PK_SEC_RECORDS).offset += 4; }
 static void m_sec_outside(unsigned char *d) { SECT(d, PK_SEC_TEXT).size += 1u << 20; }
@@ -390,7 +390,7 @@ static void test_structural_checks(void **state)
 		pk_status want;
 		const char *needle;
 	} cases[] = {
-		{ m_version, PK_VERSION, "version 3" },
+		{ m_version, PK_VERSION, "version 4" },
 		{ m_magic, PK_CORRUPT, "bad magic" },
 		{ m_header_size, PK_CORRUPT, "header size" },
 		{ m_section_count, PK_CORRUPT, "sections" },

@@ -136,9 +136,10 @@ static void test_invalid(void **state)
 	bad(name, "invalid service name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' (64 bytes): expected at most 63 characters");
 	free(digits);
 	free(name);
-	bad("ab\001c", "invalid service name: byte 0x01 at position 3; expected printable ASCII without blanks");
-	bad("ab c", "invalid service name: byte 0x20 at position 3; expected printable ASCII without blanks");
-	bad("caf\xc3\xa9", "invalid service name: byte 0xc3 at position 4; expected printable ASCII without blanks");
+	bad("ab\001c", "invalid service name: byte 0x01 at position 3; expected printable ASCII, spaces only inside");
+	bad("ab  c", "invalid service name: byte 0x20 at position 3; expected printable ASCII, spaces only inside");
+	bad("ab c ", "invalid service name: byte 0x20 at position 5; expected printable ASCII, spaces only inside");
+	bad("caf\xc3\xa9", "invalid service name: byte 0xc3 at position 4; expected printable ASCII, spaces only inside");
 	assert_int_equal(pk_query_parse(NULL, 0, &q, NULL), PK_INVAL);
 }
 

@@ -122,7 +122,7 @@ static void test_record_object(void **state)
 	assert_int_equal(json_array_size(recs), 2); /* nicname, whois */
 	json_t *rec = json_array_get(recs, 0);
 	const char *fields[] = { "name", "aliases", "protocol", "port_lo", "port_hi",
-				 "classes", "kind", "origin", "historic", "alias_of",
+				 "classes", "kind", "origin", "historic", "nonconforming", "popularity", "alias_of",
 				 "provenance", "description", "notes", "unauthorized", "registered",
 				 "modified", "service_code", "references", "assignees",
 				 "contacts" };

@@ -5,7 +5,7 @@
 #include "registry/import/import.h"
 
 static const char *const format_names[] = {
-	"auto", "xml", "csv", "services", "npm-json", "index"
+	"auto", "xml", "csv", "services", "npm-json", "index", "nmap-services"
 };
 
 const char *pk_format_name(pk_format fmt)
@@ -28,7 +28,7 @@ pk_status pk_format_parse(const char *s, pk_format *out, pk_error *err)
 	}
 	return pk__error_set(err, PK_INVAL,
 			    "'%.64s' is not a format (auto, xml, csv, services, "
-			    "npm-json or index)", s);
+			    "npm-json, nmap-services or index)", s);
 }
 
 static bool starts_with(const char *p, const char *end, const char *prefix,
@@ -40,6 +40,41 @@ static bool starts_with(const char *p, const char *end, const char *prefix,
 		return false;
 	return nocase ? pk__strncasecmp(p, prefix, n) == 0
 		      : memcmp(p, prefix, n) == 0;
+}
+
+/* The first entry (past comments and blank lines, within 64 kB) has a
+ * frequency as its third word: nmap-services, not services(5), where the
+ * third word would be an alias. */
+static bool nmap_like(const char *p, const char *end)
+{
+	if (end - p > 65536)
+		end = p + 65536;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl != NULL ? nl : end;
+		const char *w[3];
+		size_t wl[3], n = 0;
+		const char *q = p;
+		while (q < e && *q != '#' && n < 3) {
+			while (q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
+				q++;
+			if (q == e || *q == '#')
+				break;
+			w[n] = q;
+			while (q < e && *q != ' ' && *q != '\t' && *q != '\r' && *q != '#')
+				q++;
+			wl[n] = (size_t)(q - w[n]);
+			n++;
+		}
+		if (n > 0) {
+			uint32_t ppm;
+			return n == 3 && pk__nmap_frequency(w[2], wl[2], &ppm);
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return false;
 }
 
 pk_format pk_format_detect(const char *data, size_t len)
@@ -62,12 +97,26 @@ pk_format pk_format_detect(const char *data, size_t len)
 	if (starts_with(p, end, "Service Name,", true) ||
 	    starts_with(p, end, "\"Service Name\",", true))
 		return PK_FORMAT_CSV;
+	if (nmap_like(p, end))
+		return PK_FORMAT_NMAP;
 	return PK_FORMAT_SERVICES;
 }
 
 pk_status pk__import(pk_builder *b, pk_format fmt, const char *data,
 		    size_t len, const char *label, pk_error *err)
 {
+	const char *l = label != NULL ? label : "<input>";
+	const char *other;
+
+	/* Compressed bytes are never a services file with odd bytes. */
+	if (data != NULL && pk__is_gzip(data, len))
+		return pk__error_set(err, PK_UNSUPPORTED,
+				    "%s: gzip-compressed data (expected text here; pk_registry_import decompresses it)",
+				    l);
+	if (data != NULL && (other = pk__compressed_other(data, len)) != NULL)
+		return pk__error_set(err, PK_UNSUPPORTED,
+				    "%s: %s-compressed data (expected a registry as text, or gzip; decompress it first)",
+				    l, other);
 	if (fmt == PK_FORMAT_AUTO)
 		fmt = pk_format_detect(data, len);
 	switch (fmt) {
@@ -79,14 +128,16 @@ pk_status pk__import(pk_builder *b, pk_format fmt, const char *data,
 		return pk__import_services(b, data, len, label, err);
 	case PK_FORMAT_NPM_JSON:
 		return pk__import_npm_json(b, data, len, label, err);
+	case PK_FORMAT_NMAP:
+		return pk__import_nmap(b, data, len, label, err);
 	case PK_FORMAT_INDEX:
 		return pk__error_set(err, PK_UNSUPPORTED,
-				    "%s: a compiled index is not a source to import (expected xml, csv, services or npm-json; open an index with pk_registry_open_file)",
-				    label != NULL ? label : "<input>");
+				    "%s: a compiled index is not a source to import (expected xml, csv, services, npm-json or nmap-services; open an index with pk_registry_open_file)",
+				    l);
 	case PK_FORMAT_AUTO:
 		break;
 	}
 	return pk__error_set(err, PK_INVAL,
-			    "%s: unknown format %d (expected xml, csv, services or npm-json)",
-			    label != NULL ? label : "<input>", (int)fmt);
+			    "%s: unknown format %d (expected xml, csv, services, npm-json or nmap-services)",
+			    l, (int)fmt);
 }

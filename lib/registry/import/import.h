@@ -9,6 +9,8 @@
 #ifndef PK_IMPORT_H
 #define PK_IMPORT_H
 
+#include <stdarg.h>
+
 #include "registry/registry_internal.h"
 
 /* Stores "label:line: <message>" in err and returns status. */
@@ -50,9 +52,10 @@ bool pk__date_valid(const char *s);
 /* A DCCP service code: a decimal 0-4294967295. */
 bool pk__service_code_valid(const char *s);
 
-/* A service name: non-empty, printable ASCII without blanks.  Historic
- * names such as "sql*net", "914c/g" or "z39.50" are kept as IANA has
- * them. */
+/* A service name: non-empty, printable ASCII, blanks only as single
+ * spaces inside.  Historic names such as "sql*net", "914c/g" or "z39.50"
+ * and names with spaces are kept as IANA has them (the builder flags
+ * them PK_RECFLAG_NONCONFORMING). */
 bool pk__service_name_valid(const char *s);
 
 /* 1 + the number of '\n' in data[0..off). */
@@ -61,5 +64,38 @@ unsigned long pk__line_at(const char *data, size_t off);
 /* Applies the historic-alias rule to rec (notes first, then description):
  * sets alias_of (copied into buf) and PK_RECFLAG_HISTORIC. */
 void pk__rec_detect_alias(pk_record *rec, char *buf, size_t size);
+
+/* ---- warnings (report.c) ----------------------------------------------
+ * A bad line or record: with the builder's report (and not strict) the
+ * warning "label:line: message; <left_out> skipped" is kept and counted,
+ * and PK_OK tells the importer to go on without what it names ("line",
+ * "record", "entry": counted as skipped; "comment": part of an entry that
+ * is kept; NULL: nothing left out, e.g. a byte order mark); otherwise the
+ * warning is the error (PK_PARSE, "label:line: message"). */
+pk_status pk__import_warn(pk_builder *b, pk_error *err, const char *label,
+			  unsigned long line, const char *left_out,
+			  const char *fmt, ...) PK_PRINTF(6, 7);
+pk_status pk__import_vwarn(pk_builder *b, pk_error *err, const char *label,
+			   unsigned long line, const char *left_out,
+			   const char *fmt, va_list ap) PK_PRINTF(6, 0);
+/* Adds n to a count of rep (NULL: nothing). */
+void pk__report_add(pk_import_report *rep, pk_import_count what, uint64_t n);
+/* No report, or PK_IMPORT_STRICT: every warning is an error. */
+bool pk__report_strict(const pk_import_report *rep);
+
+/* A gzip stream (RFC 1952), decompressed into a malloc'd, NUL-terminated
+ * buffer of at most limit bytes (import_gzip.c).  PK_PARSE naming label
+ * for a damaged stream, PK_TOOBIG past limit. */
+bool pk__is_gzip(const char *data, size_t len);
+pk_status pk__gunzip(const char *data, size_t len, size_t limit,
+		     const char *label, char **out, size_t *out_len,
+		     pk_error *err);
+/* "xz", "bzip2", "zstd" when data starts like one of those, else NULL:
+ * compressed input portkit does not read, refused by name. */
+const char *pk__compressed_other(const char *data, size_t len);
+
+/* nmap's open frequency s[0..n) ("0.484143", at most 1.0) in millionths;
+ * digits past the sixth decimal are dropped. */
+bool pk__nmap_frequency(const char *s, size_t n, uint32_t *ppm);
 
 #endif /* PK_IMPORT_H */

@@ -60,6 +60,22 @@ static pk_status fail(csv *c, unsigned long line, pk_status st,
 	return pk__import_fail(c->err, st, c->label, line, "%s", msg);
 }
 
+/* A malformed record: a warning, and the record is skipped (the
+ * builder's report decides whether that is an error). */
+static pk_status skip(csv *c, unsigned long line, const char *fmt, ...)
+	PK_PRINTF(3, 4);
+
+static pk_status skip(csv *c, unsigned long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pk_status st = pk__import_vwarn(c->b, c->err, c->label, line, "record",
+					fmt, ap);
+	va_end(ap);
+	return st;
+}
+
 static pk_status fail_status(csv *c, unsigned long line, pk_status st)
 {
 	if (st == PK_NOMEM)
@@ -305,15 +321,15 @@ static pk_status add_record(csv *c)
 
 	memset(&in, 0, sizeof in);
 	if (name[0] != '\0' && !pk__service_name_valid(name))
-		return fail(c, c->fline[C_NAME], PK_PARSE,
-			    "invalid service name '%s' (expected printable ASCII without blanks)",
+		return skip(c, c->fline[C_NAME],
+			    "invalid service name '%s' (expected printable ASCII, spaces only inside)",
 			    pk__quote(name, strlen(name), q, sizeof q));
 	in.name = name;
 	if (port[0] != '\0') {
 		pk_portspec spec;
 		if (pk_portspec_parse(port, &spec, NULL) != PK_OK ||
 		    spec.protos != 0)
-			return fail(c, c->fline[C_PORT], PK_PARSE,
+			return skip(c, c->fline[C_PORT],
 				    "invalid port number '%s' (expected a port 0-65535 or a range LO-HI with LO <= HI)",
 				    pk__quote(port, strlen(port), q, sizeof q));
 		in.has_port = true;
@@ -322,19 +338,19 @@ static pk_status add_record(csv *c)
 	}
 	if (proto[0] != '\0' &&
 	    pk_proto_parse(proto, strlen(proto), &in.proto, NULL) != PK_OK)
-		return fail(c, c->fline[C_PROTO], PK_PARSE,
+		return skip(c, c->fline[C_PROTO],
 			    "unknown transport protocol '%s' (expected tcp, udp, sctp, dccp or nothing)",
 			    pk__quote(proto, strlen(proto), q, sizeof q));
 	if (reg[0] != '\0' && !pk__date_valid(reg))
-		return fail(c, c->fline[C_REGISTERED], PK_PARSE,
+		return skip(c, c->fline[C_REGISTERED],
 			    "invalid registration date '%s' (expected YYYY-MM-DD or YYYY-MM)",
 			    pk__quote(reg, strlen(reg), q, sizeof q));
 	if (mod[0] != '\0' && !pk__date_valid(mod))
-		return fail(c, c->fline[C_MODIFIED], PK_PARSE,
+		return skip(c, c->fline[C_MODIFIED],
 			    "invalid modification date '%s' (expected YYYY-MM-DD or YYYY-MM)",
 			    pk__quote(mod, strlen(mod), q, sizeof q));
 	if (sc[0] != '\0' && !pk__service_code_valid(sc))
-		return fail(c, c->fline[C_SERVICE_CODE], PK_PARSE,
+		return skip(c, c->fline[C_SERVICE_CODE],
 			    "invalid service code '%s' (expected a decimal 0-4294967295)",
 			    pk__quote(sc, strlen(sc), q, sizeof q));
 	in.registered = reg;
@@ -357,15 +373,10 @@ static pk_status add_record(csv *c)
 
 static pk_status parse(csv *c)
 {
-	size_t bad = pk__utf8_check(c->data, c->len);
 	uint32_t records = 0;
 	pk_status st;
 	bool got;
 
-	if (bad < c->len)
-		return fail(c, pk__line_at(c->data, bad), PK_PARSE,
-			    "byte 0x%02x is not text (expected UTF-8 CSV)",
-			    (unsigned char)c->data[bad]);
 	if (c->len >= 3 && memcmp(c->data, "\xef\xbb\xbf", 3) == 0)
 		c->pos = 3;
 	if ((st = read_record(c, &got)) != PK_OK)
@@ -373,6 +384,14 @@ static pk_status parse(csv *c)
 	if (!got)
 		return fail(c, 1, PK_PARSE,
 			    "empty input (expected an IANA CSV registry)");
+	/* A header that is not text is not IANA's CSV at all. */
+	for (size_t f = 0; f < c->nfields && f < CSV_MAX_FIELDS; f++) {
+		size_t bad = pk__utf8_check(field(c, f), c->flen[f]);
+		if (bad < c->flen[f])
+			return fail(c, c->fline[f], PK_PARSE,
+				    "byte 0x%02x is not text (expected UTF-8 CSV)",
+				    (unsigned char)field(c, f)[bad]);
+	}
 	if ((st = check_header(c)) != PK_OK)
 		return st;
 	if ((st = pk__builder_set_source(c->b, "IANA CSV")) != PK_OK)
@@ -384,14 +403,28 @@ static pk_status parse(csv *c)
 			break;
 		if (c->blank && c->nfields == 1)
 			continue;
-		if (c->nfields != C_COUNT)
-			return fail(c, c->rline, PK_PARSE,
-				    "%zu field%s (expected %d, as in the header)",
-				    c->nfields, c->nfields == 1 ? "" : "s",
-				    C_COUNT);
+		records++;
+		size_t f = 0, bad = 0;
+		for (; f < c->nfields && f < CSV_MAX_FIELDS; f++)
+			if ((bad = pk__utf8_check(field(c, f), c->flen[f])) < c->flen[f])
+				break;
+		if (f < c->nfields && f < CSV_MAX_FIELDS) {
+			if ((st = skip(c, c->fline[f],
+				       "byte 0x%02x is not UTF-8 text",
+				       (unsigned char)field(c, f)[bad])) != PK_OK)
+				return st;
+			continue;
+		}
+		if (c->nfields != C_COUNT) {
+			if ((st = skip(c, c->rline,
+				       "%zu field%s (expected %d, as in the header)",
+				       c->nfields, c->nfields == 1 ? "" : "s",
+				       C_COUNT)) != PK_OK)
+				return st;
+			continue;
+		}
 		if ((st = add_record(c)) != PK_OK)
 			return st;
-		records++;
 	}
 	if (records == 0)
 		return fail(c, c->line, PK_PARSE,

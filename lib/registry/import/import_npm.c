@@ -48,14 +48,16 @@ typedef struct npm_ctx {
 	uint32_t records;
 } npm_ctx;
 
+/* A malformed entry: a warning and the entry is skipped (an error when
+ * strict or without a report). */
 static pk_status bad_entry(npm_ctx *n, const char *key, const char *what)
 {
 	char q[PK_QUOTE_SIZE];
 
-	return pk__import_fail(n->err, PK_PARSE, n->label,
-			      key_line(n->data, n->len, key),
-			      "entry '%s': %s", pk__quote(key, strlen(key), q, sizeof q),
-			      what);
+	return pk__import_warn(n->b, n->err, n->label,
+			      key_line(n->data, n->len, key), "entry",
+			      "entry '%s': %s",
+			      pk__quote(key, strlen(key), q, sizeof q), what);
 }
 
 static pk_status add_entry(npm_ctx *n, const char *key, json_t *value)
@@ -80,7 +82,7 @@ static pk_status add_entry(npm_ctx *n, const char *key, json_t *value)
 	if (name[0] != '\0' && !pk__service_name_valid(name)) {
 		char msg[PK_ERROR_MESSAGE_SIZE];
 		snprintf(msg, sizeof msg,
-			 "invalid service name '%s' (expected printable ASCII without blanks)",
+			 "invalid service name '%s' (expected printable ASCII, spaces only inside)",
 			 pk__quote(name, strlen(name), q, sizeof q));
 		return bad_entry(n, key, msg);
 	}

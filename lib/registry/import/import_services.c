@@ -92,18 +92,25 @@ static pk_status add_entry(services_ctx *s, char **w, size_t nw,
 
 	for (size_t i = 0; i < nw; i++)
 		if (!pk__service_name_valid(w[i]))
-			return pk__import_fail(s->err, PK_PARSE, s->label, s->line,
+			return pk__import_warn(s->b, s->err, s->label, s->line, "line",
 					      "invalid %s '%s' (expected printable ASCII)",
 					      i == 0 ? "service name" : "alias",
 					      pk__quote(w[i], strlen(w[i]), q, sizeof q));
 	if (nw < 2)
-		return pk__import_fail(s->err, PK_PARSE, s->label, s->line,
+		return pk__import_warn(s->b, s->err, s->label, s->line, "line",
 				      "'%s' has no port (expected NAME PORT/PROTO [ALIASES...])",
 				      pk__quote(w[0], strlen(w[0]), q, sizeof q));
 	if (pk_portspec_parse(w[1], &spec, NULL) != PK_OK) {
-		if (other_transport(w[1]))
-			return PK_OK;
-		return pk__import_fail(s->err, PK_PARSE, s->label, s->line,
+		if (other_transport(w[1])) {
+			/* Without a report (the build's own inputs) these
+			 * are left out quietly, as they always were. */
+			if (pk__builder_report(s->b) == NULL)
+				return PK_OK;
+			return pk__import_warn(s->b, s->err, s->label, s->line, "line",
+					      "transport of '%s' has no IANA port numbers",
+					      pk__quote(w[1], strlen(w[1]), q, sizeof q));
+		}
+		return pk__import_warn(s->b, s->err, s->label, s->line, "line",
 				      "invalid port '%s' (expected PORT/PROTO: a port 0-65535 or a range LO-HI, and tcp, udp, sctp or dccp)",
 				      pk__quote(w[1], strlen(w[1]), q, sizeof q));
 	}
@@ -139,15 +146,16 @@ static pk_status add_entry(services_ctx *s, char **w, size_t nw,
 static pk_status parse(services_ctx *s, const char *data, size_t len,
 		       pk_buf *line)
 {
-	size_t bad = pk__utf8_check(data, len);
+	char q[PK_QUOTE_SIZE];
 	size_t pos = 0;
 	pk_status st;
 
-	if (bad < len)
-		return pk__import_fail(s->err, PK_PARSE, s->label,
-				      pk__line_at(data, bad),
-				      "byte 0x%02x is not text (expected a UTF-8 services(5) file)",
-				      (unsigned char)data[bad]);
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+		if ((st = pk__import_warn(s->b, s->err, s->label, 1, NULL,
+					 "a UTF-8 byte order mark starts the file (read past it)")) != PK_OK)
+			return st;
+		pos = 3;
+	}
 	for (s->line = 1; pos < len; s->line++) {
 		const char *nl = memchr(data + pos, '\n', len - pos);
 		size_t end = nl != NULL ? (size_t)(nl - data) : len;
@@ -156,25 +164,49 @@ static pk_status parse(services_ctx *s, const char *data, size_t len,
 		char *comment = NULL;
 
 		line->len = 0;
-		if ((st = pk__buf_add(line, data + pos, end - pos)) != PK_OK)
+		if ((st = pk__buf_add(line, data + pos, end - pos)) != PK_OK ||
+		    (st = pk__buf_terminate(line)) != PK_OK)
 			return pk__import_fail(s->err, st, s->label, s->line, "%s",
 					      st == PK_NOMEM ? "out of memory"
 							     : "line too long");
 		pos = end + 1;
 		char *hash = memchr(line->data, '#', line->len);
 		size_t n = line->len;
+		size_t bad = pk__utf8_check(line->data, n);
+		if (bad < n && (hash == NULL || line->data + bad < hash)) {
+			if ((st = pk__import_warn(s->b, s->err, s->label, s->line, "line",
+						 "byte 0x%02x is not UTF-8 text",
+						 (unsigned char)line->data[bad])) != PK_OK)
+				return st;
+			continue;
+		}
 		if (hash != NULL) {
 			n = (size_t)(hash - line->data);
-			comment = pk__text_trim(hash + 1);
-			pk__text_clean(comment, strlen(comment));
+			size_t clen = line->len - n - 1;
+			bad = pk__utf8_check(hash + 1, clen);
+			if (bad < clen) {
+				/* The entry is good; only its comment is lost
+				 * (Latin-1 text, most often), and said so. */
+				if ((st = pk__import_warn(s->b, s->err, s->label, s->line, "comment",
+							 "byte 0x%02x in the comment is not UTF-8 text",
+							 (unsigned char)hash[1 + bad])) != PK_OK)
+					return st;
+			} else {
+				comment = pk__text_trim(hash + 1);
+				pk__text_clean(comment, strlen(comment));
+			}
 		}
 		size_t nw = split(line->data, n, words, SERVICES_MAX_WORDS, &total);
 		if (nw == 0)
 			continue;
-		if (total > nw)
-			return pk__import_fail(s->err, PK_PARSE, s->label, s->line,
-					      "%zu words (expected at most %d)",
-					      total, SERVICES_MAX_WORDS);
+		if (total > nw) {
+			if ((st = pk__import_warn(s->b, s->err, s->label, s->line, "line",
+						 "%zu words after '%s' (expected at most %d)",
+						 total, pk__quote(words[0], strlen(words[0]), q, sizeof q),
+						 SERVICES_MAX_WORDS)) != PK_OK)
+				return st;
+			continue;
+		}
 		if ((st = add_entry(s, words, nw, comment)) != PK_OK)
 			return st;
 	}

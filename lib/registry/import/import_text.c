@@ -183,10 +183,14 @@ bool pk__service_code_valid(const char *s)
 
 bool pk__service_name_valid(const char *s)
 {
-	if (s == NULL || s[0] == '\0')
+	if (s == NULL || s[0] == '\0' || s[0] == ' ')
 		return false;
 	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
+		/* Inner single spaces: IANA has had names such as "Apple
+		 * Remote Desktop (Net Assistant)" (its 2024 CSV, 3283). */
+		if (c == ' ' && s[1] != ' ' && s[1] != '\0')
+			continue;
 		if (c <= 0x20 || c >= 0x7f)
 			return false;
 	}

@@ -76,6 +76,7 @@ typedef struct xrec {
 	size_t nitems;
 	size_t capitems;
 	bool cites_note;
+	bool bad; /* a warning was given: the record is skipped */
 } xrec;
 
 typedef struct xdeferred {
@@ -164,6 +165,28 @@ static pk_status fail_at(xctx *x, size_t pos, pk_status st,
 			       "%s", msg);
 	stop(x);
 	return x->st;
+}
+
+/* A malformed record: a warning, and the record is skipped; strict (or
+ * no report), it is the error, as fail_at. */
+static pk_status skip_at(xctx *x, size_t pos, const char *fmt, ...)
+	PK_PRINTF(3, 4);
+
+static pk_status skip_at(xctx *x, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (x->st != PK_OK)
+		return x->st;
+	va_start(ap, fmt);
+	pk_status st = pk__import_vwarn(x->b, x->err, x->label,
+					pk__line_at(x->data, pos < x->len ? pos : x->len), "record", fmt, ap);
+	va_end(ap);
+	if (st != PK_OK) {
+		x->st = st;
+		stop(x);
+	}
+	return st;
 }
 
 /* A failed pk_buf or builder call. */
@@ -453,15 +476,20 @@ static pk_status begin_record(xctx *x, const XML_Char **atts)
 	r->registered = r->modified = 0;
 	r->nitems = 0;
 	r->cites_note = false;
+	r->bad = false;
 	x->where = XW_RECORD;
-	if (date != NULL && !pk__date_valid(date))
-		return fail_at(x, r->pos, PK_PARSE,
+	if (date != NULL && !pk__date_valid(date)) {
+		r->bad = true;
+		return skip_at(x, r->pos,
 			       "invalid date=\"%s\" (expected YYYY-MM-DD or YYYY-MM)",
 			       pk__quote(date, strlen(date), q, sizeof q));
-	if (updated != NULL && !pk__date_valid(updated))
-		return fail_at(x, r->pos, PK_PARSE,
+	}
+	if (updated != NULL && !pk__date_valid(updated)) {
+		r->bad = true;
+		return skip_at(x, r->pos,
 			       "invalid updated=\"%s\" (expected YYYY-MM-DD or YYYY-MM)",
 			       pk__quote(updated, strlen(updated), q, sizeof q));
+	}
 	if (date != NULL && (r->registered = arena_str(x, date)) == 0)
 		return x->st;
 	if (updated != NULL && (r->modified = arena_str(x, updated)) == 0)
@@ -471,7 +499,7 @@ static pk_status begin_record(xctx *x, const XML_Char **atts)
 
 /* Checks a record's fields and fills *in (strings point into arena). */
 static pk_status record_to_in(xctx *x, const xrec *r, const char *arena,
-			      pk_record *in)
+			      pk_record *in, bool *skipped)
 {
 	const char *name = arena + r->off[XF_NAME];
 	const char *proto = arena + r->off[XF_PROTOCOL];
@@ -480,22 +508,23 @@ static pk_status record_to_in(xctx *x, const xrec *r, const char *arena,
 	char q[PK_QUOTE_SIZE];
 
 	memset(in, 0, sizeof *in);
+	*skipped = true;
 	if (name[0] != '\0' && !pk__service_name_valid(name))
-		return fail_at(x, r->fpos[XF_NAME], PK_PARSE,
-			       "invalid service name '%s' (expected printable ASCII without blanks)",
+		return skip_at(x, r->fpos[XF_NAME],
+			       "invalid service name '%s' (expected printable ASCII, spaces only inside)",
 			       pk__quote(name, strlen(name), q, sizeof q));
 	in->name = name;
 	in->proto = PK_PROTO_NONE;
 	if (proto[0] != '\0' &&
 	    pk_proto_parse(proto, strlen(proto), &in->proto, NULL) != PK_OK)
-		return fail_at(x, r->fpos[XF_PROTOCOL], PK_PARSE,
+		return skip_at(x, r->fpos[XF_PROTOCOL],
 			       "unknown <protocol> '%s' (expected tcp, udp, sctp or dccp)",
 			       pk__quote(proto, strlen(proto), q, sizeof q));
 	if (r->off[XF_NUMBER] != 0) {
 		pk_portspec spec;
 		if (pk_portspec_parse(number, &spec, NULL) != PK_OK ||
 		    spec.protos != 0)
-			return fail_at(x, r->fpos[XF_NUMBER], PK_PARSE,
+			return skip_at(x, r->fpos[XF_NUMBER],
 				       "invalid <number> '%s' (expected a port 0-65535 or a range LO-HI with LO <= HI)",
 				       pk__quote(number, strlen(number), q,
 						sizeof q));
@@ -504,7 +533,7 @@ static pk_status record_to_in(xctx *x, const xrec *r, const char *arena,
 		in->port_hi = spec.hi;
 	}
 	if (sc[0] != '\0' && !pk__service_code_valid(sc))
-		return fail_at(x, r->fpos[XF_SC], PK_PARSE,
+		return skip_at(x, r->fpos[XF_SC],
 			       "invalid <sc> '%s' (expected a DCCP service code, a decimal 0-4294967295)",
 			       pk__quote(sc, strlen(sc), q, sizeof q));
 	in->service_code = sc;
@@ -517,6 +546,7 @@ static pk_status record_to_in(xctx *x, const xrec *r, const char *arena,
 	in->kind = pk__kind_from(name[0] != '\0' ? name : NULL,
 				in->description);
 	pk__rec_detect_alias(in, x->alias, sizeof x->alias);
+	*skipped = false;
 	return PK_OK;
 }
 
@@ -584,8 +614,13 @@ static pk_status end_record(xctx *x)
 {
 	pk_record in;
 
+	bool skipped;
+
 	x->where = XW_REGISTRY;
-	if (record_to_in(x, &x->rec, x->arena.data, &in) != PK_OK)
+	if (x->rec.bad)
+		return x->st;
+	if (record_to_in(x, &x->rec, x->arena.data, &in, &skipped) != PK_OK ||
+	    skipped)
 		return x->st;
 	if (x->rec.cites_note)
 		return defer_record(x);
@@ -621,7 +656,10 @@ static pk_status commit_deferred(xctx *x)
 	pk__buf_init(&notes, PK_IMPORT_MAX_BYTES);
 	for (xdeferred *d = x->deferred; d != NULL && st == PK_OK; d = d->next) {
 		pk_record in;
-		if (record_to_in(x, &d->rec, d->arena, &in) != PK_OK)
+		bool skipped;
+		/* Checked before it was held back: never skipped here. */
+		if (record_to_in(x, &d->rec, d->arena, &in, &skipped) != PK_OK ||
+		    skipped)
 			break;
 		notes.len = 0;
 		st = pk__buf_addstr(&notes, in.notes);
