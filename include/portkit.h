@@ -169,6 +169,25 @@ pk_status pk_portspec_parse(const char *s, pk_portspec *out, pk_error *err);
 /* Parses a plain port number only (no range, no transport). */
 pk_status pk_port_parse(const char *s, uint16_t *out, pk_error *err);
 
+/*
+ * An nmap-style port list: elements separated by ',', each a port
+ * specification as above ("80", "8000-8100", "53/udp", "9/tcp,udp": a
+ * transport after an element's '/' continues its transports), optionally
+ * after a transport prefix "T:", "U:", "S:" or "D:" (tcp, udp, sctp, dccp,
+ * either case) that holds for that element and the ones after it, up to
+ * the next prefix, as in `nmap -p T:80,443,U:53`.  An element's own /PROTO
+ * wins over a prefix.  The first cap elements go to out, in order (out
+ * may be NULL when cap is 0); *count receives how many there are.
+ * PK_INVAL naming the element that is no port specification.
+ */
+pk_status pk_portlist_parse(const char *s, pk_portspec *out, size_t cap,
+			    size_t *count, pk_error *err);
+/* Whether s has the shape of a port list: every ','-separated element,
+ * without its prefix, is numeric (digits and '-') before any '/', or a
+ * transport continuing the element before.  The lookup grammar treats
+ * such an argument as ports, never as a service name. */
+bool pk_portlist_looks_like(const char *s);
+
 /* ------------------------------------------------------------------------
  * Port sets: one bit per port, a plain value type like fd_set (8 KiB).
  * Used for reserved ports, occupancy, and ports to avoid.
@@ -617,6 +636,17 @@ typedef struct pk_query pk_query;
  * well-formed name. */
 pk_status pk_query_parse(const char *arg, unsigned protomask, pk_query **out,
 			 pk_error *err);
+/* One argument that may be a port list (pk_portlist_looks_like): the
+ * queries it asks, one per element ("80,443,U:53" asks 80, 443 and
+ * 53/udp), else the one query of pk_query_parse().  *out receives a
+ * malloc'd array of *count queries (free with pk_query_list_free); each
+ * element's pk_query_text() is the element with its transports
+ * ("53/udp"), and pk_query_argument() the whole argument.  A list has at
+ * most PK_QUERY_LIST_MAX elements. */
+#define PK_QUERY_LIST_MAX 4096
+pk_status pk_query_parse_list(const char *arg, unsigned protomask,
+			      pk_query ***out, size_t *count, pk_error *err);
+void pk_query_list_free(pk_query **qs, size_t count);
 /* A port specification only, never a name (`portkit range LO-HI`): "abc"
  * is an invalid port.  filter chooses what pk_query_run() keeps. */
 pk_status pk_query_parse_range(const char *arg, unsigned protomask,
@@ -634,6 +664,9 @@ pk_query_type pk_query_get_type(const pk_query *q);
 /* The argument as given ("kerberos/udp"); the words joined by ' ' for a
  * search. */
 const char *pk_query_text(const pk_query *q);
+/* The argument the query came from: its text, or the whole port list
+ * it is an element of. */
+const char *pk_query_argument(const pk_query *q);
 /* The service name without its /PROTO suffix; NULL unless a name query. */
 const char *pk_query_name(const pk_query *q);
 /* The ports asked about; false (and 0-0) for names and words. */

@@ -13,7 +13,8 @@ typedef struct lookup {
 	const pk_registry *reg;
 	char **args;
 	int nargs, next;
-	pk_query *cur;
+	pk_query **list; /* the queries of the current argument */
+	size_t nlist, inlist;
 	bool missing; /* a query found nothing */
 	pk_status st;
 	pk_error err;
@@ -23,29 +24,35 @@ static const pk_query *next_query(void *p)
 {
 	lookup *l = p;
 
-	pk_query_free(l->cur);
-	l->cur = NULL;
-	if (l->st != PK_OK || l->next >= l->nargs)
-		return NULL;
-	l->st = pk_query_parse(l->args[l->next++], l->ctx->protomask, &l->cur,
-			       &l->err);
-	if (l->st == PK_OK)
-		l->st = pk_query_run(l->reg, l->cur, &l->err);
 	if (l->st != PK_OK)
 		return NULL;
-	const char *name = pk_query_name(l->cur);
-	if (!pk_query_found(l->cur)) {
+	while (l->inlist >= l->nlist) {
+		pk_query_list_free(l->list, l->nlist);
+		l->list = NULL;
+		l->nlist = l->inlist = 0;
+		if (l->next >= l->nargs)
+			return NULL;
+		l->st = pk_query_parse_list(l->args[l->next++], l->ctx->protomask,
+					    &l->list, &l->nlist, &l->err);
+		if (l->st != PK_OK)
+			return NULL;
+	}
+	pk_query *q = l->list[l->inlist++];
+	if ((l->st = pk_query_run(l->reg, q, &l->err)) != PK_OK)
+		return NULL;
+	const char *name = pk_query_name(q);
+	if (!pk_query_found(q)) {
 		l->missing = true;
 		/* Ports without a record get a row; names only this. */
 		if (name != NULL && !l->ctx->json) {
-			const char *text = pk_query_text(l->cur);
+			const char *text = pk_query_text(q);
 			bool suffix = strcmp(name, text) != 0;
 			cli_error("no service named '%s'%s%s", name,
 				  suffix ? " for " : "",
 				  suffix ? text + strlen(name) + 1 : "");
 		}
 	}
-	return l->cur;
+	return q;
 }
 
 int cmd_lookup(int argc, char **argv, cli_ctx *ctx); /* for main.c */
@@ -74,8 +81,10 @@ int cmd_lookup(int argc, char **argv, cli_ctx *ctx)
 	/* Every argument is checked before any answer, so a script gets
 	 * either all answers or a clear usage error. */
 	for (int i = optind; i < argc; i++) {
-		pk_status s = pk_query_parse(argv[i], ctx->protomask, &q, &err);
-		pk_query_free(q);
+		pk_query **qs;
+		size_t nq;
+		pk_status s = pk_query_parse_list(argv[i], ctx->protomask, &qs, &nq, &err);
+		pk_query_list_free(qs, nq);
 		if (s != PK_OK && st == PK_OK) {
 			st = s;
 			first = err;
@@ -95,7 +104,7 @@ int cmd_lookup(int argc, char **argv, cli_ctx *ctx)
 	pk_render *r = cli_render_new(ctx);
 	if (r != NULL)
 		pk_render_lookup(r, reg, next_query, &l);
-	pk_query_free(l.cur);
+	pk_query_list_free(l.list, l.nlist);
 	rc = cli_render_end(r, l.missing ? EXIT_NOTFOUND : EXIT_FOUND);
 	if (l.st != PK_OK)
 		rc = cli_report(l.st, &l.err);

@@ -30,6 +30,9 @@ static void json_query(pk_render *r, const pk_registry *reg, const pk_query *q)
 
 	pk__json_object_begin(r, NULL);
 	pk__json_string(r, "query", pk_query_text(q));
+	/* An element of a port list: the list it came from. */
+	if (pk_query_argument(q) != pk_query_text(q))
+		pk__json_string(r, "argument", pk_query_argument(q));
 	pk__json_string(r, "type", query_type_name(pk_query_get_type(q)));
 	if (pk_query_ports(q, &lo, &hi)) {
 		pk__json_uint(r, "port_lo", lo);
@@ -49,8 +52,8 @@ static void json_query(pk_render *r, const pk_registry *reg, const pk_query *q)
 
 /* A row saying that ports have no record, with their class: the class is
  * part of every answer. */
-static void empty_port_row(pk_render *r, pk_text_table *t, uint16_t lo,
-			   uint16_t hi)
+static void empty_port_row(pk_render *r, pk_text_table *t, const char *lead,
+			   uint16_t lo, uint16_t hi)
 {
 	char port[16], cls[48];
 
@@ -60,7 +63,7 @@ static void empty_port_row(pk_render *r, pk_text_table *t, uint16_t lo,
 					  pk_port_class_of(hi) == PK_CLASS_DYNAMIC ?
 				  "no record: Dynamic/Private ports are never assigned (RFC 6335)" :
 				  "no record: unassigned";
-	const char *cells[PK_RECORD_COLS] = { port, "-", cls, "-", why };
+	const char *cells[PK_RECORD_COLS + 1] = { lead, port, "-", cls, "-", why };
 	pk__table_add(r, t, cells);
 }
 
@@ -112,21 +115,26 @@ void pk_render_lookup(pk_render *r, const pk_registry *reg,
 		long_lookup(r, reg, next, ctx);
 		return;
 	}
-	/* One table for every query, so that its columns line up. */
-	pk_text_table *t = pk__table_new(r, PK_RECORD_COLS);
-	size_t rows = 0;
-	pk__record_header(r, t);
+	/* One table for every query, so that its columns line up; with more
+	 * than one query, a first column names the one each row answers. */
+	pk_text_table *t = pk__table_new(r, PK_RECORD_COLS + 1);
+	size_t rows = 0, queries = 0;
+	pk__record_header(r, t, "QUERY");
 	while (pk__render_ok(r) && (q = next(ctx)) != NULL) {
 		size_t n;
 		uint16_t lo, hi;
 		const pk_recid *ids = pk_query_records(q, &n);
+		const char *lead = pk_query_text(q);
+		queries++;
 		for (size_t i = 0; i < n; i++, rows++)
-			pk__record_row(r, t, reg, ids[i]);
+			pk__record_row(r, t, reg, ids[i], lead);
 		if (n == 0 && pk_query_ports(q, &lo, &hi)) {
-			empty_port_row(r, t, lo, hi);
+			empty_port_row(r, t, lead, lo, hi);
 			rows++;
 		}
 	}
+	if (queries < 2)
+		pk__table_hide_first(t);
 	/* Only unknown names: nothing to show. */
 	if (rows > 0)
 		pk__table_write(r, t);

@@ -206,9 +206,12 @@ static const char *const record_header[PK_RECORD_COLS] = {
 	"PORT", "PROTO", "CLASS", "NAME", "DESCRIPTION"
 };
 
-void pk__record_header(pk_render *r, pk_text_table *t)
+void pk__record_header(pk_render *r, pk_text_table *t, const char *lead)
 {
-	pk__table_add_header(r, t, record_header);
+	const char *cells[PK_RECORD_COLS + 1] = { lead };
+
+	memcpy(cells + 1, record_header, sizeof record_header);
+	pk__table_add_header(r, t, lead != NULL ? cells : record_header);
 }
 
 /* Appends the aliases joined by ", " between before and after; nothing
@@ -232,7 +235,7 @@ static bool add_aliases(pk_buf *b, const pk_registry *reg,
 }
 
 void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
-		    pk_recid id)
+		    pk_recid id, const char *lead)
 {
 	pk_record rec;
 	char port[16] = "-", cls[48] = "-";
@@ -248,6 +251,10 @@ void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
 	 * is not IANA's, that a name is a historic alias, the other names. */
 	const char *tag = rec.origin == PK_ORIGIN_UNOFFICIAL ? "[unofficial]" :
 			  rec.origin == PK_ORIGIN_SERVICES   ? "[services(5)]" :
+			  /* A service name registered without a port
+			   * (RFC 6335 §5, e.g. for DNS-SD): the '-' cells
+			   * are not missing data. */
+			  !rec.has_port ? "[name only: registered without a port]" :
 							       "";
 	const char *text = rec.description[0] != '\0' ? rec.description :
 			   rec.name == NULL ? kind_name(rec.kind) : "";
@@ -268,11 +275,11 @@ void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
 	if (!ok) {
 		pk__render_fail(r, PK_NOMEM, "out of memory");
 	} else {
-		const char *cells[PK_RECORD_COLS] = {
-			port, rec.proto == PK_PROTO_NONE ? "-" : pk_proto_name(rec.proto),
+		const char *cells[PK_RECORD_COLS + 1] = {
+			lead, port, rec.proto == PK_PROTO_NONE ? "-" : pk_proto_name(rec.proto),
 			cls, rec.name ? rec.name : "-", desc.data
 		};
-		pk__table_add(r, t, cells);
+		pk__table_add(r, t, lead != NULL ? cells : cells + 1);
 	}
 	pk__buf_free(&desc);
 }
@@ -404,9 +411,9 @@ void pk__record_list(pk_render *r, const pk_registry *reg,
 		return;
 	}
 	pk_text_table *t = pk__table_new(r, PK_RECORD_COLS);
-	pk__record_header(r, t);
+	pk__record_header(r, t, NULL);
 	for (size_t i = 0; i < n; i++)
-		pk__record_row(r, t, reg, ids[i]);
+		pk__record_row(r, t, reg, ids[i], NULL);
 	pk__table_write(r, t);
 	pk__table_free(t);
 }

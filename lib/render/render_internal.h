@@ -81,6 +81,8 @@ void pk__table_add_header(pk_render *r, pk_text_table *t,
 void pk__table_add_pair(pk_render *r, pk_text_table *t, const char *label,
 			const char *value);
 void pk__table_write(pk_render *r, const pk_text_table *t);
+/* Leaves the first column out when the table is written. */
+void pk__table_hide_first(pk_text_table *t);
 
 /* ---- JSON (json.c) ----------------------------------------------------
  * key is the member name inside an object, NULL inside an array or for
@@ -134,11 +136,12 @@ void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
 		     pk_recid id);
 
 /* The record table: its header, and one row per record (PORT PROTO CLASS
- * NAME DESCRIPTION). */
+ * NAME DESCRIPTION).  With a lead (a header cell, a row cell), the table
+ * has a first column more: the query a row answers. */
 #define PK_RECORD_COLS 5
-void pk__record_header(pk_render *r, pk_text_table *t);
+void pk__record_header(pk_render *r, pk_text_table *t, const char *lead);
 void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
-		    pk_recid id);
+		    pk_recid id, const char *lead);
 /* Every field of a record as a block of "label: value" lines. */
 void pk__record_long(pk_render *r, const pk_registry *reg, pk_recid id);
 /* Records as a table, or as --long blocks separated by blank lines

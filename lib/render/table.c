@@ -13,6 +13,7 @@ struct pk_text_table {
 	size_t cap;
 	char **cells;  /* nrows * ncols, escaped */
 	bool *header;  /* per row */
+	unsigned first; /* the first column written */
 };
 
 pk_text_table *pk__table_new(pk_render *r, unsigned ncols)
@@ -172,6 +173,12 @@ static void put_cell(pk_render *r, const char *cell, bool bold)
 		pk__render_puts(r, "\033[0m");
 }
 
+void pk__table_hide_first(pk_text_table *t)
+{
+	if (t != NULL && t->ncols > 1)
+		t->first = 1;
+}
+
 void pk__table_write(pk_render *r, const pk_text_table *t)
 {
 	size_t w[MAX_COLS] = { 0 };
@@ -186,7 +193,7 @@ void pk__table_write(pk_render *r, const pk_text_table *t)
 				w[c] = cw;
 		}
 	size_t indent = 0;
-	for (unsigned c = 0; c + 1 < t->ncols; c++)
+	for (unsigned c = t->first; c + 1 < t->ncols; c++)
 		indent += w[c] + 2;
 	/* Fold the last column only when there is a sensible amount of room. */
 	size_t room = r->width > indent + 20 ? r->width - indent : 0;
@@ -197,13 +204,13 @@ void pk__table_write(pk_render *r, const pk_text_table *t)
 		unsigned used = t->ncols; /* up to the last non-empty column */
 		while (used > 0 && row[used - 1][0] == '\0')
 			used--;
-		for (unsigned c = 0; c + 1 < used; c++) {
+		for (unsigned c = t->first; c + 1 < used; c++) {
 			put_cell(r, row[c], bold);
 			spaces(r, w[c] - columns(row[c], strlen(row[c])) + 2);
 		}
 		if (used == t->ncols && !bold)
 			put_last_cell(r, row[used - 1], indent, room);
-		else if (used > 0)
+		else if (used > t->first)
 			put_cell(r, row[used - 1], bold);
 		pk__render_put(r, "\n", 1);
 	}
