@@ -213,6 +213,12 @@ void pk_portset_union(pk_portset *dst, const pk_portset *src);
  * the set is left unchanged. */
 pk_status pk_portset_parse(pk_portset *set, const char *list, pk_error *err);
 
+/* Adds an nmap-style port list (pk_portlist_parse: "80,443,8000-8100",
+ * "T:80,U:53"); the transports do not matter to a set.  On error the set
+ * is left unchanged. */
+pk_status pk_portset_add_list(pk_portset *set, const char *list,
+			      pk_error *err);
+
 /* Writes the set as a normalised list, sorted, merged, ranges as LO-HI
  * ("8080-8081,9000"), "" when empty.  Returns the length the whole list
  * needs (like snprintf); buf receives at most size-1 bytes and a NUL. */
@@ -326,6 +332,10 @@ void pk_registry_get_info_(const pk_registry *reg, pk_registry_info *out,
 			   size_t out_size);
 #define pk_registry_get_info(reg, out) \
 	pk_registry_get_info_((reg), (out), sizeof *(out))
+/* Whether reg holds no IANA record at all (an imported services(5)
+ * file): what it calls unassigned may well be assigned, so front ends
+ * warn before choosing or listing "free" ports from it. */
+bool pk_registry_is_partial(const pk_registry *reg);
 uint32_t pk_registry_count(const pk_registry *reg);
 
 /* A 64-bit digest of what the registry says (records, lists, people,
@@ -1695,6 +1705,11 @@ const char *pk_render_format_name(pk_render_format fmt);
 #define PK_RENDER_LONG 0x2u  /* text: every field of a record */
 #define PK_RENDER_BRIEF 0x4u /* text: only what needs attention, one line
 				each (audit: warnings and errors) */
+#define PK_RENDER_BARE 0x8u  /* text for scripts, no header: pick writes
+				its port numbers one per line; lookups
+				write services(5) lines as `getent
+				services` does ("name port/proto
+				aliases") */
 
 /* Receives rendered bytes; returns 0, or -1 to stop the rendering (a
  * write error: the renderer then reports PK_IO). */
@@ -1752,6 +1767,9 @@ void pk_render_range(pk_render *r, const pk_registry *reg, const pk_query *q);
 /* What reg is, what it holds and lacks.  user_index_path: where an update
  * installs (NULL when unknown); update_command: how this front end
  * updates the registry ("portkit update"), NULL to leave the hint out. */
+/* `portkit --version`: the library's version, and the registry in use
+ * (reg; NULL for none) with its source, where it is and its date. */
+void pk_render_version(pk_render *r, const pk_registry *reg);
 void pk_render_info(pk_render *r, const pk_registry *reg,
 		    const char *user_index_path, const char *update_command);
 /* A registry imported from input and saved to output. */

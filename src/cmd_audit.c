@@ -10,20 +10,32 @@
 
 #include "cli.h"
 
+static const cli_help help = {
+	"usage: portkit audit [OPTIONS]\n"
+	"Checks this host's ephemeral port range against the services that must be\n"
+	"able to listen: expected ports, the registry's assignments, listeners.\n"
+	"portkit proposes settings; it never changes them.\n"
+	"\n"
+	"options:\n"
+	"  -e, --expect SPEC[=LABEL] a port, range or service name a service uses\n"
+	"                            (40000/tcp, 30000-32767/tcp=nodeports, postgresql),\n"
+	"                            running or not (repeatable)\n"
+	"  -c, --config FILE         expected ports, one 'SPEC [LABEL]' per line\n"
+	"  -w, --write-sysctl FILE   write the proposed sysctl.d snippet to FILE (atomically;\n"
+	"                            FILE must be a regular file or not exist)\n"
+	"  -q, --quiet               print only warnings and errors, one line each\n"
+	"      --proc-root DIR       read another proc tree (as PROC_ROOT does)\n",
+	"example:\n"
+	"  portkit audit --expect 40000/tcp --expect postgresql -w /tmp/60-portkit.conf\n"
+	"\n"
+	"exit status: 0 nothing at warning level or above, 4 warnings or errors,\n"
+	"2 usage error, invalid argument, missing --config file or refused FILE,\n"
+	"3 data or system error.\n"
+};
+
 static void usage(FILE *out)
 {
-	fputs("usage: portkit audit [--expect SPEC[=LABEL]]... [--config FILE]...\n"
-	      "                     [--write-sysctl FILE] [--quiet] [--json] [--proc-root DIR]\n\n"
-	      "  -e, --expect SPEC[=LABEL]  a port or range a service uses (40000/tcp,\n"
-	      "                             30000-32767/tcp=nodeports), running or not\n"
-	      "  -c, --config FILE          expected ports, one 'SPEC [LABEL]' per line\n"
-	      "  -w, --write-sysctl FILE    write the proposed /etc/sysctl.d snippet (atomically)\n"
-	      "  -q, --quiet                print only warnings and errors, one line each\n"
-	      "      --proc-root DIR        read another proc tree (as PROC_ROOT does)\n"
-	      "  -j, --json                 JSON output (docs/json.md)\n\n"
-	      "portkit proposes settings; it never changes them.\n"
-	      "exit status: 0 nothing at warning level or above, 1 findings,\n"
-	      "2 usage or invalid input, 3 system error.\n", out);
+	cli_help_print(out, &help);
 }
 
 /* "40000/tcp=billing" -> spec and label. */
@@ -199,14 +211,15 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 		if (st == PK_NOTFOUND) {
 			cli_warn("%s", err.message);
 		} else if (st != PK_OK) {
-			cli_fail(ctx, st, &err);
-			rc = EXIT_DATA;
+			/* A refused FILE (a device, a FIFO, a link) is bad
+			 * input: exit 2, as the table says. */
+			rc = cli_fail(ctx, st, &err);
 			goto out;
 		}
 	}
 	rc = pk_audit_count_severity(audit, PK_SEV_WARNING) +
 			     pk_audit_count_severity(audit, PK_SEV_ERROR) > 0 ?
-		     EXIT_NOTFOUND :
+		     EXIT_FINDINGS :
 		     EXIT_FOUND;
 	pk_render *r = cli_render_new(ctx);
 	if (r != NULL) {

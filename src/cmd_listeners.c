@@ -6,12 +6,22 @@
 
 #include "cli.h"
 
+static const cli_help help = {
+	"usage: portkit listeners [OPTIONS]\n"
+	"Every listening TCP socket and bound UDP socket, IPv4 and IPv6, with the\n"
+	"registry's names for its port, its process and its user (all of them as root).\n"
+	"\n"
+	"options:\n"
+	"      --proc-root DIR     read another proc tree (as PROC_ROOT does)\n",
+	"example:\n"
+	"  portkit listeners --proto tcp\n"
+	"\n"
+	"exit status: 0 sockets listed, 1 none, 2 usage error, 3 data or system error.\n"
+};
+
 static void usage(FILE *out)
 {
-	fputs("usage: portkit listeners [--proto tcp|udp] [--json] [--proc-root DIR]\n\n"
-	      "Every listening TCP socket and bound UDP socket, IPv4 and IPv6, with the\n"
-	      "registry's names for its port and its process (all of them as root).\n"
-	      "exit status: 0 sockets listed, 1 none, 2 usage, 3 system error.\n", out);
+	cli_help_print(out, &help);
 }
 
 enum { OPT_PROC_ROOT = 0x2001 };

@@ -1,7 +1,7 @@
 /* cmd_lookup.c - `portkit 443`, `portkit 53/udp`, `portkit 6000-6010`,
  * `portkit http`, `portkit kerberos/udp`: what is this port, which port is
  * this service.  The grammar of an argument is pk_query_parse()'s. */
-#include <getopt.h> /* optind */
+#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
@@ -57,25 +57,59 @@ static const pk_query *next_query(void *p)
 
 int cmd_lookup(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
+static const cli_help help = {
+	"usage: portkit [lookup] [OPTIONS] PORT|LO-HI|NAME[/PROTO]|LIST...\n"
+	"Looks ports and service names up: every record of a port, range or name\n"
+	"(case-insensitive, aliases included).  LIST is an nmap-style port list,\n"
+	"80,443,8000-8100 or T:80,U:53; with several arguments a QUERY column\n"
+	"says which one each row answers.\n\n"
+	"options:\n"
+	"  -q, --porcelain       services(5) lines as getent prints them:\n"
+	"                        NAME PORT/PROTO ALIASES..., no header\n",
+	"example:\n"
+	"  portkit 443 https       portkit T:22,U:53       portkit -q 80,443\n\n"
+	"exit status: 0 every argument answered, 1 nothing found for one or more,\n"
+	"2 usage error or invalid argument, 3 data or system error.\n"
+};
+
 int cmd_lookup(int argc, char **argv, cli_ctx *ctx)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "porcelain", no_argument, NULL, 'q' },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *shortopts = "hq" CLI_COMMON_SHORTOPTS;
 	pk_query *q = NULL;
 	pk_error err, first;
 	pk_status st = PK_OK;
+	int rc, opt;
 
 	/* Options and operands mix ("portkit 443 --json"), but a negative
 	 * number is an invalid port, not an option. */
-	int neg = cli_negative_operand(argc, argv, NULL, NULL, ctx);
+	int neg = cli_negative_operand(argc, argv, shortopts, longopts, ctx);
 	if (neg > 0) {
 		st = pk_query_parse(argv[neg], 0, &q, &err);
 		pk_query_free(q);
 		return cli_fail(ctx, st, &err);
 	}
-	int rc = cli_parse_options(argc, argv, ctx,
-				   "usage: portkit [lookup] [OPTIONS] PORT|LO-HI|NAME[/PROTO]...\n"
-				   "Looks ports and service names up; see portkit(1).\n");
-	if (rc >= 0)
-		return rc;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			cli_help_print(stdout, &help);
+			return EXIT_FOUND;
+		case 'q':
+			ctx->bare = true;
+			break;
+		default:
+			if ((rc = cli_common_option(opt, optarg, ctx)) != 0)
+				return rc;
+		}
+	}
+	if (ctx->bare && (ctx->json || ctx->long_format))
+		return cli_usage(ctx, "--porcelain excludes --json and --long");
 	if (optind >= argc)
 		return cli_usage(ctx, "nothing to look up: expected PORT, LO-HI or NAME[/PROTO] (see portkit --help)");
 	/* Every argument is checked before any answer, so a script gets

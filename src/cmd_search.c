@@ -11,9 +11,17 @@ int cmd_search(int argc, char **argv, cli_ctx *ctx)
 	pk_registry *reg = NULL;
 	pk_query *q = NULL;
 	pk_error err;
-	int rc = cli_parse_options(argc, argv, ctx,
-				   "usage: portkit search [OPTIONS] WORD...\n"
-				   "Records whose name, aliases or description contain every word.\n");
+	static const cli_help help = {
+		"usage: portkit search [OPTIONS] WORD...\n"
+		"Records whose name, aliases or description contain every word\n"
+		"(case-insensitive).\n\n"
+		"options: only the common ones.\n",
+		"example:\n"
+		"  portkit search multicast ping\n\n"
+		"exit status: 0 found, 1 no record matches every word, 2 usage error,\n"
+		"3 data or system error.\n"
+	};
+	int rc = cli_parse_options(argc, argv, ctx, &help);
 
 	if (rc >= 0)
 		return rc;

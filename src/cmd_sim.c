@@ -17,34 +17,45 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx);
 #define MAX_OCC 32
 #define MAX_ALGO 64
 
+static const cli_help help = {
+	"usage: portkit sim [OPTIONS]\n"
+	"Compares ephemeral port selection algorithms (RFC 6056 and real kernels) on\n"
+	"a simulated workload; docs/ephemeral.md says what each column measures.\n"
+	"\n"
+	"options:\n"
+	"      --range LO-HI       the ephemeral range (default 32768-60999)\n"
+	"      --os ID             the range of an OS profile (portkit ranges)\n"
+	"      --occupancy LIST    shares of the range held by other sockets,\n"
+	"                      each in [0, 1) (default 0,0.5,0.9,0.99)\n"
+	"      --algo LIST         algorithms (default all): sequential, descending,\n"
+	"                      rfc6056-1 .. rfc6056-5, linux, linux-2021, freebsd\n"
+	"      --destinations N    servers connected to (default 16)\n"
+	"      --rate R            connections per second (default 200)\n"
+	"      --lifetime S        mean connection lifetime in seconds (default 2)\n"
+	"      --time-wait S       TIME_WAIT at the servers in seconds (default 60)\n"
+	"      --connections N     connections per run (default 20000)\n"
+	"      --attacker-share F  attacker probes per connection (default 0.125)\n"
+	"      --guesses K         the attacker's guesses (default 10)\n"
+	"      --leak-trials N     rounds of the leakage game (default 4000)\n"
+	"      --leak-conns N      victim connections per round (default 64)\n"
+	"      --reserved LIST     reserved ports, as ip_local_reserved_ports\n"
+	"      --seed N            the workload's and the secrets' seed (default 1)\n"
+	"      --csv               comma-separated values\n"
+	"      --svg FILE          plot a metric against occupancy to FILE\n"
+	"      --metric NAME       for --svg: probes, p99, max, failures, reuse-tw,\n"
+	"                      pred-blind, pred-same, pred-own, leak, chi2, ns\n"
+	"      --observe N         open N loopback connections; compare the kernel's\n"
+	"                      ports with the Linux models\n"
+	"      --observe-time S    at most S seconds for --observe (default 10)\n",
+	"example:\n"
+	"  portkit sim --os linux --occupancy 0,0.5,0.9 --svg sim.svg\n"
+	"\n"
+	"exit status: 0 simulated, 2 usage error or invalid argument, 3 data or system error.\n"
+};
+
 static void usage(FILE *out)
 {
-	fputs("usage: portkit sim [OPTIONS]\n"
-	      "  --range LO-HI       the ephemeral range (default 32768-60999)\n"
-	      "  --os ID             the range of an OS profile (portkit ranges)\n"
-	      "  --occupancy LIST    shares of the range held by other sockets,\n"
-	      "                      each in [0, 1) (default 0,0.5,0.9,0.99)\n"
-	      "  --algo LIST         algorithms (default all): sequential, descending,\n"
-	      "                      rfc6056-1 .. rfc6056-5, linux, linux-2021, freebsd\n"
-	      "  --destinations N    servers connected to (default 16)\n"
-	      "  --rate R            connections per second (default 200)\n"
-	      "  --lifetime S        mean connection lifetime in seconds (default 2)\n"
-	      "  --time-wait S       TIME_WAIT at the servers in seconds (default 60)\n"
-	      "  --connections N     connections per run (default 20000)\n"
-	      "  --attacker-share F  attacker probes per connection (default 0.125)\n"
-	      "  --guesses K         the attacker's guesses (default 10)\n"
-	      "  --leak-trials N     rounds of the leakage game (default 4000)\n"
-	      "  --leak-conns N      victim connections per round (default 64)\n"
-	      "  --reserved LIST     reserved ports, as ip_local_reserved_ports\n"
-	      "  --seed N            the workload's and the secrets' seed (default 1)\n"
-	      "  --csv               comma-separated values\n"
-	      "  --svg FILE          plot a metric against occupancy to FILE\n"
-	      "  --metric NAME       for --svg: probes, p99, max, failures, reuse-tw,\n"
-	      "                      pred-blind, pred-same, pred-own, leak, chi2, ns\n"
-	      "  --observe N         open N loopback connections; compare the kernel's\n"
-	      "                      ports with the Linux models\n"
-	      "  --observe-time S    at most S seconds for --observe (default 10)\n"
-	      "See docs/ephemeral.md for what each column measures.\n", out);
+	cli_help_print(out, &help);
 }
 
 /* ---- strict number parsing (ports go through pk_portspec_parse) ------- */

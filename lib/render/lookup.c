@@ -111,6 +111,23 @@ void pk_render_lookup(pk_render *r, const pk_registry *reg,
 		pk__json_object_end(r);
 		return;
 	}
+	if (r->flags & PK_RENDER_BARE) {
+		/* getent services: the ports a query asked about, or the
+		 * first port of a record found by name. */
+		while (pk__render_ok(r) && (q = next(ctx)) != NULL) {
+			size_t n;
+			uint16_t lo, hi;
+			const pk_recid *ids = pk_query_records(q, &n);
+			if (!pk_query_ports(q, &lo, &hi)) {
+				lo = 1;
+				hi = 0;
+			}
+			for (size_t i = 0; i < n; i++)
+				pk__record_services_lines(r, reg, ids[i], lo, hi,
+							  pk_query_protocols(q));
+		}
+		return;
+	}
 	if (r->flags & PK_RENDER_LONG) {
 		long_lookup(r, reg, next, ctx);
 		return;

@@ -417,3 +417,38 @@ void pk__record_list(pk_render *r, const pk_registry *reg,
 	pk__table_write(r, t);
 	pk__table_free(t);
 }
+
+void pk__record_services_lines(pk_render *r, const pk_registry *reg,
+			       pk_recid id, uint16_t lo, uint16_t hi,
+			       unsigned protomask)
+{
+	pk_record rec;
+
+	if (pk_record_get(reg, id, &rec, NULL) != PK_OK || rec.name == NULL ||
+	    !rec.has_port)
+		return;
+	unsigned protos = rec.proto != PK_PROTO_NONE ? PK_PROTOMASK(rec.proto) :
+			  (protomask & PK_PROTOMASK_TRANSPORTS) != 0 ?
+				  protomask & PK_PROTOMASK_TRANSPORTS :
+				  PK_PROTOMASK(PK_PROTO_TCP) | PK_PROTOMASK(PK_PROTO_UDP);
+	uint32_t from = lo > hi || rec.port_lo > lo ? rec.port_lo : lo;
+	uint32_t to = lo > hi ? rec.port_lo : rec.port_hi < hi ? rec.port_hi : hi;
+	for (uint32_t port = from; port <= to && pk__render_ok(r); port++)
+		for (unsigned p = PK_PROTO_TCP; p < PK_PROTO_COUNT; p++) {
+			if (!(protos & PK_PROTOMASK(p)))
+				continue;
+			size_t len = strlen(rec.name);
+			pk__render_text(r, rec.name, len, false);
+			/* getent's layout: the name in 21 columns, then a space. */
+			pk__render_printf(r, "%*s%u/%s", len < 21 ? (int)(21 - len) : 0, "",
+					  (unsigned)port, pk_proto_name((pk_proto)p));
+			for (uint32_t a = 0; a < rec.alias_count; a++) {
+				const char *alias = pk_record_alias(reg, id, a);
+				if (alias == NULL)
+					continue;
+				pk__render_put(r, " ", 1);
+				pk__render_text(r, alias, strlen(alias), false);
+			}
+			pk__render_put(r, "\n", 1);
+		}
+}

@@ -142,6 +142,15 @@ void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
 void pk__record_header(pk_render *r, pk_text_table *t, const char *lead);
 void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
 		    pk_recid id, const char *lead);
+/* A record as services(5) lines, as `getent services` prints them:
+ * "name port/proto aliases", one line per port of [lo, hi] (clipped to
+ * the record's ports; lo > hi: its first port alone, as getent gives for
+ * a name) and per transport (a record naming none gives the
+ * transports of protomask, tcp and udp when 0).  Nothing for a record
+ * without a name or a port: services(5) cannot say those. */
+void pk__record_services_lines(pk_render *r, const pk_registry *reg,
+			       pk_recid id, uint16_t lo, uint16_t hi,
+			       unsigned protomask);
 /* Every field of a record as a block of "label: value" lines. */
 void pk__record_long(pk_render *r, const pk_registry *reg, pk_recid id);
 /* Records as a table, or as --long blocks separated by blank lines

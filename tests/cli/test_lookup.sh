@@ -90,4 +90,4 @@ run "$PORTKIT" 914c/g
 expect "914c/g: a historic name with '/' is a name, not name/proto" 0 '914c/g'
 run "$PORTKIT" 443 nosuchservice
 expect_err "a found port and an unknown name: exit 1" 1 "no service named 'nosuchservice'"
-expect "... and the port is still answered" 1 '^443 +tcp'
+expect "... and the port is still answered" 1 '^443 +443 +tcp'
