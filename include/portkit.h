@@ -691,6 +691,12 @@ pk_range_filter pk_query_filter(const pk_query *q);
  * and udp unless restricted, 0 when the restrictions exclude each other). */
 unsigned pk_query_protocols(const pk_query *q);
 
+/* Whether the query's own transports (a /PROTO suffix or a list prefix)
+ * and the protomask it was parsed with exclude each other ("53/udp" with
+ * tcp): then nothing can match.  *own and *option (each may be NULL)
+ * receive the two sets of transports. */
+bool pk_query_conflict(const pk_query *q, unsigned *own, unsigned *option);
+
 /* Runs the query, replacing an earlier answer.  PK_NOMEM; PK_INVAL for
  * no registry. */
 pk_status pk_query_run(const pk_registry *reg, pk_query *q, pk_error *err);

@@ -2,6 +2,7 @@
  * `portkit http`, `portkit kerberos/udp`: what is this port, which port is
  * this service.  The grammar of an argument is pk_query_parse()'s. */
 #include <getopt.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -19,6 +20,19 @@ typedef struct lookup {
 	pk_status st;
 	pk_error err;
 } lookup;
+
+/* "tcp,udp" */
+static const char *protos_text(unsigned mask, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (unsigned p = PK_PROTO_TCP; p < PK_PROTO_COUNT; p++)
+		if ((mask & PK_PROTOMASK(p)) && len < size)
+			len += (size_t)snprintf(buf + len, size - len, "%s%s",
+						len ? "," : "", pk_proto_name((pk_proto)p));
+	return buf;
+}
 
 static const pk_query *next_query(void *p)
 {
@@ -41,6 +55,12 @@ static const pk_query *next_query(void *p)
 	if ((l->st = pk_query_run(l->reg, q, &l->err)) != PK_OK)
 		return NULL;
 	const char *name = pk_query_name(q);
+	unsigned own, option;
+	char a[32], b[32];
+	if (pk_query_conflict(q, &own, &option) && !l->ctx->json)
+		cli_error("'%s' asks for %s and --proto for %s: nothing can match",
+			  pk_query_text(q), protos_text(own, a, sizeof a),
+			  protos_text(option, b, sizeof b));
 	if (!pk_query_found(q)) {
 		l->missing = true;
 		/* Ports without a record get a row; names only this. */

@@ -12,6 +12,7 @@ struct pk_query {
 	uint16_t lo, hi;
 	unsigned mask;      /* the lookup mask; 0 when nothing can match */
 	unsigned protocols; /* pk_query_protocols() */
+	unsigned own, option; /* the transports of the argument and the caller */
 	char *text;
 	char *arg;      /* the port list it is an element of, or NULL */
 	char name[PK_QUERY_NAME_MAX + 1];
@@ -54,6 +55,8 @@ static unsigned lookup_mask(unsigned own, unsigned option)
 
 static void set_mask(pk_query *q, unsigned own, unsigned option)
 {
+	q->own = own & PK_PROTOMASK_TRANSPORTS;
+	q->option = option & PK_PROTOMASK_TRANSPORTS;
 	q->mask = lookup_mask(own, option);
 	q->protocols = q->mask == PK_PROTOMASK_ANY ? 0 :
 		       q->mask & PK_PROTOMASK_TRANSPORTS;
@@ -380,6 +383,15 @@ const char *pk_query_word(const pk_query *q, size_t i)
 pk_range_filter pk_query_filter(const pk_query *q)
 {
 	return q->filter;
+}
+
+bool pk_query_conflict(const pk_query *q, unsigned *own, unsigned *option)
+{
+	if (own != NULL)
+		*own = q->own;
+	if (option != NULL)
+		*option = q->option;
+	return q->mask == 0;
 }
 
 unsigned pk_query_protocols(const pk_query *q)

@@ -50,19 +50,66 @@ static void json_query(pk_render *r, const pk_registry *reg, const pk_query *q)
 	pk__json_object_end(r);
 }
 
+/* What a port with no record for the transports asked about has on the
+ * others: "domain/tcp, domain/udp" (at most a few), "" for nothing. */
+static void others_text(const pk_registry *reg, uint16_t port, char *buf,
+			size_t size)
+{
+	pk_recid ids[8];
+	size_t n = pk_lookup_port(reg, port, PK_PROTOMASK_ANY, ids, 8);
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && i < 8 && len < size; i++) {
+		pk_record rec;
+		/* An Unassigned record is nothing to point to. */
+		if (pk_record_get(reg, ids[i], &rec, NULL) != PK_OK ||
+		    (rec.name == NULL && rec.kind != PK_KIND_RESERVED))
+			continue;
+		int w = snprintf(buf + len, size - len, "%s%s/%s", len ? ", " : "",
+				 rec.name ? rec.name : "Reserved",
+				 rec.proto == PK_PROTO_NONE ? "any" : pk_proto_name(rec.proto));
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	if (n > 8 && len + 8 < size)
+		snprintf(buf + len, size - len, ", ...");
+}
+
 /* A row saying that ports have no record, with their class: the class is
- * part of every answer. */
+ * part of every answer.  When the query asked for transports the port has
+ * no record for, the row says which, and what the port has instead. */
 static void empty_port_row(pk_render *r, pk_text_table *t, const char *lead,
+			   const pk_registry *reg, const pk_query *q,
 			   uint16_t lo, uint16_t hi)
 {
-	char port[16], cls[48];
+	char port[16], cls[48], why[512], others[256] = "", protos[32];
+	unsigned own, option;
+	bool conflict = pk_query_conflict(q, &own, &option);
 
 	pk__ports_text(lo, hi, port, sizeof port);
 	pk__class_text(lo, hi, cls, sizeof cls);
-	const char *why = pk_port_class_of(lo) == PK_CLASS_DYNAMIC &&
-					  pk_port_class_of(hi) == PK_CLASS_DYNAMIC ?
-				  "no record: Dynamic/Private ports are never assigned (RFC 6335)" :
-				  "no record: unassigned";
+	if (lo == hi)
+		others_text(reg, lo, others, sizeof others);
+	if (conflict) {
+		char a[32], b[32];
+		snprintf(why, sizeof why,
+			 "nothing asked: %s (of the argument) and %s (of the option) exclude each other%s%s",
+			 pk__protomask_format(own, a, sizeof a),
+			 pk__protomask_format(option, b, sizeof b),
+			 others[0] ? "; it has " : "", others);
+	} else if (others[0] != '\0') {
+		snprintf(why, sizeof why, "no %s record for %s; it has %s",
+			 pk__protomask_format(pk_query_protocols(q), protos, sizeof protos),
+			 port, others);
+	} else {
+		snprintf(why, sizeof why, "%s",
+			 pk_port_class_of(lo) == PK_CLASS_DYNAMIC &&
+					 pk_port_class_of(hi) == PK_CLASS_DYNAMIC ?
+				 "no record: Dynamic/Private ports are never assigned (RFC 6335)" :
+				 "no record: unassigned");
+	}
 	const char *cells[PK_RECORD_COLS + 1] = { lead, port, "-", cls, "-", why };
 	pk__table_add(r, t, cells);
 }
@@ -146,7 +193,7 @@ void pk_render_lookup(pk_render *r, const pk_registry *reg,
 		for (size_t i = 0; i < n; i++, rows++)
 			pk__record_row(r, t, reg, ids[i], lead);
 		if (n == 0 && pk_query_ports(q, &lo, &hi)) {
-			empty_port_row(r, t, lead, lo, hi);
+			empty_port_row(r, t, lead, reg, q, lo, hi);
 			rows++;
 		}
 	}
@@ -212,6 +259,14 @@ static void text_runs(pk_render *r, const pk_query *q)
 		pk__render_put(r, "\n", 1);
 	}
 	pk__render_printf(r, "unassigned in %u-%u:", (unsigned)lo, (unsigned)hi);
+	unsigned own, option;
+	if (pk_query_conflict(q, &own, &option)) {
+		char a[32], b[32];
+		pk__render_printf(r, " nothing asked: %s (of the argument) and %s (of the option) exclude each other\n",
+				  pk__protomask_format(own, a, sizeof a),
+				  pk__protomask_format(option, b, sizeof b));
+		return;
+	}
 	const char *sep = " ";
 	for (int p = PK_PROTO_TCP; p <= PK_PROTO_DCCP; p++)
 		if (mask & PK_PROTOMASK(p)) {

@@ -33,3 +33,15 @@ expect "... rows of 443" 0 '^443 +443 +sctp +System +https'
 expect "... rows of https" 0 '^https +443 +sctp +System +https'
 run "$PORTKIT" 443
 check "one argument: no QUERY column" sh -c '! printf "%s\n" "$1" | grep -q QUERY' _ "$out"
+
+# ---- honest messages for filters that find nothing -------------------------------
+run "$PORTKIT" 53/sctp
+expect "53/sctp: says there is no sctp record" 1 '^53 +- +System +- +no sctp record for 53; it has domain/tcp, domain/udp$'
+run "$PORTKIT" --proto tcp 53/udp
+expect "--proto tcp 53/udp: the filters exclude each other" 1 'nothing asked: udp \(of the argument\) and tcp \(of the option\) exclude each other; it has domain/tcp'
+expect_err "... and stderr names --proto" 1 "'53/udp' asks for udp and --proto for tcp: nothing can match"
+check "... not 'unassigned'" sh -c '! printf "%s\n" "$1" | grep -q unassigned' _ "$out"
+run "$PORTKIT" range 80/tcp --unassigned --proto udp
+expect "range 80/tcp --unassigned --proto udp: no dangling line" 1 '^unassigned in 80-80: nothing asked: tcp \(of the argument\) and udp \(of the option\) exclude each other$'
+run "$PORTKIT" 51234/udp
+expect "a Dynamic port with nothing anywhere: as before" 1 'Dynamic/Private ports are never assigned'

@@ -24,8 +24,8 @@ expect "--proto after the argument filters" 0 '^443   sctp   System  https  HTTP
 check "--proto sctp leaves out tcp" sh -c '! printf "%s\n" "$1" | grep -q tcp' _ "$out"
 run "$PORTKIT" -p udp 53/tcp
 expect_err "53/tcp with --proto udp: nothing can match" 1 '.*'
-check "... and says no record with the port's class" \
-	sh -c 'printf "%s\n" "$1" | grep -q "^53 .*System .*no record"' _ "$out"
+check "... and says why, with the port's class" \
+	sh -c 'printf "%s\n" "$1" | grep -q "^53 .*System .*nothing asked: tcp .* and udp .* exclude each other"' _ "$out"
 
 # http: every record named http, or with http as an alias.
 run "$PORTKIT" http
