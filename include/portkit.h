@@ -252,6 +252,12 @@ pk_status pk_format_parse(const char *s, pk_format *out, pk_error *err);
  * markup, npm-json for '{', CSV for IANA's header, else services. */
 pk_format pk_format_detect(const char *data, size_t len);
 
+/* What data is when it is no registry source at all, said the way a
+ * person recognises it: "an HTML page", "gzip-compressed data", "a
+ * compiled portkit index", "a PDF document"; NULL otherwise.  Import and
+ * update refuse such data with this in the message (and a hint). */
+const char *pk_format_foreign(const char *data, size_t len);
+
 /* The snapshot compiled into the library; never fails except for memory. */
 pk_status pk_registry_open_embedded(pk_registry **out, pk_error *err);
 
@@ -802,7 +808,12 @@ typedef enum pk_update_step {
 
 pk_status pk_update_new(pk_update **out, pk_error *err);
 void pk_update_free(pk_update *u);
-/* The source, copied; the last of the two calls wins. */
+/* Whether url is one pk_download() can fetch: http://HOST..., https://HOST...
+ * or file:///PATH, no blanks or control characters.  PK_INVAL naming it
+ * otherwise, before any name is looked up ("notaurl"). */
+pk_status pk_url_check(const char *url, pk_error *err);
+/* The source, copied; the last of the two calls wins.  A URL is checked
+ * with pk_url_check(). */
 pk_status pk_update_set_url(pk_update *u, const char *url, pk_error *err);
 pk_status pk_update_set_file(pk_update *u, const char *path, pk_error *err);
 /* PK_FORMAT_AUTO (the default: XML or CSV is told from the first bytes,

@@ -119,6 +119,25 @@ int cli_render_end(pk_render *r, int rc)
 	return EXIT_DATA;
 }
 
+/* After an index that exists but cannot be used (truncated, corrupt,
+ * another program's file or a newer version): how to get going again,
+ * appended to the message so that it stays one line. */
+static void add_recovery_hint(const cli_ctx *ctx, pk_error *err)
+{
+	const char *env = getenv("PORTKIT_INDEX");
+	size_t len = strlen(err->message);
+	const char *hint;
+
+	/* The message starts with the file's path: the hint need not. */
+	if (ctx->index_path != NULL)
+		hint = "; rebuild it (portkit import SOURCE -o FILE) or leave --index out";
+	else if (env != NULL && env[0] != '\0')
+		hint = "; rebuild it (portkit update -o FILE) or unset PORTKIT_INDEX";
+	else
+		hint = "; `portkit update` replaces it, or remove it to use the embedded snapshot";
+	snprintf(err->message + len, sizeof err->message - len, "%s", hint);
+}
+
 int cli_open_registry(const cli_ctx *ctx, pk_registry **out)
 {
 	pk_error err;
@@ -128,6 +147,8 @@ int cli_open_registry(const cli_ctx *ctx, pk_registry **out)
 		st = pk_registry_open_file(ctx->index_path, out, &err);
 	else
 		st = pk_registry_open_default(out, &err);
+	if (st == PK_CORRUPT || st == PK_VERSION)
+		add_recovery_hint(ctx, &err);
 	if (st != PK_OK)
 		return cli_fail(ctx, st, &err);
 	return EXIT_FOUND;

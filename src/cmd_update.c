@@ -49,6 +49,11 @@ static int report_failure(const cli_ctx *ctx, const pk_update *u, pk_status st,
 			 "the registry in use is unchanged");
 		break;
 	case PK_UPDATE_FORMAT:
+		if (st == PK_PARSE) { /* not a registry at all: it says what */
+			snprintf(e.message, sizeof e.message,
+				 "%.400s; the registry in use is unchanged", err->message);
+			break;
+		}
 		snprintf(e.message, sizeof e.message,
 			 "%.300s: update installs IANA's registry (--format xml|csv forces one; "
 			 "`portkit import` takes other formats); the registry in use is unchanged",
@@ -191,6 +196,8 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 		st = pk_update_set_timeout(u, timeout, &err);
 	if (st != PK_OK) {
 		rc = cli_fail(ctx, st, &err);
+		if (!ctx->json)
+			cli_error("update not started; the registry in use is unchanged");
 		goto out;
 	}
 	if (isatty(STDERR_FILENO))
