@@ -1308,6 +1308,14 @@ void pk_expect_list_free(pk_expect_list *l);
 /* One spec (pk_portspec_parse syntax) with an optional label. */
 pk_status pk_expect_add(pk_expect_list *l, const char *spec,
 			const char *label, pk_error *err);
+/* The same for what a user types: a spec, a port list ("80,443",
+ * "T:80,U:53": one entry per element), or a service name in reg
+ * ("postgresql", "domain/udp": one entry per record with a port, labelled
+ * with the name when label is empty).  PK_NOTFOUND for a name reg does
+ * not have (or no reg). */
+pk_status pk_expect_add_lookup(pk_expect_list *l, const pk_registry *reg,
+			       const char *spec, const char *label,
+			       pk_error *err);
 /* A config file: one "SPEC [LABEL]" per line, '#' comments, blank lines.
  * Errors name FILE:LINE. */
 pk_status pk_expect_load(pk_expect_list *l, const char *path, pk_error *err);

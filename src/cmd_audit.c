@@ -39,7 +39,8 @@ static void usage(FILE *out)
 }
 
 /* "40000/tcp=billing" -> spec and label. */
-static int add_expect(const cli_ctx *ctx, pk_expect_list *l, const char *arg)
+static int add_expect(const cli_ctx *ctx, pk_expect_list *l,
+		      const pk_registry *reg, const char *arg)
 {
 	char spec[64];
 	const char *eq = strchr(arg, '=');
@@ -56,7 +57,7 @@ static int add_expect(const cli_ctx *ctx, pk_expect_list *l, const char *arg)
 	if (eq != NULL && eq[1] == '\0')
 		return cli_usage(ctx, "invalid --expect '%.60s': empty label after '=': expected SPEC=LABEL or SPEC alone",
 				 arg);
-	st = pk_expect_add(l, spec, eq ? eq + 1 : "", &err);
+	st = pk_expect_add_lookup(l, reg, spec, eq ? eq + 1 : "", &err);
 	return st == PK_OK ? 0 : cli_fail(ctx, st, &err);
 }
 
@@ -71,7 +72,7 @@ static bool has_step(const pk_finding *f, const char *code)
 
 /* The options and commands of portkit that act on the findings: the
  * library's words name none. */
-static void print_hints(const pk_audit *a)
+static void print_hints(const pk_audit *a, const char *written)
 {
 	bool any = false, declare = false, keep = false, proc = false;
 	size_t drafts = 0;
@@ -101,9 +102,12 @@ static void print_hints(const pk_audit *a)
 			proc = any = true;
 		}
 	}
-	if (pk_audit_sysctl_snippet(a)[0] != '\0')
+	if (pk_audit_sysctl_snippet(a)[0] != '\0' && written == NULL)
 		printf("%shint: --write-sysctl %s (with the same options) writes the snippet\n",
 		       any ? "" : "\n", PK_AUDIT_SNIPPET_PATH);
+	else if (pk_audit_sysctl_snippet(a)[0] != '\0')
+		printf("%sthe snippet was written to %s (apply it with: sysctl -p %s)\n",
+		       any ? "" : "\n", written, written);
 }
 
 enum { OPT_PROC_ROOT = 0x2001 };
@@ -178,9 +182,14 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 			       argv[optind]);
 		goto out;
 	}
+	/* Registry findings are informational: without a registry the audit
+	 * still runs, unless one was asked for by name.  --expect NAME needs
+	 * it first. */
+	if ((rc = cli_open_registry_optional(ctx, &reg)) != EXIT_FOUND)
+		goto out;
 	for (size_t i = 0; i < nspecs && rc == 0; i++) {
 		if (kinds[i] == 'e') {
-			rc = add_expect(ctx, exp, specs[i]);
+			rc = add_expect(ctx, exp, reg, specs[i]);
 		} else if ((st = pk_expect_load(exp, specs[i], &err)) != PK_OK) {
 			rc = cli_fail(ctx, st, &err);
 		}
@@ -195,11 +204,6 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 				quiet && !ctx->json ? PK_SOCKETS_NO_OWNERS : 0,
 				&conf, &socks)) != EXIT_FOUND)
 		goto out;
-	/* Registry findings are informational: without a registry the audit
-	 * still runs, unless one was asked for by name. */
-	if ((rc = cli_open_registry_optional(ctx, &reg)) != EXIT_FOUND)
-		goto out;
-
 	pk_audit_input in = { .conf = conf, .sockets = socks, .expect = exp,
 			      .reg = reg };
 	if ((st = pk_audit_run(&in, &audit, &err)) != PK_OK) {
@@ -230,7 +234,7 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 	}
 	rc = cli_render_end(r, rc);
 	if (!ctx->json && !quiet && rc != EXIT_DATA)
-		print_hints(audit);
+		print_hints(audit, write_path);
 out:
 	pk_audit_free(audit);
 	pk_registry_close(reg);

@@ -93,10 +93,18 @@ expect "System ports: the fix" 4 '^  sysctl -w net.ipv4.ip_local_port_range="102
 run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-parity"
 expect "same parity: information only, exit 0" 0 '^\* ip_local_port_range 32768-61000: both ends have the same parity \[range-parity\]$'
 expect "same parity: its fix" 0 '^    sysctl -w net.ipv4.ip_local_port_range="32768 60999"$'
-check "same parity: no proposal" sh -c "! grep -q PROPOSED '$CLI_TMP/out'"
+check "same parity: the fix is proposed like any other" grep -q '^PROPOSED SETTINGS' "$CLI_TMP/out"
 run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-parity" -q
 expect "nothing serious: quiet prints nothing" 0 '^$'
-run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-parity" --write-sysctl "$CLI_TMP/none.conf"
+run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-parity" --write-sysctl "$CLI_TMP/parity.conf"
+expect "same parity: the snippet is written too" 0 "^the snippet was written to $CLI_TMP/parity.conf"
+check "same parity: the snippet names its FILE" grep -qx "# Apply with: sysctl -p $CLI_TMP/parity.conf" "$CLI_TMP/parity.conf"
+check "same parity: and sets the fixed range" grep -qx 'net.ipv4.ip_local_port_range = 32768 60999' "$CLI_TMP/parity.conf"
+check "same parity: not the default path" sh -c '! grep -q 60-portkit.conf "$1"' _ "$CLI_TMP/parity.conf"
+# A tree with nothing to change: proc-parity with the kernel's default range.
+cp -r "$DATA/proc-parity" "$CLI_TMP/proc-fine"
+echo "32768	60999" > "$CLI_TMP/proc-fine/sys/net/ipv4/ip_local_port_range"
+run "$PORTKIT" audit $IDX --proc-root "$CLI_TMP/proc-fine" --write-sysctl "$CLI_TMP/none.conf"
 expect_err "nothing to write: said, file not created" 0 'not written: no setting needs changing'
 check "nothing to write: no file" test ! -e "$CLI_TMP/none.conf"
 run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-reserved"
