@@ -197,8 +197,10 @@ static int show_progress(void *ctx, pk_eph_algo algo, double occupancy,
 			 size_t index, size_t total)
 {
 	(void)ctx;
-	fprintf(stderr, "\rsim: %-11s at occupancy %-5g [%zu/%zu] ",
-		pk_eph_algo_name(algo), occupancy, index, total);
+	/* Short enough for a 40-column terminal (a line that wraps cannot
+	 * be taken back with \r), and erased before it is rewritten. */
+	fprintf(stderr, "\r\033[Ksim %zu/%zu: %s at %g", index, total,
+		pk_eph_algo_name(algo), occupancy);
 	return 0;
 }
 
@@ -443,7 +445,7 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 		pk_sim_sweep_set_progress(sweep, show_progress, NULL);
 	st = pk_sim_sweep_run(sweep, &err);
 	if (tty && st == PK_OK)
-		fprintf(stderr, "\r%60s\r", "");
+		fputs("\r\033[K", stderr); /* the progress line, gone */
 	else if (tty)
 		fputc('\n', stderr);
 	if (st != PK_OK) {

@@ -228,7 +228,7 @@ size_t pk__text_width(const char *s, size_t len)
 		size_t n = pk__utf8_decode(s + i, len - i, &cp);
 		char esc[12];
 		const char *e = text_escape(cp, n, esc);
-		w += *e != '\0' ? strlen(e) : 1;
+		w += *e != '\0' ? strlen(e) : pk__cp_width(cp);
 		i += n == 0 ? 1 : n;
 	}
 	return w;

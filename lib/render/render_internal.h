@@ -81,6 +81,10 @@ void pk__table_add_header(pk_render *r, pk_text_table *t,
 void pk__table_add_pair(pk_render *r, pk_text_table *t, const char *label,
 			const char *value);
 void pk__table_write(pk_render *r, const pk_text_table *t);
+/* A line of portkit's own text (not escaped: nothing from outside), folded
+ * at word boundaries to the renderer's width with continuation lines
+ * indented by indent columns, and a '\n'. */
+void pk__render_folded(pk_render *r, const char *s, size_t indent);
 /* Leaves the first column out when the table is written. */
 void pk__table_hide_first(pk_text_table *t);
 
