@@ -81,7 +81,10 @@ _portkit()
 		return ;;
 	# Numbers, ports, port lists, names and free text: nothing to offer,
 	# and certainly not options.
-	--expect|-e|--near|--count|--name|--port|--range|--exclude|--description|--reference|--assignee|--contact|--timeout|--occupancy|--destinations|--rate|--lifetime|--time-wait|--connections|--attacker-share|--guesses|--leak-trials|--leak-conns|--reserved|--seed|--observe|--observe-time)
+	--user)
+		COMPREPLY=($(compgen -u -- "$cur"))
+		return ;;
+	--expect|-e|--near|--count|--name|--port|--process|--range|--exclude|--description|--reference|--assignee|--contact|--timeout|--occupancy|--destinations|--rate|--lifetime|--time-wait|--connections|--attacker-share|--guesses|--leak-trials|--leak-conns|--reserved|--seed|--observe|--observe-time)
 		return ;;
 	esac
 
@@ -112,7 +115,7 @@ _portkit()
 	pick) opts="--count --range --class --near --name --exclude --avoid-os --allow-assigned --allow-unofficial --no-host-check --porcelain" ;;
 	advise) opts="--name --port --draft --description --reference --assignee --contact" ;;
 	audit) opts="--expect --config --write-sysctl --quiet --proc-root" ;;
-	listeners) opts="--proc-root" ;;
+	listeners) opts="--port --process --user --numeric --proc-root" ;;
 	esac
 	[[ $cur == -* || -z $cur ]] && COMPREPLY=($(compgen -W "$opts $common" -- "$cur"))
 }

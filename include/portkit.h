@@ -1284,6 +1284,30 @@ const pk_dest_load *pk_host_sockets_dest(const pk_host_sockets *s, size_t i);
 /* Local ports held by this host's outgoing connections (TCP or UDP). */
 const pk_portset *pk_host_sockets_outbound_ports(const pk_host_sockets *s,
 						 pk_proto proto);
+/* Which listed sockets a question is about, as `ss` filters them: an
+ * opaque filter, every socket when nothing is set.  Ports are copied. */
+typedef struct pk_socket_filter pk_socket_filter;
+pk_status pk_socket_filter_new(pk_socket_filter **out, pk_error *err);
+void pk_socket_filter_free(pk_socket_filter *f);
+/* Only sockets on these ports (NULL: any). */
+void pk_socket_filter_ports(pk_socket_filter *f, const pk_portset *ports);
+/* Only these transports (PK_PROTOMASK bits; 0: any). */
+void pk_socket_filter_protos(pk_socket_filter *f, unsigned protomask);
+unsigned pk_socket_filter_get_protos(const pk_socket_filter *f); /* NULL: 0 */
+/* Only sockets of a process: a pid ("1234") or a process name as
+ * /proc/PID/comm has it ("nginx", compared exactly); NULL: any.  PK_INVAL
+ * for an empty name or one longer than a comm (15 bytes). */
+pk_status pk_socket_filter_process(pk_socket_filter *f, const char *process,
+				   pk_error *err);
+/* Only sockets of this user: a name or a uid; NULL: any.  PK_NOTFOUND
+ * for a name the system does not know. */
+pk_status pk_socket_filter_user(pk_socket_filter *f, const char *user,
+				pk_error *err);
+/* Does socket k pass every condition set on f (NULL f: yes)? */
+bool pk_socket_filter_match(const pk_socket_filter *f, const pk_socket *k);
+/* The user name of uid (getpwuid_r), or its number when it has none. */
+const char *pk_user_name(uint32_t uid, char *buf, size_t size);
+
 /* Does the socket accept connections of this family (4 or 6)? */
 bool pk_socket_serves(const pk_socket *s, int family);
 /* "0.0.0.0", "::1", "fe80::1%2"-free text of an address (no brackets). */
@@ -1730,6 +1754,8 @@ const char *pk_render_format_name(pk_render_format fmt);
 #define PK_RENDER_LONG 0x2u  /* text: every field of a record */
 #define PK_RENDER_BRIEF 0x4u /* text: only what needs attention, one line
 				each (audit: warnings and errors) */
+#define PK_RENDER_NUMERIC 0x10u /* users as uids, not names (listeners:
+				   another host's proc tree, or asked) */
 #define PK_RENDER_BARE 0x8u  /* text for scripts, no header: pick writes
 				its port numbers one per line; lookups
 				write services(5) lines as `getent
@@ -1854,6 +1880,12 @@ void pk_render_advice(pk_render *r, const pk_advice *advice, bool with_draft);
 void pk_render_listeners(pk_render *r, const pk_registry *reg,
 			 const pk_host_portconf *conf,
 			 const pk_host_sockets *socks, unsigned protomask);
+/* The same for the sockets filter passes (NULL: every one).  The USER
+ * column names users (pk_user_name); JSON has "user" beside "uid". */
+void pk_render_listeners_where(pk_render *r, const pk_registry *reg,
+			       const pk_host_portconf *conf,
+			       const pk_host_sockets *socks,
+			       const pk_socket_filter *filter);
 
 /* The plot `portkit sim --svg` draws: metric m of every algorithm of a
  * sweep that has run, one line per algorithm against occupancy (x on a

@@ -99,7 +99,8 @@ pk_render *cli_render_new_as(const cli_ctx *ctx, pk_render_format fmt)
 	}
 	pk_render_set_flags(r, (ctx->color ? PK_RENDER_COLOR : 0u) |
 			       (ctx->long_format ? PK_RENDER_LONG : 0u) |
-			       (ctx->bare ? PK_RENDER_BARE : 0u));
+			       (ctx->bare ? PK_RENDER_BARE : 0u) |
+			       (ctx->numeric ? PK_RENDER_NUMERIC : 0u));
 	pk_render_set_width(r, ctx->width > 0 ? (unsigned)ctx->width : 0u);
 	return r;
 }

@@ -35,6 +35,7 @@ typedef struct cli_ctx {
 	unsigned protomask;     /* --proto P[,P]: 0 = every transport */
 	int width;              /* terminal width, 80 when not a terminal */
 	bool bare;              /* --porcelain: lines for scripts */
+	bool numeric;           /* uids, not user names */
 } cli_ctx;
 
 /* "portkit: message" on stderr. */

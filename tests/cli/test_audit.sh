@@ -235,7 +235,7 @@ done
 # error until it closes), nothing else at warning level.
 check "netns: only the held port remains" test "$(grep -c . "$CLI_TMP/out")" -eq 1
 run "$PORTKIT" listeners $IDX
-expect "netns: listeners, process names" 0 "^tcp +0\\.0\\.0\\.0 +$OUT +[0-9]+ +holdports/[0-9]+"
+expect "netns: listeners, process names" 0 "^tcp +0\\.0\\.0\\.0 +$OUT +[a-z0-9_-]+ +holdports/[0-9]+"
 # Closing the listener first resets its unaccepted connections: no
 # TIME_WAIT keeps the api port busy afterwards.
 exec 7>&-
