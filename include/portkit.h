@@ -1087,6 +1087,9 @@ const char *pk_sim_metric_column(const pk_sim_metric *m); /* "pred_blind" */
 const char *pk_sim_metric_title(const pk_sim_metric *m);  /* one line */
 pk_sim_scale pk_sim_metric_scale(const pk_sim_metric *m);
 double pk_sim_metric_value(const pk_sim_metric *m, const pk_sim_result *r);
+/* Whether the metric counts whole things (failures, probes p99, max):
+ * its plot's ticks are whole numbers. */
+bool pk_sim_metric_is_count(const pk_sim_metric *m);
 
 /* Metrics of a sequence of ports chosen for one destination, one after
  * another: what `portkit sim --observe` computes on the kernel's. */

@@ -23,12 +23,13 @@ static const cli_help help = {
 	"a simulated workload; docs/ephemeral.md says what each column measures.\n"
 	"\n"
 	"options:\n"
-	"      --range LO-HI       the ephemeral range (default 32768-60999)\n"
+	"      --range LO-HI|host  the ephemeral range (default 32768-60999; host: this\n"
+	"                          host's ip_local_port_range)\n"
 	"      --os ID             the range of an OS profile (portkit ranges)\n"
 	"      --occupancy LIST    shares of the range held by other sockets,\n"
-	"                      each in [0, 1) (default 0,0.5,0.9,0.99)\n"
+	"                          each in [0, 1) (default 0,0.5,0.9,0.99)\n"
 	"      --algo LIST         algorithms (default all): sequential, descending,\n"
-	"                      rfc6056-1 .. rfc6056-5, linux, linux-2021, freebsd\n"
+	"                          rfc6056-1 .. rfc6056-5, linux, linux-2021, freebsd\n"
 	"      --destinations N    servers connected to (default 16)\n"
 	"      --rate R            connections per second (default 200)\n"
 	"      --lifetime S        mean connection lifetime in seconds (default 2)\n"
@@ -42,10 +43,10 @@ static const cli_help help = {
 	"      --seed N            the workload's and the secrets' seed (default 1)\n"
 	"      --csv               comma-separated values\n"
 	"      --svg FILE          plot a metric against occupancy to FILE\n"
-	"      --metric NAME       for --svg: probes, p99, max, failures, reuse-tw,\n"
-	"                      pred-blind, pred-same, pred-own, leak, chi2, ns\n"
+	"      --metric NAME       for --svg (default leak): probes, p99, max, failures, reuse-tw,\n"
+	"                          pred-blind, pred-same, pred-own, leak, chi2, ns\n"
 	"      --observe N         open N loopback connections; compare the kernel's\n"
-	"                      ports with the Linux models\n"
+	"                          ports with the Linux models\n"
 	"      --observe-time S    at most S seconds for --observe (default 10)\n",
 	"example:\n"
 	"  portkit sim --os linux --occupancy 0,0.5,0.9 --svg sim.svg\n"
@@ -304,7 +305,11 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 	pk_portset reserved;
 	double occ[MAX_OCC];
 	size_t nocc = 0, nalgo = 0;
-	const pk_sim_metric *metric = pk_sim_metric_at(0);
+	/* The default plot separates the models: leakage runs from 0 (per
+	 * destination secrets) to 1 (one global counter), where probes would
+	 * draw ten lines on top of each other. */
+	const pk_sim_metric *metric = NULL;
+	pk_sim_metric_find("leak", &metric, NULL);
 	bool metric_given = false;
 	pk_eph_algo algos[MAX_ALGO];
 	pk_sim_sweep *sweep = NULL;
@@ -322,6 +327,18 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 		switch (opt) {
 		case OPT_RANGE: {
 			pk_portspec spec;
+			if (strcmp(optarg, "host") == 0) {
+				/* This host's ip_local_port_range. */
+				pk_host_portconf conf;
+				if (pk_host_portconf_read(NULL, &conf, &err) != PK_OK)
+					return cli_fail(ctx, err.status, &err);
+				if (!conf.have_range || conf.ephemeral_lo > conf.ephemeral_hi)
+					return cli_usage(ctx, "sim --range host: this host's ip_local_port_range is %s",
+							 conf.have_range ? "invalid (reversed)" : "unreadable");
+				w.lo = conf.ephemeral_lo;
+				w.hi = conf.ephemeral_hi;
+				break;
+			}
 			if (pk_portspec_parse(optarg, &spec, &err) != PK_OK) {
 				cli_error("%s", err.message);
 				return EXIT_USAGE;
