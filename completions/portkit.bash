@@ -1,6 +1,8 @@
 # bash completion for portkit(1).
-# Subcommands, their options, transports, formats and files; service names
-# are not completed (there are thousands: use `portkit search`).
+# Subcommands, their options, and the values of options: transports,
+# formats, profiles, files and directories; nothing (rather than options)
+# after an option whose value is a number, a port or a name.  Service
+# names are not completed (there are thousands: use `portkit search`).
 
 _portkit()
 {
@@ -9,21 +11,53 @@ _portkit()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 
-	local commands="lookup search range info import update ranges sim pick advise audit listeners app firewall export serve classify top"
-	local common="--proto --long --json --index --no-color --help"
+	local commands="lookup search range info import update ranges sim pick advise audit listeners app firewall export serve classify top help"
+	local common="--proto --long --json --index --color --no-color --help"
 	# The profile ids of `portkit ranges --json` (tests/cli/test_completion.sh
 	# checks that they are the same).
 	local os_ids="linux linux-old linux-2.4 freebsd freebsd-4.6 bsd netbsd openbsd macos windows windows-xp windows-exchange solaris aix iana rfc6056"
+
+	# The subcommand: the first word that is neither an option nor the
+	# value of one.
+	cmd=""
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-p|--proto|--index|--file|-o|--output|--format|-f|--url|--config|--write-sysctl|-w|--expect|-e|--proc-root|--color|--limit|--cursor) ((i++)) ;;
+		-*) ;;
+		*) cmd=${COMP_WORDS[i]}; break ;;
+		esac
+	done
+
+	# Short options that mean different things in different commands.
+	case $cmd:$prev in
+	pick:-c|pick:-n|pick:-N|pick:-r|pick:-x|advise:-N|advise:-P)
+		return ;;
+	audit:-c|import:-f)
+		[[ $prev == -c ]] && COMPREPLY=($(compgen -f -- "$cur"))
+		[[ $prev == -f ]] && COMPREPLY=($(compgen -W "auto xml csv services npm-json nmap-services" -- "$cur"))
+		return ;;
+	esac
 
 	case $prev in
 	-p|--proto)
 		COMPREPLY=($(compgen -W "tcp udp sctp dccp any" -- "$cur"))
 		return ;;
-	--index|--file|-o|--output|--config|-c|--write-sysctl|-w)
+	--index|--file|-o|--output|--config|--write-sysctl|-w|--svg|--catalog)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
+	--proc-root)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return ;;
+	--color)
+		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+		return ;;
 	--format)
-		COMPREPLY=($(compgen -W "auto xml csv services npm-json nmap-services" -- "$cur"))
+		case $cmd in
+		update) COMPREPLY=($(compgen -W "xml csv" -- "$cur")) ;;
+		export) COMPREPLY=($(compgen -W "services" -- "$cur")) ;;
+		firewall) COMPREPLY=($(compgen -W "nft iptables ip6tables ufw firewalld pf" -- "$cur")) ;;
+		*) COMPREPLY=($(compgen -W "auto xml csv services npm-json nmap-services" -- "$cur")) ;;
+		esac
 		return ;;
 	--class)
 		COMPREPLY=($(compgen -W "user dynamic" -- "$cur"))
@@ -43,76 +77,59 @@ _portkit()
 	--metric)
 		COMPREPLY=($(compgen -W "probes p99 max failures reuse-tw pred-blind pred-same pred-own leak chi2 ns" -- "$cur"))
 		return ;;
-	--svg)
-		COMPREPLY=($(compgen -f -- "$cur"))
-		return ;;
 	--url)
 		COMPREPLY=($(compgen -W "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xml" -- "$cur"))
 		return ;;
+	# Numbers, ports, port lists, names and free text: nothing to offer,
+	# and certainly not options.
+	--user)
+		COMPREPLY=($(compgen -u -- "$cur"))
+		return ;;
+	--expect|-e|--near|--count|--name|--port|--process|--range|--exclude|--description|--reference|--assignee|--contact|--timeout|--occupancy|--destinations|--rate|--lifetime|--time-wait|--connections|--attacker-share|--guesses|--leak-trials|--leak-conns|--reserved|--seed|--observe|--observe-time|--limit|--cursor|--listen|--cors|--max-connections|--threads|--source|--policy|--search|--max-flows|--idle)
+		return ;;
 	esac
 
-	cmd=""
-	for ((i = 1; i < COMP_CWORD; i++)); do
-		case ${COMP_WORDS[i]} in
-		-p|--proto|--index|--file|-o|--output|--format|--url|--config|-c|--write-sysctl|-w|--expect|-e|--proc-root|--limit|--cursor|--listen|--cors|--timeout|--max-connections|--threads) ((i++)) ;;
-		-*) ;;
-		*) cmd=${COMP_WORDS[i]}; break ;;
-		esac
-	done
-
+	local opts
 	case $cmd in
 	"")
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$common --limit --cursor --version" -- "$cur"))
+			COMPREPLY=($(compgen -W "$common --porcelain --version" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
-		fi ;;
-	range)
-		COMPREPLY=($(compgen -W "$common --assigned --unassigned --limit --cursor" -- "$cur")) ;;
+		fi
+		return ;;
+	help)
+		COMPREPLY=($(compgen -W "${commands% help}" -- "$cur"))
+		return ;;
+	lookup) opts="--porcelain --limit --cursor" ;;
+	search) opts="--popular --limit --cursor" ;;
+	info) opts="" ;;
+	range) opts="--assigned --unassigned --limit --cursor" ;;
 	import)
-		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--format --output -o --strict --force --add --json --help" -- "$cur"))
-		else
+		if [[ $cur != -* ]]; then
 			COMPREPLY=($(compgen -f -- "$cur"))
-		fi ;;
-	update)
-		COMPREPLY=($(compgen -W "--url --file --format --system --output -o --timeout --force --long --json --index --help" -- "$cur")) ;;
-	info)
-		COMPREPLY=($(compgen -W "--json --index --help" -- "$cur")) ;;
-	ranges)
-		COMPREPLY=($(compgen -W "--os --host --long --json --index --help" -- "$cur")) ;;
-	sim)
-		COMPREPLY=($(compgen -W "--range --os --occupancy --algo --destinations --rate --lifetime --time-wait --connections --attacker-share --guesses --leak-trials --leak-conns --reserved --seed --csv --svg --metric --observe --observe-time --json --help" -- "$cur")) ;;
-	pick)
-		COMPREPLY=($(compgen -W "--count --range --class --near --name --avoid-os --allow-assigned --allow-unofficial --no-host-check --proto --json --index --help" -- "$cur")) ;;
-	advise)
-		COMPREPLY=($(compgen -W "--name --port --draft --description --reference --assignee --contact --proto --json --index --help" -- "$cur")) ;;
-	audit)
-		COMPREPLY=($(compgen -W "--expect --config --write-sysctl --quiet --proc-root --json --index --no-color --help" -- "$cur")) ;;
-	listeners)
-		COMPREPLY=($(compgen -W "--proto --proc-root --json --index --no-color --help" -- "$cur")) ;;
-	app)
-		COMPREPLY=($(compgen -W "--search --port --list --catalog --crosswalk --firewalld --ufw --json --index --help" -- "$cur")) ;;
-	firewall)
-		COMPREPLY=($(compgen -W "--format --in --out --source --policy --name --check --catalog --index --help" -- "$cur")) ;;
-	export)
-		COMPREPLY=($(compgen -W "--format --index --help" -- "$cur")) ;;
-	search|lookup)
-		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$common --limit --cursor" -- "$cur")) ;;
-	serve)
-		COMPREPLY=($(compgen -W "--listen --index --quiet --cors --timeout --max-connections --threads --help" -- "$cur")) ;;
+			return
+		fi
+		opts="--format --output --strict --force --add" ;;
+	update) opts="--url --file --format --system --output --timeout --force" ;;
+	ranges) opts="--os --host" ;;
+	sim) opts="--range --os --occupancy --algo --destinations --rate --lifetime --time-wait --connections --attacker-share --guesses --leak-trials --leak-conns --reserved --seed --csv --svg --metric --observe --observe-time" ;;
+	pick) opts="--count --range --class --near --name --exclude --avoid-os --allow-assigned --allow-unofficial --no-host-check --porcelain" ;;
+	advise) opts="--name --port --draft --description --reference --assignee --contact" ;;
+	audit) opts="--expect --config --write-sysctl --quiet --proc-root" ;;
+	listeners) opts="--port --process --user --numeric --proc-root" ;;
+	app) opts="--search --port --list --catalog --crosswalk --firewalld --ufw" ;;
+	firewall) opts="--format --in --out --source --policy --name --check --catalog" ;;
+	export) opts="--format" ;;
+	serve) opts="--listen --quiet --cors --timeout --max-connections --threads" ;;
 	classify)
-		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--summary --csv --max-flows --idle --live --json --index --no-color --help" -- "$cur"))
-		else
+		if [[ $cur != -* ]]; then
 			COMPREPLY=($(compgen -f -- "$cur"))
-		fi ;;
-	search)
-		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "--popular $common" -- "$cur")) ;;
-	top)
-		COMPREPLY=($(compgen -W "--proto --json --index --no-color --help" -- "$cur")) ;;
-	*)
-		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
+			return
+		fi
+		opts="--summary --csv --max-flows --idle --live" ;;
+	top) opts="" ;;
 	esac
+	[[ $cur == -* || -z $cur ]] && COMPREPLY=($(compgen -W "$opts $common" -- "$cur"))
 }
 complete -F _portkit portkit

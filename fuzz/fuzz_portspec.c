@@ -3,6 +3,8 @@
  *   - pk_portspec_parse accepts only lo <= hi and known transports;
  *   - pk_port_parse accepts exactly what pk_portspec_parse accepts as a
  *     single port without transport;
+ *   - pk_portlist_parse gives only valid specs, the same count with
+ *     and without room for them;
  *   - pk_portset_parse leaves the set untouched on error, and what
  *     pk_portset_format writes parses back to the same set. */
 #include <stdlib.h>
@@ -36,6 +38,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (pk_portspec_parse(s, &spec, NULL) != PK_OK ||
 		    spec.lo != port || spec.hi != port || spec.protos != 0)
 			abort();
+	}
+
+	/* Port lists: every element a valid spec, the count the same with
+	 * and without room, and a list always looks like one. */
+	static pk_portspec specs[64];
+	size_t n = 0, n2 = 0;
+	if (pk_portlist_parse(s, specs, 64, &n, &err) == PK_OK) {
+		if (n == 0 || !pk_portlist_looks_like(s) ||
+		    pk_portlist_parse(s, NULL, 0, &n2, NULL) != PK_OK || n2 != n)
+			abort();
+		for (size_t i = 0; i < n && i < 64; i++)
+			if (specs[i].lo > specs[i].hi ||
+			    (specs[i].protos & ~PK_PROTOMASK_TRANSPORTS))
+				abort();
+	} else if (err.message[0] == '\0' || n != 0) {
+		abort();
 	}
 
 	pk_portset_clear(&set);

@@ -2,7 +2,7 @@
  * input: the first byte chooses the --proto mask, the rest is split at
  * newlines into arguments.  Each is parsed as a lookup, a range and a
  * search word; what parses is run against a small registry and rendered
- * in both formats.  Checked: a rejected argument has a message; an
+ * in both formats, and as a port list (pk_query_parse_list).  Checked: a rejected argument has a message; an
  * accepted one has lo <= hi, only known transports, a name of at most
  * PK_QUERY_NAME_MAX printable bytes that starts the argument; the JSON
  * document parses and starts with schema and command. */
@@ -128,6 +128,27 @@ static void one(const pk_registry *reg, const char *arg, unsigned mask)
 			abort();
 		render(reg, q, "range");
 		pk_query_free(q);
+	}
+	/* A port list: one query per element, each a port or a range
+	 * whose argument is the list; anything else, what pk_query_parse
+	 * says. */
+	pk_query **qs = NULL;
+	size_t nq = 0;
+	if (pk_query_parse_list(arg, mask, &qs, &nq, &err) == PK_OK) {
+		if (nq == 0 || nq > PK_QUERY_LIST_MAX)
+			abort();
+		for (size_t i = 0; i < nq; i++) {
+			if (nq > 1 && (!pk_query_ports(qs[i], &lo, &hi) || lo > hi ||
+				       strcmp(pk_query_argument(qs[i]), arg) != 0))
+				abort();
+			if (i < 8 && pk_query_run(reg, qs[i], &err) != PK_OK)
+				abort();
+		}
+		if (nq > 1)
+			render(reg, qs[0], "lookup");
+		pk_query_list_free(qs, nq);
+	} else if (qs != NULL || nq != 0 || err.message[0] == '\0') {
+		abort();
 	}
 	const char *words[1] = { arg };
 	if (pk_query_parse_words(words, 1, mask, &q, &err) == PK_OK) {

@@ -170,6 +170,25 @@ pk_status pk_portspec_parse(const char *s, pk_portspec *out, pk_error *err);
 /* Parses a plain port number only (no range, no transport). */
 pk_status pk_port_parse(const char *s, uint16_t *out, pk_error *err);
 
+/*
+ * An nmap-style port list: elements separated by ',', each a port
+ * specification as above ("80", "8000-8100", "53/udp", "9/tcp,udp": a
+ * transport after an element's '/' continues its transports), optionally
+ * after a transport prefix "T:", "U:", "S:" or "D:" (tcp, udp, sctp, dccp,
+ * either case) that holds for that element and the ones after it, up to
+ * the next prefix, as in `nmap -p T:80,443,U:53`.  An element's own /PROTO
+ * wins over a prefix.  The first cap elements go to out, in order (out
+ * may be NULL when cap is 0); *count receives how many there are.
+ * PK_INVAL naming the element that is no port specification.
+ */
+pk_status pk_portlist_parse(const char *s, pk_portspec *out, size_t cap,
+			    size_t *count, pk_error *err);
+/* Whether s has the shape of a port list: every ','-separated element,
+ * without its prefix, is numeric (digits and '-') before any '/', or a
+ * transport continuing the element before.  The lookup grammar treats
+ * such an argument as ports, never as a service name. */
+bool pk_portlist_looks_like(const char *s);
+
 /* ------------------------------------------------------------------------
  * Port sets: one bit per port, a plain value type like fd_set (8 KiB).
  * Used for reserved ports, occupancy, and ports to avoid.
@@ -194,6 +213,12 @@ void pk_portset_union(pk_portset *dst, const pk_portset *src);
  * newline allowed), each a port or LO-HI.  "" is the empty list.  On error
  * the set is left unchanged. */
 pk_status pk_portset_parse(pk_portset *set, const char *list, pk_error *err);
+
+/* Adds an nmap-style port list (pk_portlist_parse: "80,443,8000-8100",
+ * "T:80,U:53"); the transports do not matter to a set.  On error the set
+ * is left unchanged. */
+pk_status pk_portset_add_list(pk_portset *set, const char *list,
+			      pk_error *err);
 
 /* Writes the set as a normalised list, sorted, merged, ranges as LO-HI
  * ("8080-8081,9000"), "" when empty.  Returns the length the whole list
@@ -230,6 +255,12 @@ pk_status pk_format_parse(const char *s, pk_format *out, pk_error *err);
  * markup, npm-json for '{', CSV for IANA's header, nmap-services when the
  * first entry's third column is a frequency ("0.484143"), else services. */
 pk_format pk_format_detect(const char *data, size_t len);
+
+/* What data is when it is no registry source at all, said the way a
+ * person recognises it: "an HTML page", "gzip-compressed data", "a
+ * compiled portkit index", "a PDF document"; NULL otherwise.  Import and
+ * update refuse such data with this in the message (and a hint). */
+const char *pk_format_foreign(const char *data, size_t len);
 
 /* The snapshot compiled into the library; never fails except for memory. */
 pk_status pk_registry_open_embedded(pk_registry **out, pk_error *err);
@@ -373,6 +404,10 @@ void pk_registry_get_info_(const pk_registry *reg, pk_registry_info *out,
 			   size_t out_size);
 #define pk_registry_get_info(reg, out) \
 	pk_registry_get_info_((reg), (out), sizeof *(out))
+/* Whether reg holds no IANA record at all (an imported services(5)
+ * file): what it calls unassigned may well be assigned, so front ends
+ * warn before choosing or listing "free" ports from it. */
+bool pk_registry_is_partial(const pk_registry *reg);
 uint32_t pk_registry_count(const pk_registry *reg);
 
 /* How old a registry is.  Its `updated` date is that of its newest IANA
@@ -811,6 +846,17 @@ typedef struct pk_query pk_query;
  * well-formed name. */
 pk_status pk_query_parse(const char *arg, unsigned protomask, pk_query **out,
 			 pk_error *err);
+/* One argument that may be a port list (pk_portlist_looks_like): the
+ * queries it asks, one per element ("80,443,U:53" asks 80, 443 and
+ * 53/udp), else the one query of pk_query_parse().  *out receives a
+ * malloc'd array of *count queries (free with pk_query_list_free); each
+ * element's pk_query_text() is the element with its transports
+ * ("53/udp"), and pk_query_argument() the whole argument.  A list has at
+ * most PK_QUERY_LIST_MAX elements. */
+#define PK_QUERY_LIST_MAX 4096
+pk_status pk_query_parse_list(const char *arg, unsigned protomask,
+			      pk_query ***out, size_t *count, pk_error *err);
+void pk_query_list_free(pk_query **qs, size_t count);
 /* A port specification only, never a name (`portkit range LO-HI`): "abc"
  * is an invalid port.  filter chooses what pk_query_run() keeps. */
 pk_status pk_query_parse_range(const char *arg, unsigned protomask,
@@ -828,6 +874,9 @@ pk_query_type pk_query_get_type(const pk_query *q);
 /* The argument as given ("kerberos/udp"); the words joined by ' ' for a
  * search. */
 const char *pk_query_text(const pk_query *q);
+/* The argument the query came from: its text, or the whole port list
+ * it is an element of. */
+const char *pk_query_argument(const pk_query *q);
 /* The service name without its /PROTO suffix; NULL unless a name query. */
 const char *pk_query_name(const pk_query *q);
 /* The ports asked about; false (and 0-0) for names and words. */
@@ -841,6 +890,12 @@ pk_range_filter pk_query_filter(const pk_query *q);
  * each other; for PK_FILTER_UNASSIGNED the transports answered for (tcp
  * and udp unless restricted, 0 when the restrictions exclude each other). */
 unsigned pk_query_protocols(const pk_query *q);
+
+/* Whether the query's own transports (a /PROTO suffix or a list prefix)
+ * and the protomask it was parsed with exclude each other ("53/udp" with
+ * tcp): then nothing can match.  *own and *option (each may be NULL)
+ * receive the two sets of transports. */
+bool pk_query_conflict(const pk_query *q, unsigned *own, unsigned *option);
 
 /* Runs the query, replacing an earlier answer.  PK_NOMEM; PK_INVAL for
  * no registry. */
@@ -998,7 +1053,12 @@ typedef enum pk_update_step {
 
 pk_status pk_update_new(pk_update **out, pk_error *err);
 void pk_update_free(pk_update *u);
-/* The source, copied; the last of the two calls wins. */
+/* Whether url is one pk_download() can fetch: http://HOST..., https://HOST...
+ * or file:///PATH, no blanks or control characters.  PK_INVAL naming it
+ * otherwise, before any name is looked up ("notaurl"). */
+pk_status pk_url_check(const char *url, pk_error *err);
+/* The source, copied; the last of the two calls wins.  A URL is checked
+ * with pk_url_check(). */
 pk_status pk_update_set_url(pk_update *u, const char *url, pk_error *err);
 pk_status pk_update_set_file(pk_update *u, const char *path, pk_error *err);
 /* PK_FORMAT_AUTO (the default: XML or CSV is told from the first bytes,
@@ -1298,6 +1358,9 @@ const char *pk_sim_metric_column(const pk_sim_metric *m); /* "pred_blind" */
 const char *pk_sim_metric_title(const pk_sim_metric *m);  /* one line */
 pk_sim_scale pk_sim_metric_scale(const pk_sim_metric *m);
 double pk_sim_metric_value(const pk_sim_metric *m, const pk_sim_result *r);
+/* Whether the metric counts whole things (failures, probes p99, max):
+ * its plot's ticks are whole numbers. */
+bool pk_sim_metric_is_count(const pk_sim_metric *m);
 
 /* Metrics of a sequence of ports chosen for one destination, one after
  * another: what `portkit sim --observe` computes on the kernel's. */
@@ -1513,6 +1576,30 @@ typedef struct pk_conn {
 /* In the kernel's order; 0 without PK_SOCKETS_CONNECTIONS. */
 size_t pk_host_sockets_conn_count(const pk_host_sockets *s);
 const pk_conn *pk_host_sockets_conn(const pk_host_sockets *s, size_t i);
+/* Which listed sockets a question is about, as `ss` filters them: an
+ * opaque filter, every socket when nothing is set.  Ports are copied. */
+typedef struct pk_socket_filter pk_socket_filter;
+pk_status pk_socket_filter_new(pk_socket_filter **out, pk_error *err);
+void pk_socket_filter_free(pk_socket_filter *f);
+/* Only sockets on these ports (NULL: any). */
+void pk_socket_filter_ports(pk_socket_filter *f, const pk_portset *ports);
+/* Only these transports (PK_PROTOMASK bits; 0: any). */
+void pk_socket_filter_protos(pk_socket_filter *f, unsigned protomask);
+unsigned pk_socket_filter_get_protos(const pk_socket_filter *f); /* NULL: 0 */
+/* Only sockets of a process: a pid ("1234") or a process name as
+ * /proc/PID/comm has it ("nginx", compared exactly); NULL: any.  PK_INVAL
+ * for an empty name or one longer than a comm (15 bytes). */
+pk_status pk_socket_filter_process(pk_socket_filter *f, const char *process,
+				   pk_error *err);
+/* Only sockets of this user: a name or a uid; NULL: any.  PK_NOTFOUND
+ * for a name the system does not know. */
+pk_status pk_socket_filter_user(pk_socket_filter *f, const char *user,
+				pk_error *err);
+/* Does socket k pass every condition set on f (NULL f: yes)? */
+bool pk_socket_filter_match(const pk_socket_filter *f, const pk_socket *k);
+/* The user name of uid (getpwuid_r), or its number when it has none. */
+const char *pk_user_name(uint32_t uid, char *buf, size_t size);
+
 /* Does the socket accept connections of this family (4 or 6)? */
 bool pk_socket_serves(const pk_socket *s, int family);
 /* "0.0.0.0", "::1", "fe80::1%2"-free text of an address (no brackets). */
@@ -1537,6 +1624,14 @@ void pk_expect_list_free(pk_expect_list *l);
 /* One spec (pk_portspec_parse syntax) with an optional label. */
 pk_status pk_expect_add(pk_expect_list *l, const char *spec,
 			const char *label, pk_error *err);
+/* The same for what a user types: a spec, a port list ("80,443",
+ * "T:80,U:53": one entry per element), or a service name in reg
+ * ("postgresql", "domain/udp": one entry per record with a port, labelled
+ * with the name when label is empty).  PK_NOTFOUND for a name reg does
+ * not have (or no reg). */
+pk_status pk_expect_add_lookup(pk_expect_list *l, const pk_registry *reg,
+			       const char *spec, const char *label,
+			       pk_error *err);
 /* A config file: one "SPEC [LABEL]" per line, '#' comments, blank lines.
  * Errors name FILE:LINE. */
 pk_status pk_expect_load(pk_expect_list *l, const char *path, pk_error *err);
@@ -2182,6 +2277,17 @@ const char *pk_render_format_name(pk_render_format fmt);
 #define PK_RENDER_LONG 0x2u  /* text: every field of a record */
 #define PK_RENDER_BRIEF 0x4u /* text: only what needs attention, one line
 				each (audit: warnings and errors) */
+#define PK_RENDER_NUMERIC 0x10u /* users as uids, not names (listeners:
+				   another host's proc tree, or asked) */
+#define PK_RENDER_BARE 0x8u  /* text for scripts, no header: pick writes
+				its port numbers one per line; lookups
+				write services(5) lines as `getent
+				services` does ("name port/proto
+				aliases") */
+#define PK_RENDER_QUERIES 0x20u /* text lookups: a first column names the
+				   query each row answers (a front end with
+				   several queries sets it: the table streams,
+				   so it cannot wait to count them) */
 
 /* Receives rendered bytes; returns 0, or -1 to stop the rendering (a
  * write error: the renderer then reports PK_IO). */
@@ -2200,6 +2306,7 @@ void pk_render_free(pk_render *r);
 pk_render_format pk_render_get_format(const pk_render *r);
 /* PK_RENDER_COLOR, PK_RENDER_LONG. */
 void pk_render_set_flags(pk_render *r, unsigned flags);
+unsigned pk_render_get_flags(const pk_render *r);
 /* Text tables fold their last column to fit width columns; 0 never folds. */
 void pk_render_set_width(pk_render *r, unsigned width);
 /* The time (seconds since the epoch) that ages are measured against:
@@ -2245,6 +2352,9 @@ void pk_render_range(pk_render *r, const pk_registry *reg, const pk_query *q);
 /* What reg is, what it holds and lacks.  user_index_path: where an update
  * installs (NULL when unknown); update_command: how this front end
  * updates the registry ("portkit update"), NULL to leave the hint out. */
+/* `portkit --version`: the library's version, and the registry in use
+ * (reg; NULL for none) with its source, where it is and its date. */
+void pk_render_version(pk_render *r, const pk_registry *reg);
 void pk_render_info(pk_render *r, const pk_registry *reg,
 		    const char *user_index_path, const char *update_command);
 /* A registry imported from input and saved to output. */
@@ -2333,6 +2443,12 @@ void pk_render_advice(pk_render *r, const pk_advice *advice, bool with_draft);
 void pk_render_listeners(pk_render *r, const pk_registry *reg,
 			 const pk_host_portconf *conf,
 			 const pk_host_sockets *socks, unsigned protomask);
+/* The same for the sockets filter passes (NULL: every one).  The USER
+ * column names users (pk_user_name); JSON has "user" beside "uid". */
+void pk_render_listeners_where(pk_render *r, const pk_registry *reg,
+			       const pk_host_portconf *conf,
+			       const pk_host_sockets *socks,
+			       const pk_socket_filter *filter);
 
 /* The registry's services(5) view (see "The registry as services(5) sees
  * it") as a services(5) file: a comment header naming the registry, then

@@ -40,7 +40,8 @@ static const char *message_of(pk_status st, const pk_error *err)
 int cli_report(pk_status st, const pk_error *err)
 {
 	cli_error("%s", message_of(st, err));
-	return st == PK_INVAL || st == PK_RANGE ? EXIT_USAGE : EXIT_DATA;
+	return st == PK_INVAL || st == PK_RANGE || st == PK_NOTFOUND ? EXIT_USAGE :
+								      EXIT_DATA;
 }
 
 void cli_json_error(const cli_ctx *ctx, pk_status st, const pk_error *err)
@@ -97,7 +98,9 @@ pk_render *cli_render_new_as(const cli_ctx *ctx, pk_render_format fmt)
 		return NULL;
 	}
 	pk_render_set_flags(r, (ctx->color ? PK_RENDER_COLOR : 0u) |
-			       (ctx->long_format ? PK_RENDER_LONG : 0u));
+			       (ctx->long_format ? PK_RENDER_LONG : 0u) |
+			       (ctx->bare ? PK_RENDER_BARE : 0u) |
+			       (ctx->numeric ? PK_RENDER_NUMERIC : 0u));
 	pk_render_set_width(r, ctx->width > 0 ? (unsigned)ctx->width : 0u);
 	return r;
 }
@@ -117,6 +120,25 @@ int cli_render_end(pk_render *r, int rc)
 	return EXIT_DATA;
 }
 
+/* After an index that exists but cannot be used (truncated, corrupt,
+ * another program's file or a newer version): how to get going again,
+ * appended to the message so that it stays one line. */
+static void add_recovery_hint(const cli_ctx *ctx, pk_error *err)
+{
+	const char *env = getenv("PORTKIT_INDEX");
+	size_t len = strlen(err->message);
+	const char *hint;
+
+	/* The message starts with the file's path: the hint need not. */
+	if (ctx->index_path != NULL)
+		hint = "; rebuild it (portkit import SOURCE -o FILE) or leave --index out";
+	else if (env != NULL && env[0] != '\0')
+		hint = "; rebuild it (portkit update -o FILE) or unset PORTKIT_INDEX";
+	else
+		hint = "; `portkit update` replaces it, or remove it to use the embedded snapshot";
+	snprintf(err->message + len, sizeof err->message - len, "%s", hint);
+}
+
 int cli_open_registry(const cli_ctx *ctx, pk_registry **out)
 {
 	pk_error err;
@@ -126,10 +148,10 @@ int cli_open_registry(const cli_ctx *ctx, pk_registry **out)
 		st = pk_registry_open_file(ctx->index_path, out, &err);
 	else
 		st = pk_registry_open_default(out, &err);
-	if (st != PK_OK) {
-		cli_fail(ctx, st, &err);
-		return EXIT_DATA;
-	}
+	if (st == PK_CORRUPT || st == PK_VERSION)
+		add_recovery_hint(ctx, &err);
+	if (st != PK_OK)
+		return cli_fail(ctx, st, &err);
 	return EXIT_FOUND;
 }
 
@@ -144,6 +166,19 @@ int cli_open_registry_optional(const cli_ctx *ctx, pk_registry **out)
 		*out = NULL;
 	}
 	return EXIT_FOUND;
+}
+
+void cli_warn_partial(const pk_registry *reg)
+{
+	pk_registry_info info;
+
+	if (reg == NULL || !pk_registry_is_partial(reg))
+		return;
+	pk_registry_get_info(reg, &info);
+	/* Its source text comes from the index: not printed raw here. */
+	cli_warn("the registry in use (%s) holds no IANA assignment: a port it "
+		 "calls unassigned may be assigned; `portkit update` installs IANA's registry",
+		 info.origin);
 }
 
 int cli_read_host(const cli_ctx *ctx, const char *proc_root, unsigned flags,
@@ -217,6 +252,20 @@ int cli_common_option(int opt, const char *arg, cli_ctx *ctx)
 			return cli_usage(ctx, "%s: --limit and --cursor apply to lookup, search and range",
 					 ctx->command);
 		*(opt == CLI_OPT_LIMIT ? &ctx->limit : &ctx->cursor) = arg;
+		return 0;
+	case CLI_OPT_COLOR:
+		if (arg == NULL || strcmp(arg, "always") == 0) {
+			ctx->color = true;
+		} else if (strcmp(arg, "never") == 0) {
+			ctx->color = false;
+		} else if (strcmp(arg, "auto") == 0) {
+			/* https://no-color.org: a non-empty NO_COLOR. */
+			const char *no_color = getenv("NO_COLOR");
+			ctx->color = ctx->width > 0 && (no_color == NULL || no_color[0] == '\0');
+		} else {
+			cli_error("invalid --color '%s': expected auto, always or never", arg);
+			return EXIT_USAGE;
+		}
 		return 0;
 	default:
 		/* getopt_long already said what was wrong. */
@@ -342,7 +391,23 @@ int cli_negative_operand(int argc, char **argv, const char *shortopts,
 	return 0;
 }
 
-int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage)
+void cli_help_print(FILE *out, const cli_help *help)
+{
+	fputs(help->head, out);
+	fputs("\ncommon options:\n"
+	      "  -j, --json            JSON output (schema: docs/json.md)\n"
+	      "  -l, --long            every field of each record\n"
+	      "  -p, --proto P[,P]     only these transports: tcp, udp, sctp, dccp (any: all)\n"
+	      "      --index FILE      this compiled index instead of the default registry\n"
+	      "      --color[=WHEN]    colour: auto (a terminal, NO_COLOR unset; the default),\n"
+	      "                        always (no WHEN) or never\n"
+	      "      --no-color        the same as --color=never\n"
+	      "  -h, --help            this help\n\n", out);
+	fputs(help->tail, out);
+}
+
+int cli_parse_options(int argc, char **argv, cli_ctx *ctx,
+		      const cli_help *help)
 {
 	int opt;
 
@@ -350,7 +415,7 @@ int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage)
 	while ((opt = getopt_long(argc, argv, COMMON_SHORTOPTS, common_longopts,
 				  NULL)) != -1) {
 		if (opt == 'h') {
-			fputs(usage, stdout);
+			cli_help_print(stdout, help);
 			return EXIT_FOUND;
 		}
 		int rc = cli_common_option(opt, optarg, ctx);

@@ -12,9 +12,11 @@
 /* Exit codes, documented in portkit(1) and the README. */
 enum {
 	EXIT_FOUND = 0,    /* an answer, or nothing to report */
-	EXIT_NOTFOUND = 1, /* nothing found / findings exist / warnings */
-	EXIT_USAGE = 2,    /* usage error or invalid input */
-	EXIT_DATA = 3      /* data or system error */
+	EXIT_NOTFOUND = 1, /* nothing found */
+	EXIT_USAGE = 2,    /* usage error, invalid input, a missing input
+			      file, a refused output file */
+	EXIT_DATA = 3,     /* data or system error */
+	EXIT_FINDINGS = 4  /* audit, advise: warnings or errors found */
 };
 
 #if defined(__GNUC__)
@@ -34,6 +36,8 @@ typedef struct cli_ctx {
 	int width;              /* terminal width, 80 when not a terminal */
 	const char *limit;      /* --limit N: records per page (lookup, search, range) */
 	const char *cursor;     /* --cursor C: the page a paged answer named */
+	bool bare;              /* --porcelain: lines for scripts */
+	bool numeric;           /* uids, not user names */
 } cli_ctx;
 
 /* "portkit: message" on stderr. */
@@ -42,7 +46,9 @@ void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 void cli_warn(const char *fmt, ...) CLI_PRINTF(1, 2);
 
 /* Prints err (or the status message) and returns the exit code for st:
- * EXIT_USAGE for invalid input, EXIT_DATA for everything else. */
+ * EXIT_USAGE for invalid input (PK_INVAL, PK_RANGE: a bad argument, an
+ * output file the atomic writer refuses) and a missing input file
+ * (PK_NOTFOUND), EXIT_DATA for everything else. */
 int cli_report(pk_status st, const pk_error *err);
 
 /* A failure of ctx->command: the message on stderr and, with --json, the
@@ -69,7 +75,8 @@ pk_render *cli_render_new_as(const cli_ctx *ctx, pk_render_format fmt);
 int cli_render_end(pk_render *r, int rc);
 
 /* Opens ctx->index_path, or the default registry.  On failure reports the
- * error (cli_fail) and returns EXIT_DATA; on success returns EXIT_FOUND. */
+ * error (cli_fail) and returns its exit code (EXIT_USAGE for a missing
+ * --index file, else EXIT_DATA); on success returns EXIT_FOUND. */
 int cli_open_registry(const cli_ctx *ctx, pk_registry **out);
 
 /* For commands that work without a registry too (audit, listeners): the
@@ -83,6 +90,10 @@ int cli_open_registry_optional(const cli_ctx *ctx, pk_registry **out);
  * EXIT_DATA; the caller frees *conf and *socks either way. */
 int cli_read_host(const cli_ctx *ctx, const char *proc_root, unsigned flags,
 		  pk_host_portconf **conf, pk_host_sockets **socks);
+
+/* After opening reg for a command that calls ports free or unassigned
+ * (lookup, range, pick): a warning when reg holds no IANA record. */
+void cli_warn_partial(const pk_registry *reg);
 
 /* Parses "tcp", "tcp,udp" or "any" into a protocol mask. */
 int cli_parse_protos(const char *s, unsigned *mask);
@@ -99,6 +110,7 @@ int cli_finish(int rc);
 #define CLI_OPT_NO_COLOR 0x1002
 #define CLI_OPT_LIMIT 0x1003
 #define CLI_OPT_CURSOR 0x1004
+#define CLI_OPT_COLOR 0x1005
 #define CLI_COMMON_SHORTOPTS "jlp:"
 #define CLI_COMMON_LONGOPTS                                          \
 	{ "json", no_argument, NULL, 'j' },                          \
@@ -107,7 +119,19 @@ int cli_finish(int rc);
 	{ "index", required_argument, NULL, CLI_OPT_INDEX },         \
 	{ "no-color", no_argument, NULL, CLI_OPT_NO_COLOR },         \
 	{ "limit", required_argument, NULL, CLI_OPT_LIMIT },         \
-	{ "cursor", required_argument, NULL, CLI_OPT_CURSOR }
+	{ "cursor", required_argument, NULL, CLI_OPT_CURSOR },       \
+	{ "color", optional_argument, NULL, CLI_OPT_COLOR }
+
+/* The --help of a command, in one layout for all: head (the usage line,
+ * what the command does, then "options:" with each of its own options on
+ * a line of its own), the options every command takes, then tail (an
+ * "example:" and the command's "exit status:" line, portkit(1)'s
+ * EXIT STATUS table for that command). */
+typedef struct cli_help {
+	const char *head;
+	const char *tail;
+} cli_help;
+void cli_help_print(FILE *out, const cli_help *help);
 int cli_common_option(int opt, const char *arg, cli_ctx *ctx);
 /* --limit and --cursor onto q (pk_query_set_page), for the commands that
  * page (lookup, search, range; the HTTP API pages the same way).  0, or
@@ -147,7 +171,8 @@ int cli_negative_operand(int argc, char **argv, const char *shortopts,
 /* Parses the options of a subcommand that takes only the common ones and
  * --help/-h (which prints usage on stdout).  Returns -1 when the caller
  * goes on with its operands at argv[optind], otherwise the exit code. */
-int cli_parse_options(int argc, char **argv, cli_ctx *ctx, const char *usage);
+int cli_parse_options(int argc, char **argv, cli_ctx *ctx,
+		      const cli_help *help);
 
 /* The application catalog: the *.apps files of dir (--catalog), or the
  * one built in when dir is NULL.  On failure reports it (a malformed

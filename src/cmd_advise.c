@@ -16,14 +16,29 @@ enum {
 	OPT_CONTACT
 };
 
+static const cli_help help = {
+	"usage: portkit advise [OPTIONS]\n"
+	"Reviews a planned service against RFC 6335 and RFC 7605: its name, its port,\n"
+	"its transports; --draft adds the fields of an IANA assignment request.\n"
+	"\n"
+	"options:\n"
+	"  -N, --name NAME         the service name planned (1-15 characters, RFC 6335)\n"
+	"  -P, --port PORT[/PROTO] the port planned (one port, not a range)\n"
+	"      --draft             also the fields of an IANA assignment request\n"
+	"      --description TEXT  the request's description (with --draft)\n"
+	"      --reference REF     the request's reference (with --draft)\n"
+	"      --assignee WHO      the request's assignee (with --draft)\n"
+	"      --contact WHO       the request's contact (with --draft)\n",
+	"example:\n"
+	"  portkit advise --name myservice --port 8444/tcp --draft\n"
+	"\n"
+	"exit status: 0 nothing against the plan, 4 warnings or errors about it,\n"
+	"2 usage error or invalid argument, 3 data or system error.\n"
+};
+
 static void usage(FILE *out)
 {
-	fputs("usage: portkit advise [--name NAME] [--port PORT[/PROTO]] [--proto P[,P]] [--draft]\n"
-	      "                      [--description TEXT] [--reference REF] [--assignee WHO]\n"
-	      "                      [--contact WHO] [--json]\n"
-	      "Reviews a planned service against RFC 6335 and RFC 7605; --draft adds the\n"
-	      "fields of an IANA assignment request.  Exit status: 0 nothing against the\n"
-	      "plan, 1 warnings, 2 usage, 3 data error.\n", out);
+	cli_help_print(out, &help);
 }
 
 /* --draft when the review says a request is the next step. */
@@ -132,7 +147,7 @@ int cmd_advise(int argc, char **argv, cli_ctx *ctx)
 	if (r != NULL)
 		pk_render_advice(r, adv, with_draft);
 	rc = cli_render_end(r, pk_advice_worst(adv) >= PK_SEV_WARNING ?
-				       EXIT_NOTFOUND : EXIT_FOUND);
+				       EXIT_FINDINGS : EXIT_FOUND);
 	if (!ctx->json && rc != EXIT_DATA)
 		print_hints(adv, with_draft);
 out:

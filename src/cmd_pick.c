@@ -18,15 +18,33 @@ enum {
 
 #define MAX_COUNT 65535
 
+static const cli_help help = {
+	"usage: portkit pick [OPTIONS]\n"
+	"Suggests ports free of IANA assignments, known unofficial uses, OS ephemeral\n"
+	"ranges and this host's sockets (docs/pick.md).\n\n"
+	"options:\n"
+	"  -c, --count N          how many ports (1-65535; default 1)\n"
+	"  -r, --range LO-HI      choose in LO-HI (default: the User ports 1024-49151)\n"
+	"      --class CLASS      choose among user (1024-49151) or dynamic (49152-65535)\n"
+	"  -n, --near PORT        the free ports nearest PORT, in order of distance\n"
+	"  -N, --name SERVICE     a stable port derived from the service name\n"
+	"  -x, --exclude LIST     never these ports: a port list such as 8080,9000-9100\n"
+	"                         (repeatable)\n"
+	"      --avoid-os LIST    outside the ephemeral ranges of these systems: common\n"
+	"                         (default), all, none, or ids such as linux,windows\n"
+	"      --allow-assigned   ports IANA assigned may be chosen\n"
+	"      --allow-unofficial ports of well-known unofficial uses may be chosen\n"
+	"      --no-host-check    do not look at this host's sockets and settings\n"
+	"  -q, --porcelain        the port numbers alone, one per line\n",
+	"example:\n"
+	"  PORT=$(portkit pick -q --near 8080 --exclude 8081,8088)\n\n"
+	"exit status: 0 ports chosen, 1 no acceptable port (or fewer than --count),\n"
+	"2 usage error or invalid argument, 3 data or system error.\n"
+};
+
 static void usage(FILE *out)
 {
-	fputs("usage: portkit pick [--count N] [--proto tcp,udp] [--range LO-HI | --class user|dynamic]\n"
-	      "                    [--near PORT | --name SERVICE] [--avoid-os LIST] [--allow-assigned]\n"
-	      "                    [--allow-unofficial] [--no-host-check] [--json]\n"
-	      "Suggests ports free of IANA assignments, known unofficial uses, OS ephemeral\n"
-	      "ranges and this host's sockets.  LIST: common (default), all, none, or ids\n"
-	      "such as linux,windows,macos,freebsd.  Exit status: 0 found, 1 no acceptable\n"
-	      "port, 2 usage, 3 system error.\n", out);
+	cli_help_print(out, &help);
 }
 
 /* A count is not a port: 1-65535, decimal digits only. */
@@ -45,7 +63,7 @@ static bool parse_count(const char *s, size_t *out)
 /* The pick the options ask for; the exit code after a message, or 0. */
 static int setup(pk_pick *pick, const cli_ctx *ctx, const char *range,
 		 const char *cls, const char *near, const char *name,
-		 const char *avoid_os, unsigned flags)
+		 const char *avoid_os, unsigned flags, const pk_portset *exclude)
 {
 	pk_error err;
 	pk_status st = PK_OK;
@@ -79,6 +97,7 @@ static int setup(pk_pick *pick, const cli_ctx *ctx, const char *range,
 	if (st == PK_OK)
 		st = pk_pick_avoid_os(pick, avoid_os, &err);
 	pk_pick_set_flags(pick, flags);
+	pk_pick_avoid_ports(pick, exclude);
 	return st == PK_OK ? 0 : cli_fail(ctx, st, &err);
 }
 
@@ -94,6 +113,8 @@ int cmd_pick(int argc, char **argv, cli_ctx *ctx)
 		{ "allow-assigned", no_argument, NULL, OPT_ALLOW_ASSIGNED },
 		{ "allow-unofficial", no_argument, NULL, OPT_ALLOW_UNOFFICIAL },
 		{ "no-host-check", no_argument, NULL, OPT_NO_HOST_CHECK },
+		{ "exclude", required_argument, NULL, 'x' },
+		{ "porcelain", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
@@ -108,9 +129,12 @@ int cmd_pick(int argc, char **argv, cli_ctx *ctx)
 	pk_error err;
 	pk_status st;
 	int rc, opt;
+	/* 8 KiB: static rather than on the stack. */
+	static pk_portset exclude;
 
+	pk_portset_clear(&exclude);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "c:r:n:N:h" CLI_COMMON_SHORTOPTS,
+	while ((opt = getopt_long(argc, argv, "c:r:n:N:x:qh" CLI_COMMON_SHORTOPTS,
 				  longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': count_arg = optarg; break;
@@ -122,6 +146,11 @@ int cmd_pick(int argc, char **argv, cli_ctx *ctx)
 		case OPT_ALLOW_ASSIGNED: flags |= PK_PICK_ALLOW_ASSIGNED; break;
 		case OPT_ALLOW_UNOFFICIAL: flags |= PK_PICK_ALLOW_UNOFFICIAL; break;
 		case OPT_NO_HOST_CHECK: flags |= PK_PICK_NO_HOST_CHECK; break;
+		case 'q': ctx->bare = true; break;
+		case 'x':
+			if ((st = pk_portset_add_list(&exclude, optarg, &err)) != PK_OK)
+				return cli_fail(ctx, st, &err);
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_FOUND;
@@ -137,13 +166,16 @@ int cmd_pick(int argc, char **argv, cli_ctx *ctx)
 	}
 	if (count_arg != NULL && !parse_count(count_arg, &count))
 		return cli_usage(ctx, "invalid count '%s': expected 1-%d", count_arg, MAX_COUNT);
+	if (ctx->bare && (ctx->json || ctx->long_format))
+		return cli_usage(ctx, "--porcelain excludes --json and --long");
 	if ((rc = cli_open_registry(ctx, &reg)) != 0)
 		return rc;
+	cli_warn_partial(reg);
 	if ((st = pk_pick_new(reg, &pick, &err)) != PK_OK) {
 		rc = cli_fail(ctx, st, &err);
 		goto out;
 	}
-	if ((rc = setup(pick, ctx, range, cls, near, name, avoid_os, flags)) != 0)
+	if ((rc = setup(pick, ctx, range, cls, near, name, avoid_os, flags, &exclude)) != 0)
 		goto out;
 	if ((res = calloc(count, sizeof *res)) == NULL) {
 		rc = cli_fail(ctx, PK_NOMEM, NULL);

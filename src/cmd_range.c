@@ -7,6 +7,20 @@
 
 int cmd_range(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
+static const cli_help help = {
+	"usage: portkit range [OPTIONS] LO-HI[/PROTO]\n"
+	"The records of a port range, only its IANA assignments, or its ports that\n"
+	"IANA has not assigned (runs, with counts).\n\n"
+	"options:\n"
+	"  -a, --assigned          only IANA's named assignments\n"
+	"  -u, --unassigned        the ports no IANA record assigns, per transport\n"
+	"                          (tcp and udp unless --proto or /PROTO)\n",
+	"example:\n"
+	"  portkit range 8000-8100 --unassigned --proto tcp\n\n"
+	"exit status: 0 found, 1 no record (no unassigned port with --unassigned),\n"
+	"2 usage error or invalid range, 3 data or system error.\n"
+};
+
 int cmd_range(int argc, char **argv, cli_ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -36,8 +50,7 @@ int cmd_range(int argc, char **argv, cli_ctx *ctx)
 		pk_range_filter want = opt == 'a' ? PK_FILTER_ASSIGNED : PK_FILTER_UNASSIGNED;
 		switch (opt) {
 		case 'h':
-			printf("usage: portkit range [--assigned|--unassigned] [OPTIONS] LO-HI[/PROTO]\n"
-			       "The records of a port range, its IANA assignments, or its unassigned ports.\n");
+			cli_help_print(stdout, &help);
 			return 0;
 		case 'a':
 		case 'u':
@@ -59,6 +72,8 @@ int cmd_range(int argc, char **argv, cli_ctx *ctx)
 		return cli_fail(ctx, st, &err);
 	if ((rc = cli_set_page(ctx, q)) != 0 || (rc = cli_open_registry(ctx, &reg)) != 0)
 		goto out;
+	if (f == PK_FILTER_UNASSIGNED)
+		cli_warn_partial(reg);
 	if ((st = pk_query_run(reg, q, &err)) != PK_OK) {
 		rc = cli_fail(ctx, st, &err);
 		goto out;

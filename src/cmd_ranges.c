@@ -8,13 +8,23 @@
 
 int cmd_ranges(int argc, char **argv, cli_ctx *ctx);
 
+static const cli_help help = {
+	"usage: portkit ranges [OPTIONS]\n"
+	"Operating systems' ephemeral port ranges, or this host's.\n"
+	"\n"
+	"options:\n"
+	"      --os ID             one profile (linux, windows, macos, freebsd, ...)\n"
+	"      --host              this host's ip_local_port_range, reserved ports and\n"
+	"                          ip_unprivileged_port_start (PROC_ROOT is honoured)\n",
+	"example:\n"
+	"  portkit ranges --os windows --long\n"
+	"\n"
+	"exit status: 0 listed, 2 usage error or unknown profile, 3 data or system error.\n"
+};
+
 static void usage(FILE *out)
 {
-	fputs("usage: portkit ranges [--os ID | --host] [--long] [--json]\n"
-	      "  --os ID   one profile (linux, windows, macos, freebsd, ...)\n"
-	      "  --host    this host's ip_local_port_range, reserved ports and\n"
-	      "            ip_unprivileged_port_start (PROC_ROOT is honoured)\n"
-	      "  --long    show where each range comes from\n", out);
+	cli_help_print(out, &help);
 }
 
 static int show_host(const cli_ctx *ctx)

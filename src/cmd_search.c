@@ -8,6 +8,18 @@ int cmd_search(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
 enum { OPT_POPULAR = 0x2101 };
 
+static const cli_help help = {
+	"usage: portkit search [OPTIONS] WORD...\n"
+	"Records whose name, aliases or description contain every word\n"
+	"(case-insensitive).\n\n"
+	"options:\n"
+	"      --popular          the most often open ports first (popularity data)\n",
+	"example:\n"
+	"  portkit search multicast ping\n\n"
+	"exit status: 0 found, 1 no record matches every word, 2 usage error,\n"
+	"3 data or system error.\n"
+};
+
 int cmd_search(int argc, char **argv, cli_ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -27,9 +39,7 @@ int cmd_search(int argc, char **argv, cli_ctx *ctx)
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'h':
-			printf("usage: portkit search [OPTIONS] [--popular] WORD...\n"
-			       "Records whose name, aliases or description contain every word;\n"
-			       "  --popular  the most often open ports first (popularity data)\n");
+			cli_help_print(stdout, &help);
 			return 0;
 		case OPT_POPULAR:
 			popular = true;

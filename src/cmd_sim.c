@@ -17,34 +17,46 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx);
 #define MAX_OCC 32
 #define MAX_ALGO 64
 
+static const cli_help help = {
+	"usage: portkit sim [OPTIONS]\n"
+	"Compares ephemeral port selection algorithms (RFC 6056 and real kernels) on\n"
+	"a simulated workload; docs/ephemeral.md says what each column measures.\n"
+	"\n"
+	"options:\n"
+	"      --range LO-HI|host  the ephemeral range (default 32768-60999; host: this\n"
+	"                          host's ip_local_port_range)\n"
+	"      --os ID             the range of an OS profile (portkit ranges)\n"
+	"      --occupancy LIST    shares of the range held by other sockets,\n"
+	"                          each in [0, 1) (default 0,0.5,0.9,0.99)\n"
+	"      --algo LIST         algorithms (default all): sequential, descending,\n"
+	"                          rfc6056-1 .. rfc6056-5, linux, linux-2021, freebsd\n"
+	"      --destinations N    servers connected to (default 16)\n"
+	"      --rate R            connections per second (default 200)\n"
+	"      --lifetime S        mean connection lifetime in seconds (default 2)\n"
+	"      --time-wait S       TIME_WAIT at the servers in seconds (default 60)\n"
+	"      --connections N     connections per run (default 20000)\n"
+	"      --attacker-share F  attacker probes per connection (default 0.125)\n"
+	"      --guesses K         the attacker's guesses (default 10)\n"
+	"      --leak-trials N     rounds of the leakage game (default 4000)\n"
+	"      --leak-conns N      victim connections per round (default 64)\n"
+	"      --reserved LIST     reserved ports, as ip_local_reserved_ports\n"
+	"      --seed N            the workload's and the secrets' seed (default 1)\n"
+	"      --csv               comma-separated values\n"
+	"      --svg FILE          plot a metric against occupancy to FILE\n"
+	"      --metric NAME       for --svg (default leak): probes, p99, max, failures, reuse-tw,\n"
+	"                          pred-blind, pred-same, pred-own, leak, chi2, ns\n"
+	"      --observe N         open N loopback connections; compare the kernel's\n"
+	"                          ports with the Linux models\n"
+	"      --observe-time S    at most S seconds for --observe (default 10)\n",
+	"example:\n"
+	"  portkit sim --os linux --occupancy 0,0.5,0.9 --svg sim.svg\n"
+	"\n"
+	"exit status: 0 simulated, 2 usage error or invalid argument, 3 data or system error.\n"
+};
+
 static void usage(FILE *out)
 {
-	fputs("usage: portkit sim [OPTIONS]\n"
-	      "  --range LO-HI       the ephemeral range (default 32768-60999)\n"
-	      "  --os ID             the range of an OS profile (portkit ranges)\n"
-	      "  --occupancy LIST    shares of the range held by other sockets,\n"
-	      "                      each in [0, 1) (default 0,0.5,0.9,0.99)\n"
-	      "  --algo LIST         algorithms (default all): sequential, descending,\n"
-	      "                      rfc6056-1 .. rfc6056-5, linux, linux-2021, freebsd\n"
-	      "  --destinations N    servers connected to (default 16)\n"
-	      "  --rate R            connections per second (default 200)\n"
-	      "  --lifetime S        mean connection lifetime in seconds (default 2)\n"
-	      "  --time-wait S       TIME_WAIT at the servers in seconds (default 60)\n"
-	      "  --connections N     connections per run (default 20000)\n"
-	      "  --attacker-share F  attacker probes per connection (default 0.125)\n"
-	      "  --guesses K         the attacker's guesses (default 10)\n"
-	      "  --leak-trials N     rounds of the leakage game (default 4000)\n"
-	      "  --leak-conns N      victim connections per round (default 64)\n"
-	      "  --reserved LIST     reserved ports, as ip_local_reserved_ports\n"
-	      "  --seed N            the workload's and the secrets' seed (default 1)\n"
-	      "  --csv               comma-separated values\n"
-	      "  --svg FILE          plot a metric against occupancy to FILE\n"
-	      "  --metric NAME       for --svg: probes, p99, max, failures, reuse-tw,\n"
-	      "                      pred-blind, pred-same, pred-own, leak, chi2, ns\n"
-	      "  --observe N         open N loopback connections; compare the kernel's\n"
-	      "                      ports with the Linux models\n"
-	      "  --observe-time S    at most S seconds for --observe (default 10)\n"
-	      "See docs/ephemeral.md for what each column measures.\n", out);
+	cli_help_print(out, &help);
 }
 
 /* ---- strict number parsing (ports go through pk_portspec_parse) ------- */
@@ -186,8 +198,10 @@ static int show_progress(void *ctx, pk_eph_algo algo, double occupancy,
 			 size_t index, size_t total)
 {
 	(void)ctx;
-	fprintf(stderr, "\rsim: %-11s at occupancy %-5g [%zu/%zu] ",
-		pk_eph_algo_name(algo), occupancy, index, total);
+	/* Short enough for a 40-column terminal (a line that wraps cannot
+	 * be taken back with \r), and erased before it is rewritten. */
+	fprintf(stderr, "\r\033[Ksim %zu/%zu: %s at %g", index, total,
+		pk_eph_algo_name(algo), occupancy);
 	return 0;
 }
 
@@ -291,7 +305,11 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 	pk_portset reserved;
 	double occ[MAX_OCC];
 	size_t nocc = 0, nalgo = 0;
-	const pk_sim_metric *metric = pk_sim_metric_at(0);
+	/* The default plot separates the models: leakage runs from 0 (per
+	 * destination secrets) to 1 (one global counter), where probes would
+	 * draw ten lines on top of each other. */
+	const pk_sim_metric *metric = NULL;
+	pk_sim_metric_find("leak", &metric, NULL);
 	bool metric_given = false;
 	pk_eph_algo algos[MAX_ALGO];
 	pk_sim_sweep *sweep = NULL;
@@ -309,6 +327,18 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 		switch (opt) {
 		case OPT_RANGE: {
 			pk_portspec spec;
+			if (strcmp(optarg, "host") == 0) {
+				/* This host's ip_local_port_range. */
+				pk_host_portconf conf;
+				if (pk_host_portconf_read(NULL, &conf, &err) != PK_OK)
+					return cli_fail(ctx, err.status, &err);
+				if (!conf.have_range || conf.ephemeral_lo > conf.ephemeral_hi)
+					return cli_usage(ctx, "sim --range host: this host's ip_local_port_range is %s",
+							 conf.have_range ? "invalid (reversed)" : "unreadable");
+				w.lo = conf.ephemeral_lo;
+				w.hi = conf.ephemeral_hi;
+				break;
+			}
 			if (pk_portspec_parse(optarg, &spec, &err) != PK_OK) {
 				cli_error("%s", err.message);
 				return EXIT_USAGE;
@@ -432,7 +462,7 @@ int cmd_sim(int argc, char **argv, cli_ctx *ctx)
 		pk_sim_sweep_set_progress(sweep, show_progress, NULL);
 	st = pk_sim_sweep_run(sweep, &err);
 	if (tty && st == PK_OK)
-		fprintf(stderr, "\r%60s\r", "");
+		fputs("\r\033[K", stderr); /* the progress line, gone */
 	else if (tty)
 		fputc('\n', stderr);
 	if (st != PK_OK) {

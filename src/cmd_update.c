@@ -45,21 +45,28 @@ static int report_failure(const cli_ctx *ctx, const pk_update *u, pk_status st,
 
 	if (pk_update_in_place(u)) {
 		/* The rename happened: the registry in use is the new one. */
-		cli_fail(ctx, st, err);
+		int rc = cli_fail(ctx, st, err);
 		cli_error("installed %s to %s, but it is not known to be on disk: "
 			  "lookups use the new registry, a crash may bring back the previous one",
 			  pk_update_input(u), pk_update_output(u));
-		return EXIT_DATA;
+		return rc;
 	}
 	switch (pk_update_get_step(u)) {
 	case PK_UPDATE_TARGET:
 		snprintf(e.message, sizeof e.message,
-			 "no place for the index: set XDG_DATA_HOME or HOME, or use --system");
+			 "no place for the index: set XDG_DATA_HOME or HOME, or use --system; "
+			 "the registry in use is unchanged");
 		break;
 	case PK_UPDATE_FORMAT:
+		if (st == PK_PARSE) { /* not a registry at all: it says what */
+			snprintf(e.message, sizeof e.message,
+				 "%.400s; the registry in use is unchanged", err->message);
+			break;
+		}
 		snprintf(e.message, sizeof e.message,
-			 "%.400s: update installs IANA's registry (--format xml|csv forces one; "
-			 "`portkit import` takes other formats)", err->message);
+			 "%.300s: update installs IANA's registry (--format xml|csv forces one; "
+			 "`portkit import` takes other formats); the registry in use is unchanged",
+			 err->message);
 		break;
 	case PK_UPDATE_EMPTY:
 		snprintf(e.message, sizeof e.message,
@@ -67,19 +74,41 @@ static int report_failure(const cli_ctx *ctx, const pk_update *u, pk_status st,
 		break;
 	case PK_UPDATE_OLDER:
 		snprintf(e.message, sizeof e.message,
-			 "%.400s; nothing installed (--force installs it anyway)",
-			 err->message);
+			 "%.400s; nothing installed (--force installs it anyway); "
+			 "the registry in use is unchanged", err->message);
 		break;
-	default:
-		cli_fail(ctx, st, err);
+	default: {
+		int rc = cli_fail(ctx, st, err);
 		cli_error("update failed; the registry in use is unchanged");
-		return EXIT_DATA;
+		return rc;
 	}
-	cli_fail(ctx, st, &e);
-	return EXIT_DATA;
+	}
+	return cli_fail(ctx, st, &e);
 }
 
 int cmd_update(int argc, char **argv, cli_ctx *ctx); /* for main.c */
+
+static const cli_help help = {
+	"usage: portkit update [OPTIONS]\n"
+	"Downloads IANA's registry, validates it completely and installs it as the\n"
+	"default registry, reporting changes against the index it replaces.\n"
+	"\n"
+	"options:\n"
+	"      --url URL           download from URL (default: IANA's XML)\n"
+	"      --file FILE         install a copy already downloaded\n"
+	"      --format FORMAT     xml or csv (default: told from the content)\n"
+	"      --system            install for everyone (/var/lib/portkit/registry.idx)\n"
+	"  -o, --output INDEX      write INDEX instead of the per-user index\n"
+	"      --timeout SECONDS   give up a download not complete after SECONDS\n"
+	"                          (default 300)\n"
+	"      --force             install a registry older than the one in use\n",
+	"example:\n"
+	"  portkit update --file service-names-port-numbers.xml\n"
+	"\n"
+	"exit status: 0 installed, 2 usage error, not a URL, missing FILE or refused\n"
+	"INDEX (not a regular file), 3 download, data or system error; on failure the\n"
+	"registry in use is unchanged.\n"
+};
 
 int cmd_update(int argc, char **argv, cli_ctx *ctx)
 {
@@ -113,15 +142,11 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'h':
-			printf("usage: portkit update [--url URL | --file FILE] [--format xml|csv] [--system | -o INDEX]\n"
-			       "                      [--timeout SECONDS] [--force]\n"
-			       "Downloads IANA's registry and installs it as the default registry.\n"
-			       "Without --format, XML or CSV is told from the content; changes are\n"
-			       "reported against the index being replaced.  A download not complete\n"
-			       "after --timeout seconds (default %u) is given up.  A registry older\n"
-			       "than the one in use is installed only with --force.\n",
-			       PK_DOWNLOAD_TIMEOUT_DEFAULT);
+			cli_help_print(stdout, &help);
 			return 0;
+		case 'x':
+			force = true;
+			break;
 		case 'u':
 			url = optarg;
 			break;
@@ -138,9 +163,6 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 			break;
 		case 's':
 			system_wide = true;
-			break;
-		case 'x':
-			force = true;
 			break;
 		case 'o':
 			target = optarg;
@@ -194,6 +216,8 @@ int cmd_update(int argc, char **argv, cli_ctx *ctx)
 		st = pk_update_set_timeout(u, timeout, &err);
 	if (st != PK_OK) {
 		rc = cli_fail(ctx, st, &err);
+		if (!ctx->json)
+			cli_error("update not started; the registry in use is unchanged");
 		goto out;
 	}
 	pk_update_set_force(u, force);

@@ -82,10 +82,42 @@ static void usage(FILE *out)
 	      "  -l, --long         every field of each record\n"
 	      "  -j, --json         JSON output (schema: docs/json.md)\n"
 	      "      --index FILE   use this compiled index instead of the default\n"
-	      "      --no-color     no colour (NO_COLOR is honoured too)\n"
+	      "  -q, --porcelain    services(5) lines, as getent services prints them\n"
+	      "      --color[=WHEN] auto (default), always or never; NO_COLOR is honoured\n"
+	      "      --no-color     no colour (--color=never)\n"
 	      "  -h, --help         this text;  -V, --version  the version\n\n"
-	      "exit status: 0 found, 1 nothing found, 2 usage or invalid input,\n"
-	      "3 data or system error.  See portkit(1).\n", out);
+	      "`portkit help COMMAND` (or COMMAND --help) lists a command's options.\n\n"
+	      "exit status: 0 success, 1 nothing found, 2 usage error, invalid input or\n"
+	      "refused file, 3 data or system error, 4 findings (audit, advise); each\n"
+	      "command's --help and portkit(1) say which it uses.\n", out);
+}
+
+/* The version, and the registry a lookup would use now and its date:
+ * what a bug report needs. */
+static int version(int argc, char **argv, const cli_ctx *ctx)
+{
+	pk_registry *reg = NULL;
+	pk_error err;
+	const char *index = NULL;
+
+	/* `portkit --version --index FILE` names FILE's registry. */
+	cli_ctx c = *ctx;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
+			index = argv[i + 1];
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
+			c.json = true;
+	}
+	pk_status st = index != NULL ? pk_registry_open_file(index, &reg, &err) :
+				      pk_registry_open_default(&reg, &err);
+	if (st != PK_OK)
+		cli_warn("%s", err.message);
+	pk_render *r = cli_render_new(&c);
+	if (r != NULL)
+		pk_render_version(r, reg);
+	int rc = cli_render_end(r, EXIT_FOUND);
+	pk_registry_close(reg);
+	return rc;
 }
 
 static int terminal_width(void)
@@ -118,15 +150,27 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (strcmp(argv[1], "help") == 0 && argc > 2) {
+		/* `portkit help pick` is `portkit pick --help`. */
+		static char prog[64], help_opt[] = "--help";
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+			if (strcmp(argv[2], commands[i].name) == 0) {
+				char *args[] = { prog, help_opt, NULL };
+				snprintf(prog, sizeof prog, "portkit %s", commands[i].name);
+				ctx.command = commands[i].name;
+				return cli_finish(commands[i].fn(2, args, &ctx));
+			}
+		cli_error("help: unknown command '%.40s': expected one of the commands of portkit --help",
+			  argv[2]);
+		return EXIT_USAGE;
+	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
 		return cli_finish(EXIT_FOUND);
 	}
-	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
-		printf("portkit %s\n", pk_version());
-		return cli_finish(EXIT_FOUND);
-	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)
+		return cli_finish(version(argc, argv, &ctx));
 	/* The subcommand may follow common options: `portkit --json info`;
 	 * it is moved in front of them, where its own parser expects it. */
 	int first = cli_next_operand(argc, argv, 1, NULL, NULL);

@@ -235,6 +235,14 @@ static void check_range_config(run *r)
 		fact_range_of_host(r);
 		pk__fact_range(r->l, "kernel_default", 32768, 60999);
 		pk__fix_sysctl(r->l, "fix-parity", false, KEY_RANGE, v);
+		/* The fix is a proposal like any other: in the commands and
+		 * the snippet too (finalize() evens the ends out). */
+		pk__fix_file(r->l, STEP_PERSIST, false, PK_AUDIT_SNIPPET_PATH, NULL);
+		if (!r->propose_range) {
+			r->propose_range = true;
+			r->plo = r->lo;
+			r->phi = r->hi;
+		}
 	}
 }
 
@@ -789,7 +797,8 @@ static bool fill_step(void *ctx, pk_fix *steps, size_t n, size_t i)
 		for (size_t k = 0; k < n; k++)
 			if ((steps[k].kind == PK_FIX_RESERVE && f->r->new_reserved) ||
 			    (steps[k].kind == PK_FIX_SYSCTL &&
-			     strcmp(steps[k].code, STEP_RANGE) == 0 &&
+			     (strcmp(steps[k].code, STEP_RANGE) == 0 ||
+			      strcmp(steps[k].code, "fix-parity") == 0) &&
 			     f->r->a->have_range))
 				return true;
 		return false;
@@ -1028,6 +1037,29 @@ pk_status pk_audit_write_sysctl(const pk_audit *a, const char *path,
 	if (a->snippet[0] == '\0')
 		return pk__error_set(err, PK_NOTFOUND,
 				    "%s: not written: no setting needs changing", path);
-	return pk__write_file_atomic(path, a->snippet, strlen(a->snippet), 0644,
-				    err);
+	/* The snippet's first two lines name its place: FILE, not the
+	 * default one, so that "sysctl -p" in it applies what it holds. */
+	const char *body = strchr(a->snippet, '\n');
+	body = body != NULL ? strchr(body + 1, '\n') : NULL;
+	body = body != NULL ? body + 1 : a->snippet;
+	/* A path with a line break must not end the comment. */
+	char *shown = strdup(path);
+	if (shown == NULL)
+		return pk__error_set(err, PK_NOMEM, "%s: %s", path, pk_strerror(PK_NOMEM));
+	for (char *p = shown; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	pk_buf b;
+	pk__buf_init(&b, 1 << 20);
+	pk_status st = pk__buf_printf(&b, "# %s - proposed by portkit.\n# Apply with: sysctl -p %s\n",
+				     shown, shown);
+	free(shown);
+	if (st == PK_OK)
+		st = pk__buf_addstr(&b, body);
+	if (st == PK_OK)
+		st = pk__write_file_atomic(path, b.data, b.len, 0644, err);
+	else
+		st = pk__error_set(err, st, "%s: %s", path, pk_strerror(st));
+	pk__buf_free(&b);
+	return st;
 }

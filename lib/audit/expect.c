@@ -110,6 +110,55 @@ pk_status pk_expect_add(pk_expect_list *l, const char *spec,
 	return add_entry(l, spec, label, strlen(label), "", err);
 }
 
+pk_status pk_expect_add_lookup(pk_expect_list *l, const pk_registry *reg,
+			       const char *spec, const char *label,
+			       pk_error *err)
+{
+	pk_query **qs = NULL;
+	size_t n = 0;
+	pk_status st = pk_query_parse_list(spec, 0, &qs, &n, err);
+
+	if (label == NULL)
+		label = "";
+	for (size_t i = 0; st == PK_OK && i < n; i++) {
+		uint16_t lo, hi;
+		const char *name = pk_query_name(qs[i]);
+		if (pk_query_ports(qs[i], &lo, &hi)) {
+			st = add_entry(l, pk_query_text(qs[i]), label, strlen(label), "", err);
+			continue;
+		}
+		if (reg == NULL) {
+			st = pk__error_set(err, PK_NOTFOUND,
+					   "'%s' is no port, and there is no registry to look the name up in",
+					   name);
+			break;
+		}
+		if ((st = pk_query_run(reg, qs[i], err)) != PK_OK)
+			break;
+		size_t nrec, added = 0;
+		const pk_recid *ids = pk_query_records(qs[i], &nrec);
+		const char *lab = label[0] != '\0' ? label : name;
+		for (size_t k = 0; st == PK_OK && k < nrec; k++) {
+			pk_record rec;
+			char one[32];
+			if (pk_record_get(reg, ids[k], &rec, NULL) != PK_OK || !rec.has_port ||
+			    rec.port_lo == 0)
+				continue;
+			snprintf(one, sizeof one, "%u-%u%s%s", (unsigned)rec.port_lo,
+				 (unsigned)rec.port_hi, rec.proto == PK_PROTO_NONE ? "" : "/",
+				 pk_proto_name(rec.proto));
+			st = add_entry(l, one, lab, strlen(lab), "", err);
+			added++;
+		}
+		if (st == PK_OK && added == 0)
+			st = pk__error_set(err, PK_NOTFOUND,
+					   "no service named '%s' with a port in the registry: expected PORT, LO-HI, SPEC/PROTO or a registered service name",
+					   pk_query_text(qs[i]));
+	}
+	pk_query_list_free(qs, n);
+	return st;
+}
+
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';

@@ -141,6 +141,14 @@ size_t pk__utf8_decode(const char *s, size_t len, uint32_t *cp);
 
 /* Offset of the first byte that is NUL or not valid UTF-8, or len. */
 size_t pk__utf8_check(const char *s, size_t len);
+/* Columns a printable code point takes on a terminal, as wcwidth(3) says
+ * in a UTF-8 locale but without depending on one: 0 for combining marks
+ * and zero-width characters, 2 for East Asian wide and fullwidth ones
+ * (CJK, Hangul, fullwidth forms, most emoji), 1 otherwise. */
+unsigned pk__cp_width(uint32_t cp);
+/* The columns of the UTF-8 text s[0..len) (bytes that are not UTF-8
+ * count one each). */
+size_t pk__utf8_width(const char *s, size_t len);
 
 /* ---- findings (finding.c) ---------------------------------------------
  * The one finding type of the audit and advise, built one finding at a

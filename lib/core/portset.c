@@ -1,6 +1,7 @@
 /* portset.c - sets of ports as 65,536-bit bitmaps, and the kernel's
  * ip_local_reserved_ports list syntax in both directions. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -156,4 +157,29 @@ size_t pk_portset_format(const pk_portset *set, char *buf, size_t size)
 		lo = hi == 65535 ? -1 : pk_portset_next(set, (uint32_t)hi + 1);
 	}
 	return need;
+}
+
+pk_status pk_portset_add_list(pk_portset *set, const char *list,
+			      pk_error *err)
+{
+	pk_portspec spec[64];
+	size_t n;
+	pk_status st = pk_portlist_parse(list, spec, 64, &n, err);
+
+	if (st != PK_OK)
+		return st;
+	if (n > 64) {
+		/* Rare: parse it again with room for every element. */
+		pk_portspec *all = malloc(n * sizeof *all);
+		if (all == NULL)
+			return pk__error_set(err, PK_NOMEM, "out of memory");
+		st = pk_portlist_parse(list, all, n, &n, err);
+		for (size_t i = 0; st == PK_OK && i < n; i++)
+			pk_portset_add_range(set, all[i].lo, all[i].hi);
+		free(all);
+		return st;
+	}
+	for (size_t i = 0; i < n; i++)
+		pk_portset_add_range(set, spec[i].lo, spec[i].hi);
+	return PK_OK;
 }

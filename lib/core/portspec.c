@@ -199,3 +199,104 @@ pk_status pk_portspec_parse(const char *s, pk_portspec *out, pk_error *err)
 	*out = spec;
 	return PK_OK;
 }
+
+/* The transport of an nmap prefix letter ("T:"), or PK_PROTO_NONE. */
+static pk_proto prefix_proto(const char *s)
+{
+	static const char letters[] = "tusd";
+	const char *l;
+
+	if (s[0] == '\0' || s[1] != ':' || (l = strchr(letters, s[0] | 0x20)) == NULL)
+		return PK_PROTO_NONE;
+	return (pk_proto)(PK_PROTO_TCP + (l - letters));
+}
+
+/* Whether s[0..n) names a transport ("udp"). */
+static bool is_proto_word(const char *s, size_t n)
+{
+	pk_proto p;
+
+	return n > 0 && pk_proto_parse(s, n, &p, NULL) == PK_OK;
+}
+
+bool pk_portlist_looks_like(const char *s)
+{
+	bool slash_before = false;
+
+	if (s == NULL || s[0] == '\0')
+		return false;
+	for (;;) {
+		size_t n = strcspn(s, ",");
+		if (slash_before && is_proto_word(s, n)) {
+			/* "9/tcp,udp": still the element before */
+		} else {
+			const char *e = s;
+			if (prefix_proto(e) != PK_PROTO_NONE)
+				e += 2;
+			size_t elen = n - (size_t)(e - s);
+			size_t portlen = strcspn(e, ",/");
+			if (portlen > elen)
+				portlen = elen;
+			if (portlen == 0 || strspn(e, "0123456789-") < portlen)
+				return false;
+			slash_before = memchr(e, '/', elen) != NULL;
+		}
+		if (s[n] == '\0')
+			return true;
+		s += n + 1;
+	}
+}
+
+pk_status pk_portlist_parse(const char *s, pk_portspec *out, size_t cap,
+			    size_t *count, pk_error *err)
+{
+	pk_proto prefix = PK_PROTO_NONE;
+	size_t k = 0;
+	bool slash_before = false;
+	char q[200];
+
+	*count = 0;
+	if (s == NULL || s[0] == '\0')
+		return bad_port("", "empty; expected a port list such as 80,443,8000-8100 or T:80,U:53",
+				err);
+	for (const char *p = s;;) {
+		size_t n = strcspn(p, ",");
+		pk_proto proto;
+		if (slash_before && n > 0 && pk_proto_parse(p, n, &proto, NULL) == PK_OK) {
+			/* "9/tcp,udp": another transport of the element before. */
+			if (k <= cap)
+				out[k - 1].protos |= PK_PROTOMASK(proto);
+		} else {
+			const char *e = p;
+			char item[64];
+			pk_portspec spec;
+			if (prefix_proto(e) != PK_PROTO_NONE) {
+				prefix = prefix_proto(e);
+				e += 2;
+			}
+			size_t elen = n - (size_t)(e - p);
+			if (elen == 0 || elen >= sizeof item)
+				return pk__error_set(err, PK_INVAL,
+						    "invalid port list '%s': element %zu is %s; expected PORT, LO-HI or PORT/PROTO, optionally after T:, U:, S: or D:",
+						    quote_input(s, q, sizeof q), k + 1,
+						    elen == 0 ? "empty" : "too long");
+			memcpy(item, e, elen);
+			item[elen] = '\0';
+			pk_error perr;
+			if (pk_portspec_parse(item, &spec, &perr) != PK_OK)
+				return pk__error_set(err, PK_INVAL, "%s (element %zu of the port list '%s')",
+						    perr.message, k + 1, quote_input(s, q, sizeof q));
+			if (spec.protos == 0 && prefix != PK_PROTO_NONE)
+				spec.protos = PK_PROTOMASK(prefix);
+			slash_before = memchr(item, '/', elen) != NULL;
+			if (k < cap)
+				out[k] = spec;
+			k++;
+		}
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	*count = k;
+	return PK_OK;
+}

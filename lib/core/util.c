@@ -154,7 +154,8 @@ pk_status pk__read_file(const char *path, size_t limit, char **data,
 	*data = NULL;
 	*len = 0;
 	if (fd < 0)
-		return pk__error_set(err, errno == EACCES ? PK_PERM : PK_IO,
+		return pk__error_set(err, errno == EACCES ? PK_PERM :
+					  errno == ENOENT ? PK_NOTFOUND : PK_IO,
 				    "%s: %s", path, strerror(errno));
 	pk__buf_init(&buf, limit);
 	for (;;) {

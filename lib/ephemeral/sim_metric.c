@@ -119,3 +119,8 @@ double pk_sim_metric_value(const pk_sim_metric *m, const pk_sim_result *r)
 		return *(const double *)(const void *)p;
 	}
 }
+
+bool pk_sim_metric_is_count(const pk_sim_metric *m)
+{
+	return m->type != F_DOUBLE;
+}

@@ -1,6 +1,7 @@
 /* query.c - questions as users type them: the lookup grammar (ports,
  * ranges, /PROTO suffixes, names that contain '/'), range and search
  * queries, each checked before it is run and holding its answer. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,9 @@ struct pk_query {
 	uint16_t lo, hi;
 	unsigned mask;      /* the lookup mask; 0 when nothing can match */
 	unsigned protocols; /* pk_query_protocols() */
+	unsigned own, option; /* the transports of the argument and the caller */
 	char *text;
+	char *arg;      /* the port list it is an element of, or NULL */
 	char name[PK_QUERY_NAME_MAX + 1];
 	char **words;
 	size_t nwords;
@@ -58,6 +61,8 @@ static unsigned lookup_mask(unsigned own, unsigned option)
 
 static void set_mask(pk_query *q, unsigned own, unsigned option)
 {
+	q->own = own & PK_PROTOMASK_TRANSPORTS;
+	q->option = option & PK_PROTOMASK_TRANSPORTS;
 	q->mask = lookup_mask(own, option);
 	q->protocols = q->mask == PK_PROTOMASK_ANY ? 0 :
 		       q->mask & PK_PROTOMASK_TRANSPORTS;
@@ -121,12 +126,35 @@ static bool parse_proto_list(const char *s, unsigned *mask)
 	return true;
 }
 
+/* A port list with a ',' or a transport prefix: "80,443", "T:80". */
+static bool is_list(const char *arg)
+{
+	return arg != NULL && strpbrk(arg, ",:") != NULL &&
+	       pk_portlist_looks_like(arg);
+}
+
 pk_status pk_query_parse(const char *arg, unsigned protomask, pk_query **out,
 			 pk_error *err)
 {
 	*out = NULL;
 	if (arg == NULL)
 		return pk__error_set(err, PK_INVAL, "no query");
+	if (is_list(arg)) {
+		pk_query **qs;
+		size_t n;
+		pk_status st = pk_query_parse_list(arg, protomask, &qs, &n, err);
+		if (st == PK_OK && n == 1) {
+			*out = qs[0];
+			free(qs);
+			return PK_OK;
+		}
+		pk_query_list_free(qs, n);
+		if (st != PK_OK)
+			return st;
+		return pk__error_set(err, PK_INVAL,
+				     "'%.40s' is a list of %zu port specifications; expected one here",
+				     arg, n);
+	}
 	if (numeric_looking(arg))
 		return parse_ports(arg, protomask, out, err);
 	size_t len = strlen(arg);
@@ -155,6 +183,91 @@ pk_status pk_query_parse(const char *arg, unsigned protomask, pk_query **out,
 	if (slash != NULL && slash != arg && parse_proto_list(slash + 1, &own))
 		q->name[slash - arg] = '\0';
 	set_mask(q, own, protomask);
+	return PK_OK;
+}
+
+void pk_query_list_free(pk_query **qs, size_t count)
+{
+	if (qs == NULL)
+		return;
+	for (size_t i = 0; i < count; i++)
+		pk_query_free(qs[i]);
+	free(qs);
+}
+
+/* The text of one element of a list: "80", "8000-8100", "53/udp". */
+static void element_text(const pk_portspec *spec, char *buf, size_t size)
+{
+	char protos[32];
+	int n = spec->lo == spec->hi ?
+			snprintf(buf, size, "%u", (unsigned)spec->lo) :
+			snprintf(buf, size, "%u-%u", (unsigned)spec->lo,
+				 (unsigned)spec->hi);
+
+	if (spec->protos != 0 && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, "/%s",
+			 pk__protomask_format(spec->protos, protos, sizeof protos));
+}
+
+pk_status pk_query_parse_list(const char *arg, unsigned protomask,
+			      pk_query ***out, size_t *count, pk_error *err)
+{
+	pk_query **qs;
+	pk_portspec *specs = NULL;
+	size_t n = 1;
+	pk_status st;
+
+	*out = NULL;
+	*count = 0;
+	if (!is_list(arg)) {
+		pk_query *q;
+		if ((st = pk_query_parse(arg, protomask, &q, err)) != PK_OK)
+			return st;
+		if ((qs = malloc(sizeof *qs)) == NULL) {
+			pk_query_free(q);
+			return pk__error_set(err, PK_NOMEM, "out of memory");
+		}
+		qs[0] = q;
+		*out = qs;
+		*count = 1;
+		return PK_OK;
+	}
+	if ((st = pk_portlist_parse(arg, NULL, 0, &n, err)) != PK_OK)
+		return st;
+	if (n > PK_QUERY_LIST_MAX)
+		return pk__error_set(err, PK_INVAL,
+				     "invalid port list '%.40s...': %zu elements; expected at most %d (use ranges)",
+				     arg, n, PK_QUERY_LIST_MAX);
+	specs = malloc(n * sizeof *specs);
+	qs = calloc(n, sizeof *qs);
+	if (specs == NULL || qs == NULL) {
+		free(specs);
+		free(qs);
+		return pk__error_set(err, PK_NOMEM, "out of memory");
+	}
+	st = pk_portlist_parse(arg, specs, n, &n, err);
+	for (size_t i = 0; st == PK_OK && i < n; i++) {
+		char text[64];
+		element_text(&specs[i], text, sizeof text);
+		/* One element: the argument as given, like any other. */
+		st = new_query(n == 1 ? arg : text, specs[i].lo == specs[i].hi ? PK_QUERY_PORT :
+								 PK_QUERY_RANGE,
+			       &qs[i], err);
+		if (st == PK_OK && n > 1 && (qs[i]->arg = strdup(arg)) == NULL)
+			st = pk__error_set(err, PK_NOMEM, "out of memory");
+		if (st != PK_OK)
+			break;
+		qs[i]->lo = specs[i].lo;
+		qs[i]->hi = specs[i].hi;
+		set_mask(qs[i], specs[i].protos, protomask);
+	}
+	free(specs);
+	if (st != PK_OK) {
+		pk_query_list_free(qs, n);
+		return st;
+	}
+	*out = qs;
+	*count = n;
 	return PK_OK;
 }
 
@@ -234,6 +347,7 @@ void pk_query_free(pk_query *q)
 	free(q->ids);
 	pk_port_runs_free(q->runs);
 	free(q->text);
+	free(q->arg);
 	free(q);
 }
 
@@ -245,6 +359,11 @@ pk_query_type pk_query_get_type(const pk_query *q)
 const char *pk_query_text(const pk_query *q)
 {
 	return q->text;
+}
+
+const char *pk_query_argument(const pk_query *q)
+{
+	return q->arg != NULL ? q->arg : q->text;
 }
 
 const char *pk_query_name(const pk_query *q)
@@ -274,6 +393,15 @@ const char *pk_query_word(const pk_query *q, size_t i)
 pk_range_filter pk_query_filter(const pk_query *q)
 {
 	return q->filter;
+}
+
+bool pk_query_conflict(const pk_query *q, unsigned *own, unsigned *option)
+{
+	if (own != NULL)
+		*own = q->own;
+	if (option != NULL)
+		*option = q->option;
+	return q->mask == 0;
 }
 
 unsigned pk_query_protocols(const pk_query *q)

@@ -26,6 +26,17 @@ uint32_t pk_registry_count(const pk_registry *reg)
 	return reg->nrecs;
 }
 
+bool pk_registry_is_partial(const pk_registry *reg)
+{
+	for (pk_recid id = 0; id < reg->nrecs; id++) {
+		pk_record r;
+		if (pk_record_get(reg, id, &r, NULL) == PK_OK && r.origin < 32 &&
+		    (PK_ORIGINMASK(r.origin) & PK_ORIGINMASK_IANA))
+			return false;
+	}
+	return true;
+}
+
 uint64_t pk_registry_content_hash(const pk_registry *reg)
 {
 	const pk_idx_header *h = reg->hdr;

@@ -72,8 +72,9 @@ static void text_header(pk_render *r, const pk_host_portconf *conf,
 	if (socks != NULL) {
 		pk_host_sockets_info info;
 		pk_host_sockets_get_info(socks, &info);
-		pk__render_printf(r, "sockets           %zu listening or bound, %u outgoing connections (%s)\n",
+		pk__render_printf(r, "sockets           %zu listening or bound, %u outgoing connection%s (%s)\n",
 				  pk_host_sockets_count(socks), info.outbound,
+				  info.outbound == 1 ? "" : "s",
 				  info.source);
 	}
 }

@@ -7,6 +7,12 @@
 
 #include "render/finding.h"
 
+/* "s" unless n is 1: "1 port", "2 ports", "0 ports". */
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 /* Longest part of a record's description quoted in a finding. */
 #define DESC_MAX 100
 /* Longest port list a sentence quotes; longer ones end in ",...". */
@@ -266,8 +272,9 @@ static void audit_summary(text *t, const pk_finding *f)
 		    range_text(range(f, "expected"), a, sizeof a),
 		    protos_suffix((unsigned)u(f, "protocols"), p, sizeof p));
 		label_text(t, f);
-		out(t, " overlaps the ephemeral range %s in %u ports",
-		    range_text(eph, b, sizeof b), uport(f, "overlap_count"));
+		out(t, " overlaps the ephemeral range %s in %u port%s",
+		    range_text(eph, b, sizeof b), uport(f, "overlap_count"),
+		    plural(u(f, "overlap_count")));
 	} else if (is(f, "port-taken")) {
 		pk_port_range e = range(f, "expected");
 		uint64_t n = u(f, "taken_count");
@@ -291,8 +298,9 @@ static void audit_summary(text *t, const pk_finding *f)
 			    pct(u(f, "busiest_count"), u(f, "usable_count"), p,
 				sizeof p));
 		} else {
-			out(t, "ephemeral range %s leaves only %u usable ports for outgoing TCP connections",
-			    range_text(eph, a, sizeof a), uport(f, "usable_count"));
+			out(t, "ephemeral range %s leaves only %u usable port%s for outgoing TCP connections",
+			    range_text(eph, a, sizeof a), uport(f, "usable_count"),
+			    plural(u(f, "usable_count")));
 		}
 	} else if (is(f, "reserved-most")) {
 		out(t, "ip_local_reserved_ports covers %u of the %u ports of ip_local_port_range %s (%s)",
@@ -372,8 +380,9 @@ static void audit_detail(text *t, const pk_finding *f)
 			socket_text(t, x->values[i].socket);
 		}
 		if (u(f, "socket_count") > shown)
-			out(t, "\n... and %llu more sockets",
-			    (unsigned long long)(u(f, "socket_count") - shown));
+			out(t, "\n... and %llu more socket%s",
+			    (unsigned long long)(u(f, "socket_count") - shown),
+			    plural(u(f, "socket_count") - shown));
 		if (str(f, "label")[0] != '\0' && str(f, "declared_at")[0] != '\0')
 			out(t, "\nExpected as '%s' (%s).", str(f, "label"),
 			    str(f, "declared_at"));
@@ -391,9 +400,12 @@ static void audit_detail(text *t, const pk_finding *f)
 		    uport(f, "port"));
 	} else if (is(f, "ephemeral-overlap")) {
 		declared(t, f, ". ", "");
-		out(t, "Overlap %s, of which %u ports are not reserved: outgoing connections can take any of them before the services that need them.",
+		out(t, "Overlap %s, of which %u %s not reserved: outgoing connections can take %s before the services that need %s.",
 		    range_text(range(f, "overlap"), a, sizeof a),
-		    uport(f, "unreserved_count"));
+		    uport(f, "unreserved_count"),
+		    u(f, "unreserved_count") == 1 ? "port is" : "ports are",
+		    u(f, "unreserved_count") == 1 ? "it" : "any of them",
+		    u(f, "unreserved_count") == 1 ? "it" : "them");
 		if (u(f, "overlap_large"))
 			out(t, " The overlap is a large part of the range: moving the range (or the services) is the better cure than reserving it.");
 	} else if (is(f, "port-taken")) {
@@ -416,15 +428,16 @@ static void audit_detail(text *t, const pk_finding *f)
 			const pk_dest_load *d = x->values[i].dest;
 			out(t, "\n  ");
 			dest_text(t, d);
-			out(t, ": %u connections (%u in TIME_WAIT), %s of usable",
-			    d->count, d->time_wait,
+			out(t, ": %u connection%s (%u in TIME_WAIT), %s of usable",
+			    d->count, plural(d->count), d->time_wait,
 			    pct(d->count, u(f, "usable_count"), p, sizeof p));
 		}
 	} else if (is(f, "reserved-most")) {
 		out(t, "Reserved inside the range: ");
 		ports_list(t, pk_finding_fact(f, "reserved"), u(f, "reserved_count"));
-		out(t, "\nOnly %u ports are left for outgoing connections and bind(0)%s.",
+		out(t, "\nOnly %u %s left for outgoing connections and bind(0)%s.",
 		    uport(f, "usable_count"),
+		    u(f, "usable_count") == 1 ? "port is" : "ports are",
 		    u(f, "usable_count") == 0 ? ": connect() fails with EADDRNOTAVAIL" : "");
 	} else if (is(f, "range-invalid")) {
 		pk_port_range r = range(f, "port_range");

@@ -247,3 +247,33 @@ void pk_render_import(pk_render *r, const pk_registry *reg, const char *input,
 {
 	pk_render_import_ex(r, reg, NULL, input, output, NULL);
 }
+
+void pk_render_version(pk_render *r, const pk_registry *reg)
+{
+	pk_registry_info in;
+
+	if (reg != NULL)
+		pk_registry_get_info(reg, &in);
+	if (r->format == PK_RENDER_JSON) {
+		pk__json_document_begin(r, "version");
+		pk__json_string(r, "version", pk_version());
+		pk__json_registry(r, "registry", reg);
+		pk__json_object_end(r);
+		return;
+	}
+	pk__render_printf(r, "portkit %s\n", pk_version());
+	if (reg == NULL) {
+		pk__render_puts(r, "registry: none usable\n");
+		return;
+	}
+	pk__render_puts(r, "registry: ");
+	pk__render_text(r, in.source, strlen(in.source), false);
+	pk__render_puts(r, "\n    from: ");
+	pk__render_text(r, in.origin, strlen(in.origin), false);
+	pk__render_puts(r, "\n    date: ");
+	if (in.updated[0] != '\0')
+		pk__render_text(r, in.updated, strlen(in.updated), false);
+	else
+		pk__render_puts(r, "unknown (the source gives none)");
+	pk__render_puts(r, "\n");
+}

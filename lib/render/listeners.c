@@ -34,14 +34,15 @@ static const char *range_note(const pk_host_portconf *conf, uint16_t port)
 	return "ephemeral";
 }
 
-static bool listed(const pk_socket *k, unsigned protomask)
+static bool listed(const pk_socket *k, const pk_socket_filter *filter)
 {
-	return protomask == 0 || (protomask & PK_PROTOMASK(k->proto));
+	return pk_socket_filter_match(filter, k);
 }
 
 static void text_listeners(pk_render *r, const pk_registry *reg,
 			   const pk_host_portconf *conf,
-			   const pk_host_sockets *socks, unsigned protomask)
+			   const pk_host_sockets *socks,
+			   const pk_socket_filter *filter)
 {
 	static const char *const head[] = { "PROTO", "ADDRESS", "PORT", "RANGE",
 					    "USER", "PROCESS", "SERVICE" };
@@ -53,9 +54,9 @@ static void text_listeners(pk_render *r, const pk_registry *reg,
 	pk__table_add_header(r, t, head);
 	for (size_t i = 0; t != NULL && i < pk_host_sockets_count(socks); i++) {
 		const pk_socket *k = pk_host_sockets_get(socks, i);
-		char addr[64], address[80], port[8], uid[16], proc[48];
+		char addr[64], address[80], port[8], uid[40], proc[48];
 		pk_recid ids[SERVICES_MAX];
-		if (!listed(k, protomask))
+		if (!listed(k, filter))
 			continue;
 		pk_addr_format(k->family, k->addr, addr, sizeof addr);
 		if (k->family == 6)
@@ -64,7 +65,10 @@ static void text_listeners(pk_render *r, const pk_registry *reg,
 		else
 			snprintf(address, sizeof address, "%s", addr);
 		snprintf(port, sizeof port, "%u", k->port);
-		snprintf(uid, sizeof uid, "%u", k->uid);
+		if (r->flags & PK_RENDER_NUMERIC)
+			snprintf(uid, sizeof uid, "%u", k->uid);
+		else
+			pk_user_name(k->uid, uid, sizeof uid);
 		if (k->pid != 0)
 			snprintf(proc, sizeof proc, "%s/%d", k->comm, k->pid);
 		else
@@ -103,23 +107,24 @@ static void text_listeners(pk_render *r, const pk_registry *reg,
 
 static void json_listeners(pk_render *r, const pk_registry *reg,
 			   const pk_host_portconf *conf,
-			   const pk_host_sockets *socks, unsigned protomask)
+			   const pk_host_sockets *socks,
+			   const pk_socket_filter *filter)
 {
 	size_t count = 0;
 
 	for (size_t i = 0; i < pk_host_sockets_count(socks); i++)
-		count += listed(pk_host_sockets_get(socks, i), protomask);
+		count += listed(pk_host_sockets_get(socks, i), filter);
 	pk__json_document_begin(r, "listeners");
 	pk__json_registry(r, "registry", reg);
 	pk__json_host(r, conf, socks);
-	pk__json_protocols(r, "protocols", protomask);
+	pk__json_protocols(r, "protocols", pk_socket_filter_get_protos(filter));
 	pk__json_uint(r, "count", count);
 	pk__json_array_begin(r, "sockets");
 	for (size_t i = 0; i < pk_host_sockets_count(socks); i++) {
 		const pk_socket *k = pk_host_sockets_get(socks, i);
 		char addr[64];
 		pk_recid ids[SERVICES_MAX];
-		if (!listed(k, protomask))
+		if (!listed(k, filter))
 			continue;
 		pk_addr_format(k->family, k->addr, addr, sizeof addr);
 		pk__json_object_begin(r, NULL);
@@ -130,7 +135,10 @@ static void json_listeners(pk_render *r, const pk_registry *reg,
 		pk__json_bool(r, "dual_stack", k->dual_stack);
 		pk__json_bool(r, "v6only_known", k->v6only_known);
 		pk__json_uint(r, "ifindex", k->ifindex);
+		char user[40];
 		pk__json_uint(r, "uid", k->uid);
+		pk__json_string(r, "user", r->flags & PK_RENDER_NUMERIC ? NULL :
+					   pk_user_name(k->uid, user, sizeof user));
 		pk__json_uint(r, "inode", k->inode);
 		if (k->pid != 0) {
 			pk__json_int(r, "pid", k->pid);
@@ -160,12 +168,31 @@ static void json_listeners(pk_render *r, const pk_registry *reg,
 	pk__json_object_end(r);
 }
 
+void pk_render_listeners_where(pk_render *r, const pk_registry *reg,
+			       const pk_host_portconf *conf,
+			       const pk_host_sockets *socks,
+			       const pk_socket_filter *filter)
+{
+	if (r->format == PK_RENDER_JSON)
+		json_listeners(r, reg, conf, socks, filter);
+	else
+		text_listeners(r, reg, conf, socks, filter);
+}
+
 void pk_render_listeners(pk_render *r, const pk_registry *reg,
 			 const pk_host_portconf *conf,
 			 const pk_host_sockets *socks, unsigned protomask)
 {
+	pk_socket_filter *f = NULL;
+
+	if (pk_socket_filter_new(&f, NULL) != PK_OK) {
+		pk__render_fail(r, PK_NOMEM, "out of memory");
+		return;
+	}
+	pk_socket_filter_protos(f, protomask);
 	if (r->format == PK_RENDER_JSON)
-		json_listeners(r, reg, conf, socks, protomask);
+		json_listeners(r, reg, conf, socks, f);
 	else
-		text_listeners(r, reg, conf, socks, protomask);
+		text_listeners(r, reg, conf, socks, f);
+	pk_socket_filter_free(f);
 }

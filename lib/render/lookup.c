@@ -56,6 +56,9 @@ static void json_query(pk_render *r, const pk_registry *reg, const pk_query *q)
 
 	pk__json_object_begin(r, NULL);
 	pk__json_string(r, "query", pk_query_text(q));
+	/* An element of a port list: the list it came from. */
+	if (pk_query_argument(q) != pk_query_text(q))
+		pk__json_string(r, "argument", pk_query_argument(q));
 	pk__json_string(r, "type", query_type_name(pk_query_get_type(q)));
 	if (pk_query_ports(q, &lo, &hi)) {
 		pk__json_uint(r, "port_lo", lo);
@@ -90,20 +93,67 @@ static void json_query(pk_render *r, const pk_registry *reg, const pk_query *q)
 	pk__json_object_end(r);
 }
 
-/* A row saying that ports have no record, with their class: the class is
- * part of every answer. */
-static void empty_port_row(pk_render *r, pk_text_table *t, uint16_t lo,
-			   uint16_t hi)
+/* What a port with no record for the transports asked about has on the
+ * others: "domain/tcp, domain/udp" (at most a few), "" for nothing. */
+static void others_text(const pk_registry *reg, uint16_t port, char *buf,
+			size_t size)
 {
-	char port[16], cls[48];
+	pk_recid ids[8];
+	size_t n = pk_lookup_port(reg, port, PK_PROTOMASK_ANY, ids, 8);
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && i < 8 && len < size; i++) {
+		pk_record rec;
+		/* An Unassigned record is nothing to point to. */
+		if (pk_record_get(reg, ids[i], &rec, NULL) != PK_OK ||
+		    (rec.name == NULL && rec.kind != PK_KIND_RESERVED))
+			continue;
+		int w = snprintf(buf + len, size - len, "%s%s/%s", len ? ", " : "",
+				 rec.name ? rec.name : "Reserved",
+				 rec.proto == PK_PROTO_NONE ? "any" : pk_proto_name(rec.proto));
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	if (n > 8 && len + 8 < size)
+		snprintf(buf + len, size - len, ", ...");
+}
+
+/* A row saying that ports have no record, with their class: the class is
+ * part of every answer.  When the query asked for transports the port has
+ * no record for, the row says which, and what the port has instead. */
+static void empty_port_row(pk_render *r, pk_text_table *t, const char *lead,
+			   const pk_registry *reg, const pk_query *q,
+			   uint16_t lo, uint16_t hi)
+{
+	char port[16], cls[48], why[512], others[256] = "", protos[32];
+	unsigned own, option;
+	bool conflict = pk_query_conflict(q, &own, &option);
 
 	pk__ports_text(lo, hi, port, sizeof port);
 	pk__class_text(lo, hi, cls, sizeof cls);
-	const char *why = pk_port_class_of(lo) == PK_CLASS_DYNAMIC &&
-					  pk_port_class_of(hi) == PK_CLASS_DYNAMIC ?
-				  "no record: Dynamic/Private ports are never assigned (RFC 6335)" :
-				  "no record: unassigned";
-	const char *cells[PK_RECORD_COLS] = { port, "-", cls, "-", why };
+	if (lo == hi)
+		others_text(reg, lo, others, sizeof others);
+	if (conflict) {
+		char a[32], b[32];
+		snprintf(why, sizeof why,
+			 "nothing asked: %s (of the argument) and %s (of the option) exclude each other%s%s",
+			 pk__protomask_format(own, a, sizeof a),
+			 pk__protomask_format(option, b, sizeof b),
+			 others[0] ? "; it has " : "", others);
+	} else if (others[0] != '\0') {
+		snprintf(why, sizeof why, "no %s record for %s; it has %s",
+			 pk__protomask_format(pk_query_protocols(q), protos, sizeof protos),
+			 port, others);
+	} else {
+		snprintf(why, sizeof why, "%s",
+			 pk_port_class_of(lo) == PK_CLASS_DYNAMIC &&
+					 pk_port_class_of(hi) == PK_CLASS_DYNAMIC ?
+				 "no record: Dynamic/Private ports are never assigned (RFC 6335)" :
+				 "no record: unassigned");
+	}
+	const char *cells[PK_RECORD_COLS + 1] = { lead, port, "-", cls, "-", why };
 	pk__table_add(r, t, cells);
 }
 
@@ -197,19 +247,41 @@ void pk_render_lookup(pk_render *r, const pk_registry *reg,
 		pk__json_object_end(r);
 		return;
 	}
+	if (r->flags & PK_RENDER_BARE) {
+		/* getent services: the ports a query asked about, or the
+		 * first port of a record found by name. */
+		while (pk__render_ok(r) && (q = next(ctx)) != NULL) {
+			size_t n;
+			uint16_t lo, hi;
+			const pk_recid *ids = pk_query_records(q, &n);
+			if (!pk_query_ports(q, &lo, &hi)) {
+				lo = 1;
+				hi = 0;
+			}
+			for (size_t i = 0; i < n; i++)
+				pk__record_services_lines(r, reg, ids[i], lo, hi,
+							  pk_query_protocols(q));
+		}
+		return;
+	}
 	if (r->flags & PK_RENDER_LONG) {
 		long_lookup(r, reg, next, ctx);
 		return;
 	}
-	/* One table for every query, so that its columns line up; written
-	 * a chunk at a time, so that memory does not grow with the number
-	 * of queries (a wider cell in a later chunk widens its column from
-	 * there on); notes on curated aliases after it. */
-	pk_text_table *t = pk__table_new(r, PK_RECORD_COLS);
+	/* One table for every query, so that its columns line up; with
+	 * PK_RENDER_QUERIES, a first column names the query each row answers
+	 * (the front end knows how many there are: the table is written a
+	 * chunk at a time, so that memory does not grow with the number of
+	 * queries, and cannot wait to count them; a wider cell in a later
+	 * chunk widens its column from there on); notes on curated aliases
+	 * after it. */
+	pk_text_table *t = pk__table_new(r, PK_RECORD_COLS + 1);
 	size_t rows = 0;
 	pk_buf notes;
 	pk__buf_init(&notes, 1u << 16);
-	pk__record_header(r, t);
+	if (!(r->flags & PK_RENDER_QUERIES))
+		pk__table_hide_first(t);
+	pk__record_header(r, t, "QUERY");
 	while (pk__render_ok(r) && (q = next(ctx)) != NULL) {
 		size_t n;
 		uint16_t lo, hi;
@@ -218,10 +290,11 @@ void pk_render_lookup(pk_render *r, const pk_registry *reg,
 		if (c != NULL)
 			pk__buf_printf(&notes, "%s: a curated alias of %s (%s; portkit's list, not a registry name)\n",
 				       c->typed, c->name, c->why);
+		const char *lead = pk_query_text(q);
 		for (size_t i = 0; i < n; i++, rows++)
-			pk__record_row(r, t, reg, ids[i]);
+			pk__record_row(r, t, reg, ids[i], lead);
 		if (n == 0 && pk_query_ports(q, &lo, &hi)) {
-			empty_port_row(r, t, lo, hi);
+			empty_port_row(r, t, lead, reg, q, lo, hi);
 			rows++;
 		}
 		if (pk__table_rows(t) >= PK_TABLE_CHUNK)
@@ -292,6 +365,14 @@ static void text_runs(pk_render *r, const pk_query *q)
 		pk__render_put(r, "\n", 1);
 	}
 	pk__render_printf(r, "unassigned in %u-%u:", (unsigned)lo, (unsigned)hi);
+	unsigned own, option;
+	if (pk_query_conflict(q, &own, &option)) {
+		char a[32], b[32];
+		pk__render_printf(r, " nothing asked: %s (of the argument) and %s (of the option) exclude each other\n",
+				  pk__protomask_format(own, a, sizeof a),
+				  pk__protomask_format(option, b, sizeof b));
+		return;
+	}
 	const char *sep = " ";
 	for (int p = PK_PROTO_TCP; p <= PK_PROTO_DCCP; p++)
 		if (mask & PK_PROTOMASK(p)) {

@@ -102,6 +102,12 @@ void pk_render_pick(pk_render *r, const pk_registry *reg, const pk_pick *pick,
 		json_pick(r, reg, pick, res, n);
 		return;
 	}
+	if (r->flags & PK_RENDER_BARE) {
+		/* PORT=$(portkit pick -q): the numbers alone. */
+		for (size_t i = 0; i < n; i++)
+			pk__render_printf(r, "%u\n", res[i].port);
+		return;
+	}
 	pk_text_table *t = pk__table_new(r, 2);
 	for (size_t i = 0; i < n; i++) {
 		char port[8], expl[1024];

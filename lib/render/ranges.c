@@ -114,7 +114,11 @@ static void json_host(pk_render *r, const pk_host_portconf *c, uint32_t in_range
 		pk__json_object_begin(r, "ip_local_port_range");
 		pk__json_uint(r, "port_lo", c->ephemeral_lo);
 		pk__json_uint(r, "port_hi", c->ephemeral_hi);
-		pk__json_uint(r, "count", (unsigned)(c->ephemeral_hi - c->ephemeral_lo) + 1);
+		/* A reversed range is no range (the kernel refuses to set
+		 * one; a proc tree may still hold it): 0 ports, invalid. */
+		bool valid = c->ephemeral_lo <= c->ephemeral_hi;
+		pk__json_uint(r, "count", valid ? (unsigned)(c->ephemeral_hi - c->ephemeral_lo) + 1 : 0u);
+		pk__json_bool(r, "valid", valid);
 		pk__json_object_end(r);
 	} else {
 		pk__json_null(r, "ip_local_port_range");
@@ -151,7 +155,8 @@ static void json_host(pk_render *r, const pk_host_portconf *c, uint32_t in_range
 
 void pk_render_host_ports(pk_render *r, const pk_host_portconf *c)
 {
-	uint32_t in_range = c->have_reserved && c->have_range ?
+	uint32_t in_range = c->have_reserved && c->have_range &&
+			    c->ephemeral_lo <= c->ephemeral_hi ?
 		pk_portset_count(&c->reserved, c->ephemeral_lo, c->ephemeral_hi) : 0;
 
 	if (r->format == PK_RENDER_JSON) {
@@ -160,7 +165,10 @@ void pk_render_host_ports(pk_render *r, const pk_host_portconf *c)
 	}
 	char range[128] = "unavailable", res[4200] = "unavailable";
 	char unpriv[16] = "unavailable", match[256];
-	if (c->have_range) {
+	if (c->have_range && c->ephemeral_lo > c->ephemeral_hi) {
+		snprintf(range, sizeof range, "%u %u: invalid, reversed (LO > HI): no port is ephemeral as set",
+			 c->ephemeral_lo, c->ephemeral_hi);
+	} else if (c->have_range) {
 		unsigned count = (unsigned)(c->ephemeral_hi - c->ephemeral_lo) + 1;
 		snprintf(range, sizeof range, "%u-%u (%u ports%s)", c->ephemeral_lo,
 			 c->ephemeral_hi, count,

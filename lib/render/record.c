@@ -229,9 +229,12 @@ static const char *const record_header[PK_RECORD_COLS] = {
 	"PORT", "PROTO", "CLASS", "NAME", "DESCRIPTION"
 };
 
-void pk__record_header(pk_render *r, pk_text_table *t)
+void pk__record_header(pk_render *r, pk_text_table *t, const char *lead)
 {
-	pk__table_add_header(r, t, record_header);
+	const char *cells[PK_RECORD_COLS + 1] = { lead };
+
+	memcpy(cells + 1, record_header, sizeof record_header);
+	pk__table_add_header(r, t, lead != NULL ? cells : record_header);
 }
 
 /* Appends the aliases joined by ", " between before and after; nothing
@@ -255,7 +258,7 @@ static bool add_aliases(pk_buf *b, const pk_registry *reg,
 }
 
 void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
-		    pk_recid id)
+		    pk_recid id, const char *lead)
 {
 	pk_record rec;
 	char port[16] = "-", cls[48] = "-";
@@ -273,6 +276,10 @@ void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
 			  rec.origin == PK_ORIGIN_APP ?
 				  ((rec.flags & PK_RECFLAG_UNOFFICIAL) ? "[app, unofficial]" : "[app]") :
 			  rec.origin == PK_ORIGIN_SERVICES   ? "[services(5)]" :
+			  /* A service name registered without a port
+			   * (RFC 6335 §5, e.g. for DNS-SD): the '-' cells
+			   * are not missing data. */
+			  !rec.has_port ? "[name only: registered without a port]" :
 							       "";
 	const char *text = rec.description[0] != '\0' ? rec.description :
 			   rec.name == NULL ? kind_name(rec.kind) : "";
@@ -293,11 +300,11 @@ void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
 	if (!ok) {
 		pk__render_fail(r, PK_NOMEM, "out of memory");
 	} else {
-		const char *cells[PK_RECORD_COLS] = {
-			port, rec.proto == PK_PROTO_NONE ? "-" : pk_proto_name(rec.proto),
+		const char *cells[PK_RECORD_COLS + 1] = {
+			lead, port, rec.proto == PK_PROTO_NONE ? "-" : pk_proto_name(rec.proto),
 			cls, rec.name ? rec.name : "-", desc.data
 		};
-		pk__table_add(r, t, cells);
+		pk__table_add(r, t, lead != NULL ? cells : cells + 1);
 	}
 	pk__buf_free(&desc);
 }
@@ -445,12 +452,47 @@ void pk__record_list(pk_render *r, const pk_registry *reg,
 		return;
 	}
 	pk_text_table *t = pk__table_new(r, PK_RECORD_COLS);
-	pk__record_header(r, t);
+	pk__record_header(r, t, NULL);
 	for (size_t i = 0; i < n && pk__render_ok(r); i++) {
-		pk__record_row(r, t, reg, ids[i]);
+		pk__record_row(r, t, reg, ids[i], NULL);
 		if (pk__table_rows(t) >= PK_TABLE_CHUNK)
 			pk__table_flush(r, t);
 	}
 	pk__table_flush(r, t);
 	pk__table_free(t);
+}
+
+void pk__record_services_lines(pk_render *r, const pk_registry *reg,
+			       pk_recid id, uint16_t lo, uint16_t hi,
+			       unsigned protomask)
+{
+	pk_record rec;
+
+	if (pk_record_get(reg, id, &rec, NULL) != PK_OK || rec.name == NULL ||
+	    !rec.has_port)
+		return;
+	unsigned protos = rec.proto != PK_PROTO_NONE ? PK_PROTOMASK(rec.proto) :
+			  (protomask & PK_PROTOMASK_TRANSPORTS) != 0 ?
+				  protomask & PK_PROTOMASK_TRANSPORTS :
+				  PK_PROTOMASK(PK_PROTO_TCP) | PK_PROTOMASK(PK_PROTO_UDP);
+	uint32_t from = lo > hi || rec.port_lo > lo ? rec.port_lo : lo;
+	uint32_t to = lo > hi ? rec.port_lo : rec.port_hi < hi ? rec.port_hi : hi;
+	for (uint32_t port = from; port <= to && pk__render_ok(r); port++)
+		for (unsigned p = PK_PROTO_TCP; p < PK_PROTO_COUNT; p++) {
+			if (!(protos & PK_PROTOMASK(p)))
+				continue;
+			size_t len = strlen(rec.name);
+			pk__render_text(r, rec.name, len, false);
+			/* getent's layout: the name in 21 columns, then a space. */
+			pk__render_printf(r, "%*s%u/%s", len < 21 ? (int)(21 - len) : 0, "",
+					  (unsigned)port, pk_proto_name((pk_proto)p));
+			for (uint32_t a = 0; a < rec.alias_count; a++) {
+				const char *alias = pk_record_alias(reg, id, a);
+				if (alias == NULL)
+					continue;
+				pk__render_put(r, " ", 1);
+				pk__render_text(r, alias, strlen(alias), false);
+			}
+			pk__render_put(r, "\n", 1);
+		}
 }

@@ -65,6 +65,11 @@ void pk_render_set_flags(pk_render *r, unsigned flags)
 	r->flags = flags;
 }
 
+unsigned pk_render_get_flags(const pk_render *r)
+{
+	return r->flags;
+}
+
 void pk_render_set_width(pk_render *r, unsigned width)
 {
 	r->width = width;
@@ -235,7 +240,7 @@ size_t pk__text_width(const char *s, size_t len)
 		size_t n = pk__utf8_decode(s + i, len - i, &cp);
 		char esc[12];
 		const char *e = text_escape(cp, n, esc);
-		w += *e != '\0' ? strlen(e) : 1;
+		w += *e != '\0' ? strlen(e) : pk__cp_width(cp);
 		i += n == 0 ? 1 : n;
 	}
 	return w;

@@ -91,6 +91,12 @@ void pk__table_write(pk_render *r, const pk_text_table *t);
 void pk__table_flush(pk_render *r, pk_text_table *t);
 /* Rows held (0 for NULL). */
 size_t pk__table_rows(const pk_text_table *t);
+/* A line of portkit's own text (not escaped: nothing from outside), folded
+ * at word boundaries to the renderer's width with continuation lines
+ * indented by indent columns, and a '\n'. */
+void pk__render_folded(pk_render *r, const char *s, size_t indent);
+/* Leaves the first column out when the table is written. */
+void pk__table_hide_first(pk_text_table *t);
 
 /* ---- JSON (json.c) ----------------------------------------------------
  * key is the member name inside an object, NULL inside an array or for
@@ -144,11 +150,21 @@ void pk__json_record(pk_render *r, const char *key, const pk_registry *reg,
 		     pk_recid id);
 
 /* The record table: its header, and one row per record (PORT PROTO CLASS
- * NAME DESCRIPTION). */
+ * NAME DESCRIPTION).  With a lead (a header cell, a row cell), the table
+ * has a first column more: the query a row answers. */
 #define PK_RECORD_COLS 5
-void pk__record_header(pk_render *r, pk_text_table *t);
+void pk__record_header(pk_render *r, pk_text_table *t, const char *lead);
 void pk__record_row(pk_render *r, pk_text_table *t, const pk_registry *reg,
-		    pk_recid id);
+		    pk_recid id, const char *lead);
+/* A record as services(5) lines, as `getent services` prints them:
+ * "name port/proto aliases", one line per port of [lo, hi] (clipped to
+ * the record's ports; lo > hi: its first port alone, as getent gives for
+ * a name) and per transport (a record naming none gives the
+ * transports of protomask, tcp and udp when 0).  Nothing for a record
+ * without a name or a port: services(5) cannot say those. */
+void pk__record_services_lines(pk_render *r, const pk_registry *reg,
+			       pk_recid id, uint16_t lo, uint16_t hi,
+			       unsigned protomask);
 /* Every field of a record as a block of "label: value" lines. */
 void pk__record_long(pk_render *r, const pk_registry *reg, pk_recid id);
 /* Records as a table, or as --long blocks separated by blank lines

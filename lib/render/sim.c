@@ -120,12 +120,15 @@ static void text_sweep(pk_render *r, const pk_sim_sweep *s, size_t nocc,
 		"LEAK", "CHI2/DF", "NS"
 	};
 
-	pk__render_printf(r, "workload: ports %u-%u (%u), %u destinations, %g conn/s, "
-			  "lifetime %g s, TIME_WAIT %g s, %u connections, seed %llu; "
-			  "attacker: %u guesses\n\n",
-			  w->lo, w->hi, w->hi - w->lo + 1, w->destinations, w->rate,
-			  w->lifetime, w->time_wait, w->connections,
-			  (unsigned long long)w->seed, w->guesses);
+	char line[512];
+	snprintf(line, sizeof line, "workload: ports %u-%u (%u), %u destinations, %g conn/s, "
+		 "lifetime %g s, TIME_WAIT %g s, %u connections, seed %llu; "
+		 "attacker: %u guesses",
+		 w->lo, w->hi, w->hi - w->lo + 1, w->destinations, w->rate,
+		 w->lifetime, w->time_wait, w->connections,
+		 (unsigned long long)w->seed, w->guesses);
+	pk__render_folded(r, line, 10);
+	pk__render_put(r, "\n", 1);
 	pk_text_table *t = pk__table_new(r, 14);
 	if (t == NULL)
 		return;

@@ -1,6 +1,6 @@
 /* svg.c - plots as SVG documents, built in memory: the simulator's chart
  * of one metric against occupancy, one line per algorithm. */
-#include <math.h> /* INFINITY only: the functions are core/fmath.h's */
+#include <math.h> /* INFINITY, NAN, isnan only: the functions are core/fmath.h's */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +95,16 @@ static double occ_scale(double p)
 	return -pk__log10(1 - p);
 }
 
+/* The value plotted: none (NAN, a gap in the line) where the metric is
+ * undefined, as the share of reuses within TIME_WAIT when there was no
+ * reuse at all; 0 would claim "never too soon". */
+static double plotted(const pk_sim_metric *m, const pk_sim_result *r)
+{
+	if (strcmp(pk_sim_metric_name(m), "reuse-tw") == 0 && r->reuses == 0)
+		return NAN;
+	return pk_sim_metric_value(m, r);
+}
+
 static void sim_chart(svg *g, const pk_sim_sweep *s, const pk_sim_metric *m)
 {
 	const double W = 860, H = 480, L = 80, R = 210, T = 50, B = 60;
@@ -107,15 +117,22 @@ static void sim_chart(svg *g, const pk_sim_sweep *s, const pk_sim_metric *m)
 	bool logy = scale == PK_SIM_SCALE_LOG;
 
 #define OCC(i) pk_sim_sweep_occupancy(s, i)
-#define VALUE(i, a) pk_sim_metric_value(m, pk_sim_sweep_result(s, i, a))
+#define VALUE(i, a) plotted(m, pk_sim_sweep_result(s, i, a))
 	for (size_t i = 0; i < nocc; i++)
 		for (size_t a = 0; a < nalgo; a++) {
 			double v = VALUE(i, a);
+			if (isnan(v))
+				continue;
 			if (logy && v <= 0)
 				logy = false;
 			lo = v < lo ? v : lo;
 			hi = v > hi ? v : hi;
 		}
+	if (lo > hi) { /* nothing defined at all: an empty frame */
+		lo = 0;
+		hi = 1;
+		logy = false;
+	}
 	for (size_t i = 0; i < nocc; i++) {
 		double x = occ_scale(OCC(i));
 		xlo = x < xlo ? x : xlo;
@@ -138,6 +155,9 @@ static void sim_chart(svg *g, const pk_sim_sweep *s, const pk_sim_metric *m)
 			double mag = pk__exp10i((int)pk__floor(pk__log10(raw)));
 			double step = raw <= mag ? mag : raw <= 2 * mag ? 2 * mag :
 				      raw <= 5 * mag ? 5 * mag : 10 * mag;
+			/* A count has no half failures: whole ticks. */
+			if (pk_sim_metric_is_count(m) && step < 1)
+				step = 1;
 			yhi = pk__ceil(hi / step) * step;
 		}
 	}
@@ -166,6 +186,8 @@ static void sim_chart(svg *g, const pk_sim_sweep *s, const pk_sim_metric *m)
 	/* axes and grid */
 	put(g, "<g stroke=\"#ddd\" stroke-width=\"1\">\n");
 	int nticks = logy ? (int)(yhi - ylo) : 5;
+	if (!logy && pk_sim_metric_is_count(m) && yhi - ylo < 5)
+		nticks = (int)(yhi - ylo) > 0 ? (int)(yhi - ylo) : 1;
 	for (int i = 0; i <= nticks; i++) {
 		double y = YPOS(logy ? pk__exp10i((int)ylo + i) : ylo + (yhi - ylo) * i / nticks);
 		put(g, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", L, y,
@@ -204,15 +226,24 @@ static void sim_chart(svg *g, const pk_sim_sweep *s, const pk_sim_metric *m)
 	for (size_t a = 0; a < nalgo; a++) {
 		const char *col = palette[a % 10];
 		const char *dash = dashes[a % 10];
-		put(g, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"", col);
-		if (dash[0] != '\0')
-			put(g, " stroke-dasharray=\"%s\"", dash);
-		put(g, " points=\"");
+		/* A polyline per run of defined values: an undefined one
+		 * leaves a gap. */
+		for (size_t i = 0; i < nocc;) {
+			if (isnan(VALUE(i, a))) {
+				i++;
+				continue;
+			}
+			put(g, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"", col);
+			if (dash[0] != '\0')
+				put(g, " stroke-dasharray=\"%s\"", dash);
+			put(g, " points=\"");
+			for (; i < nocc && !isnan(VALUE(i, a)); i++)
+				put(g, "%.1f,%.1f ", XPOS(OCC(i)) + XOFF(a), YPOS(VALUE(i, a)));
+			put(g, "\"/>\n");
+		}
 		for (size_t i = 0; i < nocc; i++)
-			put(g, "%.1f,%.1f ", XPOS(OCC(i)) + XOFF(a), YPOS(VALUE(i, a)));
-		put(g, "\"/>\n");
-		for (size_t i = 0; i < nocc; i++)
-			marker(g, a, XPOS(OCC(i)) + XOFF(a), YPOS(VALUE(i, a)), col);
+			if (!isnan(VALUE(i, a)))
+				marker(g, a, XPOS(OCC(i)) + XOFF(a), YPOS(VALUE(i, a)), col);
 		double ly = T + 10 + 20 * (double)a;
 		put(g, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 		       "stroke-width=\"2\"", L + pw + 12, ly, L + pw + 52, ly, col);

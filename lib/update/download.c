@@ -123,6 +123,29 @@ static const char *url_for_message(const char *url, char *buf, size_t size)
 	return buf;
 }
 
+pk_status pk_url_check(const char *url, pk_error *err)
+{
+	static const char *const schemes[] = { "http://", "https://", "file://" };
+	size_t rest = 0;
+
+	if (url == NULL)
+		url = "";
+	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+		if (strncasecmp(url, schemes[i], strlen(schemes[i])) == 0)
+			rest = strlen(schemes[i]);
+	bool clean = true;
+	for (const unsigned char *p = (const unsigned char *)url; *p != '\0'; p++)
+		clean = clean && *p > 0x20 && *p != 0x7f;
+	/* http(s) needs a host, file:// an absolute path. */
+	bool file = strncasecmp(url, "file://", 7) == 0;
+	if (rest == 0 || !clean || url[rest] == '\0' || (file && url[rest] != '/') ||
+	    (!file && (url[rest] == '/' || url[rest] == ':')))
+		return pk__error_set(err, PK_INVAL,
+				    "'%.80s' is not a URL: expected http://HOST/..., https://HOST/... or file:///PATH (a local file: --file)",
+				    url);
+	return PK_OK;
+}
+
 pk_status pk_download(const char *url, size_t max_bytes, pk_progress_fn fn,
 		      void *ctx, char **data, size_t *len, pk_error *err)
 {
@@ -146,8 +169,8 @@ pk_status pk_download_timeout(const char *url, size_t max_bytes,
 		return pk__error_set(err, PK_INVAL, "pk_download: no place for the result");
 	*data = NULL;
 	*len = 0;
-	if (url == NULL || url[0] == '\0')
-		return pk__error_set(err, PK_INVAL, "invalid URL '': expected http://, https:// or file://");
+	if ((st = pk_url_check(url, err)) != PK_OK)
+		return st;
 	pk__buf_init(&t.buf, max_bytes);
 	t.toobig = false;
 	t.aborted = false;

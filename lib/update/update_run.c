@@ -113,9 +113,9 @@ static pk_status set_string(char **slot, const char *s, const char *what,
 
 pk_status pk_update_set_url(pk_update *u, const char *url, pk_error *err)
 {
-	if (url == NULL || url[0] == '\0')
-		return pk__error_set(err, PK_INVAL, "update: empty URL");
-	pk_status st = set_string(&u->url, url, "update URL", err);
+	pk_status st = pk_url_check(url, err);
+	if (st == PK_OK)
+		st = set_string(&u->url, url, "update URL", err);
 	if (st == PK_OK) {
 		free(u->file);
 		u->file = NULL;
@@ -230,6 +230,14 @@ static pk_status resolve_target(pk_update *u, pk_error *err)
 static pk_status check_format(const char *data, size_t len, const char *input,
 			      pk_format *fmt, pk_error *err)
 {
+	const char *foreign = pk_format_foreign(data, len);
+	if (foreign != NULL)
+		return pk__error_set(err, PK_PARSE, "%s is %s, not IANA's XML or CSV registry%s",
+				    input, foreign,
+				    strcmp(foreign, "gzip-compressed data") == 0 ?
+					    ": decompress it first (gunzip)" :
+				    strcmp(foreign, "an HTML page") == 0 ?
+					    ": a server's error or login page? check the URL" : "");
 	if (*fmt != PK_FORMAT_AUTO)
 		return PK_OK;
 	*fmt = pk_format_detect(data, len);

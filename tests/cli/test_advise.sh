@@ -21,30 +21,30 @@ if [ -n "$IDX" ]; then
 	expect "advise: RFC 7605 advice is given" 0 "^info +RFC 7605 §7\.2 +ask for one port per service"
 
 	run $A --name alpha
-	expect "advise: registered name exits 1" 1 "^warning +RFC 6335 §5 +'alpha' is already registered on 40000/(tcp|udp)"
+	expect "advise: registered name exits 4" 4 "^warning +RFC 6335 §5 +'alpha' is already registered on 40000/(tcp|udp)"
 
 	run $A --name myapp --port 40000 --proto udp
-	expect "advise: assigned port names its service" 1 "^warning +RFC 7605 §7\.8 +40000/udp is assigned to 'alpha' \(Alpha test service\)"
+	expect "advise: assigned port names its service" 4 "^warning +RFC 7605 §7\.8 +40000/udp is assigned to 'alpha' \(Alpha test service\)"
 
 	run $A --name keeper --port 4200/tcp
 	expect "advise: the plan is the assignment" 0 "'keeper' is already assigned on 4200/tcp"
 	run $A --name alpha --port 40000/tcp
-	expect "advise: an assignment inside OS ephemeral ranges still warns" 1 "^warning +RFC 6335 §6; RFC 6056 §3\.2 +40000 lies in the ephemeral range of"
+	expect "advise: an assignment inside OS ephemeral ranges still warns" 4 "^warning +RFC 6335 §6; RFC 6056 §3\.2 +40000 lies in the ephemeral range of"
 
 
 	run $A --port 4200/udp
-	expect "advise: reserved port" 1 "^warning +RFC 6335 §8\.1 +4200/udp is Reserved"
+	expect "advise: reserved port" 4 "^warning +RFC 6335 §8\.1 +4200/udp is Reserved"
 
 	run $A --port 50000
-	expect "advise: dynamic port is an error, exit 1" 1 "^error +RFC 6335 §6, §8\.1\.2 +50000 is a Dynamic/Private port"
-	expect "advise: dynamic port lies in OS ranges" 1 "RFC 6056 §3\.2 .*ephemeral range of"
+	expect "advise: dynamic port is an error, exit 4" 4 "^error +RFC 6335 §6, §8\.1\.2 +50000 is a Dynamic/Private port"
+	expect "advise: dynamic port lies in OS ranges" 4 "RFC 6056 §3\.2 .*ephemeral range of"
 
 	run $A --port 80
-	expect "advise: system port" 1 "^warning +RFC 6335 §8\.1\.2; RFC 7605 §7\.3 +80 is a System port"
-	expect "advise: no transport: tcp assumed" 1 "tcp assumed"
+	expect "advise: system port" 4 "^warning +RFC 6335 §8\.1\.2; RFC 7605 §7\.3 +80 is a System port"
+	expect "advise: no transport: tcp assumed" 4 "tcp assumed"
 
 	run $A --port 1021/udp
-	expect "advise: experimental port" 1 "RFC 7605 §7\.7; RFC 4727; RFC 6335 +1021 is an experimental port"
+	expect "advise: experimental port" 4 "RFC 7605 §7\.7; RFC 4727; RFC 6335 +1021 is an experimental port"
 	check "advise: an experimental port is not 'squatting'" sh -c '! printf "%s\n" "$1" | grep -q squatting' _ "$out"
 
 	run $A --name http --port 80/tcp
@@ -53,11 +53,11 @@ if [ -n "$IDX" ]; then
 	expect "advise a new plan: 'before assignment' advice" 0 "do not deploy on an unassigned port before IANA assigns it"
 
 	run $A --name my_app
-	expect "advise: bad name syntax exits 1" 1 "^error +RFC 6335 §5\.1 +'my_app' is not a valid service name: only US-ASCII letters"
+	expect "advise: bad name syntax exits 4" 4 "^error +RFC 6335 §5\.1 +'my_app' is not a valid service name: only US-ASCII letters"
 	run $A --name foo-v2
-	expect "advise: version in the name" 1 "RFC 7605 §7\.5 +'foo-v2' carries a version number"
+	expect "advise: version in the name" 4 "RFC 7605 §7\.5 +'foo-v2' carries a version number"
 	run $A --name foo-insecure
-	expect "advise: insecure variant" 1 "RFC 7605 §7\.4"
+	expect "advise: insecure variant" 4 "RFC 7605 §7\.4"
 
 	run $A --name newthing --port 4711/tcp --draft --description "Remote widget control" --contact "Ann <ann@example.org>"
 	expect "advise: --draft header" 0 "^IANA assignment request \(https://www\.iana\.org/form/ports-services"
@@ -80,7 +80,7 @@ if [ -n "$IDX" ]; then
 	run $A --name myapp --port 40000/tcp --json
 	check "advise: --json record of an assigned port" jqout '[.findings[] | select(.code == "port-assigned") | .facts.service] == ["alpha"]'
 	check "advise: --json record id is a number" jqout '[.findings[] | select(.code == "port-assigned") | .facts.record | type] == ["number"]'
-	check "advise: --json exit 1 with warnings" [ "$rc" -eq 1 ]
+	check "advise: --json exit 4 with warnings" [ "$rc" -eq 4 ]
 	run $A --port 4711 --json
 	check "advise: --json transport assumed" jqout '.plan.protocols == ["tcp"] and .plan.protocols_assumed and .plan.name == null'
 	run $A --name newthing --port 4711/tcp

@@ -31,32 +31,32 @@ if [ "$little_endian" != 1 ]; then
 else
 P=$DATA/proc-audit
 run "$PORTKIT" audit $IDX --proc-root "$P" --expect 40100/tcp=billing-api
-expect "fixture: findings exist, exit 1" 1 '^1 error, 2 warnings, [0-9]+ info$'
-expect "fixture: settings read from the tree" 1 '^ephemeral range   32768-60999 \(net.ipv4.ip_local_port_range\)$'
-expect "fixture: sockets and outbound load" 1 '^sockets           6 listening or bound, 4 outgoing connections \(proc\)$'
-expect "fixture: grouped, errors first" 1 '^ERRORS \(1\)$'
-expect "fixture: port taken by an outgoing connection" 1 '^\* expected port 40100/tcp billing-api: 1 port is held by outgoing connections right now \[port-taken\]$'
-expect "fixture: listener inside the range" 1 '^\* listening port 40000/tcp is inside the ephemeral range 32768-60999 and not reserved \[ephemeral-port\]$'
-expect "fixture: its owner" 1 '^    tcp 0.0.0.0:40000, process billing \(pid 4242, uid 1000\)$'
-expect "fixture: expected port inside the range" 1 '^\* expected port 40100/tcp billing-api is inside the ephemeral range'
-expect "fixture: the merged reserved list (55555 was reserved)" 1 '^    sysctl -w net.ipv4.ip_local_reserved_ports=40000,40100,55555$'
-expect "fixture: the sysctl.d snippet" 1 '^    net.ipv4.ip_local_reserved_ports = 40000,40100,55555$'
-expect "fixture: another service's port, both named" 1 '^\* node listens on 8080/tcp, which IANA assigns to http-alt \[iana-other-service\]$'
-expect "fixture: a port number is only a hint" 1 'only a hint of the service behind it \(RFC 7605\)'
-expect "fixture: squatting on an unassigned User port" 1 '^\* squatter on 7777/tcp, a User port IANA has not assigned \[squatting\]$'
-expect "fixture: Dynamic range" 1 '^\* dyn on 55555/tcp, in the Dynamic/Private range 49152-65535 \[dynamic-range\]$'
-expect "fixture: outbound load per destination" 1 '^\* busiest destination 10.0.0.5:443 uses 4 of 28230 usable ephemeral ports'
-expect "fixture: UDP in the range is information" 1 '^\* bound port 45000/udp is inside the ephemeral range'
-expect "fixture: what could not be seen" 1 'Socket tables not read: udp6'
+expect "fixture: findings exist, exit 4" 4 '^1 error, 2 warnings, [0-9]+ info$'
+expect "fixture: settings read from the tree" 4 '^ephemeral range   32768-60999 \(net.ipv4.ip_local_port_range\)$'
+expect "fixture: sockets and outbound load" 4 '^sockets           6 listening or bound, 4 outgoing connections \(proc\)$'
+expect "fixture: grouped, errors first" 4 '^ERRORS \(1\)$'
+expect "fixture: port taken by an outgoing connection" 4 '^\* expected port 40100/tcp billing-api: 1 port is held by outgoing connections right now \[port-taken\]$'
+expect "fixture: listener inside the range" 4 '^\* listening port 40000/tcp is inside the ephemeral range 32768-60999 and not reserved \[ephemeral-port\]$'
+expect "fixture: its owner" 4 '^    tcp 0.0.0.0:40000, process billing \(pid 4242, uid 1000\)$'
+expect "fixture: expected port inside the range" 4 '^\* expected port 40100/tcp billing-api is inside the ephemeral range'
+expect "fixture: the merged reserved list (55555 was reserved)" 4 '^    sysctl -w net.ipv4.ip_local_reserved_ports=40000,40100,55555$'
+expect "fixture: the sysctl.d snippet" 4 '^    net.ipv4.ip_local_reserved_ports = 40000,40100,55555$'
+expect "fixture: another service's port, both named" 4 '^\* node listens on 8080/tcp, which IANA assigns to http-alt \[iana-other-service\]$'
+expect "fixture: a port number is only a hint" 4 'only a hint of the service behind it \(RFC 7605\)'
+expect "fixture: squatting on an unassigned User port" 4 '^\* squatter on 7777/tcp, a User port IANA has not assigned \[squatting\]$'
+expect "fixture: Dynamic range" 4 '^\* dyn on 55555/tcp, in the Dynamic/Private range 49152-65535 \[dynamic-range\]$'
+expect "fixture: outbound load per destination" 4 '^\* busiest destination 10.0.0.5:443 uses 4 of 28230 usable ephemeral ports'
+expect "fixture: UDP in the range is information" 4 '^\* bound port 45000/udp is inside the ephemeral range'
+expect "fixture: what could not be seen" 4 'Socket tables not read: udp6'
 check "fixture: sshd on ssh is not flagged" sh -c "! grep -q 'on 22/tcp' '$CLI_TMP/out'"
 
 run env PROC_ROOT="$P" "$PORTKIT" audit $IDX --expect 40100/tcp --quiet
-expect "quiet: warnings and errors only, one line each" 1 '^warning: listening port 40000/tcp is inside the ephemeral range 32768-60999 and not reserved \[ephemeral-port\]$'
+expect "quiet: warnings and errors only, one line each" 4 '^warning: listening port 40000/tcp is inside the ephemeral range 32768-60999 and not reserved \[ephemeral-port\]$'
 check "quiet: three lines (PROC_ROOT honoured)" test "$(wc -l < "$CLI_TMP/out")" -eq 3
 check "quiet: no info" sh -c "! grep -q '^info' '$CLI_TMP/out'"
 
 run "$PORTKIT" audit $IDX --proc-root "$P" --expect 40100/tcp=billing-api --json
-expect "json: exit status as without --json" 1
+expect "json: exit status as without --json" 4
 check "json: counts" test "$($J counts.error counts.warning < "$CLI_TMP/out" | tr '\n' ' ')" = "1 2 "
 check "json: schema and command first" test "$($J keys < "$CLI_TMP/out" | cut -d, -f1-3)" = "schema,command,registry"
 check "json: host" test "$($J host.ip_local_port_range.port_lo host.ip_local_port_range.port_hi host.ip_local_reserved_ports host.ip_unprivileged_port_start host.sockets.source host.sockets.outbound host.sockets.tables_missing < "$CLI_TMP/out" | tr '\n' ' ')" = '32768 60999 [{"port_lo":55555,"port_hi":55555}] 1024 proc 4 ["udp6"] '
@@ -70,42 +70,50 @@ check "json: expected entries" test "$($J expected.0.port_lo expected.0.label ex
 # The configuration file, as an admin writes it.
 printf '# services of this host\n40100/tcp   billing api   # moved here in 2024\n\n8443/tcp\n' > "$CLI_TMP/ports.conf"
 run "$PORTKIT" audit $IDX --proc-root "$P" --config "$CLI_TMP/ports.conf"
-expect "config: labels and file:line" 1 "Declared at $CLI_TMP/ports.conf:2\\."
-expect "config: the label is shown" 1 '^\* expected port 40100/tcp billing api: 1 port is held'
+expect "config: labels and file:line" 4 "Declared at $CLI_TMP/ports.conf:2\\."
+expect "config: the label is shown" 4 '^\* expected port 40100/tcp billing api: 1 port is held'
 
 # --write-sysctl writes the snippet, and only the snippet.
 run "$PORTKIT" audit $IDX --proc-root "$P" --expect 40100/tcp -q --write-sysctl "$CLI_TMP/60-portkit.conf"
-expect "write-sysctl: exit status unchanged" 1
+expect "write-sysctl: exit status unchanged" 4
 check "write-sysctl: the file" grep -qx 'net.ipv4.ip_local_reserved_ports = 40000,40100,55555' "$CLI_TMP/60-portkit.conf"
 check "write-sysctl: nothing but settings and comments" sh -c "! grep -v -e '^#' -e '^net.ipv4.ip_local_reserved_ports = ' '$CLI_TMP/60-portkit.conf'"
 check "write-sysctl: no temporary file left" test "$(ls "$CLI_TMP" | grep -c 60-portkit)" -eq 1
 
 # The settings' own problems, one fixture each.
 run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-reversed"
-expect "reversed range: error" 1 '^\* ip_local_port_range "61000 32768" is invalid \[range-invalid\]$'
-expect "reversed range: the fix" 1 '^  sysctl -w net.ipv4.ip_local_port_range="32768 60999"$'
+expect "reversed range: error" 4 '^\* ip_local_port_range "61000 32768" is invalid \[range-invalid\]$'
+expect "reversed range: the fix" 4 '^  sysctl -w net.ipv4.ip_local_port_range="32768 60999"$'
 run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-unpriv"
-expect "privileged limit inside the range" 1 '^\* ip_unprivileged_port_start 2048 is inside ip_local_port_range 1024-60999 \[unprivileged-in-range\]$'
-expect "privileged limit: the fix" 1 '^  sysctl -w net.ipv4.ip_local_port_range="2048 60999"$'
+expect "privileged limit inside the range" 4 '^\* ip_unprivileged_port_start 2048 is inside ip_local_port_range 1024-60999 \[unprivileged-in-range\]$'
+expect "privileged limit: the fix" 4 '^  sysctl -w net.ipv4.ip_local_port_range="2048 60999"$'
 run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-lowrange"
-expect "range into the System ports" 1 '^\* ip_local_port_range 500-60999 reaches into the System ports \(0-1023\) \[range-invalid\]$'
-expect "System ports: the fix" 1 '^  sysctl -w net.ipv4.ip_local_port_range="1024 60999"$'
+expect "range into the System ports" 4 '^\* ip_local_port_range 500-60999 reaches into the System ports \(0-1023\) \[range-invalid\]$'
+expect "System ports: the fix" 4 '^  sysctl -w net.ipv4.ip_local_port_range="1024 60999"$'
 run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-parity"
 expect "same parity: information only, exit 0" 0 '^\* ip_local_port_range 32768-61000: both ends have the same parity \[range-parity\]$'
 expect "same parity: its fix" 0 '^    sysctl -w net.ipv4.ip_local_port_range="32768 60999"$'
-check "same parity: no proposal" sh -c "! grep -q PROPOSED '$CLI_TMP/out'"
+check "same parity: the fix is proposed like any other" grep -q '^PROPOSED SETTINGS' "$CLI_TMP/out"
 run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-parity" -q
 expect "nothing serious: quiet prints nothing" 0 '^$'
-run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-parity" --write-sysctl "$CLI_TMP/none.conf"
+run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-parity" --write-sysctl "$CLI_TMP/parity.conf"
+expect "same parity: the snippet is written too" 0 "^the snippet was written to $CLI_TMP/parity.conf"
+check "same parity: the snippet names its FILE" grep -qx "# Apply with: sysctl -p $CLI_TMP/parity.conf" "$CLI_TMP/parity.conf"
+check "same parity: and sets the fixed range" grep -qx 'net.ipv4.ip_local_port_range = 32768 60999' "$CLI_TMP/parity.conf"
+check "same parity: not the default path" sh -c '! grep -q 60-portkit.conf "$1"' _ "$CLI_TMP/parity.conf"
+# A tree with nothing to change: proc-parity with the kernel's default range.
+cp -r "$DATA/proc-parity" "$CLI_TMP/proc-fine"
+echo "32768	60999" > "$CLI_TMP/proc-fine/sys/net/ipv4/ip_local_port_range"
+run "$PORTKIT" audit $IDX --proc-root "$CLI_TMP/proc-fine" --write-sysctl "$CLI_TMP/none.conf"
 expect_err "nothing to write: said, file not created" 0 'not written: no setting needs changing'
 check "nothing to write: no file" test ! -e "$CLI_TMP/none.conf"
 run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-reserved"
-expect "reserved ports cover most of the range" 1 '^\* ip_local_reserved_ports covers 9000 of the 10000 ports of ip_local_port_range 40000-49999 \(90.0%\) \[reserved-most\]$'
-expect "reserved: keep only what is used" 1 '^    sysctl -w net.ipv4.ip_local_reserved_ports=48000$'
+expect "reserved ports cover most of the range" 4 '^\* ip_local_reserved_ports covers 9000 of the 10000 ports of ip_local_port_range 40000-49999 \(90.0%\) \[reserved-most\]$'
+expect "reserved: keep only what is used" 4 '^    sysctl -w net.ipv4.ip_local_reserved_ports=48000$'
 run "$PORTKIT" audit $IDX --proc-root "$DATA/proc-exhaust"
-expect "exhaustion: error" 1 '^\* busiest destination 10.1.1.1:80 uses 95 of 100 usable ephemeral ports \(95.0%\) \[exhaustion\]$'
-expect "exhaustion: TIME_WAIT counted" 1 '^      10.1.1.1:80: 95 connections \(10 in TIME_WAIT\)'
-expect "exhaustion: wider range" 1 '^  sysctl -w net.ipv4.ip_local_port_range="60000 61023"$'
+expect "exhaustion: error" 4 '^\* busiest destination 10.1.1.1:80 uses 95 of 100 usable ephemeral ports \(95.0%\) \[exhaustion\]$'
+expect "exhaustion: TIME_WAIT counted" 4 '^      10.1.1.1:80: 95 connections \(10 in TIME_WAIT\)'
+expect "exhaustion: wider range" 4 '^  sysctl -w net.ipv4.ip_local_port_range="60000 61023"$'
 
 # listeners: like ss -tulpn, with names.
 run "$PORTKIT" listeners $IDX --proc-root "$P"
@@ -143,7 +151,7 @@ printf '80\n70000/tcp svc\n' > "$CLI_TMP/bad.conf"
 run "$PORTKIT" audit --config "$CLI_TMP/bad.conf"
 expect_err "bad config: file:line" 2 "^portkit: $CLI_TMP/bad.conf:2: invalid port '70000/tcp': expected 0-65535$"
 run "$PORTKIT" audit --config "$CLI_TMP/missing.conf"
-expect_err "missing config: system error" 3 "^portkit: $CLI_TMP/missing.conf: No such file"
+expect_err "missing config: system error" 2 "^portkit: $CLI_TMP/missing.conf: No such file"
 run "$PORTKIT" audit --bogus
 expect_err "unknown option" 2 'unrecognized option'
 run "$PORTKIT" audit extra
@@ -156,7 +164,7 @@ if [ "$little_endian" = 1 ]; then
 	run "$PORTKIT" audit --proc-root "$DATA/proc-audit" --expect 40100 --write-sysctl "$CLI_TMP/no/such/dir/x.conf"
 	expect_err "write-sysctl into a missing directory" 3 "cannot create a temporary file in $CLI_TMP/no/such/dir: No such file"
 	run "$PORTKIT" audit --index "$CLI_TMP/missing.idx" --proc-root "$DATA/proc-audit"
-	expect_err "a named index must open" 3 'missing.idx'
+	expect_err "a named index must open" 2 'missing.idx'
 fi
 
 # ---- 3. a real host: a fresh network namespace -----------------------------
@@ -189,15 +197,15 @@ IN4=$(port_of b tcp4:0); IN6=$(port_of b tcp6:0); ONLY6=$(port_of b tcp6:0:only)
 UDP=$(port_of b udp4:0); TAKEN=$(port_of b conn:$OUT:3)
 
 run "$PORTKIT" audit $IDX --expect "$TAKEN/tcp=api" --expect 45000-45009/tcp=pool
-expect "netns: findings, exit 1" 1
-expect "netns: read through netlink" 1 '\(netlink\)$'
-expect "netns: IPv4 listener inside" 1 "^\\* listening port $IN4/tcp is inside the ephemeral range 40000-49999 and not reserved"
-expect "netns: dual-stack listener inside" 1 "^    tcp \\[::\\]:$IN6 \\(IPv4 too\\), process holdports"
-expect "netns: v6-only listener" 1 "^    tcp \\[::\\]:$ONLY6, process holdports"
-expect "netns: UDP inside is information" 1 "^\\* bound port $UDP/udp is inside the ephemeral range"
-expect "netns: port held by an outgoing connection" 1 "^\\* expected port $TAKEN/tcp api: 1 port is held by outgoing connections right now"
-expect "netns: expected range overlaps" 1 '^\* expected range 45000-45009/tcp pool overlaps the ephemeral range 40000-49999 in 10 ports'
-expect "netns: load to our listener" 1 "^\\* busiest destination 127.0.0.1:$OUT uses 3 of "
+expect "netns: findings, exit 4" 4
+expect "netns: read through netlink" 4 '\(netlink\)$'
+expect "netns: IPv4 listener inside" 4 "^\\* listening port $IN4/tcp is inside the ephemeral range 40000-49999 and not reserved"
+expect "netns: dual-stack listener inside" 4 "^    tcp \\[::\\]:$IN6 \\(IPv4 too\\), process holdports"
+expect "netns: v6-only listener" 4 "^    tcp \\[::\\]:$ONLY6, process holdports"
+expect "netns: UDP inside is information" 4 "^\\* bound port $UDP/udp is inside the ephemeral range"
+expect "netns: port held by an outgoing connection" 4 "^\\* expected port $TAKEN/tcp api: 1 port is held by outgoing connections right now"
+expect "netns: expected range overlaps" 4 '^\* expected range 45000-45009/tcp pool overlaps the ephemeral range 40000-49999 in 10 ports'
+expect "netns: load to our listener" 4 "^\\* busiest destination 127.0.0.1:$OUT uses 3 of "
 check "netns: listener outside is not flagged" sh -c "! grep -q 'port $OUT/tcp is inside' '$CLI_TMP/out'"
 cp "$CLI_TMP/out" "$CLI_TMP/first.out"
 
@@ -206,9 +214,9 @@ cp "$CLI_TMP/out" "$CLI_TMP/first.out"
 if command -v setpriv > /dev/null; then
 	run setpriv --reuid=65534 --regid=65534 --clear-groups "$PORTKIT" audit \
 		--proc-root /proc --expect "$TAKEN/tcp=api" --expect 45000-45009/tcp=pool
-	expect "netns unprivileged: the same collisions" 1 "^\\* listening port $IN4/tcp is inside the ephemeral range 40000-49999"
-	expect "netns unprivileged: says what it could not see" 1 "processes' descriptors could not be read"
-	expect "netns unprivileged: and how to see it" 1 'Run as root'
+	expect "netns unprivileged: the same collisions" 4 "^\\* listening port $IN4/tcp is inside the ephemeral range 40000-49999"
+	expect "netns unprivileged: says what it could not see" 4 "processes' descriptors could not be read"
+	expect "netns unprivileged: and how to see it" 4 'Run as root'
 else
 	echo "SKIP: netns unprivileged (no setpriv)"
 fi
@@ -227,7 +235,7 @@ done
 # error until it closes), nothing else at warning level.
 check "netns: only the held port remains" test "$(grep -c . "$CLI_TMP/out")" -eq 1
 run "$PORTKIT" listeners $IDX
-expect "netns: listeners, process names" 0 "^tcp +0\\.0\\.0\\.0 +$OUT +[0-9]+ +holdports/[0-9]+"
+expect "netns: listeners, process names" 0 "^tcp +0\\.0\\.0\\.0 +$OUT +[a-z0-9_-]+ +holdports/[0-9]+"
 # Closing the listener first resets its unaccepted connections: no
 # TIME_WAIT keeps the api port busy afterwards.
 exec 7>&-

@@ -63,3 +63,19 @@ check "pick --avoid-os offers the ids of ranges --json and common, all, none" cm
 v=$(complete_words pick --avoid-os linux,windows-)
 check "pick --avoid-os completes the last element of a list" \
 	test "$(printf '%s\n' "$v" | sort | tr '\n' ' ')" = "linux,windows-exchange linux,windows-xp "
+
+# Values, or nothing rather than options, after options that take one.
+for o in "audit --expect" "pick --near" "pick --count" "pick -c" "pick --exclude" "advise --port"; do
+	# shellcheck disable=SC2086
+	v=$(complete_words $o "")
+	check "$o offers no options" sh -c '! printf "%s\n" "$1" | grep -q "^-"' _ "$v"
+done
+mkdir -p "$CLI_TMP/procdir" && : > "$CLI_TMP/procfile"
+v=$(complete_words listeners --proc-root "$CLI_TMP/proc")
+check "--proc-root offers directories only" test "$v" = "$CLI_TMP/procdir"
+v=$(complete_words audit -c "$CLI_TMP/procf")
+check "audit -c (--config) offers files" test "$v" = "$CLI_TMP/procfile"
+v=$(complete_words --color "")
+check "--color offers auto, always, never" test "$(printf '%s\n' "$v" | sort | tr '\n' ' ')" = "always auto never "
+v=$(complete_words help p)
+check "help offers commands" test "$(printf '%s\n' "$v" | sort | tr '\n' ' ')" = "pick "

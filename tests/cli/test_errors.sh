@@ -84,7 +84,7 @@ check "the corrupted copy differs" sh -c '! cmp -s "$1" "$2"' _ "$FX" "$CLI_TMP/
 bad "corrupted checksum" 3 "^portkit: $CLI_TMP/corrupt.idx: .*checksum" --index "$CLI_TMP/corrupt.idx" 80
 printf 'this is not an index at all, just text\n' > "$CLI_TMP/text.idx"
 bad "not an index" 3 "^portkit: $CLI_TMP/text.idx: " --index "$CLI_TMP/text.idx" 80
-bad "missing index" 3 "^portkit: $CLI_TMP/missing.idx: No such file or directory$" --index "$CLI_TMP/missing.idx" 80
+bad "missing index" 2 "^portkit: $CLI_TMP/missing.idx: No such file or directory$" --index "$CLI_TMP/missing.idx" 80
 # The default registry: an invalid per-user index is an error, not skipped.
 mkdir -p "$XDG_DATA_HOME/portkit"
 cp "$CLI_TMP/corrupt.idx" "$XDG_DATA_HOME/portkit/registry.idx"

@@ -80,26 +80,26 @@ error() {
 }
 
 P=$DATA/proc-audit
-golden audit 1 audit audit --json --index reg.idx --proc-root "$P" --expect 40100/tcp=billing-api
-golden audit_config 1 audit audit --json --index reg.idx --proc-root "$P" --config ports.conf --expect 45000/udp
+golden audit 4 audit audit --json --index reg.idx --proc-root "$P" --expect 40100/tcp=billing-api
+golden audit_config 4 audit audit --json --index reg.idx --proc-root "$P" --config ports.conf --expect 45000/udp
 golden audit_parity 0 audit audit --json --index reg.idx --proc-root "$DATA/proc-parity"
-golden audit_exhaust 1 audit audit --json --index reg.idx --proc-root "$DATA/proc-exhaust"
-golden audit_reserved 1 audit audit --json --index reg.idx --proc-root "$DATA/proc-reserved"
-golden audit_reversed 1 audit audit --json --index reg.idx --proc-root "$DATA/proc-reversed"
-text audit_fixture 1 audit --index reg.idx --proc-root "$P" --expect 40100/tcp=billing-api
-text audit_config 1 audit --index reg.idx --proc-root "$P" --config ports.conf --expect 45000/udp
-text audit_quiet 1 audit --index reg.idx --proc-root "$P" --expect 40100/tcp -q
-text audit_exhaust 1 audit --index reg.idx --proc-root "$DATA/proc-exhaust"
+golden audit_exhaust 4 audit audit --json --index reg.idx --proc-root "$DATA/proc-exhaust"
+golden audit_reserved 4 audit audit --json --index reg.idx --proc-root "$DATA/proc-reserved"
+golden audit_reversed 4 audit audit --json --index reg.idx --proc-root "$DATA/proc-reversed"
+text audit_fixture 4 audit --index reg.idx --proc-root "$P" --expect 40100/tcp=billing-api
+text audit_config 4 audit --index reg.idx --proc-root "$P" --config ports.conf --expect 45000/udp
+text audit_quiet 4 audit --index reg.idx --proc-root "$P" --expect 40100/tcp -q
+text audit_exhaust 4 audit --index reg.idx --proc-root "$DATA/proc-exhaust"
 # --json after the bad --expect: options are checked once all are read.
 error "audit: bad --expect" 2 audit PK_INVAL audit --index reg.idx --proc-root "$P" --expect 70000 --json
 error "audit: bad config line" 2 audit PK_INVAL audit --json --index reg.idx --proc-root "$P" --config reg.csv
 error "audit: no socket table" 3 audit PK_IO audit --json --proc-root no-such-proc
 
 golden advise 0 advise advise --json --index pick.idx --name newthing --port 4711 --proto tcp,udp --draft --description "Remote widget control"
-golden advise_assigned 1 advise advise --json --index pick.idx --name myapp --port 40000/tcp
-golden advise_name 1 advise advise --json --index pick.idx --name my_app--v2
-golden advise_system 1 advise advise --json --index pick.idx --port 80
-text advise_assigned 1 advise --index pick.idx --name myapp --port 40000/tcp
+golden advise_assigned 4 advise advise --json --index pick.idx --name myapp --port 40000/tcp
+golden advise_name 4 advise advise --json --index pick.idx --name my_app--v2
+golden advise_system 4 advise advise --json --index pick.idx --port 80
+text advise_assigned 4 advise --index pick.idx --name myapp --port 40000/tcp
 text advise_draft 0 advise --index pick.idx --name newthing --port 4711/tcp --draft --contact "Ann <ann@example.org>"
 error "advise: a range" 2 advise PK_INVAL advise --json --index pick.idx --port 80-90
 error "advise: nothing to review" 2 advise PK_INVAL advise --json --index pick.idx

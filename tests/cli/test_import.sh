@@ -52,7 +52,7 @@ run "$PORTKIT" import "$CLI_TMP/truncated.xml" -o "$CLI_TMP/bad.idx"
 expect_err "truncated xml: an error with file:line" 3 "truncated.xml:[0-9]+: "
 check "nothing written for truncated xml" test ! -e "$CLI_TMP/bad.idx"
 run "$PORTKIT" import "$CLI_TMP/no-such-file.xml" -o "$CLI_TMP/bad.idx"
-expect_err "missing file" 3 "no-such-file.xml: No such file or directory"
+expect_err "missing file" 2 "no-such-file.xml: No such file or directory"
 run "$PORTKIT" import "$DATA/cli/registry.xml" -o "$CLI_TMP/no-such-dir/x.idx"
 expect_err "unwritable output" 3 "no-such-dir"
 

@@ -102,22 +102,22 @@ golden update_again 0 update update --json --file registry2.xml -o up.idx
 # Errors: JSON on stdout, the same message on stderr.
 error "lookup 80-70" 2 lookup --json 80-70
 error "lookup with nothing to look up" 2 lookup --json --index fx.idx
-error "lookup: missing index" 3 lookup --json --index missing.idx 80
+error "lookup: missing index" 2 lookup --json --index missing.idx 80
 error "search with an empty word" 2 search search --json http ""
 error "range --assigned --unassigned" 2 range range --json --assigned --unassigned 1-2
 error "info with an argument" 2 info info --json x
-error "import of a missing file" 3 import import --json missing.xml -o out.idx
+error "import of a missing file" 2 import import --json missing.xml -o out.idx
 error "import --format bogus" 2 import import --json --format bogus registry.xml
 error "ranges --os plan9" 2 ranges ranges --json --os plan9
 error "pick --count 0" 2 pick pick --json --count 0
 error "pick --near and --name" 2 pick pick --json --index pick.idx --near 1 --name x
-error "advise: missing index" 3 advise advise --json --index missing.idx --name x
-error "audit: missing index" 3 audit audit --json --index missing.idx
-error "listeners: missing index" 3 listeners listeners --json --index missing.idx
+error "advise: missing index" 2 advise advise --json --index missing.idx --name x
+error "audit: missing index" 2 audit audit --json --index missing.idx
+error "listeners: missing index" 2 listeners listeners --json --index missing.idx
 error "sim --csv --json" 2 sim sim --json --csv
 error "sim --metric without --svg" 2 sim sim --json --metric p99
 error "sim: an unwritable plot" 3 sim sim --json --connections 50 --leak-trials 0 --occupancy 0 --algo linux --svg nosuchdir/plot.svg
-error "update of a missing file" 3 update update --json --file missing.xml -o up2.idx
+error "update of a missing file" 2 update update --json --file missing.xml -o up2.idx
 run env PROC_ROOT="$CLI_TMP/empty" "$PORTKIT" ranges --host --json
 expect_err "ranges --host, nothing readable: exit 1, said on stderr" 1 'no port settings found'
 envelope "ranges --host, nothing readable" ranges

@@ -235,9 +235,9 @@ run "$PORTKIT" audit
 expect "netns 4250/tcp: audit names vrml-multi-use" 0 '^\* holdports listens on 4250/tcp, which IANA assigns to vrml-multi-use \[iana-other-service\]$'
 check "netns 4250/tcp: audit does not call it squatting" sh -c "! grep -q '4250/tcp, a User port IANA has not assigned' '$CLI_TMP/out'"
 run "$PORTKIT" listeners
-expect "netns 4250/tcp: listeners names vrml-multi-use" 0 '^tcp +0\.0\.0\.0 +4250 +0 +holdports/[0-9]+ +vrml-multi-use$'
+expect "netns 4250/tcp: listeners names vrml-multi-use" 0 '^tcp +0\.0\.0\.0 +4250 +root +holdports/[0-9]+ +vrml-multi-use$'
 run "$PORTKIT" advise --port 4250
-expect "netns 4250/tcp: advise agrees" 1 "4250/tcp is assigned to 'vrml-multi-use'"
+expect "netns 4250/tcp: advise agrees" 4 "4250/tcp is assigned to 'vrml-multi-use'"
 run "$PORTKIT" range 4250/tcp --unassigned
 expect "netns 4250/tcp: range --unassigned agrees" 1 '^unassigned in 4250-4250: tcp 0 of 1$'
 run "$PORTKIT" pick --range 4200-4299 --avoid-os none

@@ -38,15 +38,15 @@ for t in $targets; do
 	if [ "$little_endian" = 1 ]; then
 		run timeout 10 "$PORTKIT" audit $IDX --proc-root "$P" --expect 40100/tcp -q \
 			--write-sysctl "$CLI_TMP/w/$t"
-		expect_err "audit --write-sysctl over $what: refused" 3 \
+		expect_err "audit --write-sysctl over $what: refused" 2 \
 			"$CLI_TMP/w/$t is $what, not a regular file; refusing to replace it"
 		check "audit --write-sysctl over $what: still $before" test "$(kind "$CLI_TMP/w/$t")" = "$before"
 	fi
 	run timeout 10 "$PORTKIT" import "$CSV" -o "$CLI_TMP/w/$t"
-	expect_err "import -o over $what: refused" 3 "is $what, not a regular file; refusing to replace it"
+	expect_err "import -o over $what: refused" 2 "is $what, not a regular file; refusing to replace it"
 	check "import -o over $what: still $before" test "$(kind "$CLI_TMP/w/$t")" = "$before"
 	run timeout 10 "$PORTKIT" update --file "$DATA/cli/registry.xml" -o "$CLI_TMP/w/$t"
-	expect_err "update -o over $what: refused" 3 "is $what, not a regular file; refusing to replace it"
+	expect_err "update -o over $what: refused" 2 "is $what, not a regular file; refusing to replace it"
 	check "update -o over $what: still $before" test "$(kind "$CLI_TMP/w/$t")" = "$before"
 done
 check "no temporary file left by the refusals" test "$(ls "$CLI_TMP/w" | wc -l)" -eq "$(echo $targets | wc -w)"
@@ -62,11 +62,11 @@ expect "import -o through a symbolic link: the file it names is the index" 0 '^r
 
 ln -s /dev/null "$CLI_TMP/w/tonull"
 run "$PORTKIT" import "$CSV" -o "$CLI_TMP/w/tonull"
-expect_err "import -o through a link to /dev/null: refused" 3 "/dev/null is a character device, not a regular file"
+expect_err "import -o through a link to /dev/null: refused" 2 "/dev/null is a character device, not a regular file"
 check "/dev/null is still a character device" test -c /dev/null
 ln -s missing.idx "$CLI_TMP/w/dangling"
 run "$PORTKIT" import "$CSV" -o "$CLI_TMP/w/dangling"
-expect_err "import -o through a dangling link: refused" 3 "which does not exist; refusing to create a file through it"
+expect_err "import -o through a dangling link: refused" 2 "which does not exist; refusing to create a file through it"
 check "import -o through a dangling link: nothing created" test ! -e "$CLI_TMP/w/missing.idx"
 
 # ---- stale temporary files -------------------------------------------------------

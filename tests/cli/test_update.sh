@@ -126,7 +126,7 @@ run "$PORTKIT" update --url "$URL/services"
 expect_err "not an IANA XML file" 3 "^portkit: $URL/services:"
 check "wrong format: index untouched" unchanged
 run "$PORTKIT" update --file "$CLI_TMP/no-such-file.xml"
-expect_err "--file missing" 3 "no-such-file.xml: No such file or directory"
+expect_err "--file missing" 2 "no-such-file.xml: No such file or directory"
 check "--file missing: index untouched" unchanged
 # Nobody listens on a port the kernel just gave back.
 DEAD=$("$BUILD/tests/tools/pk_httpd" --free-port 2>/dev/null)

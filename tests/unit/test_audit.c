@@ -408,15 +408,20 @@ static void test_range_config(void **state)
 	assert_false(pk_audit_proposed_range(a, &lo, &hi));
 	pk_audit_free(a);
 
-	/* Same parity: information, with the fix but no proposal. */
+	/* Same parity: information, with its fix proposed like any other
+	 * (so that --write-sysctl writes it). */
 	set_conf(32768, 61000, "", 1024);
 	a = audit(NULL, NULL);
 	f = audit_find(a, "range-parity", 0);
 	assert_non_null(f);
 	assert_int_equal(pk_finding_severity(f), PK_SEV_INFO);
-	assert_string_equal(FIX(f), "sysctl -w net.ipv4.ip_local_port_range=\"32768 60999\"");
+	assert_string_equal(FIX(f), "sysctl -w net.ipv4.ip_local_port_range=\"32768 60999\"\n"
+			    "To keep it across reboots, install the sysctl.d snippet of the proposed "
+			    "settings as /etc/sysctl.d/60-portkit.conf.");
 	assert_string_equal(fix_step(f, "fix-parity")->value, "32768 60999");
-	assert_false(pk_audit_proposed_range(a, &lo, &hi));
+	assert_true(pk_audit_proposed_range(a, &lo, &hi));
+	assert_int_equal(lo, 32768);
+	assert_int_equal(hi, 60999);
 	assert_int_equal(serious(a), 0);
 	pk_audit_free(a);
 }
@@ -773,7 +778,12 @@ static void test_write_sysctl(void **state)
 	size_t n = fread(buf, 1, sizeof buf - 1, f);
 	fclose(f);
 	buf[n] = '\0';
-	assert_string_equal(buf, pk_audit_sysctl_snippet(a));
+	/* The snippet, with its first two lines naming the file written. */
+	const char *body = strchr(strchr(pk_audit_sysctl_snippet(a), '\n') + 1, '\n') + 1;
+	char head[512];
+	snprintf(head, sizeof head, "# %s - proposed by portkit.\n# Apply with: sysctl -p %s\n%s",
+		 path, path, body);
+	assert_string_equal(buf, head);
 	assert_contains(buf, "net.ipv4.ip_local_reserved_ports = 40000\n");
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);

@@ -347,7 +347,9 @@ static void test_settings(void **state)
 	pk_audit *a = audit_now(NULL, NULL);
 	const pk_finding *f = audit_find(a, "range-parity", 0);
 	assert_non_null(f);
-	assert_string_equal(FIX(f), "sysctl -w net.ipv4.ip_local_port_range=\"40000 49997\"");
+	assert_string_equal(FIX(f), "sysctl -w net.ipv4.ip_local_port_range=\"40000 49997\"\n"
+			    "To keep it across reboots, install the sysctl.d snippet of the proposed "
+			    "settings as /etc/sysctl.d/60-portkit.conf.");
 	pk_audit_free(a);
 	set_range(40000, 49997);
 	a = audit_now(NULL, NULL);

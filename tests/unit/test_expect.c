@@ -187,7 +187,7 @@ static void test_config_file(void **state)
 	assert_string_equal(pk_expect_get(l, 0)->origin, origin);
 	unlink(path);
 	/* A file that is not there: the error names it. */
-	assert_int_equal(pk_expect_load(l, path, &err), PK_IO);
+	assert_int_equal(pk_expect_load(l, path, &err), PK_NOTFOUND);
 	assert_non_null(strstr(err.message, path));
 	pk_expect_list_free(l);
 }

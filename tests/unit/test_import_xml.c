@@ -311,8 +311,10 @@ static void test_malformed(void **state)
 		"bad:4: malformed XML: no element found (expected well-formed XML)");
 	IMP_BAD("\x7f\x45\x4c\x46\x02\x01\x01\x00", PK_FORMAT_XML, PK_PARSE,
 		"bad:1: malformed XML: not well-formed (invalid token) (expected well-formed XML)");
+	/* A web page is called one, whatever the format asked for. */
 	IMP_BAD("<html><body/></html>", PK_FORMAT_XML, PK_PARSE,
-		"bad:1: root element <html> (expected <registry>, an IANA service-names-port-numbers.xml)");
+		"bad is an HTML page, not a registry source: a server's error or login page, "
+		"or the page about the registry? IANA's XML is " PK_IANA_XML_URL);
 	IMP_BAD("<registry id=\"protocol-numbers\"/>", PK_FORMAT_XML, PK_PARSE,
 		"bad:1: registry id=\"protocol-numbers\" (expected id=\"service-names-port-numbers\")");
 	IMP_BAD("<registry>\n  <title>t</title>\n</registry>\n", PK_FORMAT_XML, PK_PARSE,

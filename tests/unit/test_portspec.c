@@ -168,6 +168,64 @@ static void test_status_strings(void **state)
 	assert_string_equal(pk_strerror((pk_status)9999), "unknown status");
 }
 
+#define T PK_PROTOMASK(PK_PROTO_TCP)
+#define U PK_PROTOMASK(PK_PROTO_UDP)
+
+/* nmap-style lists: prefixes hold until the next one, an element's own
+ * /PROTO wins, a transport after a '/' element continues it. */
+static void test_portlist(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t n;
+		pk_portspec want[4];
+	} cases[] = {
+		{ "80", 1, { { 80, 80, 0 } } },
+		{ "80,443,8000-8100", 3, { { 80, 80, 0 }, { 443, 443, 0 }, { 8000, 8100, 0 } } },
+		{ "T:80,U:53", 2, { { 80, 80, T }, { 53, 53, U } } },
+		{ "t:80,443,u:53,5353/tcp", 4,
+		  { { 80, 80, T }, { 443, 443, T }, { 53, 53, U }, { 5353, 5353, T } } },
+		{ "9/tcp,udp,7", 2, { { 9, 9, T | U }, { 7, 7, 0 } } },
+	};
+	static const char *const bad_lists[] = {
+		"", ",", "80,", ",80", "80,,443", "80,70000", "X:80", "T:", "80,443-1",
+		"T:U:80", "80;443",
+	};
+	static const char *const names[] = { "http", "80,abc", "9/tcp,www", "T:x", "a:80" };
+	static const char *const lists[] = { "80,443", "T:80", "9/tcp,udp,7", "1-2,3" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		pk_portspec got[4];
+		size_t n = 99;
+		pk_error err;
+		assert_int_equal(pk_portlist_parse(cases[i].in, got, 4, &n, &err), PK_OK);
+		assert_int_equal(n, cases[i].n);
+		for (size_t k = 0; k < n; k++) {
+			assert_int_equal(got[k].lo, cases[i].want[k].lo);
+			assert_int_equal(got[k].hi, cases[i].want[k].hi);
+			assert_int_equal(got[k].protos, cases[i].want[k].protos);
+		}
+	}
+	for (size_t i = 0; i < sizeof bad_lists / sizeof bad_lists[0]; i++) {
+		size_t n = 99;
+		pk_error err = { 0 };
+		assert_int_equal(pk_portlist_parse(bad_lists[i], NULL, 0, &n, &err), PK_INVAL);
+		assert_true(err.message[0] != '\0');
+		assert_int_equal(n, 0);
+	}
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		assert_false(pk_portlist_looks_like(names[i]));
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+		assert_true(pk_portlist_looks_like(lists[i]));
+	/* The count is right even when the caller's array is smaller. */
+	size_t n = 0;
+	pk_portspec one;
+	assert_int_equal(pk_portlist_parse("1,2,3", &one, 1, &n, NULL), PK_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(one.lo, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_proto_names),
 		cmocka_unit_test(test_status_strings),
+		cmocka_unit_test(test_portlist),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

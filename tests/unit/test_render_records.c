@@ -156,10 +156,10 @@ static void test_lookup_table(void **state)
 	const char *q[] = { "211", "51234", "nosuch", "1041-1042" };
 	char *out = lookup(reg, PK_RENDER_TEXT, 0, q, 4);
 	assert_string_equal(out,
-		"PORT       PROTO  CLASS            NAME    DESCRIPTION\n"
-		"211        tcp    System           914c/g  Texas Instruments 914C/G Terminal\n"
-		"51234      -      Dynamic/Private  -       no record: Dynamic/Private ports are never assigned (RFC 6335)\n"
-		"1041-1042  -      User             -       no record: unassigned\n");
+		"QUERY      PORT       PROTO  CLASS            NAME    DESCRIPTION\n"
+		"211        211        tcp    System           914c/g  Texas Instruments 914C/G Terminal\n"
+		"51234      51234      -      Dynamic/Private  -       no record: Dynamic/Private ports are never assigned (RFC 6335)\n"
+		"1041-1042  1041-1042  -      User             -       no record: unassigned\n");
 	free(out);
 	/* Only names nobody has: nothing at all, not even the header. */
 	const char *none[] = { "nosuch", "neither/udp" };

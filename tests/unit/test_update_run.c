@@ -266,7 +266,7 @@ static void test_failures_leave_index(void **state)
 		  "looks like the services format, not IANA's XML or CSV registry" },
 		{ "services", false, PK_FORMAT_AUTO, PK_UPDATE_FORMAT, PK_UNSUPPORTED,
 		  "looks like the services format" },
-		{ "no-such-file.xml", false, PK_FORMAT_AUTO, PK_UPDATE_IMPORT, PK_IO,
+		{ "no-such-file.xml", false, PK_FORMAT_AUTO, PK_UPDATE_IMPORT, PK_NOTFOUND,
 		  "no-such-file.xml: No such file or directory" },
 		/* a format forced against the content */
 		{ "registry.csv", false, PK_FORMAT_XML, PK_UPDATE_IMPORT, PK_PARSE, "registry.csv" },

@@ -102,6 +102,43 @@ pk_format pk_format_detect(const char *data, size_t len)
 	return PK_FORMAT_SERVICES;
 }
 
+const char *pk_format_foreign(const char *data, size_t len)
+{
+	const char *p = data;
+	const char *end = data + len;
+
+	if (data == NULL)
+		return NULL;
+	if (len >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b)
+		return "gzip-compressed data";
+	if (starts_with(p, end, "%PDF-", false))
+		return "a PDF document";
+	if (starts_with(p, end, "PKIDX", false))
+		return "a compiled portkit index";
+	if (starts_with(p, end, "\xef\xbb\xbf", false))
+		p += 3;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	/* A web page where a registry was expected: a server's error or
+	 * login page, or a link to the page about the registry. */
+	if (starts_with(p, end, "<!doctype html", true) || starts_with(p, end, "<html", true))
+		return "an HTML page";
+	return NULL;
+}
+
+/* The hint that goes with pk_format_foreign()'s answer. */
+static const char *foreign_hint(const char *what)
+{
+	if (strcmp(what, "gzip-compressed data") == 0)
+		return "decompress it first (gunzip)";
+	if (strcmp(what, "an HTML page") == 0)
+		return "a server's error or login page, or the page about the registry? "
+		       "IANA's XML is " PK_IANA_XML_URL;
+	if (strcmp(what, "a compiled portkit index") == 0)
+		return "an index is opened with --index FILE, not imported";
+	return "expected IANA's XML or CSV, a services(5) file or npm JSON";
+}
+
 pk_status pk__import(pk_builder *b, pk_format fmt, const char *data,
 		    size_t len, const char *label, pk_error *err)
 {
@@ -117,6 +154,12 @@ pk_status pk__import(pk_builder *b, pk_format fmt, const char *data,
 		return pk__error_set(err, PK_UNSUPPORTED,
 				    "%s: %s-compressed data (expected a registry as text, or gzip; decompress it first)",
 				    l, other);
+	/* Other things that are not a registry, named (a web page where a
+	 * registry was expected, a PDF, a compiled index). */
+	const char *foreign = pk_format_foreign(data, len);
+	if (foreign != NULL)
+		return pk__error_set(err, PK_PARSE, "%s is %s, not a registry source: %s",
+				    l, foreign, foreign_hint(foreign));
 	if (fmt == PK_FORMAT_AUTO)
 		fmt = pk_format_detect(data, len);
 	switch (fmt) {
