@@ -11,14 +11,23 @@ int cmd_top(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 #define TOP_DEFAULT 20
 #define TOP_MAX 65536
 
+static const cli_help help = {
+	"usage: portkit top [N] [OPTIONS]\n"
+	"The N (default 20) ports most often found open: nmap-services' open\n"
+	"frequency, which `portkit import --add /usr/share/nmap/nmap-services` adds\n"
+	"to the registry in use.\n\n"
+	"options: only the common ones.\n",
+	"example:\n"
+	"  portkit top 10 --proto udp\n\n"
+	"exit status: 0 listed, 1 no popularity data in the registry, 2 usage error,\n"
+	"3 data or system error.\n"
+};
+
 int cmd_top(int argc, char **argv, cli_ctx *ctx)
 {
 	pk_registry *reg = NULL;
 	unsigned long n = TOP_DEFAULT;
-	int rc = cli_parse_options(argc, argv, ctx,
-				   "usage: portkit top [N] [--proto P] [--json]\n"
-				   "The N (default 20) ports most often found open (nmap-services' open\n"
-				   "frequency, which `portkit import` of /usr/share/nmap/nmap-services adds).\n");
+	int rc = cli_parse_options(argc, argv, ctx, &help);
 
 	if (rc >= 0)
 		return rc;
