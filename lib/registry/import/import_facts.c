@@ -90,7 +90,7 @@ static pk_status parse_line(pk_facts *fs, char *line, unsigned long no,
 	f.name = opt(field[0]);
 	if (f.name != NULL && !pk__service_name_valid(f.name))
 		return pk__import_fail(err, PK_PARSE, label, no,
-				      "invalid name '%s' (expected printable ASCII without blanks, or -)",
+				      "invalid name '%s' (expected printable ASCII, blanks only single and inside, or -)",
 				      pk__quote(f.name, strlen(f.name), q, sizeof q));
 	if (!parse_ports(field[1], &f))
 		return pk__import_fail(err, PK_PARSE, label, no,
