@@ -18,6 +18,7 @@ typedef struct lookup {
 	pk_query **list; /* the queries of the current argument */
 	size_t nlist, inlist;
 	bool missing; /* a query found nothing */
+	bool popular; /* --popular: the most often open ports first */
 	pk_status st;
 	pk_error err;
 } lookup;
@@ -59,6 +60,8 @@ static const pk_query *next_query(void *p)
 		return NULL;
 	if ((l->st = pk_query_run(l->reg, q, &l->err)) != PK_OK)
 		return NULL;
+	if (l->popular)
+		pk_query_rank_popularity(l->reg, q);
 	const char *name = pk_query_name(q);
 	unsigned own, option;
 	char a[32], b[32];
@@ -85,6 +88,8 @@ static const pk_query *next_query(void *p)
 
 int cmd_lookup(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
+enum { OPT_POPULAR = 0x2101 };
+
 static const cli_help help = {
 	"usage: portkit [lookup] [OPTIONS] PORT|LO-HI|NAME[/PROTO]|LIST...\n"
 	"Looks ports and service names up: every record of a port, range or name\n"
@@ -93,7 +98,9 @@ static const cli_help help = {
 	"says which one each row answers.\n\n"
 	"options:\n"
 	"  -q, --porcelain       services(5) lines as getent prints them:\n"
-	"                        NAME PORT/PROTO ALIASES..., no header\n",
+	"                        NAME PORT/PROTO ALIASES..., no header\n"
+	"      --popular         each answer's most often open ports first\n"
+	"                        (popularity data: portkit import --add)\n",
 	"example:\n"
 	"  portkit 443 https       portkit T:22,U:53       portkit -q 80,443\n\n"
 	"exit status: 0 every argument answered, 1 nothing found for one or more,\n"
@@ -105,6 +112,7 @@ int cmd_lookup(int argc, char **argv, cli_ctx *ctx)
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "porcelain", no_argument, NULL, 'q' },
+		{ "popular", no_argument, NULL, OPT_POPULAR },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -114,6 +122,7 @@ int cmd_lookup(int argc, char **argv, cli_ctx *ctx)
 	pk_status st = PK_OK;
 	int rc, opt;
 	size_t queries = 0;
+	bool popular = false;
 
 	/* Options and operands mix ("portkit 443 --json"), but a negative
 	 * number is an invalid port, not an option. */
@@ -131,6 +140,9 @@ int cmd_lookup(int argc, char **argv, cli_ctx *ctx)
 			return EXIT_FOUND;
 		case 'q':
 			ctx->bare = true;
+			break;
+		case OPT_POPULAR:
+			popular = true;
 			break;
 		default:
 			if ((rc = cli_common_option(opt, optarg, ctx)) != 0)
@@ -166,7 +178,8 @@ int cmd_lookup(int argc, char **argv, cli_ctx *ctx)
 		cli_json_error(ctx, st, &first);
 		return rc;
 	}
-	lookup l = { .ctx = ctx, .args = argv + optind, .nargs = argc - optind };
+	lookup l = { .ctx = ctx, .args = argv + optind, .nargs = argc - optind,
+		     .popular = popular };
 	pk_registry *reg = NULL;
 	if ((rc = cli_open_registry(ctx, &reg)) != 0)
 		return rc;

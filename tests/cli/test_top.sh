@@ -56,5 +56,9 @@ run "$PORTKIT" --long 36/tcp
 expect "--long: a port nmap does not list says so" 0 '^popularity: +not in the popularity data \(nmap-services\)$'
 run "$PORTKIT" search --popular netbios
 check "search --popular: the most often open first (137/udp)" test "$(printf '%s\n' "$out" | sed -n 2p | awk '{print $1, $2}')" = "137 udp"
+run "$PORTKIT" --popular --proto tcp 1-1024
+check "lookup --popular: the most often open port first (80/tcp)" test "$(printf '%s\n' "$out" | sed -n 2p | awk '{print $1, $2}')" = "80 tcp"
+run "$PORTKIT" --proto tcp 1-1024
+check "lookup without --popular: in port order (1/tcp)" test "$(printf '%s\n' "$out" | sed -n 2p | awk '{print $1, $2}')" = "1 tcp"
 run "$PORTKIT" search netbios
 check "search without --popular: the curated netbios-ssn first (139/tcp)" test "$(printf '%s\n' "$out" | sed -n 2p | awk '{print $1, $2}')" = "139 tcp"
