@@ -101,7 +101,7 @@ _portkit()
 	help)
 		COMPREPLY=($(compgen -W "${commands% help}" -- "$cur"))
 		return ;;
-	lookup) opts="--porcelain --limit --cursor" ;;
+	lookup) opts="--porcelain --popular --limit --cursor" ;;
 	search) opts="--popular --limit --cursor" ;;
 	info) opts="" ;;
 	range) opts="--assigned --unassigned --limit --cursor" ;;
@@ -121,7 +121,10 @@ _portkit()
 	app) opts="--search --port --list --catalog --crosswalk --firewalld --ufw" ;;
 	firewall) opts="--format --in --out --source --policy --name --check --catalog" ;;
 	export) opts="--format" ;;
-	serve) opts="--listen --quiet --cors --timeout --max-connections --threads" ;;
+	serve)
+		# serve takes --index but none of the other common options.
+		[[ $cur == -* || -z $cur ]] && COMPREPLY=($(compgen -W "--listen --index --quiet --cors --timeout --max-connections --threads --help" -- "$cur"))
+		return ;;
 	classify)
 		if [[ $cur != -* ]]; then
 			COMPREPLY=($(compgen -f -- "$cur"))

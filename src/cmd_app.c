@@ -11,17 +11,33 @@ int cmd_app(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
 enum { OPT_CATALOG = 0x2101, OPT_CROSSWALK, OPT_FIREWALLD, OPT_UFW, OPT_LIST };
 
+static const cli_help help = {
+	"usage: portkit app [OPTIONS] NAME...\n"
+	"       portkit app --search WORD... | --port PORT[/PROTO] | --list\n"
+	"       portkit app --crosswalk [--firewalld DIR] [--ufw DIR]\n"
+	"Which ports, transports and directions an application needs, with sources,\n"
+	"and what IANA assigns on each port (docs/apps.md).\n\n"
+	"options:\n"
+	"  -s, --search           applications whose name, aliases, title, category or\n"
+	"                         notes hold every WORD\n"
+	"      --port PORT[/PROTO]\n"
+	"                         applications using this port\n"
+	"      --list             every application of the catalog\n"
+	"      --catalog DIR      the *.apps files of DIR instead of the built-in catalog\n"
+	"      --crosswalk        where firewalld, ufw, the catalog and IANA disagree\n"
+	"      --firewalld DIR    firewalld's service files (default\n"
+	"                         /usr/lib/firewalld/services)\n"
+	"      --ufw DIR          ufw's application profiles (default\n"
+	"                         /etc/ufw/applications.d)\n",
+	"example:\n"
+	"  portkit app wireguard openvpn\n\n"
+	"exit status: 0 found, 1 unknown application or nothing found, 2 usage error\n"
+	"or a malformed catalog, 3 data or system error.\n"
+};
+
 static void usage(FILE *out)
 {
-	fputs("usage: portkit app NAME...\n"
-	      "       portkit app --search WORD...\n"
-	      "       portkit app --port PORT | --list\n"
-	      "       portkit app --crosswalk [--firewalld DIR] [--ufw DIR]\n"
-	      "options: --catalog DIR (*.apps files instead of the built-in catalog),\n"
-	      "         --json, --index FILE.\n"
-	      "Which ports, transports and directions an application needs, with sources.\n"
-	      "Exit status: 0 found, 1 unknown application or nothing found, 2 usage or a\n"
-	      "malformed catalog, 3 system error.\n", out);
+	cli_help_print(out, &help);
 }
 
 static int show_names(const cli_ctx *ctx, const pk_catalog *cat, char **names, int n)

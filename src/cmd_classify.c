@@ -76,25 +76,33 @@ static int pcap_load(pcap_api *api)
 	return 0;
 }
 
+static const cli_help help = {
+	"usage: portkit classify [OPTIONS] FILE|- [FILTER...]\n"
+	"       portkit classify --live [OPTIONS]\n"
+	"Which end of each flow of a pcap or pcapng capture is the server, how sure\n"
+	"that is and why, and the services the registry names on the server port\n"
+	"(docs/classify.md).  FILE - reads standard input (tcpdump -w - | portkit\n"
+	"classify -); FILTER is a pcap filter expression (tcpdump's syntax).\n\n"
+	"options:\n"
+	"      --summary          totals per service and per server port\n"
+	"      --csv              one CSV row per flow (or per group with --summary)\n"
+	"      --max-flows N      flows held at once (16-67108864; default 262144);\n"
+	"                         beyond it the least recently seen flow is evicted\n"
+	"                         into the summary\n"
+	"      --idle SEC         evict flows idle this long (capture time; default\n"
+	"                         never)\n"
+	"      --live             this host's connections (sock_diag) instead of a\n"
+	"                         capture, each checked against its listening sockets\n",
+	"example:\n"
+	"  tcpdump -i eth0 -w - | portkit classify --summary - port 443\n\n"
+	"exit status: 0 flows classified, 1 no flow, 2 usage error, a missing file or\n"
+	"not a readable capture (not a capture, truncated header, empty, unsupported\n"
+	"link type, bad filter), 3 data or system error (no libpcap, a read error).\n"
+};
+
 static void usage(FILE *out)
 {
-	fputs("usage: portkit classify [--summary] [--json|--csv] [--max-flows N] [--idle SEC]\n"
-	      "                        FILE|- [FILTER...]\n"
-	      "       portkit classify --live [--summary] [--json|--csv]\n\n"
-	      "Which end of each flow of a pcap or pcapng capture is the server, how sure\n"
-	      "that is and why, and the services the registry names on the server port.\n"
-	      "FILE - reads standard input (tcpdump -w - | portkit classify -); FILTER is a\n"
-	      "pcap filter expression (tcpdump's syntax).\n\n"
-	      "  --summary       totals per service and per server port\n"
-	      "  --csv           one CSV row per flow (or per group with --summary)\n"
-	      "  --max-flows N   flows held at once (default 262144); beyond it the least\n"
-	      "                  recently seen flow is evicted into the summary\n"
-	      "  --idle SEC      evict flows idle this long (capture time; default never)\n"
-	      "  --live          this host's connections (sock_diag) instead of a capture,\n"
-	      "                  each decision checked against its listening sockets\n\n"
-	      "exit status: 0 flows classified, 1 none, 2 usage or not a readable capture\n"
-	      "(not a capture, truncated header, empty, unsupported link type, bad filter),\n"
-	      "3 system error.\n", out);
+	cli_help_print(out, &help);
 }
 
 enum { OPT_SUMMARY = 0x2001, OPT_CSV, OPT_MAX_FLOWS, OPT_IDLE, OPT_LIVE };
@@ -149,7 +157,8 @@ static pcap_t *open_capture(const cli_ctx *ctx, const pcap_api *api,
 		struct stat st;
 		if (stat(path, &st) != 0) {
 			cli_io_error(ctx, "classify: cannot open '%s': %s", path, strerror(errno));
-			*rc = EXIT_DATA;
+			/* A missing input file is bad input, as for every command. */
+			*rc = EXIT_USAGE;
 			return NULL;
 		}
 		if (S_ISREG(st.st_mode) && st.st_size == 0) {

@@ -8,6 +8,22 @@
 
 int cmd_export(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
+static const cli_help help = {
+	"usage: portkit export [OPTIONS]\n"
+	"The registry in use as a complete services(5) file on stdout: the entries\n"
+	"libnss_portkit answers.  --json and --proto do not apply.\n\n"
+	"options:\n"
+	"  -f, --format services  the output format (the one there is)\n",
+	"example:\n"
+	"  portkit export --format services > services\n\n"
+	"exit status: 0 written, 2 usage error, 3 data or system error.\n"
+};
+
+static void usage(FILE *out)
+{
+	cli_help_print(out, &help);
+}
+
 int cmd_export(int argc, char **argv, cli_ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -25,16 +41,15 @@ int cmd_export(int argc, char **argv, cli_ctx *ctx)
 	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
-			printf("usage: portkit export [--format services] [--index FILE]\n"
-			       "The registry in use as a complete services(5) file on stdout.\n");
-			return 0;
+			usage(stdout);
+			return EXIT_FOUND;
 		case 'f':
 			if (strcmp(optarg, "services") != 0)
 				return cli_usage(ctx, "unknown export format '%.40s': the one "
 						 "format is services", optarg);
 			break;
 		default:
-			if ((rc = cli_common_option(opt, optarg, ctx)) != 0)
+			if ((rc = cli_other_option(opt, optarg, ctx, usage)) != 0)
 				return rc;
 		}
 	}

@@ -12,16 +12,31 @@ int cmd_firewall(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
 enum { OPT_IN = 0x2201, OPT_OUT, OPT_POLICY, OPT_NAME, OPT_CHECK, OPT_CATALOG };
 
+static const cli_help help = {
+	"usage: portkit firewall [OPTIONS] ITEM...\n"
+	"Rules that open the ports of ITEMs: applications of the catalog (see portkit\n"
+	"app), IANA service names or PORT[-PORT]/PROTO (docs/firewall.md).\n\n"
+	"options:\n"
+	"  -f, --format F         nft (default), iptables, ip6tables, ufw, firewalld or pf\n"
+	"      --in               open what the host running the application accepts\n"
+	"                         (the default)\n"
+	"      --out              open what the application connects to\n"
+	"  -s, --source ADDR      inbound rules only from this address or prefix\n"
+	"                         (repeatable)\n"
+	"      --policy P         accept (default) or drop everything else\n"
+	"      --name NAME        the name of the table, service or profile (default\n"
+	"                         portkit; a-z, 0-9 and -)\n"
+	"      --check            read the rules with the real tool (needs root)\n"
+	"      --catalog DIR      the *.apps files of DIR instead of the built-in catalog\n",
+	"example:\n"
+	"  portkit firewall --format iptables --source 10.0.0.0/8 ssh 8080/tcp\n\n"
+	"exit status: 0 rules written (and accepted by --check), 1 refused by --check,\n"
+	"2 usage error or unknown item, 3 data or system error or no checker.\n"
+};
+
 static void usage(FILE *out)
 {
-	fputs("usage: portkit firewall [--format nft|iptables|ip6tables|ufw|firewalld|pf]\n"
-	      "                        [--in] [--out] [--source ADDR]... [--policy accept|drop]\n"
-	      "                        [--name NAME] [--check] [--catalog DIR] ITEM...\n"
-	      "ITEM: an application of the catalog (see portkit app), an IANA service\n"
-	      "name, or PORT[-PORT]/PROTO.  --in (default) opens what the host running the\n"
-	      "application accepts, --out what it connects to; --source scopes inbound rules.\n"
-	      "Exit status: 0 rules written (and accepted by --check), 1 --check refused\n"
-	      "them, 2 usage or unknown item, 3 system error or no checker.\n", out);
+	cli_help_print(out, &help);
 }
 
 typedef struct membuf {

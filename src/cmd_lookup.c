@@ -100,7 +100,7 @@ static const cli_help help = {
 	"  -q, --porcelain       services(5) lines as getent prints them:\n"
 	"                        NAME PORT/PROTO ALIASES..., no header\n"
 	"      --popular         each answer's most often open ports first\n"
-	"                        (popularity data: portkit import --add)\n",
+	"                        (popularity data, see portkit help import)\n",
 	"example:\n"
 	"  portkit 443 https       portkit T:22,U:53       portkit -q 80,443\n\n"
 	"exit status: 0 every argument answered, 1 nothing found for one or more,\n"

@@ -9,15 +9,36 @@
 
 int cmd_serve(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 
+/* serve takes none of the common options but --index: its answers are
+ * JSON documents and the page, whatever the terminal. */
+static const cli_help help = {
+	"usage: portkit serve [OPTIONS]\n"
+	"Serves the HTTP/JSON API (/v1, see /v1/openapi.json) and the web page (/)\n"
+	"(docs/serve.md).  Sockets passed by systemd (LISTEN_FDS) are used instead\n"
+	"of --listen.  SIGTERM stops, SIGHUP looks for a replaced index at once.\n\n"
+	"options:\n"
+	"  -L, --listen ADDR:PORT  listen here (repeatable; default localhost:8080, that\n"
+	"                          is 127.0.0.1 and ::1; :0 picks a free port,\n"
+	"                          [::1]:PORT for IPv6, *:PORT for every address)\n"
+	"      --index FILE        this compiled index instead of the default registry\n"
+	"  -q, --quiet             no request log (Common Log Format) on stderr\n"
+	"      --cors ORIGIN       send Access-Control-Allow-Origin: ORIGIN\n"
+	"      --timeout SECONDS   drop a connection idle this long (1-3600; default 10)\n"
+	"      --max-connections N connections per listening socket (1-65536;\n"
+	"                          default 512)\n"
+	"      --threads N         threads per listening socket (1-256; default one per\n"
+	"                          CPU)\n"
+	"  -h, --help              this help\n",
+	"example:\n"
+	"  portkit serve --listen :8080 --quiet\n\n"
+	"exit status: 0 stopped by SIGTERM or SIGINT, 2 usage error or invalid\n"
+	"address, 3 data or system error (cannot start).\n"
+};
+
+/* The common layout without the common options, which serve does not take. */
 static void usage(FILE *out)
 {
-	fputs("usage: portkit serve [--listen ADDR:PORT]... [--index FILE] [--quiet]\n"
-	      "                     [--cors ORIGIN] [--timeout SECONDS] [--max-connections N]\n"
-	      "                     [--threads N]\n"
-	      "Serves the HTTP/JSON API (/v1, see /v1/openapi.json) and the web page (/).\n"
-	      "Default: localhost:8080 (127.0.0.1 and ::1); :0 picks a free port.  Sockets\n"
-	      "passed by systemd (LISTEN_FDS) are used instead of --listen.  SIGTERM stops,\n"
-	      "SIGHUP looks for a replaced index at once.\n", out);
+	fprintf(out, "%s\n%s", help.head, help.tail);
 }
 
 /* A decimal number in [lo, hi]. */

@@ -11,12 +11,14 @@ int cmd_top(int argc, char **argv, cli_ctx *ctx); /* for main.c */
 #define TOP_DEFAULT 20
 #define TOP_MAX 65536
 
+/* The help names no option of import: completion offers every option a
+ * --help names, and top takes none of import's. */
 static const cli_help help = {
-	"usage: portkit top [N] [OPTIONS]\n"
-	"The N (default 20) ports most often found open: nmap-services' open\n"
-	"frequency, which `portkit import --add /usr/share/nmap/nmap-services` adds\n"
-	"to the registry in use.\n\n"
-	"options: only the common ones.\n",
+	"usage: portkit top [OPTIONS] [N]\n"
+	"The N (1-65536, default 20) ports most often found open: nmap-services' open\n"
+	"frequency, which `portkit import` adds to the registry in use from\n"
+	"/usr/share/nmap/nmap-services (see portkit help import).\n\n"
+	"options: only the common ones (--proto: these transports only).\n",
 	"example:\n"
 	"  portkit top 10 --proto udp\n\n"
 	"exit status: 0 listed, 1 no popularity data in the registry, 2 usage error,\n"

@@ -230,7 +230,7 @@ expect_err "an unsupported link type is named" 2 "unsupported link type 105 \(IE
 run "$PORTKIT" classify --json "$T/wifi.pcap"
 expect "... and in JSON an error document" 2 '"error"'
 run "$PORTKIT" classify "$T/nonexistent.pcap"
-expect_err "a missing file" 3 "cannot open"
+expect_err "a missing file: exit 2, as every missing input" 2 "cannot open"
 "$MK" link 1 "$T/eth.pcap"
 run "$PORTKIT" classify "$T/eth.pcap" "tcp port"
 expect_err "an invalid filter" 2 "invalid filter 'tcp port'"

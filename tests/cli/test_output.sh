@@ -18,8 +18,7 @@ check "json: registry origin is the index" test "$("$J" registry.origin < "$CLI_
 check "json: port query keys" test "$("$J" queries.0.keys < "$CLI_TMP/l.json")" = "query,type,port_lo,port_hi,classes,protocols,found,records"
 check "json: name query keys" test "$("$J" queries.2.keys < "$CLI_TMP/l.json")" = "query,type,name,protocols,curated_alias,suggestions,found,records"
 check "json: record keys (every field)" test "$("$J" queries.0.records.0.keys < "$CLI_TMP/l.json")" = \
-	"name,aliases,protocol,port_lo,port_hi,classes,kind,origin,historic,alias_of,provenance,description,notes,unauthorized,registered,modified,service_code,references,assignees,contacts"
-	"name,aliases,protocol,port_lo,port_hi,classes,kind,origin,historic,nonconforming,popularity,alias_of,description,notes,unauthorized,registered,modified,service_code,references,assignees,contacts"
+	"name,aliases,protocol,port_lo,port_hi,classes,kind,origin,historic,nonconforming,popularity,alias_of,provenance,description,notes,unauthorized,registered,modified,service_code,references,assignees,contacts"
 check "json: ssh's values" test "$("$J" queries.0.records.0.name queries.0.records.0.protocol queries.0.records.0.port_lo \
 	queries.0.records.0.classes queries.0.records.0.kind queries.0.records.0.origin queries.0.records.0.registered \
 	queries.0.records.0.modified queries.0.records.0.alias_of < "$CLI_TMP/l.json" | tr '\n' '|')" = \
