@@ -446,15 +446,38 @@ static const struct sample {
 	 * port 1701 passage itself was read only in mpd's manual
 	 * (mpd.sourceforge.net/doc/mpd43.html) and MikroTik's. */
 	{ "l2tp", "1701/udp", "both", "rfc2661", false },
-	/* From memory, not found in the stored sources: the RFC passages
-	 * below were not found.  Seen instead: SIP 5060 UDP/TCP/SCTP and
-	 * 5061 TLS in JAIN-SIP's constants (pkg.go.dev/.../gosips/sip);
-	 * PPTP TCP 1723 + GRE in secondary pages and MS-PTPT (which points at
-	 * RFC 2637 §1.3, whose §1.3.1 text names TCP but no port); iSCSI 3260
-	 * and 860 only in port-lookup pages. */
-	{ "sip", "5060/tcp,udp", "in", "rfc3261", false },
-	{ "sip", "5061/tcp", "in", "rfc3261", false },
-	{ "pptp", "1723/tcp", "in", "rfc2637", false },
+	/* RFC 3261 §19.1.2 "The default is 5060 for sip: using UDP, TCP, or
+	 * SCTP.  The default is 5061 for sip: using TLS over TCP and sips:
+	 * over TCP." (read as quoted, with its section, in Go SIP libraries'
+	 * URI.Port(), found in the code index). */
+	{ "sip", "5060/tcp,udp", "in", "rfc3261", true },
+	{ "sip", "5061/tcp", "in", "rfc3261", true },
+	/* Linux's nf_conntrack_pptp.h "#define PPTP_CONTROL_PORT 1723" (and
+	 * FreeBSD libalias' PPTP_CONTROL_PORT_NUMBER 1723).  RFC 2637's own
+	 * port passage was not found: §1.3.1 names a TCP control connection
+	 * but no number. */
+	{ "pptp", "1723/tcp", "in",
+	  "https://github.com/torvalds/linux/blob/master/include/linux/netfilter/nf_conntrack_pptp.h", true },
+	/* PostgreSQL "19.3 Connections and Authentication": "port (integer)
+	 * The TCP port the server listens on; 5432 by default." (the manual's
+	 * text, in several copies in the code index). */
+	{ "postgresql", "5432/tcp", "in",
+	  "https://www.postgresql.org/docs/current/runtime-config-connection.html", true },
+	/* IMsRdpClientAdvancedSettings::RDPPort: "The default value is 3389"
+	 * (learn.microsoft.com).  The service-overview page cited first was
+	 * not found; 3389/udp is from memory. */
+	{ "rdp", "3389/tcp", "in",
+	  "https://learn.microsoft.com/en-us/windows/win32/termserv/imsrdpclientadvancedsettings-rdpport", true },
+	/* BEP 3, tracker request "port": "Common behavior is for a downloader
+	 * to try to listen on port 6881 and if that port is taken try 6882,
+	 * then 6883, etc. and give up after 6889." (quoted in many clients'
+	 * sources, found in the code index). */
+	{ "bittorrent", "6881-6889/tcp", "both",
+	  "http://www.bittorrent.org/beps/bep_0003.html", true },
+	/* From memory, not found in the stored sources: RFC 7143's port
+	 * passage (3260 as a default appears only in implementations:
+	 * Microsoft's NIC_ISCSI_TCP_PORT, TrueNAS' listen_port; 860 only in
+	 * port-lookup pages). */
 	{ "iscsi", "3260/tcp", "in", "rfc7143", false },
 	{ "iscsi", "860/tcp", "in", "rfc7143", false },
 	/* From memory, not looked up: */
@@ -471,11 +494,6 @@ static const struct sample {
 	{ "tftp", "69/udp", "in", "rfc1350", false },
 	{ "mdns", "5353/udp", "both", "rfc6762", false },
 	{ "vxlan", "4789/udp", "both", "rfc7348", false },
-	/* BEP 3's passage (listen on 6881, then up to 6889) was not found;
-	 * the tracker "port" parameter "typically 6881-6889" was read only in
-	 * translations of the unofficial spec (wiki.theory.org). */
-	{ "bittorrent", "6881-6889/tcp", "both",
-	  "http://www.bittorrent.org/beps/bep_0003.html", false },
 };
 
 static void spec_text(const pk_app_port *p, char *buf, size_t size)
