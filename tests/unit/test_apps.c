@@ -477,6 +477,19 @@ static const struct sample {
 	 * text, in several copies in the code index). */
 	{ "postgresql", "5432/tcp", "in",
 	  "https://www.postgresql.org/docs/current/runtime-config-connection.html", true },
+	/* MySQL Port Reference, "Client - Server Connection Ports": 3306/TCP
+	 * classic protocol and 33060/TCP X Protocol, "From the MySQL client to
+	 * the MySQL server" (dev.mysql.com, the cited page). */
+	{ "mysql", "3306/tcp", "in",
+	  "https://dev.mysql.com/doc/mysql-port-reference/en/mysql-port-reference-tables.html", true },
+	{ "mysql", "33060/tcp", "in",
+	  "https://dev.mysql.com/doc/mysql-port-reference/en/mysql-port-reference-tables.html", true },
+	/* etcd's configuration flags: --listen-client-urls default
+	 * "http://localhost:2379", --listen-peer-urls default
+	 * "http://localhost:2380" (the etcd.io text, read in copies of it in
+	 * the code index). */
+	{ "etcd", "2379/tcp", "in", "https://etcd.io/docs/v3.5/op-guide/configuration/", true },
+	{ "etcd", "2380/tcp", "both", "https://etcd.io/docs/v3.5/op-guide/configuration/", true },
 	/* IMsRdpClientAdvancedSettings::RDPPort: "The default value is 3389"
 	 * (learn.microsoft.com).  The service-overview page cited first was
 	 * not found; 3389/udp is from memory. */
