@@ -490,6 +490,12 @@ static const struct sample {
 	 * the code index). */
 	{ "etcd", "2379/tcp", "in", "https://etcd.io/docs/v3.5/op-guide/configuration/", true },
 	{ "etcd", "2380/tcp", "both", "https://etcd.io/docs/v3.5/op-guide/configuration/", true },
+	/* Blizzard's "Firewalls and hosting games" (us.battle.net forums,
+	 * topic 11642844210): "Diablo and Warcraft II Edition: Allow port
+	 * 6112-6119 TCP and UDP out and in"; StarCraft 6112, Warcraft III
+	 * 6112-6119 TCP.  The catalog's note said the whole range was
+	 * StarCraft's, Diablo II's and Warcraft III's: corrected. */
+	{ "battlenet", "6112-6119/tcp,udp", "both", "https://us.battle.net/forums/en/bnet/topic/11642844210", true },
 	/* IMsRdpClientAdvancedSettings::RDPPort: "The default value is 3389"
 	 * (learn.microsoft.com).  The service-overview page cited first was
 	 * not found; 3389/udp is from memory. */
