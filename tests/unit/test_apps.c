@@ -364,45 +364,168 @@ static pk_catalog *catalog(void)
 }
 
 /*
- * Entries checked by hand against the source each cites (the line as
- * the catalog has it, and the source it must list).  RFCs give their
- * port in their IANA Considerations or transport section; the vendor
- * pages in their port tables.
+ * A sample of catalog lines with the source each must cite.  `checked`
+ * is true only where the passage giving the port was found and read
+ * (the comment says where); false marks lines whose cited passage was
+ * not found in the sources at hand: their ports are from memory and
+ * the comment says what, if anything, was seen instead.
  */
 static const struct sample {
 	const char *app, *spec, *dir, *source;
+	bool checked;
 } sample[] = {
-	{ "sip", "5060/tcp,udp", "in", "rfc3261" },        /* RFC 3261 §19.1.2, §18.2.1 */
-	{ "sip", "5061/tcp", "in", "rfc3261" },            /* RFC 3261 §19.1.2: sips 5061 */
-	{ "ipsec", "500/udp", "both", "rfc7296" },         /* RFC 7296 §2: UDP 500 */
-	{ "ipsec", "4500/udp", "both", "rfc3948" },        /* RFC 3948 §2: UDP 4500 */
-	{ "pptp", "1723/tcp", "in", "rfc2637" },           /* RFC 2637 §1.3: TCP 1723 + GRE */
-	{ "iscsi", "3260/tcp", "in", "rfc7143" },          /* RFC 7143 §13.3 */
-	{ "iscsi", "860/tcp", "in", "rfc7143" },           /* RFC 7143 §13.3: system port */
-	{ "isns", "3205/tcp,udp", "in", "rfc4171" },       /* RFC 4171 §6.2 */
-	{ "lpd", "515/tcp", "in", "rfc1179" },             /* RFC 1179 §3 */
-	{ "ipp", "631/tcp", "in", "rfc8010" },             /* RFC 8010 §8.2 */
-	{ "smtp", "25/tcp", "both", "rfc5321" },           /* RFC 5321 §4.5.4.2 */
-	{ "submission", "587/tcp", "in", "rfc6409" },      /* RFC 6409 §3.1 */
-	{ "submission", "465/tcp", "in", "rfc8314" },      /* RFC 8314 §7.3 */
-	{ "imap", "993/tcp", "in", "rfc8314" },            /* RFC 8314 §7.2 */
-	{ "pop3", "110/tcp", "in", "rfc1939" },            /* RFC 1939 §3 */
-	{ "ntp", "123/udp", "both", "rfc5905" },           /* RFC 5905 §7.2 */
-	{ "ssh", "22/tcp", "in", "rfc4253" },              /* RFC 4253 §4.1 */
-	{ "vnc", "5900/tcp", "in", "rfc6143" },            /* RFC 6143 §1: 5900 + display */
-	{ "xmpp", "5222/tcp", "in", "rfc6120" },           /* RFC 6120 §14.7 */
-	{ "xmpp", "5269/tcp", "both", "rfc6120" },         /* RFC 6120 §14.7 */
-	{ "irc", "6697/tcp", "in", "rfc7194" },            /* RFC 7194 §2 */
-	{ "bittorrent", "6881-6889/tcp", "both",           /* BEP 3: 6881 up to 6889 */
-	  "http://www.bittorrent.org/beps/bep_0003.html" },
+	/* RFC 7296 §3.1 "IKE messages use UDP ports 500 and/or 4500" (text
+	 * read in docs.rs/ipsec-parser IkeV2Header, which quotes it). */
+	{ "ipsec", "500/udp", "both", "rfc7296", true },
+	/* RFC 3948 §2.2 "IKE Header Format for Port 4500" (rfc-editor.org/rfc/rfc3948)
+	 * and the RFC 7296 §3.1 passage above. */
+	{ "ipsec", "4500/udp", "both", "rfc3948", true },
+	/* RFC 1179 §3.1 "The port on which a line printer daemon listens is
+	 * 515" (elook.org/computing/rfc/rfc1179-2.html; also quoted by IBM). */
+	{ "lpd", "515/tcp", "in", "rfc1179", true },
+	/* RFC 2910 §5: 'ipp' URLs' "implicit (default) port number ... is port
+	 * 631" (quoted in rfc-editor.org/errata/eid4101).  RFC 8010's own
+	 * passage was not found. */
+	{ "ipp", "631/tcp", "in", "rfc2910", true },
+	/* RFC 3920 §14.8 and §15.9: TCP 5222 client-to-server, 5269
+	 * server-to-server, registered as xmpp-client/xmpp-server (quoted at
+	 * zee.balogh.sk/xmpphp).  RFC 6120 §14.7 keeps them; its text was not
+	 * found, only pages citing that section. */
+	{ "xmpp", "5222/tcp", "in", "rfc3920", true },
+	{ "xmpp", "5269/tcp", "both", "rfc3920", true },
+	/* Solaris isns(8): the server "binds to the well-known port 3205"
+	 * (docs.oracle.com/cd/E88353_01/html/E72487/isns-8.html); RFC 4171's
+	 * own passage not found. */
+	{ "isns", "3205/tcp,udp", "in", "https://docs.oracle.com/cd/E88353_01/html/E72487/isns-8.html", true },
+	/* Docker's commit "IANA allocated Docker port: 2375", "2375/2376 are
+	 * assigned" (github.com/moby/moby commit 5febba9). */
+	{ "docker", "2375/tcp", "in",
+	  "https://github.com/moby/moby/commit/5febba93babcf8c4b01862e88b6f6e11a1532bc8", true },
+	{ "docker", "2376/tcp", "in",
+	  "https://github.com/moby/moby/commit/5febba93babcf8c4b01862e88b6f6e11a1532bc8", true },
+	/* The kubernetes.io ports-and-protocols tables, read in a copy that
+	 * cites them (gist.github.com/kkbruce/ada5a05c...): control plane
+	 * 6443, 2379-2380, 10250, 10259, 10257; worker 10250, 30000-32767. */
 	{ "kubernetes", "6443/tcp", "in",
-	  "https://kubernetes.io/docs/reference/networking/ports-and-protocols/" },
+	  "https://kubernetes.io/docs/reference/networking/ports-and-protocols/", true },
+	{ "kubernetes", "2379-2380/tcp", "in",
+	  "https://kubernetes.io/docs/reference/networking/ports-and-protocols/", true },
+	{ "kubernetes", "10259/tcp", "in",
+	  "https://kubernetes.io/docs/reference/networking/ports-and-protocols/", true },
+	{ "kubernetes", "10257/tcp", "in",
+	  "https://kubernetes.io/docs/reference/networking/ports-and-protocols/", true },
 	{ "kubelet", "10250/tcp", "in",
-	  "https://kubernetes.io/docs/reference/networking/ports-and-protocols/" },
-	{ "radius", "1812/udp", "in", "rfc2865" },         /* RFC 2865 §3 */
-	{ "tftp", "69/udp", "in", "rfc1350" },             /* RFC 1350 §4 */
-	{ "mdns", "5353/udp", "both", "rfc6762" },         /* RFC 6762 §3 */
-	{ "vxlan", "4789/udp", "both", "rfc7348" },        /* RFC 7348 §5 */
+	  "https://kubernetes.io/docs/reference/networking/ports-and-protocols/", true },
+	{ "kubelet", "30000-32767/tcp,udp", "in",
+	  "https://kubernetes.io/docs/reference/networking/ports-and-protocols/", true },
+	/* Prometheus wiki "Default port allocations": "9090 - Prometheus
+	 * server", "9100 - Node exporter" (read in the wiki's copy at
+	 * github.com/dominikschulz/prometheus/wiki/Default-port-allocations). */
+	{ "prometheus", "9090/tcp", "in",
+	  "https://github.com/prometheus/prometheus/wiki/Default-port-allocations", true },
+	{ "node-exporter", "9100/tcp", "in",
+	  "https://github.com/prometheus/prometheus/wiki/Default-port-allocations", true },
+	/* MongoDB manual "Default MongoDB Port" table (mongodb.com/docs/
+	 * {v4.2,upcoming}/reference/default-mongodb-port/): 27017 mongod and
+	 * mongos, 27018 --shardsvr, 27019 --configsvr. */
+	{ "mongodb", "27017/tcp", "in",
+	  "https://www.mongodb.com/docs/manual/reference/default-mongodb-port/", true },
+	{ "mongodb", "27018/tcp", "in",
+	  "https://www.mongodb.com/docs/manual/reference/default-mongodb-port/", true },
+	{ "mongodb", "27019/tcp", "in",
+	  "https://www.mongodb.com/docs/manual/reference/default-mongodb-port/", true },
+	/* OpenVPN's own start-up notice "OpenVPN's default port number is now
+	 * 1194, based on an official port number assignment by IANA" (in logs
+	 * quoted on pastebin); wiki.wireshark.org/OpenVPN: UDP and TCP 1194.
+	 * The reference manual cited was not itself found. */
+	{ "openvpn", "1194/udp", "in",
+	  "https://openvpn.net/community-resources/reference-manual-for-openvpn-2-6/", true },
+	{ "openvpn", "1194/tcp", "in",
+	  "https://openvpn.net/community-resources/reference-manual-for-openvpn-2-6/", true },
+	/* RFC 2661 §8.1 "L2TP uses the registered UDP port 1701" (quoted with
+	 * its section in a packet classifier found in the code index; MS-L2TPIE
+	 * §2.1 points at the same section). */
+	{ "l2tp", "1701/udp", "both", "rfc2661", true },
+	/* RFC 4253 §4.1 "When used over TCP/IP, the server normally listens for
+	 * connections on port 22.  This port number has been registered with
+	 * the IANA" (quoted in notes found in the code index). */
+	{ "ssh", "22/tcp", "in", "rfc4253", true },
+	/* RFC 6409 §3.1 "Port 587 is reserved for email message submission"
+	 * (the RFC text, quoted with its section in the code index). */
+	{ "submission", "587/tcp", "in", "rfc6409", true },
+	/* RFC 1939 §3 "the server host starts the POP3 service by listening on
+	 * TCP port 110" (quoted with its section in the code index). */
+	{ "pop3", "110/tcp", "in", "rfc1939", true },
+	/* RFC 7348 "A well-known UDP port (4789) has been assigned by the IANA
+	 * in the Service Name and Transport Protocol Port Number Registry for
+	 * VXLAN" (quoted without its section; §5 is from memory). */
+	{ "vxlan", "4789/udp", "both", "rfc7348", true },
+	/* RFC 3261 §19.1.2 "The default is 5060 for sip: using UDP, TCP, or
+	 * SCTP.  The default is 5061 for sip: using TLS over TCP and sips:
+	 * over TCP." (read as quoted, with its section, in Go SIP libraries'
+	 * URI.Port(), found in the code index). */
+	{ "sip", "5060/tcp,udp", "in", "rfc3261", true },
+	{ "sip", "5061/tcp", "in", "rfc3261", true },
+	/* Linux's nf_conntrack_pptp.h "#define PPTP_CONTROL_PORT 1723" (and
+	 * FreeBSD libalias' PPTP_CONTROL_PORT_NUMBER 1723).  RFC 2637's own
+	 * port passage was not found: §1.3.1 names a TCP control connection
+	 * but no number. */
+	{ "pptp", "1723/tcp", "in",
+	  "https://github.com/torvalds/linux/blob/master/include/linux/netfilter/nf_conntrack_pptp.h", true },
+	/* PostgreSQL "19.3 Connections and Authentication": "port (integer)
+	 * The TCP port the server listens on; 5432 by default." (the manual's
+	 * text, in several copies in the code index). */
+	{ "postgresql", "5432/tcp", "in",
+	  "https://www.postgresql.org/docs/current/runtime-config-connection.html", true },
+	/* MySQL Port Reference, "Client - Server Connection Ports": 3306/TCP
+	 * classic protocol and 33060/TCP X Protocol, "From the MySQL client to
+	 * the MySQL server" (dev.mysql.com, the cited page). */
+	{ "mysql", "3306/tcp", "in",
+	  "https://dev.mysql.com/doc/mysql-port-reference/en/mysql-port-reference-tables.html", true },
+	{ "mysql", "33060/tcp", "in",
+	  "https://dev.mysql.com/doc/mysql-port-reference/en/mysql-port-reference-tables.html", true },
+	/* etcd's configuration flags: --listen-client-urls default
+	 * "http://localhost:2379", --listen-peer-urls default
+	 * "http://localhost:2380" (the etcd.io text, read in copies of it in
+	 * the code index). */
+	{ "etcd", "2379/tcp", "in", "https://etcd.io/docs/v3.5/op-guide/configuration/", true },
+	{ "etcd", "2380/tcp", "both", "https://etcd.io/docs/v3.5/op-guide/configuration/", true },
+	/* Blizzard's "Firewalls and hosting games" (us.battle.net forums,
+	 * topic 11642844210): "Diablo and Warcraft II Edition: Allow port
+	 * 6112-6119 TCP and UDP out and in"; StarCraft 6112, Warcraft III
+	 * 6112-6119 TCP.  The catalog's note said the whole range was
+	 * StarCraft's, Diablo II's and Warcraft III's: corrected. */
+	{ "battlenet", "6112-6119/tcp,udp", "both", "https://us.battle.net/forums/en/bnet/topic/11642844210", true },
+	/* IMsRdpClientAdvancedSettings::RDPPort: "The default value is 3389"
+	 * (learn.microsoft.com).  The service-overview page cited first was
+	 * not found; 3389/udp is from memory. */
+	{ "rdp", "3389/tcp", "in",
+	  "https://learn.microsoft.com/en-us/windows/win32/termserv/imsrdpclientadvancedsettings-rdpport", true },
+	/* BEP 3, tracker request "port": "Common behavior is for a downloader
+	 * to try to listen on port 6881 and if that port is taken try 6882,
+	 * then 6883, etc. and give up after 6889." (quoted in many clients'
+	 * sources, found in the code index). */
+	{ "bittorrent", "6881-6889/tcp", "both",
+	  "http://www.bittorrent.org/beps/bep_0003.html", true },
+	/* From memory, not found in the stored sources: RFC 7143's port
+	 * passage (3260 as a default appears only in implementations:
+	 * Microsoft's NIC_ISCSI_TCP_PORT, TrueNAS' listen_port; 860 only in
+	 * port-lookup pages). */
+	{ "iscsi", "3260/tcp", "in", "rfc7143", false },
+	{ "iscsi", "860/tcp", "in", "rfc7143", false },
+	/* From memory, not looked up. */
+	{ "smtp", "25/tcp", "both", "rfc5321", false },
+	{ "submission", "465/tcp", "in", "rfc8314", false },
+	{ "imap", "993/tcp", "in", "rfc8314", false },
+	/* From memory: the RFC passages were looked for but not found; only
+	 * secondary pages give the ports ("5900 plus the display number" for
+	 * VNC, NTP on UDP 123, mDNS on 5353, IRC over TLS on 6697). */
+	{ "ntp", "123/udp", "both", "rfc5905", false },
+	{ "vnc", "5900/tcp", "in", "rfc6143", false },
+	{ "irc", "6697/tcp", "in", "rfc7194", false },
+	{ "radius", "1812/udp", "in", "rfc2865", false },
+	{ "tftp", "69/udp", "in", "rfc1350", false },
+	{ "mdns", "5353/udp", "both", "rfc6762", false },
 };
 
 static void spec_text(const pk_app_port *p, char *buf, size_t size)
@@ -419,7 +542,7 @@ static void test_catalog_sample(void **state)
 {
 	(void)state;
 	pk_catalog *c = catalog();
-	assert_true(sizeof sample / sizeof sample[0] >= 20);
+	size_t checked = 0;
 	for (size_t i = 0; i < sizeof sample / sizeof sample[0]; i++) {
 		const pk_app *a = pk_catalog_find(c, sample[i].app);
 		if (a == NULL)
@@ -436,7 +559,10 @@ static void test_catalog_sample(void **state)
 		if (!line || !source)
 			fail_msg("sample %s %s %s: %s", sample[i].app, sample[i].spec, sample[i].dir,
 				 line ? "source not cited" : "no such port line");
+		if (sample[i].checked)
+			checked++;
 	}
+	assert_true(checked >= 20);
 	pk_catalog_free(c);
 }
 
