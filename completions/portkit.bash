@@ -51,6 +51,9 @@ _portkit()
 	--color)
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
 		return ;;
+	--state)
+		COMPREPLY=($(compgen -W "listening established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait close-wait last-ack closing closed connected" -- "$cur"))
+		return ;;
 	--format)
 		case $cmd in
 		update) COMPREPLY=($(compgen -W "xml csv" -- "$cur")) ;;
@@ -117,7 +120,7 @@ _portkit()
 	pick) opts="--count --range --class --near --name --exclude --avoid-os --allow-assigned --allow-unofficial --no-host-check --porcelain" ;;
 	advise) opts="--name --port --draft --description --reference --assignee --contact" ;;
 	audit) opts="--expect --config --write-sysctl --quiet --proc-root" ;;
-	listeners) opts="--port --process --user --numeric --proc-root" ;;
+	listeners) opts="--port --process --user --numeric --all --state --proc-root" ;;
 	app) opts="--search --port --list --catalog --crosswalk --firewalld --ufw" ;;
 	firewall) opts="--format --in --out --source --policy --name --check --catalog" ;;
 	export) opts="--format" ;;

@@ -1572,7 +1572,20 @@ typedef struct pk_conn {
 	uint16_t rport;
 	uint32_t uid;
 	uint64_t inode;
+	/* Added after the members above (read pk_conn only through the
+	 * pointer pk_host_sockets_conn returns). */
+	uint8_t state;        /* the kernel's TCP state (tcp_states.h: 1
+				 established ... 11 closing); a connected
+				 UDP socket is 1 */
+	int32_t pid;          /* an owning process, 0 when not known (TIME_WAIT
+				 has none; PK_SOCKETS_NO_OWNERS) */
+	char comm[16];        /* the owner's name (/proc/PID/comm), "" */
 } pk_conn;
+/* The state as `ss state` names it: "established", "syn-sent",
+ * "syn-recv", "fin-wait-1", "fin-wait-2", "time-wait", "closed",
+ * "close-wait", "last-ack", "listening", "closing"; "?" for another
+ * number. */
+const char *pk_tcp_state_name(unsigned state);
 /* In the kernel's order; 0 without PK_SOCKETS_CONNECTIONS. */
 size_t pk_host_sockets_conn_count(const pk_host_sockets *s);
 const pk_conn *pk_host_sockets_conn(const pk_host_sockets *s, size_t i);
@@ -1595,8 +1608,20 @@ pk_status pk_socket_filter_process(pk_socket_filter *f, const char *process,
  * for a name the system does not know. */
 pk_status pk_socket_filter_user(pk_socket_filter *f, const char *user,
 				pk_error *err);
+/* Only these states: a comma list of pk_tcp_state_name() names, or
+ * "connected" (every state but listening and closed); NULL: any.
+ * "listening" selects the listed sockets (listening TCP, bound
+ * unconnected UDP), every other state connections.  PK_INVAL naming the
+ * bad element. */
+pk_status pk_socket_filter_states(pk_socket_filter *f, const char *states,
+				  pk_error *err);
+bool pk_socket_filter_has_states(const pk_socket_filter *f); /* NULL: false */
 /* Does socket k pass every condition set on f (NULL f: yes)? */
 bool pk_socket_filter_match(const pk_socket_filter *f, const pk_socket *k);
+/* The same for a connection: its local or its remote port is one of the
+ * ports, its owner the process (an unknown owner matches no process), its
+ * socket's uid the user, its state one of the states. */
+bool pk_socket_filter_match_conn(const pk_socket_filter *f, const pk_conn *c);
 /* The user name of uid (getpwuid_r), or its number when it has none. */
 const char *pk_user_name(uint32_t uid, char *buf, size_t size);
 
@@ -2449,6 +2474,15 @@ void pk_render_listeners_where(pk_render *r, const pk_registry *reg,
 			       const pk_host_portconf *conf,
 			       const pk_host_sockets *socks,
 			       const pk_socket_filter *filter);
+/* `listeners --all`: the sockets and the connections (socks read with
+ * PK_SOCKETS_CONNECTIONS) filter passes, one row each, with the state,
+ * both ends and the services the registry names on the local and on the
+ * remote port.  Text: nothing when no row is listed; JSON adds
+ * "connections" to the document above. */
+void pk_render_listeners_all(pk_render *r, const pk_registry *reg,
+			     const pk_host_portconf *conf,
+			     const pk_host_sockets *socks,
+			     const pk_socket_filter *filter);
 
 /* The registry's services(5) view (see "The registry as services(5) sees
  * it") as a services(5) file: a comment header naming the registry, then

@@ -17,14 +17,19 @@ static const cli_help help = {
 	"      --port LIST         only sockets on these ports (80,443,8000-8100)\n"
 	"      --process P         only sockets of this process: a pid or a name (nginx)\n"
 	"      --user U            only sockets of this user: a name or a uid\n"
+	"      --all               connections too, one row each: both ends, state,\n"
+	"                          process and the services of both ports\n"
+	"      --state LIST        with --all: only these states (listening,\n"
+	"                          established, time-wait, syn-sent, connected, ...)\n"
 	"      --numeric           uids, not user names (the default with another\n"
 	"                          host's --proc-root)\n"
 	"      --proc-root DIR     read another proc tree (as PROC_ROOT does)\n",
 	"example:\n"
 	"  portkit listeners --proto tcp\n"
+	"  portkit listeners --all --state established --port 443\n"
 	"\n"
 	"exit status: 0 sockets listed, 1 none (that match the filters), 2 usage error\n"
-	"or unknown user, 3 data or system error.\n"
+	"(a bad state, --state without --all) or unknown user, 3 data or system error.\n"
 };
 
 static void usage(FILE *out)
@@ -32,7 +37,8 @@ static void usage(FILE *out)
 	cli_help_print(out, &help);
 }
 
-enum { OPT_PROC_ROOT = 0x2001, OPT_PORT, OPT_PROCESS, OPT_USER, OPT_NUMERIC };
+enum { OPT_PROC_ROOT = 0x2001, OPT_PORT, OPT_PROCESS, OPT_USER, OPT_NUMERIC,
+       OPT_ALL, OPT_STATE };
 
 int cmd_listeners(int argc, char **argv, cli_ctx *ctx); /* main.c */
 
@@ -44,6 +50,8 @@ int cmd_listeners(int argc, char **argv, cli_ctx *ctx)
 		{ "process", required_argument, NULL, OPT_PROCESS },
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "numeric", no_argument, NULL, OPT_NUMERIC },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "state", required_argument, NULL, OPT_STATE },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
@@ -52,6 +60,8 @@ int cmd_listeners(int argc, char **argv, cli_ctx *ctx)
 	pk_host_sockets *socks = NULL;
 	pk_registry *reg = NULL;
 	const char *proc_root = NULL, *process = NULL, *user = NULL;
+	const char *states = NULL;
+	bool all = false;
 	size_t shown = 0;
 	int rc = EXIT_FOUND;
 	int opt;
@@ -73,6 +83,14 @@ int cmd_listeners(int argc, char **argv, cli_ctx *ctx)
 		}
 		if (opt == OPT_PROC_ROOT) {
 			proc_root = optarg;
+			continue;
+		}
+		if (opt == OPT_ALL) {
+			all = true;
+			continue;
+		}
+		if (opt == OPT_STATE) {
+			states = optarg;
 			continue;
 		}
 		if (opt == OPT_NUMERIC) {
@@ -102,7 +120,12 @@ int cmd_listeners(int argc, char **argv, cli_ctx *ctx)
 		return cli_usage(ctx, "listeners: invalid transport '%s': expected tcp or udp",
 				 pk_proto_name(other & PK_PROTOMASK(PK_PROTO_SCTP) ?
 						       PK_PROTO_SCTP : PK_PROTO_DCCP));
+	/* Without --all every row is listening: a state filter there would
+	 * only hide everything or nothing, so it is refused. */
+	if (states != NULL && !all)
+		return cli_usage(ctx, "listeners: --state needs --all (without it only listening sockets are listed)");
 	if ((st = pk_socket_filter_new(&filter, &err)) != PK_OK ||
+	    (st = pk_socket_filter_states(filter, states, &err)) != PK_OK ||
 	    (st = pk_socket_filter_process(filter, process, &err)) != PK_OK ||
 	    (st = pk_socket_filter_user(filter, user, &err)) != PK_OK) {
 		rc = cli_fail(ctx, st, &err);
@@ -114,14 +137,19 @@ int cmd_listeners(int argc, char **argv, cli_ctx *ctx)
 		ctx->numeric = true;
 	pk_socket_filter_ports(filter, have_ports ? &ports : NULL);
 	pk_socket_filter_protos(filter, ctx->protomask);
-	if ((rc = cli_read_host(ctx, proc_root, 0, &conf, &socks)) != EXIT_FOUND)
+	if ((rc = cli_read_host(ctx, proc_root, all ? PK_SOCKETS_CONNECTIONS : 0,
+				&conf, &socks)) != EXIT_FOUND)
 		goto out;
 	if ((rc = cli_open_registry_optional(ctx, &reg)) != EXIT_FOUND)
 		goto out;
 	for (size_t i = 0; i < pk_host_sockets_count(socks); i++)
 		shown += pk_socket_filter_match(filter, pk_host_sockets_get(socks, i));
+	for (size_t i = 0; all && i < pk_host_sockets_conn_count(socks); i++)
+		shown += pk_socket_filter_match_conn(filter, pk_host_sockets_conn(socks, i));
 	pk_render *r = cli_render_new(ctx);
-	if (r != NULL)
+	if (r != NULL && all)
+		pk_render_listeners_all(r, reg, conf, socks, filter);
+	else if (r != NULL)
 		pk_render_listeners_where(r, reg, conf, socks, filter);
 	rc = cli_render_end(r, shown > 0 ? EXIT_FOUND : EXIT_NOTFOUND);
 	if (rc == EXIT_DATA || ctx->json)
@@ -132,8 +160,9 @@ int cmd_listeners(int argc, char **argv, cli_ctx *ctx)
 		cli_warn("the processes of %u sockets are not visible: run as root to see them",
 			 info.owners_unknown);
 	if (shown == 0)
-		cli_error("no listening TCP or bound UDP socket%s",
-			  ctx->protomask != 0 || have_ports || process || user ?
+		cli_error("no listening TCP or bound UDP socket%s%s",
+			  all ? " or connection" : "",
+			  ctx->protomask != 0 || have_ports || process || user || states ?
 				  " matches the filters" : "");
 out:
 	pk_socket_filter_free(filter);

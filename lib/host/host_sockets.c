@@ -22,6 +22,7 @@
 typedef struct inode_ref {
 	uint64_t inode;
 	size_t index;
+	bool conn;      /* index is into the connections, not the sockets */
 } inode_ref;
 
 static int cmp_inode_ref(const void *pa, const void *pb)
@@ -83,7 +84,8 @@ static void read_comm(int procfd, const char *pid, char comm[16])
 
 /* Scans one process's descriptors; returns false when they could not be
  * read (another user's process without privileges). */
-static bool scan_process(pk_socket *socks, pk_host_sockets_info *info,
+static bool scan_process(pk_socket *socks, pk_conn *conns,
+			 pk_host_sockets_info *info,
 			 int procfd, const char *pid, const inode_ref *refs,
 			 size_t nrefs, size_t *budget)
 {
@@ -125,11 +127,19 @@ static bool scan_process(pk_socket *socks, pk_host_sockets_info *info,
 		while (r > refs && r[-1].inode == inode)
 			r--;
 		for (; r < refs + nrefs && r->inode == inode; r++) {
-			pk_socket *k = &socks[r->index];
 			if (!have_comm) {
 				read_comm(procfd, pid, comm);
 				have_comm = true;
 			}
+			if (r->conn) {
+				pk_conn *c = &conns[r->index];
+				if (c->pid == 0 || pidnum < c->pid) {
+					c->pid = (int32_t)pidnum;
+					memcpy(c->comm, comm, sizeof comm);
+				}
+				continue;
+			}
+			pk_socket *k = &socks[r->index];
 			k->nprocs++;
 			/* The lowest pid is usually the parent that bound. */
 			if (k->pid == 0 || pidnum < k->pid) {
@@ -145,8 +155,9 @@ static bool scan_process(pk_socket *socks, pk_host_sockets_info *info,
 static pk_status scan_owners(pk_host_sockets *s, const char *proc_root)
 {
 	pk_host_sockets_info *info = pk__host_sockets_info(s);
-	size_t nsocks;
+	size_t nsocks, nconns;
 	pk_socket *socks = pk__host_sockets_sockets(s, &nsocks);
+	pk_conn *conns = pk__host_sockets_conns(s, &nconns);
 	inode_ref *refs = NULL;
 	size_t nrefs = 0;
 	size_t budget = OWNER_SCAN_MAX_FDS;
@@ -154,14 +165,17 @@ static pk_status scan_owners(pk_host_sockets *s, const char *proc_root)
 	int procfd = -1;
 	DIR *d = NULL;
 
-	if (nsocks == 0)
+	if (nsocks + nconns == 0)
 		return PK_OK;
-	refs = malloc(nsocks * sizeof *refs);
+	refs = malloc((nsocks + nconns) * sizeof *refs);
 	if (refs == NULL)
 		return PK_NOMEM;
 	for (size_t i = 0; i < nsocks; i++)
 		if (socks[i].inode != 0)
-			refs[nrefs++] = (inode_ref){ socks[i].inode, i };
+			refs[nrefs++] = (inode_ref){ socks[i].inode, i, false };
+	for (size_t i = 0; i < nconns; i++)
+		if (conns[i].inode != 0)
+			refs[nrefs++] = (inode_ref){ conns[i].inode, i, true };
 	if (nrefs == 0)
 		goto out;
 	qsort(refs, nrefs, sizeof *refs, cmp_inode_ref);
@@ -176,7 +190,7 @@ static pk_status scan_owners(pk_host_sockets *s, const char *proc_root)
 	while ((e = readdir(d)) != NULL && !info->procs_truncated) {
 		if (!all_digits(e->d_name) || strlen(e->d_name) > 10)
 			continue;
-		if (scan_process(socks, info, procfd, e->d_name, refs, nrefs, &budget))
+		if (scan_process(socks, conns, info, procfd, e->d_name, refs, nrefs, &budget))
 			info->procs_scanned++;
 		else
 			info->procs_denied++;

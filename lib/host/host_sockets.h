@@ -81,6 +81,8 @@ void pk__host_sockets_rollback(pk_host_sockets *s, pk_sockrows_mark m);
  * their owners, and the counts it keeps in the table's info. */
 pk_socket *pk__host_sockets_sockets(pk_host_sockets *s, size_t *n);
 pk_host_sockets_info *pk__host_sockets_info(pk_host_sockets *s);
+/* The listed connections (PK_SOCKETS_CONNECTIONS), for their owners. */
+pk_conn *pk__host_sockets_conns(pk_host_sockets *s, size_t *n);
 
 /* procnet.c: parses one /proc/net/{tcp,tcp6,udp,udp6} file (data[len] is
  * NUL).  label names the file in messages ("label:LINE: ..."). */

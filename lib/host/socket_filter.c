@@ -15,7 +15,23 @@ struct pk_socket_filter {
 	char comm[16];       /* "": none */
 	bool have_uid;
 	uint32_t uid;
+	unsigned states;     /* 1 << kernel TCP state; 0: any */
 };
+
+/* ss's names, indexed by the kernel's numbers (tcp_states.h). */
+static const char *const state_names[] = {
+	NULL, "established", "syn-sent", "syn-recv", "fin-wait-1",
+	"fin-wait-2", "time-wait", "closed", "close-wait", "last-ack",
+	"listening", "closing"
+};
+#define NSTATES (sizeof state_names / sizeof state_names[0])
+#define STATE_LISTEN 10u
+#define STATE_CLOSE 7u
+
+const char *pk_tcp_state_name(unsigned state)
+{
+	return state > 0 && state < NSTATES ? state_names[state] : "?";
+}
 
 pk_status pk_socket_filter_new(pk_socket_filter **out, pk_error *err)
 {
@@ -105,10 +121,67 @@ pk_status pk_socket_filter_user(pk_socket_filter *f, const char *user,
 	return PK_OK;
 }
 
+pk_status pk_socket_filter_states(pk_socket_filter *f, const char *states,
+				  pk_error *err)
+{
+	unsigned mask = 0;
+
+	f->states = 0;
+	if (states == NULL)
+		return PK_OK;
+	for (const char *p = states;; p++) {
+		size_t n = strcspn(p, ",");
+		unsigned m = 0;
+		if (n == sizeof "connected" - 1 && memcmp(p, "connected", n) == 0)
+			m = ((1u << NSTATES) - 2) & ~(1u << STATE_LISTEN | 1u << STATE_CLOSE);
+		for (unsigned i = 1; i < NSTATES && m == 0; i++)
+			if (strlen(state_names[i]) == n && memcmp(p, state_names[i], n) == 0)
+				m = 1u << i;
+		if (m == 0)
+			return pk__error_set(err, PK_INVAL,
+					    "invalid state '%.*s': expected listening, established, syn-sent, syn-recv, fin-wait-1, fin-wait-2, time-wait, close-wait, last-ack, closing, closed or connected",
+					    (int)(n > 40 ? 40 : n), p);
+		mask |= m;
+		p += n;
+		if (*p == '\0')
+			break;
+	}
+	f->states = mask;
+	return PK_OK;
+}
+
+bool pk_socket_filter_has_states(const pk_socket_filter *f)
+{
+	return f != NULL && f->states != 0;
+}
+
+bool pk_socket_filter_match_conn(const pk_socket_filter *f, const pk_conn *c)
+{
+	if (f == NULL)
+		return true;
+	if (f->have_ports && !pk_portset_contains(&f->ports, c->lport) &&
+	    !pk_portset_contains(&f->ports, c->rport))
+		return false;
+	if (f->protomask != 0 && !(f->protomask & PK_PROTOMASK(c->proto)))
+		return false;
+	if (f->pid != 0 && c->pid != f->pid)
+		return false;
+	if (f->comm[0] != '\0' && (c->pid == 0 || strcmp(f->comm, c->comm) != 0))
+		return false;
+	if (f->have_uid && c->uid != f->uid)
+		return false;
+	if (f->states != 0 && (c->state >= NSTATES || !(f->states & (1u << c->state))))
+		return false;
+	return true;
+}
+
 bool pk_socket_filter_match(const pk_socket_filter *f, const pk_socket *k)
 {
 	if (f == NULL)
 		return true;
+	/* Listed sockets are all "listening" (bound UDP as `ss -l` has it). */
+	if (f->states != 0 && !(f->states & (1u << STATE_LISTEN)))
+		return false;
 	if (f->have_ports && !pk_portset_contains(&f->ports, k->port))
 		return false;
 	if (f->protomask != 0 && !(f->protomask & PK_PROTOMASK(k->proto)))

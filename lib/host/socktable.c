@@ -278,6 +278,7 @@ pk_status pk__host_sockets_add_row(pk_host_sockets *s, const pk_sockrow *row)
 	c->rport = row->rport;
 	c->uid = row->uid;
 	c->inode = row->inode;
+	c->state = row->state;
 	return PK_OK;
 }
 
@@ -413,6 +414,12 @@ pk_socket *pk__host_sockets_sockets(pk_host_sockets *s, size_t *n)
 {
 	*n = s->nsocks;
 	return s->socks;
+}
+
+pk_conn *pk__host_sockets_conns(pk_host_sockets *s, size_t *n)
+{
+	*n = s->nfull;
+	return s->full;
 }
 
 pk_host_sockets_info *pk__host_sockets_info(pk_host_sockets *s)

@@ -207,7 +207,7 @@ check "process names: the listener has the hostile name" test "$(cat /proc/$!/co
 # byte that is not UTF-8 (a lone 0x9b is CSI to an 8-bit terminal).
 clean() { ! LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]' "$CLI_TMP/out" &&
 	iconv -f UTF-8 -t UTF-8 "$CLI_TMP/out" > /dev/null 2>&1; }
-for cmd in "listeners" "listeners --json" "audit" "audit --json"; do
+for cmd in "listeners" "listeners --json" "listeners --all" "listeners --all --json" "audit" "audit --json"; do
 	run "$PORTKIT" $cmd $IDX
 	check "process names: $cmd names the listener" grep -q 'X' "$CLI_TMP/out"
 	check "process names: $cmd writes no control byte" clean
