@@ -1,4 +1,4 @@
-/* dl.c - dlopen() of libmicrohttpd and zlib (dl.h). */
+/* dl.c - dlopen() of libmicrohttpd (dl.h). */
 #include <dlfcn.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -7,7 +7,6 @@
 #include "dl.h"
 
 #define MHD_SONAME "libmicrohttpd.so.12"
-#define ZLIB_SONAME "libz.so.1"
 
 /* A data pointer to a function pointer: POSIX guarantees dlsym's result
  * converts; memcpy says so without a cast the compiler warns about. */
@@ -42,26 +41,6 @@ int serve_mhd_load(serve_mhd *m, char *why, size_t size)
 		snprintf(why, size, "%s lacks a function portkit needs", MHD_SONAME);
 		dlclose(m->handle);
 		m->handle = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-int serve_zlib_load(serve_zlib *z)
-{
-	bool ok = true;
-
-	memset(z, 0, sizeof *z);
-	z->handle = dlopen(ZLIB_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (z->handle == NULL)
-		return -1;
-	LOAD(z->handle, z->deflateInit2_, "deflateInit2_", ok);
-	LOAD(z->handle, z->deflate, "deflate", ok);
-	LOAD(z->handle, z->deflateEnd, "deflateEnd", ok);
-	LOAD(z->handle, z->deflateBound, "deflateBound", ok);
-	if (!ok) {
-		dlclose(z->handle);
-		z->handle = NULL;
 		return -1;
 	}
 	return 0;

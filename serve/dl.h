@@ -1,12 +1,12 @@
-/* dl.h - libmicrohttpd and zlib, loaded with dlopen() when `portkit serve`
- * starts: every other command maps libc alone (as `portkit update` loads
- * libcurl), and neither library's start-up cost is paid by `portkit 443`.
- * Their headers give the types and constants; the calls go through here. */
+/* dl.h - libmicrohttpd, loaded with dlopen() when `portkit serve` starts:
+ * every other command maps libc alone (as `portkit update` loads libcurl),
+ * and its start-up cost is not paid by `portkit 443`.  Its header gives the
+ * types and constants; the calls go through here.  (zlib needs no loading:
+ * the CLI links it statically, for gzip input.) */
 #ifndef PK_SERVE_DL_H
 #define PK_SERVE_DL_H
 
 #include <microhttpd.h>
-#include <zlib.h>
 
 typedef struct serve_mhd {
 	void *handle;
@@ -28,19 +28,7 @@ typedef struct serve_mhd {
 		struct MHD_Connection *connection, enum MHD_ConnectionInfoType info_type, ...);
 } serve_mhd;
 
-typedef struct serve_zlib {
-	void *handle;
-	int (*deflateInit2_)(z_streamp strm, int level, int method, int windowBits,
-			     int memLevel, int strategy, const char *version,
-			     int stream_size);
-	int (*deflate)(z_streamp strm, int flush);
-	int (*deflateEnd)(z_streamp strm);
-	uLong (*deflateBound)(z_streamp strm, uLong sourceLen);
-} serve_zlib;
-
 /* 0, or -1 with a message in why (size bytes). */
 int serve_mhd_load(serve_mhd *m, char *why, size_t size);
-/* 0, or -1 (gzip is then never offered). */
-int serve_zlib_load(serve_zlib *z);
 
 #endif /* PK_SERVE_DL_H */

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "api.h"
 #include "dl.h"
@@ -70,8 +71,6 @@ typedef struct generation {
 typedef struct server {
 	const serve_config *cfg;
 	serve_mhd mhd;
-	serve_zlib zlib;
-	bool have_zlib;
 	char user_index[PATH_MAX];
 	bool have_user_index;
 	pthread_mutex_t lock;
@@ -304,29 +303,28 @@ static bool etag_matches(const char *inm, const char *etag)
 }
 
 /* The body gzip-compressed into a malloc'd buffer, or NULL. */
-static char *gzip(const server *s, const char *in, size_t len, size_t *out_len)
+static char *gzip(const char *in, size_t len, size_t *out_len)
 {
 	z_stream z;
 
 	memset(&z, 0, sizeof z);
-	if (s->zlib.deflateInit2_(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
-				  ZLIB_VERSION, (int)sizeof z) != Z_OK)
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return NULL;
-	size_t cap = (size_t)s->zlib.deflateBound(&z, (uLong)len) + 32;
+	size_t cap = (size_t)deflateBound(&z, (uLong)len) + 32;
 	char *out = malloc(cap);
 	if (out != NULL) {
 		z.next_in = (Bytef *)(uintptr_t)in;
 		z.avail_in = (uInt)len;
 		z.next_out = (Bytef *)out;
 		z.avail_out = (uInt)cap;
-		if (s->zlib.deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
 			free(out);
 			out = NULL;
 		} else {
 			*out_len = cap - z.avail_out;
 		}
 	}
-	s->zlib.deflateEnd(&z);
+	deflateEnd(&z);
 	return out;
 }
 
@@ -409,10 +407,10 @@ static enum MHD_Result send_reply(server *s, struct MHD_Connection *con,
 		       .mode = rep->body_static ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE };
 
 	if (rep->status == 200) {
-		o.gz = s->have_zlib && want_gz && rep->len >= GZIP_MIN;
+		o.gz = want_gz && rep->len >= GZIP_MIN;
 		if (o.gz) {
 			size_t zlen = 0;
-			char *z = gzip(s, rep->body, rep->len, &zlen);
+			char *z = gzip(rep->body, rep->len, &zlen);
 			if (z != NULL) {
 				api_reply_free(rep);
 				o.body = z;
@@ -481,14 +479,14 @@ static bool cache_answer(server *s, generation *g, struct MHD_Connection *con,
 		pthread_rwlock_unlock(&g->cache_lock);
 		return false;
 	}
-	bool gz = s->have_zlib && want_gz && e->len >= GZIP_MIN;
+	bool gz = want_gz && e->len >= GZIP_MIN;
 	if (gz && e->gz == NULL) {
 		/* Compressed once, by the first request that asks. */
 		pthread_rwlock_unlock(&g->cache_lock);
 		pthread_rwlock_wrlock(&g->cache_lock);
 		if (e->uri != NULL && strcmp(e->uri, uri) == 0 && e->gz == NULL &&
 		    g->cache_bytes + e->len / 2 <= CACHE_MAX_BYTES) {
-			e->gz = gzip(s, e->body, e->len, &e->gzlen);
+			e->gz = gzip(e->body, e->len, &e->gzlen);
 			g->cache_bytes += e->gz != NULL ? e->gzlen : 0;
 			if (e->gz == NULL)
 				e->gzlen = 0;
@@ -855,7 +853,6 @@ int serve_run(const serve_config *cfg)
 		say("%s", why);
 		return 3;
 	}
-	s.have_zlib = serve_zlib_load(&s.zlib) == 0;
 	s.have_user_index = pk_user_index_path(s.user_index, sizeof s.user_index, NULL) == PK_OK;
 	pthread_mutex_init(&s.lock, NULL);
 	fingerprint(&s, s.fingerprint, sizeof s.fingerprint);
